@@ -1,0 +1,84 @@
+/* Feel Again embed script for host pages (clinics). A classic script, not a module, because
+   document.currentScript is null in modules and we need our own URL.
+   Usage: <div data-feelagain="signs" data-title="Signs of emotional numbness"
+               data-region="uk" data-accent="005a70"><a href="…/signs/">Read: Signs…</a></div>
+          <script src="https://OUR-SITE/embed.js" async></script>
+   Host CSP needs: script-src OUR_ORIGIN; frame-src OUR_ORIGIN. No inline styles are needed:
+   sizes are set through the CSSOM (element.style), which CSP allows. Nothing is tracked. */
+(function () {
+  'use strict';
+  var me = document.currentScript;
+  if (!me || !me.src) return;
+  var base = new URL('.', me.src); // the site root (embed.js sits there), works from a sub-path
+  var origin = base.origin;
+  var frames = [];
+  var SLUG = /^[a-z0-9-]+$/;
+  var RULES = {
+    region: /^[a-z0-9-]{1,20}$/,
+    accent: /^#?[0-9a-fA-F]{6}$/,
+    text: /^#?[0-9a-fA-F]{6}$/,
+    font: /^(system|sans|serif|rounded|mono)$/,
+    compact: /^(1|true)$/,
+    theme: /^(light|dark|auto)$/,
+    bg: /^transparent$/
+  };
+
+  function build(el) {
+    var slug = el.getAttribute('data-feelagain');
+    if (!slug || !SLUG.test(slug) || el.querySelector('iframe[data-feelagain-frame]')) return;
+    var src = new URL('embed/' + slug + '/', base);
+    Object.keys(RULES).forEach(function (k) {
+      var v = el.getAttribute('data-' + k);
+      if (v && RULES[k].test(v)) src.searchParams.set(k, v.replace(/^#/, ''));
+    });
+    var f = document.createElement('iframe');
+    f.src = src.href;
+    f.title = el.getAttribute('data-title') || 'Feel Again: ' + slug.replace(/-/g, ' ');
+    f.loading = 'lazy';
+    f.referrerPolicy = 'no-referrer';
+    /* sandbox, only what the page needs:
+       allow-scripts        our own small scripts (checklist, region switch, height messages);
+       allow-same-origin    keeps our real origin, so the host can check event.origin and the
+                            reader's "remember my region" choice works (our origin is not the
+                            host's, so this gives us no access to the host page);
+       allow-popups         lets tel:, sms: and mailto: help-line links open the phone or mail app;
+       allow-top-navigation-by-user-activation
+                            "Leave this site" and links to the full pages replace the host page,
+                            but only when the reader clicks: never on its own. */
+    f.setAttribute('sandbox', 'allow-scripts allow-same-origin allow-popups allow-top-navigation-by-user-activation');
+    f.setAttribute('data-feelagain-frame', slug);
+    f.style.width = '100%';
+    f.style.border = '0';
+    f.style.display = 'block';
+    f.style.minHeight = '20rem';
+    f.style.height = '40rem';
+    el.textContent = '';
+    el.appendChild(f);
+    frames.push(f);
+  }
+
+  function onMessage(e) {
+    if (e.origin !== origin) return;
+    var d = e.data;
+    if (!d || typeof d !== 'object' || d.type !== 'feelagain:height') return;
+    if (typeof d.slug !== 'string' || !SLUG.test(d.slug)) return;
+    if (typeof d.height !== 'number' || !isFinite(d.height) || d.height < 0 || d.height > 100000) return;
+    for (var i = 0; i < frames.length; i++) {
+      var f = frames[i];
+      if (e.source === f.contentWindow && f.getAttribute('data-feelagain-frame') === d.slug) {
+        f.style.height = Math.ceil(d.height) + 'px';
+        f.style.minHeight = '0';
+        return;
+      }
+    }
+  }
+
+  function start() {
+    var els = document.querySelectorAll('[data-feelagain]');
+    for (var i = 0; i < els.length; i++) build(els[i]);
+    if (frames.length) window.addEventListener('message', onMessage);
+  }
+
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
+  else start();
+})();

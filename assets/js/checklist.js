@@ -1,0 +1,73 @@
+// Self-check: live tally and message, immediate help first when an urgent item is ticked,
+// a printable summary for an appointment, and "Clear answers". Answers are never stored or sent.
+const d = document, h = d.documentElement;
+h.classList.add('js');
+const el = (tag, text, cls) => {
+  const e = d.createElement(tag);
+  if (text) e.textContent = text;
+  if (cls) e.className = cls;
+  return e;
+};
+const label = (box) => box.labels[0].textContent.trim();
+
+for (const form of d.querySelectorAll('[data-checklist]')) {
+  const boxes = [...form.querySelectorAll('input[type=checkbox]')];
+  const urgent = form.querySelector('[data-checklist-urgent]');
+  const status = form.querySelector('[data-checklist-status]');
+  const urgentText = urgent ? urgent.querySelector('[data-message]').textContent : '';
+  const results = [...form.querySelectorAll('[data-min]')].map((li) => ({
+    min: +li.dataset.min,
+    max: li.dataset.max === '' ? Infinity : +li.dataset.max,
+    text: li.querySelector('[data-message]').textContent,
+  }));
+
+  const update = (announce) => {
+    const ticked = boxes.filter((b) => b.checked);
+    const isUrgent = ticked.some((b) => b.hasAttribute('data-urgent'));
+    if (urgent) urgent.hidden = !isUrgent;
+    const n = ticked.length;
+    const result = results.find((r) => n >= r.min && n <= r.max);
+    const parts = [];
+    if (isUrgent) parts.push(el('span', `${urgentText} Help lines are shown above. `, 'visually-hidden'));
+    parts.push(el('p', `You ticked ${n} of ${boxes.length}.`, 'checklist__tally'));
+    if (result && (announce || n)) parts.push(el('p', result.text));
+    status.replaceChildren(...parts);
+  };
+
+  const printout = () => {
+    const sec = el('section', '', 'printout');
+    const ticked = boxes.filter((b) => b.checked).map(label);
+    const when = new Date().toLocaleDateString(h.lang || undefined, { day: 'numeric', month: 'long', year: 'numeric' });
+    const list = el('ul');
+    for (const t of ticked.length ? ticked : ['(nothing ticked)']) list.append(el('li', t));
+    sec.append(
+      el('h2', 'Notes for my appointment'),
+      el('p', `Date: ${when}`),
+      el('p', `From: ${d.title}`),
+      el('p', form.querySelector('legend').textContent),
+      list,
+      el('p', 'This is not a diagnosis. It is a list to help me talk about how I have been feeling.'),
+    );
+    d.querySelector('.printout')?.remove();
+    d.body.append(sec);
+  };
+
+  form.addEventListener('submit', (e) => e.preventDefault());
+  form.addEventListener('change', () => update(true));
+  form.querySelector('[data-checklist-print]').addEventListener('click', () => {
+    printout();
+    h.classList.add('print-checklist');
+    print();
+  });
+  form.querySelector('[data-checklist-clear]').addEventListener('click', () => {
+    form.reset();
+    update(false);
+    d.querySelector('.printout')?.remove();
+    status.prepend(el('span', 'Answers cleared. ', 'visually-hidden'));
+  });
+  addEventListener('afterprint', () => h.classList.remove('print-checklist'));
+  addEventListener('pageshow', () => update(false));
+  form.querySelector('[data-checklist-actions]').hidden = false;
+  form.classList.add('is-live'); // CSS hides the static guidance only now
+  update(false);
+}

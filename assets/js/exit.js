@@ -1,0 +1,38 @@
+// "Leave this site": click, or press Shift 3 times on its own within 5 s (GOV.UK pattern).
+// Hides the page at once, then replaces the location (the top window inside an embed), so Back
+// does not return here. Restored from the back-forward cache: show the page again.
+const d = document, h = d.documentElement;
+h.classList.add('js');
+const link = d.querySelector('[data-exit-link]');
+const status = d.querySelector('[data-exit-status]');
+let count = 0, timer;
+const say = (t) => { if (status) status.textContent = t; };
+const leave = (e) => {
+  if (e) e.preventDefault();
+  h.classList.add('exiting');
+  say('Leaving this site');
+  const url = link.href;
+  try { window.top.location.replace(url); } catch { location.replace(url); }
+};
+if (link) {
+  link.addEventListener('click', leave);
+  // Count a Shift only when it is released with no other key pressed since it went down.
+  let alone = false;
+  d.addEventListener('keydown', (e) => {
+    if (e.repeat) return;
+    alone = e.key === 'Shift';
+    if (!alone) { clearTimeout(timer); count = 0; }
+  });
+  d.addEventListener('keyup', (e) => {
+    if (e.key !== 'Shift' || !alone) return;
+    alone = false;
+    clearTimeout(timer);
+    if (++count >= 3) { count = 0; leave(); return; }
+    const left = 3 - count;
+    say(`Shift, press ${left} more time${left > 1 ? 's' : ''} to exit`);
+    timer = setTimeout(() => { count = 0; say('Exit timed out'); }, 5000);
+  });
+  addEventListener('pageshow', (e) => {
+    if (e.persisted) { h.classList.remove('exiting'); count = 0; say(''); }
+  });
+}

@@ -1,0 +1,166 @@
+"""The command line: build, check, serve and new. Content mistakes become tidy lines, never tracebacks."""
+from __future__ import annotations
+
+import argparse
+import datetime
+import logging
+import sys
+import time
+from pathlib import Path
+
+from . import __version__
+from .config import PROJECT_ROOT, load_config
+from .errors import BuildError, BuildFailed
+
+log = logging.getLogger(__name__)
+
+
+def _site_dir(value: str | None) -> Path:
+    return Path(value).resolve() if value else PROJECT_ROOT
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--site", metavar="DIR", help="site folder with content/ (default: this project)")
+    parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    parser.add_argument("--debug", action="store_true", help="show Python tracebacks (for engine bugs)")
+
+
+def make_parser() -> argparse.ArgumentParser:
+    """Return the argument parser."""
+    parser = argparse.ArgumentParser(prog="feelagain", description="Build the Feel Again site from content/.")
+    parser.add_argument("--version", action="version", version=f"feelagain {__version__}")
+    sub = parser.add_subparsers(dest="command")
+    build = sub.add_parser("build", help="build the site into dist/ (the default)")
+    _common(build)
+    build.add_argument("--out", metavar="DIR", help="output folder (default: SITE/dist)")
+    build.add_argument("--no-cache", action="store_true", help="ignore the render cache")
+    check = sub.add_parser("check", help="validate and lint everything; write nothing")
+    _common(check)
+    serve = sub.add_parser("serve", help="preview with live reload")
+    _common(serve)
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    serve.add_argument("--open", action="store_true", help="open the site in a web browser")
+    serve.add_argument("--out", metavar="DIR", help="folder to serve (default: SITE/dist)")
+    new = sub.add_parser("new", help="create a new page with valid front matter")
+    new.add_argument("title", help='the page title, e.g. "Sleep and numbness"')
+    new.add_argument("--site", metavar="DIR", help="site folder with content/")
+    new.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    return parser
+
+
+def print_problems(failed: BuildFailed, out_dir: str) -> None:
+    """Print every problem as 'path:line: problem — fix', then the summary line."""
+    for warning in failed.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    for error in failed.errors:
+        print(error, file=sys.stderr)
+    count = len(failed.errors)
+    print(f"Build failed: {count} problem{'s' if count != 1 else ''}; {out_dir} was left unchanged", file=sys.stderr)
+
+
+class _ProgressLine:
+    """A 'pages done / total' line for long builds on a terminal; silent otherwise."""
+
+    def __init__(self) -> None:
+        self.started = time.perf_counter()
+        self.shown = False
+
+    def __call__(self, done: int, total: int) -> None:
+        if sys.stderr.isatty() and time.perf_counter() - self.started > 2:
+            print(f"\rRendering pages: {done}/{total}", end="", file=sys.stderr, flush=True)
+            self.shown = True
+
+    def close(self) -> None:
+        if self.shown:
+            print(file=sys.stderr)
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd())) + "/"
+    except ValueError:
+        return str(path) + "/"
+
+
+def run_build(args: argparse.Namespace, write: bool) -> int:
+    """Build (or only check) a site; return the exit code."""
+    from .pipeline import build
+
+    site_dir = _site_dir(args.site)
+    out = Path(args.out).resolve() if getattr(args, "out", None) else None
+    out_name = _display(out or site_dir / "dist")
+    progress = _ProgressLine()
+    try:
+        config = load_config(site_dir, out, strict=args.strict)
+        result = build(config, write=write, use_cache=not getattr(args, "no_cache", False), progress=progress)
+    except BuildFailed as failed:
+        progress.close()
+        print_problems(failed, out_name if write else "nothing")
+        return 1
+    progress.close()
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    note = f" ({len(result.warnings)} warning{'s' if len(result.warnings) != 1 else ''})" if result.warnings else ""
+    if write:
+        print(f"Built {result.pages} pages in {result.seconds:.2f} s → {out_name}{note}")
+    else:
+        print(f"Checked {result.pages} pages in {result.seconds:.2f} s: no errors{note}")
+    return 0
+
+
+def run_new(args: argparse.Namespace) -> int:
+    """Create content/<slug>.md with valid front matter; return the exit code."""
+    from .discover import suggest_slug
+
+    content = _site_dir(args.site) / "content"
+    slug = suggest_slug(args.title)
+    path = content / f"{slug}.md"
+    if path.exists():
+        print(f"content/{slug}.md already exists — choose another title or edit that file", file=sys.stderr)
+        return 1
+    today = datetime.date.today()
+    try:
+        next_year = today.replace(year=today.year + 1)
+    except ValueError:  # 29 February
+        next_year = today + datetime.timedelta(days=365)
+    title = args.title.replace('"', "'")
+    content.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        f'---\ntitle: "{title}"\ndescription: "One sentence about this page for search results."\n'
+        f"reviewed: {today.isoformat()}\nnext_review: {next_year.isoformat()}\n"
+        "summary:\n  - The first key point.\nsources: []  # add at least 2: {publisher: …, title: …, url: https://…}\n"
+        "---\n\n## First section\n\nWrite here, in short sentences.\n", encoding="utf-8")
+    print(f"Created content/{slug}.md — add it to nav in content/site.yml to show it in the navigation")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit code (0 ok, 1 content errors, 2 usage errors)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version"):
+        argv = ["build", *argv]
+    args = make_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    try:
+        if args.command == "serve":
+            from .serve import serve
+
+            return serve(args)
+        if args.command == "new":
+            return run_new(args)
+        return run_build(args, write=args.command == "build")
+    except KeyboardInterrupt:
+        return 130
+    except BuildError as err:  # a problem found outside a collecting stage
+        print(err, file=sys.stderr)
+        return 1
+    except Exception:
+        if getattr(args, "debug", False):
+            raise
+        import traceback
+
+        last = traceback.format_exc().strip().splitlines()[-1]
+        print(f"internal error: {last} — this is a bug in Feel Again, not in your content; "
+              "run again with --debug and report the output", file=sys.stderr)
+        return 3

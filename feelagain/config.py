@@ -1,0 +1,168 @@
+"""Site configuration: content/site.yml as a frozen, validated SiteConfig."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+from urllib.parse import urlsplit
+
+from .errors import BuildError, BuildFailed, SourceLocation
+from .schema import Field, check_mapping, is_https_url, is_slug, is_text
+from .yamlfile import LineMap, parse_yaml
+
+# The templates and assets that ship with the engine; a site folder may override any file.
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+CONFIG_PATH = PurePosixPath("content/site.yml")
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """Everything the build needs to know about one site."""
+
+    title: str
+    base_url: str
+    language: str
+    organisation: str
+    licence_name: str
+    licence_url: str
+    default_region: str
+    exit_url: str
+    site_dir: Path
+    output_dir: Path
+    tagline: str = ""
+    nav: tuple[str, ...] = ()
+    help_page: str = "get-help"
+    lint: dict[str, Any] = field(default_factory=dict)
+    frame_ancestors: tuple[str, ...] = ("*",)
+    strict: bool = False
+    dev_script: str | None = None
+    lines: LineMap = field(default_factory=lambda: LineMap(1), compare=False, repr=False)
+
+    @property
+    def content_dir(self) -> Path:
+        """Folder of the Markdown sources, site.yml and crisis.yml."""
+        return self.site_dir / "content"
+
+    @property
+    def template_dirs(self) -> tuple[Path, ...]:
+        """Template folders, the site's own first so it can override the bundled ones."""
+        return _unique((self.site_dir / "templates", PROJECT_ROOT / "templates"))
+
+    @property
+    def asset_dirs(self) -> tuple[Path, ...]:
+        """Asset folders, bundled first so the site's own files replace same-named ones."""
+        return _unique((PROJECT_ROOT / "assets", self.site_dir / "assets"))
+
+    @property
+    def cache_dir(self) -> Path:
+        """Folder of the render cache (safe to delete)."""
+        return self.site_dir / ".feelagain-cache"
+
+
+def _unique(paths: tuple[Path, ...]) -> tuple[Path, ...]:
+    seen: list[Path] = []
+    for path in paths:
+        if path.is_dir() and path.resolve() not in [p.resolve() for p in seen]:
+            seen.append(path)
+    return tuple(seen)
+
+
+def is_base_url(value: Any) -> str | None:
+    """An absolute http(s) URL of the site's root folder, ending with '/'."""
+    if is_text(value):
+        return is_text(value)
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return "should be a full address starting with https://"
+    if parts.query or parts.fragment or not value.endswith("/"):
+        return "should end with '/' and have no '?' or '#' part"
+    return None
+
+
+def is_language(value: Any) -> str | None:
+    """A BCP 47 language tag."""
+    if is_text(value):
+        return is_text(value)
+    return None if re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*", value) else "should be a language tag like en or en-GB"
+
+
+def is_slug_list(value: Any) -> str | None:
+    """A list of page slugs."""
+    if not isinstance(value, list):
+        return "should be a list of page names"
+    bad = [v for v in value if is_slug(v)]
+    return f"has an entry that is not a page name: {bad[0]!r}" if bad else None
+
+
+def is_mapping(value: Any) -> str | None:
+    """A mapping (checked by its own section)."""
+    return None if isinstance(value, dict) else "should be a set of 'key: value' lines"
+
+
+SITE_FIELDS = (
+    Field("title", is_text, "the site name", required=True),
+    Field("tagline", is_text, "a short line under the site name"),
+    Field("base_url", is_base_url, "the public address of the site, e.g. https://example.org/numbness/",
+          required=True, hint='write the full address ending in "/", e.g. base_url: https://example.org/'),
+    Field("language", is_language, "language tag, e.g. en"),
+    Field("organisation", is_text, "who publishes the site", required=True),
+    Field("licence", is_mapping, "{name, url} of the content licence", required=True),
+    Field("default_region", is_slug, "crisis region shown by default, e.g. uk", required=True),
+    Field("exit_url", is_https_url, "where 'Leave this site' goes", required=True),
+    Field("nav", is_slug_list, "page names in navigation order"),
+    Field("help_page", is_slug, "page name of the crisis help page"),
+    Field("lint", is_mapping, "content linter settings"),
+    Field("embed", is_mapping, "embedding settings"),
+)
+LICENCE_FIELDS = (
+    Field("name", is_text, "licence name, e.g. CC BY-SA 4.0", required=True),
+    Field("url", is_https_url, "link to the licence text", required=True),
+)
+
+
+def _is_origin_list(value: Any) -> str | None:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        return "should be a list of origins"
+    bad = [v for v in value if not re.fullmatch(r"\*|'self'|https://[a-z0-9.-]+(:\d+)?", v)]
+    return f"has an entry that is not an origin: {bad[0]!r}" if bad else None
+
+
+EMBED_FIELDS = (Field("frame_ancestors", _is_origin_list, "origins allowed to frame /embed/ pages, or ['*']"),)
+
+
+def load_config(site_dir: Path, output_dir: Path | None = None, *, strict: bool = False,
+                dev_script: str | None = None) -> SiteConfig:
+    """Read and validate content/site.yml; raise BuildFailed listing every problem."""
+    loc = SourceLocation(CONFIG_PATH)
+    path = site_dir / CONFIG_PATH
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise BuildFailed([BuildError(loc, "site.yml is missing",
+                                      f"create {CONFIG_PATH} with title, base_url and the other settings")]) from None
+    except (UnicodeDecodeError, OSError) as exc:
+        raise BuildFailed([BuildError(loc, f"cannot read site.yml ({exc.__class__.__name__})",
+                                      "save it as UTF-8 text that you can open")]) from None
+    try:
+        raw, lines = parse_yaml(text, loc)
+    except BuildError as err:
+        raise BuildFailed([err]) from None
+    good, errors = check_mapping(raw if raw is not None else {}, SITE_FIELDS, loc, lines, "site.yml")
+    sub: dict[str, dict[str, Any]] = {}
+    for key, fields in (("licence", LICENCE_FIELDS), ("embed", EMBED_FIELDS)):
+        if key in good:
+            sub_lines = lines.children.get(key, lines) if isinstance(lines.children, dict) else lines
+            sub[key], sub_errors = check_mapping(good[key], fields, loc, sub_lines, f"site.yml {key}")
+            errors.extend(sub_errors)
+    if errors:
+        raise BuildFailed(errors)
+    return SiteConfig(
+        title=good["title"], tagline=good.get("tagline", ""), base_url=good["base_url"],
+        language=good.get("language", "en"), organisation=good["organisation"],
+        licence_name=sub["licence"]["name"], licence_url=sub["licence"]["url"],
+        default_region=good["default_region"], exit_url=good["exit_url"],
+        nav=tuple(good.get("nav", ())), help_page=good.get("help_page", "get-help"),
+        lint=good.get("lint", {}), frame_ancestors=tuple(sub.get("embed", {}).get("frame_ancestors", ["*"])),
+        site_dir=site_dir, output_dir=output_dir or site_dir / "dist", strict=strict,
+        dev_script=dev_script, lines=lines)

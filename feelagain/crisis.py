@@ -1,0 +1,261 @@
+"""Crisis resources: content/crisis.yml validated into regions, lines and ready-made links."""
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+from urllib.parse import urlsplit
+
+from .discover import read_text_file
+from .errors import BuildError, Problems, SourceLocation
+from .schema import Field, check_mapping, is_date, is_https_url, is_text
+from .yamlfile import LineMap, parse_yaml
+
+CRISIS_PATH = PurePosixPath("content/crisis.yml")
+PHONE = re.compile(r"\+?[0-9](?:[0-9 -]*[0-9])?")
+# Numbers that still connect but must not be published any more (domain.md rule 11).
+LEGACY_NUMBERS = {"18002738255": "988"}
+STALE_AFTER = datetime.timedelta(days=365)
+KINDS = ("call", "text", "chat", "email", "web")
+
+
+@dataclass(frozen=True)
+class Contact:
+    """One way to reach a line, with the link and its visible text."""
+
+    kind: str
+    label: str
+    href: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Line:
+    """A helpline."""
+
+    name: str
+    description: str
+    hours: str
+    url: str | None
+    contacts: tuple[Contact, ...]
+
+
+@dataclass(frozen=True)
+class Emergency:
+    """The emergency number of a region."""
+
+    number: str
+    tel: str
+    note: str
+
+
+@dataclass(frozen=True)
+class Region:
+    """A country or area and its crisis lines."""
+
+    code: str
+    name: str
+    emergency: Emergency | None
+    lines: tuple[Line, ...]
+
+
+@dataclass(frozen=True)
+class Crisis:
+    """Every region, and the one shown by default."""
+
+    default: str
+    regions: tuple[Region, ...]
+
+    def region(self, code: str) -> Region | None:
+        """Return the region with this code, or None."""
+        return next((r for r in self.regions if r.code == code), None)
+
+
+def is_phone(value: Any) -> str | None:
+    """A phone number: digits, spaces and hyphens, optionally starting with +."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return "should be in quotes, e.g. \"116 123\", so leading zeros and spaces are kept"
+    problem = is_text(value)
+    if problem:
+        return problem
+    digits = re.sub(r"\D", "", value)
+    if not PHONE.fullmatch(value) or not 3 <= len(digits) <= 15:
+        return "is not a phone number (use digits, spaces and hyphens, e.g. \"116 123\")"
+    if digits in LEGACY_NUMBERS:
+        return f"is a legacy number that must not be published; use {LEGACY_NUMBERS[digits]}"
+    return None
+
+
+def is_code(value: Any) -> str | None:
+    """A region code: 2 to 4 lower-case letters."""
+    problem = is_text(value)
+    return problem or (None if re.fullmatch(r"[a-z]{2,4}", value) else "should be 2 to 4 lower-case letters, e.g. uk")
+
+
+def _is_kind(value: Any) -> str | None:
+    return None if value in KINDS else f"should be one of {', '.join(KINDS)}"
+
+
+def _is_email(value: Any) -> str | None:
+    problem = is_text(value)
+    return problem or (None if re.fullmatch(r"[^@\s<>\"]+@[a-z0-9.-]+\.[a-z]+", value) else "is not an email address")
+
+
+def _is_keyword(value: Any) -> str | None:
+    problem = is_text(value)
+    return problem or (None if re.fullmatch(r"[A-Za-z0-9]{1,20}", value) else "should be one word of letters or digits")
+
+
+def _any(value: Any) -> str | None:
+    return None
+
+
+REGION_FIELDS = (
+    Field("code", is_code, "region code, e.g. uk", required=True),
+    Field("name", is_text, "region name, e.g. United Kingdom", required=True),
+    Field("emergency", _any, "the emergency number, or null for the international fallback", required=True),
+    Field("lines", _any, "list of helplines", required=True),
+)
+EMERGENCY_FIELDS = (
+    Field("number", is_phone, "emergency number in quotes, e.g. \"999\"", required=True),
+    Field("note", is_text, "a short extra note, e.g. 112 also works"),
+    Field("verified_on", is_date, "date the number was last checked, YYYY-MM-DD", required=True),
+    Field("source", is_text, "where it was checked (a URL or publisher)", required=True),
+)
+LINE_FIELDS = (
+    Field("name", is_text, "name of the service", required=True),
+    Field("description", is_text, "one short line about it", required=True),
+    Field("hours", is_text, "opening hours, e.g. 24/7", required=True),
+    Field("url", is_https_url, "the service's website"),
+    Field("verified_on", is_date, "date the details were last checked, YYYY-MM-DD", required=True),
+    Field("source", is_text, "where they were checked (a URL or publisher)", required=True),
+    Field("contacts", _any, "list of ways to reach it", required=True),
+)
+CONTACT_FIELDS = (
+    Field("kind", _is_kind, "call, text, chat, email or web", required=True),
+    Field("number", is_phone, "phone number in quotes"),
+    Field("keyword", _is_keyword, "word to text, e.g. SHOUT"),
+    Field("url", is_https_url, "chat address"),
+    Field("address", _is_email, "email address"),
+)
+NEEDS = {"call": "number", "text": "number", "chat": "url", "email": "address", "web": "url"}
+
+
+def make_contact(kind: str, item: dict[str, Any]) -> Contact:
+    """Return a contact with its link (tel:, sms:, https:, mailto:) and action text."""
+    if kind in ("call", "text"):
+        number = item["number"]
+        digits = re.sub(r"[^\d+]", "", number)
+        if kind == "call":
+            return Contact(kind, f"Call {number}", f"tel:{digits}", number)
+        keyword = item.get("keyword")
+        if keyword:
+            return Contact(kind, f"Text {keyword} to {number}", f"sms:{digits}?body={keyword}", number)
+        return Contact(kind, f"Text {number}", f"sms:{digits}", number)
+    if kind == "chat":
+        return Contact(kind, "Chat online", item["url"], item["url"])
+    if kind == "web":
+        host = urlsplit(item["url"]).netloc.removeprefix("www.")
+        return Contact(kind, f"Visit {host}", item["url"], item["url"])
+    return Contact(kind, f"Email {item['address']}", f"mailto:{item['address']}", item["address"])
+
+
+class _Reader:
+    """Walks crisis.yml, collecting problems with their file lines."""
+
+    def __init__(self, loc: SourceLocation, problems: Problems, today: datetime.date) -> None:
+        self.loc, self.problems, self.today = loc, problems, today
+
+    def mapping(self, raw: Any, fields: tuple[Field, ...], lines: LineMap, what: str) -> dict[str, Any] | None:
+        good, errors = check_mapping(raw, fields, self.loc, lines, what)
+        for err in errors:
+            self.problems.add(err)
+        if "verified_on" in good and self.today - good["verified_on"] > STALE_AFTER:
+            self.problems.warn(BuildError(self.loc.at(lines.at("verified_on")),
+                                          f"{what} was last verified on {good['verified_on']}, over 12 months ago",
+                                          "check the number with the service and update verified_on"))
+        return None if errors else good
+
+    def items(self, raw: Any, lines: LineMap, key: str, what: str) -> list[tuple[Any, LineMap]]:
+        kids = lines.children.get(key) if isinstance(lines.children, dict) else None
+        if not isinstance(raw, list):
+            self.problems.add(BuildError(self.loc.at(lines.at(key)), f'"{key}" in {what} should be a list',
+                                         "write each entry on its own line starting with '- '"))
+            return []
+        item_lines = kids.children if kids and isinstance(kids.children, list) else []
+        return [(item, item_lines[i] if i < len(item_lines) else lines) for i, item in enumerate(raw)]
+
+    def contact(self, raw: Any, lines: LineMap, what: str) -> Contact | None:
+        good = self.mapping(raw, CONTACT_FIELDS, lines, what)
+        if good is None:
+            return None
+        need = NEEDS[good["kind"]]
+        if need not in good:
+            self.problems.add(BuildError(self.loc.at(lines.line), f'a "{good["kind"]}" contact needs "{need}"',
+                                         f'add "{need}: …" to this contact'))
+            return None
+        return make_contact(good["kind"], good)
+
+    def line(self, raw: Any, lines: LineMap, what: str) -> Line | None:
+        good = self.mapping(raw, LINE_FIELDS, lines, what)
+        if good is None:
+            return None
+        contacts = [self.contact(c, cl, f"a contact of {good['name']}")
+                    for c, cl in self.items(good["contacts"], lines, "contacts", good["name"])]
+        if None in contacts:
+            return None
+        return Line(good["name"], good["description"], good["hours"], good.get("url"), tuple(contacts))  # type: ignore[arg-type]
+
+    def region(self, raw: Any, lines: LineMap, index: int) -> Region | None:
+        good = self.mapping(raw, REGION_FIELDS, lines, f"region {index + 1}")
+        if good is None:
+            return None
+        emergency = None
+        if good["emergency"] is not None:
+            sub = lines.children.get("emergency", lines) if isinstance(lines.children, dict) else lines
+            em = self.mapping(good["emergency"], EMERGENCY_FIELDS, sub, f"the emergency number of {good['code']}")
+            if em is None:
+                return None
+            emergency = Emergency(em["number"], "tel:" + re.sub(r"[^\d+]", "", em["number"]), em.get("note", ""))
+        elif good["code"] != "intl":
+            self.problems.add(BuildError(self.loc.at(lines.at("emergency")), f'region "{good["code"]}" has no emergency number',
+                                         "add emergency: {number, verified_on, source}; only the intl fallback may leave it empty"))
+        lines_ = [self.line(item, il, f"a line of {good['code']}") for item, il in self.items(good["lines"], lines, "lines", good["code"])]
+        if None in lines_:
+            return None
+        return Region(good["code"], good["name"], emergency, tuple(lines_))  # type: ignore[arg-type]
+
+
+def load_crisis(site_dir: Path, default_region: str, default_line: int, problems: Problems,
+                today: datetime.date) -> Crisis | None:
+    """Read and validate content/crisis.yml; record problems; return None if it is unusable."""
+    loc = SourceLocation(CRISIS_PATH)
+    try:
+        raw, lines = parse_yaml(read_text_file(site_dir / CRISIS_PATH, loc), loc)
+    except BuildError as err:
+        if "No such file" in err.problem:
+            err = BuildError(loc, "crisis.yml is missing", "every site needs crisis resources: create content/crisis.yml")
+        problems.add(err)
+        return None
+    reader = _Reader(loc, problems, today)
+    if not isinstance(raw, dict) or set(raw) != {"regions"}:
+        problems.add(BuildError(loc.at(1), "crisis.yml should have exactly one key, regions", "see docs/design.md"))
+        return None
+    regions: list[Region] = []
+    for index, (item, item_lines) in enumerate(reader.items(raw["regions"], lines, "regions", "crisis.yml")):
+        region = reader.region(item, item_lines, index)
+        if region is None:
+            continue
+        if any(r.code == region.code for r in regions):
+            problems.add(BuildError(loc.at(item_lines.at("code")), f'region "{region.code}" appears twice', "keep one"))
+        regions.append(region)
+    crisis = Crisis(default_region, tuple(regions))
+    if regions and crisis.region(default_region) is None:
+        problems.add(BuildError(SourceLocation(PurePosixPath("content/site.yml"), default_line),
+                                f'default_region "{default_region}" is not a region in crisis.yml',
+                                "use one of: " + ", ".join(r.code for r in regions)))
+    if not regions:
+        problems.add(BuildError(loc.at(1), "crisis.yml lists no usable region", "add at least one region"))
+    return crisis if problems.errors == [] or regions else None

@@ -1,0 +1,91 @@
+"""Find and read the content files: the only place that reads Markdown sources from disk."""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from .errors import BuildError, Problems, SourceLocation
+
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+MAX_BYTES = 2 * 1024 * 1024  # a page bigger than this is a paste accident, not an article
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One Markdown file's text and where it came from."""
+
+    rel_path: PurePosixPath  # e.g. content/causes.md
+    slug: str
+    text: str
+
+
+def slug_for(name: str) -> str:
+    """Return the slug of a file name (causes.md → causes)."""
+    return name[:-3] if name.endswith(".md") else name
+
+
+def suggest_slug(stem: str) -> str:
+    """Return a valid slug close to a file name that is not one."""
+    import unicodedata
+
+    ascii_name = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-") or "page"
+
+
+def read_text_file(path: Path, loc: SourceLocation) -> str:
+    """Return a file's text as UTF-8 with '\\n' line ends; raise BuildError when unreadable."""
+    try:
+        data = path.read_bytes()
+    except PermissionError:
+        raise BuildError(loc, "cannot be read (permission denied)", "check the file's permissions, e.g. chmod a+r") from None
+    except OSError as exc:
+        raise BuildError(loc, f"cannot be read ({exc.strerror})", "check that the file exists and is a normal file") from None
+    if len(data) > MAX_BYTES:
+        raise BuildError(loc, f"is {len(data) / 1e6:.1f} MB, more than the {MAX_BYTES // 1024 // 1024} MB a page may be",
+                         "split it into smaller pages")
+    try:
+        text = data.decode("utf-8-sig")  # -sig drops a byte-order mark that some editors add
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise BuildError(loc.at(line), "is not UTF-8 text", "save the file with UTF-8 encoding") from None
+    if "\x00" in text:
+        raise BuildError(loc, "contains NUL bytes, so it is not a text file", "save it again as plain UTF-8 text")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def read_sources(content_dir: Path, problems: Problems) -> list[SourceFile]:
+    """Return every content/*.md file, sorted by name; record unreadable or misnamed files in problems."""
+    sources: list[SourceFile] = []
+    seen: dict[str, PurePosixPath] = {}
+    if not content_dir.is_dir():
+        problems.add(BuildError(SourceLocation(PurePosixPath("content")), "the content folder is missing",
+                                "create content/ with site.yml and your Markdown pages"))
+        return sources
+    real_root = content_dir.resolve()
+    for entry in sorted(os.scandir(content_dir), key=lambda e: e.name):
+        if not entry.name.endswith(".md") or entry.name.startswith("."):
+            continue
+        rel = PurePosixPath("content", entry.name)
+        loc = SourceLocation(rel)
+        path = Path(entry.path)
+        if entry.is_symlink() and not path.resolve().is_relative_to(real_root):
+            problems.add(BuildError(loc, "is a link to a file outside content/",
+                                    "copy the file into content/ instead of linking to it"))
+            continue
+        stem = slug_for(entry.name)
+        if not SLUG.fullmatch(stem):
+            problems.add(BuildError(loc, "the file name cannot be a web address (use lower-case letters, digits and hyphens)",
+                                    f"rename it to {suggest_slug(stem)}.md"))
+            continue
+        if stem.lower() in seen:
+            problems.add(BuildError(loc, f"has the same page address as {seen[stem.lower()]}",
+                                    "rename one of the two files"))
+            continue
+        seen[stem.lower()] = rel
+        try:
+            sources.append(SourceFile(rel, stem, read_text_file(path, loc)))
+        except BuildError as err:
+            problems.add(err)
+    return sources

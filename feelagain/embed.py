@@ -1,0 +1,155 @@
+"""Syndication: embed snippets, oEmbed responses, the content API and their JSON schemas."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import PurePosixPath
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from markupsafe import escape
+
+from .config import SiteConfig
+from .model import Page, Site, join_url
+
+if TYPE_CHECKING:
+    from .pipeline import Body
+    from .render import PageRenderer
+
+EMBED_HEIGHT = 800  # a fallback height until the frame reports its real one
+CACHE_AGE = 86400
+SANDBOX = "allow-scripts allow-same-origin allow-popups allow-top-navigation-by-user-activation"
+
+
+def origin(base_url: str) -> str:
+    """Return scheme://host[:port] of a URL."""
+    parts = urlsplit(base_url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def attribution(page: Page, config: SiteConfig) -> dict[str, Any]:
+    """Return the attribution an embed must always show."""
+    return {"text": f"From {config.title}, published by {config.organisation}.",
+            "original_href": join_url(config.base_url, page.url), "reviewed": page.meta.reviewed,
+            "licence": {"name": config.licence_name, "url": config.licence_url}}
+
+
+def iframe_snippet(page: Page, config: SiteConfig) -> str:
+    """Return a plain <iframe> snippet (for sites that cannot add our script)."""
+    src = join_url(config.base_url, f"embed/{page.slug}/")
+    title = escape(f"{page.meta.title} – {config.title}")
+    return (f'<iframe src="{src}" title="{title}" width="100%" height="{EMBED_HEIGHT}" loading="lazy" '
+            f'sandbox="{SANDBOX}" referrerpolicy="no-referrer"></iframe>')
+
+
+def script_snippet(page: Page, config: SiteConfig) -> str:
+    """Return the one-line embed: a placeholder element plus our embed.js."""
+    return (f'<div data-feelagain="{page.slug}" data-region="{config.default_region}"></div>\n'
+            f'<script src="{join_url(config.base_url, "embed.js")}" async></script>')
+
+
+def _sections(html: str) -> list[dict[str, str]]:
+    sections = []
+    for part in re.split(r"(?=<h2[ >])", html):
+        match = re.match(r'<h2(?: id="([^"]*)")?[^>]*>(.*?)</h2>(.*)', part, re.S)
+        if match:
+            sections.append({"id": match.group(1) or "", "title": re.sub(r"<[^>]+>", "", match.group(2)).strip(),
+                             "html": match.group(3).strip()})
+    return sections
+
+
+def page_api(page: Page, config: SiteConfig, body_html: str) -> dict[str, Any]:
+    """Return the content-API record of a page."""
+    meta = page.meta
+    return {
+        "slug": page.slug, "title": meta.title, "description": meta.description, "summary": list(meta.summary),
+        "html": body_html, "sections": _sections(body_html),
+        "reviewed": meta.reviewed.isoformat(), "next_review": meta.next_review.isoformat(),
+        "sources": [{k: v for k, v in vars(s).items() if v is not None} for s in meta.sources],
+        "url": join_url(config.base_url, page.url), "embed_url": join_url(config.base_url, f"embed/{page.slug}/"),
+        "licence": {"name": config.licence_name, "url": config.licence_url},
+        "attribution": f"Content from {config.title} ({join_url(config.base_url, page.url)}), published by "
+                       f"{config.organisation} under {config.licence_name}. Last reviewed {meta.reviewed.isoformat()}.",
+    }
+
+
+def oembed(page: Page, config: SiteConfig) -> dict[str, Any]:
+    """Return the oEmbed 'rich' response of a page."""
+    return {"version": "1.0", "type": "rich", "title": page.meta.title, "provider_name": config.title,
+            "provider_url": config.base_url, "html": iframe_snippet(page, config), "width": 640,
+            "height": EMBED_HEIGHT, "cache_age": CACHE_AGE}
+
+
+def _json(data: Any) -> bytes:
+    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode()
+
+
+SOURCE_SCHEMA = {"type": "object", "required": ["publisher", "title"], "additionalProperties": False,
+                 "properties": {"publisher": {"type": "string"}, "title": {"type": "string"},
+                                "url": {"type": "string", "pattern": "^https://"}, "year": {"type": "integer"}}}
+PAGE_SCHEMA = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema", "title": "Feel Again page",
+    "type": "object", "additionalProperties": False,
+    "required": ["slug", "title", "description", "summary", "html", "sections", "reviewed", "next_review",
+                 "sources", "url", "embed_url", "licence", "attribution"],
+    "properties": {
+        "slug": {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"}, "title": {"type": "string"},
+        "description": {"type": "string", "maxLength": 160}, "summary": {"type": "array", "items": {"type": "string"}},
+        "html": {"type": "string"},
+        "sections": {"type": "array", "items": {"type": "object", "required": ["id", "title", "html"],
+                                                "properties": {"id": {"type": "string"}, "title": {"type": "string"},
+                                                               "html": {"type": "string"}}}},
+        "reviewed": {"type": "string", "format": "date"}, "next_review": {"type": "string", "format": "date"},
+        "sources": {"type": "array", "items": SOURCE_SCHEMA},
+        "url": {"type": "string", "format": "uri"}, "embed_url": {"type": "string", "format": "uri"},
+        "licence": {"type": "object", "required": ["name", "url"]}, "attribution": {"type": "string"},
+    },
+}
+INDEX_SCHEMA = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema", "title": "Feel Again page index",
+    "type": "object", "required": ["site", "licence", "pages"],
+    "properties": {
+        "site": {"type": "object", "required": ["title", "url", "organisation", "language"]},
+        "licence": {"type": "object", "required": ["name", "url"]},
+        "pages": {"type": "array", "items": {"type": "object", "required": ["slug", "title", "description", "reviewed", "url", "api_url"]}},
+    },
+}
+OEMBED_SCHEMA = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema", "title": "oEmbed rich response",
+    "type": "object", "required": ["version", "type", "html", "width", "height"],
+    "properties": {
+        "version": {"const": "1.0"}, "type": {"const": "rich"}, "title": {"type": "string"},
+        "provider_name": {"type": "string"}, "provider_url": {"type": "string", "format": "uri"},
+        "html": {"type": "string", "pattern": "^<iframe "}, "width": {"type": "integer", "minimum": 1},
+        "height": {"type": "integer", "minimum": 1}, "cache_age": {"type": "integer", "minimum": 0},
+    },
+}
+
+
+def machine_files(config: SiteConfig, site: Site, bodies: dict[str, "Body"],
+                  pages: "PageRenderer") -> dict[PurePosixPath, bytes]:
+    """Return oEmbed, content-API and schema files, plus the 'Embed these pages' guide."""
+    files: dict[PurePosixPath, bytes] = {}
+    index = []
+    for page in site.pages:
+        context = pages.base_context(f"api/pages/{page.slug}.json")
+        body_html = str(pages.page_dict(page, bodies[page.slug], page.url, context)["body"])
+        files[PurePosixPath(f"oembed/{page.slug}.json")] = _json(oembed(page, config))
+        files[PurePosixPath(f"api/pages/{page.slug}.json")] = _json(page_api(page, config, body_html))
+        index.append({"slug": page.slug, "title": page.meta.title, "description": page.meta.description,
+                      "reviewed": page.meta.reviewed.isoformat(), "url": join_url(config.base_url, page.url),
+                      "api_url": join_url(config.base_url, f"api/pages/{page.slug}.json")})
+    files[PurePosixPath("api/pages.json")] = _json({
+        "site": {"title": config.title, "url": config.base_url, "organisation": config.organisation,
+                 "language": config.language},
+        "licence": {"name": config.licence_name, "url": config.licence_url}, "pages": index})
+    files[PurePosixPath("api/page.schema.json")] = _json(PAGE_SCHEMA)
+    files[PurePosixPath("api/pages.schema.json")] = _json(INDEX_SCHEMA)
+    files[PurePosixPath("api/oembed.schema.json")] = _json(OEMBED_SCHEMA)
+    embeds = [{"slug": p.slug, "title": p.meta.title, "embed_href": f"{p.slug}/",
+               "iframe_snippet": iframe_snippet(p, config), "script_snippet": script_snippet(p, config)}
+              for p in site.pages]
+    files[PurePosixPath("embed/index.html")] = pages.render_special(
+        "embed-index.html", "embed/", "Embed these pages",
+        "How clinics and services can show these pages on their own websites.", embeds=embeds)
+    return files

@@ -1,0 +1,46 @@
+"""Security headers for static hosts (the _headers format of Netlify and Cloudflare Pages)."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from .config import SiteConfig
+
+CSP = "default-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'self'; object-src 'none'"
+COMMON = {
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+    "Permissions-Policy": "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+                          "microphone=(), payment=(), usb=(), interest-cohort=()",
+}
+
+
+def header_sets(config: SiteConfig, page_urls: list[str]) -> list[tuple[str, dict[str, str]]]:
+    """Return (path pattern, headers) pairs: site pages unframeable, embeds framable by the configured origins.
+
+    Hosts merge the headers of every rule a path matches, so the page rules name each page instead of '/*':
+    a catch-all frame-ancestors 'none' would also forbid framing the embeds.
+    """
+    base = urlsplit(config.base_url).path
+    ancestors = " ".join(config.frame_ancestors)
+    page_rule = {"Content-Security-Policy": f"{CSP}; frame-ancestors 'none'", **COMMON, "X-Frame-Options": "DENY"}
+    sets = [(f"{base}{url}" if url else base, page_rule) for url in page_urls]
+    sets += [(f"{base}{url}*", page_rule) for url in page_urls if url]
+    sets += [
+        (f"{base}404.html", page_rule),
+        (f"{base}embed/*", {"Content-Security-Policy": f"{CSP}; frame-ancestors {ancestors}", **COMMON}),
+        (f"{base}embed.js", {**COMMON, "Access-Control-Allow-Origin": "*", "Cache-Control": "public, max-age=3600"}),
+        (f"{base}api/*", {**COMMON, "Access-Control-Allow-Origin": "*"}),
+        (f"{base}oembed/*", {**COMMON, "Access-Control-Allow-Origin": "*"}),
+        (f"{base}assets/*", {**COMMON, "Cache-Control": "public, max-age=31536000, immutable"}),
+    ]
+    return sets
+
+
+def netlify_headers(config: SiteConfig, page_urls: list[str]) -> bytes:
+    """Return the _headers file."""
+    lines = []
+    for pattern, values in header_sets(config, page_urls):
+        lines.append(pattern)
+        lines += [f"  {name}: {value}" for name, value in values.items()]
+        lines.append("")
+    return "\n".join(lines).encode()

@@ -1,0 +1,45 @@
+"""Internal link and anchor checks across the whole site; errors point at the Markdown line."""
+from __future__ import annotations
+
+from .errors import BuildError, SourceLocation, did_you_mean
+from .markup import Link, Rendered
+
+
+def _line_of(link: Link, body_md: str, body_start_line: int) -> int:
+    index = body_md.find(f"]({link.href}")
+    if index < 0:
+        index = body_md.find(link.href)
+    return body_start_line + (body_md.count("\n", 0, index) if index >= 0 else 0)
+
+
+def check_links(slug: str, loc: SourceLocation, body_md: str, body_start_line: int, rendered: Rendered,
+                anchors: dict[str, frozenset[str]]) -> list[BuildError]:
+    """Return an error for every link from this page to a missing page or anchor, or with an unsafe scheme."""
+    errors: list[BuildError] = []
+    for link in rendered.links:
+        at = loc.at(_line_of(link, body_md, body_start_line))
+        if link.kind == "page":
+            target = link.slug or ""
+            if target not in anchors:
+                guess = did_you_mean(target, sorted(anchors))
+                errors.append(BuildError(at, f"link to a missing page: {link.href}",
+                                         guess or "check the file name in content/"))
+                continue
+        elif link.kind == "anchor":
+            target = slug
+        elif link.kind == "unsafe":
+            errors.append(BuildError(at, f"link with an unsafe scheme: {link.href[:40]}",
+                                     "use https://, mailto:, tel: or sms: links, or a link to a .md page",
+                                     rule="link-scheme"))
+            continue
+        elif link.kind == "asset" and link.href.startswith("/"):
+            errors.append(BuildError(at, f"link starting with '/' breaks when the site lives in a sub-folder: {link.href}",
+                                     "link to the page's file instead, e.g. [text](causes.md)"))
+            continue
+        else:
+            continue
+        if link.fragment and link.fragment not in anchors[target]:
+            guess = did_you_mean(link.fragment, sorted(anchors[target]))
+            errors.append(BuildError(at, f"link to a missing anchor: {link.href}",
+                                     guess or "anchors come from headings: '## Stress' → #stress"))
+    return errors

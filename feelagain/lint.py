@@ -1,0 +1,593 @@
+"""Content linter: reading level, safe-messaging language, help links, sources, review dates, link schemes, alt text.
+
+The rules live in one table, `RULES`. A rule is an id, a severity and a check function that takes a
+`_Context` and yields `(line, problem, hint)`; the runner turns those into `BuildError`s.
+Readability uses textstat, pinned to 0.7.4: later versions download NLTK data from the network
+on first use, which fails on build machines without network access.
+"""
+from __future__ import annotations
+
+import html
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, fields
+from datetime import date
+from functools import cached_property, lru_cache
+from pathlib import PurePosixPath
+from typing import Callable, Iterable, Iterator, Literal
+
+from textstat.textstat import textstatistics
+
+from .errors import BuildError, SourceLocation, did_you_mean
+
+Finding = tuple[int | None, str, str]  # (file line, problem, hint)
+
+MIN_GRADED_WORDS = 30  # texts shorter than this swing too much for a reading grade to mean anything
+SPLIT_HINT = "split long sentences and prefer short words"
+
+
+@dataclass(frozen=True)
+class LintPage:
+    """What the linter needs to know about one page."""
+
+    path: PurePosixPath
+    slug: str
+    body_md: str
+    body_start_line: int
+    body_html: str
+    sources_count: int
+    sources_line: int | None
+    reviewed: date
+    next_review: date
+    reviewed_line: int | None
+    next_review_line: int | None
+    links: tuple[tuple[str, int], ...]
+
+
+@dataclass(frozen=True, repr=False)
+class LintSettings:
+    """The `lint:` settings of site.yml. Its repr is stable across runs, so it can be part of a cache key."""
+
+    max_grade: float = 8.0
+    max_paragraph_grade: float = 10.0  # single paragraphs get a little more room: short ones swing
+    max_sentence_words: int = 25
+    max_paragraph_sentences: int = 5
+    min_sources: int = 2
+    help_slug: str = "get-help"
+    disabled: frozenset[str] = frozenset()
+
+    def __repr__(self) -> str:
+        values = ", ".join(f"{f.name}={sorted(v) if isinstance(v := getattr(self, f.name), frozenset) else v!r}"
+                           for f in fields(self))
+        return f"LintSettings({values})"
+
+
+# --- Markdown to plain text, with file lines --------------------------------------------------------
+
+FENCE = re.compile(r"^\s*(`{3,}|~{3,})\s*\{?\s*\.?([\w-]*)")
+HEADING = re.compile(r"^\s{0,3}#{1,6}(?:\s+|$)")
+SETEXT = re.compile(r"^\s{0,3}(?:=+|-+)\s*$")
+RULE_LINE = re.compile(r"^\s{0,3}([-*_])(?:\s*\1){2,}\s*$")
+ADMONITION = re.compile(r'^\s*!!!\s+[\w-]+(?:\s+"([^"]*)")?\s*$')
+ITEM = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)]|:)\s+")
+QUOTE = re.compile(r"^\s*(?:>\s?)+")
+TABLE_SEP = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)+\|?\s*$")
+LINK_DEF = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*\S")
+CHECKLIST_KEY = re.compile(r"^\s*(?:-\s+)?(?:[\w-]+:(?:\s+|$))?[\"']?")
+INLINE = (  # (character that must be present, pattern, replacement): the check skips most regex runs
+    ("!", re.compile(r"!\[[^\]]*\](?:\([^)]*\)|\[[^\]]*\])"), ""),  # images: alt text is not prose
+    ("[", re.compile(r"\[([^\]]*)\]\((?:[^()]|\([^)]*\))*\)"), r"\1"),  # [text](href)
+    ("[", re.compile(r"\[([^\]]*)\]\[[^\]]*\]"), r"\1"),  # [text][ref]
+    ("<", re.compile(r"<[^>]+>"), ""),  # inline HTML and autolinks
+    ("{", re.compile(r"\s*\{:?\s*[.#:][^}]*\}"), ""),  # attr_list
+    ("`", re.compile(r"`+([^`]*)`+"), r"\1"),
+    ("\\", re.compile(r"\\([\\`*_{}\[\]()#+\-.!|])"), r"\1"),
+    ("*", re.compile(r"\*+"), ""),
+    ("_", re.compile(r"(?<!\w)_+|_+(?!\w)"), ""),
+)
+PROSE = frozenset({"para", "item", "title"})
+
+
+@lru_cache(maxsize=4096)
+def plain(md: str) -> str:
+    """Return one line of Markdown as plain text (links become their text, markup goes)."""
+    for char, pattern, repl in INLINE:
+        if char in md:
+            md = pattern.sub(repl, md)
+    return " ".join((html.unescape(md) if "&" in md else md).split())
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of a block: offsets into the block text, its words, and its file line."""
+
+    start: int
+    end: int
+    text: str
+    words: tuple[str, ...]  # lower case, punctuation removed (as textstat counts them)
+    line: int
+
+    @cached_property
+    def syllables(self) -> int:
+        """Return the number of syllables (textstat's pyphen-based count), computed once."""
+        return sum(map(syllables, self.words))
+
+
+@dataclass(frozen=True)
+class Block:
+    """A paragraph, list item, heading, table, admonition title or checklist, as plain text."""
+
+    kind: str
+    text: str
+    starts: tuple[int, ...]  # offset in text where each source line begins
+    lines: tuple[int, ...]  # the file line of each source line
+    sentences: tuple[Sentence, ...]
+
+    @property
+    def line(self) -> int:
+        """Return the file line where the block starts."""
+        return self.lines[0]
+
+    def line_at(self, offset: int) -> int:
+        """Return the file line of a character offset in the block text."""
+        return self.lines[max(0, bisect_right(self.starts, offset) - 1)]
+
+    @cached_property
+    def lower(self) -> str:
+        """Return the block text in lower case, for cheap keyword tests."""
+        return self.text.lower()
+
+    @cached_property
+    def risk(self) -> re.Match[str] | None:
+        """Return the first mention of suicide, self-harm or overdose in the block, if any."""
+        return RISK.search(self.text) if any(key in self.lower for key in RISK_KEYS) else None
+
+
+SENTENCE_END = re.compile(r"(?P<p>[.!?]+[\"'”’)\]]*)\s+(?=[\"'“‘(\[]?[A-Z0-9])|\n")
+ABBREVIATION = re.compile(r"\b(?:e\.g|i\.e|etc|vs|Dr|Mr|Mrs|Ms|Prof|St|No|approx|cf)\.$", re.I)
+NON_WORD = re.compile(r"[^\w\s]")  # textstat's own punctuation rule, so word counts match it
+
+
+def split_sentences(text: str) -> Iterator[tuple[int, int]]:
+    """Yield (start, end) offsets of the sentences in text; a newline always ends one."""
+    start = 0
+    for m in SENTENCE_END.finditer(text):
+        end = m.end("p") if m.group("p") else m.start()
+        if m.group("p") and ABBREVIATION.search(text[max(0, m.start() - 9):m.start() + 1]):
+            continue
+        yield start, end
+        start = m.end()
+    yield start, len(text)
+
+
+def make_block(kind: str, parts: list[tuple[int, str]]) -> Block | None:
+    """Return a Block from (file line, plain text) parts, or None if there is no text.
+
+    Prose lines are joined with spaces; headings, table cells and checklist lines are separate units.
+    """
+    parts = [(line, text) for line, text in parts if text]
+    if not parts:
+        return None
+    sep = " " if kind in PROSE else "\n"
+    starts, offset = [], 0
+    for _, text in parts:
+        starts.append(offset)
+        offset += len(text) + 1
+    text = sep.join(t for _, t in parts)
+    shell = Block(kind, text, tuple(starts), tuple(line for line, _ in parts), ())
+    sentences = tuple(
+        Sentence(a, b, text[a:b], tuple(NON_WORD.sub("", text[a:b].lower()).split()), shell.line_at(a))
+        for a, b in split_sentences(text) if text[a:b].strip()
+    )
+    return Block(kind, text, shell.starts, shell.lines, sentences)
+
+
+@dataclass(frozen=True)
+class Text:
+    """A page body as plain-text blocks, plus the raw Markdown lines outside fenced blocks."""
+
+    blocks: tuple[Block, ...]
+    md_lines: tuple[tuple[int, str], ...]
+
+
+def _cells(row: str) -> str:
+    return "\n".join(plain(cell) for cell in row.strip().strip("|").split("|"))
+
+
+def scan(body_md: str, first_line: int) -> Text:  # noqa: C901 - one flat state machine reads best
+    """Return the blocks of a Markdown body; body line i (0-based) is file line first_line + i."""
+    blocks: list[Block] = []
+    md_lines: list[tuple[int, str]] = []
+    parts: list[tuple[int, str]] = []
+    kind, fence, raw_lines = "para", "", body_md.splitlines()
+
+    def flush(new_kind: str = "para") -> None:
+        nonlocal parts, kind
+        block = make_block(kind, parts)
+        if block is not None:
+            blocks.append(block)
+        parts, kind = [], new_kind
+
+    for i, raw in enumerate(raw_lines):
+        n, stripped = first_line + i, raw.strip()
+        if fence:
+            if stripped.startswith(fence) and not stripped.strip(fence[0]):
+                fence = ""
+                flush()
+            elif kind == "checklist":
+                parts.append((n, plain(CHECKLIST_KEY.sub("", raw).rstrip().rstrip("\"'"))))
+            continue
+        if m := FENCE.match(raw):
+            flush("checklist" if m.group(2) == "checklist" else "code")
+            fence = m.group(1)
+            continue
+        md_lines.append((n, raw))
+        if not stripped or LINK_DEF.match(raw):
+            flush()
+        elif SETEXT.match(raw) and parts and kind == "para":  # only the line above is the heading
+            head = parts.pop()
+            flush("heading")
+            parts.append(head)
+            flush()
+        elif RULE_LINE.match(raw):
+            flush()
+        elif m := ADMONITION.match(raw):
+            flush("title")
+            parts.append((n, plain(m.group(1) or "")))
+            flush()
+        elif HEADING.match(raw):
+            flush("heading")
+            parts.append((n, plain(HEADING.sub("", raw).rstrip("# "))))
+            flush()
+        elif TABLE_SEP.match(raw) and kind == "para" and len(parts) == 1:
+            head = parts[0][0]
+            kind, parts = "table", [(head, _cells(raw_lines[head - first_line]))]
+        elif kind == "table" and "|" in stripped or stripped.startswith("|"):
+            if kind != "table":
+                flush("table")
+            if not TABLE_SEP.match(raw):
+                parts.append((n, _cells(raw)))
+        elif ITEM.match(raw):
+            flush("item")
+            parts.append((n, plain(QUOTE.sub("", ITEM.sub("", raw, count=1)))))
+        else:
+            if kind in ("table", "heading"):
+                flush()
+            parts.append((n, plain(QUOTE.sub("", raw))))
+    flush()
+    return Text(tuple(blocks), tuple(md_lines))
+
+
+# --- Readability -----------------------------------------------------------------------------------
+
+_TEXTSTAT = textstatistics()  # our own instance: the module-level one is shared state
+
+
+@lru_cache(maxsize=65536)
+def syllables(word: str) -> int:
+    """Return the syllable count of one word (textstat's pyphen-based count)."""
+    return _TEXTSTAT.syllable_count(word)
+
+
+def fk_grade(sentences: Iterable[Sentence]) -> tuple[float, int]:
+    """Return (Flesch-Kincaid grade, word count) of sentences.
+
+    Same formula and counting as textstat.flesch_kincaid_grade, without its intermediate rounding:
+    sentences of two words or fewer do not count as sentences, but their words do. Counting our own
+    sentences keeps page, paragraph and sentence rules consistent and lets one pass serve all three.
+    """
+    words = syl = count = 0
+    for sentence in sentences:
+        words += len(sentence.words)
+        syl += sentence.syllables
+        count += len(sentence.words) > 2
+    if not words:
+        return 0.0, 0
+    return 0.39 * words / max(1, count) + 11.8 * syl / words - 15.59, words
+
+
+# --- Safe-messaging language -----------------------------------------------------------------------
+
+RISK = re.compile(
+    r"\b(?:suicid\w*|self[\s-]?harm\w*|overdos\w*"
+    r"|(?:hurt|hurting|harm|harming|kill|killing)\s+(?:yourself|themselves|himself|herself|myself|ourselves)"
+    r"|(?:end|ending|ended|take|taking|took)\s+(?:your|their|my|his|her|our)\s+(?:own\s+)?li(?:fe|ves))\b",
+    re.I,
+)
+# Every RISK match contains one of these; checking them first is ten times faster than the regex.
+RISK_KEYS = ("suicid", "harm", "overdos", "self", "selv", "life", "lives")
+METHOD = re.compile(
+    r"\b(?:overdos\w*\s+(?:on|of)|pills?|tablets?|hanging|hanged"
+    r"|hang\s+(?:yourself|themselves|himself|herself|myself)|jump\w*\s+(?:from|off)|ropes?|bridges?"
+    r"|ligatures?|firearms?|guns?|poison\w*|razors?|blades?|railway\s+lines?|train\s+tracks?)\b",
+    re.I,
+)
+DIED_BY = 'say "died by suicide" or "took their own life"'
+NO_JUDGING = "describe what happens without judging the person"
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """A phrase to avoid: pattern, better wording, and whether it only counts near a risk word."""
+
+    pattern: re.Pattern[str]
+    hint: str
+    near_risk: bool = False
+
+
+PHRASES = (
+    Phrase(re.compile(r"\bcommit(?:s|ted|ting)?\s+suicides?\b", re.I), DIED_BY),
+    Phrase(re.compile(r"\b(?:completed|(?:un)?successful)\s+suicides?\b(?!\s+attempt)", re.I), DIED_BY),
+    Phrase(re.compile(r"\b(?:(?:un)?successful|failed)\s+(?:suicide\s+)?attempts?\b", re.I),
+           'say "suicide attempt"', near_risk=True),
+    Phrase(re.compile(r"\b(?:epidemic|sky-?rocket\w*|sweeping)\b", re.I),
+           "give the figures plainly, without sensational words", near_risk=True),
+    Phrase(re.compile(r"\b(?:without\s+(?:any\s+)?warning|out\s+of\s+(?:nowhere|the\s+blue))\b", re.I),
+           "there are usually warning signs and many causes; say what to look out for", near_risk=True),
+    Phrase(re.compile(r"\b(?:only\s+way\s+out|end(?:s|ed|ing)?\s+(?:the|their|your|my|his|her|all)\s+pain)\b", re.I),
+           "never present suicide as a way out; say that help works and people recover"),
+    Phrase(re.compile(r"\b(?:selfish|attention[\s-]+seek\w*)\b", re.I), NO_JUDGING),
+    Phrase(re.compile(r"\bcry\s+for\s+help\b", re.I), 'say "a sign that someone needs support"'),
+    Phrase(re.compile(r"\b(?:don[’']?t|do\s+not)\s+do\s+anything\s+stupid\b", re.I),
+           'say what to do instead, e.g. "please talk to someone today"'),
+)
+
+
+def _quote(found: str) -> str:
+    return " ".join(found.split())
+
+
+# --- Rules -----------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Context:
+    """Everything a rule may look at."""
+
+    page: LintPage
+    text: Text
+    settings: LintSettings
+    today: date
+
+    def prose(self, kinds: frozenset[str] = PROSE) -> Iterator[Block]:
+        """Yield the prose blocks (paragraphs, list items, admonition titles)."""
+        return (b for b in self.text.blocks if b.kind in kinds)
+
+
+PARAGRAPHS = frozenset({"para", "item"})
+
+
+def check_grade_page(ctx: Context) -> Iterator[Finding]:
+    """Flag a page whose reading grade is above max_grade."""
+    grade, words = fk_grade(s for b in ctx.prose() for s in b.sentences)
+    limit = ctx.settings.max_grade
+    if words >= MIN_GRADED_WORDS and round(grade, 1) > limit:
+        yield ctx.page.body_start_line, f"reading grade {grade:.1f} > {limit:g}", SPLIT_HINT
+
+
+def check_grade_paragraph(ctx: Context) -> Iterator[Finding]:
+    """Flag paragraphs of 30+ words whose reading grade is above max_paragraph_grade."""
+    limit = ctx.settings.max_paragraph_grade
+    for block in ctx.prose(PARAGRAPHS):
+        grade, words = fk_grade(block.sentences)
+        if words >= MIN_GRADED_WORDS and round(grade, 1) > limit:
+            yield block.line, f"paragraph reading grade {grade:.1f} > {limit:g}", SPLIT_HINT
+
+
+def check_long_sentence(ctx: Context) -> Iterator[Finding]:
+    """Flag sentences longer than max_sentence_words."""
+    limit = ctx.settings.max_sentence_words
+    for sentence in (s for b in ctx.prose() for s in b.sentences if len(s.words) > limit):
+        start = " ".join(sentence.text.split()[:5])
+        yield sentence.line, f'sentence has {len(sentence.words)} words > {limit} ("{start}…")', \
+            "split it into shorter sentences"
+
+
+def check_long_paragraph(ctx: Context) -> Iterator[Finding]:
+    """Flag paragraphs with more than max_paragraph_sentences sentences."""
+    limit = ctx.settings.max_paragraph_sentences
+    for block in ctx.prose(PARAGRAPHS):
+        if len(block.sentences) > limit:
+            yield block.line, f"paragraph has {len(block.sentences)} sentences > {limit}", \
+                "split it into smaller paragraphs or a list"
+
+
+# Every match of a phrase that is not tied to a risk word contains one of these (tests check each phrase).
+PHRASE_KEYS = ("way out", "pain", "selfish", "attention", "cry", "stupid")
+
+
+def check_safe_language(ctx: Context) -> Iterator[Finding]:
+    """Flag wording that safe-messaging guidance advises against, and possible method details."""
+    for block in ctx.text.blocks:
+        if block.risk is None and not any(key in block.lower for key in PHRASE_KEYS):
+            continue
+        for s in block.sentences:
+            risk = RISK.search(s.text) if block.risk else None
+            for phrase in (p for p in PHRASES if risk or not p.near_risk):
+                for m in phrase.pattern.finditer(s.text):
+                    yield block.line_at(s.start + m.start()), f'avoid "{_quote(m.group())}"', phrase.hint
+            if risk and (m := METHOD.search(s.text)):
+                yield (block.line_at(s.start + m.start()),
+                       f'possible method detail "{_quote(m.group())}" near "{_quote(risk.group())}"',
+                       "remove it or ask a reviewer")
+
+
+@lru_cache(maxsize=16)
+def help_href(slug: str) -> re.Pattern[str]:
+    """Return a pattern matching the hrefs that point at the help page."""
+    s = re.escape(slug)
+    return re.compile(rf"(?:\./)?{s}\.md(?:#.*)?|(?:\./|(?:\.\./)+|/)?{s}(?:/(?:index\.html)?)?(?:[?#].*)?")
+
+
+def check_help_link(ctx: Context) -> Iterator[Finding]:
+    """Flag a page that mentions suicide, self-harm or overdose but does not link to the help page."""
+    slug = ctx.settings.help_slug
+    if ctx.page.slug == slug or any(help_href(slug).fullmatch(h.strip()) for h, _ in ctx.page.links):
+        return
+    for block in ctx.text.blocks:
+        if m := block.risk:
+            yield (block.line_at(m.start()), f'mentions "{_quote(m.group())}" but does not link to the help page',
+                   f"add a link in the text, e.g. [get help now]({slug}.md)")
+            return
+
+
+def check_sources_missing(ctx: Context) -> Iterator[Finding]:
+    """Flag a page without sources."""
+    wanted = ctx.settings.min_sources
+    if wanted > 0 and ctx.page.sources_count == 0:
+        yield ctx.page.sources_line, "no sources", f"add at least {wanted} reputable sources under `sources:`"
+
+
+def check_sources_few(ctx: Context) -> Iterator[Finding]:
+    """Flag a page with some sources, but fewer than min_sources."""
+    have, wanted = ctx.page.sources_count, ctx.settings.min_sources
+    if 0 < have < wanted:
+        yield (ctx.page.sources_line, f"only {have} source{'s' if have != 1 else ''}",
+               f"add at least {wanted} reputable sources under `sources:`")
+
+
+def check_review_overdue(ctx: Context) -> Iterator[Finding]:
+    """Flag a page whose next_review date has passed."""
+    if ctx.page.next_review < ctx.today:
+        yield (ctx.page.next_review_line, f"review overdue since {ctx.page.next_review.isoformat()}",
+               "review the page, then update `reviewed` and `next_review`")
+
+
+def check_review_order(ctx: Context) -> Iterator[Finding]:
+    """Flag a next_review date that is not after the reviewed date."""
+    page = ctx.page
+    if page.next_review <= page.reviewed:
+        yield (page.next_review_line or page.reviewed_line,
+               f"next_review {page.next_review.isoformat()} is not after reviewed {page.reviewed.isoformat()}",
+               "set next_review to a later date")
+
+
+SCHEME = re.compile(r"([a-z][a-z0-9+.\-]*):", re.I)
+ALLOWED_SCHEMES = frozenset({"https", "mailto", "tel", "sms"})
+
+
+def check_link_scheme(ctx: Context) -> Iterator[Finding]:
+    """Flag links whose scheme is not https, mailto, tel or sms."""
+    for href, line in ctx.page.links:
+        # Browsers drop tabs and newlines anywhere and decode entities, so "java&#9;script:" is javascript:.
+        clean = re.sub(r"[\t\n\r]", "", html.unescape(href)).lstrip("\x00 \x0b\x0c")
+        shown = clean if len(clean) <= 60 else clean[:57] + "…"
+        if clean.startswith("//"):
+            yield line, f'protocol-relative link "{shown}"', "write the full https:// address"
+        elif (m := SCHEME.match(clean)) and (scheme := m.group(1).lower()) not in ALLOWED_SCHEMES:
+            if scheme == "http":
+                yield line, f'insecure link "{shown}"', 'use "https://" instead of "http://"'
+            else:
+                yield line, f'link scheme "{scheme}:" is not allowed', "use only https:, mailto:, tel: or sms: links"
+
+
+MD_IMAGE_NO_ALT = re.compile(r"!\[\s*\]\s*[(\[]")
+IMG_TAG = re.compile(r"<img\b[^>]*>", re.I)
+HAS_ALT = re.compile(r"\salt\s*=", re.I)
+ALT_HINT = 'add alt="what it shows", or alt="" if it is only decoration'
+
+
+def check_image_alt(ctx: Context) -> Iterator[Finding]:
+    """Flag images without alt text."""
+    raw_missing = 0
+    for line, raw in ctx.text.md_lines:
+        for _ in MD_IMAGE_NO_ALT.finditer(raw):
+            yield line, "image has no alt text", "say what the image shows inside the brackets: ![what it shows](…)"
+        for tag in IMG_TAG.finditer(raw):
+            if not HAS_ALT.search(tag.group()):
+                raw_missing += 1
+                yield line, "<img> has no alt attribute", ALT_HINT
+    html_missing = sum(1 for tag in IMG_TAG.finditer(ctx.page.body_html) if not HAS_ALT.search(tag.group()))
+    if html_missing > raw_missing:
+        yield ctx.page.body_start_line, "an image in the rendered page has no alt attribute", ALT_HINT
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One lint rule: its id (used in `lint.disabled`), its severity, and its check."""
+
+    id: str
+    severity: Literal["error", "warning"]
+    check: Callable[[Context], Iterable[Finding]]
+
+
+RULES: tuple[Rule, ...] = (
+    Rule("grade-page", "warning", check_grade_page),
+    Rule("grade-paragraph", "warning", check_grade_paragraph),
+    Rule("long-sentence", "warning", check_long_sentence),
+    Rule("long-paragraph", "warning", check_long_paragraph),
+    Rule("safe-language", "error", check_safe_language),
+    Rule("help-link", "error", check_help_link),
+    Rule("sources-missing", "error", check_sources_missing),
+    Rule("sources-few", "warning", check_sources_few),
+    Rule("review-overdue", "warning", check_review_overdue),
+    Rule("review-order", "error", check_review_order),
+    Rule("link-scheme", "error", check_link_scheme),
+    Rule("image-alt", "error", check_image_alt),
+)
+RULE_IDS = tuple(rule.id for rule in RULES)
+
+
+def lint_page(page: LintPage, settings: LintSettings, today: date) -> tuple[list[BuildError], list[BuildError]]:
+    """Return (errors, warnings) for one page, each list ordered by line."""
+    ctx = Context(page, scan(page.body_md, page.body_start_line), settings, today)
+    found: dict[str, list[BuildError]] = {"error": [], "warning": []}
+    for rule in RULES:
+        if rule.id not in settings.disabled:
+            found[rule.severity].extend(BuildError(SourceLocation(page.path, line), problem, hint, rule=rule.id)
+                                        for line, problem, hint in rule.check(ctx))
+    by_line = lambda err: err.location.line or 0  # noqa: E731 - stable sort keeps rule order per line
+    return sorted(found["error"], key=by_line), sorted(found["warning"], key=by_line)
+
+
+# --- Settings --------------------------------------------------------------------------------------
+
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+def _show(value: object) -> str:
+    return f'"{value}"' if isinstance(value, str) else repr(value)
+
+
+def _convert(key: str, value: object) -> tuple[object, list[tuple[str, str]]]:
+    """Return (checked value, problems) for one `lint:` setting."""
+    default = getattr(LintSettings, key)
+    example = f'write e.g. "{key}: {default}"'
+    if key == "help_slug":
+        if isinstance(value, str) and SLUG.fullmatch(value):
+            return value, []
+        return default, [(f"lint.help_slug must be a page slug, got {_show(value)}", example)]
+    if key == "disabled":
+        if not isinstance(value, (list, tuple)):
+            return frozenset(), [(f"lint.disabled must be a list of rule ids, got {_show(value)}",
+                                  'write e.g. "disabled: [grade-paragraph]"')]
+        bad = [(f"unknown lint rule {_show(v)} in lint.disabled",
+                did_you_mean(str(v), RULE_IDS) or "rules: " + ", ".join(RULE_IDS))
+               for v in value if v not in RULE_IDS]
+        return frozenset(v for v in value if v in RULE_IDS), bad
+    is_float = isinstance(default, float)
+    ok = isinstance(value, (int, float) if is_float else int) and not isinstance(value, bool)
+    minimum = 0 if key == "min_sources" else 1
+    if not ok or value < minimum:  # type: ignore[operator]
+        what = "a number" if is_float else "a whole number"
+        return default, [(f"lint.{key} must be {what} ≥ {minimum}, got {_show(value)}", example)]
+    return (float(value) if is_float else value), []  # type: ignore[arg-type]
+
+
+def settings_from_config(raw: dict | None, location: SourceLocation) -> tuple[LintSettings, list[BuildError]]:
+    """Return settings from the `lint:` mapping of site.yml, with one error per unknown key or bad value."""
+    if raw is None:
+        return LintSettings(), []
+    if not isinstance(raw, dict):
+        return LintSettings(), [BuildError(location, f"lint must be a mapping, got {_show(raw)}",
+                                           'write e.g. "lint: {max_grade: 8}"')]
+    known = [f.name for f in fields(LintSettings)]
+    values: dict[str, object] = {}
+    errors: list[BuildError] = []
+    for key, value in raw.items():
+        if key not in known:
+            hint = did_you_mean(str(key), known) or "known settings: " + ", ".join(known)
+            errors.append(BuildError(location, f"unknown lint setting {_show(key)}", hint))
+            continue
+        values[key], problems = _convert(key, value)
+        errors.extend(BuildError(location, problem, hint) for problem, hint in problems)
+    return LintSettings(**values), errors  # type: ignore[arg-type]

@@ -1,0 +1,286 @@
+"""Markdown to HTML: one configured Python-Markdown instance, plus our callouts, checklist and link rules.
+
+Extensions (documented for editors in docs/editing.md):
+- toc: heading ids and the "On this page" list (levels 2–3);
+- tables, attr_list, def_list, sane_lists, fenced_code: standard Markdown additions;
+- admonition: callouts ("!!! tip \"Title\"") that we turn into NHS-style care cards;
+- ours: ```checklist blocks, links between .md files, raw-HTML sanitising, scrollable tables.
+"""
+from __future__ import annotations
+
+import html as htmllib
+import re
+import xml.etree.ElementTree as etree
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from urllib.parse import urlsplit
+
+import markdown
+from markdown.extensions import Extension
+from markdown.postprocessors import Postprocessor
+from markdown.preprocessors import Preprocessor
+from markdown.treeprocessors import Treeprocessor
+
+from . import sanitize
+from .checklist import Checklist, parse_checklist
+from .errors import BuildError, SourceLocation
+from .model import relative_href, url_for
+
+CALLOUTS = {  # type → (default title, words a screen reader hears first)
+    "info": ("Good to know", ""),
+    "tip": ("Try this today", ""),
+    "non-urgent": ("Speak to a doctor if", "Non-urgent advice: "),
+    "urgent": ("Get help soon if", "Urgent advice: "),
+    "immediate": ("Get help now if", "Immediate action required: "),
+}
+SAFE_SCHEMES = ("https", "mailto", "tel", "sms")
+CHECKLIST_TOKEN = "FEELAGAINCHECKLIST{}X"
+CHECKLIST_MARK = "<!--feelagain:checklist:{}-->"
+FENCE_OPEN = re.compile(r"^(```|~~~)\s*checklist\s*$")
+CALLOUT_LINE = re.compile(r"^!!!\s+([\w-]+)")
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link as written in the Markdown and what it points at."""
+
+    href: str
+    slug: str | None  # target page for links between pages, None otherwise
+    fragment: str | None
+    kind: str  # "page", "anchor" (same page), "external", "asset", "unsafe"
+
+
+@dataclass(frozen=True)
+class TocEntry:
+    """A heading in the "On this page" list."""
+
+    id: str
+    title: str
+    level: int
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """The HTML of a page body and everything the later stages need to know about it."""
+
+    body_html: str
+    toc: tuple[TocEntry, ...]
+    ids: frozenset[str]
+    links: tuple[Link, ...]
+    checklists: tuple[Checklist, ...]
+    faq: tuple[tuple[str, str], ...]
+    errors: tuple[BuildError, ...] = ()
+    warnings: tuple[BuildError, ...] = ()
+
+
+@dataclass
+class _State:
+    """Per-page state the extension's processors share during one conversion."""
+
+    loc: SourceLocation
+    url: str
+    body_start_line: int
+    body_md: str
+    links: list[Link] = field(default_factory=list)
+    checklists: list[Checklist] = field(default_factory=list)
+    errors: list[BuildError] = field(default_factory=list)
+    warnings: list[BuildError] = field(default_factory=list)
+
+    def line_of(self, needle: str) -> int:
+        """Return the file line where needle first appears in the body (or the body's first line)."""
+        index = self.body_md.find(needle)
+        return self.body_start_line + (self.body_md.count("\n", 0, index) if index >= 0 else 0)
+
+
+class _ChecklistBlocks(Preprocessor):
+    """Replace ```checklist blocks by a token and parse their YAML; check callout types."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        state: _State = self.md.fa_state  # type: ignore[attr-defined]
+        out: list[str] = []
+        index = 0
+        while index < len(lines):
+            line = lines[index]
+            match = CALLOUT_LINE.match(line)
+            if match and match.group(1) not in CALLOUTS:
+                state.errors.append(BuildError(state.loc.at(state.body_start_line + index),
+                                               f'unknown callout type "{match.group(1)}"',
+                                               "use one of: " + ", ".join(CALLOUTS)))
+            if not FENCE_OPEN.match(line):
+                out.append(line)
+                index += 1
+                continue
+            fence = line.strip()[:3]
+            end = next((j for j in range(index + 1, len(lines)) if lines[j].strip() == fence), None)
+            if end is None:
+                state.errors.append(BuildError(state.loc.at(state.body_start_line + index),
+                                               "the checklist block is never closed", f"add a {fence} line after it"))
+                return out
+            checklist, errors = parse_checklist("\n".join(lines[index + 1:end]), state.loc,
+                                                state.body_start_line + index)
+            state.errors.extend(errors)
+            if checklist:
+                out += ["", CHECKLIST_TOKEN.format(len(state.checklists)), ""]
+                state.checklists.append(checklist)
+            index = end + 1
+        return out
+
+
+class _Callouts(Treeprocessor):
+    """Turn admonitions into care-card callouts with a heading screen readers can place."""
+
+    def run(self, root: etree.Element) -> None:
+        for div in root.iter("div"):
+            classes = div.get("class", "").split()
+            if "admonition" not in classes:
+                continue
+            kind = next((c for c in classes if c in CALLOUTS), "info")
+            div.set("class", f"callout callout--{kind}")
+            title_el = next((c for c in div if c.get("class") == "admonition-title"), None)
+            title = title_el.text if title_el is not None and title_el.text else CALLOUTS[kind][0]
+            if title_el is not None and (title_el.text or "").strip().lower() == kind.replace("-", " "):
+                title = CALLOUTS[kind][0]  # admonition's default title is just the type name
+            heading = etree.Element("h3", {"class": "callout__title"})
+            hidden = CALLOUTS[kind][1]
+            if hidden:
+                span = etree.SubElement(heading, "span", {"class": "visually-hidden"})
+                span.text = hidden
+                span.tail = title
+            else:
+                heading.text = title
+            if title_el is not None:
+                div.remove(title_el)
+            div.insert(0, heading)
+
+
+class _Links(Treeprocessor):
+    """Rewrite links between .md files to pretty relative URLs; neutralise unsafe schemes; wrap tables."""
+
+    def run(self, root: etree.Element) -> None:
+        state: _State = self.md.fa_state  # type: ignore[attr-defined]
+        for el in root.iter("a"):
+            href = el.get("href")
+            if href is not None:
+                el.set("href", self._rewrite(href, el, state))
+        for el in root.iter("img"):
+            src = el.get("src", "")
+            scheme = urlsplit(src).scheme.lower()
+            if scheme and scheme != "https":
+                state.links.append(Link(src, None, None, "unsafe"))
+                el.set("src", "")
+        for parent in list(root.iter()):
+            for index, child in enumerate(list(parent)):
+                if child.tag == "table":
+                    wrap = etree.Element("div", {"class": "table-wrap", "tabindex": "0", "role": "region",
+                                                 "aria-label": "Table (scrolls sideways)"})
+                    parent.remove(child)
+                    wrap.append(child)
+                    parent.insert(index, wrap)
+
+    def _rewrite(self, href: str, el: etree.Element, state: _State) -> str:
+        parts = urlsplit(href)
+        scheme = parts.scheme.lower()
+        if scheme:
+            kind = "external" if scheme in SAFE_SCHEMES else "unsafe"
+            state.links.append(Link(href, None, None, kind))
+            if kind == "unsafe":
+                return "#"  # never publish javascript:, data: or similar; the linter reports it
+            if scheme == "https":
+                el.set("rel", "noopener noreferrer")
+            return href
+        if not parts.path:
+            state.links.append(Link(href, None, parts.fragment or None, "anchor"))
+            return href
+        if parts.path.endswith(".md"):
+            slug = PurePosixPath(parts.path).name[:-3]
+            state.links.append(Link(href, slug, parts.fragment or None, "page"))
+            target = relative_href(state.url, url_for(slug))
+            return target + (f"#{parts.fragment}" if parts.fragment else "")
+        state.links.append(Link(href, None, parts.fragment or None, "asset"))
+        return href
+
+
+class _Sanitise(Postprocessor):
+    """Clean raw HTML that editors typed, and report what was removed."""
+
+    def run(self, text: str) -> str:
+        state: _State = self.md.fa_state  # type: ignore[attr-defined]
+        stash = self.md.htmlStash.rawHtmlBlocks
+        for index, block in enumerate(stash):
+            raw = str(block)
+            if raw.startswith('<pre class="codehilite">') or raw.startswith("<pre><code"):
+                continue  # fenced code: our own output, already escaped
+            clean, removed = sanitize.clean_html(raw)
+            if removed:
+                first = raw.strip().splitlines()[0][:60] if raw.strip() else raw
+                state.warnings.append(BuildError(state.loc.at(state.line_of(first)),
+                                                 f"raw HTML removed: {', '.join(removed)}",
+                                                 "write it in Markdown, or use only plain HTML without scripts, frames or styles",
+                                                 rule="raw-html"))
+            stash[index] = clean
+        return text
+
+
+class FeelAgainExtension(Extension):
+    """Registers our processors on a Markdown instance."""
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Python-Markdown's name)
+        md.preprocessors.register(_ChecklistBlocks(md), "fa_checklist", 28)
+        md.treeprocessors.register(_Links(md), "fa_links", 3)
+        md.treeprocessors.register(_Callouts(md), "fa_callouts", 4)  # after toc (5) so titles stay out of it
+        md.postprocessors.register(_Sanitise(md), "fa_sanitise", 35)  # before raw HTML is put back (30)
+
+
+def make_markdown() -> markdown.Markdown:
+    """Return the configured Markdown instance (reuse it; call reset() between pages)."""
+    return markdown.Markdown(
+        extensions=["toc", "tables", "attr_list", "def_list", "admonition", "sane_lists", "fenced_code",
+                    FeelAgainExtension()],
+        extension_configs={"toc": {"permalink": False, "toc_depth": "2-3"}},
+        output_format="html",
+    )
+
+
+_MD: markdown.Markdown | None = None
+
+
+def _flatten(tokens: list[dict], out: list[TocEntry]) -> list[TocEntry]:
+    for token in tokens:
+        if token["level"] in (2, 3):
+            out.append(TocEntry(token["id"], htmllib.unescape(re.sub(r"<[^>]+>", "", token["name"])), token["level"]))
+        _flatten(token.get("children", []), out)
+    return out
+
+
+def _faq(body_html: str) -> tuple[tuple[str, str], ...]:
+    parts = re.split(r"(?=<h2[ >])", body_html)
+    pairs = []
+    for part in parts:
+        match = re.match(r"<h2[^>]*>(.*?)</h2>(.*)", part, re.S)
+        if match:
+            question = htmllib.unescape(re.sub(r"<[^>]+>", "", match.group(1))).strip()
+            pairs.append((question, match.group(2).strip()))
+    return tuple(pairs)
+
+
+def render_markdown(body_md: str, loc: SourceLocation, url: str, body_start_line: int, faq: bool = False) -> Rendered:
+    """Return the rendered body of one page (HTML, contents, ids, links, checklists, problems)."""
+    global _MD
+    if _MD is None:
+        _MD = make_markdown()
+    md = _MD
+    md.reset()
+    state = _State(loc, url, body_start_line, body_md)
+    md.fa_state = state  # type: ignore[attr-defined]
+    for number, line in enumerate(body_md.split("\n")):
+        if line.startswith("# "):
+            state.warnings.append(BuildError(loc.at(body_start_line + number), "a level-1 heading in the body",
+                                             "the title is the page's only # heading; use ## for sections",
+                                             rule="heading-one"))
+    body = md.convert(body_md)
+    for index in range(len(state.checklists)):
+        body = body.replace(f"<p>{CHECKLIST_TOKEN.format(index)}</p>", CHECKLIST_MARK.format(index))
+    toc = tuple(_flatten(getattr(md, "toc_tokens", []), []))
+    ids = frozenset(re.findall(r'\sid="([^"]+)"', body))
+    return Rendered(body, toc, ids, tuple(state.links), tuple(state.checklists), _faq(body) if faq else (),
+                    tuple(state.errors), tuple(state.warnings))

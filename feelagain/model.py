@@ -1,0 +1,76 @@
+"""Pages and the site: URL and output-path rules as pure functions."""
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from .discover import SourceFile
+from .schema import PageMeta
+
+HOME = "index"
+
+
+def url_for(slug: str) -> str:
+    """Return the site-relative URL of a page ('' for the home page, 'causes/' otherwise)."""
+    return "" if slug == HOME else f"{slug}/"
+
+
+def dest_for(url: str) -> PurePosixPath:
+    """Return the output file of a site-relative URL ('causes/' → causes/index.html)."""
+    return PurePosixPath(url or ".") / "index.html" if not url.endswith(".html") else PurePosixPath(url)
+
+
+def root_prefix(url: str) -> str:
+    """Return the relative path from a page URL to the site root ('' or '../' …)."""
+    depth = url.count("/") if not url.endswith(".html") else url.count("/")
+    return "../" * depth
+
+
+def relative_href(from_url: str, to_url: str) -> str:
+    """Return a link from one site-relative URL to another that works under any sub-path."""
+    href = root_prefix(from_url) + to_url
+    return href or "./"
+
+
+@dataclass(frozen=True)
+class Page:
+    """One content page: its source, validated metadata and where it goes."""
+
+    source: SourceFile
+    meta: PageMeta
+    body_md: str
+    body_start_line: int
+    meta_lines: object  # yamlfile.LineMap of the front matter
+
+    @property
+    def slug(self) -> str:
+        """The page's name (file name without .md)."""
+        return self.source.slug
+
+    @property
+    def url(self) -> str:
+        """The page's site-relative URL."""
+        return url_for(self.slug)
+
+    @property
+    def nav_title(self) -> str:
+        """The title used in navigation."""
+        return self.meta.nav_title or self.meta.title
+
+
+def join_url(base_url: str, url: str) -> str:
+    """Return the absolute URL of a site-relative URL."""
+    return posixpath.join(base_url, url) if url else base_url
+
+
+@dataclass(frozen=True)
+class Site:
+    """All pages in navigation order, and the navigation itself."""
+
+    pages: tuple[Page, ...]
+    nav: tuple[Page, ...]
+
+    def by_slug(self, slug: str) -> Page | None:
+        """Return the page with this slug, or None."""
+        return next((p for p in self.pages if p.slug == slug), None)

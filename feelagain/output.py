@@ -1,0 +1,116 @@
+"""Writing the site: into a sibling temporary folder, then an atomic swap, so dist/ is never half-built."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path, PurePosixPath
+
+from .errors import BuildError, SourceLocation
+
+
+def _safe_join(root: Path, dest: PurePosixPath) -> Path:
+    """Return root/dest, refusing anything that would land outside root."""
+    if dest.is_absolute() or ".." in dest.parts:
+        raise BuildError(SourceLocation(dest), "output path leaves the output folder", "rename the page")
+    return root.joinpath(*dest.parts)
+
+
+def recover(output_dir: Path) -> None:
+    """Clean up after a build that was killed: restore dist/ if only the old copy is left; drop temp folders."""
+    parent = output_dir.parent
+    if not parent.is_dir():
+        return
+    olds = sorted(parent.glob(f".{output_dir.name}.old-*"))
+    if olds and not output_dir.exists():
+        os.rename(olds.pop(), output_dir)  # killed between the two renames of a swap
+    for leftover in olds + sorted(parent.glob(f".{output_dir.name}.tmp-*")):
+        shutil.rmtree(leftover, ignore_errors=True)
+
+
+class SiteWriter:
+    """Collects output files in a temporary folder and swaps it in as the new output folder.
+
+    Files whose bytes did not change since the last build are hard-linked from the old output instead of
+    written again (the old files are never modified in place, so sharing them is safe).
+    """
+
+    def __init__(self, output_dir: Path, manifest_path: Path | None = None) -> None:
+        self.output_dir = output_dir
+        self.manifest_path = manifest_path
+        output_dir.parent.mkdir(parents=True, exist_ok=True)
+        recover(output_dir)
+        self.tmp = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}.tmp-", dir=output_dir.parent))
+        self.old_manifest = self._load_manifest()
+        self.manifest: dict[str, str] = {}
+        self.written = 0
+        self.linked = 0
+
+    def _load_manifest(self) -> dict[str, str]:
+        if not self.manifest_path or not self.manifest_path.exists() or not self.output_dir.is_dir():
+            return {}
+        try:
+            data = json.loads(self.manifest_path.read_text())
+            return data["files"] if data.get("output") == str(self.output_dir.resolve()) else {}
+        except (ValueError, KeyError, OSError):
+            return {}  # a damaged manifest only costs us the shortcut
+
+    def add(self, dest: PurePosixPath, data: bytes) -> None:
+        """Add one output file."""
+        key = dest.as_posix()
+        if key in self.manifest:
+            raise BuildError(SourceLocation(dest), "two sources write the same output file", "rename one of them")
+        digest = hashlib.sha256(data).hexdigest()
+        self.manifest[key] = digest
+        target = _safe_join(self.tmp, dest)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if self.old_manifest.get(key) == digest:
+            try:
+                os.link(_safe_join(self.output_dir, dest), target)
+                self.linked += 1
+                return
+            except OSError:
+                pass  # file gone or filesystem without hard links: write it
+        target.write_bytes(data)
+        self.written += 1
+
+    def commit(self) -> None:
+        """Swap the temporary folder in as the output folder (two renames, then remove the old one)."""
+        old = None
+        if self.output_dir.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{self.output_dir.name}.old-", dir=self.output_dir.parent))
+            os.rmdir(old)
+            os.rename(self.output_dir, old)
+        os.rename(self.tmp, self.output_dir)
+        if self.manifest_path:
+            self.manifest_path.parent.mkdir(parents=True, exist_ok=True)
+            payload = json.dumps({"output": str(self.output_dir.resolve()), "files": self.manifest}, sort_keys=True)
+            tmp_manifest = self.manifest_path.with_suffix(".tmp")
+            tmp_manifest.write_text(payload)
+            os.replace(tmp_manifest, self.manifest_path)
+        if old:
+            shutil.rmtree(old, ignore_errors=True)
+
+    def abort(self) -> None:
+        """Throw the temporary folder away; the output folder stays as it was."""
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def write_in_place(output_dir: Path, files: dict[PurePosixPath, bytes]) -> int:
+    """Replace changed files one by one with os.replace (used by the dev server); return how many changed."""
+    changed = 0
+    for dest, data in sorted(files.items()):
+        target = _safe_join(output_dir, dest)
+        try:
+            if target.read_bytes() == data:
+                continue
+        except OSError:
+            pass
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".{target.name}.tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, target)
+        changed += 1
+    return changed

@@ -1,0 +1,172 @@
+"""The build: load → parse → validate → render → write. Each stage takes values and returns values."""
+from __future__ import annotations
+
+import datetime
+import os
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import Callable
+
+from . import __version__, lint
+from .cache import RenderCache, make_key
+from .config import CONFIG_PATH, SiteConfig
+from .crisis import load_crisis
+from .discover import SourceFile, read_sources
+from .errors import BuildError, Problems, SourceLocation
+from .frontmatter import parse as parse_front_matter
+from .links import _line_of, check_links
+from .markup import Rendered, render_markdown
+from .model import HOME, Page, Site
+from .schema import validate_meta
+
+PARALLEL_THRESHOLD = 150  # below this many pages to render, starting processes costs more than it saves
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class Body:
+    """A page's rendered body and its lint findings (what the render cache stores)."""
+
+    rendered: Rendered
+    errors: tuple[BuildError, ...]
+    warnings: tuple[BuildError, ...]
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What a build did."""
+
+    pages: int
+    outputs: int
+    warnings: tuple[BuildError, ...]
+    seconds: float
+    cache_hits: int = 0
+
+
+def parse_pages(sources: list[SourceFile], problems: Problems) -> list[Page]:
+    """Return a Page for every source whose front matter is valid; record the problems of the others."""
+    pages = []
+    for source in sources:
+        loc = SourceLocation(source.rel_path)
+        try:
+            raw, lines, body, body_line = parse_front_matter(source.text, loc)
+        except BuildError as err:
+            problems.add(err)
+            continue
+        meta, errors = validate_meta(raw, loc, lines, source.text.split("\n"))
+        for err in errors:
+            problems.add(err)
+        if meta:
+            pages.append(Page(source, meta, body, body_line, lines))
+    return pages
+
+
+def order_site(config: SiteConfig, pages: list[Page], problems: Problems) -> Site:
+    """Return the Site: pages listed in site.yml's nav first, in that order, then the rest by order and name."""
+    by_slug = {p.slug: p for p in pages}
+    nav_lines = config.lines.children.get("nav") if isinstance(config.lines.children, dict) else None
+    for index, slug in enumerate(config.nav):
+        if slug not in by_slug:
+            line = nav_lines.children[index].line if nav_lines and isinstance(nav_lines.children, list) else None
+            problems.add(BuildError(SourceLocation(CONFIG_PATH, line), f'nav lists "{slug}", but there is no content/{slug}.md',
+                                    "fix the name or create the page"))
+    listed = [by_slug[s] for s in config.nav if s in by_slug]
+    rest = sorted((p for p in pages if p.slug not in config.nav), key=lambda p: (p.slug != HOME, p.meta.order, p.slug))
+    nav = tuple(listed) if config.nav else tuple(rest)
+    if HOME not in by_slug and pages:
+        problems.add(BuildError(SourceLocation(PurePosixPath("content/index.md")), "there is no home page",
+                                "create content/index.md"))
+    if config.help_page not in by_slug and pages:
+        problems.add(BuildError(SourceLocation(CONFIG_PATH), f'the help page "{config.help_page}" does not exist',
+                                f"create content/{config.help_page}.md or set help_page in site.yml"))
+    return Site(tuple(listed + rest), nav)
+
+
+def render_body(page: Page, settings: lint.LintSettings, today: datetime.date) -> Body:
+    """Return the rendered body of a page and what the linter found in it."""
+    loc = SourceLocation(page.source.rel_path)
+    rendered = render_markdown(page.body_md, loc, page.url, page.body_start_line, faq=page.meta.faq)
+    lint_page = lint.LintPage(
+        path=page.source.rel_path, slug=page.slug, body_md=page.body_md, body_start_line=page.body_start_line,
+        body_html=rendered.body_html, sources_count=len(page.meta.sources),
+        sources_line=page.meta_lines.at("sources"), reviewed=page.meta.reviewed,
+        next_review=page.meta.next_review, reviewed_line=page.meta_lines.at("reviewed"),
+        next_review_line=page.meta_lines.at("next_review"),
+        links=tuple((link.href, _line_of(link, page.body_md, page.body_start_line)) for link in rendered.links))
+    errors, warnings = lint.lint_page(lint_page, settings, today)
+    # The links module reports unsafe schemes with the exact href; drop the linter's twin of that error.
+    errors = [e for e in errors if e.rule != "link-scheme"]
+    return Body(rendered, tuple(errors), tuple(warnings))
+
+
+def _render_many(args: tuple[list[Page], lint.LintSettings, datetime.date]) -> list[Body]:
+    pages, settings, today = args
+    return [render_body(p, settings, today) for p in pages]
+
+
+def render_bodies(site: Site, settings: lint.LintSettings, today: datetime.date, cache: RenderCache,
+                  progress: Progress | None = None) -> dict[str, Body]:
+    """Return every page's Body, from the cache where possible, in parallel processes for large sites."""
+    salt = make_key(__version__, repr(settings), today.isoformat())
+    keys = {p.slug: make_key(salt, p.source.rel_path.as_posix(), p.source.text) for p in site.pages}
+    bodies: dict[str, Body] = {}
+    todo = []
+    for page in site.pages:
+        hit = cache.get(keys[page.slug])
+        if isinstance(hit, Body):
+            bodies[page.slug] = hit
+        else:
+            todo.append(page)
+    workers = min(os.cpu_count() or 1, 8)
+    if len(todo) >= PARALLEL_THRESHOLD and workers > 1:
+        chunks = [todo[i::workers * 4] for i in range(workers * 4)]
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            for chunk, results in zip(chunks, pool.map(_render_many, [(c, settings, today) for c in chunks])):
+                for page, body in zip(chunk, results):
+                    bodies[page.slug] = body
+                    cache.put(keys[page.slug], body)
+                if progress:
+                    progress(len(bodies), len(site.pages))
+    else:
+        for page in todo:
+            bodies[page.slug] = body = render_body(page, settings, today)
+            cache.put(keys[page.slug], body)
+    return bodies
+
+
+def validate_bodies(site: Site, bodies: dict[str, Body], problems: Problems) -> None:
+    """Record markup and lint problems, and check every link between pages."""
+    anchors = {slug: body.rendered.ids for slug, body in bodies.items()}
+    for page in site.pages:
+        body = bodies[page.slug]
+        problems.extend(list(body.rendered.errors) + list(body.errors),
+                        list(body.rendered.warnings) + list(body.warnings))
+        for err in check_links(page.slug, SourceLocation(page.source.rel_path), page.body_md,
+                               page.body_start_line, body.rendered, anchors):
+            problems.add(err)
+
+
+def build(config: SiteConfig, *, write: bool = True, today: datetime.date | None = None, use_cache: bool = True,
+          progress: Progress | None = None) -> BuildResult:
+    """Build the site; raise BuildFailed (with every problem) and leave the output folder untouched on failure."""
+    from .render import write_site  # render imports templating, which the check command may never need
+
+    started = time.perf_counter()
+    today = today or datetime.date.today()
+    problems = Problems()
+    settings, lint_errors = lint.settings_from_config(config.lint or None, SourceLocation(CONFIG_PATH, config.lines.at("lint")))
+    problems.extend(lint_errors, [])
+    sources = read_sources(config.content_dir, problems)
+    crisis = load_crisis(config.site_dir, config.default_region, config.lines.at("default_region"), problems, today)
+    site = order_site(config, parse_pages(sources, problems), problems)
+    problems.raise_if_any()
+    cache = RenderCache(config.cache_dir if use_cache else None)
+    bodies = render_bodies(site, settings, today, cache, progress)
+    validate_bodies(site, bodies, problems)
+    problems.raise_if_any(config.strict)
+    outputs = write_site(config, site, bodies, crisis, problems) if write else 0  # type: ignore[arg-type]
+    return BuildResult(len(site.pages), outputs, tuple(problems.warnings), time.perf_counter() - started, cache.hits)

@@ -1,0 +1,148 @@
+"""Turning the validated site into output files: pages, embeds, feeds for machines, assets."""
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+from typing import TYPE_CHECKING, Any
+
+from markupsafe import Markup
+
+from . import __version__, embed, headers, seo
+from .assets import STABLE_NAMES, collect_assets
+from .cache import make_key
+from .config import SiteConfig
+from .crisis import Crisis
+from .errors import BuildError, BuildFailed, Problems
+from .markup import CHECKLIST_MARK
+from .model import HOME, Page, Site, dest_for, join_url, relative_href, root_prefix, url_for
+from .output import SiteWriter
+from .templating import Renderer, asset_function
+
+if TYPE_CHECKING:
+    from .pipeline import Body
+
+
+class PageRenderer:
+    """Holds what every page shares (computed once per build) and renders one page at a time."""
+
+    def __init__(self, config: SiteConfig, site: Site, crisis: Crisis, asset_paths: dict[str, PurePosixPath]) -> None:
+        self.config, self.site, self.crisis, self.asset_paths = config, site, crisis, asset_paths
+        self.renderer = Renderer(config)
+        self.site_ctx = {
+            "title": config.title, "tagline": config.tagline, "base_url": config.base_url,
+            "language": config.language, "organisation": config.organisation,
+            "licence": {"name": config.licence_name, "url": config.licence_url},
+            "default_region": config.default_region, "exit_url": config.exit_url,
+        }
+        self.known = {p.slug for p in site.pages}
+
+    def base_context(self, url: str) -> dict[str, Any]:
+        """Return the context every template gets, for a page at url."""
+        root = root_prefix(url)
+        help_href = relative_href(url, url_for(self.config.help_page))
+        return {
+            "site": self.site_ctx, "root": root, "asset": asset_function(root, self.asset_paths),
+            "url": lambda slug: relative_href(url, url_for(slug)),
+            "nav": [{"slug": p.slug, "title": p.nav_title, "href": relative_href(url, p.url)} for p in self.site.nav],
+            "crisis": {"default": self.crisis.default, "help_href": help_href, "regions": self.crisis.regions},
+            "help_href": help_href, "dev": bool(self.config.dev_script), "dev_script": self.config.dev_script,
+            "generator": f"Feel Again {__version__}", "embed": False, "oembed_href": None, "prev": None,
+            "next": None, "jsonld": Markup(""), "origin": embed.origin(self.config.base_url),
+        }
+
+    def page_dict(self, page: Page, body: "Body", url: str, context: dict[str, Any]) -> dict[str, Any]:
+        """Return the `page` object of the template context."""
+        rendered = body.rendered
+        html = rendered.body_html
+        for index, checklist in enumerate(rendered.checklists):
+            part = self.renderer.render("partials/checklist.html", {**context, "checklist": checklist})
+            html = html.replace(CHECKLIST_MARK.format(index), part)
+        meta = page.meta
+        return {
+            "slug": page.slug, "title": meta.title, "description": meta.description, "summary": list(meta.summary),
+            "reviewed": meta.reviewed, "next_review": meta.next_review, "sources": list(meta.sources),
+            "body": Markup(html), "toc": list(rendered.toc), "canonical": join_url(self.config.base_url, page.url),
+            "is_home": page.slug == HOME, "has_checklist": bool(rendered.checklists), "aspect": meta.aspect,
+            "faq": meta.faq, "url": url,
+        }
+
+    def render_page(self, page: Page, body: "Body") -> bytes:
+        """Return the HTML of a content page."""
+        url = page.url
+        context = self.base_context(url)
+        nav = list(self.site.nav)
+        if page in nav:
+            index = nav.index(page)
+            link = lambda p: {"slug": p.slug, "title": p.nav_title, "href": relative_href(url, p.url)}  # noqa: E731
+            context["prev"] = link(nav[index - 1]) if index > 0 else None
+            context["next"] = link(nav[index + 1]) if index + 1 < len(nav) else None
+        context["page"] = self.page_dict(page, body, url, context)
+        context["jsonld"] = Markup(seo.page_jsonld(page, self.config, body.rendered.faq))
+        context["oembed_href"] = relative_href(url, f"oembed/{page.slug}.json")
+        template = page.meta.template or ("home" if page.slug == HOME else "page")
+        return self.renderer.render(f"{template}.html", context).encode()
+
+    def render_embed(self, page: Page, body: "Body") -> bytes:
+        """Return the chrome-less embed version of a page."""
+        url = f"embed/{page.slug}/"
+        context = self.base_context(url)
+        context["page"] = self.page_dict(page, body, url, context)
+        context["embed"] = True
+        context["attribution"] = embed.attribution(page, self.config)
+        return self.renderer.render("embed.html", context).encode()
+
+    def render_special(self, template: str, url: str, title: str, description: str, **extra: Any) -> bytes:
+        """Return a generated page (404, embed guide) that has no Markdown source."""
+        context = self.base_context(url)
+        context["page"] = {
+            "slug": url.strip("/").replace("/", "-") or "404", "title": title, "description": description,
+            "summary": [], "reviewed": None, "next_review": None, "sources": [], "body": Markup(""), "toc": [],
+            "canonical": join_url(self.config.base_url, url), "is_home": False, "has_checklist": False,
+            "aspect": None, "faq": False, "url": url,
+        }
+        context.update(extra)
+        return self.renderer.render(template, context).encode()
+
+
+def write_site(config: SiteConfig, site: Site, bodies: dict[str, "Body"], crisis: Crisis, problems: Problems) -> int:
+    """Render every output into a temporary folder and swap it in; return the number of files written."""
+    try:
+        assets = collect_assets(config.asset_dirs)
+    except BuildError as err:
+        raise BuildFailed([err]) from None
+    asset_paths = {name: a.dest for name, a in assets.items()}
+    pages = PageRenderer(config, site, crisis, asset_paths)
+    writer = SiteWriter(config.output_dir, config.cache_dir / "manifest.json")
+    try:
+        for asset in assets.values():
+            writer.add(asset.dest, asset.data)
+            if asset.name in STABLE_NAMES:
+                writer.add(STABLE_NAMES[asset.name], asset.data)
+        urls: list[tuple[str, str]] = []
+        for page in site.pages:
+            body = bodies[page.slug]
+            writer.add(dest_for(page.url), pages.render_page(page, body))
+            writer.add(dest_for(f"embed/{page.slug}/"), pages.render_embed(page, body))
+            urls.append((page.url, page.meta.reviewed.isoformat()))
+        for dest, data in embed.machine_files(config, site, bodies, pages).items():
+            writer.add(dest, data)
+        writer.add(PurePosixPath("404.html"), pages.render_special(
+            "404.html", "404.html", "Page not found", "This page does not exist."))
+        urls.append(("embed/", max(p.meta.reviewed for p in site.pages).isoformat()))
+        writer.add(PurePosixPath("sitemap.xml"), seo.sitemap(urls, config))
+        writer.add(PurePosixPath("robots.txt"), seo.robots(config))
+        writer.add(PurePosixPath("_headers"), headers.netlify_headers(config, [p.url for p in site.pages]))
+        writer.commit()
+    except BuildError as err:
+        writer.abort()
+        raise BuildFailed([err], problems.warnings) from None
+    except BaseException:
+        writer.abort()
+        raise
+    return writer.written + writer.linked
+
+
+def site_fingerprint(config: SiteConfig, renderer: Renderer) -> str:
+    """Return a hash of everything site-wide that every page's HTML depends on."""
+    parts = [__version__, repr(config)]
+    parts += [p.read_text(encoding="utf-8", errors="replace") for p in renderer.source_files()]
+    return make_key(*parts)

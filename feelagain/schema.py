@@ -1,0 +1,230 @@
+"""Declared, typed schemas for front matter and site.yml: one Field per key, one checker per type."""
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from .errors import BuildError, SourceLocation, did_you_mean
+from .yamlfile import LineMap
+
+Checker = Callable[[Any], str | None]  # returns a problem text, or None when the value is fine
+
+
+def _type_name(value: Any) -> str:
+    if isinstance(value, bool):
+        return "a yes/no value"
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return "a date"
+    return {int: "a number", float: "a number", str: "text", list: "a list", dict: "a mapping",
+            type(None): "empty"}.get(type(value), type(value).__name__)
+
+
+def is_text(value: Any) -> str | None:
+    """Non-empty text."""
+    if isinstance(value, bool):
+        return "is a yes/no value, not text — put it in quotes, e.g. \"no\""
+    if not isinstance(value, str):
+        return f"should be text but is {_type_name(value)}"
+    return None if value.strip() else "is empty"
+
+
+def is_int(value: Any) -> str | None:
+    """A whole number."""
+    return None if isinstance(value, int) and not isinstance(value, bool) else f"should be a whole number but is {_type_name(value)}"
+
+
+def is_bool(value: Any) -> str | None:
+    """true or false."""
+    return None if isinstance(value, bool) else f"should be true or false but is {_type_name(value)}"
+
+
+def is_date(value: Any) -> str | None:
+    """A YYYY-MM-DD date."""
+    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        return None
+    return f"should be a date like 2026-11-25 but is {_type_name(value)}"
+
+
+def is_text_list(value: Any) -> str | None:
+    """A list of non-empty texts."""
+    if not isinstance(value, list):
+        return f"should be a list but is {_type_name(value)}"
+    for item in value:
+        if is_text(item):
+            return f"should hold only text items, but one is {_type_name(item)}"
+    return None
+
+
+def is_https_url(value: Any) -> str | None:
+    """An absolute https URL."""
+    if is_text(value):
+        return is_text(value)
+    return None if re.fullmatch(r"https://[^\s<>\"]+", value) else "should be an https:// address"
+
+
+def is_slug(value: Any) -> str | None:
+    """A page slug: lower-case letters, digits and hyphens."""
+    if is_text(value):
+        return is_text(value)
+    return None if re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", value) else "should be a page name like causes"
+
+
+def max_length(limit: int) -> Checker:
+    """Text of at most limit characters."""
+    def check(value: Any) -> str | None:
+        problem = is_text(value)
+        if problem:
+            return problem
+        return None if len(value) <= limit else f"is {len(value)} characters long; keep it to {limit}"
+    return check
+
+
+@dataclass(frozen=True)
+class Field:
+    """One key of a mapping: its checker, whether it is required, and what it is for."""
+
+    name: str
+    check: Checker
+    doc: str
+    required: bool = False
+    hint: str = ""
+
+
+def check_mapping(raw: Any, fields: tuple[Field, ...], loc: SourceLocation, lines: LineMap,
+                  what: str) -> tuple[dict[str, Any], list[BuildError]]:
+    """Validate a mapping against fields; return (known good values, every problem found)."""
+    errors: list[BuildError] = []
+    if not isinstance(raw, dict):
+        return {}, [BuildError(loc.at(lines.line), f"{what} should be a set of 'key: value' lines",
+                               "see docs/design.md for the fields")]
+    by_name = {f.name: f for f in fields}
+    good: dict[str, Any] = {}
+    for key, value in raw.items():
+        at = loc.at(lines.at(key))
+        spec = by_name.get(str(key))
+        if spec is None:
+            guess = did_you_mean(str(key), list(by_name))
+            known = ", ".join(by_name)
+            errors.append(BuildError(at, f'unknown field "{key}" in {what}', guess or f"known fields: {known}"))
+            continue
+        problem = spec.check(value)
+        if problem:
+            errors.append(BuildError(at, f'"{key}" {problem}', spec.hint or f"{key}: {spec.doc}"))
+        else:
+            good[spec.name] = value
+    for spec in fields:
+        if spec.required and spec.name not in raw:
+            errors.append(BuildError(loc.at(lines.line), f'"{spec.name}" is missing from {what}',
+                                     f'add "{spec.name}: …" ({spec.doc})'))
+    return good, errors
+
+
+@dataclass(frozen=True)
+class Source:
+    """A publication a page draws on."""
+
+    publisher: str
+    title: str
+    url: str | None = None
+    year: int | None = None
+
+
+@dataclass(frozen=True)
+class PageMeta:
+    """The validated front matter of one page."""
+
+    title: str
+    description: str
+    reviewed: datetime.date
+    next_review: datetime.date
+    sources: tuple[Source, ...]
+    nav_title: str | None = None
+    order: int = 1000
+    summary: tuple[str, ...] = ()
+    aspect: str | None = None
+    faq: bool = False
+    template: str | None = None
+
+
+SOURCE_FIELDS = (
+    Field("publisher", is_text, "who published it, e.g. NHS", required=True),
+    Field("title", is_text, "the title of the page, paper or book", required=True),
+    Field("url", is_https_url, "an https:// link, only if you have checked it exists"),
+    Field("year", is_int, "year of publication"),
+)
+
+
+def is_source_list(value: Any) -> str | None:
+    """A list (checked item by item later)."""
+    return None if isinstance(value, list) else f"should be a list but is {_type_name(value)}"
+
+
+PAGE_FIELDS = (
+    Field("title", is_text, "the page title", required=True),
+    Field("nav_title", is_text, "a shorter title for navigation"),
+    Field("description", max_length(160), "one sentence for search results (160 characters at most)", required=True),
+    Field("order", is_int, "position in the navigation when site.yml does not list the page"),
+    Field("reviewed", is_date, "date of the last review, YYYY-MM-DD", required=True),
+    Field("next_review", is_date, "date the next review is due, YYYY-MM-DD", required=True),
+    Field("sources", is_source_list, "list of {publisher, title, url, year}", required=True),
+    Field("summary", is_text_list, "list of key points"),
+    Field("aspect", is_text, "what the page covers for search engines, e.g. causes"),
+    Field("faq", is_bool, "true if every ## heading is a question"),
+    Field("template", is_slug, "template name without .html, e.g. page"),
+)
+
+
+def _check_sources(raw: list[Any], loc: SourceLocation, lines: LineMap) -> tuple[tuple[Source, ...], list[BuildError]]:
+    sources: list[Source] = []
+    errors: list[BuildError] = []
+    for index, item in enumerate(raw):
+        item_lines = LineMap(lines.at("sources", index), {})
+        kids = lines.children.get("sources") if isinstance(lines.children, dict) else None
+        if kids and isinstance(kids.children, list) and index < len(kids.children):
+            item_lines = kids.children[index]
+        good, problems = check_mapping(item, SOURCE_FIELDS, loc, item_lines, f"source {index + 1}")
+        errors.extend(problems)
+        if not problems:
+            sources.append(Source(good["publisher"], good["title"], good.get("url"), good.get("year")))
+    return tuple(sources), errors
+
+
+def validate_meta(raw: Any, loc: SourceLocation, lines: LineMap, text_lines: list[str]) -> tuple[PageMeta | None, list[BuildError]]:
+    """Return the validated PageMeta (None when invalid) and every problem found."""
+    good, errors = check_mapping(raw, PAGE_FIELDS, loc, lines, "the front matter")
+    sources: tuple[Source, ...] = ()
+    if isinstance(good.get("sources"), list):
+        sources, source_errors = _check_sources(good["sources"], loc, lines)
+        errors.extend(source_errors)
+    errors.extend(_comment_traps(good, loc, lines, text_lines))
+    if errors:
+        return None, errors
+    meta = PageMeta(
+        title=good["title"].strip(), description=good["description"].strip(),
+        reviewed=good["reviewed"], next_review=good["next_review"], sources=sources,
+        nav_title=good.get("nav_title"), order=good.get("order", 1000),
+        summary=tuple(s.strip() for s in good.get("summary", ())), aspect=good.get("aspect"),
+        faq=good.get("faq", False), template=good.get("template"))
+    if meta.next_review <= meta.reviewed:
+        errors.append(BuildError(loc.at(lines.at("next_review")), "next_review is not after reviewed",
+                                 "set next_review to a later date than reviewed"))
+        return None, errors
+    return meta, errors
+
+
+def _comment_traps(good: dict[str, Any], loc: SourceLocation, lines: LineMap, text_lines: list[str]) -> list[BuildError]:
+    """Catch 'title: Update #2', where YAML silently drops everything after ' #'."""
+    errors = []
+    for key in ("title", "nav_title", "description"):
+        value = good.get(key)
+        line = lines.at(key)
+        if not isinstance(value, str) or not 0 < line <= len(text_lines):
+            continue
+        source_line = text_lines[line - 1]
+        stripped = source_line.split(":", 1)[-1].strip()
+        if " #" in source_line and not stripped.startswith(("'", '"', "|", ">")) and "#" not in value:
+            errors.append(BuildError(loc.at(line), f'"{key}" was cut at " #": YAML read the rest as a comment',
+                                     f'put the whole value in quotes: {key}: "{stripped}"'))
+    return errors

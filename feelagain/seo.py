@@ -1,0 +1,67 @@
+"""What search engines and other machines read: JSON-LD, sitemap.xml and robots.txt."""
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+from xml.sax.saxutils import escape
+
+from .config import SiteConfig
+from .model import Page, join_url
+
+
+def script_json(data: Any) -> str:
+    """Return JSON that is safe inside a <script> element (no '</script>' can close it early)."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _plain(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
+
+
+def page_jsonld(page: Page, config: SiteConfig, faq: tuple[tuple[str, str], ...]) -> str:
+    """Return the JSON-LD of a page: MedicalWebPage, plus FAQPage on FAQ pages."""
+    url = join_url(config.base_url, page.url)
+    publisher = {"@type": "Organization", "name": config.organisation}
+    medical: dict[str, Any] = {
+        "@type": "MedicalWebPage",
+        "@id": url,
+        "url": url,
+        "name": page.meta.title,
+        "description": page.meta.description,
+        "inLanguage": config.language,
+        "lastReviewed": page.meta.reviewed.isoformat(),
+        "dateModified": page.meta.reviewed.isoformat(),
+        "audience": {"@type": "MedicalAudience", "audienceType": "Patient"},
+        "publisher": publisher,
+        "reviewedBy": publisher,
+        "license": config.licence_url,
+        "isPartOf": {"@type": "WebSite", "name": config.title, "url": config.base_url},
+    }
+    if page.meta.aspect:
+        medical["aspect"] = page.meta.aspect
+    if page.meta.sources:
+        medical["citation"] = [
+            {"@type": "CreativeWork", "name": s.title, "publisher": {"@type": "Organization", "name": s.publisher},
+             **({"url": s.url} if s.url else {}), **({"datePublished": str(s.year)} if s.year else {})}
+            for s in page.meta.sources]
+    graph: list[dict[str, Any]] = [medical]
+    if faq:
+        graph.append({"@type": "FAQPage", "@id": url + "#faq", "mainEntity": [
+            {"@type": "Question", "name": q, "acceptedAnswer": {"@type": "Answer", "text": _plain(a)}}
+            for q, a in faq]})
+    return script_json({"@context": "https://schema.org", "@graph": graph})
+
+
+def sitemap(urls: list[tuple[str, str]], config: SiteConfig) -> bytes:
+    """Return sitemap.xml for (site-relative URL, last-modified date) pairs."""
+    rows = "".join(f"<url><loc>{escape(join_url(config.base_url, u))}</loc><lastmod>{d}</lastmod></url>\n"
+                   for u, d in urls)
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + rows + "</urlset>\n").encode()
+
+
+def robots(config: SiteConfig) -> bytes:
+    """Return robots.txt: everything may be crawled; embeds are marked noindex in the pages themselves."""
+    return f"User-agent: *\nAllow: /\n\nSitemap: {join_url(config.base_url, 'sitemap.xml')}\n".encode()

@@ -1,0 +1,103 @@
+"""Jinja2 rendering: one Environment, templates compiled once, Jinja errors mapped to template:line."""
+from __future__ import annotations
+
+import sys
+import traceback
+from pathlib import Path, PurePosixPath
+from typing import Any, Callable
+
+import jinja2
+
+from .config import PROJECT_ROOT, SiteConfig
+from .errors import BuildError, SourceLocation, did_you_mean
+
+
+def make_environment(config: SiteConfig) -> jinja2.Environment:
+    """Return the Jinja2 environment: site templates first, then the bundled ones; strict about typos."""
+    loader = jinja2.FileSystemLoader([str(p) for p in config.template_dirs])
+    env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
+                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                             auto_reload=False, cache_size=-1)
+    env.filters["isodate"] = lambda d: d.isoformat()
+    env.filters["longdate"] = lambda d: f"{d.day} {d:%B %Y}"
+    return env
+
+
+def _display_path(filename: str, config: SiteConfig) -> PurePosixPath:
+    path = Path(filename).resolve()
+    for root in (config.site_dir.resolve(), PROJECT_ROOT):
+        if path.is_relative_to(root):
+            return PurePosixPath(path.relative_to(root).as_posix())
+    return PurePosixPath(path.name)
+
+
+def template_error(exc: Exception, config: SiteConfig, name: str) -> BuildError:
+    """Return the BuildError for a Jinja exception, pointing at the template line that caused it."""
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        where = _display_path(exc.filename, config) if exc.filename else PurePosixPath("templates", exc.name or name)
+        return BuildError(SourceLocation(where, exc.lineno), f"template syntax error: {exc.message}",
+                          "check the {% %} and {{ }} tags on this line")
+    if isinstance(exc, jinja2.TemplateNotFound):
+        return BuildError(SourceLocation(PurePosixPath("templates", name)), f'template "{exc.name}" not found',
+                          "create it in templates/, or fix the name (front matter 'template:' or an include)")
+    frames = [f for f in traceback.extract_tb(exc.__traceback__)
+              if any(f.filename.startswith(str(d.resolve())) for d in config.template_dirs)]
+    if frames:
+        frame = frames[-1]
+        loc = SourceLocation(_display_path(frame.filename, config), frame.lineno)
+    else:
+        loc = SourceLocation(PurePosixPath("templates", name))
+    message = str(getattr(exc, "message", None) or exc)
+    hint = "check the variable names against docs/design.md"
+    if isinstance(exc, jinja2.UndefinedError) and "has no attribute" in message:
+        attr = message.rsplit("'", 2)[-2] if message.count("'") >= 4 else ""
+        guess = did_you_mean(attr, ["title", "description", "summary", "reviewed", "next_review", "sources",
+                                    "body", "toc", "canonical", "slug", "href", "name", "lines", "contacts"])
+        hint = guess or hint
+    return BuildError(loc, f"template error: {message}", hint)
+
+
+class Renderer:
+    """Renders named templates with a shared environment, turning Jinja errors into BuildErrors."""
+
+    def __init__(self, config: SiteConfig) -> None:
+        self.config = config
+        self.env = make_environment(config)
+        self._templates: dict[str, jinja2.Template] = {}
+
+    def template(self, name: str) -> jinja2.Template:
+        """Return a compiled template (compiled once per build)."""
+        if name not in self._templates:
+            try:
+                self._templates[name] = self.env.get_template(name)
+            except jinja2.TemplateError as exc:
+                raise template_error(exc, self.config, name) from None
+        return self._templates[name]
+
+    def render(self, name: str, context: dict[str, Any]) -> str:
+        """Return the rendered template."""
+        template = self.template(name)
+        try:
+            return template.render(context)
+        except jinja2.TemplateError as exc:
+            raise template_error(exc, self.config, name) from None
+        except Exception as exc:  # a template bug (e.g. a filter on the wrong type), not an engine crash
+            if "--debug" in sys.argv:
+                raise
+            raise template_error(exc, self.config, name) from None
+
+    def source_files(self) -> list[Path]:
+        """Return every template file (for the render cache key)."""
+        files: list[Path] = []
+        for folder in self.config.template_dirs:
+            files += sorted(p for p in folder.rglob("*.html") if p.is_file())
+        return files
+
+
+def asset_function(root: str, assets: dict[str, PurePosixPath]) -> Callable[[str], str]:
+    """Return asset(name) for one page: the fingerprinted URL relative to that page."""
+    def asset(name: str) -> str:
+        if name not in assets:
+            raise jinja2.UndefinedError(f"no asset named '{name}' in assets/")
+        return f"{root}{assets[name]}"
+    return asset

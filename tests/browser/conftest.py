@@ -1,0 +1,290 @@
+"""Fixtures for the browser suite: one build, one local strict-CSP server, one Debian Chromium.
+
+The site is built once per session into a temporary folder with tests/sitebuild.py (never the repo's dist/).
+Set FEELAGAIN_DIST=/some/folder to test an already built site instead (skips the build).
+Pages come from the build's sitemap.xml; the 404 page is added as "404" (a missing path served by the server).
+
+Requirements (the suite FAILS, never skips, when one is missing):
+- Debian chromium at /usr/bin/chromium (or CHROMIUM_PATH): apt-get install -y chromium
+- node_modules from `npm ci` (axe-core, vnu-jar), and Java 11+ for vnu.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+TESTS_DIR = Path(__file__).resolve().parent.parent
+if str(TESTS_DIR) not in sys.path:
+    sys.path.insert(0, str(TESTS_DIR))
+
+import sitebuild  # noqa: E402  (tests/sitebuild.py)
+
+REPO_ROOT = sitebuild.REPO_ROOT
+AXE_JS = sitebuild.AXE_JS
+npm_ci_hint = sitebuild.npm_ci_hint
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or "/usr/bin/chromium"
+
+# A path that does not exist in the build: the server answers it with 404.html and status 404.
+# Top level on purpose, so the 404 page's root-relative links resolve as they do for /404.html.
+NOT_FOUND_PATH = "/this-page-does-not-exist"
+
+# Records CSP violations. Init scripts are injected over CDP, so the page's CSP does not block them.
+CSP_RECORDER_JS = """
+(() => {
+  if (window.__cspViolations) return;
+  const found = [];
+  window.__cspViolations = found;
+  window.addEventListener('securitypolicyviolation', (e) => {
+    found.push({directive: e.violatedDirective, blocked: e.blockedURI,
+                source: e.sourceFile, line: e.lineNumber, sample: e.sample});
+  }, true);
+})();
+"""
+
+
+@dataclass(frozen=True)
+class PageCase:
+    """One page under test: the URL path to load, the status the server must answer, the file it comes from."""
+
+    id: str
+    path: str
+    status: int
+    file: str  # path of the HTML file relative to the build folder
+
+    def __str__(self) -> str:
+        return self.id
+
+
+@dataclass
+class BuiltSite:
+    dir: Path | None = None
+    pages: list[PageCase] = field(default_factory=list)
+    html_files: list[str] = field(default_factory=list)  # every *.html in the build, relative, sorted
+    error: str | None = None
+    tmp: str | None = None
+
+
+_SITE_KEY = pytest.StashKey[BuiltSite]()
+
+
+def _page_id(path: str) -> str:
+    return path.strip("/") or "home"
+
+
+def _load_site(config: pytest.Config) -> BuiltSite:
+    site = config.stash.get(_SITE_KEY, None)
+    if site is not None:
+        return site
+    site = BuiltSite()
+    config.stash[_SITE_KEY] = site
+    try:
+        site.dir = sitebuild.site_dir_from_env()
+        if site.dir is None:
+            site.tmp = tempfile.mkdtemp(prefix="feelagain-browser-")
+            site.dir = sitebuild.build_bundled_site(Path(site.tmp) / "site")
+        paths = sitebuild.sitemap_paths(site.dir)
+        for path in paths:
+            rel = sitebuild.path_to_file(site.dir, path).relative_to(site.dir).as_posix()
+            site.pages.append(PageCase(_page_id(path), path, 200, rel))
+        site.pages.append(PageCase("404", NOT_FOUND_PATH, 404, "404.html"))
+        site.html_files = sorted(p.relative_to(site.dir).as_posix() for p in site.dir.rglob("*.html"))
+    except (sitebuild.BuildFailed, ValueError, OSError) as exc:
+        site.error = f"could not build the site for the browser tests:\n{exc}"
+    return site
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "browser: browser/QA suite (Chromium, axe-core, vnu) against the built site; see tests/browser/"
+    )
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    site = config.stash.get(_SITE_KEY, None)
+    if site is not None and site.tmp:
+        shutil.rmtree(site.tmp, ignore_errors=True)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    here = Path(__file__).resolve().parent
+    for item in items:
+        if here in Path(str(item.path)).resolve().parents:
+            item.add_marker(pytest.mark.browser)
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Parametrize `page_case` over every sitemap page + 404, and `html_file` over every built HTML file."""
+    if "page_case" in metafunc.fixturenames:
+        site = _load_site(metafunc.config)
+        cases = site.pages or [PageCase("site-not-built", "/", 200, "index.html")]
+        metafunc.parametrize("page_case", cases, ids=[c.id for c in cases])
+    if "html_file" in metafunc.fixturenames:
+        site = _load_site(metafunc.config)
+        files = site.html_files or ["site-not-built"]
+        metafunc.parametrize("html_file", files, ids=files)
+
+
+# --------------------------------------------------------------------------------------------------- site
+
+
+@pytest.fixture(scope="session")
+def built_site(pytestconfig: pytest.Config) -> Path:
+    """Folder of the site built once for this session (or FEELAGAIN_DIST)."""
+    site = _load_site(pytestconfig)
+    if site.error:
+        pytest.fail(site.error, pytrace=False)
+    assert site.dir is not None
+    return site.dir
+
+
+@pytest.fixture(scope="session")
+def site_pages(pytestconfig: pytest.Config, built_site: Path) -> list[PageCase]:
+    return _load_site(pytestconfig).pages
+
+
+@pytest.fixture(scope="session")
+def site_server(built_site: Path):
+    with sitebuild.StrictCSPServer(built_site) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def base_url(site_server) -> str:
+    """Overrides pytest-playwright's base_url: page.goto("/causes/") goes to the local server."""
+    return site_server.url
+
+
+# ------------------------------------------------------------------------------------------------ browser
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    """Drive Debian's chromium (never `playwright install`)."""
+    if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
+        pytest.fail(f"chromium not found at {CHROMIUM}: apt-get install -y chromium", pytrace=False)
+    return {**browser_type_launch_args, "executable_path": CHROMIUM}
+
+
+@pytest.fixture(scope="session")
+def browser(launch_browser):
+    """One Chromium for the whole session; a failed start fails the tests with a hint."""
+    try:
+        instance = launch_browser()
+    except Exception as exc:  # noqa: BLE001 - reported as a test failure
+        pytest.fail(f"chromium at {CHROMIUM} could not start: {exc}\n(apt-get install -y chromium)", pytrace=False)
+    yield instance
+    instance.close()
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    if not AXE_JS.is_file():
+        pytest.fail(npm_ci_hint(AXE_JS), pytrace=False)
+    return AXE_JS.read_text(encoding="utf-8")
+
+
+def _is_local(url: str) -> bool:
+    if url.startswith(("data:", "blob:", "about:")):
+        return True
+    return urlsplit(url).hostname in ("127.0.0.1", "localhost", "::1")
+
+
+class Visit:
+    """A page opened in its own context, with everything it requested, logged and violated."""
+
+    def __init__(self, context, page, origin: str):
+        self.context = context
+        self.page = page
+        self.origin = origin
+        self.response = None
+        self.requests: list[str] = []
+        self.console: list[dict] = []
+        self.page_errors: list[str] = []
+        context.on("request", lambda req: self.requests.append(req.url))
+        context.on("console", self._on_console)
+        page.on("pageerror", lambda err: self.page_errors.append(str(err)))
+        page.on("websocket", lambda ws: self.requests.append(ws.url))
+
+    def _on_console(self, msg) -> None:
+        loc = msg.location or {}
+        self.console.append({"type": msg.type, "text": msg.text, "url": loc.get("url", "")})
+
+    def foreign_requests(self) -> list[str]:
+        return [u for u in self.requests if not _is_local(u)]
+
+    def console_errors(self, *, expected_status: int = 200) -> list[str]:
+        errors = []
+        for m in self.console:
+            if m["type"] != "error":
+                continue
+            # The 404 page is itself served with status 404, which Chromium logs for the document.
+            if expected_status == 404 and "status of 404" in m["text"] and m["url"] == self.page.url:
+                continue
+            errors.append(f"{m['text']} ({m['url']})" if m["url"] else m["text"])
+        return errors + [f"uncaught: {e}" for e in self.page_errors]
+
+    def csp_violations(self) -> list[str]:
+        found: list[str] = []
+        try:
+            recorded = self.page.evaluate("() => window.__cspViolations || []")
+        except Exception:  # noqa: BLE001 - JS disabled or page gone
+            recorded = []
+        for v in recorded:
+            found.append(
+                f"{v['directive']} blocked {v['blocked'] or 'inline'} "
+                f"at {v['source'] or '?'}:{v['line']} {v['sample'] or ''}".strip()
+            )
+        for m in self.console:
+            if "Content Security Policy" in m["text"]:
+                found.append(f"console: {m['text']}")
+        return found
+
+    def inject_axe(self, source: str) -> None:
+        """Load axe-core into every frame. page.add_script_tag would add an inline <script>, which the
+        strict CSP blocks; evaluate goes over CDP and is not subject to the page's CSP."""
+        for frame in self.page.frames:
+            if not frame.evaluate("() => typeof window.axe === 'object'"):
+                frame.evaluate(source)
+
+    def run_axe(self, source: str, tags: list[str]) -> list[dict]:
+        self.inject_axe(source)
+        result = self.page.evaluate(
+            "opts => axe.run(document, opts)",
+            {"runOnly": {"type": "tag", "values": tags}, "resultTypes": ["violations"]},
+        )
+        return result["violations"]
+
+
+@pytest.fixture
+def visit(new_context, site_server):
+    """visit(case_or_path, *, scheme="light", width=1280, height=800, js=True, wait="load") -> Visit
+
+    Opens the page in a fresh context with a route guard that aborts every non-loopback request
+    (the `request` event still records it), a CSP-violation recorder and console capture, and checks
+    the response status (200, or 404 for the 404 case).
+    """
+
+    def _visit(case, *, scheme: str = "light", width: int = 1280, height: int = 800, js: bool = True,
+               wait: str = "load") -> Visit:
+        path = case.path if isinstance(case, PageCase) else case
+        expected = case.status if isinstance(case, PageCase) else 200
+        context = new_context(viewport={"width": width, "height": height}, java_script_enabled=js)
+        context.route("**/*", lambda route: route.continue_() if _is_local(route.request.url) else route.abort())
+        context.add_init_script(CSP_RECORDER_JS)
+        page = context.new_page()
+        v = Visit(context, page, site_server.url)
+        page.emulate_media(color_scheme=scheme)
+        v.response = page.goto(site_server.url + path, wait_until=wait)
+        assert v.response is not None, f"no response for {path}"
+        assert v.response.status == expected, f"{path}: HTTP {v.response.status}, expected {expected}"
+        return v
+
+    return _visit

@@ -1,0 +1,281 @@
+"""Accessibility, privacy and robustness of every built page (sitemap pages + the 404 page), in Chromium.
+
+Each test opens the page from the local strict-CSP server (tests/sitebuild.py) in a fresh browser context that
+aborts and records every request to another origin.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+SCHEMES = ["light", "dark"]
+WIDTHS = [375, 1280]
+
+
+def _describe_violations(violations: list[dict]) -> str:
+    lines = []
+    for v in violations:
+        targets = [" ".join(map(str, n.get("target", []))) for n in v.get("nodes", [])]
+        shown = "; ".join(targets[:8]) + (f"; … +{len(targets) - 8} more" if len(targets) > 8 else "")
+        lines.append(f"  {v['id']} ({v.get('impact')}): {v.get('help')} — {shown}")
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------------------------- axe-core
+
+
+@pytest.mark.parametrize("width", WIDTHS, ids=[f"{w}px" for w in WIDTHS])
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_axe_finds_no_wcag22aa_violations(visit, axe_source, page_case, scheme, width):
+    v = visit(page_case, scheme=scheme, width=width)
+    violations = v.run_axe(axe_source, AXE_TAGS)
+    assert not violations, (
+        f"axe-core found {len(violations)} violation(s) on {page_case.path} ({scheme}, {width}px):\n"
+        + _describe_violations(violations)
+    )
+
+
+# ------------------------------------------------------------------------------- privacy and hygiene
+
+
+def test_no_third_party_requests_console_errors_or_csp_violations(visit, page_case):
+    v = visit(page_case, wait="networkidle")
+    problems = []
+    foreign = v.foreign_requests()
+    if foreign:
+        problems.append("requests to other origins:\n" + "\n".join(f"  {u}" for u in foreign))
+    errors = v.console_errors(expected_status=page_case.status)
+    if errors:
+        problems.append("console errors:\n" + "\n".join(f"  {e}" for e in errors))
+    csp = v.csp_violations()
+    if csp:
+        problems.append("CSP violations:\n" + "\n".join(f"  {c}" for c in csp))
+    assert v.requests, "the request recorder saw nothing"
+    assert not problems, f"{page_case.path}:\n" + "\n".join(problems)
+
+
+# ------------------------------------------------------------------------------------------- skip link
+
+_FOCUSED_INFO_JS = """
+() => {
+  const a = document.activeElement;
+  if (!a || a === document.body) return null;
+  const r = a.getBoundingClientRect();
+  const cx = Math.min(Math.max(r.left + r.width / 2, 0), innerWidth - 1);
+  const cy = Math.min(Math.max(r.top + r.height / 2, 0), innerHeight - 1);
+  const hit = document.elementFromPoint(cx, cy);
+  return {
+    tag: a.tagName.toLowerCase(), href: a.getAttribute('href'), text: (a.textContent || '').trim(),
+    width: r.width, height: r.height,
+    inViewport: r.right > 0 && r.bottom > 0 && r.left < innerWidth && r.top < innerHeight,
+    onTop: !!hit && (hit === a || a.contains(hit)),
+  };
+}
+"""
+
+_SKIP_TARGET_JS = """
+(href) => {
+  const main = document.querySelector('main, [role="main"]');
+  let target = null;
+  try { target = document.getElementById(decodeURIComponent(href.slice(1))); } catch (e) {}
+  if (!main) return {error: 'the page has no <main> landmark'};
+  if (!target) return {error: `no element with id "${href.slice(1)}"`};
+  const ok = target === main || main.contains(target) || target.contains(main);
+  return {ok, target: target.tagName.toLowerCase() + (target.id ? '#' + target.id : '')};
+}
+"""
+
+_AFTER_SKIP_JS = """
+() => {
+  const main = document.querySelector('main, [role="main"]');
+  const a = document.activeElement;
+  if (!main || !a || a === document.body) return {inMain: false, after: false, hash: location.hash};
+  return {
+    inMain: a === main || main.contains(a),
+    after: !!(main.compareDocumentPosition(a) & Node.DOCUMENT_POSITION_FOLLOWING),
+    hash: location.hash,
+    desc: a.tagName.toLowerCase() + ' ' + (a.textContent || '').trim().slice(0, 40),
+  };
+}
+"""
+
+
+def test_first_tab_reaches_working_skip_link(visit, page_case):
+    v = visit(page_case)
+    page = v.page
+    page.keyboard.press("Tab")
+    info = page.evaluate(_FOCUSED_INFO_JS)
+    assert info is not None, f"{page_case.path}: the first Tab focused nothing"
+    assert info["tag"] == "a" and (info["href"] or "").startswith("#") and len(info["href"]) > 1, (
+        f"{page_case.path}: the first Tab focused <{info['tag']} href={info['href']!r}> {info['text']!r}, "
+        "not a skip link (<a href=\"#main\">)"
+    )
+    target = page.evaluate(_SKIP_TARGET_JS, info["href"])
+    assert "error" not in target, f"{page_case.path}: skip link {info['href']}: {target.get('error')}"
+    assert target["ok"], f"{page_case.path}: skip link points at {target['target']}, which is not the main landmark"
+    assert info["width"] >= 10 and info["height"] >= 10 and info["inViewport"] and info["onTop"], (
+        f"{page_case.path}: the focused skip link is not visible: {info}"
+    )
+    page.keyboard.press("Enter")
+    page.wait_for_function("h => location.hash === h", arg=info["href"], timeout=2000)
+    after = page.evaluate(_AFTER_SKIP_JS)
+    if not after["inMain"]:
+        page.keyboard.press("Tab")  # focus stays on the link, but the sequential focus start point moved
+        after = page.evaluate(_AFTER_SKIP_JS)
+    assert after["inMain"] or after["after"], (
+        f"{page_case.path}: after Enter on the skip link, keyboard focus did not move to the main content "
+        f"(next Tab reached {after.get('desc')!r})"
+    )
+
+
+# ------------------------------------------------------------------------------------------ focus rings
+
+_SNAPSHOT_UNFOCUSED_JS = """
+() => {
+  const m = new Map();
+  for (const el of document.querySelectorAll('*')) {
+    const s = getComputedStyle(el);
+    m.set(el, {os: s.outlineStyle, ow: s.outlineWidth, oc: s.outlineColor, bs: s.boxShadow});
+  }
+  window.__qaUnfocused = m;
+  if (document.activeElement && document.activeElement !== document.body) document.activeElement.blur();
+}
+"""
+
+_FOCUS_RING_JS = """
+() => {
+  const el = document.activeElement;
+  if (!el || el === document.body || el === document.documentElement) return {end: true};
+  if (el.__qaSeen) return {end: true, cycle: true};
+  el.__qaSeen = true;
+  const transparent = (c) => /^rgba\\(.*,\\s*0\\)$/.test(c) || c === 'transparent';
+  const ring = (node) => {
+    const s = getComputedStyle(node);
+    const ow = parseFloat(s.outlineWidth) || 0;
+    return {
+      outline: s.outlineStyle !== 'none' && s.outlineStyle !== 'hidden' && ow >= 2 && !transparent(s.outlineColor),
+      shadow: s.boxShadow !== 'none' && s.boxShadow !== '',
+      style: {os: s.outlineStyle, ow: s.outlineWidth, oc: s.outlineColor, bs: s.boxShadow},
+    };
+  };
+  const visible = (node) => {
+    const r = node.getBoundingClientRect();
+    const s = getComputedStyle(node);
+    return r.width >= 1 && r.height >= 1 && s.visibility !== 'hidden' && parseFloat(s.opacity) > 0.05;
+  };
+  const desc = (node) => {
+    let d = node.tagName.toLowerCase();
+    if (node.id) d += '#' + node.id;
+    else if (node.classList.length) d += '.' + [...node.classList].join('.');
+    const href = node.getAttribute('href');
+    if (href) d += `[href="${href}"]`;
+    const t = (node.textContent || node.value || node.getAttribute('aria-label') || '').trim().replace(/\\s+/g, ' ');
+    return t ? `${d} "${t.slice(0, 40)}"` : d;
+  };
+  let node = el, proxy = false;
+  if (!visible(el) && el.labels && el.labels.length) { node = el.labels[0]; proxy = true; }
+  else if (!visible(el) && el.nextElementSibling) { node = el.nextElementSibling; proxy = true; }
+  const r = ring(node);
+  const before = (window.__qaUnfocused && window.__qaUnfocused.get(node)) || null;
+  const changed = proxy || !before || JSON.stringify(before) !== JSON.stringify(r.style);
+  return {
+    end: false, desc: desc(el) + (proxy ? ` (ring looked for on ${desc(node)})` : ''),
+    visible: visible(node), ok: (r.outline || r.shadow) && changed, changed, style: r.style, before,
+  };
+}
+"""
+
+
+@pytest.mark.parametrize("width", WIDTHS, ids=[f"{w}px" for w in WIDTHS])
+def test_every_focusable_element_shows_a_focus_ring(visit, page_case, width):
+    v = visit(page_case, width=width)
+    page = v.page
+    page.evaluate(_SNAPSHOT_UNFOCUSED_JS)
+    checked, bad = 0, []
+    for _ in range(400):
+        page.keyboard.press("Tab")
+        info = page.evaluate(_FOCUS_RING_JS)
+        if info["end"]:
+            break
+        checked += 1
+        if not info["ok"] or not info["visible"]:
+            page.wait_for_timeout(300)  # a transition on outline/box-shadow may still be running
+            page.evaluate("() => { if (document.activeElement) document.activeElement.__qaSeen = false; }")
+            info = page.evaluate(_FOCUS_RING_JS)
+        if not info["visible"]:
+            bad.append(f"  {info['desc']}: focused but not visible")
+        elif not info["ok"]:
+            why = "same as unfocused" if not info["changed"] else "no outline >= 2px and no box-shadow"
+            bad.append(f"  {info['desc']}: {why}: {info['style']}")
+    assert checked, f"{page_case.path}: Tab reached no focusable element"
+    assert not bad, (
+        f"{page_case.path} ({width}px): {len(bad)} of {checked} focusable element(s) show no visible focus ring:\n"
+        + "\n".join(bad)
+    )
+
+
+# --------------------------------------------------------------------------------------- reflow / zoom
+
+_OVERFLOW_JS = """
+() => {
+  const iw = window.innerWidth;
+  const sw = document.documentElement.scrollWidth;
+  const offenders = [];
+  if (sw > iw) {
+    for (const el of document.body.querySelectorAll('*')) {
+      const r = el.getBoundingClientRect();
+      if (r.right <= iw + 0.5 || r.width === 0) continue;
+      const p = el.parentElement;
+      if (p && p !== document.body && p.getBoundingClientRect().right > iw + 0.5) continue;
+      let d = el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
+              (el.classList.length ? '.' + [...el.classList].join('.') : '');
+      offenders.push(`${d} (right edge ${Math.round(r.right)}px)`);
+      if (offenders.length >= 10) break;
+    }
+  }
+  return {sw, iw, offenders};
+}
+"""
+
+
+def test_no_horizontal_scroll_at_320px_and_200_percent_text(visit, page_case):
+    v = visit(page_case, width=320, height=640)
+    v.page.evaluate("() => { document.documentElement.style.fontSize = '200%'; }")
+    r = v.page.evaluate(_OVERFLOW_JS)
+    assert r["sw"] <= r["iw"], (
+        f"{page_case.path}: scrolls horizontally at 320px with 200% text: scrollWidth {r['sw']} > "
+        f"innerWidth {r['iw']}; widest elements: " + ", ".join(r["offenders"])
+    )
+
+
+# ------------------------------------------------------------------------------------------ without JS
+
+
+@pytest.mark.parametrize("width", WIDTHS, ids=[f"{w}px" for w in WIDTHS])
+def test_content_navigation_and_crisis_help_visible_without_javascript(visit, page_case, width):
+    v = visit(page_case, js=False, width=width)
+    page = v.page
+    where = f"{page_case.path} ({width}px, JavaScript off)"
+    main = page.locator("main, [role=main]").first
+    expect(main, f"{where}: main content").to_be_visible()
+    assert main.inner_text().strip(), f"{where}: <main> is empty"
+    expect(page.locator("h1").first, f"{where}: h1").to_be_visible()
+
+    navs = page.locator("nav[aria-label]")
+    assert navs.count(), f"{where}: no <nav aria-label=…>"
+    visible_navs = [n for n in navs.all() if n.is_visible()]
+    assert visible_navs, f"{where}: no labelled navigation is visible"
+    nav_links = [a for n in visible_navs for a in n.locator("a[href]").all() if a.is_visible()]
+    assert len(nav_links) >= 2, f"{where}: the navigation shows {len(nav_links)} visible link(s)"
+
+    heading = page.locator("footer").get_by_role("heading", name=re.compile(r"Need help now\??", re.I)).first
+    expect(heading, f"{where}: crisis heading 'Need help now?' in the footer").to_be_visible()
+    section = heading.locator("xpath=ancestor::*[self::section or self::aside or self::div or self::footer][1]")
+    links = [a for a in section.locator("a[href]").all() if a.is_visible()]
+    assert links, f"{where}: the 'Need help now?' section shows no contact link"

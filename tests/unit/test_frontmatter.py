@@ -1,0 +1,92 @@
+"""Front matter: splitting, YAML errors mapped to file lines, and the schema's checks."""
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+
+import pytest
+
+from feelagain.errors import BuildError, SourceLocation
+from feelagain.frontmatter import parse, split
+from feelagain.schema import validate_meta
+
+LOC = SourceLocation(PurePosixPath("content/x.md"))
+
+
+def meta_errors(text: str) -> list[str]:
+    raw, lines, _body, _line = parse(text, LOC)
+    meta, errors = validate_meta(raw, LOC, lines, text.split("\n"))
+    return [str(e) for e in errors]
+
+
+GOOD = """---
+title: Causes
+description: Why it happens.
+reviewed: 2026-11-01
+next_review: 2027-11-01
+sources:
+  - {publisher: NHS, title: One}
+---
+
+Body starts here.
+"""
+
+
+def test_split_returns_body_and_its_file_line():
+    meta, body, line = split(GOOD, LOC)
+    assert meta.startswith("title: Causes")
+    assert body.splitlines()[1] == "Body starts here."
+    assert line == 9
+
+
+def test_valid_front_matter_has_no_errors():
+    assert meta_errors(GOOD) == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("", "content/x.md:1: the file is empty — start it with front matter: a '---' line, 'title: …' and the other fields, then '---'"),
+    ("title: x\n", "content/x.md:1: no front matter found — start the file with a '---' line"),
+    ("---\ntitle: x\n", "content/x.md:1: the front matter is never closed — add a '---' line after the last field"),
+    ("---\ntitle: x\n\tdescription: y\n---\n", "content/x.md:3: invalid YAML: a tab character is used for indentation — use spaces, not tabs, to indent"),
+    ('---\ntitle: "x\ndescription: y\n---\n', "content/x.md:2: invalid YAML: a quote is opened but never closed — check the quotes, colons and indentation on this line and the one above"),
+    ("---\ntitle: x\ntitle: y\n---\n", 'content/x.md:3: "title" appears twice — keep one of them; YAML silently keeps only the last'),
+    ("---\ntitle: x\nreviewed: 2026-02-30\n---\n", "content/x.md:3: not a real date: day is out of range for month — write an existing date as YYYY-MM-DD"),
+])
+def test_parse_errors_name_the_file_line(text, expected):
+    with pytest.raises(BuildError) as info:
+        parse(text, LOC)
+    assert str(info.value) == expected
+
+
+def test_unknown_field_suggests_the_right_one():
+    errors = meta_errors(GOOD.replace("title: Causes", "title: Causes\ntitel: Oops"))
+    assert 'content/x.md:3: unknown field "titel" in the front matter — did you mean "title"?' in errors
+
+
+def test_missing_required_field_is_reported():
+    errors = meta_errors(GOOD.replace("description: Why it happens.\n", ""))
+    assert errors == ['content/x.md:2: "description" is missing from the front matter — add "description: …" '
+                      "(one sentence for search results (160 characters at most))"]
+
+
+def test_wrong_types_are_reported_with_lines():
+    text = GOOD.replace("reviewed: 2026-11-01", "reviewed: last week").replace("title: Causes", "title: no")
+    errors = meta_errors(text)
+    assert errors[0].startswith('content/x.md:2: "title" is a yes/no value, not text')
+    assert errors[1].startswith('content/x.md:4: "reviewed" should be a date like 2026-11-25 but is text')
+
+
+def test_hash_in_an_unquoted_title_is_caught():
+    errors = meta_errors(GOOD.replace("title: Causes", "title: Update #2"))
+    assert errors == ['content/x.md:2: "title" was cut at " #": YAML read the rest as a comment — '
+                      'put the whole value in quotes: title: "Update #2"']
+
+
+def test_next_review_must_follow_reviewed():
+    errors = meta_errors(GOOD.replace("next_review: 2027-11-01", "next_review: 2026-10-01"))
+    assert errors == ["content/x.md:5: next_review is not after reviewed — set next_review to a later date than reviewed"]
+
+
+def test_source_fields_are_checked():
+    errors = meta_errors(GOOD.replace("{publisher: NHS, title: One}", "{publisher: NHS, url: http://x}"))
+    assert 'content/x.md:7: "url" should be an https:// address — url: an https:// link, only if you have checked it exists' in errors
+    assert any('"title" is missing from source 1' in e for e in errors)

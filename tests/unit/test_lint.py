@@ -1,0 +1,420 @@
+"""Tests for feelagain.lint: every rule fires on a small page and stays silent on a clean one."""
+from __future__ import annotations
+
+import dataclasses
+import time
+from datetime import date
+from pathlib import PurePosixPath
+
+import pytest
+from textstat.textstat import textstatistics
+
+from feelagain.errors import SourceLocation
+from feelagain.lint import (
+    PHRASES,
+    RULE_IDS,
+    RULES,
+    LintPage,
+    LintSettings,
+    fk_grade,
+    lint_page,
+    scan,
+    settings_from_config,
+)
+
+TODAY = date(2026, 6, 1)
+START = 10  # the body starts on file line 10 of every fixture page
+
+CLEAN_BODY = """\
+Feeling numb means you feel flat or cut off. It is common. It often gets better with time.
+
+## What can help
+
+Some people with numbness have thoughts of suicide. If that is you, [get help now](get-help.md).
+
+!!! tip "Try this today"
+    Go for a short walk. Notice three things you can see.
+
+- Talk to someone you trust.
+- Try to sleep and eat at regular times.
+
+![A person sitting by a window](window.png)
+
+Read more [on the NHS website](https://www.nhs.uk) or [call us](tel:111).
+"""
+
+
+def make_page(body: str = CLEAN_BODY, **changes: object) -> LintPage:
+    """Return a clean fixture page, with some fields changed."""
+    page = LintPage(
+        path=PurePosixPath("content/causes.md"), slug="causes", body_md=body, body_start_line=START,
+        body_html='<p><img alt="A person sitting by a window" src="window.png"></p>', sources_count=2,
+        sources_line=5, reviewed=date(2026, 1, 1), next_review=date(2027, 1, 1), reviewed_line=3,
+        next_review_line=4, links=(("get-help.md", 14), ("https://www.nhs.uk", 24), ("tel:111", 24)),
+    )
+    return dataclasses.replace(page, **changes)
+
+
+def lines(page: LintPage, settings: LintSettings = LintSettings()) -> tuple[list[str], list[str]]:
+    """Return (errors, warnings) of a page as formatted lines."""
+    errors, warnings = lint_page(page, settings, TODAY)
+    return [str(e) for e in errors], [str(w) for w in warnings]
+
+
+def rules_of(page: LintPage, settings: LintSettings = LintSettings()) -> set[str]:
+    """Return the ids of every rule that fired."""
+    errors, warnings = lint_page(page, settings, TODAY)
+    return {e.rule for e in errors + warnings}
+
+
+HARD_SHORT = "Psychological manifestations of emotional anaesthesia encompass diminished responsiveness."
+HARD_PARAGRAPH = ("Emotional numbness can develop gradually during prolonged periods of considerable stress. "
+                  "Many individuals describe feeling disconnected from relationships and activities. "
+                  "Psychological treatment frequently helps people reconnect with their emotions again.")
+
+# One page per rule, each with exactly one mistake. Lines: the body starts at line 10.
+FIRING = {
+    "grade-page": make_page("\n\n".join([HARD_SHORT] * 6), links=()),  # each paragraph is too short to grade
+    "grade-paragraph": make_page(CLEAN_BODY + "\n" + HARD_PARAGRAPH + "\n"),
+    "long-sentence": make_page(CLEAN_BODY + "\n" + "word " * 30 + "end.\n"),
+    "long-paragraph": make_page(CLEAN_BODY + "\nOne two three. " * 1 + "Four five six. " * 5 + "\n"),
+    "safe-language": make_page(CLEAN_BODY + "\nHer brother committed suicide last year.\n"),
+    "help-link": make_page(CLEAN_BODY.replace("(get-help.md)", "(causes.md)"), links=()),
+    "sources-missing": make_page(sources_count=0),
+    "sources-few": make_page(sources_count=1),
+    "review-overdue": make_page(next_review=date(2026, 5, 31)),
+    "review-order": make_page(next_review=date(2026, 1, 1), reviewed=date(2026, 1, 1), next_review_line=None),
+    "link-scheme": make_page(links=(("get-help.md", 14), ("http://example.org", 24))),
+    "image-alt": make_page(CLEAN_BODY.replace("A person sitting by a window", "")),
+}
+
+
+# --- the rule table -------------------------------------------------------------------------------
+
+def test_rule_table_lists_each_rule_once_with_a_severity() -> None:
+    assert len(set(RULE_IDS)) == len(RULES) == len(FIRING)
+    assert {rule.severity for rule in RULES} == {"error", "warning"}
+    assert set(FIRING) == set(RULE_IDS)
+
+
+def test_clean_page_has_no_findings() -> None:
+    assert lines(make_page()) == ([], [])
+
+
+@pytest.mark.parametrize("rule_id", sorted(FIRING))
+def test_each_rule_fires_on_its_fixture_only(rule_id: str) -> None:
+    assert rules_of(FIRING[rule_id]) == {rule_id}
+
+
+@pytest.mark.parametrize("rule_id", sorted(FIRING))
+def test_disabled_rule_does_not_fire(rule_id: str) -> None:
+    settings = LintSettings(disabled=frozenset({rule_id}))
+    assert rules_of(FIRING[rule_id], settings) == set()
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
+def test_severity_decides_the_list(rule) -> None:  # noqa: ANN001
+    errors, warnings = lint_page(FIRING[rule.id], LintSettings(), TODAY)
+    assert (errors if rule.severity == "error" else warnings)
+    assert not (warnings if rule.severity == "error" else errors)
+
+
+# --- messages, verbatim ---------------------------------------------------------------------------
+
+def test_messages_verbatim() -> None:
+    assert lines(FIRING["grade-page"])[1] == [
+        "content/causes.md:10: reading grade 14.4 > 8 — split long sentences and prefer short words"]
+    assert lines(FIRING["grade-paragraph"])[1] == [
+        "content/causes.md:25: paragraph reading grade 19.9 > 10 — split long sentences and prefer short words"]
+    assert lines(FIRING["long-sentence"])[1] == [
+        'content/causes.md:25: sentence has 31 words > 25 ("word word word word word…") '
+        "— split it into shorter sentences"]
+    assert lines(FIRING["long-paragraph"])[1] == [
+        "content/causes.md:25: paragraph has 6 sentences > 5 — split it into smaller paragraphs or a list"]
+    assert lines(FIRING["safe-language"])[0] == [
+        'content/causes.md:25: avoid "committed suicide" — say "died by suicide" or "took their own life"']
+    assert lines(FIRING["help-link"])[0] == [
+        'content/causes.md:14: mentions "suicide" but does not link to the help page '
+        "— add a link in the text, e.g. [get help now](get-help.md)"]
+    assert lines(FIRING["sources-missing"])[0] == [
+        "content/causes.md:5: no sources — add at least 2 reputable sources under `sources:`"]
+    assert lines(FIRING["sources-few"])[1] == [
+        "content/causes.md:5: only 1 source — add at least 2 reputable sources under `sources:`"]
+    assert lines(FIRING["review-overdue"])[1] == [
+        "content/causes.md:4: review overdue since 2026-05-31 "
+        "— review the page, then update `reviewed` and `next_review`"]
+    assert lines(FIRING["review-order"])[0] == [
+        "content/causes.md:3: next_review 2026-01-01 is not after reviewed 2026-01-01 — set next_review to a later date"]
+    assert lines(FIRING["link-scheme"])[0] == [
+        'content/causes.md:24: insecure link "http://example.org" — use "https://" instead of "http://"']
+    assert lines(FIRING["image-alt"])[0] == [
+        "content/causes.md:22: image has no alt text "
+        "— say what the image shows inside the brackets: ![what it shows](…)"]
+
+
+def test_findings_carry_rule_id_and_location() -> None:
+    (err,), _ = lint_page(FIRING["safe-language"], LintSettings(), TODAY)
+    assert err.rule == "safe-language"
+    assert err.location == SourceLocation(PurePosixPath("content/causes.md"), 25)
+
+
+# --- readability ----------------------------------------------------------------------------------
+
+def test_grade_matches_textstat_without_rounding() -> None:
+    prose = ("Emotional numbness is a feeling of being cut off from your emotions. Many people describe it as "
+             "feeling flat or empty. It can happen after a long period of stress, during depression, or as a "
+             "side effect of some medicines.")
+    ts = textstatistics()
+    ts.set_rounding(False)
+    grade, words = fk_grade(s for b in scan(prose, 1).blocks for s in b.sentences)
+    assert words == 41
+    assert grade == pytest.approx(ts.flesch_kincaid_grade(prose))
+
+
+def test_short_texts_are_not_graded() -> None:
+    page = make_page("Psychological depersonalisation characterises considerable interpersonal difficulties.\n")
+    assert rules_of(page) == set()
+
+
+def test_headings_tables_code_and_checklists_are_not_prose() -> None:
+    hard = "Psychological depersonalisation characterises considerable interpersonal difficulties " * 3
+    body = (f"# {hard}\n\n| {hard} | x |\n|---|---|\n| {hard} | y |\n\n```\n{hard}\n```\n\n"
+            f"```checklist\nlegend: {hard}\nitems:\n  - {hard}\n```\n\n{hard}\n---\n")
+    assert rules_of(make_page(body, links=())) == set()
+
+
+def test_grade_limits_come_from_settings() -> None:
+    assert rules_of(FIRING["grade-page"], LintSettings(max_grade=15)) == set()
+    assert rules_of(FIRING["grade-paragraph"], LintSettings(max_paragraph_grade=20)) == set()
+
+
+def test_sentence_line_is_where_the_sentence_starts() -> None:
+    body = "A short one.\n" + "word " * 10 + "\nand " * 20 + "end.\n"
+    (warning,) = lint_page(make_page(body, links=()), LintSettings(), TODAY)[1]
+    assert warning.rule == "long-sentence" and warning.location.line == START
+
+
+def test_abbreviations_do_not_end_sentences() -> None:
+    (block,) = scan("Some causes, e.g. Stress, last. Dr. Lee agrees. Call 111.", 1).blocks
+    assert [s.text for s in block.sentences] == ["Some causes, e.g. Stress, last.", "Dr. Lee agrees.", "Call 111."]
+
+
+def test_scan_keeps_file_lines_and_admonition_titles() -> None:
+    text = scan('Intro line one\nline two.\n\n!!! urgent "Call 999 now"\n    Body text.\n\n- item\n  more\n', 7)
+    assert [(b.kind, b.lines, b.text) for b in text.blocks] == [
+        ("para", (7, 8), "Intro line one line two."),
+        ("title", (10,), "Call 999 now"),
+        ("para", (11,), "Body text."),
+        ("item", (13, 14), "item more"),
+    ]
+
+
+def test_markdown_markup_is_stripped() -> None:
+    (block,) = scan("**Bold** and _soft_ [a link](causes.md#x) `code` &amp; <em>tag</em>{: .lead }", 1).blocks
+    assert block.text == "Bold and soft a link code & tag"
+
+
+# --- safe language --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("sentence", "found"), [
+    ("He committed suicide in May.", "committed suicide"),
+    ("It was a completed suicide.", "completed suicide"),
+    ("It was an unsuccessful suicide.", "unsuccessful suicide"),
+    ("She survived a failed suicide attempt.", "failed suicide attempt"),
+    ("After the suicide, it was called a successful attempt.", "successful attempt"),
+    ("Papers wrote of a suicide epidemic.", "epidemic"),
+    ("Suicide rates are skyrocketing.", "skyrocketing"),
+    ("It seemed to come out of nowhere, the suicide.", "out of nowhere"),
+    ("He took his own life without warning.", "without warning"),
+    ("It can feel like the only way out.", "only way out"),
+    ("Some want to end the pain.", "end the pain"),
+    ("Calling someone selfish is unfair.", "selfish"),
+    ("It is not attention-seeking.", "attention-seeking"),
+    ("It is not just a cry for help.", "cry for help"),
+    ("Please don’t do anything stupid.", "don’t do anything stupid"),
+])
+def test_safe_language_phrases(sentence: str, found: str) -> None:
+    errors = [e for e in lint_page(make_page(CLEAN_BODY + "\n" + sentence + "\n"), LintSettings(), TODAY)[0]
+              if e.rule == "safe-language"]
+    assert [e.problem for e in errors] == [f'avoid "{found}"']
+    assert errors[0].location.line == 26
+
+
+def test_every_phrase_has_a_test_case() -> None:
+    assert len(PHRASES) == 9  # update test_safe_language_phrases when adding a phrase
+
+
+@pytest.mark.parametrize("sentence", [
+    "A sweeping change came over her.",  # sensational words only count near suicide words
+    "Numbness can start out of nowhere.",
+    "It was a successful attempt to relax.",
+    "She died by suicide. He survived a suicide attempt.",
+    "Pills for pain relief can cause numbness.",  # method words only count near suicide words
+])
+def test_safe_language_is_quiet_on_safe_wording(sentence: str) -> None:
+    assert rules_of(make_page(CLEAN_BODY + "\n" + sentence + "\n")) == set()
+
+
+def test_method_detail_near_risk_word() -> None:
+    page = make_page(CLEAN_BODY + "\nSome people who self-harm\nuse a rope from the shed.\n")
+    assert lines(page)[0] == [
+        'content/causes.md:27: possible method detail "rope" near "self-harm" — remove it or ask a reviewer']
+
+
+def test_safe_language_scans_headings_and_checklists() -> None:
+    body = CLEAN_BODY + "\n## When a friend committed suicide\n\n```checklist\nitems:\n  - Felt selfish\n```\n"
+    errors = lint_page(make_page(body), LintSettings(), TODAY)[0]
+    assert [(e.location.line, e.problem) for e in errors] == [
+        (26, 'avoid "committed suicide"'), (30, 'avoid "selfish"')]
+
+
+def test_code_blocks_are_not_scanned() -> None:
+    assert rules_of(make_page(CLEAN_BODY + "\n```\ncommitted suicide ![](x.png)\n```\n")) == set()
+
+
+# --- help link ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("href", ["get-help.md", "get-help.md#uk", "./get-help.md", "../get-help/",
+                                  "../get-help/#uk", "/get-help/"])
+def test_help_link_forms(href: str) -> None:
+    assert rules_of(make_page(links=((href, 14),))) == set()
+
+
+@pytest.mark.parametrize("word", ["self-harm", "self harm", "hurting yourself", "an overdose", "suicidal"])
+def test_help_link_risk_words(word: str) -> None:
+    assert rules_of(make_page(f"Some people think about {word}.\n", links=())) == {"help-link"}
+
+
+def test_help_link_checks_checklist_items() -> None:
+    body = "Notice how you feel.\n\n```checklist\nitems:\n  - text: Had thoughts of hurting yourself\n```\n"
+    assert lines(make_page(body, links=()))[0] == [
+        'content/causes.md:14: mentions "hurting yourself" but does not link to the help page '
+        "— add a link in the text, e.g. [get help now](get-help.md)"]
+
+
+def test_help_page_itself_and_custom_help_slug() -> None:
+    assert rules_of(make_page(slug="get-help", links=())) == set()
+    settings = LintSettings(help_slug="crisis")
+    assert rules_of(make_page(), settings) == {"help-link"}
+    assert rules_of(make_page(links=(("crisis.md", 14),)), settings) == set()
+
+
+# --- sources and review dates ---------------------------------------------------------------------
+
+def test_sources_limits() -> None:
+    assert rules_of(make_page(sources_count=0), LintSettings(min_sources=0)) == set()
+    assert rules_of(make_page(sources_count=2), LintSettings(min_sources=3)) == {"sources-few"}
+    assert lines(make_page(sources_count=0, sources_line=None))[0] == [
+        "content/causes.md: no sources — add at least 2 reputable sources under `sources:`"]
+
+
+def test_review_due_today_is_not_overdue() -> None:
+    assert rules_of(make_page(next_review=TODAY)) == set()
+
+
+# --- links and images -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("href", "problem"), [
+    ("javascript:alert(1)", 'link scheme "javascript:" is not allowed'),
+    ("JavaScript:alert(1)", 'link scheme "javascript:" is not allowed'),
+    ("java\tscript:alert(1)", 'link scheme "javascript:" is not allowed'),
+    ("javascript&#58;alert(1)", 'link scheme "javascript:" is not allowed'),
+    (" data:text/html,hi", 'link scheme "data:" is not allowed'),
+    ("ftp://files.example.org", 'link scheme "ftp:" is not allowed'),
+    ("//evil.example", 'protocol-relative link "//evil.example"'),
+])
+def test_link_scheme_rejects(href: str, problem: str) -> None:
+    errors = lint_page(make_page(links=(("get-help.md", 14), (href, 24))), LintSettings(), TODAY)[0]
+    assert [(e.problem, e.location.line, e.hint) for e in errors] == [
+        (problem, 24, "write the full https:// address" if href.startswith("//")
+         else "use only https:, mailto:, tel: or sms: links")]
+
+
+@pytest.mark.parametrize("href", ["https://a.example", "mailto:jo@example.org", "tel:116123", "sms:85258?body=SHOUT",
+                                  "causes.md", "causes.md#stress", "#top", "img/a.png"])
+def test_link_scheme_allows(href: str) -> None:
+    assert rules_of(make_page(links=(("get-help.md", 14), (href, 24)))) == set()
+
+
+def test_raw_img_without_alt_and_html_only_images() -> None:
+    body = CLEAN_BODY + '\n<img src="a.png">\n\n<img src="b.png" alt="">\n'
+    assert lines(make_page(body, body_html='<img src="a.png"><img src="b.png" alt="">'))[0] == [
+        'content/causes.md:26: <img> has no alt attribute — add alt="what it shows", or alt="" if it is only decoration']
+    # An image the Markdown does not show (e.g. made by an extension) is reported at the body start.
+    assert lines(make_page(body_html='<p><img src="made.png"></p>'))[0] == [
+        "content/causes.md:10: an image in the rendered page has no alt attribute "
+        '— add alt="what it shows", or alt="" if it is only decoration']
+
+
+# --- settings -------------------------------------------------------------------------------------
+
+LOC = SourceLocation(PurePosixPath("content/site.yml"), 12)
+
+
+def config_errors(raw: object) -> list[str]:
+    """Return the formatted errors of a `lint:` mapping."""
+    return [str(e) for e in settings_from_config(raw, LOC)[1]]  # type: ignore[arg-type]
+
+
+def test_settings_defaults_and_values() -> None:
+    assert settings_from_config(None, LOC) == (LintSettings(), [])
+    settings, errors = settings_from_config({"max_grade": 7, "min_sources": 0, "help_slug": "crisis",
+                                             "disabled": ["grade-paragraph", "long-sentence"]}, LOC)
+    assert errors == []
+    assert settings == LintSettings(max_grade=7.0, min_sources=0, help_slug="crisis",
+                                    disabled=frozenset({"grade-paragraph", "long-sentence"}))
+    assert isinstance(settings.max_grade, float)
+
+
+def test_settings_unknown_key() -> None:
+    assert config_errors({"max_grad": 7}) == [
+        'content/site.yml:12: unknown lint setting "max_grad" — did you mean "max_grade"?']
+    assert config_errors({"colour": "red"}) == [
+        'content/site.yml:12: unknown lint setting "colour" — known settings: max_grade, max_paragraph_grade, '
+        "max_sentence_words, max_paragraph_sentences, min_sources, help_slug, disabled"]
+
+
+def test_settings_wrong_types_fall_back_to_defaults() -> None:
+    settings, errors = settings_from_config(
+        {"max_grade": "eight", "max_sentence_words": 2.5, "min_sources": True, "max_paragraph_sentences": 0,
+         "help_slug": "Get Help"}, LOC)
+    assert settings == LintSettings()
+    assert [str(e) for e in errors] == [
+        'content/site.yml:12: lint.max_grade must be a number ≥ 1, got "eight" — write e.g. "max_grade: 8.0"',
+        "content/site.yml:12: lint.max_sentence_words must be a whole number ≥ 1, got 2.5 "
+        '— write e.g. "max_sentence_words: 25"',
+        "content/site.yml:12: lint.min_sources must be a whole number ≥ 0, got True — write e.g. \"min_sources: 2\"",
+        "content/site.yml:12: lint.max_paragraph_sentences must be a whole number ≥ 1, got 0 "
+        '— write e.g. "max_paragraph_sentences: 5"',
+        'content/site.yml:12: lint.help_slug must be a page slug, got "Get Help" — write e.g. "help_slug: get-help"',
+    ]
+
+
+def test_settings_disabled_rules_are_checked() -> None:
+    settings, errors = settings_from_config({"disabled": ["grade-pge", "long-sentence"]}, LOC)
+    assert settings.disabled == frozenset({"long-sentence"})
+    assert [str(e) for e in errors] == [
+        'content/site.yml:12: unknown lint rule "grade-pge" in lint.disabled — did you mean "grade-page"?']
+    assert config_errors({"disabled": "grade-page"}) == [
+        'content/site.yml:12: lint.disabled must be a list of rule ids, got "grade-page" '
+        '— write e.g. "disabled: [grade-paragraph]"']
+
+
+def test_settings_must_be_a_mapping() -> None:
+    assert config_errors([1, 2]) == [
+        'content/site.yml:12: lint must be a mapping, got [1, 2] — write e.g. "lint: {max_grade: 8}"']
+
+
+def test_settings_repr_is_stable_for_cache_keys() -> None:
+    one = LintSettings(disabled=frozenset({"grade-page", "long-sentence", "image-alt"}))
+    assert repr(one).endswith("disabled=['grade-page', 'image-alt', 'long-sentence'])")
+
+
+# --- speed ----------------------------------------------------------------------------------------
+
+def test_long_bodies_lint_in_linear_time() -> None:
+    one_paragraph = "Numbness, e.g. After stress, is common. It can last a while. " * 3000
+    many = "\n\n".join(["Numbness is common. It often gets better."] * 3000)
+    start = time.perf_counter()
+    lint_page(make_page(one_paragraph + "\n\n" + many, links=()), LintSettings(), TODAY)
+    assert time.perf_counter() - start < 5
