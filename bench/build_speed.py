@@ -54,6 +54,7 @@ class Run:
     seconds: float
     rss_kib: int
     rc: int
+    cpu: float = 0.0  # user + system seconds of the child (less sensitive to a busy machine)
 
 
 @dataclass
@@ -75,6 +76,10 @@ class Result:
         return statistics.median(r.seconds for r in self.runs)
 
     @property
+    def cpu_median(self) -> float:
+        return statistics.median(r.cpu for r in self.runs)
+
+    @property
     def peak_mib(self) -> float:
         return max(r.rss_kib for r in self.runs) / 1024
 
@@ -93,7 +98,7 @@ def timed(cmd: list[str], cwd: Path, log: Path, timeout: float, env: dict | None
             killer.cancel()
         seconds = time.perf_counter() - t0
     proc.returncode = os.waitstatus_to_exitcode(status)  # already reaped: keep Popen from waiting
-    return Run(seconds, usage.ru_maxrss, proc.returncode)
+    return Run(seconds, usage.ru_maxrss, proc.returncode, usage.ru_utime + usage.ru_stime)
 
 
 def tail(log: Path, lines: int = 25) -> str:
@@ -129,7 +134,7 @@ def measure(res: Result, cmd: list[str], cwd: Path, runs: int, logdir: Path, tim
             break
         res.runs.append(run)
         print(f"  {res.tool:8} N={res.n:<6} {res.scenario:5} run {k + 1}: {run.seconds:7.2f} s "
-              f"{run.rss_kib / 1024:7.1f} MiB", file=sys.stderr, flush=True)
+              f"(cpu {run.cpu:6.2f} s) {run.rss_kib / 1024:7.1f} MiB", file=sys.stderr, flush=True)
     if out_dir is not None:
         res.outputs = count_files(out_dir)
     return res
@@ -342,32 +347,34 @@ def bench_peers(n: int, work: Path, venv: Path | None, runs: int, timeout: float
 # --------------------------------------------------------------------------- report
 
 def ours_table(results: list[Result]) -> str:
-    rows = ["| pages | scenario | median s | min–max s | pages/s | peak RSS MiB | files out |",
-            "|---:|---|---:|---:|---:|---:|---:|"]
+    rows = ["| pages | scenario | median s | min–max s | CPU s | pages/s | peak RSS MiB | files out |",
+            "|---:|---|---:|---:|---:|---:|---:|---:|"]
     for r in results:
         if r.ok:
             secs = [x.seconds for x in r.runs]
             rows.append(f"| {r.pages:,} | {r.scenario} | {r.median:.2f} | {min(secs):.2f}–{max(secs):.2f} | "
-                        f"{r.pages / r.median:,.0f} | {r.peak_mib:.0f} | {r.outputs:,} |")
+                        f"{r.cpu_median:.2f} | {r.pages / r.median:,.0f} | {r.peak_mib:.0f} | {r.outputs:,} |")
         else:
             first = r.error.splitlines()[0] if r.error else "no runs"
-            rows.append(f"| {r.pages:,} | {r.scenario} | FAILED: {first} | | | | |")
+            rows.append(f"| {r.pages:,} | {r.scenario} | FAILED: {first} | | | | | |")
     return "\n".join(rows)
 
 
 def peers_table(peers: list[Result], ours: list[Result]) -> str:
     base = {(r.n, r.scenario): r for r in ours if r.ok}
-    rows = ["| tool | pages | scenario | median s | pages/s | peak RSS MiB | files out | time ÷ ours |",
-            "|---|---:|---|---:|---:|---:|---:|---:|"]
+    rows = ["| tool | pages | scenario | median s | CPU s | pages/s | peak RSS MiB | files out | time ÷ ours "
+            "| CPU ÷ ours |",
+            "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|"]
     for r in list(peers) + [r for r in ours if r.n in {p.n for p in peers} and r.scenario != "warm"]:
         if not r.ok:
             first = r.error.splitlines()[0] if r.error else "no runs"
-            rows.append(f"| {r.tool} | {r.pages:,} | {r.scenario} | FAILED: {first} | | | | |")
+            rows.append(f"| {r.tool} | {r.pages:,} | {r.scenario} | FAILED: {first} | | | | | | |")
             continue
         ref = base.get((r.n, r.scenario))
         ratio = f"{r.median / ref.median:.2f}×" if ref else "n/a"
-        rows.append(f"| {r.tool} | {r.pages:,} | {r.scenario} | {r.median:.2f} | {r.pages / r.median:,.0f} | "
-                    f"{r.peak_mib:.0f} | {r.outputs:,} | {ratio} |")
+        cpu_ratio = f"{r.cpu_median / ref.cpu_median:.2f}×" if ref and ref.cpu_median else "n/a"
+        rows.append(f"| {r.tool} | {r.pages:,} | {r.scenario} | {r.median:.2f} | {r.cpu_median:.2f} | "
+                    f"{r.pages / r.median:,.0f} | {r.peak_mib:.0f} | {r.outputs:,} | {ratio} | {cpu_ratio} |")
     return "\n".join(rows)
 
 
@@ -410,8 +417,9 @@ def main(argv=None) -> int:
         if not a.keep and not a.workdir:
             shutil.rmtree(work, ignore_errors=True)
 
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"\n### Feel Again build (median of {a.runs} runs; python {sys.version.split()[0]}, "
-          f"{os.cpu_count()} CPUs)\n")
+          f"{os.cpu_count()} CPUs; load average at end {load})\n")
     print(ours_table([r for r in ours if r.n in a.sizes]))
     if a.peers:
         print(f"\n### Peers (median of {a.runs} runs; time ÷ ours > 1 means ours is faster)\n")

@@ -10,7 +10,7 @@ COMMON = {
     "Referrer-Policy": "no-referrer",
     "X-Content-Type-Options": "nosniff",
     "Permissions-Policy": "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
-                          "microphone=(), payment=(), usb=(), interest-cohort=()",
+                          "microphone=(), payment=(), usb=()",
 }
 
 

@@ -258,6 +258,42 @@ def scan(body_md: str, first_line: int) -> Text:  # noqa: C901 - one flat state 
     return Text(tuple(blocks), tuple(md_lines))
 
 
+ALLOW = re.compile(r"^\s*<!--\s*lint:\s*allow\s+([a-z-]+(?:\s*,\s*[a-z-]+)*)\b.*-->\s*$")
+
+
+@dataclass(frozen=True)
+class Allow:
+    """A reviewed exception: `<!-- lint: allow safe-language -->` above a block silences those rules there."""
+
+    line: int  # the comment's own line
+    rules: tuple[str, ...]
+    first: int
+    last: int
+
+
+def find_allows(body_md: str, first_line: int) -> list[Allow]:
+    """Return the allow comments of a body; each covers the next block (up to a blank line outside a fence)."""
+    if "lint:" not in body_md:
+        return []
+    found: list[Allow] = []
+    current: tuple[int, tuple[str, ...], int | None] | None = None
+    fence, raw_lines = "", body_md.splitlines()
+    for i, raw in enumerate(raw_lines + [""]):
+        n, stripped = first_line + i, raw.strip()
+        if m := ALLOW.match(raw):
+            current = (n, tuple(re.split(r"\s*,\s*", m.group(1))), None)
+        elif current is not None and current[2] is None:
+            current = (current[0], current[1], n) if stripped else current
+        if fence:
+            fence = "" if stripped.startswith(fence) and not stripped.strip(fence[0]) else fence
+        elif f := FENCE.match(raw):
+            fence = f.group(1)
+        elif not stripped and current is not None and current[2] is not None:
+            found.append(Allow(current[0], current[1], current[2], n - 1))
+            current = None
+    return found
+
+
 # --- Readability -----------------------------------------------------------------------------------
 
 _TEXTSTAT = textstatistics()  # our own instance: the module-level one is shared state
@@ -501,6 +537,15 @@ def check_image_alt(ctx: Context) -> Iterator[Finding]:
         yield ctx.page.body_start_line, "an image in the rendered page has no alt attribute", ALT_HINT
 
 
+def check_allow_comment(ctx: Context) -> Iterator[Finding]:
+    """Flag allow comments that name a rule that does not exist."""
+    for line, raw in ctx.text.md_lines if "lint:" in ctx.page.body_md else ():
+        for rule_id in re.split(r"\s*,\s*", m.group(1)) if (m := ALLOW.match(raw)) else ():
+            if rule_id not in RULE_IDS:
+                yield (line, f'unknown lint rule "{rule_id}" in an allow comment',
+                       did_you_mean(rule_id, RULE_IDS) or "rules: " + ", ".join(RULE_IDS))
+
+
 @dataclass(frozen=True)
 class Rule:
     """One lint rule: its id (used in `lint.disabled`), its severity, and its check."""
@@ -523,6 +568,7 @@ RULES: tuple[Rule, ...] = (
     Rule("review-order", "error", check_review_order),
     Rule("link-scheme", "error", check_link_scheme),
     Rule("image-alt", "error", check_image_alt),
+    Rule("allow-comment", "error", check_allow_comment),
 )
 RULE_IDS = tuple(rule.id for rule in RULES)
 
@@ -530,11 +576,14 @@ RULE_IDS = tuple(rule.id for rule in RULES)
 def lint_page(page: LintPage, settings: LintSettings, today: date) -> tuple[list[BuildError], list[BuildError]]:
     """Return (errors, warnings) for one page, each list ordered by line."""
     ctx = Context(page, scan(page.body_md, page.body_start_line), settings, today)
+    allows = find_allows(page.body_md, page.body_start_line)
     found: dict[str, list[BuildError]] = {"error": [], "warning": []}
     for rule in RULES:
         if rule.id not in settings.disabled:
-            found[rule.severity].extend(BuildError(SourceLocation(page.path, line), problem, hint, rule=rule.id)
-                                        for line, problem, hint in rule.check(ctx))
+            found[rule.severity].extend(
+                BuildError(SourceLocation(page.path, line), problem, hint, rule=rule.id)
+                for line, problem, hint in rule.check(ctx)
+                if not any(rule.id in a.rules and a.first <= (line or 0) <= a.last for a in allows))
     by_line = lambda err: err.location.line or 0  # noqa: E731 - stable sort keeps rule order per line
     return sorted(found["error"], key=by_line), sorted(found["warning"], key=by_line)
 

@@ -98,6 +98,44 @@ class SiteWriter:
         shutil.rmtree(self.tmp, ignore_errors=True)
 
 
+class InPlaceWriter:
+    """Writes straight into a served folder, file by file with os.replace, so a reader never sees half a file.
+
+    Used by the dev server, where swapping the whole folder would briefly leave nothing to serve.
+    """
+
+    def __init__(self, output_dir: Path, manifest_path: Path | None = None) -> None:
+        self.output_dir = output_dir
+        self.files: dict[PurePosixPath, bytes] = {}
+        self.manifest_path = manifest_path
+        self.written = 0
+        self.linked = 0
+
+    def add(self, dest: PurePosixPath, data: bytes) -> None:
+        """Queue one output file."""
+        if dest in self.files:
+            raise BuildError(SourceLocation(dest), "two sources write the same output file", "rename one of them")
+        _safe_join(self.output_dir, dest)
+        self.files[dest] = data
+
+    def commit(self) -> None:
+        """Write the changed files, then remove files that are no longer part of the site."""
+        if self.manifest_path:
+            self.manifest_path.unlink(missing_ok=True)  # the swap shortcut must not trust files we replace here
+        self.output_dir.mkdir(parents=True, exist_ok=True)
+        self.written = write_in_place(self.output_dir, self.files)
+        keep = {self.output_dir.joinpath(*d.parts) for d in self.files}
+        for path in sorted(self.output_dir.rglob("*"), reverse=True):
+            if path.is_file() and path not in keep:
+                path.unlink()
+            elif path.is_dir() and not any(path.iterdir()):
+                path.rmdir()
+
+    def abort(self) -> None:
+        """Nothing was written yet, so there is nothing to undo."""
+        self.files.clear()
+
+
 def write_in_place(output_dir: Path, files: dict[PurePosixPath, bytes]) -> int:
     """Replace changed files one by one with os.replace (used by the dev server); return how many changed."""
     changed = 0

@@ -151,8 +151,11 @@ def validate_bodies(site: Site, bodies: dict[str, Body], problems: Problems) -> 
 
 
 def build(config: SiteConfig, *, write: bool = True, today: datetime.date | None = None, use_cache: bool = True,
-          progress: Progress | None = None) -> BuildResult:
-    """Build the site; raise BuildFailed (with every problem) and leave the output folder untouched on failure."""
+          progress: Progress | None = None, in_place: bool = False) -> BuildResult:
+    """Build the site; raise BuildFailed (with every problem) and leave the output folder untouched on failure.
+
+    in_place writes changed files one by one into the output folder (for the dev server) instead of swapping it.
+    """
     from .render import write_site  # render imports templating, which the check command may never need
 
     started = time.perf_counter()
@@ -168,5 +171,5 @@ def build(config: SiteConfig, *, write: bool = True, today: datetime.date | None
     bodies = render_bodies(site, settings, today, cache, progress)
     validate_bodies(site, bodies, problems)
     problems.raise_if_any(config.strict)
-    outputs = write_site(config, site, bodies, crisis, problems) if write else 0  # type: ignore[arg-type]
+    outputs = write_site(config, site, bodies, crisis, problems, in_place) if write else 0  # type: ignore[arg-type]
     return BuildResult(len(site.pages), outputs, tuple(problems.warnings), time.perf_counter() - started, cache.hits)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
@@ -14,7 +15,7 @@ from .crisis import Crisis
 from .errors import BuildError, BuildFailed, Problems
 from .markup import CHECKLIST_MARK
 from .model import HOME, Page, Site, dest_for, join_url, relative_href, root_prefix, url_for
-from .output import SiteWriter
+from .output import InPlaceWriter, SiteWriter
 from .templating import Renderer, asset_function
 
 if TYPE_CHECKING:
@@ -35,14 +36,15 @@ class PageRenderer:
         }
         self.known = {p.slug for p in site.pages}
 
-    def base_context(self, url: str) -> dict[str, Any]:
-        """Return the context every template gets, for a page at url."""
-        root = root_prefix(url)
-        help_href = relative_href(url, url_for(self.config.help_page))
+    def base_context(self, url: str, root: str | None = None) -> dict[str, Any]:
+        """Return the context every template gets, for a page at url (root overrides the relative prefix)."""
+        root = root_prefix(url) if root is None else root
+        href = lambda to: (root + to) or "./"  # noqa: E731
+        help_href = href(url_for(self.config.help_page))
         return {
             "site": self.site_ctx, "root": root, "asset": asset_function(root, self.asset_paths),
-            "url": lambda slug: relative_href(url, url_for(slug)),
-            "nav": [{"slug": p.slug, "title": p.nav_title, "href": relative_href(url, p.url)} for p in self.site.nav],
+            "url": lambda slug: href(url_for(slug)),
+            "nav": [{"slug": p.slug, "title": p.nav_title, "href": href(p.url)} for p in self.site.nav],
             "crisis": {"default": self.crisis.default, "help_href": help_href, "regions": self.crisis.regions},
             "help_href": help_href, "dev": bool(self.config.dev_script), "dev_script": self.config.dev_script,
             "generator": f"Feel Again {__version__}", "embed": False, "oembed_href": None, "prev": None,
@@ -90,9 +92,10 @@ class PageRenderer:
         context["attribution"] = embed.attribution(page, self.config)
         return self.renderer.render("embed.html", context).encode()
 
-    def render_special(self, template: str, url: str, title: str, description: str, **extra: Any) -> bytes:
+    def render_special(self, template: str, url: str, title: str, description: str, root: str | None = None,
+                       **extra: Any) -> bytes:
         """Return a generated page (404, embed guide) that has no Markdown source."""
-        context = self.base_context(url)
+        context = self.base_context(url, root)
         context["page"] = {
             "slug": url.strip("/").replace("/", "-") or "404", "title": title, "description": description,
             "summary": [], "reviewed": None, "next_review": None, "sources": [], "body": Markup(""), "toc": [],
@@ -103,15 +106,20 @@ class PageRenderer:
         return self.renderer.render(template, context).encode()
 
 
-def write_site(config: SiteConfig, site: Site, bodies: dict[str, "Body"], crisis: Crisis, problems: Problems) -> int:
-    """Render every output into a temporary folder and swap it in; return the number of files written."""
+def write_site(config: SiteConfig, site: Site, bodies: dict[str, "Body"], crisis: Crisis, problems: Problems,
+               in_place: bool = False) -> int:
+    """Render every output into a temporary folder and swap it in; return the number of files written.
+
+    With in_place (the dev server), changed files are replaced one by one in the served folder instead.
+    """
     try:
         assets = collect_assets(config.asset_dirs)
     except BuildError as err:
         raise BuildFailed([err]) from None
     asset_paths = {name: a.dest for name, a in assets.items()}
     pages = PageRenderer(config, site, crisis, asset_paths)
-    writer = SiteWriter(config.output_dir, config.cache_dir / "manifest.json")
+    manifest = config.cache_dir / "manifest.json"
+    writer = InPlaceWriter(config.output_dir, manifest) if in_place else SiteWriter(config.output_dir, manifest)
     try:
         for asset in assets.values():
             writer.add(asset.dest, asset.data)
@@ -126,7 +134,9 @@ def write_site(config: SiteConfig, site: Site, bodies: dict[str, "Body"], crisis
         for dest, data in embed.machine_files(config, site, bodies, pages).items():
             writer.add(dest, data)
         writer.add(PurePosixPath("404.html"), pages.render_special(
-            "404.html", "404.html", "Page not found", "This page does not exist."))
+            "404.html", "404.html", "Page not found", "This page does not exist.",
+            # Hosts serve 404.html at any depth, so its links start from the site's own path, not relative.
+            root=urlsplit(config.base_url).path))
         urls.append(("embed/", max(p.meta.reviewed for p in site.pages).isoformat()))
         writer.add(PurePosixPath("sitemap.xml"), seo.sitemap(urls, config))
         writer.add(PurePosixPath("robots.txt"), seo.robots(config))

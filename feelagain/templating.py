@@ -15,9 +15,18 @@ from .errors import BuildError, SourceLocation, did_you_mean
 def make_environment(config: SiteConfig) -> jinja2.Environment:
     """Return the Jinja2 environment: site templates first, then the bundled ones; strict about typos."""
     loader = jinja2.FileSystemLoader([str(p) for p in config.template_dirs])
+    # Compiling templates costs more than rendering all pages of a small site; keep the bytecode between builds.
+    # Jinja keys it by template name and checks the source's checksum, so an edited template is recompiled.
+    bytecode = None
+    try:
+        folder = config.cache_dir / "jinja"
+        folder.mkdir(parents=True, exist_ok=True)
+        bytecode = jinja2.FileSystemBytecodeCache(str(folder))
+    except OSError:
+        pass  # read-only site folder: compile every time
     env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-                             auto_reload=False, cache_size=-1)
+                             auto_reload=False, cache_size=-1, bytecode_cache=bytecode)
     env.filters["isodate"] = lambda d: d.isoformat()
     env.filters["longdate"] = lambda d: f"{d.day} {d:%B %Y}"
     return env

@@ -198,7 +198,7 @@ def _is_local(url: str) -> bool:
 
 
 class Visit:
-    """A page opened in its own context, with everything it requested, logged and violated."""
+    """A page plus everything it requested, logged and violated since the last `reset()`."""
 
     def __init__(self, context, page, origin: str):
         self.context = context
@@ -212,6 +212,12 @@ class Visit:
         context.on("console", self._on_console)
         page.on("pageerror", lambda err: self.page_errors.append(str(err)))
         page.on("websocket", lambda ws: self.requests.append(ws.url))
+
+    def reset(self) -> None:
+        self.response = None
+        self.requests.clear()
+        self.console.clear()
+        self.page_errors.clear()
 
     def _on_console(self, msg) -> None:
         loc = msg.location or {}
@@ -263,28 +269,61 @@ class Visit:
         return result["violations"]
 
 
-@pytest.fixture
-def visit(new_context, site_server):
-    """visit(case_or_path, *, scheme="light", width=1280, height=800, js=True, wait="load") -> Visit
+def _guarded_context(browser, **kwargs):
+    """A context that aborts every non-loopback request (the `request` event still records it)
+    and records CSP violations in window.__cspViolations."""
+    context = browser.new_context(**kwargs)
+    context.route("**/*", lambda route: route.continue_() if _is_local(route.request.url) else route.abort())
+    context.add_init_script(CSP_RECORDER_JS)
+    return context
 
-    Opens the page in a fresh context with a route guard that aborts every non-loopback request
-    (the `request` event still records it), a CSP-violation recorder and console capture, and checks
-    the response status (200, or 404 for the 404 case).
+
+@pytest.fixture(scope="session")
+def _shared_tabs(browser, site_server):
+    """One long-lived tab with JavaScript and one without. Navigating an existing tab is several times
+    faster than opening a new context and page for every test on this 2-core machine."""
+    tabs: dict[bool, Visit] = {}
+
+    def get(js: bool) -> Visit:
+        if js not in tabs:
+            context = _guarded_context(browser, java_script_enabled=js)
+            tabs[js] = Visit(context, context.new_page(), site_server.url)
+        return tabs[js]
+
+    yield get
+    for tab in tabs.values():
+        tab.context.close()
+
+
+@pytest.fixture
+def visit(browser, site_server, _shared_tabs):
+    """visit(case_or_path, *, scheme="light", width=1280, height=800, js=True, wait="load", fresh=False) -> Visit
+
+    Loads the page in the shared tab (or, with fresh=True, in a brand-new context: first visit, empty cache),
+    after setting the viewport and the colour scheme, and checks the response status (200, or 404 for the
+    404 case). Every context aborts non-loopback requests and records CSP violations and console messages.
     """
+    opened = []
 
     def _visit(case, *, scheme: str = "light", width: int = 1280, height: int = 800, js: bool = True,
-               wait: str = "load") -> Visit:
+               wait: str = "load", fresh: bool = False) -> Visit:
         path = case.path if isinstance(case, PageCase) else case
         expected = case.status if isinstance(case, PageCase) else 200
-        context = new_context(viewport={"width": width, "height": height}, java_script_enabled=js)
-        context.route("**/*", lambda route: route.continue_() if _is_local(route.request.url) else route.abort())
-        context.add_init_script(CSP_RECORDER_JS)
-        page = context.new_page()
-        v = Visit(context, page, site_server.url)
-        page.emulate_media(color_scheme=scheme)
-        v.response = page.goto(site_server.url + path, wait_until=wait)
+        if fresh:
+            context = _guarded_context(browser, java_script_enabled=js)
+            opened.append(context)
+            v = Visit(context, context.new_page(), site_server.url)
+        else:
+            v = _shared_tabs(js)
+            v.page.goto("about:blank")
+            v.reset()
+        v.page.set_viewport_size({"width": width, "height": height})
+        v.page.emulate_media(color_scheme=scheme)
+        v.response = v.page.goto(site_server.url + path, wait_until=wait)
         assert v.response is not None, f"no response for {path}"
         assert v.response.status == expected, f"{path}: HTTP {v.response.status}, expected {expected}"
         return v
 
-    return _visit
+    yield _visit
+    for context in opened:
+        context.close()

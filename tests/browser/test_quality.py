@@ -45,7 +45,7 @@ def test_axe_finds_no_wcag22aa_violations(visit, axe_source, page_case, scheme, 
 
 
 def test_no_third_party_requests_console_errors_or_csp_violations(visit, page_case):
-    v = visit(page_case, wait="networkidle")
+    v = visit(page_case, wait="networkidle", fresh=True)
     problems = []
     foreign = v.foreign_requests()
     if foreign:
@@ -228,14 +228,25 @@ _OVERFLOW_JS = """
   const sw = document.documentElement.scrollWidth;
   const offenders = [];
   if (sw > iw) {
+    // Elements sticking out past the right edge, or whose own content does (a long word, a wide table).
+    const found = [];
     for (const el of document.body.querySelectorAll('*')) {
       const r = el.getBoundingClientRect();
-      if (r.right <= iw + 0.5 || r.width === 0) continue;
-      const p = el.parentElement;
-      if (p && p !== document.body && p.getBoundingClientRect().right > iw + 0.5) continue;
-      let d = el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
-              (el.classList.length ? '.' + [...el.classList].join('.') : '');
-      offenders.push(`${d} (right edge ${Math.round(r.right)}px)`);
+      if (r.width === 0) continue;
+      const s = getComputedStyle(el);
+      const contentOut = el.scrollWidth > el.clientWidth + 1 && s.overflowX === 'visible'
+                         && r.left + el.scrollWidth > iw + 0.5;
+      if (r.right > iw + 0.5 || contentOut) found.push([el, r, contentOut]);
+    }
+    // Report the innermost ones: they are the cause, their ancestors only inherit the overflow.
+    for (const [el, r, contentOut] of found) {
+      if (found.some(([other]) => other !== el && el.contains(other))) continue;
+      const d = el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
+                (el.classList.length ? '.' + [...el.classList].join('.') : '');
+      const t = (el.textContent || '').trim().replace(/\\s+/g, ' ').slice(0, 30);
+      const how = contentOut ? `content ${el.scrollWidth}px wide in a ${el.clientWidth}px box`
+                             : `right edge at ${Math.round(r.right)}px`;
+      offenders.push(`${d}${t ? ` "${t}"` : ''} (${how})`);
       if (offenders.length >= 10) break;
     }
   }
