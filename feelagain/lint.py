@@ -1,9 +1,16 @@
-"""Content linter: reading level, safe-messaging language, help links, sources, review dates, link schemes, alt text.
+"""Content linter: reading level, safe-messaging language, help links, sources, review dates, links, alt text.
 
-The rules live in one table, `RULES`. A rule is an id, a severity and a check function that takes a
-`_Context` and yields `(line, problem, hint)`; the runner turns those into `BuildError`s.
-Readability uses textstat, pinned to 0.7.4: later versions download NLTK data from the network
-on first use, which fails on build machines without network access.
+The rules live in one table, `RULES`: an id (used in `lint.disabled`), a severity, and a check that takes a
+`Context` and yields `(line, problem, hint)`; `lint_page` turns those into `BuildError`s. Reading-level rules
+are warnings, so editors can finish a draft; `--strict` makes them fail the build.
+
+A reviewed exception is written in the Markdown, on its own line above the block it covers:
+`<!-- lint: allow safe-language — reviewed by AB, 2026-05 -->` silences the named rules in that block only.
+
+Reading grades are textstat's Flesch-Kincaid (same formula, word and syllable counts), computed here on top
+of pyphen, the hyphenation library textstat 0.7.4 counts syllables with. textstat itself is not imported:
+0.7.5+ fetch NLTK data from the network on first use, and 0.7.4 does `import pkg_resources`, which
+setuptools 82 removed, so it fails to import in any fresh Python 3.12+ environment.
 """
 from __future__ import annotations
 
@@ -16,7 +23,7 @@ from functools import cached_property, lru_cache
 from pathlib import PurePosixPath
 from typing import Callable, Iterable, Iterator, Literal
 
-from textstat.textstat import textstatistics
+from pyphen import Pyphen
 
 from .errors import BuildError, SourceLocation, did_you_mean
 
@@ -296,13 +303,13 @@ def find_allows(body_md: str, first_line: int) -> list[Allow]:
 
 # --- Readability -----------------------------------------------------------------------------------
 
-_TEXTSTAT = textstatistics()  # our own instance: the module-level one is shared state
+_HYPHENATOR = Pyphen(lang="en_US")  # textstat's default language
 
 
 @lru_cache(maxsize=65536)
 def syllables(word: str) -> int:
-    """Return the syllable count of one word (textstat's pyphen-based count)."""
-    return _TEXTSTAT.syllable_count(word)
+    """Return the syllables of one lower-case word without punctuation, counted as textstat 0.7.4 does."""
+    return len(_HYPHENATOR.positions(word)) + 1
 
 
 def fk_grade(sentences: Iterable[Sentence]) -> tuple[float, int]:

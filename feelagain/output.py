@@ -44,11 +44,11 @@ class SiteWriter:
         recover(output_dir)
         self.tmp = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}.tmp-", dir=output_dir.parent))
         self.old_manifest = self._load_manifest()
-        self.manifest: dict[str, str] = {}
+        self.manifest: dict[str, list[str]] = {}
         self.written = 0
         self.linked = 0
 
-    def _load_manifest(self) -> dict[str, str]:
+    def _load_manifest(self) -> dict[str, list[str]]:
         if not self.manifest_path or not self.manifest_path.exists() or not self.output_dir.is_dir():
             return {}
         try:
@@ -57,22 +57,42 @@ class SiteWriter:
         except (ValueError, KeyError, OSError):
             return {}  # a damaged manifest only costs us the shortcut
 
-    def add(self, dest: PurePosixPath, data: bytes) -> None:
-        """Add one output file."""
+    def _claim(self, dest: PurePosixPath) -> tuple[str, Path]:
         key = dest.as_posix()
         if key in self.manifest:
             raise BuildError(SourceLocation(dest), "two sources write the same output file", "rename one of them")
-        digest = hashlib.sha256(data).hexdigest()
-        self.manifest[key] = digest
         target = _safe_join(self.tmp, dest)
         target.parent.mkdir(parents=True, exist_ok=True)
-        if self.old_manifest.get(key) == digest:
-            try:
-                os.link(_safe_join(self.output_dir, dest), target)
-                self.linked += 1
-                return
-            except OSError:
-                pass  # file gone or filesystem without hard links: write it
+        return key, target
+
+    def _link_old(self, dest: PurePosixPath, target: Path) -> bool:
+        try:
+            os.link(_safe_join(self.output_dir, dest), target)
+        except OSError:
+            return False  # file gone or a filesystem without hard links: write it instead
+        self.linked += 1
+        return True
+
+    def reuse(self, dest: PurePosixPath, render_key: str) -> bool:
+        """Keep the old output file if it was made from exactly the same inputs; return whether it was kept."""
+        key = dest.as_posix()
+        old = self.old_manifest.get(key)
+        if not render_key or not old or len(old) < 2 or old[1] != render_key or key in self.manifest:
+            return False
+        key, target = self._claim(dest)
+        if not self._link_old(dest, target):
+            return False
+        self.manifest[key] = old
+        return True
+
+    def add(self, dest: PurePosixPath, data: bytes, render_key: str = "") -> None:
+        """Add one output file (render_key: a hash of the inputs it was made from, for reuse next time)."""
+        key, target = self._claim(dest)
+        digest = hashlib.sha256(data).hexdigest()
+        self.manifest[key] = [digest, render_key]
+        old = self.old_manifest.get(key)
+        if old and old[0] == digest and self._link_old(dest, target):
+            return
         target.write_bytes(data)
         self.written += 1
 
@@ -111,7 +131,11 @@ class InPlaceWriter:
         self.written = 0
         self.linked = 0
 
-    def add(self, dest: PurePosixPath, data: bytes) -> None:
+    def reuse(self, dest: PurePosixPath, render_key: str) -> bool:
+        """Never reuse in place: the served files may be newer than any manifest."""
+        return False
+
+    def add(self, dest: PurePosixPath, data: bytes, render_key: str = "") -> None:
         """Queue one output file."""
         if dest in self.files:
             raise BuildError(SourceLocation(dest), "two sources write the same output file", "rename one of them")

@@ -34,6 +34,7 @@ class Body:
     rendered: Rendered
     errors: tuple[BuildError, ...]
     warnings: tuple[BuildError, ...]
+    key: str = ""  # the render-cache key: a hash of everything this body was made from
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,7 @@ def order_site(config: SiteConfig, pages: list[Page], problems: Problems) -> Sit
     return Site(tuple(listed + rest), nav)
 
 
-def render_body(page: Page, settings: lint.LintSettings, today: datetime.date) -> Body:
+def render_body(page: Page, settings: lint.LintSettings, today: datetime.date, key: str = "") -> Body:
     """Return the rendered body of a page and what the linter found in it."""
     loc = SourceLocation(page.source.rel_path)
     rendered = render_markdown(page.body_md, loc, page.url, page.body_start_line, faq=page.meta.faq)
@@ -100,12 +101,12 @@ def render_body(page: Page, settings: lint.LintSettings, today: datetime.date) -
     errors, warnings = lint.lint_page(lint_page, settings, today)
     # The links module reports unsafe schemes with the exact href; drop the linter's twin of that error.
     errors = [e for e in errors if e.rule != "link-scheme"]
-    return Body(rendered, tuple(errors), tuple(warnings))
+    return Body(rendered, tuple(errors), tuple(warnings), key)
 
 
-def _render_many(args: tuple[list[Page], lint.LintSettings, datetime.date]) -> list[Body]:
-    pages, settings, today = args
-    return [render_body(p, settings, today) for p in pages]
+def _render_many(args: tuple[list[Page], lint.LintSettings, datetime.date, list[str]]) -> list[Body]:
+    pages, settings, today, keys = args
+    return [render_body(p, settings, today, k) for p, k in zip(pages, keys)]
 
 
 def render_bodies(site: Site, settings: lint.LintSettings, today: datetime.date, cache: RenderCache,
@@ -125,7 +126,8 @@ def render_bodies(site: Site, settings: lint.LintSettings, today: datetime.date,
     if len(todo) >= PARALLEL_THRESHOLD and workers > 1:
         chunks = [todo[i::workers * 4] for i in range(workers * 4)]
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            for chunk, results in zip(chunks, pool.map(_render_many, [(c, settings, today) for c in chunks])):
+            jobs = [(c, settings, today, [keys[p.slug] for p in c]) for c in chunks]
+            for chunk, results in zip(chunks, pool.map(_render_many, jobs)):
                 for page, body in zip(chunk, results):
                     bodies[page.slug] = body
                     cache.put(keys[page.slug], body)
@@ -133,7 +135,7 @@ def render_bodies(site: Site, settings: lint.LintSettings, today: datetime.date,
                     progress(len(bodies), len(site.pages))
     else:
         for page in todo:
-            bodies[page.slug] = body = render_body(page, settings, today)
+            bodies[page.slug] = body = render_body(page, settings, today, keys[page.slug])
             cache.put(keys[page.slug], body)
     return bodies
 

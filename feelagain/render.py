@@ -126,10 +126,13 @@ def write_site(config: SiteConfig, site: Site, bodies: dict[str, "Body"], crisis
             if asset.name in STABLE_NAMES:
                 writer.add(STABLE_NAMES[asset.name], asset.data)
         urls: list[tuple[str, str]] = []
+        shared = site_fingerprint(config, pages.renderer, site, crisis, asset_paths)
         for page in site.pages:
             body = bodies[page.slug]
-            writer.add(dest_for(page.url), pages.render_page(page, body))
-            writer.add(dest_for(f"embed/{page.slug}/"), pages.render_embed(page, body))
+            key = make_key(shared, body.key, repr(page.meta))
+            for dest, render in ((dest_for(page.url), pages.render_page), (dest_for(f"embed/{page.slug}/"), pages.render_embed)):
+                if not writer.reuse(dest, key):
+                    writer.add(dest, render(page, body), key)
             urls.append((page.url, page.meta.reviewed.isoformat()))
         for dest, data in embed.machine_files(config, site, bodies, pages).items():
             writer.add(dest, data)
@@ -151,8 +154,15 @@ def write_site(config: SiteConfig, site: Site, bodies: dict[str, "Body"], crisis
     return writer.written + writer.linked
 
 
-def site_fingerprint(config: SiteConfig, renderer: Renderer) -> str:
-    """Return a hash of everything site-wide that every page's HTML depends on."""
-    parts = [__version__, repr(config)]
-    parts += [p.read_text(encoding="utf-8", errors="replace") for p in renderer.source_files()]
+def site_fingerprint(config: SiteConfig, renderer: Renderer, site: Site, crisis: Crisis,
+                     asset_paths: dict[str, PurePosixPath]) -> str:
+    """Return a hash of everything site-wide that a page's HTML depends on besides its own source.
+
+    That is the engine version, the configuration, every template, the crisis lines, the asset names and the
+    navigation (titles and order, which also fix each page's previous and next links). A page's own body
+    and metadata are added per page; other pages' bodies never appear in a page.
+    """
+    parts = [__version__, repr(config), repr(crisis), repr(sorted(asset_paths.items())),
+             repr([(p.slug, p.nav_title) for p in site.nav]), repr([p.slug for p in site.pages])]
+    parts += [p.as_posix() + "\0" + p.read_text(encoding="utf-8", errors="replace") for p in renderer.source_files()]
     return make_key(*parts)

@@ -229,8 +229,8 @@ class Visit:
     def console_errors(self, *, expected_status: int = 200) -> list[str]:
         errors = []
         for m in self.console:
-            if m["type"] != "error":
-                continue
+            if m["type"] != "error" or "Content Security Policy" in m["text"]:
+                continue  # CSP messages are reported by csp_violations()
             # The 404 page is itself served with status 404, which Chromium logs for the document.
             if expected_status == 404 and "status of 404" in m["text"] and m["url"] == self.page.url:
                 continue

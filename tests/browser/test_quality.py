@@ -186,7 +186,7 @@ _FOCUS_RING_JS = """
   const changed = proxy || !before || JSON.stringify(before) !== JSON.stringify(r.style);
   return {
     end: false, desc: desc(el) + (proxy ? ` (ring looked for on ${desc(node)})` : ''),
-    visible: visible(node), ok: (r.outline || r.shadow) && changed, changed, style: r.style, before,
+    visible: visible(node), ok: (r.outline || r.shadow) && changed, changed: changed || !(r.outline || r.shadow), style: r.style, before,
   };
 }
 """
@@ -211,7 +211,7 @@ def test_every_focusable_element_shows_a_focus_ring(visit, page_case, width):
         if not info["visible"]:
             bad.append(f"  {info['desc']}: focused but not visible")
         elif not info["ok"]:
-            why = "same as unfocused" if not info["changed"] else "no outline >= 2px and no box-shadow"
+            why = "no outline >= 2px and no box-shadow" if info["changed"] else "looks the same as unfocused"
             bad.append(f"  {info['desc']}: {why}: {info['style']}")
     assert checked, f"{page_case.path}: Tab reached no focusable element"
     assert not bad, (
