@@ -256,6 +256,6 @@ def load_crisis(site_dir: Path, default_region: str, default_line: int, problems
         problems.add(BuildError(SourceLocation(PurePosixPath("content/site.yml"), default_line),
                                 f'default_region "{default_region}" is not a region in crisis.yml',
                                 "use one of: " + ", ".join(r.code for r in regions)))
-    if not regions:
-        problems.add(BuildError(loc.at(1), "crisis.yml lists no usable region", "add at least one region"))
+    if not raw["regions"]:
+        problems.add(BuildError(loc.at(1), "crisis.yml lists no region", "add at least one region"))
     return crisis if problems.errors == [] or regions else None

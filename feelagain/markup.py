@@ -180,7 +180,7 @@ class _Links(Treeprocessor):
     def _rewrite(self, href: str, el: etree.Element, state: _State) -> str:
         parts = urlsplit(href)
         scheme = parts.scheme.lower()
-        if scheme:
+        if scheme or parts.netloc:  # "//host/x" has no scheme but leaves the site all the same
             kind = "external" if scheme in SAFE_SCHEMES else "unsafe"
             state.links.append(Link(href, None, None, kind))
             if kind == "unsafe":

@@ -1,0 +1,70 @@
+"""crisis.yml: validation with file lines, links built from numbers, stale dates warned."""
+from __future__ import annotations
+
+import datetime
+
+from feelagain.crisis import load_crisis, make_contact
+from feelagain.errors import Problems
+from tests.conftest import CRISIS_YML
+
+TODAY = datetime.date(2026, 11, 25)
+
+
+def load(make_site, text: str, today: datetime.date = TODAY, default: str = "uk"):
+    site = make_site({"content/crisis.yml": text})
+    problems = Problems()
+    crisis = load_crisis(site, default, 9, problems, today)
+    return crisis, [str(e) for e in problems.errors], [str(w) for w in problems.warnings]
+
+
+def test_valid_file_gives_regions_and_links(make_site):
+    crisis, errors, warnings = load(make_site, CRISIS_YML)
+    assert errors == [] and warnings == []
+    region = crisis.region("uk")
+    assert region.emergency.tel == "tel:999"
+    contact = region.lines[0].contacts[0]
+    assert (contact.label, contact.href) == ("Call 116 123", "tel:116123")
+
+
+def test_text_contact_with_keyword_becomes_an_sms_link():
+    contact = make_contact("text", {"number": "85258", "keyword": "SHOUT"})
+    assert (contact.label, contact.href) == ("Text SHOUT to 85258", "sms:85258?body=SHOUT")
+
+
+def test_bad_phone_number_names_its_line(make_site):
+    _, errors, _ = load(make_site, CRISIS_YML.replace('"116 123"', '"call us"'))
+    assert errors == ['content/crisis.yml:16: "number" is not a phone number (use digits, spaces and hyphens, '
+                      'e.g. "116 123") — number: phone number in quotes']
+
+
+def test_legacy_number_is_refused(make_site):
+    _, errors, _ = load(make_site, CRISIS_YML.replace('"116 123"', '"1-800-273-8255"'))
+    assert errors[0].startswith('content/crisis.yml:16: "number" is a legacy number that must not be published; use 988')
+
+
+def test_unquoted_number_is_refused(make_site):
+    _, errors, _ = load(make_site, CRISIS_YML.replace('"116 123"', "116123"))
+    assert "should be in quotes" in errors[0]
+
+
+def test_missing_field_is_reported(make_site):
+    _, errors, _ = load(make_site, CRISIS_YML.replace("        hours: 24/7\n", ""))
+    assert errors == ['content/crisis.yml:9: "hours" is missing from a line of uk — add "hours: …" (opening hours, e.g. 24/7)']
+
+
+def test_unknown_default_region_points_at_site_yml(make_site):
+    _, errors, _ = load(make_site, CRISIS_YML, default="xx")
+    assert errors == ['content/site.yml:9: default_region "xx" is not a region in crisis.yml — use one of: uk']
+
+
+def test_numbers_not_verified_for_a_year_warn(make_site):
+    _, errors, warnings = load(make_site, CRISIS_YML, today=datetime.date(2028, 1, 1))
+    assert errors == []
+    assert warnings[0] == ("content/crisis.yml:6: the emergency number of uk was last verified on 2026-11-20, "
+                           "over 12 months ago — check the number with the service and update verified_on")
+    assert len(warnings) == 2
+
+
+def test_missing_file(make_site):
+    _, errors, _ = load(make_site, None)
+    assert errors == ["content/crisis.yml: crisis.yml is missing — every site needs crisis resources: create content/crisis.yml"]

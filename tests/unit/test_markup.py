@@ -1,0 +1,78 @@
+"""Markdown rendering: links between pages, callouts, checklist tokens, sanitising, contents."""
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+
+from feelagain.markup import CHECKLIST_MARK, render_markdown
+from feelagain.errors import SourceLocation
+
+LOC = SourceLocation(PurePosixPath("content/x.md"))
+
+
+def render(md: str, url: str = "x/", faq: bool = False):
+    return render_markdown(md, LOC, url, 7, faq=faq)
+
+
+def test_links_to_md_files_become_relative_pretty_urls():
+    out = render("See [causes](causes.md#stress) and [home](index.md).")
+    assert '<a href="../causes/#stress">causes</a>' in out.body_html
+    assert '<a href="../">home</a>' in out.body_html
+    assert [(l.slug, l.fragment, l.kind) for l in out.links] == [("causes", "stress", "page"), ("index", None, "page")]
+
+
+def test_links_from_the_home_page_have_no_parent_step():
+    assert '<a href="causes/">' in render("[c](causes.md)", url="").body_html
+
+
+def test_unsafe_link_schemes_are_neutralised():
+    out = render("[x](javascript:alert(1)) [y](https://nhs.uk)")
+    assert "javascript:" not in out.body_html
+    assert 'href="https://nhs.uk" rel="noopener noreferrer"' in out.body_html
+    assert [l.kind for l in out.links] == ["unsafe", "external"]
+
+
+def test_callouts_become_care_cards_with_hidden_urgency():
+    out = render('!!! urgent "Call now"\n    Please call.\n')
+    assert '<div class="callout callout--urgent">' in out.body_html
+    assert '<span class="visually-hidden">Urgent advice: </span>Call now</h3>' in out.body_html
+
+
+def test_unknown_callout_type_is_an_error():
+    out = render('Intro.\n\n!!! danger "x"\n    y\n')
+    assert [str(e) for e in out.errors] == ['content/x.md:9: unknown callout type "danger" — use one of: info, tip, non-urgent, urgent, immediate']
+
+
+def test_raw_html_is_sanitised_and_reported():
+    out = render('Text.\n\n<script>alert(1)</script>\n\n<img src="x.png" alt="a" onerror="alert(1)">\n')
+    assert "<script" not in out.body_html and "onerror" not in out.body_html
+    assert [str(w).split(" — ")[0] for w in out.warnings] == ["content/x.md:9: raw HTML removed: <script>",
+                                                              "content/x.md:11: raw HTML removed: onerror="]
+
+
+def test_jinja_looking_text_is_printed_literally():
+    assert "{{ site.title }}" in render("Hello {{ site.title }} {% if x %}").body_html
+
+
+def test_contents_list_and_ids():
+    out = render("## First part\n\nText.\n\n### Sub part\n\nMore.\n")
+    assert [(t.id, t.title, t.level) for t in out.toc] == [("first-part", "First part", 2), ("sub-part", "Sub part", 3)]
+    assert {"first-part", "sub-part"} <= out.ids
+
+
+def test_checklist_block_becomes_a_mark():
+    md = ("Intro.\n\n```checklist\nlegend: L\nintro: I\nitems:\n  - A\n  - {text: B, urgent: true}\n"
+          "results:\n  - {min: 0, message: M}\nurgent_message: U\n```\n")
+    out = render(md)
+    assert CHECKLIST_MARK.format(0) in out.body_html
+    assert out.checklists[0].legend == "L"
+
+
+def test_faq_pairs_come_from_h2_headings():
+    out = render("## Is it normal?\n\nYes, often.\n\n## How long?\n\nIt varies.\n", faq=True)
+    assert [q for q, _ in out.faq] == ["Is it normal?", "How long?"]
+    assert "Yes, often." in out.faq[0][1]
+
+
+def test_tables_are_wrapped_in_a_focusable_scroll_region():
+    out = render("| a | b |\n|---|---|\n| 1 | 2 |\n")
+    assert '<div aria-label="Table (scrolls sideways)" class="table-wrap" role="region" tabindex="0"><table>' in out.body_html
