@@ -13,7 +13,6 @@ from .config import SiteConfig
 from .model import Page, Site, join_url
 
 if TYPE_CHECKING:
-    from .pipeline import Body
     from .render import PageRenderer
 
 EMBED_HEIGHT = 800  # a fallback height until the frame reports its real one
@@ -80,7 +79,7 @@ def oembed(page: Page, config: SiteConfig) -> dict[str, Any]:
             "height": EMBED_HEIGHT, "cache_age": CACHE_AGE}
 
 
-def _json(data: Any) -> bytes:
+def to_json(data: Any) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode()
 
 
@@ -126,26 +125,21 @@ OEMBED_SCHEMA = {
 }
 
 
-def machine_files(config: SiteConfig, site: Site, bodies: dict[str, "Body"],
-                  pages: "PageRenderer") -> dict[PurePosixPath, bytes]:
-    """Return oEmbed, content-API and schema files, plus the 'Embed these pages' guide."""
+def site_files(config: SiteConfig, site: Site, pages: "PageRenderer") -> dict[PurePosixPath, bytes]:
+    """Return the content-API index and schemas, plus the 'Embed these pages' guide."""
     files: dict[PurePosixPath, bytes] = {}
     index = []
     for page in site.pages:
-        context = pages.base_context(f"api/pages/{page.slug}.json")
-        body_html = str(pages.page_dict(page, bodies[page.slug], page.url, context)["body"])
-        files[PurePosixPath(f"oembed/{page.slug}.json")] = _json(oembed(page, config))
-        files[PurePosixPath(f"api/pages/{page.slug}.json")] = _json(page_api(page, config, body_html))
         index.append({"slug": page.slug, "title": page.meta.title, "description": page.meta.description,
                       "reviewed": page.meta.reviewed.isoformat(), "url": join_url(config.base_url, page.url),
                       "api_url": join_url(config.base_url, f"api/pages/{page.slug}.json")})
-    files[PurePosixPath("api/pages.json")] = _json({
+    files[PurePosixPath("api/pages.json")] = to_json({
         "site": {"title": config.title, "url": config.base_url, "organisation": config.organisation,
                  "language": config.language},
         "licence": {"name": config.licence_name, "url": config.licence_url}, "pages": index})
-    files[PurePosixPath("api/page.schema.json")] = _json(PAGE_SCHEMA)
-    files[PurePosixPath("api/pages.schema.json")] = _json(INDEX_SCHEMA)
-    files[PurePosixPath("api/oembed.schema.json")] = _json(OEMBED_SCHEMA)
+    files[PurePosixPath("api/page.schema.json")] = to_json(PAGE_SCHEMA)
+    files[PurePosixPath("api/pages.schema.json")] = to_json(INDEX_SCHEMA)
+    files[PurePosixPath("api/oembed.schema.json")] = to_json(OEMBED_SCHEMA)
     embeds = [{"slug": p.slug, "title": p.meta.title, "embed_href": f"{p.slug}/",
                "iframe_snippet": iframe_snippet(p, config), "script_snippet": script_snippet(p, config)}
               for p in site.pages]

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from pathlib import PurePosixPath
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 from urllib.parse import urlsplit
 
 from markupsafe import Markup
@@ -51,13 +51,18 @@ class PageRenderer:
             "next": None, "jsonld": Markup(""), "origin": embed.origin(self.config.base_url),
         }
 
+    def body_html(self, body: "Body", context: dict[str, Any]) -> str:
+        """Return a page body with its checklists rendered in place."""
+        html = body.rendered.body_html
+        for index, checklist in enumerate(body.rendered.checklists):
+            part = self.renderer.render("partials/checklist.html", {**context, "checklist": checklist})
+            html = html.replace(CHECKLIST_MARK.format(index), part)
+        return html
+
     def page_dict(self, page: Page, body: "Body", url: str, context: dict[str, Any]) -> dict[str, Any]:
         """Return the `page` object of the template context."""
         rendered = body.rendered
-        html = rendered.body_html
-        for index, checklist in enumerate(rendered.checklists):
-            part = self.renderer.render("partials/checklist.html", {**context, "checklist": checklist})
-            html = html.replace(CHECKLIST_MARK.format(index), part)
+        html = self.body_html(body, context)
         meta = page.meta
         return {
             "slug": page.slug, "title": meta.title, "description": meta.description, "summary": list(meta.summary),
@@ -130,11 +135,11 @@ def write_site(config: SiteConfig, site: Site, bodies: dict[str, "Body"], crisis
         for page in site.pages:
             body = bodies[page.slug]
             key = make_key(shared, body.key, repr(page.meta))
-            for dest, render in ((dest_for(page.url), pages.render_page), (dest_for(f"embed/{page.slug}/"), pages.render_embed)):
+            for dest, make in page_outputs(config, pages, page, body).items():
                 if not writer.reuse(dest, key):
-                    writer.add(dest, render(page, body), key)
+                    writer.add(dest, make(), key)
             urls.append((page.url, page.meta.reviewed.isoformat()))
-        for dest, data in embed.machine_files(config, site, bodies, pages).items():
+        for dest, data in embed.site_files(config, site, pages).items():
             writer.add(dest, data)
         writer.add(PurePosixPath("404.html"), pages.render_special(
             "404.html", "404.html", "Page not found", "This page does not exist.",
@@ -152,6 +157,18 @@ def write_site(config: SiteConfig, site: Site, bodies: dict[str, "Body"], crisis
         writer.abort()
         raise
     return writer.written + writer.linked
+
+
+def page_outputs(config: SiteConfig, pages: PageRenderer, page: Page, body: "Body") -> dict[PurePosixPath, Callable[[], bytes]]:
+    """Return every output file of one page, each with the function that makes it (called only when needed)."""
+    api_url = f"api/pages/{page.slug}.json"
+    return {
+        dest_for(page.url): lambda: pages.render_page(page, body),
+        dest_for(f"embed/{page.slug}/"): lambda: pages.render_embed(page, body),
+        PurePosixPath(f"oembed/{page.slug}.json"): lambda: embed.to_json(embed.oembed(page, config)),
+        PurePosixPath(api_url): lambda: embed.to_json(
+            embed.page_api(page, config, pages.body_html(body, pages.base_context(api_url)))),
+    }
 
 
 def site_fingerprint(config: SiteConfig, renderer: Renderer, site: Site, crisis: Crisis,
