@@ -14,6 +14,7 @@ replace, and why (see "Using livereload safely" in the style guide):
 from __future__ import annotations
 
 import argparse
+import errno
 import hashlib
 import html
 import ipaddress
@@ -477,8 +478,9 @@ def serve(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         pass
     except OSError as exc:
-        print(f"cannot listen on {shown}:{args.port} ({exc.strerror or exc}) — is another preview running? "
-              f"Try --port {args.port + 1}", file=sys.stderr)
+        fix = (f"is another preview running? Try --port {args.port + 1}" if exc.errno == errno.EADDRINUSE
+               else "use an address of this computer, or leave --host out")
+        print(f"cannot listen on {shown}:{args.port} ({exc.strerror or exc}) — {fix}", file=sys.stderr)
         return 1
     print("Stopped.")
     return 0
