@@ -166,7 +166,8 @@ class Rebuilder:
 
     def status(self) -> dict[str, object]:
         """Return what /__feelagain__/status.json says."""
-        return {"ok": not self.errors, "errors": self.errors, "warnings": self.warnings, "builds": self.builds}
+        return {"ok": not self.errors, "errors": self.errors, "warnings": self.warnings, "builds": self.builds,
+                "browsers": len(LiveReloadHandler.waiters)}
 
     def rebuild(self) -> None:
         """Build if an input changed since the last build and reload the browsers if that changed anything.

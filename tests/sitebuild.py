@@ -245,6 +245,15 @@ class _BytesFile:
         self._io.close()
 
 
+class _QuietServer(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            return  # the browser went away mid-response (navigation, closed context): not a problem
+        super().handle_error(request, client_address)
+
+
 class StrictCSPServer:
     """Serve `directory` on 127.0.0.1:<free port> with a strict CSP, in a background thread.
 
@@ -256,7 +265,7 @@ class StrictCSPServer:
         self.directory = Path(directory).resolve()
         if not self.directory.is_dir():
             raise FileNotFoundError(f"{self.directory} is not a folder")
-        self._httpd: http.server.ThreadingHTTPServer | None = None
+        self._httpd: _QuietServer | None = None
         self._thread: threading.Thread | None = None
 
     @property
@@ -275,8 +284,7 @@ class StrictCSPServer:
         def handler(*args, **kwargs):
             return _StrictHandler(*args, directory=directory, **kwargs)
 
-        self._httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self._httpd.daemon_threads = True
+        self._httpd = _QuietServer(("127.0.0.1", 0), handler)
         self._thread = threading.Thread(target=self._httpd.serve_forever, name="strict-csp-server", daemon=True)
         self._thread.start()
         return self

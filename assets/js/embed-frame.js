@@ -14,16 +14,36 @@ const FONTS = {
   rounded: 'ui-rounded, "SF Pro Rounded", "Arial Rounded MT Bold", system-ui, sans-serif',
   mono: 'ui-monospace, Menlo, Consolas, "Liberation Mono", monospace',
 };
-const accent = hex(q.get('accent'));
-if (accent) h.style.setProperty('--accent', accent);
-const text = hex(q.get('text'));
-if (text) h.style.setProperty('--text', text);
 const font = q.get('font');
 if (font && Object.prototype.hasOwnProperty.call(FONTS, font)) h.style.setProperty('--font', FONTS[font]);
 if (/^(1|true)$/.test(q.get('compact') || '')) h.classList.add('compact');
 const theme = q.get('theme');
 if (/^(light|dark|auto)$/.test(theme || '')) h.dataset.theme = theme;
 if (q.get('bg') === 'transparent') h.classList.add('bg-transparent');
+
+// Colours: applied only with enough contrast (4.5:1) against the theme's background, so a
+// host's choice can never make the words or the help lines hard to read.
+const lum = (c) => {
+  let x = c.replace('#', '');
+  if (x.length === 3) x = x.replace(/./g, '$&$&');
+  const n = parseInt(x, 16);
+  return [n >> 16, (n >> 8) & 255, n & 255].map((v) => {
+    v /= 255;
+    return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+  }).reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+};
+const bg = getComputedStyle(h).getPropertyValue('--bg').trim();
+const readable = (c) => {
+  const a = lum(c), b = lum(bg);
+  return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05) >= 4.5;
+};
+for (const name of ['accent', 'text']) {
+  const c = hex(q.get(name));
+  if (c && readable(c)) h.style.setProperty(`--${name}`, c);
+}
+
+// <base target="_top"> sends links to the top window; in-page links must stay in the frame.
+for (const a of document.querySelectorAll('a[href^="#"]')) a.target = '_self';
 
 const slug = h.dataset.slug || document.body.dataset.slug || '';
 let last = -1;

@@ -208,6 +208,7 @@ class Visit:
         self.requests: list[str] = []
         self.console: list[dict] = []
         self.page_errors: list[str] = []
+        self._cdp = None
         context.on("request", lambda req: self.requests.append(req.url))
         context.on("console", self._on_console)
         page.on("pageerror", lambda err: self.page_errors.append(str(err)))
@@ -218,6 +219,15 @@ class Visit:
         self.requests.clear()
         self.console.clear()
         self.page_errors.clear()
+
+    def clear_storage(self) -> None:
+        """Forget what earlier tests stored for the site (localStorage, cookies, IndexedDB, caches)."""
+        if self._cdp is None:
+            self._cdp = self.context.new_cdp_session(self.page)
+        self._cdp.send("Storage.clearDataForOrigin", {
+            "origin": self.origin,
+            "storageTypes": "cookies,local_storage,indexeddb,cache_storage,service_workers",
+        })
 
     def _on_console(self, msg) -> None:
         loc = msg.location or {}
@@ -317,8 +327,10 @@ def visit(browser, site_server, _shared_tabs):
             v = _shared_tabs(js)
             v.page.goto("about:blank")
             v.reset()
+            v.clear_storage()
         v.page.set_viewport_size({"width": width, "height": height})
-        v.page.emulate_media(color_scheme=scheme)
+        v.page.emulate_media(media="screen", color_scheme=scheme, reduced_motion="no-preference",
+                             forced_colors="none")
         v.response = v.page.goto(site_server.url + path, wait_until=wait)
         assert v.response is not None, f"no response for {path}"
         assert v.response.status == expected, f"{path}: HTTP {v.response.status}, expected {expected}"

@@ -73,7 +73,7 @@ def test_saving_a_page_reloads_it_in_the_browser(server, site, page) -> None:
     page.on("websocket", lambda ws: sockets.append(ws.url))
     page.goto(server.url + "/causes/")
     expect(page.locator("h1")).to_contain_text("What causes emotional numbness?")
-    page.wait_for_function("() => window.LiveReload !== undefined")
+    server.wait_status(lambda s: s["browsers"] >= 1, what="the page on the live-reload socket")
     set_ending(site / "content" / "causes.md", "A brand new sentence about gentle walks.")
     expect(page.locator("main")).to_contain_text("A brand new sentence about gentle walks.", timeout=RELOAD_TIMEOUT)
     assert any(url.endswith("/livereload") for url in sockets), sockets
@@ -87,7 +87,7 @@ def test_a_broken_page_shows_the_error_overlay_until_it_is_fixed(server, site, p
 
     csp = watch_csp(page)
     page.goto(server.url + "/causes/")
-    page.wait_for_function("() => window.LiveReload !== undefined")
+    server.wait_status(lambda s: s["browsers"] >= 1, what="the page on the live-reload socket")
     overlay = page.locator("#feelagain-error-overlay")
     expect(overlay).to_have_count(0)
 
@@ -118,7 +118,7 @@ def test_two_hundred_fast_edits_leave_the_server_serving_the_last_good_text(serv
     from playwright.sync_api import expect
 
     page.goto(server.url + "/causes/")
-    page.wait_for_function("() => window.LiveReload !== undefined")
+    server.wait_status(lambda s: s["browsers"] >= 1, what="the page on the live-reload socket")
     target = site / "content" / "causes.md"
     for i in range(200):
         set_ending(target, f"Edit number {i} is here.", broken=i % 3 == 2)
