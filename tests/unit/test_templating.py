@@ -1,0 +1,44 @@
+"""Jinja errors become template:line messages; templates are strict about undefined names."""
+from __future__ import annotations
+
+import pytest
+
+from feelagain.config import load_config
+from feelagain.errors import BuildError
+from feelagain.templating import Renderer
+
+
+def renderer_with(make_site, templates: dict[str, str]) -> Renderer:
+    site = make_site({f"templates/{k}": v for k, v in templates.items()})
+    return Renderer(load_config(site))
+
+
+def test_syntax_error_names_template_and_line(make_site):
+    renderer = renderer_with(make_site, {"broken.html": "<p>\n{% if x %}\n<p>no endif\n"})
+    with pytest.raises(BuildError) as info:
+        renderer.render("broken.html", {"x": 1})
+    assert str(info.value).startswith("templates/broken.html:3: template syntax error: Unexpected end of template")
+
+
+def test_undefined_variable_names_template_and_line(make_site):
+    renderer = renderer_with(make_site, {"typo.html": "<h1>{{ page.title }}</h1>\n<p>{{ page.tittle }}</p>\n"})
+    with pytest.raises(BuildError) as info:
+        renderer.render("typo.html", {"page": {"title": "T"}})
+    assert str(info.value).startswith("templates/typo.html:2: template error: 'dict object' has no attribute 'tittle'")
+    assert 'did you mean "title"?' in str(info.value)
+
+
+def test_missing_template(make_site):
+    renderer = renderer_with(make_site, {})
+    with pytest.raises(BuildError, match='template "nosuch.html" not found'):
+        renderer.render("nosuch.html", {})
+
+
+def test_site_templates_override_bundled_ones(make_site):
+    renderer = renderer_with(make_site, {"404.html": "<p>our own 404</p>"})
+    assert renderer.render("404.html", {}) == "<p>our own 404</p>"
+
+
+def test_content_is_escaped(make_site):
+    renderer = renderer_with(make_site, {"x.html": "{{ text }}"})
+    assert renderer.render("x.html", {"text": "<script>"}) == "&lt;script&gt;"
