@@ -60,6 +60,18 @@ def test_no_third_party_requests_console_errors_or_csp_violations(visit, page_ca
     assert not problems, f"{page_case.path}:\n" + "\n".join(problems)
 
 
+def test_recorders_catch_a_leak_and_a_csp_violation(visit):
+    """Self-test: a third-party image and an inline style must show up, or the test above proves nothing."""
+    v = visit("/", fresh=True)
+    v.page.evaluate("""() => {
+        const img = new Image(); img.src = 'https://tracker.invalid/p.gif'; document.body.append(img);
+        const p = document.createElement('p'); p.setAttribute('style', 'color: red'); document.body.append(p);
+    }""")
+    v.page.wait_for_timeout(300)
+    csp = "\n".join(v.csp_violations())
+    assert "tracker.invalid" in csp and "style-src" in csp, f"CSP recorder missed the planted violations: {csp!r}"
+
+
 # ------------------------------------------------------------------------------------------- skip link
 
 _FOCUSED_INFO_JS = """

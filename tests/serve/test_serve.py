@@ -23,8 +23,6 @@ from feelagain.schema import validate_meta
 
 from .conftest import ROOT, ServeProcess, copy_site, free_port, start_server
 
-pytestmark = pytest.mark.slow
-
 RELOAD_TIMEOUT = 20_000  # ms: save → build → reload on a loaded 2-core machine, with room to spare
 BAD_TITLE = "title: Causes: of numbness"  # "mapping values are not allowed here" on line 2 of the file
 
@@ -64,6 +62,7 @@ def watch_csp(page) -> list[str]:  # noqa: ANN001 - a Playwright Page
 # ------------------------------------------------------------------------------------------- browser
 
 
+@pytest.mark.slow
 @pytest.mark.browser
 def test_saving_a_page_reloads_it_in_the_browser(server, site, page) -> None:
     from playwright.sync_api import expect
@@ -81,6 +80,7 @@ def test_saving_a_page_reloads_it_in_the_browser(server, site, page) -> None:
     assert "Traceback" not in server.output
 
 
+@pytest.mark.slow
 @pytest.mark.browser
 def test_a_broken_page_shows_the_error_overlay_until_it_is_fixed(server, site, page) -> None:
     from playwright.sync_api import expect
@@ -113,6 +113,7 @@ def test_a_broken_page_shows_the_error_overlay_until_it_is_fixed(server, site, p
     assert csp == [], csp
 
 
+@pytest.mark.slow
 @pytest.mark.browser
 def test_two_hundred_fast_edits_leave_the_server_serving_the_last_good_text(server, site, page) -> None:
     from playwright.sync_api import expect
@@ -157,6 +158,7 @@ TRAVERSALS = [
 ]
 
 
+@pytest.mark.slow
 def test_paths_outside_the_served_folder_are_404(server, site, tmp_path) -> None:
     secret = tmp_path / "secret.txt"
     secret.write_text("TOP SECRET\n")
@@ -178,6 +180,7 @@ def test_paths_outside_the_served_folder_are_404(server, site, tmp_path) -> None
     assert "Traceback" not in server.output
 
 
+@pytest.mark.slow
 def test_folders_are_never_listed(server) -> None:
     assert raw_get(server.port, "/")[0] == 200
     assert raw_get(server.port, "/causes/")[0] == 200
@@ -192,6 +195,7 @@ def test_folders_are_never_listed(server) -> None:
     conn.close()
 
 
+@pytest.mark.slow
 def test_listens_on_loopback_only_says_so_and_stops_cleanly_on_ctrl_c(server) -> None:
     assert f"Serving http://127.0.0.1:{server.port}/ — press Ctrl-C to stop" in server.lines
     tcp = Path("/proc/net/tcp")
@@ -220,6 +224,7 @@ def _non_loopback_address() -> str | None:
     return None if address.startswith("127.") else address
 
 
+@pytest.mark.slow
 def test_a_public_host_gets_a_warning_and_a_failed_bind_a_clear_line(site) -> None:
     server = ServeProcess(site, free_port(), "--host", "192.0.2.1")  # TEST-NET: not an address of this machine
     try:
@@ -234,6 +239,7 @@ def test_a_public_host_gets_a_warning_and_a_failed_bind_a_clear_line(site) -> No
     assert "Traceback" not in server.output
 
 
+@pytest.mark.slow
 def test_a_failed_first_build_still_serves_and_recovers(tmp_path) -> None:
     site = copy_site(tmp_path / "site")
     set_ending(site / "content" / "causes.md", "Broken from the start.", broken=True)
@@ -251,6 +257,7 @@ def test_a_failed_first_build_still_serves_and_recovers(tmp_path) -> None:
         server.kill()
 
 
+@pytest.mark.slow
 def test_new_creates_a_page_with_valid_front_matter(site) -> None:
     def run(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run([sys.executable, str(ROOT / "build.py"), *args], cwd=ROOT, capture_output=True,

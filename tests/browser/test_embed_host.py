@@ -1,0 +1,506 @@
+"""Issue #7: embedding on another site, tested from a host page on a different origin.
+
+Three local origins (127.0.0.1 on three ports):
+- the site (the `site_server` fixture, strict CSP), which serves /embed.js and /embed/<slug>/;
+- a clinic's host page, served by `_Origin` below with the CSP a clinic would use:
+  `default-src 'self'; script-src 'self' SITE; frame-src SITE`;
+- a third origin that tries to spoof height messages.
+Every context aborts non-loopback requests, records CSP violations (init script, runs in every frame),
+console errors (the page's console event also carries its frames' messages) and dialogs.
+"""
+
+from __future__ import annotations
+
+import http.server
+import re
+import threading
+import time
+from pathlib import Path
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+import pytest
+import yaml
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+REPO = Path(__file__).resolve().parents[2]
+EXIT_URL = yaml.safe_load((REPO / "content" / "site.yml").read_text(encoding="utf-8"))["exit_url"]
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+ACCENT = "#005eb8"
+ACCENT_RGB = "rgb(0, 94, 184)"
+EVIL_ACCENT = "red;}</style><script>alert(1)</script>"
+SANDBOX_ALLOWED = {"allow-scripts", "allow-same-origin", "allow-popups", "allow-popups-to-escape-sandbox",
+                   "allow-top-navigation-by-user-activation"}
+
+CSP_RECORDER_JS = """
+(() => {
+  if (window.__cspViolations) return;
+  const found = [];
+  window.__cspViolations = found;
+  window.addEventListener('securitypolicyviolation', (e) => {
+    found.push({directive: e.violatedDirective, blocked: e.blockedURI, source: e.sourceFile,
+                line: e.lineNumber, where: location.href});
+  }, true);
+})();
+"""
+
+
+# --------------------------------------------------------------------------------- local origins
+
+
+class _Origin:
+    """A tiny HTTP server on 127.0.0.1:<free port> answering fixed pages: {path: (html, csp or None)}."""
+
+    def __init__(self, pages: dict[str, tuple[str, str | None]] | None = None):
+        self.pages = pages or {}
+        origin = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args):  # quiet
+                pass
+
+            def do_GET(self):  # noqa: N802 - http.server API
+                path = urlsplit(self.path).path
+                if path not in origin.pages:
+                    self.send_response(204 if path == "/favicon.ico" else 404)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                body, csp = origin.pages[path]
+                data = body.encode("utf-8")
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(data)))
+                self.send_header("Cache-Control", "no-store")
+                if csp:
+                    self.send_header("Content-Security-Policy", csp)
+                self.end_headers()
+                self.wfile.write(data)
+
+        self._httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._httpd.daemon_threads = True
+        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        self._thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._httpd.server_address[1]}"
+
+    def close(self) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+        self._thread.join(timeout=5)
+
+
+def _esc(value: str) -> str:
+    return value.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _host_html(site: str, extra: str = "") -> str:
+    return f"""<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Riverside Clinic: patient information</title></head>
+<body>
+<main>
+<h1>Patient information</h1>
+<p>Information from Feel Again, shown on our clinic's site.</p>
+<div data-feelagain="signs" data-region="us" data-accent="{ACCENT}"></div>
+<div data-feelagain="causes" data-accent="{_esc(EVIL_ACCENT)}"></div>
+{extra}
+</main>
+<script src="{site}/embed.js"></script>
+</body>
+</html>
+"""
+
+
+@pytest.fixture(scope="module")
+def origins(site_server):
+    """(host, third): the clinic's origin and a third, hostile origin."""
+    third = _Origin({"/evil.html": ("<!doctype html><html lang=en><title>other</title><p>other site</p>", None)})
+    host = _Origin()
+    site = site_server.url
+    host.pages["/clinic.html"] = (
+        _host_html(site),
+        f"default-src 'self'; script-src 'self' {site}; frame-src {site}",
+    )
+    # Same page plus a frame from the third origin (allowed by this page's CSP only).
+    host.pages["/spoof.html"] = (
+        _host_html(site, f'<iframe src="{third.url}/evil.html" title="Another site" data-evil></iframe>'),
+        f"default-src 'self'; script-src 'self' {site}; frame-src {site} {third.url}",
+    )
+    yield host, third
+    host.close()
+    third.close()
+
+
+class Host:
+    """A browser context with the clinic page open, plus what it logged."""
+
+    def __init__(self, browser, url: str, *, width: int = 1280, height: int = 800):
+        self.context = browser.new_context(viewport={"width": width, "height": height})
+        self.context.route(
+            "**/*",
+            lambda route: route.continue_()
+            if urlsplit(route.request.url).hostname == "127.0.0.1" or route.request.url.startswith(("data:", "about:"))
+            else route.abort(),
+        )
+        self.context.add_init_script(CSP_RECORDER_JS)
+        self.requests: list[str] = []
+        self.context.on("request", lambda r: self.requests.append(r.url))
+        self.page = self.context.new_page()
+        self.console: list[str] = []
+        self.dialogs: list[str] = []
+        self.page.on("console", lambda m: self.console.append(f"{m.type}: {m.text} ({(m.location or {}).get('url', '')})"))
+        self.page.on("pageerror", lambda e: self.console.append(f"uncaught: {e}"))
+        self.page.on("dialog", self._on_dialog)
+        self.page.goto(url)
+
+    def _on_dialog(self, dialog) -> None:
+        self.dialogs.append(f"{dialog.type}: {dialog.message}")
+        dialog.dismiss()
+
+    def iframe(self, slug: str):
+        return self.page.locator(f"iframe[data-feelagain-frame='{slug}']")
+
+    def frame(self, slug: str):
+        loc = self.iframe(slug)
+        expect(loc).to_have_count(1)
+        loc.scroll_into_view_if_needed()  # loading=lazy: make sure it loads
+        frame = loc.element_handle().content_frame()
+        assert frame is not None, f"no frame for {slug}"
+        frame.wait_for_load_state("load")
+        expect(frame.locator("html.embed")).to_have_count(1)
+        return frame
+
+    def sizes(self, slug: str) -> dict:
+        outer = self.iframe(slug).evaluate("f => f.getBoundingClientRect().height")
+        inner = self.frame(slug).evaluate(
+            """() => { const h = document.documentElement;
+                       return {content: h.getBoundingClientRect().height, scroll: h.scrollHeight,
+                               client: h.clientHeight}; }"""
+        )
+        return {"outer": outer, **inner}
+
+    def wait_fitted(self, slug: str, *, taller_than: float = 0, timeout: float = 15) -> dict:
+        """Poll until the iframe is as tall as its content (and taller than `taller_than`)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            s = self.sizes(slug)
+            fitted = abs(s["outer"] - s["content"]) <= 3 and s["scroll"] <= s["client"] + 2
+            if fitted and s["outer"] > taller_than:
+                return s
+            if time.monotonic() > deadline:
+                raise AssertionError(f"iframe {slug} does not fit its content (taller than {taller_than}): {s}")
+            self.page.wait_for_timeout(100)
+
+    def problems(self) -> list[str]:
+        found = [c for c in self.console if c.startswith(("error", "uncaught")) or "Content Security Policy" in c]
+        for frame in self.page.frames:
+            try:
+                found += [f"CSP {v}" for v in frame.evaluate("() => window.__cspViolations || []")]
+            except Exception:  # noqa: BLE001 - detached frame
+                pass
+        found += [f"dialog {d}" for d in self.dialogs]
+        return found
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def open_host(browser, origins):
+    opened: list[Host] = []
+
+    def _open(page: str = "/clinic.html", **kwargs) -> Host:
+        h = Host(browser, origins[0].url + page, **kwargs)
+        opened.append(h)
+        return h
+
+    yield _open
+    for h in opened:
+        h.close()
+
+
+def _neutral(context) -> None:
+    context.route(
+        re.sub(r"/?$", "/**", EXIT_URL),
+        lambda route: route.fulfill(status=200, body="<title>neutral</title>", content_type="text/html"),
+    )
+
+
+# ------------------------------------------------------------------------------------------- frames
+
+
+def test_frames_are_created_sandboxed_lazy_and_titled(open_host, site_server):
+    host = open_host()
+    page = host.page
+    expect(page.locator("iframe[data-feelagain-frame]")).to_have_count(2)
+    for slug in ("signs", "causes"):
+        f = host.iframe(slug)
+        assert (f.get_attribute("title") or "").strip(), f"{slug}: iframe without a title"
+        expect(f).to_have_attribute("loading", "lazy")
+        expect(f).to_have_attribute("referrerpolicy", "no-referrer")
+        sandbox = set((f.get_attribute("sandbox") or "").split())
+        assert "allow-scripts" in sandbox, sandbox
+        assert sandbox <= SANDBOX_ALLOWED, f"{slug}: sandbox grants too much: {sandbox - SANDBOX_ALLOWED}"
+        src = urlsplit(f.get_attribute("src") or "")
+        assert f"{src.scheme}://{src.netloc}" == site_server.url and src.path == f"/embed/{slug}/", src
+    signs_q = parse_qs(urlsplit(host.iframe("signs").get_attribute("src")).query)
+    assert signs_q == {"region": ["us"], "accent": [ACCENT.lstrip("#")]}, signs_q
+    causes_q = parse_qs(urlsplit(host.iframe("causes").get_attribute("src")).query)
+    assert "accent" not in causes_q, f"an invalid accent reached the frame URL: {causes_q}"
+    # Nothing from the attribute was parsed as markup on the host page.
+    assert page.locator("script").count() == 1
+    assert page.locator("style").count() == 0
+    host.frame("signs"), host.frame("causes")
+    assert not host.problems(), host.problems()
+
+
+def test_frames_grow_to_their_content_and_follow_the_viewport(open_host):
+    host = open_host(width=1280, height=800)
+    wide = {slug: host.wait_fitted(slug, taller_than=320) for slug in ("signs", "causes")}
+    for slug in ("signs", "causes"):
+        expect(host.iframe(slug)).to_have_css("min-height", "0px")
+    # Narrower viewport: the text reflows, the frames get taller and still fit.
+    host.page.set_viewport_size({"width": 375, "height": 800})
+    for slug in ("signs", "causes"):
+        narrow = host.wait_fitted(slug, taller_than=wide[slug]["outer"] + 50)
+        assert narrow["outer"] > wide[slug]["outer"]
+    # And shorter again when wider.
+    host.page.set_viewport_size({"width": 1280, "height": 800})
+    s = host.wait_fitted("signs")
+    assert abs(s["outer"] - wide["signs"]["outer"]) <= 3, (s, wide["signs"])
+    assert not host.problems(), host.problems()
+
+
+# -------------------------------------------------------------------------------------------- theme
+
+FRAME_STYLE_JS = """
+() => {
+  const h = document.documentElement, cs = getComputedStyle(h);
+  const footer = document.querySelector('.embed-footer');
+  const visible = [...document.querySelectorAll('[data-crisis] [data-region]')]
+    .filter((b) => b.checkVisibility()).map((b) => b.dataset.region);
+  return {accent: cs.getPropertyValue('--accent').trim(), text: cs.getPropertyValue('--text').trim(),
+          font: cs.getPropertyValue('--font').trim(), color: cs.color, fontFamily: cs.fontFamily,
+          border: footer ? getComputedStyle(footer).borderTopColor : null,
+          inline: h.getAttribute('style') || '', classes: h.className, theme: h.dataset.theme || null,
+          scripts: document.scripts.length, regions: visible,
+          select: document.querySelector('[data-crisis-select]')?.value};
+}
+"""
+
+
+def test_valid_theme_values_apply_and_invalid_ones_change_nothing(open_host, site_server):
+    host = open_host()
+    signs, causes = host.frame("signs"), host.frame("causes")
+    # Defaults: the same embed page loaded without parameters, in the same context.
+    plain = host.context.new_page()
+    plain.goto(site_server.url + "/embed/causes/")
+    defaults = plain.evaluate(FRAME_STYLE_JS)
+    s = signs.evaluate(FRAME_STYLE_JS)
+    assert s["accent"].lower() == ACCENT, s
+    assert s["border"] == ACCENT_RGB, s
+    assert s["regions"] == ["us"] and s["select"] == "us", s
+    expect(signs.locator("[data-crisis] [data-region='us']")).to_contain_text("988")
+    assert signs.locator("[data-crisis] [data-region='us'] a[href='tel:988']").count() >= 1
+    c = causes.evaluate(FRAME_STYLE_JS)
+    for key in ("accent", "text", "font", "color", "fontFamily", "border", "inline", "theme", "scripts", "regions"):
+        assert c[key] == defaults[key], f"invalid theme value changed {key}: {c[key]!r} != {defaults[key]!r}"
+    assert c["regions"] == ["uk"], c
+    assert not host.dialogs, host.dialogs
+    assert not host.problems(), host.problems()
+
+
+def test_frame_ignores_invalid_query_parameters(visit):
+    """embed-frame.js validates its own query string too (a bare pasted <iframe> skips embed.js)."""
+    v = visit("/embed/causes/", fresh=True)
+    page = v.page
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    defaults = page.evaluate(FRAME_STYLE_JS)
+    evil = {
+        "accent": EVIL_ACCENT, "text": "expression(alert(1))", "font": "x;background:url(//e.invalid/f)",
+        "theme": "<img src=x onerror=alert(1)>", "bg": "url(//e.invalid/b)", "compact": "javascript:alert(1)",
+        "region": "<script>alert(1)</script>",
+    }
+    v.reset()
+    v.response = page.goto(v.origin + "/embed/causes/?" + urlencode(evil))
+    got = page.evaluate(FRAME_STYLE_JS)
+    for key in ("accent", "text", "font", "color", "fontFamily", "border", "inline", "classes", "theme", "scripts",
+                "regions"):
+        assert got[key] == defaults[key], f"invalid parameter changed {key}: {got[key]!r} != {defaults[key]!r}"
+    assert not v.foreign_requests(), v.foreign_requests()
+    assert not dialogs, dialogs
+    assert not v.console_errors() and not v.csp_violations(), v.console_errors() + v.csp_violations()
+
+
+# -------------------------------------------------------------------------------- height messages
+
+
+def _record_messages(page) -> None:
+    page.evaluate(
+        """() => { window.__msgs = [];
+                   addEventListener('message', (e) => window.__msgs.push({origin: e.origin, data: e.data})); }"""
+    )
+
+
+def _wait_message(page, height: int) -> None:
+    page.wait_for_function(
+        "h => window.__msgs.some((m) => m.data && m.data.type === 'feelagain:height' && m.data.height === h)",
+        arg=height,
+    )
+
+
+def test_height_messages_from_other_windows_are_ignored(open_host, origins):
+    host = open_host("/spoof.html")
+    page = host.page
+    before = {slug: host.wait_fitted(slug, taller_than=320)["outer"] for slug in ("signs", "causes")}
+    _record_messages(page)
+
+    # 1. From the host page itself (its own origin).
+    page.evaluate("() => window.postMessage({type: 'feelagain:height', slug: 'signs', height: 5}, '*')")
+    _wait_message(page, 5)
+
+    # 2. From a frame on a third origin.
+    evil_el = page.locator("iframe[data-evil]")
+    evil = evil_el.element_handle().content_frame()
+    evil.wait_for_load_state("load")
+    assert evil.url.startswith(origins[1].url)
+    evil.evaluate("() => parent.postMessage({type: 'feelagain:height', slug: 'signs', height: 6}, '*')")
+    _wait_message(page, 6)
+    evil.evaluate("() => parent.postMessage({type: 'feelagain:height', slug: 'causes', height: 7}, '*')")
+    _wait_message(page, 7)
+
+    # 3. From our own signs frame, but about the other frame or with a bad shape.
+    signs = host.frame("signs")
+    for msg, marker in [
+        ("{type: 'feelagain:height', slug: 'causes', height: 8}", 8),
+        ("{type: 'feelagain:height', slug: 'signs', height: '9'}", None),
+        ("{type: 'feelagain:height', slug: 'signs', height: -10}", -10),
+        ("{type: 'feelagain:height', slug: 'signs', height: 1e9}", 1e9),
+        ("{type: 'other', slug: 'signs', height: 11}", None),
+    ]:
+        signs.evaluate(f"() => parent.postMessage({msg}, '*')")
+        if marker is not None:
+            _wait_message(page, marker)
+    page.wait_for_function("() => window.__msgs.some((m) => m.data && m.data.type === 'other')")
+
+    after = {slug: host.iframe(slug).evaluate("f => f.getBoundingClientRect().height") for slug in before}
+    assert after == pytest.approx(before, abs=1), f"a spoofed height message resized a frame: {before} -> {after}"
+    # Our frames still work: a real change still resizes them.
+    host.page.set_viewport_size({"width": 600, "height": 800})
+    host.wait_fitted("signs", taller_than=before["signs"] + 20)
+
+
+# ------------------------------------------------------------------------------------------- exit
+
+
+def test_quick_exit_in_the_embed_navigates_the_top_window(open_host):
+    host = open_host()
+    _neutral(host.context)
+    signs = host.frame("signs")
+    link = signs.get_by_role("link", name="Leave this site")
+    expect(link).to_have_attribute("href", EXIT_URL)
+    link.click()
+    expect(host.page).to_have_url(EXIT_URL)
+    expect(host.page).to_have_title("neutral")
+
+
+def test_shift_three_times_inside_the_embed_navigates_the_top_window(open_host):
+    host = open_host()
+    _neutral(host.context)
+    signs = host.frame("signs")
+    signs.get_by_role("heading", level=1).click()  # focus inside the frame
+    status = signs.locator("[data-exit-status]")
+    host.page.keyboard.press("Shift")
+    expect(status).to_have_text(re.compile(r"press 2 more times", re.I))
+    host.page.keyboard.press("Shift")
+    host.page.keyboard.press("Shift")
+    expect(host.page).to_have_url(EXIT_URL)
+
+
+# ---------------------------------------------------------------------------- hygiene and axe
+
+
+def test_no_console_errors_csp_violations_or_foreign_requests(open_host):
+    host = open_host()
+    for slug in ("signs", "causes"):
+        host.wait_fitted(slug, taller_than=320)
+    # Use the frames a little: switch region, tick a box.
+    signs = host.frame("signs")
+    signs.locator("[data-crisis-select]").select_option("uk")
+    signs.locator("form[data-checklist] input[type=checkbox]").first.check()
+    expect(signs.locator("[data-checklist-status]")).to_contain_text("You ticked 1")
+    assert not host.problems(), "\n".join(host.problems())
+    foreign = [u for u in host.requests if urlsplit(u).hostname != "127.0.0.1" and not u.startswith("data:")]
+    assert not foreign, foreign
+    assert host.context.cookies() == []
+
+
+@pytest.mark.parametrize("slug", ["signs", "causes"])
+def test_axe_inside_the_frame(open_host, axe_source, slug):
+    host = open_host()
+    frame = host.frame(slug)
+    host.wait_fitted(slug)
+    # frame.add_script_tag would add an inline script, which the frame's CSP blocks: evaluate instead.
+    frame.evaluate(axe_source)
+    result = frame.evaluate(
+        "opts => axe.run(document, opts)",
+        {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]},
+    )
+    violations = [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:5]) for v in result["violations"]]
+    assert not violations, violations
+
+
+# ---------------------------------------------------------------------------------- the embed guide
+
+
+def test_embed_guide_copy_buttons_copy_the_snippet(visit, base_url):
+    v = visit("/embed/", fresh=True)
+    page = v.page
+    v.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base_url)
+    codes = page.locator("pre > code")
+    assert codes.count() >= 4
+    snippets = page.locator(".snippet")
+    assert snippets.count() >= 2
+    checked = 0
+    for i in (0, 1):
+        snippet = snippets.nth(i)
+        code_text = snippet.locator("pre > code").text_content()
+        assert "feelagain" in code_text.lower() or "/embed/" in code_text
+        button = snippet.get_by_role("button", name=re.compile(r"^Copy"))
+        expect(button).to_be_visible()
+        button.click()
+        expect(page.locator("[data-copy-status]")).to_have_text(re.compile(r"^Copied"))
+        assert page.evaluate("() => navigator.clipboard.readText()") == code_text
+        checked += 1
+    assert checked == 2
+    assert not v.console_errors() and not v.csp_violations()
+
+
+def test_embed_guide_snippets_name_the_page_and_script(visit):
+    v = visit("/embed/")
+    page = v.page
+    for section in page.locator("section.embed-item").all():
+        slug = section.locator("h3").get_attribute("id").removeprefix("embed-")
+        texts = section.locator("pre > code").all_text_contents()
+        assert any(f'data-feelagain="{slug}"' in t and "/embed.js" in t for t in texts), (slug, texts)
+        assert any("<iframe" in t and f"/embed/{slug}/" in t for t in texts), (slug, texts)
+
+
+def test_embed_guide_without_javascript_shows_snippets_and_hides_copy(visit):
+    v = visit("/embed/", js=False)
+    page = v.page
+    codes = page.locator("pre > code")
+    assert codes.count() >= 4
+    for i in range(min(codes.count(), 6)):
+        expect(codes.nth(i)).to_be_visible()
+    buttons = page.locator("button[data-copy]")
+    assert buttons.count() >= 2
+    assert page.evaluate("() => [...document.querySelectorAll('button')].filter((b) => b.checkVisibility()).length") == 0

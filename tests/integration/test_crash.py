@@ -1,0 +1,147 @@
+"""Crash safety: a build killed at any moment (SIGKILL: no cleanup code runs) never damages dist/.
+
+A 300-page site is built once. Then, again and again, the input is changed (one page, or the tagline, which
+changes every page so the write phase has real work), a build is started and killed with SIGKILL after a seeded
+random delay between 0 and the measured build time. After each kill, dist/ must be exactly the previous site
+(compared as a manifest of path → SHA-256) — or, if the kill came after the swap, exactly what a clean build of
+the new input gives. The one moment where dist/ may be missing is between the swap's two renames; then the
+previous site must be whole in `.dist.old-*`, and the next build must restore it. Finally a normal build succeeds
+and leaves no `.dist.tmp-*` / `.dist.old-*` folders behind.
+"""
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, run_cli
+
+_spec = importlib.util.spec_from_file_location("feelagain_bench_corpus", ROOT / "bench" / "corpus.py")
+corpus_module = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(corpus_module)  # type: ignore[union-attr]
+make_corpus, edit_one_page = corpus_module.make_corpus, corpus_module.edit_one_page
+
+PAGES = 300
+ITERATIONS = 8
+LOOP_BUDGET = 45.0  # seconds for the kill loop; at least MIN_ITERATIONS run whatever the machine's speed
+MIN_ITERATIONS = 3
+SEED = 20261125
+
+pytestmark = pytest.mark.slow
+
+
+def manifest(folder: Path) -> dict[str, str]:
+    """Return {relative path: sha256} of every file under folder."""
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def leftovers(site: Path) -> list[Path]:
+    """Return the temporary and old copies of dist/ next to it."""
+    return sorted(p for p in site.iterdir() if p.name.startswith((".dist.tmp-", ".dist.old-")))
+
+
+def start_build(site: Path) -> subprocess.Popen:
+    """Start `build.py build` in its own process group (its render workers join that group)."""
+    return subprocess.Popen([sys.executable, str(ROOT / "build.py"), "build", "--site", str(site)], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+
+
+def kill_group(proc: subprocess.Popen) -> bytes:
+    """SIGKILL the build and every process it started (by the group id we gave it), reap it; return its stderr."""
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    _out, err = proc.communicate(timeout=30)
+    return err
+
+
+def change_input(site: Path, iteration: int) -> None:
+    """Change one page (even iterations) or the tagline, which is on every page (odd iterations)."""
+    if iteration % 2 == 0:
+        edit_one_page(site, index=1 + (iteration * 37) % PAGES)
+        return
+    site_yml = site / "content" / "site.yml"
+    lines = [line for line in site_yml.read_text(encoding="utf-8").splitlines() if not line.startswith("tagline:")]
+    site_yml.write_text("\n".join(lines + [f"tagline: Edition {iteration}"]) + "\n", encoding="utf-8")
+
+
+def reference_manifest(site: Path, out: Path) -> dict[str, str]:
+    """Return the manifest of a clean build of the site's current input into out."""
+    result = run_cli("build", "--site", str(site), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    return manifest(out)
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, float]:
+    """Return a built 300-page site and the time a warm rebuild after one edit takes."""
+    site = make_corpus(PAGES, tmp_path_factory.mktemp("crash") / "site", seed=SEED)
+    first = run_cli("build", "--site", str(site))
+    assert first.returncode == 0, first.stderr
+    change_input(site, 1)  # time the kind of build the loop kills: every page changed, cache warm
+    started = time.perf_counter()
+    second = run_cli("build", "--site", str(site))
+    assert second.returncode == 0, second.stderr
+    return site, time.perf_counter() - started
+
+
+def test_killed_builds_never_damage_dist(corpus: tuple[Path, float], tmp_path: Path):
+    site, build_seconds = corpus
+    dist = site / "dist"
+    rng = random.Random(SEED)
+    previous = manifest(dist)
+    assert len(previous) > 2 * PAGES
+    loop_started = time.perf_counter()
+    outcomes = []
+    for iteration in range(ITERATIONS):
+        if iteration >= MIN_ITERATIONS and time.perf_counter() - loop_started > LOOP_BUDGET:
+            break
+        change_input(site, iteration)
+        delay = rng.uniform(0, build_seconds)
+        proc = start_build(site)
+        time.sleep(delay)
+        finished = proc.poll() is not None
+        assert b"Traceback" not in kill_group(proc)
+        if dist.is_dir():
+            now = manifest(dist)
+            if now == previous:
+                outcomes.append("unchanged")
+            else:  # the swap happened before the kill: dist/ must be exactly a clean build of the new input
+                assert now == reference_manifest(site, tmp_path / f"ref-{iteration}"), \
+                    f"iteration {iteration}: dist/ is neither the old site nor the new one (killed after {delay:.2f} s)"
+                outcomes.append("finished" if finished else "swapped")
+                previous = now
+        else:  # killed between the two renames of the swap: the old site waits in .dist.old-*
+            olds = [p for p in leftovers(site) if p.name.startswith(".dist.old-")]
+            assert len(olds) == 1 and manifest(olds[0]) == previous, f"iteration {iteration}: dist/ is gone"
+            outcomes.append("between renames")
+    final = run_cli("build", "--site", str(site))
+    assert final.returncode == 0, final.stderr
+    assert leftovers(site) == [], f"left behind after {outcomes}"
+    assert manifest(dist) == reference_manifest(site, tmp_path / "ref-final")
+    assert len(outcomes) >= MIN_ITERATIONS
+
+
+def test_a_build_after_a_kill_between_the_renames_restores_the_old_site(corpus: tuple[Path, float]):
+    """Simulate the narrowest window (dist/ renamed away, new one not yet in place): the next build recovers."""
+    site, _ = corpus
+    dist = site / "dist"
+    assert run_cli("build", "--site", str(site)).returncode == 0
+    before = manifest(dist)
+    os.rename(dist, site / ".dist.old-killed")
+    (site / ".dist.tmp-killed").mkdir()
+    (site / ".dist.tmp-killed" / "index.html").write_text("half a page")
+    result = run_cli("build", "--site", str(site))
+    assert result.returncode == 0, result.stderr
+    assert manifest(dist) == before
+    assert leftovers(site) == []
