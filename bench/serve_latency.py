@@ -63,11 +63,17 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def copy_project(site: Path, names: tuple[str, ...] = ("content", "templates", "assets")) -> None:
+    """Copy folders of the project into site (templates and assets too: edits to the project's own files
+    while the benchmark runs must not start builds that it would count)."""
+    for name in names:
+        shutil.copytree(ROOT / name, site / name, ignore=shutil.ignore_patterns(".*"), dirs_exist_ok=True)
+
+
 def bundled_scenario(tmp: Path) -> Scenario:
     """The project's own site (content, templates, assets copied), editing the last paragraph of causes.md."""
     site = tmp / "bundled"
-    for name in ("content", "templates", "assets"):
-        shutil.copytree(ROOT / name, site / name, ignore=shutil.ignore_patterns(".*"))
+    copy_project(site)
     page = site / "content" / "causes.md"
     original = page.read_text(encoding="utf-8").rstrip("\n")
 
@@ -88,6 +94,7 @@ def corpus_scenario(tmp: Path, pages: int) -> Scenario:
     except ImportError:
         sys.exit("bench/corpus.py is missing (it provides make_corpus and edit_one_page)")
     site = corpus.make_corpus(pages, tmp / f"corpus{pages}", seed=1)
+    copy_project(site, ("templates", "assets"))
     index = max(1, pages // 2)
     slug = corpus.page_slug(index)
 

@@ -45,6 +45,7 @@ class SiteWriter:
         self.tmp = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}.tmp-", dir=output_dir.parent))
         self.old_manifest = self._load_manifest()
         self.manifest: dict[str, list[str]] = {}
+        self.folders: set[Path] = {self.tmp}  # made already: mkdir on an existing folder is a wasted system call
         self.written = 0
         self.linked = 0
 
@@ -62,7 +63,9 @@ class SiteWriter:
         if key in self.manifest:
             raise BuildError(SourceLocation(dest), "two sources write the same output file", "rename one of them")
         target = _safe_join(self.tmp, dest)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.parent not in self.folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self.folders.update(target.parents)
         return key, target
 
     def _link_old(self, dest: PurePosixPath, target: Path) -> bool:

@@ -171,6 +171,7 @@ def build(config: SiteConfig, *, write: bool = True, today: datetime.date | None
     problems.raise_if_any()
     cache = RenderCache(config.cache_dir if use_cache else None)
     bodies = render_bodies(site, settings, today, cache, progress)
+    cache.save()  # before any stop for errors: the next try re-renders only what changed
     validate_bodies(site, bodies, problems)
     problems.raise_if_any(config.strict)
     outputs = write_site(config, site, bodies, crisis, problems, in_place) if write else 0  # type: ignore[arg-type]

@@ -8,8 +8,10 @@ replace, and why (see "Using livereload safely" in the style guide):
   client next to the external `dev_script` the templates add) and its StaticFileHandler answers 403 for paths
   outside the root. Our SiteHandler serves only regular files under the output folder, answers 404 (with the
   site's 404.html) for anything else, and puts an error overlay on every page while the last build failed.
-- The watcher's callback is cheap and idempotent: an input fingerprint decides whether to build, and the
-  browsers reload only when a build changed the output or the list of errors.
+- The watcher's callback is cheap and idempotent: an input fingerprint decides whether to build, builds run
+  one at a time on a worker thread (the server keeps answering), and the browsers reload only when a build
+  changed the output or the list of errors. A page that was still loading when a reload went out catches up
+  by itself (the reload guard script compares its build generation with /__feelagain__/status.json).
 """
 from __future__ import annotations
 
@@ -23,8 +25,11 @@ import mimetypes
 import os
 import re
 import sys
+import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
 from livereload import Server
@@ -37,10 +42,14 @@ from .config import PROJECT_ROOT, load_config
 from .errors import BuildError, BuildFailed
 from .headers import CSP
 
+if TYPE_CHECKING:
+    from .pipeline import BuildResult
+
 POLL_SECONDS = 0.25  # how often the watcher looks at the inputs (livereload's default is 0.8 s)
 RACY_NS = 1_000_000_000  # a file saved less than this before we looked at it may change again with the same mtime
 OVERLAY_ID = "feelagain-error-overlay"
 OVERLAY_CSS_URL = "/__feelagain__/overlay.css"
+GUARD_JS_URL = "/__feelagain__/reload-guard.js"
 EDITOR_TEMP_SUFFIXES = ("~", ".swp", ".swo", ".swx", ".tmp", ".bak", ".part", ".crdownload")
 
 OVERLAY_CSS = """\
@@ -55,6 +64,26 @@ box-shadow:0 .2rem .6rem rgba(0,0,0,.3);font:1rem/1.45 system-ui,-apple-system,"
 .feelagain-error-overlay__hint{color:#3d3d3d}
 @media (prefers-color-scheme:dark){#feelagain-error-overlay{background:#2b0a0f;color:#f5f5f5;border-color:#ff6b81}
 #feelagain-error-overlay h2{color:#ff9aa8}.feelagain-error-overlay__hint{color:#d6d6d6}}
+"""
+
+# A page that was loading while a reload was sent is not on the socket yet and misses it. So each page carries
+# the build generation it was served at; once its socket is connected, it reloads itself if that is outdated.
+GUARD_JS = """\
+(function () {
+  var meta = document.querySelector('meta[name="feelagain-generation"]');
+  if (!meta || !window.fetch) return;
+  function check() {
+    fetch('/__feelagain__/status.json', {cache: 'no-store'})
+      .then(function (response) { return response.json(); })
+      .then(function (status) {
+        if (status.building) setTimeout(check, 500);
+        else if (String(status.generation) !== meta.content) location.reload();
+      })
+      .catch(function () {});
+  }
+  // After the socket's handshake, give the server a moment to register this page, then compare.
+  document.addEventListener('LiveReloadConnect', function () { setTimeout(check, 200); });
+})();
 """
 
 FALLBACK_404 = (b'<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>Not found</title>\n'
@@ -151,8 +180,22 @@ def _error_dict(err: BuildError) -> dict[str, object]:
             "hint": err.hint, "text": str(err)}
 
 
+@dataclass(frozen=True)
+class Outcome:
+    """What one build came to: a result, the problems that stopped it, or an engine crash (one line)."""
+
+    result: "BuildResult | None" = None
+    failed: BuildFailed | None = None
+    crash: str | None = None
+
+
 class Rebuilder:
-    """Builds the site into the served folder and remembers whether the last build worked."""
+    """Builds the site into the served folder and remembers whether the last build worked.
+
+    Builds after the first run on a worker thread, one at a time, so the server keeps answering (the files are
+    replaced one by one, atomically). Everything else, state and reloads included, happens on the server's
+    thread.
+    """
 
     def __init__(self, site_dir: Path, out_dir: Path, port: int, strict: bool = False, debug: bool = False) -> None:
         self.site_dir, self.out_dir, self.strict, self.debug = site_dir, out_dir, strict, debug
@@ -162,27 +205,42 @@ class Rebuilder:
         self.errors: list[dict[str, object]] = []
         self.warnings: list[str] = []
         self.builds = 0
-        self.recheck_pending = False
+        self.generation = 0  # goes up whenever the browsers are told to reload
+        self.building = self.dirty = self.recheck_pending = False
 
     def status(self) -> dict[str, object]:
         """Return what /__feelagain__/status.json says."""
         return {"ok": not self.errors, "errors": self.errors, "warnings": self.warnings, "builds": self.builds,
-                "browsers": len(LiveReloadHandler.waiters)}
+                "generation": self.generation, "building": self.building, "browsers": len(LiveReloadHandler.waiters)}
 
     def rebuild(self) -> None:
-        """Build if an input changed since the last build and reload the browsers if that changed anything.
-
-        This is the watcher's callback: it never raises (except KeyboardInterrupt) and never sleeps.
-        """
+        """Start a build if an input changed since the last one (the watcher's callback: never raises or waits)."""
         try:
+            if self.building:
+                self.dirty = True  # looked at again when the running build ends
+                return
             fingerprint = self.inputs.fingerprint()
-            if fingerprint != self.built_fingerprint:
-                self.built_fingerprint = fingerprint
-                if self.build(first=False):
-                    LiveReloadHandler.reload_waiters("*")
-            self.schedule_recheck()
+            if fingerprint == self.built_fingerprint:
+                self.schedule_recheck()
+                return
+            self.built_fingerprint, self.building = fingerprint, True
+            loop = ioloop.IOLoop.current()
+            worker = lambda: loop.add_callback(self._finish, self.run_build())  # noqa: E731
+            threading.Thread(target=worker, name="feelagain-build", daemon=True).start()
         except Exception as exc:  # noqa: BLE001 - an engine bug must not kill the server or print a tornado traceback
-            self._internal_error(exc)
+            self.building = False
+            self.apply(Outcome(crash=self._crash_line(exc)), first=False)
+
+    def _finish(self, outcome: Outcome) -> None:
+        self.building = False
+        if self.apply(outcome, first=False):
+            self.generation += 1
+            LiveReloadHandler.reload_waiters("*")
+        if self.dirty:
+            self.dirty = False
+            self.rebuild()
+        else:
+            self.schedule_recheck()
 
     def schedule_recheck(self) -> None:
         """Look again once recently saved inputs have settled (a save in the same clock tick keeps the mtime)."""
@@ -194,23 +252,44 @@ class Rebuilder:
         self.recheck_pending = False
         self.rebuild()
 
-    def build(self, first: bool) -> bool:
-        """Build once; print the outcome; return True when the browsers should reload."""
+    def run_build(self) -> Outcome:
+        """Build once into the served folder; return the outcome (touches no state, so any thread may run it)."""
         from .pipeline import build
 
-        before = self.errors
-        self.builds += 1
         try:
             config = load_config(self.site_dir, self.out_dir, strict=self.strict, dev_script=self.dev_script)
-            result = build(config, in_place=True)
+            return Outcome(result=build(config, in_place=True))
         except BuildFailed as failed:
-            print_problems(failed, _display(self.out_dir))
-            self.errors = [_error_dict(e) for e in failed.errors]
-            self.warnings = [str(w) for w in failed.warnings]
-            return self.errors != before
+            return Outcome(failed=failed)
         except Exception as exc:  # noqa: BLE001
-            self._internal_error(exc)
-            return self.errors != before
+            return Outcome(crash=self._crash_line(exc))
+
+    def _crash_line(self, exc: Exception) -> str:
+        if self.debug:
+            import traceback
+
+            traceback.print_exc()
+        return f"internal error: {exc.__class__.__name__}: {exc}"
+
+    def apply(self, outcome: Outcome, first: bool) -> bool:
+        """Print what a build did and remember its problems; return True when the browsers should reload."""
+        before = self.errors
+        self.builds += 1
+        if outcome.failed:
+            print_problems(outcome.failed, _display(self.out_dir))
+            self.errors = [_error_dict(e) for e in outcome.failed.errors]
+            self.warnings = [str(w) for w in outcome.failed.warnings]
+        elif outcome.crash or not outcome.result:
+            line = outcome.crash or "internal error: the build returned nothing"
+            print(f"{line} — this is a bug in Feel Again, not in your content; run with --debug for details",
+                  file=sys.stderr)
+            self.errors = [{"path": "(Feel Again)", "line": None, "problem": line,
+                            "hint": "run `python build.py serve --debug` and report the output", "text": line}]
+        else:
+            return self._report(outcome.result, first, bool(before))
+        return self.errors != before
+
+    def _report(self, result: "BuildResult", first: bool, was_failing: bool) -> bool:
         warnings = [str(w) for w in result.warnings]
         if warnings != self.warnings:
             for warning in warnings:
@@ -220,19 +299,8 @@ class Rebuilder:
             print(f"Built {result.pages} pages in {result.seconds:.2f} s → {_display(self.out_dir)}")
         else:
             changed = f"{result.outputs} file{'s' if result.outputs != 1 else ''} changed"
-            print(f"Rebuilt in {result.seconds:.2f} s: {changed}" + (" — the last errors are fixed" if before else ""))
-        return result.outputs > 0 or bool(before)
-
-    def _internal_error(self, exc: Exception) -> None:
-        if self.debug:
-            import traceback
-
-            traceback.print_exc()
-        line = f"internal error: {exc.__class__.__name__}: {exc}"
-        print(f"{line} — this is a bug in Feel Again, not in your content; run with --debug for details",
-              file=sys.stderr)
-        self.errors = [{"path": "(Feel Again)", "line": None, "problem": line,
-                        "hint": "run `python build.py serve --debug` and report the output", "text": line}]
+            print(f"Rebuilt in {result.seconds:.2f} s: {changed}" + (" — the last errors are fixed" if was_failing else ""))
+        return result.outputs > 0 or was_failing
 
 
 # --------------------------------------------------------------------------------------------- requests
@@ -284,17 +352,18 @@ def overlay_html(errors: list[dict[str, object]]) -> str:
             "<p>The page below is the last good version.</p>\n</div>\n")
 
 
-def decorate_html(data: bytes, errors: list[dict[str, object]], dev_script: str) -> bytes:
-    """Return a page with the live-reload script (if the build did not add it) and, after errors, the overlay."""
+def decorate_html(data: bytes, errors: list[dict[str, object]], dev_script: str, generation: int = 0) -> bytes:
+    """Return a page with the live-reload scripts (the build adds dev_script, unless it is an older build),
+    the build generation it shows and, while the last build failed, the error overlay."""
     head_end = re.search(rb"</head\s*>", data, re.I)
-    extra = b""
+    extra = f'<meta name="feelagain-generation" content="{generation}">\n'
     if dev_script.encode() not in data:
-        extra += f'<script src="{html.escape(dev_script)}"></script>\n'.encode()
+        extra += f'<script src="{html.escape(dev_script)}"></script>\n'
+    extra += f'<script src="{GUARD_JS_URL}"></script>\n'
     if errors:
-        extra += f'<link rel="stylesheet" href="{OVERLAY_CSS_URL}">\n'.encode()
-    if extra:
-        at = head_end.start() if head_end else 0
-        data = data[:at] + extra + data[at:]
+        extra += f'<link rel="stylesheet" href="{OVERLAY_CSS_URL}">\n'
+    at = head_end.start() if head_end else 0
+    data = data[:at] + extra.encode() + data[at:]
     if errors:
         body = re.search(rb"<body\b[^>]*>", data, re.I)
         at = body.end() if body else len(data)
@@ -329,7 +398,8 @@ class SiteHandler(web.RequestHandler):
                 data = FALLBACK_404
         content_type = mimetypes.guess_type(str(path))[0] or "application/octet-stream"
         if content_type == "text/html":
-            data = decorate_html(data, self.rebuilder.errors, self.rebuilder.dev_script)
+            rebuilder = self.rebuilder
+            data = decorate_html(data, rebuilder.errors, rebuilder.dev_script, rebuilder.generation)
             self.set_header("Content-Security-Policy", CSP)
         if content_type.startswith("text/") or content_type in ("application/json", "application/xml", "image/svg+xml"):
             content_type += "; charset=utf-8"
@@ -362,13 +432,16 @@ class StatusHandler(web.RequestHandler):
         self.write(json.dumps(self.rebuilder.status()))
 
 
-class OverlayCSSHandler(web.RequestHandler):
-    """/__feelagain__/overlay.css: the overlay's style (a same-origin file, so a strict CSP allows it)."""
+class DevFileHandler(web.RequestHandler):
+    """The overlay's stylesheet and the reload guard: same-origin files, so a strict CSP allows them."""
+
+    def initialize(self, content_type: str, text: str) -> None:  # noqa: D401 - tornado hook
+        self.content_type, self.text = content_type, text
 
     def get(self) -> None:
-        self.set_header("Content-Type", "text/css; charset=utf-8")
+        self.set_header("Content-Type", f"{self.content_type}; charset=utf-8")
         self.set_header("Cache-Control", "no-store")
-        self.write(OVERLAY_CSS)
+        self.write(self.text)
 
 
 def _log_request(handler: web.RequestHandler) -> None:
@@ -411,7 +484,8 @@ class DevServer(Server):
             (r"/livereload", LiveReloadHandler),
             (r"/livereload\.js", LiveReloadJSHandler),
             (r"/__feelagain__/status\.json", StatusHandler, {"rebuilder": self.rebuilder}),
-            (r"/__feelagain__/overlay\.css", OverlayCSSHandler),
+            (r"/__feelagain__/overlay\.css", DevFileHandler, {"content_type": "text/css", "text": OVERLAY_CSS}),
+            (r"/__feelagain__/reload-guard\.js", DevFileHandler, {"content_type": "text/javascript", "text": GUARD_JS}),
             (r"/.*", SiteHandler, {"rebuilder": self.rebuilder}),
         ]
         web.Application(handlers, log_function=_log_request).listen(port, address=host)
@@ -457,6 +531,8 @@ def serve(args: argparse.Namespace) -> int:
     site_dir = Path(args.site).resolve() if args.site else PROJECT_ROOT
     out_dir = Path(args.out).resolve() if args.out else site_dir / "dist"
     problem = check_output_folder(out_dir, site_dir)
+    if not 0 < args.port < 65536:
+        problem = f"--port {args.port} is not a port number — use one from 1024 to 65535, e.g. --port 8000"
     if problem:
         print(problem, file=sys.stderr)
         return 2
@@ -470,7 +546,8 @@ def serve(args: argparse.Namespace) -> int:
     server = DevServer(rebuilder, f"http://{shown}:{args.port}/")
     try:
         rebuilder.built_fingerprint = rebuilder.inputs.fingerprint()
-        rebuilder.build(first=True)
+        rebuilder.apply(rebuilder.run_build(), first=True)
+        rebuilder.generation = 1
         rebuilder.schedule_recheck()
         for folder in rebuilder.inputs.folders:
             pattern = str(folder) if folder.is_dir() else str(folder / "**" / "*")

@@ -34,9 +34,13 @@ for (const form of d.querySelectorAll('[data-checklist]')) {
     status.replaceChildren(...parts);
   };
 
-  const printout = () => {
-    const sec = el('section', '', 'printout');
+  // The print-only summary is kept up to date, so the browser's own Print gives it too.
+  const printout = (force) => {
+    d.querySelector(`.printout[data-for="${form.id}"]`)?.remove();
     const ticked = boxes.filter((b) => b.checked).map(label);
+    if (!ticked.length && !force) return;
+    const sec = el('section', '', 'printout');
+    sec.dataset.for = form.id;
     const when = new Date().toLocaleDateString(h.lang || undefined, { day: 'numeric', month: 'long', year: 'numeric' });
     const list = el('ul');
     for (const t of ticked.length ? ticked : ['(nothing ticked)']) list.append(el('li', t));
@@ -48,25 +52,24 @@ for (const form of d.querySelectorAll('[data-checklist]')) {
       list,
       el('p', 'This is not a diagnosis. It is a list to help me talk about how I have been feeling.'),
     );
-    d.querySelector('.printout')?.remove();
     d.body.append(sec);
   };
 
   form.addEventListener('submit', (e) => e.preventDefault());
-  form.addEventListener('change', () => update(true));
+  form.addEventListener('change', () => { update(true); printout(); });
   form.querySelector('[data-checklist-print]').addEventListener('click', () => {
-    printout();
+    printout(true);
     h.classList.add('print-checklist');
     print();
   });
   form.querySelector('[data-checklist-clear]').addEventListener('click', () => {
     form.reset();
     update(false);
-    d.querySelector('.printout')?.remove();
+    printout();
     status.prepend(el('span', 'Answers cleared. ', 'visually-hidden'));
   });
   addEventListener('afterprint', () => h.classList.remove('print-checklist'));
-  addEventListener('pageshow', () => update(false));
+  addEventListener('pageshow', () => { update(false); printout(); });
   form.querySelector('[data-checklist-actions]').hidden = false;
   form.classList.add('is-live'); // CSS hides the static guidance only now
   update(false);

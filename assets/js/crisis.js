@@ -1,4 +1,4 @@
-// Crisis block region switcher. Shows the chosen region's help lines. Stores the choice in
+// Crisis block region switcher. Shows the chosen region's help lines (also in [data-crisis-mirror]). Stores the choice in
 // localStorage ONLY while "Remember on this device" is ticked; unticking removes it.
 // Start-up order: remembered choice, then (inside an embed) the `region` query parameter.
 const d = document, h = d.documentElement, KEY = 'feelagain:region';
@@ -13,6 +13,11 @@ if (box) {
     if (!codes.includes(code)) return false;
     select.value = code;
     for (const b of blocks) b.hidden = b.dataset.region !== code;
+    // Copies elsewhere on the page (the self-check's immediate-help box) follow the choice.
+    const src = blocks[codes.indexOf(code)];
+    for (const m of d.querySelectorAll('[data-crisis-mirror]')) {
+      m.replaceChildren(...[...src.children].filter((c) => !c.matches('h3')).map((c) => c.cloneNode(true)));
+    }
     return true;
   };
   const save = () => {

@@ -21,7 +21,7 @@ if (link) {
   d.addEventListener('keydown', (e) => {
     if (e.repeat) return;
     alone = e.key === 'Shift';
-    if (!alone) { clearTimeout(timer); count = 0; }
+    if (!alone && count) { clearTimeout(timer); count = 0; say(''); }
   });
   d.addEventListener('keyup', (e) => {
     if (e.key !== 'Shift' || !alone) return;

@@ -301,3 +301,18 @@ def test_using_the_checklist_sends_and_stores_nothing(visit):
     assert storage == [0, 0], f"localStorage/sessionStorage not empty: {storage}"
     assert not v.console_errors(), v.console_errors()
     assert not v.csp_violations(), v.csp_violations()
+
+
+def test_urgent_box_shows_the_region_the_reader_chose(visit):
+    """A reader who chose the United States in the help switcher must not be told to call the UK's 999."""
+    v = visit(PAGE, fresh=True)
+    page = v.page
+    page.locator("[data-crisis]").get_by_label("Show help for").select_option("us")
+    _box(page, URGENT[0]).check()
+    urgent = _urgent_box(page)
+    expect(urgent).to_be_visible()
+    tel = urgent.evaluate(
+        "u => [...u.querySelectorAll('a[href^=\"tel:\"]')].filter((a) => a.checkVisibility()).map((a) => a.getAttribute('href'))"
+    )
+    assert "tel:988" in tel, f"the immediate-help box does not show the chosen region (us): visible tel links {tel}"
+    assert "tel:999" not in tel, f"the immediate-help box shows UK numbers to a reader who chose the US: {tel}"

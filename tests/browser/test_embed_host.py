@@ -191,7 +191,8 @@ class Host:
         deadline = time.monotonic() + timeout
         while True:
             s = self.sizes(slug)
-            fitted = abs(s["outer"] - s["content"]) <= 3 and s["scroll"] <= s["client"] + 2
+            fitted = (abs(s["outer"] - s["content"]) <= 3 and abs(s["outer"] - s["scroll"]) <= 3
+                      and s["scroll"] <= s["client"] + 2)
             if fitted and s["outer"] > taller_than:
                 return s
             if time.monotonic() > deadline:
@@ -423,6 +424,47 @@ def test_shift_three_times_inside_the_embed_navigates_the_top_window(open_host):
     host.page.keyboard.press("Shift")
     host.page.keyboard.press("Shift")
     expect(host.page).to_have_url(EXIT_URL)
+
+
+def test_urgent_box_in_the_embed_uses_the_embed_region(open_host):
+    """data-region="us": ticking the urgent item must show US lines (988), not the UK's 999."""
+    host = open_host()
+    signs = host.frame("signs")
+    form = signs.locator("form[data-checklist]")
+    form.locator("input[data-urgent]").check()
+    urgent = form.locator("[data-checklist-urgent]")
+    expect(urgent).to_be_visible()
+    tel = urgent.evaluate(
+        "u => [...u.querySelectorAll('a[href^=\"tel:\"]')].filter((a) => a.checkVisibility()).map((a) => a.getAttribute('href'))"
+    )
+    assert "tel:988" in tel and "tel:999" not in tel, f"embed region us, immediate-help box shows {tel}"
+
+
+def test_links_in_the_embed_lead_to_full_pages_not_embed_pages(open_host, site_server):
+    """Links open in the top window (<base target=_top>), so they must lead to the full pages:
+    never to /embed/... (a bare page meant for framing), and an in-page #fragment must not replace the host."""
+    host = open_host()
+    signs = host.frame("signs")
+    bad = signs.evaluate(
+        """origin => [...document.querySelectorAll('a[href]')]
+             .filter((a) => a.href.startsWith(origin + '/embed/'))
+             .map((a) => `${a.textContent.trim()} -> ${a.getAttribute('href')}`)""",
+        site_server.url,
+    )
+    assert not bad, "links in the embed that open an embed page in the top window:\n" + "\n".join(bad)
+
+
+def test_fragment_link_in_the_embed_does_not_replace_the_host_page(open_host, origins):
+    host = open_host()
+    signs = host.frame("signs")
+    form = signs.locator("form[data-checklist]")
+    form.locator("input[data-urgent]").check()
+    link = form.locator("[data-checklist-urgent] a[href^='#']")
+    if link.count() == 0:
+        pytest.skip("no in-page link in the immediate-help box")
+    link.first.click()
+    host.page.wait_for_timeout(300)
+    assert host.page.url == origins[0].url + "/clinic.html", f"the host page was replaced: {host.page.url}"
 
 
 # ---------------------------------------------------------------------------- hygiene and axe

@@ -82,14 +82,16 @@ class Case:
     bug: str = ""  # engine bug: the exact-output test is xfail(strict) with this reason
     crash: str = ""  # engine bug so bad that even exit code 1 / no traceback fails: main test is xfail(strict)
     root_skip: str = ""  # skip with this reason when running as root
+    now: str = ""  # for bug cases: what the engine prints today (for the table)
 
     def sees(self) -> str:
         """Return what the editor sees, for the table."""
-        lines = self.want if self.bug and self.want else self.errors
         if self.ok:
             shown = "; ".join(f"warning: {w}" for w in self.warnings) or "nothing"
             return f"builds (exit 0); {shown}"
-        return "exit 1: " + " / ".join(lines or ("(see bug)",)) + (f"  [BUG: {self.bug or self.crash}]" if self.bug or self.crash else "")
+        if self.now:
+            return f"{self.now} **[engine bug]**"
+        return "exit 1: " + " / ".join(self.errors)
 
 
 def _no_script(dist: Path) -> None:
@@ -145,13 +147,15 @@ CATALOGUE: tuple[Case, ...] = (
          {"content/causes.md": md(FRONT + "? [a, b]\n: 1\n")},
          ("re:content/causes\\.md:9: .+ — .+",),
          crash="engine: yamlfile._map_lines uses key_node.value (a list) as a dict key -> TypeError: unhashable "
-               "type: 'list'; the CLI prints 'internal error' and exits 3"),
+               "type: 'list'; the CLI prints 'internal error' and exits 3",
+         now="exit 3: internal error: TypeError: unhashable type: 'list' — this is a bug in Feel Again, …"),
     Case("yaml-recursive-alias", "a self-referencing YAML alias (sources: &a [*a])",
          {"content/causes.md": md(FRONT.replace("sources:\n  - {publisher: NHS, title: One}\n  - {publisher: Mind, title: Two}\n",
                                                 "sources: &a [*a]\n"))},
          ("re:content/causes\\.md:6: .+ — .+",),
          crash="engine: yamlfile._map_lines recurses into an alias that contains itself -> RecursionError; the CLI "
-               "prints 'internal error' and exits 3"),
+               "prints 'internal error' and exits 3",
+         now='exit 3: internal error: RecursionError: maximum recursion depth exceeded — this is a bug in Feel Again, …'),
     Case("frontmatter-not-closed", "the closing '---' is missing",
          {"content/causes.md": "---\n" + FRONT + "\nSome body text.\n"},
          ("content/causes.md:1: the front matter is never closed — add a '---' line after the last field",)),
@@ -178,7 +182,8 @@ CATALOGUE: tuple[Case, ...] = (
          want=('re:content/causes\\.md:2: "title" is a yes/no value, not text — (?!.* — ).*',),
          bug="engine: schema.is_text returns a problem that already contains ' — put it in quotes…', and "
              "check_mapping appends ' — title: the page title', so the line has two ' — ' parts and the second "
-             "one is a field description, not a fix"),
+             "one is a field description, not a fix",
+         now='exit 1: content/causes.md:2: "title" is a yes/no value, not text — put it in quotes, e.g. "no" — title: the page title'),
     Case("title-hash", "title: Update #2 (YAML drops ' #2' as a comment)",
          {"content/causes.md": md(FRONT.replace("title: Causes", "title: Update #2"))},
          ('content/causes.md:2: "title" was cut at " #": YAML read the rest as a comment — '
@@ -191,7 +196,8 @@ CATALOGUE: tuple[Case, ...] = (
          ("re:content/causes\\.md(:4)?: not a real date: hour must be in 0\\.\\.23 — .+",),
          want=("re:content/causes\\.md:4: .*hour must be in 0\\.\\.23 — .+",),
          bug="engine: yamlfile._bad_date_line only re-checks the first 10 characters (the date part), finds them "
-             "valid and returns None, so the message has no line number"),
+             "valid and returns None, so the message has no line number",
+         now='exit 1: content/causes.md: not a real date: hour must be in 0..23 — write an existing date as YYYY-MM-DD (no line)'),
     Case("date-as-text", "reviewed: last week",
          {"content/causes.md": md(FRONT.replace("reviewed: 2026-11-01", "reviewed: last week"))},
          ('content/causes.md:4: "reviewed" should be a date like 2026-11-25 but is text — '
@@ -241,14 +247,16 @@ CATALOGUE: tuple[Case, ...] = (
          want=("content/Causes.md: has the same page address as content/causes.md — rename one of the two files",),
          bug="engine: discover.read_sources checks the name pattern before the duplicate check, so it prints "
              "'rename it to causes.md' — the name of the file that already exists; the same-address check "
-             "(stem.lower() in seen) can never fire because upper-case names are rejected first"),
+             "(stem.lower() in seen) can never fire because upper-case names are rejected first",
+         now='exit 1: content/Causes.md: the file name cannot be a web address (use lower-case letters, digits and hyphens) — rename it to causes.md (which exists)'),
     Case("reserved-slug", "a page called embed.md (its address /embed/ is the embed guide's)",
          {"content/embed.md": md()},
          ("re:.*two sources write the same output file.*",),
          want=("re:content/embed\\.md(:\\d+)?: .*embed.* — .+",),
          bug="engine: the clash is found only while writing (output.SiteWriter.add), so the line names the output "
              "file 'embed/index.html', not content/embed.md, and does not say the address is reserved; "
-             "reserved slugs (embed, api, oembed, assets) should be rejected in discover/validate"),
+             "reserved slugs (embed, api, oembed, assets) should be rejected in discover/validate",
+         now='exit 1: embed/index.html: two sources write the same output file — rename one of them'),
     Case("file-name-with-space", "content/my page.md",
          {"content/my page.md": md()},
          ("content/my page.md: the file name cannot be a web address (use lower-case letters, digits and hyphens) "
@@ -316,7 +324,8 @@ CATALOGUE: tuple[Case, ...] = (
          want=(f"content/causes.md:15: invalid YAML: did not find expected ',' or ']' — {YAML_HINT}",),
          bug="engine: yamlfile._yaml_problem uses problem_mark (the end of the text = the closing ``` on line 16) "
              "for an unclosed flow collection; its context_mark (line 15, the '[') names the line to fix, as it "
-             "already does for an unclosed quote"),
+             "already does for an unclosed quote",
+         now="exit 1: content/causes.md:16: invalid YAML: did not find expected ',' or ']' — check the quotes, colons and indentation on this line and the one above"),
     Case("checklist-missing-field", "a checklist without urgent_message",
          {"content/causes.md": md(body="Intro.\n\n```checklist\nlegend: Have you\nintro: Not a diagnosis.\nitems:\n"
                                         "  - Felt flat\nresults:\n  - {min: 0, message: ok}\n```\n")},
@@ -328,7 +337,8 @@ CATALOGUE: tuple[Case, ...] = (
          ('re:.*template "nosuch(\\.html)?" not found — .+',),
          want=('re:content/causes\\.md:9: .*"nosuch(\\.html)?".* — .+',),
          bug="engine: the missing template is found only at render time (templating.template_error), so the line "
-             "is 'templates/nosuch.html: …' and does not name content/causes.md:9 where 'template: nosuch' is"),
+             "is 'templates/nosuch.html: …' and does not name content/causes.md:9 where 'template: nosuch' is",
+         now='exit 1: templates/nosuch.html: template "nosuch.html" not found — create it in templates/, or fix the name (front matter \'template:\' or an include)'),
     Case("template-syntax-error", "templates/page.html with '{{ page.title }' on line 3",
          {"templates/page.html": '{% extends "base.html" %}\n{% block content %}\n<h1>{{ page.title }</h1>\n'
                                  "{% endblock %}\n"},

@@ -125,6 +125,7 @@ def test_killed_builds_never_damage_dist(corpus: tuple[Path, float], tmp_path: P
             olds = [p for p in leftovers(site) if p.name.startswith(".dist.old-")]
             assert len(olds) == 1 and manifest(olds[0]) == previous, f"iteration {iteration}: dist/ is gone"
             outcomes.append("between renames")
+    print(f"\nbuild {build_seconds:.1f} s; kills: {outcomes}; loop {time.perf_counter() - loop_started:.1f} s")
     final = run_cli("build", "--site", str(site))
     assert final.returncode == 0, final.stderr
     assert leftovers(site) == [], f"left behind after {outcomes}"

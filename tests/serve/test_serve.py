@@ -115,6 +115,26 @@ def test_a_broken_page_shows_the_error_overlay_until_it_is_fixed(server, site, p
 
 @pytest.mark.slow
 @pytest.mark.browser
+def test_a_page_that_missed_the_reload_catches_up(server, site, page) -> None:
+    """A page still loading when a reload is sent is not on the socket yet; its reload guard catches up."""
+    from playwright.sync_api import expect
+
+    held = []
+    # Hold the first page's live-reload client until the build is over; let later ones through.
+    page.route("**/livereload.js*", lambda route: route.continue_() if held else held.append(route))
+    page.goto(server.url + "/causes/", wait_until="commit")
+    while not held:
+        page.wait_for_timeout(50)
+    before = server.status()["generation"]
+    set_ending(site / "content" / "causes.md", "Written while the page was loading.")
+    server.wait_status(lambda s: s["generation"] > before and not s["building"], what="the next generation")
+    assert server.status()["browsers"] == 0  # nobody heard that reload
+    held[0].continue_()
+    expect(page.locator("main")).to_contain_text("Written while the page was loading.", timeout=RELOAD_TIMEOUT)
+
+
+@pytest.mark.slow
+@pytest.mark.browser
 def test_two_hundred_fast_edits_leave_the_server_serving_the_last_good_text(server, site, page) -> None:
     from playwright.sync_api import expect
 
@@ -129,7 +149,7 @@ def test_two_hundred_fast_edits_leave_the_server_serving_the_last_good_text(serv
             code, _ = server.get("/causes/")
             assert code == 200, f"edit {i}: HTTP {code}"
     last = "Edit number 199 is here."  # 199 % 3 == 1: a good edit
-    server.wait_status(lambda s: s["ok"], what="a good build after the burst")
+    server.wait_status(lambda s: s["ok"] and not s["building"], what="a good build after the burst")
     body = server.wait_page("/causes/", last)
     assert "Edit number 198 is here." not in body
     expect(page.locator("main")).to_contain_text(last, timeout=RELOAD_TIMEOUT)
@@ -322,6 +342,8 @@ def test_overlay_is_added_after_body_and_escaped() -> None:
     assert out.index('<script src="/livereload.js?port=1"></script>') < out.index("</head>")
     assert out.index('href="/__feelagain__/overlay.css"') < out.index("</head>")
     assert "style=" not in out  # no inline styles: the pages carry a strict CSP
+    assert '<meta name="feelagain-generation" content="0">' in out
+    assert out.index('<script src="/__feelagain__/reload-guard.js"></script>') < out.index("</head>")
     clean = dev.decorate_html(page, [], "/livereload.js?port=1").decode()
     assert "feelagain-error-overlay" not in clean and "overlay.css" not in clean
 
