@@ -1,20 +1,20 @@
 """A content-addressed render cache: unchanged pages are not converted from Markdown again.
 
 Key = hash of everything a page's rendered body and lint findings depend on (its source text, the engine
-version, the lint settings and today's date). All entries live in one pack file behind a SHA-256 checksum:
-one read at the start and one write at the end of a build (opening thousands of small files costs more
-than the rendering they save). A damaged or foreign pack is detected and the pages are rendered again.
-The folder is safe to delete.
+version, the lint settings and today's date). Entries live in one SQLite file (opening thousands of small
+files costs more than the rendering they save, and one pickled pack would have to sit in memory whole).
+Each value carries a SHA-256 checksum, so a damaged entry, or a damaged file, is detected and the page is
+rendered again. The folder is safe to delete.
 """
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
+import sqlite3
 from pathlib import Path
 from typing import Any
 
-MAGIC = b"FACACHE2"
+SCHEMA = "CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, sum BLOB NOT NULL, value BLOB NOT NULL)"
 
 
 def make_key(*parts: str | bytes) -> str:
@@ -28,54 +28,94 @@ def make_key(*parts: str | bytes) -> str:
 
 
 class RenderCache:
-    """Values by key, loaded from and saved to one pack file; a miss (or a damaged pack) returns None."""
+    """Pickled values by key in SQLite; a miss, a damaged entry or an unusable file all read as None."""
 
     def __init__(self, folder: Path | None) -> None:
-        self.path = folder / "render.pack" if folder else None
-        self.old: dict[str, Any] = self._load()
-        self.new: dict[str, Any] = {}
         self.hits = 0
         self.misses = 0
+        self.used: set[str] = set()
+        self.db: sqlite3.Connection | None = None
+        self.path = folder / "render.sqlite" if folder is not None else None
+        if self.path is not None:
+            self.db = self._open(self.path)
 
-    def _load(self) -> dict[str, Any]:
-        if self.path is None:
-            return {}
-        try:
-            data = self.path.read_bytes()
-        except OSError:
-            return {}
-        body = data[len(MAGIC) + 32:]
-        if not data.startswith(MAGIC) or hashlib.sha256(body).digest() != data[len(MAGIC):len(MAGIC) + 32]:
-            return {}  # damaged: everything is a miss, and save() replaces the pack
-        try:
-            entries = pickle.loads(body)
-        except Exception:  # noqa: BLE001 (a pack from an incompatible engine is just a miss)
-            return {}
-        return entries if isinstance(entries, dict) else {}
+    @staticmethod
+    def _open(path: Path) -> sqlite3.Connection | None:
+        for attempt in range(2):
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                db = sqlite3.connect(path, isolation_level=None)
+                db.execute("PRAGMA journal_mode=WAL")
+                db.execute("PRAGMA synchronous=OFF")  # a lost entry after a power cut is only a miss
+                db.execute(SCHEMA)
+                db.execute("BEGIN")
+                return db
+            except sqlite3.DatabaseError:
+                if attempt == 0:  # not a database any more: start a new one
+                    for suffix in ("", "-wal", "-shm"):
+                        Path(f"{path}{suffix}").unlink(missing_ok=True)
+            except OSError:
+                return None
+        return None
+
+    def close_for_fork(self) -> None:
+        """Commit and close before worker processes are forked (SQLite connections must not cross a fork)."""
+        if self.db is not None:
+            try:
+                self.db.execute("COMMIT")
+                self.db.close()
+            except sqlite3.DatabaseError:
+                pass
+            self.db = None
+
+    def reopen(self) -> None:
+        """Open the file again after close_for_fork()."""
+        if self.path is not None and self.db is None:
+            self.db = self._open(self.path)
 
     def get(self, key: str) -> Any | None:
         """Return the cached value for key, or None."""
-        value = self.old.get(key)
-        if value is None:
+        row = None
+        if self.db is not None:
+            try:
+                row = self.db.execute("SELECT sum, value FROM entries WHERE key = ?", (key,)).fetchone()
+            except sqlite3.DatabaseError:
+                row = None
+        if row is None or hashlib.sha256(row[1]).digest() != row[0]:
+            self.misses += 1
+            return None
+        try:
+            value = pickle.loads(row[1])
+        except Exception:  # noqa: BLE001 (an entry from an incompatible engine is just a miss)
             self.misses += 1
             return None
         self.hits += 1
-        self.new[key] = value
+        self.used.add(key)
         return value
 
     def put(self, key: str, value: Any) -> None:
-        """Remember value under key (written by save())."""
-        self.new[key] = value
+        """Store value under key (committed by save())."""
+        self.used.add(key)
+        if self.db is None:
+            return
+        body = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        try:
+            self.db.execute("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)", (key, hashlib.sha256(body).digest(), body))
+        except sqlite3.DatabaseError:
+            pass
 
     def save(self) -> None:
-        """Write the entries used or made by this build (so stale ones drop out); failures only cost speed."""
-        if self.path is None or (self.misses == 0 and self.new.keys() == self.old.keys()):
+        """Commit new entries and drop ones this build did not use (old versions of edited pages)."""
+        if self.db is None:
             return
-        body = pickle.dumps(self.new, protocol=pickle.HIGHEST_PROTOCOL)
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-            tmp.write_bytes(MAGIC + hashlib.sha256(body).digest() + body)
-            os.replace(tmp, self.path)
-        except OSError:
+            if self.misses:
+                self.db.execute("CREATE TEMP TABLE IF NOT EXISTS used (key TEXT PRIMARY KEY)")
+                self.db.execute("DELETE FROM used")
+                self.db.executemany("INSERT OR IGNORE INTO used VALUES (?)", ((k,) for k in self.used))
+                self.db.execute("DELETE FROM entries WHERE key NOT IN (SELECT key FROM used)")
+            self.db.execute("COMMIT")
+            self.db.close()
+        except sqlite3.DatabaseError:
             pass
+        self.db = None

@@ -125,9 +125,12 @@ def render_bodies(site: Site, settings: lint.LintSettings, today: datetime.date,
     workers = min(os.cpu_count() or 1, 8)
     if len(todo) >= PARALLEL_THRESHOLD and workers > 1:
         chunks = [todo[i::workers * 4] for i in range(workers * 4)]
+        cache.close_for_fork()
         with ProcessPoolExecutor(max_workers=workers) as pool:
             jobs = [(c, settings, today, [keys[p.slug] for p in c]) for c in chunks]
-            for chunk, results in zip(chunks, pool.map(_render_many, jobs)):
+            done = pool.map(_render_many, jobs)  # submits every job, so the workers exist from here on
+            cache.reopen()
+            for chunk, results in zip(chunks, done):
                 for page, body in zip(chunk, results):
                     bodies[page.slug] = body
                     cache.put(keys[page.slug], body)

@@ -78,8 +78,12 @@ def test_a_changed_title_updates_navigation_on_other_pages(make_site, tmp_path):
 def test_damaged_cache_entries_are_detected_and_rebuilt(make_site, tmp_path):
     site = make_site()
     build(site, tmp_path / "first")
-    pack = site / ".feelagain-cache/render.pack"
-    pack.write_bytes(pack.read_bytes()[:-7] + b"garbage")
+    import sqlite3
+
+    db = sqlite3.connect(site / ".feelagain-cache/render.sqlite")
+    db.execute("UPDATE entries SET value = substr(value, 1, length(value) - 7) || X'00112233445566'")
+    db.commit()
+    db.close()
     result = build(site, tmp_path / "second")
     assert result.cache_hits == 0
     assert snapshot(tmp_path / "first") == snapshot(tmp_path / "second")
@@ -93,3 +97,14 @@ def test_deleting_the_cache_is_safe(make_site, tmp_path):
     shutil.rmtree(site / ".feelagain-cache")
     build(site, tmp_path / "out")
     assert snapshot(tmp_path / "out") == before
+
+
+def test_a_cache_file_that_is_not_a_database_is_replaced(make_site, tmp_path):
+    site = make_site()
+    build(site, tmp_path / "first")
+    (site / ".feelagain-cache/render.sqlite").write_bytes(b"this is not sqlite" * 100)
+    for extra in (site / ".feelagain-cache").glob("render.sqlite-*"):
+        extra.unlink()
+    assert build(site, tmp_path / "second").cache_hits == 0
+    assert snapshot(tmp_path / "first") == snapshot(tmp_path / "second")
+    assert build(site, tmp_path / "third").cache_hits > 0

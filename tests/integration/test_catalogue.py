@@ -293,6 +293,15 @@ CATALOGUE: tuple[Case, ...] = (
          {"content/causes.md": md(body="Intro.\n\nSee [help](/get-help/) now.\n")},
          ("content/causes.md:13: link starting with '/' breaks when the site lives in a sub-folder: /get-help/ — "
           "link to the page's file instead, e.g. [text](causes.md)",)),
+    Case("link-protocol-relative", "[x](//evil.example/) (a protocol-relative link to another site)",
+         {"content/causes.md": md(body="Intro.\n\nSee [x](//evil.example/) now.\n")},
+         ("re:content/causes\\.md:13: .*//evil\\.example/.* — .+",),
+         want=("re:content/causes\\.md:13: .*protocol-relative.* — .*https://.*",),
+         bug="engine: links.check_links reports it as \"link starting with '/' breaks when the site lives in a "
+             "sub-folder … link to the page's file instead\" (wrong reason, wrong fix: it is another site); the "
+             "linter's 'protocol-relative link … write the full https:// address' is dropped by pipeline.render_body",
+         now="exit 1: content/causes.md:13: link starting with '/' breaks when the site lives in a sub-folder: "
+             "//evil.example/ — link to the page's file instead, e.g. [text](causes.md)"),
     # --- raw HTML and template-looking text -----------------------------------------------------------
     Case("raw-script", "<script>alert(1)</script> in the Markdown",
          {"content/causes.md": md(body="Intro.\n\n<script>alert(1)</script>\n\nMore.\n")},
