@@ -17,6 +17,18 @@ from typing import Any
 SCHEMA = "CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, sum BLOB NOT NULL, value BLOB NOT NULL)"
 
 
+def engine_fingerprint() -> str:
+    """Return a hash of the engine's own source, so a changed engine never reuses old output."""
+    global _ENGINE
+    if _ENGINE is None:
+        folder = Path(__file__).resolve().parent
+        _ENGINE = make_key(*(p.name + p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.py"))))
+    return _ENGINE
+
+
+_ENGINE: str | None = None
+
+
 def make_key(*parts: str | bytes) -> str:
     """Return the hex SHA-256 of the parts."""
     digest = hashlib.sha256()

@@ -11,7 +11,7 @@ from pathlib import PurePosixPath
 from typing import Callable
 
 from . import __version__, lint
-from .cache import RenderCache, make_key
+from .cache import RenderCache, engine_fingerprint, make_key
 from .config import CONFIG_PATH, SiteConfig
 from .crisis import load_crisis
 from .discover import SourceFile, read_sources
@@ -112,7 +112,7 @@ def _render_many(args: tuple[list[Page], lint.LintSettings, datetime.date, list[
 def render_bodies(site: Site, settings: lint.LintSettings, today: datetime.date, cache: RenderCache,
                   progress: Progress | None = None) -> dict[str, Body]:
     """Return every page's Body, from the cache where possible, in parallel processes for large sites."""
-    salt = make_key(__version__, repr(settings), today.isoformat())
+    salt = make_key(engine_fingerprint(), repr(settings), today.isoformat())
     keys = {p.slug: make_key(salt, p.source.rel_path.as_posix(), p.source.text) for p in site.pages}
     bodies: dict[str, Body] = {}
     todo = []

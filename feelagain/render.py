@@ -1,6 +1,7 @@
 """Turning the validated site into output files: pages, embeds, feeds for machines, assets."""
 from __future__ import annotations
 
+import re
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any, Callable
 from urllib.parse import urlsplit
@@ -9,7 +10,7 @@ from markupsafe import Markup
 
 from . import __version__, embed, headers, seo
 from .assets import STABLE_NAMES, collect_assets
-from .cache import make_key
+from .cache import engine_fingerprint, make_key
 from .config import SiteConfig
 from .crisis import Crisis
 from .errors import BuildError, BuildFailed, Problems
@@ -51,18 +52,25 @@ class PageRenderer:
             "next": None, "jsonld": Markup(""), "origin": embed.origin(self.config.base_url),
         }
 
-    def body_html(self, body: "Body", context: dict[str, Any]) -> str:
-        """Return a page body with its checklists rendered in place."""
+    def body_html(self, body: "Body", context: dict[str, Any], page_url: str | None = None) -> str:
+        """Return a page body with its checklists rendered in place.
+
+        The Markdown's links are relative to the page's own URL; page_url, when the body appears at another
+        depth (an embed or an API record), keeps them pointing at the same full pages.
+        """
         html = body.rendered.body_html
+        if page_url is not None:
+            html = rebase_links(html, page_url, context["root"])
         for index, checklist in enumerate(body.rendered.checklists):
             part = self.renderer.render("partials/checklist.html", {**context, "checklist": checklist})
             html = html.replace(CHECKLIST_MARK.format(index), part)
         return html
 
-    def page_dict(self, page: Page, body: "Body", url: str, context: dict[str, Any]) -> dict[str, Any]:
-        """Return the `page` object of the template context."""
+    def page_dict(self, page: Page, body: "Body", url: str, context: dict[str, Any],
+                  source_url: str | None = None) -> dict[str, Any]:
+        """Return the `page` object of the template context (source_url: where the body's links were made for)."""
         rendered = body.rendered
-        html = self.body_html(body, context)
+        html = self.body_html(body, context, source_url)
         meta = page.meta
         return {
             "slug": page.slug, "title": meta.title, "description": meta.description, "summary": list(meta.summary),
@@ -92,7 +100,7 @@ class PageRenderer:
         """Return the chrome-less embed version of a page."""
         url = f"embed/{page.slug}/"
         context = self.base_context(url)
-        context["page"] = self.page_dict(page, body, url, context)
+        context["page"] = self.page_dict(page, body, url, context, page.url)
         context["embed"] = True
         context["attribution"] = embed.attribution(page, self.config)
         return self.renderer.render("embed.html", context).encode()
@@ -159,6 +167,22 @@ def write_site(config: SiteConfig, site: Site, bodies: dict[str, "Body"], crisis
     return writer.written + writer.linked
 
 
+RELATIVE_LINK = re.compile(r'\b(href|src)="(?![a-zA-Z][a-zA-Z0-9+.-]*:|#|/)([^"]*)"')
+
+
+def rebase_links(html: str, from_url: str, new_root: str) -> str:
+    """Return html whose relative links, written for a page at from_url, work from a page whose root is new_root."""
+    old_root = root_prefix(from_url)
+    def move(match: re.Match[str]) -> str:
+        href = match.group(2)
+        if href.startswith(old_root):
+            href = href[len(old_root):]
+        else:  # a link into the page's own folder (e.g. an image next to it)
+            href = from_url + href
+        return f'{match.group(1)}="{new_root}{href}"'
+    return RELATIVE_LINK.sub(move, html)
+
+
 def page_outputs(config: SiteConfig, pages: PageRenderer, page: Page, body: "Body") -> dict[PurePosixPath, Callable[[], bytes]]:
     """Return every output file of one page, each with the function that makes it (called only when needed)."""
     api_url = f"api/pages/{page.slug}.json"
@@ -167,7 +191,7 @@ def page_outputs(config: SiteConfig, pages: PageRenderer, page: Page, body: "Bod
         dest_for(f"embed/{page.slug}/"): lambda: pages.render_embed(page, body),
         PurePosixPath(f"oembed/{page.slug}.json"): lambda: embed.to_json(embed.oembed(page, config)),
         PurePosixPath(api_url): lambda: embed.to_json(
-            embed.page_api(page, config, pages.body_html(body, pages.base_context(api_url)))),
+            embed.page_api(page, config, pages.body_html(body, pages.base_context(api_url, root=config.base_url), page.url))),
     }
 
 
@@ -179,7 +203,7 @@ def site_fingerprint(config: SiteConfig, renderer: Renderer, site: Site, crisis:
     navigation (titles and order, which also fix each page's previous and next links). A page's own body
     and metadata are added per page; other pages' bodies never appear in a page.
     """
-    parts = [__version__, repr(config), repr(crisis), repr(sorted(asset_paths.items())),
+    parts = [engine_fingerprint(), repr(config), repr(crisis), repr(sorted(asset_paths.items())),
              repr([(p.slug, p.nav_title) for p in site.nav]), repr([p.slug for p in site.pages])]
     parts += [p.as_posix() + "\0" + p.read_text(encoding="utf-8", errors="replace") for p in renderer.source_files()]
     return make_key(*parts)

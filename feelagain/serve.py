@@ -29,7 +29,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 from urllib.parse import unquote
 
 from livereload import Server
@@ -454,7 +454,15 @@ def _log_request(handler: web.RequestHandler) -> None:
 
 
 class PollingWatcher(Watcher):
-    """livereload's polling watcher, polling more often, and leaving the reload to Rebuilder (only on change)."""
+    """livereload's polling watcher, polling more often, and leaving the reload to Rebuilder (only on change).
+
+    It does not look while a build runs: walking the inputs then would only compete with the build for the
+    interpreter, and whatever changed meanwhile is seen on the first poll after it.
+    """
+
+    def __init__(self, busy: "Callable[[], bool]") -> None:
+        super().__init__()
+        self.busy = busy
 
     def start(self, callback) -> bool:  # type: ignore[no-untyped-def]
         """Poll every POLL_SECONDS; return True so livereload does not start its own 0.8 s poll."""
@@ -465,7 +473,8 @@ class PollingWatcher(Watcher):
         """Run the callbacks of changed folders; report no path, so livereload itself never reloads."""
         if self._changes:
             return self._changes.pop()  # livereload's "reload after restart" message
-        super().examine()
+        if not self.busy():
+            super().examine()
         return None, None
 
 
@@ -473,7 +482,7 @@ class DevServer(Server):
     """livereload's Server with our handlers instead of its script injector and static file handler."""
 
     def __init__(self, rebuilder: Rebuilder, display_url: str) -> None:
-        super().__init__(watcher=PollingWatcher())
+        super().__init__(watcher=PollingWatcher(lambda: rebuilder.building))
         self.rebuilder, self.display_url = rebuilder, display_url
 
     def application(self, port, host, liveport=None, debug=None, live_css=True):  # type: ignore[no-untyped-def]

@@ -33,8 +33,8 @@ def _load_checklist() -> dict:
     match = re.search(r"^```checklist\n(.*?)^```", source, re.S | re.M)
     assert match, "content/signs.md has no ```checklist block"
     data = yaml.safe_load(match.group(1))
-    items = [{"text": i, "urgent": False} if isinstance(i, str) else {"text": i["text"], "urgent": bool(i.get("urgent"))}
-             for i in data["items"]]
+    items = [{"text": i, "urgent": False} if isinstance(i, str)
+             else {"text": i["text"], "urgent": bool(i.get("urgent"))} for i in data["items"]]
     return {**data, "items": items}
 
 
@@ -312,7 +312,8 @@ def test_urgent_box_shows_the_region_the_reader_chose(visit):
     urgent = _urgent_box(page)
     expect(urgent).to_be_visible()
     tel = urgent.evaluate(
-        "u => [...u.querySelectorAll('a[href^=\"tel:\"]')].filter((a) => a.checkVisibility()).map((a) => a.getAttribute('href'))"
+        "u => [...u.querySelectorAll('a[href^=\"tel:\"]')].filter((a) => a.checkVisibility())"
+        ".map((a) => a.getAttribute('href'))"
     )
     assert "tel:988" in tel, f"the immediate-help box does not show the chosen region (us): visible tel links {tel}"
     assert "tel:999" not in tel, f"the immediate-help box shows UK numbers to a reader who chose the US: {tel}"

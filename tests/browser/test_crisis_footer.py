@@ -176,6 +176,7 @@ def test_every_region_has_a_way_to_call_or_visit(visit):
         if region.get("emergency"):
             assert any(h.startswith("tel:") for h in hrefs), f"{code}: no tel: link"
         shown = page.locator(CRISIS).evaluate(
-            "c => [...c.querySelectorAll('[data-region]')].filter((b) => b.checkVisibility()).map((b) => b.dataset.region)"
+            "c => [...c.querySelectorAll('[data-region]')].filter((b) => b.checkVisibility())"
+            ".map((b) => b.dataset.region)"
         )
         assert shown == [code], f"after choosing {code}, regions shown: {shown}"

@@ -90,7 +90,8 @@ class _Refs(HTMLParser):
             if values.get(name) is not None:
                 self.refs.append((tag, values[name] or ""))
         if values.get("srcset"):
-            self.refs += [(tag, part.strip().split()[0]) for part in (values["srcset"] or "").split(",") if part.strip()]
+            parts = (values["srcset"] or "").split(",")
+            self.refs += [(tag, part.strip().split()[0]) for part in parts if part.strip()]
 
 
 def parse_refs(path: Path) -> _Refs:
@@ -212,7 +213,8 @@ def test_links_resolve_on_a_site_without_an_about_page(tmp_path: Path):
     write_files(site, default_files())
     result = run_cli("build", "--site", str(site))
     assert "Traceback" not in result.stderr
-    assert result.returncode != 0 or [b for b in broken_links(site / "dist", "https://example.org/") if "about" in b] == []
+    if result.returncode == 0:
+        assert [b for b in broken_links(site / "dist", "https://example.org/") if "about" in b] == []
 
 
 # --- templates ---------------------------------------------------------------------------------------------
@@ -226,7 +228,8 @@ def test_a_sites_own_page_template_is_used(tmp_path: Path):
     assert result.returncode == 0, result.stderr
     dist = site / "dist"
     assert '<p class="own-template">Own template for causes</p>' in (dist / "causes/index.html").read_text()
-    assert '<p class="own-template">Own template for index</p>' in (dist / "index.html").read_text()  # home extends page
+    # home.html extends page.html, so the home page gets the site's page template too
+    assert '<p class="own-template">Own template for index</p>' in (dist / "index.html").read_text()
     assert "Page last reviewed" not in (dist / "causes/index.html").read_text()  # bundled page.html is not used
 
 
