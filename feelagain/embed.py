@@ -42,8 +42,10 @@ def iframe_snippet(page: Page, config: SiteConfig) -> str:
 
 
 def script_snippet(page: Page, config: SiteConfig) -> str:
-    """Return the one-line embed: a placeholder element plus our embed.js."""
-    return (f'<div data-feelagain="{page.slug}" data-region="{config.default_region}"></div>\n'
+    """Return the one-line embed: a placeholder (a plain link until the script runs) plus our embed.js."""
+    title = escape(f"{page.meta.title} – {config.title}")
+    return (f'<div data-feelagain="{page.slug}" data-title="{title}" data-region="{config.default_region}">'
+            f'<a href="{join_url(config.base_url, page.url)}">{escape(page.meta.title)}</a></div>\n'
             f'<script src="{join_url(config.base_url, "embed.js")}" async></script>')
 
 

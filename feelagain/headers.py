@@ -27,6 +27,10 @@ def header_sets(config: SiteConfig, page_urls: list[str]) -> list[tuple[str, dic
     sets += [(f"{base}{url}*", page_rule) for url in page_urls if url]
     sets += [
         (f"{base}404.html", page_rule),
+        # The embed guide is a normal page under /embed/: hosts add these to the /embed/* rule, and with
+        # two policies the stricter frame-ancestors wins, so the guide stays unframeable.
+        (f"{base}embed/", page_rule),
+        (f"{base}embed/index.html", page_rule),
         (f"{base}embed/*", {"Content-Security-Policy": f"{CSP}; frame-ancestors {ancestors}", **COMMON}),
         (f"{base}embed.js", {**COMMON, "Access-Control-Allow-Origin": "*", "Cache-Control": "public, max-age=3600"}),
         (f"{base}api/*", {**COMMON, "Access-Control-Allow-Origin": "*"}),

@@ -166,21 +166,10 @@ def test_output_does_not_mention_the_build_folder(built: Path):
 
 # --- links under a sub-path --------------------------------------------------------------------------------
 
-HOME_EMBED = "embed/index/index.html"
-
-
 def test_every_internal_link_resolves_under_the_sub_path(built: Path):
     dist = built / "dist"
     assert len(html_files(dist)) >= 2 * len(PAGES) + 2  # pages, their embeds, 404, embed guide
-    broken = [b for b in broken_links(dist, BASE_URL) if not b.startswith(HOME_EMBED)]  # see the xfail below
-    assert broken == []
-
-
-@pytest.mark.xfail(strict=True, reason="engine: render.render_embed reuses the body HTML rendered for the page's "
-                   "own URL; for the home page (URL '', depth 0) the embed lives at embed/index/ (depth 2), so "
-                   "body links such as 'get-help/' resolve to embed/index/get-help/, which does not exist")
-def test_links_in_the_home_pages_embed_resolve(built: Path):
-    assert [b for b in broken_links(built / "dist", BASE_URL) if b.startswith(HOME_EMBED)] == []
+    assert broken_links(dist, BASE_URL) == []
 
 
 def test_pages_link_relatively_not_from_the_domain_root(built: Path):

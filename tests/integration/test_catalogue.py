@@ -613,7 +613,7 @@ def test_raw_html_is_removed_with_a_warning_per_line(raw_site: Path):
         body = html[html.index("<p>Intro.</p>"):html.index("<p>More.</p>")]
         for banned in ("<script", "<iframe", "onerror", "javascript:", "style=", "data:", "alert("):
             assert banned not in body, f"{banned} survived in {path}: {body}"
-        assert '<img src="pic.png" alt="A picture">' in body
+        assert re.search(r'<img src="[^"]*pic\.png" alt="A picture">', body)  # embeds may re-root the src
         assert "<p>Red words.</p>" in body
     api = (raw_site / "dist" / "api" / "pages" / "causes.json").read_text(encoding="utf-8")
     for banned in ("<script", "<iframe", "onerror", "javascript:", "style=", "data:image"):
