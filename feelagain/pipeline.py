@@ -3,14 +3,13 @@ from __future__ import annotations
 
 import datetime
 import os
-import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Callable
 
-from . import __version__, lint
+from . import lint
 from .cache import RenderCache, engine_fingerprint, make_key
 from .config import CONFIG_PATH, SiteConfig
 from .crisis import load_crisis
