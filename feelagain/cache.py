@@ -42,17 +42,23 @@ def make_key(*parts: str | bytes) -> str:
 class RenderCache:
     """Pickled values by key in SQLite; a miss, a damaged entry or an unusable file all read as None."""
 
-    def __init__(self, folder: Path | None) -> None:
+    def __init__(self, folder: Path | None, read_only: bool = False) -> None:
+        self.read_only = read_only  # `check` promises to write nothing
         self.hits = 0
         self.misses = 0
         self.used: set[str] = set()
         self.db: sqlite3.Connection | None = None
         self.path = folder / "render.sqlite" if folder is not None else None
-        if self.path is not None:
-            self.db = self._open(self.path)
+        if self.path is not None and (not read_only or self.path.exists()):
+            self.db = self._open(self.path, read_only)
 
     @staticmethod
-    def _open(path: Path) -> sqlite3.Connection | None:
+    def _open(path: Path, read_only: bool = False) -> sqlite3.Connection | None:
+        if read_only:
+            try:
+                return sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
+            except sqlite3.DatabaseError:
+                return None
         for attempt in range(2):
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
@@ -74,7 +80,8 @@ class RenderCache:
         """Commit and close before worker processes are forked (SQLite connections must not cross a fork)."""
         if self.db is not None:
             try:
-                self.db.execute("COMMIT")
+                if not self.read_only:
+                    self.db.execute("COMMIT")
                 self.db.close()
             except sqlite3.DatabaseError:
                 pass
@@ -82,8 +89,8 @@ class RenderCache:
 
     def reopen(self) -> None:
         """Open the file again after close_for_fork()."""
-        if self.path is not None and self.db is None:
-            self.db = self._open(self.path)
+        if self.path is not None and self.db is None and (not self.read_only or self.path.exists()):
+            self.db = self._open(self.path, self.read_only)
 
     def get(self, key: str) -> Any | None:
         """Return the cached value for key, or None."""
@@ -108,7 +115,7 @@ class RenderCache:
     def put(self, key: str, value: Any) -> None:
         """Store value under key (committed by save())."""
         self.used.add(key)
-        if self.db is None:
+        if self.db is None or self.read_only:
             return
         body = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
         try:
@@ -119,6 +126,10 @@ class RenderCache:
     def save(self) -> None:
         """Commit new entries and drop ones this build did not use (old versions of edited pages)."""
         if self.db is None:
+            return
+        if self.read_only:
+            self.db.close()
+            self.db = None
             return
         try:
             if self.misses:

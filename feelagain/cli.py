@@ -49,14 +49,18 @@ def make_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def print_problems(failed: BuildFailed, out_dir: str) -> None:
-    """Print every problem as 'path:line: problem — fix', then the summary line."""
+def print_problems(failed: BuildFailed, out_dir: str | None) -> None:
+    """Print every problem as 'path:line: problem — fix', then the summary line (out_dir None: a check)."""
     for warning in failed.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     for error in failed.errors:
         print(error, file=sys.stderr)
     count = len(failed.errors)
-    print(f"Build failed: {count} problem{'s' if count != 1 else ''}; {out_dir} was left unchanged", file=sys.stderr)
+    problems = f"{count} problem{'s' if count != 1 else ''}"
+    if out_dir is None:
+        print(f"Check failed: {problems}; nothing was written", file=sys.stderr)
+    else:
+        print(f"Build failed: {problems}; {out_dir} was left unchanged", file=sys.stderr)
 
 
 class _ProgressLine:
@@ -96,10 +100,10 @@ def run_build(args: argparse.Namespace, write: bool) -> int:
         result = build(config, write=write, use_cache=not getattr(args, "no_cache", False), progress=progress)
     except BuildFailed as failed:
         progress.close()
-        print_problems(failed, out_name if write else "nothing")
+        print_problems(failed, out_name if write else None)
         return 1
     progress.close()
-    for warning in result.warnings:
+    for warning in sorted(result.warnings, key=BuildError.sort_key):
         print(f"warning: {warning}", file=sys.stderr)
     note = f" ({len(result.warnings)} warning{'s' if len(result.warnings) != 1 else ''})" if result.warnings else ""
     if write:

@@ -10,6 +10,8 @@ from .errors import BuildError, Problems, SourceLocation
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 MAX_BYTES = 2 * 1024 * 1024  # a page bigger than this is a paste accident, not an article
+# Page names whose address the site's own files use.
+RESERVED = frozenset({"assets", "embed", "api", "oembed", "404", "sitemap", "robots", "feelagain"})
 
 
 @dataclass(frozen=True)
@@ -51,20 +53,24 @@ def read_text_file(path: Path, loc: SourceLocation) -> str:
         line = data[:exc.start].count(b"\n") + 1
         raise BuildError(loc.at(line), "is not UTF-8 text", "save the file with UTF-8 encoding") from None
     if "\x00" in text:
-        raise BuildError(loc, "contains NUL bytes, so it is not a text file", "save it again as plain UTF-8 text")
+        raise BuildError(loc.at(text.count("\n", 0, text.index("\x00")) + 1), "contains NUL bytes, so it is not a text file",
+                         "save it again as plain UTF-8 text")
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def read_sources(content_dir: Path, problems: Problems) -> list[SourceFile]:
     """Return every content/*.md file, sorted by name; record unreadable or misnamed files in problems."""
     sources: list[SourceFile] = []
-    seen: dict[str, PurePosixPath] = {}
     if not content_dir.is_dir():
         problems.add(BuildError(SourceLocation(PurePosixPath("content")), "the content folder is missing",
                                 "create content/ with site.yml and your Markdown pages"))
         return sources
     real_root = content_dir.resolve()
-    for entry in sorted(os.scandir(content_dir), key=lambda e: e.name):
+    entries = sorted(os.scandir(content_dir), key=lambda e: e.name)
+    by_lower: dict[str, list[str]] = {}
+    for entry in entries:
+        by_lower.setdefault(slug_for(entry.name).lower(), []).append(entry.name)
+    for entry in entries:
         if not entry.name.endswith(".md") or entry.name.startswith("."):
             continue
         rel = PurePosixPath("content", entry.name)
@@ -75,15 +81,21 @@ def read_sources(content_dir: Path, problems: Problems) -> list[SourceFile]:
                                     "copy the file into content/ instead of linking to it"))
             continue
         stem = slug_for(entry.name)
+        twins = [n for n in by_lower.get(stem.lower(), []) if n != entry.name and n.endswith(".md")]
+        if twins:
+            if SLUG.fullmatch(stem):
+                continue  # reported once, on the file whose name is not a valid address
+            problems.add(BuildError(loc, f"has the same page address as content/{twins[0]} (the names differ only in capitals)",
+                                    "merge the two files, or rename this one"))
+            continue
+        if stem in RESERVED:
+            problems.add(BuildError(loc, f'the page name "{stem}" is used by the site\'s own files',
+                                    f"rename it, e.g. to {stem}-page.md"))
+            continue
         if not SLUG.fullmatch(stem):
             problems.add(BuildError(loc, "the file name cannot be a web address (use lower-case letters, digits and hyphens)",
                                     f"rename it to {suggest_slug(stem)}.md"))
             continue
-        if stem.lower() in seen:
-            problems.add(BuildError(loc, f"has the same page address as {seen[stem.lower()]}",
-                                    "rename one of the two files"))
-            continue
-        seen[stem.lower()] = rel
         try:
             sources.append(SourceFile(rel, stem, read_text_file(path, loc)))
         except BuildError as err:

@@ -27,6 +27,10 @@ def check_links(slug: str, loc: SourceLocation, body_md: str, body_start_line: i
                 continue
         elif link.kind == "anchor":
             target = slug
+        elif link.kind == "unsafe" and link.href.startswith("//"):
+            errors.append(BuildError(at, f"protocol-relative link: {link.href[:40]}",
+                                     "write the full address starting with https://", rule="link-scheme"))
+            continue
         elif link.kind == "unsafe":
             errors.append(BuildError(at, f"link with an unsafe scheme: {link.href[:40]}",
                                      "use https://, mailto:, tel: or sms: links, or a link to a .md page",

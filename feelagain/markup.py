@@ -178,47 +178,52 @@ class _Links(Treeprocessor):
                     parent.insert(index, wrap)
 
     def _rewrite(self, href: str, el: etree.Element, state: _State) -> str:
+        # Browsers decode entities and drop tabs and newlines in URLs, so "java&#x09;script:" is javascript:.
+        written = href
+        decoded = re.sub(r"[\x00-\x20]", "", htmllib.unescape(href))
+        if decoded != href and urlsplit(decoded).scheme:
+            href = decoded
         parts = urlsplit(href)
         scheme = parts.scheme.lower()
         if scheme or parts.netloc:  # "//host/x" has no scheme but leaves the site all the same
             kind = "external" if scheme in SAFE_SCHEMES else "unsafe"
-            state.links.append(Link(href, None, None, kind))
+            state.links.append(Link(written, None, None, kind))
             if kind == "unsafe":
                 return "#"  # never publish javascript:, data: or similar; the linter reports it
             if scheme == "https":
                 el.set("rel", "noopener noreferrer")
             return href
         if not parts.path:
-            state.links.append(Link(href, None, parts.fragment or None, "anchor"))
+            state.links.append(Link(written, None, parts.fragment or None, "anchor"))
             return href
         if parts.path.endswith(".md"):
             slug = PurePosixPath(parts.path).name[:-3]
-            state.links.append(Link(href, slug, parts.fragment or None, "page"))
+            state.links.append(Link(written, slug, parts.fragment or None, "page"))
             target = relative_href(state.url, url_for(slug))
             return target + (f"#{parts.fragment}" if parts.fragment else "")
-        state.links.append(Link(href, None, parts.fragment or None, "asset"))
+        state.links.append(Link(written, None, parts.fragment or None, "asset"))
         return href
 
 
 class _Sanitise(Postprocessor):
-    """Clean raw HTML that editors typed, and report what was removed."""
+    """Clean the finished body with nh3 and report, at its Markdown line, whatever was removed.
+
+    Runs after the raw HTML is put back, so inline tags that Python-Markdown stashed one by one are cleaned
+    as whole elements, and attributes from {: …} blocks are checked like typed HTML.
+    """
 
     def run(self, text: str) -> str:
         state: _State = self.md.fa_state  # type: ignore[attr-defined]
-        stash = self.md.htmlStash.rawHtmlBlocks
-        for index, block in enumerate(stash):
-            raw = str(block)
-            if raw.startswith('<pre class="codehilite">') or raw.startswith("<pre><code"):
-                continue  # fenced code: our own output, already escaped
-            clean, removed = sanitize.clean_html(raw)
-            if removed:
-                first = raw.strip().splitlines()[0][:60] if raw.strip() else raw
-                state.warnings.append(BuildError(state.loc.at(state.line_of(first)),
-                                                 f"raw HTML removed: {', '.join(removed)}",
-                                                 "write it in Markdown, or use only plain HTML without scripts, frames or styles",
-                                                 rule="raw-html"))
-            stash[index] = clean
-        return text
+        clean, removed = sanitize.clean_html(text)
+        by_line: dict[int, list[str]] = {}
+        for item in removed:
+            needle = item.rstrip(">") if item.startswith("<") else item
+            by_line.setdefault(state.line_of(needle), []).append(item)
+        for line, items in sorted(by_line.items()):
+            state.warnings.append(BuildError(state.loc.at(line), f"raw HTML removed: {', '.join(items)}",
+                                             "write it in Markdown, or use only plain HTML without scripts, frames or styles",
+                                             rule="raw-html"))
+        return clean
 
 
 class FeelAgainExtension(Extension):
@@ -228,7 +233,7 @@ class FeelAgainExtension(Extension):
         md.preprocessors.register(_ChecklistBlocks(md), "fa_checklist", 28)
         md.treeprocessors.register(_Links(md), "fa_links", 3)
         md.treeprocessors.register(_Callouts(md), "fa_callouts", 4)  # after toc (5) so titles stay out of it
-        md.postprocessors.register(_Sanitise(md), "fa_sanitise", 35)  # before raw HTML is put back (30)
+        md.postprocessors.register(_Sanitise(md), "fa_sanitise", 5)  # after raw HTML is put back (30)
 
 
 def make_markdown() -> markdown.Markdown:

@@ -83,6 +83,12 @@ def order_site(config: SiteConfig, pages: list[Page], problems: Problems) -> Sit
     if config.help_page not in by_slug and pages:
         problems.add(BuildError(SourceLocation(CONFIG_PATH), f'the help page "{config.help_page}" does not exist',
                                 f"create content/{config.help_page}.md or set help_page in site.yml"))
+    for page in pages:
+        name = page.meta.template
+        if name and not any((folder / f"{name}.html").is_file() for folder in config.template_dirs):
+            problems.add(BuildError(SourceLocation(page.source.rel_path, page.meta_lines.at("template")),
+                                    f'template "{name}" does not exist',
+                                    "use page or home, or create templates/" + f"{name}.html"))
     return Site(tuple(listed + rest), nav)
 
 
@@ -171,7 +177,7 @@ def build(config: SiteConfig, *, write: bool = True, today: datetime.date | None
     crisis = load_crisis(config.site_dir, config.default_region, config.lines.at("default_region"), problems, today)
     site = order_site(config, parse_pages(sources, problems), problems)
     problems.raise_if_any()
-    cache = RenderCache(config.cache_dir if use_cache else None)
+    cache = RenderCache(config.cache_dir if use_cache else None, read_only=not write)
     bodies = render_bodies(site, settings, today, cache, progress)
     cache.save()  # before any stop for errors: the next try re-renders only what changed
     validate_bodies(site, bodies, problems)

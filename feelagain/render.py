@@ -6,6 +6,7 @@ from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any, Callable
 from urllib.parse import urlsplit
 
+import jinja2
 from markupsafe import Markup
 
 from . import __version__, embed, headers, seo
@@ -42,9 +43,15 @@ class PageRenderer:
         root = root_prefix(url) if root is None else root
         href = lambda to: (root + to) or "./"  # noqa: E731
         help_href = href(url_for(self.config.help_page))
+
+        def page_url(slug: str) -> str:
+            if slug not in self.known:
+                raise jinja2.UndefinedError(f"url('{slug}'): there is no page named '{slug}' (check with has_page first)")
+            return href(url_for(slug))
+
         return {
             "site": self.site_ctx, "root": root, "asset": asset_function(root, self.asset_paths),
-            "url": lambda slug: href(url_for(slug)),
+            "url": page_url, "has_page": lambda slug: slug in self.known,
             "nav": [{"slug": p.slug, "title": p.nav_title, "href": href(p.url)} for p in self.site.nav],
             "crisis": {"default": self.crisis.default, "help_href": help_href, "regions": self.crisis.regions},
             "help_href": help_href, "dev": bool(self.config.dev_script), "dev_script": self.config.dev_script,

@@ -1,12 +1,13 @@
 """Raw HTML in Markdown is untrusted: clean it with nh3 against an allowlist and say what was removed."""
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 
 import nh3
 
 TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "details", "dfn", "div", "dl",
+    "a", "h1", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "details", "dfn", "div", "dl",
     "dt", "em", "figcaption", "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "mark",
     "ol", "p", "pre", "q", "s", "samp", "small", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td",
     "tfoot", "th", "thead", "time", "tr", "u", "ul",
@@ -14,7 +15,8 @@ TAGS = {
 GLOBAL_ATTRS = {"class", "id", "lang", "title", "dir"}
 ATTRS = {
     "*": GLOBAL_ATTRS,
-    "a": {"href", "hreflang"},
+    "a": {"href", "hreflang", "rel"},
+    "div": {"tabindex", "role", "aria-label"},  # our scrollable table wrapper
     "img": {"src", "alt", "width", "height"},
     "td": {"colspan", "rowspan"},
     "th": {"colspan", "rowspan", "scope"},
@@ -23,6 +25,10 @@ ATTRS = {
     "abbr": set(),
 }
 SCHEMES = {"https", "mailto", "tel", "sms"}
+
+
+EMPTY_PARAGRAPH = re.compile(r"<p>\s*</p>\n?")
+EXTERNAL_LINK = re.compile(r'(<a href="https://[^"]*")>')
 
 
 class _Inventory(HTMLParser):
@@ -37,7 +43,7 @@ class _Inventory(HTMLParser):
         for name, value in attrs:
             if name in ("href", "src"):
                 self.items.add(f'{name}="{(value or "").strip()[:40]}"')
-            elif name != "rel":
+            else:
                 self.items.add(f"{name}=")
 
 
@@ -48,10 +54,18 @@ def _inventory(snippet: str) -> set[str]:
     return parser.items
 
 
-def clean_html(snippet: str) -> tuple[str, list[str]]:
-    """Return (clean HTML, sorted descriptions of what was removed)."""
-    clean = nh3.clean(snippet, tags=TAGS, attributes=ATTRS, url_schemes=SCHEMES,
-                      link_rel="noopener noreferrer", strip_comments=True,
-                      clean_content_tags={"script", "style"})
-    removed = sorted(_inventory(snippet) - _inventory(clean))
+def clean_html(html: str) -> tuple[str, list[str]]:
+    """Return (clean HTML, sorted descriptions of what was removed).
+
+    Run on a whole rendered body, so inline elements split across Markdown's raw-HTML stash stay whole and
+    attributes added with {: …} (attr_list) are checked too.
+    """
+    clean = nh3.clean(html, tags=TAGS, attributes=ATTRS, url_schemes=SCHEMES, link_rel=None,
+                      strip_comments=True, clean_content_tags={"script", "style", "iframe", "object", "embed"})
+    before, after = _inventory(html), _inventory(clean)
+    removed = sorted(before - after)
+    if removed:
+        clean = EMPTY_PARAGRAPH.sub("", clean)
+    if '<a href="https://' in clean:  # links typed as raw HTML get the same rel as Markdown links
+        clean = EXTERNAL_LINK.sub(r'\1 rel="noopener noreferrer">', clean)
     return clean, removed

@@ -24,7 +24,7 @@ def _type_name(value: Any) -> str:
 def is_text(value: Any) -> str | None:
     """Non-empty text."""
     if isinstance(value, bool):
-        return "is a yes/no value, not text — put it in quotes, e.g. \"no\""
+        return "is a yes/no value, not text"
     if not isinstance(value, str):
         return f"should be text but is {_type_name(value)}"
     return None if value.strip() else "is empty"
@@ -111,7 +111,10 @@ def check_mapping(raw: Any, fields: tuple[Field, ...], loc: SourceLocation, line
             continue
         problem = spec.check(value)
         if problem:
-            errors.append(BuildError(at, f'"{key}" {problem}', spec.hint or f"{key}: {spec.doc}"))
+            hint = spec.hint or f"{key}: {spec.doc}"
+            if problem.startswith("is a yes/no value, not text"):  # YAML reads a bare no, yes, on, off as true/false
+                hint = f'put the text in quotes, e.g. {key}: "No"'
+            errors.append(BuildError(at, f'"{key}" {problem}', hint))
         else:
             good[spec.name] = value
     for spec in fields:

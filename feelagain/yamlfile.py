@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import re
+
 import yaml
 
 from .errors import BuildError, SourceLocation
@@ -33,20 +35,27 @@ class LineMap:
         return node.line
 
 
-def _map_lines(node: yaml.Node, offset: int, problems: list[tuple[int, str]]) -> LineMap:
+def _map_lines(node: yaml.Node, offset: int, problems: list[tuple[int, str]], seen: set[int] | None = None) -> LineMap:
     line = node.start_mark.line + 1 + offset
+    seen = set() if seen is None else seen
+    if id(node) in seen:  # an alias that points back into itself (&a [*a])
+        return LineMap(line)
+    seen.add(id(node))
     if isinstance(node, yaml.MappingNode):
         kids: dict[Any, LineMap] = {}
         for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                problems.append((key_node.start_mark.line + 1 + offset, "?"))
+                continue
             key = key_node.value
             if key in kids:
                 problems.append((key_node.start_mark.line + 1 + offset, str(key)))
-            value_map = _map_lines(value_node, offset, problems)
+            value_map = _map_lines(value_node, offset, problems, seen)
             # A key's own line is more useful than its value's (values may start on the next line).
             kids[key] = LineMap(key_node.start_mark.line + 1 + offset, value_map.children)
         return LineMap(line, kids)
     if isinstance(node, yaml.SequenceNode):
-        return LineMap(line, [_map_lines(item, offset, problems) for item in node.value])
+        return LineMap(line, [_map_lines(item, offset, problems, seen) for item in node.value])
     return LineMap(line)
 
 
@@ -57,10 +66,27 @@ def _yaml_problem(exc: yaml.YAMLError) -> tuple[int | None, str]:
     if "quoted scalar" in context and getattr(exc, "context_mark", None) is not None:
         # The scanner fails at the end of the text; the quote that never closed is more useful.
         mark, problem = exc.context_mark, "a quote is opened but never closed"
+    elif "flow sequence" in context and getattr(exc, "context_mark", None) is not None:
+        mark, problem = exc.context_mark, "a [ list is opened but never closed with ]"
+    elif "flow mapping" in context and getattr(exc, "context_mark", None) is not None:
+        mark, problem = exc.context_mark, "a { mapping is opened but never closed with }"
     elif "\\t" in problem or "tab" in problem.lower():
         problem = "a tab character is used for indentation"
     line = mark.line + 1 if mark is not None else None
     return line, problem
+
+
+def _is_recursive(node: yaml.Node) -> bool:
+    """Return whether an alias makes a node contain itself."""
+    def walk(item: yaml.Node, path: set[int]) -> bool:
+        if id(item) in path:
+            return True
+        if isinstance(item, (yaml.MappingNode, yaml.SequenceNode)):
+            path = path | {id(item)}
+            children = [v for pair in item.value for v in pair] if isinstance(item, yaml.MappingNode) else item.value
+            return any(walk(child, path) for child in children)
+        return False
+    return walk(node, set())
 
 
 def _bad_date_line(node: yaml.Node, offset: int) -> int | None:
@@ -76,7 +102,11 @@ def _bad_date_line(node: yaml.Node, offset: int) -> int | None:
             stack.extend(item.value)
         elif item.tag.endswith(":timestamp"):
             try:
-                datetime.date.fromisoformat(str(item.value)[:10])
+                text = str(item.value).strip()
+                if len(text) > 10:
+                    datetime.datetime.fromisoformat(re.sub(r"\s*Z$", "+00:00", text).replace("t", "T"))
+                else:
+                    datetime.date.fromisoformat(text)
             except ValueError:
                 return item.start_mark.line + 1 + offset
     return None
@@ -97,8 +127,14 @@ def parse_yaml(text: str, location: SourceLocation, offset: int = 0) -> tuple[An
             lines = _map_lines(node, offset, dupes)
             if dupes:
                 line, key = dupes[0]
+                if key == "?":
+                    raise BuildError(location.at(line), "a key that is a list or a mapping",
+                                     "keys must be plain words, like title:")
                 raise BuildError(location.at(line), f'"{key}" appears twice',
                                  "keep one of them; YAML silently keeps only the last")
+            if _is_recursive(node):
+                raise BuildError(location.at(lines.line), "an alias (*name) that refers to itself",
+                                 "write the value out instead of using & and *")
             try:
                 data = loader.construct_document(node)
             except ValueError as exc:  # e.g. 2026-02-30 matches the date pattern but is no real date

@@ -194,9 +194,6 @@ def test_404_page_links_work_from_any_depth(built: Path):
             assert found is None or found[0].is_file(), f"404.html at /{deep}: {ref}"
 
 
-@pytest.mark.xfail(strict=True, reason="engine: the template function url(slug) returns a link for a slug that "
-                   "has no page (base.html's footer calls url('about'), giving ../about/ → 404 on a site without "
-                   "about.md) instead of failing the build with the template line")
 def test_links_resolve_on_a_site_without_an_about_page(tmp_path: Path):
     site = tmp_path / "site"
     write_files(site, default_files())

@@ -137,9 +137,6 @@ def test_check_leaves_an_existing_dist_alone(make_site):
     assert not (site / "dist" / "causes").exists()
 
 
-@pytest.mark.xfail(strict=True, reason="engine: `check` is documented as 'write nothing' (cli.make_parser help), "
-                   "but pipeline.build(write=False) still stores the render cache (and cache.put writes "
-                   ".feelagain-cache/render/…) in the site folder")
 def test_check_writes_nothing_at_all(make_site):
     site = make_site()
     before = all_files(site)
@@ -158,9 +155,6 @@ def test_check_reports_problems_with_exit_1(make_site):
     assert lines[-1].endswith(" 1 problem; nothing was written") or lines[-1].startswith("Build failed: 1 problem;")
 
 
-@pytest.mark.xfail(strict=True, reason="engine: a failed `check` ends with 'Build failed: 1 problem; nothing was "
-                   "left unchanged' (cli.run_build passes out_name='nothing' to print_problems), which says the "
-                   "opposite of what happened; e.g. 'Check failed: 1 problem; nothing was written'")
 def test_check_failure_summary_reads_right(make_site):
     site = make_site({"content/causes.md": page("Causes", "See [x](nowhere.md).\n")})
     result = run_cli("check", "--site", str(site))

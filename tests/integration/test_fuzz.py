@@ -6,8 +6,8 @@ allowed outcomes are a BuildResult or BuildFailed whose problems all carry a `pa
 Every page a successful build writes must be well-formed HTML (balanced non-void elements), and its JSON files
 and JSON-LD must parse.
 
-Known engine crashes (YAML complex keys, recursive aliases) are kept out of the strategies and pinned by the
-xfail tests at the end, so the property tests keep finding new problems instead of the same one.
+Two YAML shapes that once crashed the engine (complex keys, recursive aliases) are part of the odd-YAML
+strategy and are also pinned by their own regression test at the end.
 """
 from __future__ import annotations
 
@@ -70,8 +70,9 @@ ODD_YAML = [
     "\ttitle: x\n", "title: \"unclosed\n", "title: x\ntitle: y\n", "...\n", "---\n", "sources: [{publisher: 1}]\n",
     "sources:\n  - just text\n", "faq: maybe\n", "order: 1.5\n", "summary: [1, 2]\n",
 ]
-# Not generated until the engine handles them (see the xfail tests below):
+# Once crashed the engine; now clear errors (see the regression test at the end).
 KNOWN_CRASHES = ["? [a, b]\n: 1\n", "sources: &a [*a]\n"]
+ODD_YAML += KNOWN_CRASHES
 
 
 class _Balance(HTMLParser):
@@ -221,14 +222,7 @@ def test_random_file_contents_never_crash_the_build(fuzz_site, raw: str):
     build_and_check(site, config, raw)
 
 
-@pytest.mark.parametrize("odd", [
-    pytest.param(KNOWN_CRASHES[0], id="complex-key", marks=pytest.mark.xfail(
-        strict=True, raises=TypeError, reason="engine: yamlfile._map_lines uses a complex key's node list as a "
-                                               "dict key -> TypeError: unhashable type: 'list'")),
-    pytest.param(KNOWN_CRASHES[1], id="recursive-alias", marks=pytest.mark.xfail(
-        strict=True, raises=RecursionError, reason="engine: yamlfile._map_lines follows a self-referencing "
-                                                   "alias forever -> RecursionError")),
-])
+@pytest.mark.parametrize("odd", KNOWN_CRASHES, ids=["complex-key", "recursive-alias"])
 def test_known_yaml_crashes(fuzz_site, odd: str):
     site, config = fuzz_site
     meta = {k: v for k, v in VALID_META.items() if k != "sources"}
