@@ -121,29 +121,51 @@ class SiteWriter:
         shutil.rmtree(self.tmp, ignore_errors=True)
 
 
+# What the dev server last wrote into each served folder: dest → (render key, mtime_ns, size). In memory only,
+# because it is valid only while this process is the one writing there.
+_SERVED: dict[str, dict[str, tuple[str, int, int]]] = {}
+
+
 class InPlaceWriter:
     """Writes straight into a served folder, file by file with os.replace, so a reader never sees half a file.
 
-    Used by the dev server, where swapping the whole folder would briefly leave nothing to serve.
+    Used by the dev server, where swapping the whole folder would briefly leave nothing to serve. A file this
+    process wrote from the same inputs, and that nobody touched since, is kept without rendering it again.
     """
 
     def __init__(self, output_dir: Path, manifest_path: Path | None = None) -> None:
         self.output_dir = output_dir
         self.files: dict[PurePosixPath, bytes] = {}
+        self.keys: dict[str, str] = {}
+        self.kept: set[PurePosixPath] = set()
         self.manifest_path = manifest_path
+        self.served = _SERVED.setdefault(str(output_dir.resolve()), {})
         self.written = 0
         self.linked = 0
 
     def reuse(self, dest: PurePosixPath, render_key: str) -> bool:
-        """Never reuse in place: the served files may be newer than any manifest."""
-        return False
+        """Keep a file this process wrote from the same inputs, if it is still as we left it."""
+        entry = self.served.get(dest.as_posix())
+        if not render_key or not entry or entry[0] != render_key:
+            return False
+        try:
+            stat = _safe_join(self.output_dir, dest).stat()
+        except OSError:
+            return False
+        if (stat.st_mtime_ns, stat.st_size) != entry[1:]:
+            return False
+        self.kept.add(dest)
+        self.keys[dest.as_posix()] = render_key
+        self.linked += 1
+        return True
 
     def add(self, dest: PurePosixPath, data: bytes, render_key: str = "") -> None:
         """Queue one output file."""
-        if dest in self.files:
+        if dest in self.files or dest in self.kept:
             raise BuildError(SourceLocation(dest), "two sources write the same output file", "rename one of them")
         _safe_join(self.output_dir, dest)
         self.files[dest] = data
+        self.keys[dest.as_posix()] = render_key
 
     def commit(self) -> None:
         """Write the changed files, then remove files that are no longer part of the site."""
@@ -151,12 +173,19 @@ class InPlaceWriter:
             self.manifest_path.unlink(missing_ok=True)  # the swap shortcut must not trust files we replace here
         self.output_dir.mkdir(parents=True, exist_ok=True)
         self.written = write_in_place(self.output_dir, self.files)
-        keep = {self.output_dir.joinpath(*d.parts) for d in self.files}
+        keep = {self.output_dir.joinpath(*d.parts) for d in (*self.files, *self.kept)}
         for path in sorted(self.output_dir.rglob("*"), reverse=True):
             if path.is_file() and path not in keep:
                 path.unlink()
             elif path.is_dir() and not any(path.iterdir()):
                 path.rmdir()
+        served: dict[str, tuple[str, int, int]] = {}
+        for key, render_key in self.keys.items():
+            if render_key:
+                stat = self.output_dir.joinpath(*PurePosixPath(key).parts).stat()
+                served[key] = (render_key, stat.st_mtime_ns, stat.st_size)
+        self.served.clear()
+        self.served.update(served)
 
     def abort(self) -> None:
         """Nothing was written yet, so there is nothing to undo."""
@@ -179,3 +208,31 @@ def write_in_place(output_dir: Path, files: dict[PurePosixPath, bytes]) -> int:
         os.replace(tmp, target)
         changed += 1
     return changed
+
+
+def input_folders(site_dir: Path) -> list[Path]:
+    """Return the folders a build reads: the site's content/, templates/ and assets/, then the bundled ones."""
+    from .config import PROJECT_ROOT
+
+    candidates = [site_dir / "content", site_dir / "templates", site_dir / "assets",
+                  PROJECT_ROOT / "templates", PROJECT_ROOT / "assets"]
+    unique: list[Path] = []
+    for folder in candidates:
+        if folder.resolve() not in [f.resolve() for f in unique]:
+            unique.append(folder)
+    return unique
+
+
+def check_output_folder(out_dir: Path, site_dir: Path) -> str | None:
+    """Return why out_dir must not be written (it is replaced whole), or None if it is safe."""
+    from .config import PROJECT_ROOT
+
+    out = out_dir.resolve()
+    protected = [site_dir.resolve(), PROJECT_ROOT, Path.home().resolve()]
+    if any(out == p or out in p.parents for p in protected):
+        return f"{out_dir} holds the site or your files — choose a folder of its own, e.g. --out {site_dir / 'dist'}"
+    if any(out == f.resolve() or f.resolve() in out.parents for f in input_folders(site_dir)):
+        return f"{out_dir} is inside an input folder — the output would rebuild itself forever; choose another folder"
+    if out.is_dir() and any(out.iterdir()) and not (out / "index.html").exists() and not (out / "404.html").exists():
+        return f"{out_dir} is not empty and is not a built site — its files would be deleted; choose a new folder"
+    return None

@@ -65,22 +65,27 @@ def parse_pages(sources: list[SourceFile], problems: Problems) -> list[Page]:
     return pages
 
 
-def order_site(config: SiteConfig, pages: list[Page], problems: Problems) -> Site:
-    """Return the Site: pages listed in site.yml's nav first, in that order, then the rest by order and name."""
+def order_site(config: SiteConfig, pages: list[Page], problems: Problems, found: set[str] | None = None) -> Site:
+    """Return the Site: pages listed in site.yml's nav first, in that order, then the rest by order and name.
+
+    found holds the slugs of every content file, including those whose front matter failed, so a broken
+    page is not also reported as missing.
+    """
     by_slug = {p.slug: p for p in pages}
+    found = set(by_slug) if found is None else found | set(by_slug)
     nav_lines = config.lines.children.get("nav") if isinstance(config.lines.children, dict) else None
     for index, slug in enumerate(config.nav):
-        if slug not in by_slug:
+        if slug not in found:
             line = nav_lines.children[index].line if nav_lines and isinstance(nav_lines.children, list) else None
             problems.add(BuildError(SourceLocation(CONFIG_PATH, line), f'nav lists "{slug}", but there is no content/{slug}.md',
                                     "fix the name or create the page"))
     listed = [by_slug[s] for s in config.nav if s in by_slug]
     rest = sorted((p for p in pages if p.slug not in config.nav), key=lambda p: (p.slug != HOME, p.meta.order, p.slug))
     nav = tuple(listed) if config.nav else tuple(rest)
-    if HOME not in by_slug and pages:
+    if HOME not in found and pages:
         problems.add(BuildError(SourceLocation(PurePosixPath("content/index.md")), "there is no home page",
                                 "create content/index.md"))
-    if config.help_page not in by_slug and pages:
+    if config.help_page not in found and pages:
         problems.add(BuildError(SourceLocation(CONFIG_PATH), f'the help page "{config.help_page}" does not exist',
                                 f"create content/{config.help_page}.md or set help_page in site.yml"))
     for page in pages:
@@ -109,6 +114,13 @@ def render_body(page: Page, settings: lint.LintSettings, today: datetime.date, k
     return Body(rendered, tuple(errors), tuple(warnings), key)
 
 
+def _ignore_interrupts() -> None:
+    """Let only the main process handle Ctrl-C, so workers never print tracebacks of their own."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _render_many(args: tuple[list[Page], lint.LintSettings, datetime.date, list[str]]) -> list[Body]:
     pages, settings, today, keys = args
     return [render_body(p, settings, today, k) for p, k in zip(pages, keys)]
@@ -131,7 +143,7 @@ def render_bodies(site: Site, settings: lint.LintSettings, today: datetime.date,
     if len(todo) >= PARALLEL_THRESHOLD and workers > 1:
         chunks = [todo[i::workers * 4] for i in range(workers * 4)]
         cache.close_for_fork()
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with ProcessPoolExecutor(max_workers=workers, initializer=_ignore_interrupts) as pool:
             jobs = [(c, settings, today, [keys[p.slug] for p in c]) for c in chunks]
             done = pool.map(_render_many, jobs)  # submits every job, so the workers exist from here on
             cache.reopen()
@@ -175,7 +187,7 @@ def build(config: SiteConfig, *, write: bool = True, today: datetime.date | None
     problems.extend(lint_errors, [])
     sources = read_sources(config.content_dir, problems)
     crisis = load_crisis(config.site_dir, config.default_region, config.lines.at("default_region"), problems, today)
-    site = order_site(config, parse_pages(sources, problems), problems)
+    site = order_site(config, parse_pages(sources, problems), problems, {s.slug for s in sources})
     problems.raise_if_any()
     cache = RenderCache(config.cache_dir if use_cache else None, read_only=not write)
     bodies = render_bodies(site, settings, today, cache, progress)

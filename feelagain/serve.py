@@ -41,6 +41,7 @@ from .cli import print_problems
 from .config import PROJECT_ROOT, load_config
 from .errors import BuildError, BuildFailed
 from .headers import CSP
+from .output import check_output_folder, input_folders
 
 if TYPE_CHECKING:
     from .pipeline import BuildResult
@@ -152,17 +153,6 @@ class InputFiles:
             total.update(f"{path}\0{digests[path][3]}\0".encode())
         self.digests, self.racy = digests, racy
         return total.hexdigest()
-
-
-def input_folders(site_dir: Path) -> list[Path]:
-    """Return the folders a build reads: the site's content/, templates/ and assets/, then the bundled ones."""
-    candidates = [site_dir / "content", site_dir / "templates", site_dir / "assets",
-                  PROJECT_ROOT / "templates", PROJECT_ROOT / "assets"]
-    unique: list[Path] = []
-    for folder in candidates:
-        if folder.resolve() not in [f.resolve() for f in unique]:
-            unique.append(folder)
-    return unique
 
 
 # ---------------------------------------------------------------------------------------------- building
@@ -517,19 +507,6 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
-
-
-def check_output_folder(out_dir: Path, site_dir: Path) -> str | None:
-    """Return why out_dir must not be served (and rewritten file by file), or None if it is safe."""
-    out = out_dir.resolve()
-    protected = [site_dir.resolve(), PROJECT_ROOT, Path.home().resolve()]
-    if any(out == p or out in p.parents for p in protected):
-        return f"{out_dir} holds the site or your files — choose a folder of its own, e.g. --out {site_dir / 'dist'}"
-    if any(out == f.resolve() or f.resolve() in out.parents for f in input_folders(site_dir)):
-        return f"{out_dir} is inside an input folder — the output would rebuild itself forever; choose another folder"
-    if out.is_dir() and any(out.iterdir()) and not (out / "index.html").exists() and not (out / "404.html").exists():
-        return f"{out_dir} is not empty and is not a built site — its files would be deleted; choose a new folder"
-    return None
 
 
 def serve(args: argparse.Namespace) -> int:
