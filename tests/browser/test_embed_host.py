@@ -457,19 +457,6 @@ def test_links_in_the_embed_lead_to_full_pages_not_embed_pages(open_host, site_s
     assert not bad, "links in the embed that open an embed page in the top window:\n" + "\n".join(bad)
 
 
-def test_fragment_link_in_the_embed_does_not_replace_the_host_page(open_host, origins):
-    host = open_host()
-    signs = host.frame("signs")
-    form = signs.locator("form[data-checklist]")
-    form.locator("input[data-urgent]").check()
-    link = form.locator("[data-checklist-urgent] a[href^='#']")
-    if link.count() == 0:
-        pytest.skip("no in-page link in the immediate-help box")
-    link.first.click()
-    host.page.wait_for_timeout(300)
-    assert host.page.url == origins[0].url + "/clinic.html", f"the host page was replaced: {host.page.url}"
-
-
 # ---------------------------------------------------------------------------- hygiene and axe
 
 
