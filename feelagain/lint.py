@@ -303,13 +303,17 @@ def find_allows(body_md: str, first_line: int) -> list[Allow]:
 
 # --- Readability -----------------------------------------------------------------------------------
 
-_HYPHENATOR = Pyphen(lang="en_US")  # textstat's default language
+@lru_cache(maxsize=1)
+def _hyphenator() -> Pyphen:
+    """Return the en_US hyphenation dictionary (textstat's default), loaded on first use: loading takes
+    over 0.1 s, and a build whose pages all come from the render cache never needs it."""
+    return Pyphen(lang="en_US")
 
 
 @lru_cache(maxsize=65536)
 def syllables(word: str) -> int:
     """Return the syllables of one lower-case word without punctuation, counted as textstat 0.7.4 does."""
-    return len(_HYPHENATOR.positions(word)) + 1
+    return len(_hyphenator().positions(word)) + 1
 
 
 def fk_grade(sentences: Iterable[Sentence]) -> tuple[float, int]:

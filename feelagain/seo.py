@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import re
 from typing import Any
-from xml.sax.saxutils import escape
+from html import escape
 
 from .config import SiteConfig
 from .model import Page, join_url
@@ -56,7 +56,7 @@ def page_jsonld(page: Page, config: SiteConfig, faq: tuple[tuple[str, str], ...]
 
 def sitemap(urls: list[tuple[str, str]], config: SiteConfig) -> bytes:
     """Return sitemap.xml for (site-relative URL, last-modified date) pairs."""
-    rows = "".join(f"<url><loc>{escape(join_url(config.base_url, u))}</loc><lastmod>{d}</lastmod></url>\n"
+    rows = "".join(f"<url><loc>{escape(join_url(config.base_url, u), quote=False)}</loc><lastmod>{d}</lastmod></url>\n"
                    for u, d in urls)
     return ('<?xml version="1.0" encoding="UTF-8"?>\n'
             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + rows + "</urlset>\n").encode()
