@@ -17,7 +17,6 @@ from urllib.parse import urlsplit
 
 import markdown
 from markdown.extensions import Extension
-from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
@@ -205,25 +204,23 @@ class _Links(Treeprocessor):
         return href
 
 
-class _Sanitise(Postprocessor):
+def _sanitise(html: str, state: _State) -> str:
     """Clean the finished body with nh3 and report, at its Markdown line, whatever was removed.
 
-    Runs after the raw HTML is put back, so inline tags that Python-Markdown stashed one by one are cleaned
-    as whole elements, and attributes from {: …} blocks are checked like typed HTML.
+    Runs on the whole body after conversion (not as a postprocessor: the toc extension runs postprocessors
+    on every heading too), so inline tags that Python-Markdown stashed one by one are cleaned as whole
+    elements, and attributes from {: …} blocks are checked like typed HTML.
     """
-
-    def run(self, text: str) -> str:
-        state: _State = self.md.fa_state  # type: ignore[attr-defined]
-        clean, removed = sanitize.clean_html(text)
-        by_line: dict[int, list[str]] = {}
-        for item in removed:
-            needle = item.rstrip(">") if item.startswith("<") else item
-            by_line.setdefault(state.line_of(needle), []).append(item)
-        for line, items in sorted(by_line.items()):
-            state.warnings.append(BuildError(state.loc.at(line), f"raw HTML removed: {', '.join(items)}",
-                                             "write it in Markdown, or use only plain HTML without scripts, frames or styles",
-                                             rule="raw-html"))
-        return clean
+    clean, removed = sanitize.clean_html(html)
+    by_line: dict[int, list[str]] = {}
+    for item in removed:
+        needle = item.rstrip(">") if item.startswith("<") else item
+        by_line.setdefault(state.line_of(needle), []).append(item)
+    for line, items in sorted(by_line.items()):
+        state.warnings.append(BuildError(state.loc.at(line), f"raw HTML removed: {', '.join(items)}",
+                                         "write it in Markdown, or use only plain HTML without scripts, frames or styles",
+                                         rule="raw-html"))
+    return clean
 
 
 class FeelAgainExtension(Extension):
@@ -233,7 +230,6 @@ class FeelAgainExtension(Extension):
         md.preprocessors.register(_ChecklistBlocks(md), "fa_checklist", 28)
         md.treeprocessors.register(_Links(md), "fa_links", 3)
         md.treeprocessors.register(_Callouts(md), "fa_callouts", 4)  # after toc (5) so titles stay out of it
-        md.postprocessors.register(_Sanitise(md), "fa_sanitise", 5)  # after raw HTML is put back (30)
 
 
 def make_markdown() -> markdown.Markdown:
@@ -282,7 +278,7 @@ def render_markdown(body_md: str, loc: SourceLocation, url: str, body_start_line
             state.warnings.append(BuildError(loc.at(body_start_line + number), "a level-1 heading in the body",
                                              "the title is the page's only # heading; use ## for sections",
                                              rule="heading-one"))
-    body = md.convert(body_md)
+    body = _sanitise(md.convert(body_md), state)
     for index in range(len(state.checklists)):
         body = body.replace(f"<p>{CHECKLIST_TOKEN.format(index)}</p>", CHECKLIST_MARK.format(index))
     toc = tuple(_flatten(getattr(md, "toc_tokens", []), []))

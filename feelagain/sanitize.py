@@ -62,10 +62,11 @@ def clean_html(html: str) -> tuple[str, list[str]]:
     """
     clean = nh3.clean(html, tags=TAGS, attributes=ATTRS, url_schemes=SCHEMES, link_rel=None,
                       strip_comments=True, clean_content_tags={"script", "style", "iframe", "object", "embed"})
-    before, after = _inventory(html), _inventory(clean)
-    removed = sorted(before - after)
-    if removed:
-        clean = EMPTY_PARAGRAPH.sub("", clean)
     if '<a href="https://' in clean:  # links typed as raw HTML get the same rel as Markdown links
         clean = EXTERNAL_LINK.sub(r'\1 rel="noopener noreferrer">', clean)
+    if clean == html:
+        return clean, []  # the usual case: nothing to compare
+    removed = sorted(_inventory(html) - _inventory(clean))
+    if removed:
+        clean = EMPTY_PARAGRAPH.sub("", clean)
     return clean, removed
