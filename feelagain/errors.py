@@ -37,9 +37,17 @@ class BuildError(Exception):
     def __repr__(self) -> str:
         return f"BuildError({str(self)!r})"
 
+    def __reduce__(self) -> tuple:
+        # So an error raised in a worker process arrives whole in the main one.
+        return (_rebuild_error, (self.location, self.problem, self.hint, self.rule))
+
     def sort_key(self) -> tuple[str, int, str]:
         """Return a key that orders problems by file, then line."""
         return (str(self.location.path), self.location.line or 0, self.problem)
+
+
+def _rebuild_error(location: SourceLocation, problem: str, hint: str, rule: str) -> BuildError:
+    return BuildError(location, problem, hint, rule=rule)
 
 
 class BuildFailed(Exception):

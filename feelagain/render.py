@@ -1,7 +1,11 @@
 """Turning the validated site into output files: pages, embeds, feeds for machines, assets."""
 from __future__ import annotations
 
+import multiprocessing
+import os
 import re
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any, Callable
 from urllib.parse import urlsplit
@@ -126,6 +130,64 @@ class PageRenderer:
         return self.renderer.render(template, context).encode()
 
 
+@dataclass
+class PageJob:
+    """Everything the per-page writing needs; worker processes inherit it by fork instead of by pickling."""
+
+    config: SiteConfig
+    pages: PageRenderer
+    site: Site
+    bodies: dict[str, "Body"]
+    writer: SiteWriter | InPlaceWriter
+    shared: str
+
+
+_JOB: PageJob | None = None
+
+
+def _write_range(bounds: tuple[int, int]) -> tuple[dict[str, list[str]], int, int]:
+    """Write the outputs of pages[start:stop] (in a worker); return its manifest entries and counts."""
+    assert _JOB is not None
+    writer = _JOB.writer
+    before = set(writer.manifest)  # type: ignore[union-attr]
+    _write_pages(_JOB, _JOB.site.pages[bounds[0]:bounds[1]])
+    new = {k: v for k, v in writer.manifest.items() if k not in before}  # type: ignore[union-attr]
+    return new, writer.written, writer.linked
+
+
+def _write_pages(job: PageJob, pages: tuple[Page, ...]) -> None:
+    for page in pages:
+        body = job.bodies[page.slug]
+        key = make_key(job.shared, body.key, repr(page.meta))
+        for dest, make in page_outputs(job.config, job.pages, page, body).items():
+            if not job.writer.reuse(dest, key):
+                job.writer.add(dest, make(), key)
+
+
+def write_pages(job: PageJob) -> None:
+    """Write every page's outputs: in worker processes for large sites (templates cost as much as Markdown)."""
+    global _JOB
+    from .pipeline import PARALLEL_THRESHOLD, _ignore_interrupts
+
+    count = len(job.site.pages)
+    workers = min(os.cpu_count() or 1, 8)
+    if count < PARALLEL_THRESHOLD or workers < 2 or not isinstance(job.writer, SiteWriter):
+        _write_pages(job, job.site.pages)
+        return
+    step = -(-count // (workers * 4))
+    ranges = [(start, min(start + step, count)) for start in range(0, count, step)]
+    _JOB = job
+    try:
+        context = multiprocessing.get_context("fork")  # the job is inherited, not pickled
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_ignore_interrupts) as pool:
+            for entries, written, linked in pool.map(_write_range, ranges):
+                job.writer.manifest.update(entries)
+                job.writer.written += written
+                job.writer.linked += linked
+    finally:
+        _JOB = None
+
+
 def write_site(config: SiteConfig, site: Site, bodies: dict[str, "Body"], crisis: Crisis, problems: Problems,
                in_place: bool = False) -> int:
     """Render every output into a temporary folder and swap it in; return the number of files written.
@@ -145,15 +207,9 @@ def write_site(config: SiteConfig, site: Site, bodies: dict[str, "Body"], crisis
             writer.add(asset.dest, asset.data)
             if asset.name in STABLE_NAMES:
                 writer.add(STABLE_NAMES[asset.name], asset.data)
-        urls: list[tuple[str, str]] = []
         shared = site_fingerprint(config, pages.renderer, site, crisis, asset_paths)
-        for page in site.pages:
-            body = bodies[page.slug]
-            key = make_key(shared, body.key, repr(page.meta))
-            for dest, make in page_outputs(config, pages, page, body).items():
-                if not writer.reuse(dest, key):
-                    writer.add(dest, make(), key)
-            urls.append((page.url, page.meta.reviewed.isoformat()))
+        write_pages(PageJob(config, pages, site, bodies, writer, shared))
+        urls = [(page.url, page.meta.reviewed.isoformat()) for page in site.pages]
         for dest, data in embed.site_files(config, site, pages).items():
             writer.add(dest, data)
         writer.add(PurePosixPath("404.html"), pages.render_special(
