@@ -88,6 +88,13 @@ class SiteWriter:
         self.manifest[key] = old
         return True
 
+    def forget(self, dests: list[PurePosixPath]) -> None:
+        """Undo reuse() of these files, so they can be added (or reused) again."""
+        for dest in dests:
+            if self.manifest.pop(dest.as_posix(), None) is not None:
+                _safe_join(self.tmp, dest).unlink(missing_ok=True)
+                self.linked -= 1
+
     def add(self, dest: PurePosixPath, data: bytes, render_key: str = "") -> None:
         """Add one output file (render_key: a hash of the inputs it was made from, for reuse next time)."""
         key, target = self._claim(dest)
@@ -158,6 +165,13 @@ class InPlaceWriter:
         self.keys[dest.as_posix()] = render_key
         self.linked += 1
         return True
+
+    def forget(self, dests: list[PurePosixPath]) -> None:
+        """Undo reuse() of these files, so they can be added (or reused) again."""
+        for dest in dests:
+            self.kept.discard(dest)
+            self.keys.pop(dest.as_posix(), None)
+            self.linked -= 1
 
     def add(self, dest: PurePosixPath, data: bytes, render_key: str = "") -> None:
         """Queue one output file."""

@@ -140,6 +140,7 @@ class PageJob:
     bodies: dict[str, "Body"]
     writer: SiteWriter | InPlaceWriter
     shared: str
+    todo: tuple[Page, ...] = ()  # the pages that need rendering (set by write_pages)
 
 
 _JOB: PageJob | None = None
@@ -150,18 +151,34 @@ def _write_range(bounds: tuple[int, int]) -> tuple[dict[str, list[str]], int, in
     assert _JOB is not None
     writer = _JOB.writer
     before = set(writer.manifest)  # type: ignore[union-attr]
-    _write_pages(_JOB, _JOB.site.pages[bounds[0]:bounds[1]])
+    _write_pages(_JOB, _JOB.todo[bounds[0]:bounds[1]])
     new = {k: v for k, v in writer.manifest.items() if k not in before}  # type: ignore[union-attr]
     return new, writer.written, writer.linked
 
 
-def _write_pages(job: PageJob, pages: tuple[Page, ...]) -> None:
+def _write_pages(job: PageJob, pages: tuple[Page, ...]) -> list[Page]:
+    """Render and write the outputs of pages (each file still reused when its inputs did not change)."""
     for page in pages:
         body = job.bodies[page.slug]
         key = make_key(job.shared, body.key, repr(page.meta))
         for dest, make in page_outputs(job.config, job.pages, page, body).items():
             if not job.writer.reuse(dest, key):
                 job.writer.add(dest, make(), key)
+    return []
+
+
+def _reuse_pages(job: PageJob) -> list[Page]:
+    """Keep every page whose outputs are all unchanged; return the pages that need rendering."""
+    todo = []
+    for page in job.site.pages:
+        body = job.bodies[page.slug]
+        key = make_key(job.shared, body.key, repr(page.meta))
+        dests = list(page_outputs(job.config, job.pages, page, body))
+        kept = [dest for dest in dests if job.writer.reuse(dest, key)]
+        if len(kept) != len(dests):
+            job.writer.forget(kept)
+            todo.append(page)
+    return todo
 
 
 def write_pages(job: PageJob) -> None:
@@ -169,14 +186,15 @@ def write_pages(job: PageJob) -> None:
     global _JOB
     from .pipeline import PARALLEL_THRESHOLD, _ignore_interrupts
 
-    count = len(job.site.pages)
     workers = min(os.cpu_count() or 1, 8)
+    todo = tuple(_reuse_pages(job))
+    count = len(todo)
     if count < PARALLEL_THRESHOLD or workers < 2 or not isinstance(job.writer, SiteWriter):
-        _write_pages(job, job.site.pages)
+        _write_pages(job, todo)
         return
     step = -(-count // (workers * 4))
     ranges = [(start, min(start + step, count)) for start in range(0, count, step)]
-    _JOB = job
+    _JOB = PageJob(job.config, job.pages, job.site, job.bodies, job.writer, job.shared, todo)
     try:
         context = multiprocessing.get_context("fork")  # the job is inherited, not pickled
         with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_ignore_interrupts) as pool:
