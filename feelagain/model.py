@@ -41,7 +41,8 @@ class Page:
     meta: PageMeta
     body_md: str
     body_start_line: int
-    meta_lines: object  # yamlfile.LineMap of the front matter
+    meta_lines: object  # yamlfile.LineMap of the front matter's top-level keys
+    digest: str = ""  # hash of the whole source file (its text is not kept)
 
     @property
     def slug(self) -> str:

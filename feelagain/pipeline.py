@@ -20,6 +20,7 @@ from .links import _line_of, check_links
 from .markup import Rendered, render_markdown
 from .model import HOME, Page, Site
 from .schema import validate_meta
+from .yamlfile import LineMap
 
 PARALLEL_THRESHOLD = 150  # below this many pages to render, starting processes costs more than it saves
 
@@ -61,7 +62,12 @@ def parse_pages(sources: list[SourceFile], problems: Problems) -> list[Page]:
         for err in errors:
             problems.add(err)
         if meta:
-            pages.append(Page(source, meta, body, body_line, lines))
+            # Keep what later stages need and no more: on a 10,000-page site the full text and the line of
+            # every nested YAML node would double the memory a build needs.
+            top = LineMap(lines.line, {k: LineMap(v.line) for k, v in lines.children.items()}
+                          if isinstance(lines.children, dict) else {})
+            light = SourceFile(source.rel_path, source.slug, "")
+            pages.append(Page(light, meta, body, body_line, top, make_key(source.text)))
     return pages
 
 
@@ -130,7 +136,7 @@ def render_bodies(site: Site, settings: lint.LintSettings, today: datetime.date,
                   progress: Progress | None = None) -> dict[str, Body]:
     """Return every page's Body, from the cache where possible, in parallel processes for large sites."""
     salt = make_key(engine_fingerprint(), repr(settings), today.isoformat())
-    keys = {p.slug: make_key(salt, p.source.rel_path.as_posix(), p.source.text) for p in site.pages}
+    keys = {p.slug: make_key(salt, p.source.rel_path.as_posix(), p.digest) for p in site.pages}
     bodies: dict[str, Body] = {}
     todo = []
     for page in site.pages:
