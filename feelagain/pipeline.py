@@ -194,6 +194,7 @@ def build(config: SiteConfig, *, write: bool = True, today: datetime.date | None
     sources = read_sources(config.content_dir, problems)
     crisis = load_crisis(config.site_dir, config.default_region, config.lines.at("default_region"), problems, today)
     site = order_site(config, parse_pages(sources, problems), problems, {s.slug for s in sources})
+    del sources  # the full texts are no longer needed; on large sites they are a good part of the memory
     problems.raise_if_any()
     cache = RenderCache(config.cache_dir if use_cache else None, read_only=not write)
     bodies = render_bodies(site, settings, today, cache, progress)
