@@ -16,16 +16,19 @@ from __future__ import annotations
 
 import html
 import re
-from bisect import bisect_right
 from dataclasses import dataclass, fields
 from datetime import date
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from pathlib import PurePosixPath
 from typing import Callable, Iterable, Iterator, Literal
 
-from pyphen import Pyphen
 
 from .errors import BuildError, SourceLocation, did_you_mean
+from .plaintext import (  # noqa: F401 (re-exported: tests and bench use them from here)
+    ABBREVIATION, ADMONITION, CHECKLIST_KEY, FENCE, HEADING, INLINE, ITEM, LINK_DEF, NON_WORD, PROSE, QUOTE,
+    RULE_LINE, SENTENCE_END, SETEXT, TABLE_SEP, Block, Sentence, Text, fk_grade, make_block, plain, scan,
+    RISK, RISK_KEYS, split_sentences, syllables,
+)
 
 Finding = tuple[int | None, str, str]  # (file line, problem, hint)
 
@@ -69,201 +72,6 @@ class LintSettings:
         return f"LintSettings({values})"
 
 
-# --- Markdown to plain text, with file lines --------------------------------------------------------
-
-FENCE = re.compile(r"^\s*(`{3,}|~{3,})\s*\{?\s*\.?([\w-]*)")
-HEADING = re.compile(r"^\s{0,3}#{1,6}(?:\s+|$)")
-SETEXT = re.compile(r"^\s{0,3}(?:=+|-+)\s*$")
-RULE_LINE = re.compile(r"^\s{0,3}([-*_])(?:\s*\1){2,}\s*$")
-ADMONITION = re.compile(r'^\s*!!!\s+[\w-]+(?:\s+"([^"]*)")?\s*$')
-ITEM = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)]|:)\s+")
-QUOTE = re.compile(r"^\s*(?:>\s?)+")
-TABLE_SEP = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)+\|?\s*$")
-LINK_DEF = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*\S")
-CHECKLIST_KEY = re.compile(r"^\s*(?:-\s+)?(?:[\w-]+:(?:\s+|$))?[\"']?")
-INLINE = (  # (character that must be present, pattern, replacement): the check skips most regex runs
-    ("!", re.compile(r"!\[[^\]]*\](?:\([^)]*\)|\[[^\]]*\])"), ""),  # images: alt text is not prose
-    ("[", re.compile(r"\[([^\]]*)\]\((?:[^()]|\([^)]*\))*\)"), r"\1"),  # [text](href)
-    ("[", re.compile(r"\[([^\]]*)\]\[[^\]]*\]"), r"\1"),  # [text][ref]
-    ("<", re.compile(r"<[^>]+>"), ""),  # inline HTML and autolinks
-    ("{", re.compile(r"\s*\{:?\s*[.#:][^}]*\}"), ""),  # attr_list
-    ("`", re.compile(r"`+([^`]*)`+"), r"\1"),
-    ("\\", re.compile(r"\\([\\`*_{}\[\]()#+\-.!|])"), r"\1"),
-    ("*", re.compile(r"\*+"), ""),
-    ("_", re.compile(r"(?<!\w)_+|_+(?!\w)"), ""),
-)
-PROSE = frozenset({"para", "item", "title"})
-
-
-@lru_cache(maxsize=4096)
-def plain(md: str) -> str:
-    """Return one line of Markdown as plain text (links become their text, markup goes)."""
-    for char, pattern, repl in INLINE:
-        if char in md:
-            md = pattern.sub(repl, md)
-    return " ".join((html.unescape(md) if "&" in md else md).split())
-
-
-@dataclass(frozen=True)
-class Sentence:
-    """A sentence of a block: offsets into the block text, its words, and its file line."""
-
-    start: int
-    end: int
-    text: str
-    words: tuple[str, ...]  # lower case, punctuation removed (as textstat counts them)
-    line: int
-
-    @cached_property
-    def syllables(self) -> int:
-        """Return the number of syllables (textstat's pyphen-based count), computed once."""
-        return sum(map(syllables, self.words))
-
-
-@dataclass(frozen=True)
-class Block:
-    """A paragraph, list item, heading, table, admonition title or checklist, as plain text."""
-
-    kind: str
-    text: str
-    starts: tuple[int, ...]  # offset in text where each source line begins
-    lines: tuple[int, ...]  # the file line of each source line
-    sentences: tuple[Sentence, ...]
-
-    @property
-    def line(self) -> int:
-        """Return the file line where the block starts."""
-        return self.lines[0]
-
-    def line_at(self, offset: int) -> int:
-        """Return the file line of a character offset in the block text."""
-        return self.lines[max(0, bisect_right(self.starts, offset) - 1)]
-
-    @cached_property
-    def lower(self) -> str:
-        """Return the block text in lower case, for cheap keyword tests."""
-        return self.text.lower()
-
-    @cached_property
-    def risk(self) -> re.Match[str] | None:
-        """Return the first mention of suicide, self-harm or overdose in the block, if any."""
-        return RISK.search(self.text) if any(key in self.lower for key in RISK_KEYS) else None
-
-
-SENTENCE_END = re.compile(r"(?P<p>[.!?]+[\"'”’)\]]*)\s+(?=[\"'“‘(\[]?[A-Z0-9])|\n")
-ABBREVIATION = re.compile(r"\b(?:e\.g|i\.e|etc|vs|Dr|Mr|Mrs|Ms|Prof|St|No|approx|cf)\.$", re.I)
-NON_WORD = re.compile(r"[^\w\s]")  # textstat's own punctuation rule, so word counts match it
-
-
-def split_sentences(text: str) -> Iterator[tuple[int, int]]:
-    """Yield (start, end) offsets of the sentences in text; a newline always ends one."""
-    start = 0
-    for m in SENTENCE_END.finditer(text):
-        end = m.end("p") if m.group("p") else m.start()
-        if m.group("p") and ABBREVIATION.search(text[max(0, m.start() - 9):m.start() + 1]):
-            continue
-        yield start, end
-        start = m.end()
-    yield start, len(text)
-
-
-def make_block(kind: str, parts: list[tuple[int, str]]) -> Block | None:
-    """Return a Block from (file line, plain text) parts, or None if there is no text.
-
-    Prose lines are joined with spaces; headings, table cells and checklist lines are separate units.
-    """
-    parts = [(line, text) for line, text in parts if text]
-    if not parts:
-        return None
-    sep = " " if kind in PROSE else "\n"
-    starts, offset = [], 0
-    for _, text in parts:
-        starts.append(offset)
-        offset += len(text) + 1
-    text = sep.join(t for _, t in parts)
-    shell = Block(kind, text, tuple(starts), tuple(line for line, _ in parts), ())
-    sentences = tuple(
-        Sentence(a, b, text[a:b], tuple(NON_WORD.sub("", text[a:b].lower()).split()), shell.line_at(a))
-        for a, b in split_sentences(text) if text[a:b].strip()
-    )
-    return Block(kind, text, shell.starts, shell.lines, sentences)
-
-
-@dataclass(frozen=True)
-class Text:
-    """A page body as plain-text blocks, plus the raw Markdown lines outside fenced blocks."""
-
-    blocks: tuple[Block, ...]
-    md_lines: tuple[tuple[int, str], ...]
-
-
-def _cells(row: str) -> str:
-    return "\n".join(plain(cell) for cell in row.strip().strip("|").split("|"))
-
-
-def scan(body_md: str, first_line: int) -> Text:  # noqa: C901 - one flat state machine reads best
-    """Return the blocks of a Markdown body; body line i (0-based) is file line first_line + i."""
-    blocks: list[Block] = []
-    md_lines: list[tuple[int, str]] = []
-    parts: list[tuple[int, str]] = []
-    kind, fence, raw_lines = "para", "", body_md.splitlines()
-
-    def flush(new_kind: str = "para") -> None:
-        nonlocal parts, kind
-        block = make_block(kind, parts)
-        if block is not None:
-            blocks.append(block)
-        parts, kind = [], new_kind
-
-    for i, raw in enumerate(raw_lines):
-        n, stripped = first_line + i, raw.strip()
-        if fence:
-            if stripped.startswith(fence) and not stripped.strip(fence[0]):
-                fence = ""
-                flush()
-            elif kind == "checklist":
-                parts.append((n, plain(CHECKLIST_KEY.sub("", raw).rstrip().rstrip("\"'"))))
-            continue
-        if m := FENCE.match(raw):
-            flush("checklist" if m.group(2) == "checklist" else "code")
-            fence = m.group(1)
-            continue
-        md_lines.append((n, raw))
-        if not stripped or LINK_DEF.match(raw):
-            flush()
-        elif SETEXT.match(raw) and parts and kind == "para":  # only the line above is the heading
-            head = parts.pop()
-            flush("heading")
-            parts.append(head)
-            flush()
-        elif RULE_LINE.match(raw):
-            flush()
-        elif m := ADMONITION.match(raw):
-            flush("title")
-            parts.append((n, plain(m.group(1) or "")))
-            flush()
-        elif HEADING.match(raw):
-            flush("heading")
-            parts.append((n, plain(HEADING.sub("", raw).rstrip("# "))))
-            flush()
-        elif TABLE_SEP.match(raw) and kind == "para" and len(parts) == 1:
-            head = parts[0][0]
-            kind, parts = "table", [(head, _cells(raw_lines[head - first_line]))]
-        elif kind == "table" and "|" in stripped or stripped.startswith("|"):
-            if kind != "table":
-                flush("table")
-            if not TABLE_SEP.match(raw):
-                parts.append((n, _cells(raw)))
-        elif ITEM.match(raw):
-            flush("item")
-            parts.append((n, plain(QUOTE.sub("", ITEM.sub("", raw, count=1)))))
-        else:
-            if kind in ("table", "heading"):
-                flush()
-            parts.append((n, plain(QUOTE.sub("", raw))))
-    flush()
-    return Text(tuple(blocks), tuple(md_lines))
-
 
 ALLOW = re.compile(r"^\s*<!--\s*lint:\s*allow\s+([a-z-]+(?:\s*,\s*[a-z-]+)*)\b.*-->\s*$")
 
@@ -301,48 +109,9 @@ def find_allows(body_md: str, first_line: int) -> list[Allow]:
     return found
 
 
-# --- Readability -----------------------------------------------------------------------------------
-
-@lru_cache(maxsize=1)
-def _hyphenator() -> Pyphen:
-    """Return the en_US hyphenation dictionary (textstat's default), loaded on first use: loading takes
-    over 0.1 s, and a build whose pages all come from the render cache never needs it."""
-    return Pyphen(lang="en_US")
-
-
-@lru_cache(maxsize=65536)
-def syllables(word: str) -> int:
-    """Return the syllables of one lower-case word without punctuation, counted as textstat 0.7.4 does."""
-    return len(_hyphenator().positions(word)) + 1
-
-
-def fk_grade(sentences: Iterable[Sentence]) -> tuple[float, int]:
-    """Return (Flesch-Kincaid grade, word count) of sentences.
-
-    Same formula and counting as textstat.flesch_kincaid_grade, without its intermediate rounding:
-    sentences of two words or fewer do not count as sentences, but their words do. Counting our own
-    sentences keeps page, paragraph and sentence rules consistent and lets one pass serve all three.
-    """
-    words = syl = count = 0
-    for sentence in sentences:
-        words += len(sentence.words)
-        syl += sentence.syllables
-        count += len(sentence.words) > 2
-    if not words:
-        return 0.0, 0
-    return 0.39 * words / max(1, count) + 11.8 * syl / words - 15.59, words
-
 
 # --- Safe-messaging language -----------------------------------------------------------------------
 
-RISK = re.compile(
-    r"\b(?:suicid\w*|self[\s-]?harm\w*|overdos\w*"
-    r"|(?:hurt|hurting|harm|harming|kill|killing)\s+(?:yourself|themselves|himself|herself|myself|ourselves)"
-    r"|(?:end|ending|ended|take|taking|took)\s+(?:your|their|my|his|her|our)\s+(?:own\s+)?li(?:fe|ves))\b",
-    re.I,
-)
-# Every RISK match contains one of these; checking them first is ten times faster than the regex.
-RISK_KEYS = ("suicid", "harm", "overdos", "self", "selv", "life", "lives")
 METHOD = re.compile(
     r"\b(?:overdos\w*\s+(?:on|of)|pills?|tablets?|hanging|hanged"
     r"|hang\s+(?:yourself|themselves|himself|herself|myself)|jump\w*\s+(?:from|off)|ropes?|bridges?"
