@@ -18,19 +18,14 @@ from __future__ import annotations
 import argparse
 import errno
 import hashlib
-import html
 import ipaddress
-import json
-import mimetypes
 import os
-import re
 import sys
 import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
-from urllib.parse import unquote
 
 from livereload import Server
 from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
@@ -40,58 +35,18 @@ from tornado import ioloop, web
 from .cli import print_problems
 from .config import PROJECT_ROOT, load_config
 from .errors import BuildError, BuildFailed
-from .headers import CSP
+from .devhttp import (  # noqa: F401 (resolve_request and decorate_html are used by tests from here)
+    GUARD_JS, OVERLAY_CSS, DevFileHandler, SiteHandler, StatusHandler, _log_request, decorate_html,
+    resolve_request,
+)
 from .output import check_output_folder, input_folders
 
 if TYPE_CHECKING:
     from .pipeline import BuildResult
 
+EDITOR_TEMP_SUFFIXES = ("~", ".swp", ".swo", ".swx", ".tmp", ".bak", ".part", ".crdownload")
 POLL_SECONDS = 0.25  # how often the watcher looks at the inputs (livereload's default is 0.8 s)
 RACY_NS = 1_000_000_000  # a file saved less than this before we looked at it may change again with the same mtime
-OVERLAY_ID = "feelagain-error-overlay"
-OVERLAY_CSS_URL = "/__feelagain__/overlay.css"
-GUARD_JS_URL = "/__feelagain__/reload-guard.js"
-EDITOR_TEMP_SUFFIXES = ("~", ".swp", ".swo", ".swx", ".tmp", ".bak", ".part", ".crdownload")
-
-OVERLAY_CSS = """\
-#feelagain-error-overlay{position:sticky;top:0;z-index:2147483647;box-sizing:border-box;max-height:60vh;
-overflow:auto;margin:0;padding:1rem 1.25rem;border-bottom:.3rem solid #b00020;background:#fff4f4;color:#1a1a1a;
-box-shadow:0 .2rem .6rem rgba(0,0,0,.3);font:1rem/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;text-align:left}
-#feelagain-error-overlay h2{margin:0 0 .5rem;font-size:1.2rem;color:#8a0016}
-#feelagain-error-overlay ul{margin:0 0 .5rem;padding-left:1.25rem}
-#feelagain-error-overlay li{margin:.3rem 0}
-#feelagain-error-overlay code{font:700 .95em/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;color:inherit;background:none}
-#feelagain-error-overlay p{margin:0;font-style:italic}
-.feelagain-error-overlay__hint{color:#3d3d3d}
-@media (prefers-color-scheme:dark){#feelagain-error-overlay{background:#2b0a0f;color:#f5f5f5;border-color:#ff6b81}
-#feelagain-error-overlay h2{color:#ff9aa8}.feelagain-error-overlay__hint{color:#d6d6d6}}
-"""
-
-# A page that was loading while a reload was sent is not on the socket yet and misses it. So each page carries
-# the build generation it was served at; once its socket is connected, it reloads itself if that is outdated.
-GUARD_JS = """\
-(function () {
-  var meta = document.querySelector('meta[name="feelagain-generation"]');
-  if (!meta || !window.fetch) return;
-  function check() {
-    fetch('/__feelagain__/status.json', {cache: 'no-store'})
-      .then(function (response) { return response.json(); })
-      .then(function (status) {
-        if (status.building) setTimeout(check, 500);
-        else if (String(status.generation) !== meta.content) location.reload();
-      })
-      .catch(function () {});
-  }
-  // After the socket's handshake, give the server a moment to register this page, then compare.
-  document.addEventListener('LiveReloadConnect', function () { setTimeout(check, 200); });
-})();
-"""
-
-FALLBACK_404 = (b'<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>Not found</title>\n'
-                b'</head>\n<body>\n<h1>Not found</h1>\n<p>There is no page at this address (or nothing has been '
-                b'built yet).</p>\n</body>\n</html>\n')
-
-
 # ------------------------------------------------------------------------------------------------ inputs
 
 
@@ -291,153 +246,6 @@ class Rebuilder:
             changed = f"{result.outputs} file{'s' if result.outputs != 1 else ''} changed"
             print(f"Rebuilt in {result.seconds:.2f} s: {changed}" + (" — the last errors are fixed" if was_failing else ""))
         return result.outputs > 0 or was_failing
-
-
-# --------------------------------------------------------------------------------------------- requests
-
-
-def resolve_request(root: Path, raw_path: str) -> tuple[str, Path | str | None]:
-    """Return ("file", path), ("redirect", url) or ("missing", None) for a raw (still %-encoded) URL path.
-
-    Only regular files under root are ever returned: '..', dot segments, encoded slashes, '//' prefixes,
-    backslashes and links that resolve outside root are all "missing". Folders give their index.html.
-    """
-    missing: tuple[str, None] = ("missing", None)
-    if not raw_path.startswith("/") or raw_path.startswith("//") or re.search(r"%(2f|5c|00)", raw_path, re.I):
-        return missing
-    try:
-        text = unquote(raw_path, errors="strict")
-    except UnicodeDecodeError:
-        return missing
-    parts = text[1:].split("/")
-    wants_folder = parts[-1] == ""
-    segments = parts[:-1] if wants_folder else parts
-    if any(not s or s.startswith(".") or "\\" in s or any(ord(c) < 32 for c in s) for s in segments):
-        return missing
-    real_root = Path(os.path.realpath(root))
-    target = Path(os.path.realpath(real_root.joinpath(*segments)))
-    if target != real_root and real_root not in target.parents:
-        return missing
-    if target.is_dir():
-        if not wants_folder:
-            return ("redirect", raw_path + "/")
-        target = Path(os.path.realpath(target / "index.html"))
-        if real_root not in target.parents:
-            return missing
-    elif wants_folder:
-        return missing
-    return ("file", target) if target.is_file() else missing
-
-
-def overlay_html(errors: list[dict[str, object]]) -> str:
-    """Return the error overlay: every problem with its place and fix, above the last good page."""
-    items = []
-    for err in errors:
-        where = f"{err['path']}:{err['line']}" if err.get("line") else str(err["path"])
-        hint = f' <span class="feelagain-error-overlay__hint">— {html.escape(str(err["hint"]))}</span>' if err.get("hint") else ""
-        items.append(f"<li><code>{html.escape(where)}</code>: {html.escape(str(err['problem']))}{hint}</li>")
-    count = len(errors)
-    return (f'<div role="alert" id="{OVERLAY_ID}">\n<h2>The last change could not be built</h2>\n'
-            f'<ul aria-label="{count} problem{"s" if count != 1 else ""}">\n' + "\n".join(items) + "\n</ul>\n"
-            "<p>The page below is the last good version.</p>\n</div>\n")
-
-
-def decorate_html(data: bytes, errors: list[dict[str, object]], dev_script: str, generation: int = 0) -> bytes:
-    """Return a page with the live-reload scripts (the build adds dev_script, unless it is an older build),
-    the build generation it shows and, while the last build failed, the error overlay."""
-    head_end = re.search(rb"</head\s*>", data, re.I)
-    extra = f'<meta name="feelagain-generation" content="{generation}">\n'
-    if dev_script.encode() not in data:
-        extra += f'<script src="{html.escape(dev_script)}"></script>\n'
-    extra += f'<script src="{GUARD_JS_URL}"></script>\n'
-    if errors:
-        extra += f'<link rel="stylesheet" href="{OVERLAY_CSS_URL}">\n'
-    at = head_end.start() if head_end else 0
-    data = data[:at] + extra.encode() + data[at:]
-    if errors:
-        body = re.search(rb"<body\b[^>]*>", data, re.I)
-        at = body.end() if body else len(data)
-        data = data[:at] + b"\n" + overlay_html(errors).encode() + data[at:]
-    return data
-
-
-class SiteHandler(web.RequestHandler):
-    """Serves the output folder: regular files only, 404.html for everything else, the overlay on HTML pages."""
-
-    def initialize(self, rebuilder: Rebuilder) -> None:  # noqa: D401 - tornado hook
-        self.rebuilder = rebuilder
-
-    def get(self) -> None:
-        self._respond(send_body=True)
-
-    def head(self) -> None:
-        self._respond(send_body=False)
-
-    def _respond(self, send_body: bool) -> None:
-        kind, found = resolve_request(self.rebuilder.out_dir, self.request.path)
-        if kind == "redirect":
-            query = f"?{self.request.query}" if self.request.query else ""
-            self.redirect(f"{found}{query}", permanent=False)
-            return
-        data = self._read(found) if isinstance(found, Path) else None
-        path = found if data is not None else self.rebuilder.out_dir / "404.html"
-        if data is None:
-            self.set_status(404)
-            data = self._read(path)
-            if data is None:
-                data = FALLBACK_404
-        content_type = mimetypes.guess_type(str(path))[0] or "application/octet-stream"
-        if content_type == "text/html":
-            rebuilder = self.rebuilder
-            data = decorate_html(data, rebuilder.errors, rebuilder.dev_script, rebuilder.generation)
-            self.set_header("Content-Security-Policy", CSP)
-        if content_type.startswith("text/") or content_type in ("application/json", "application/xml", "image/svg+xml"):
-            content_type += "; charset=utf-8"
-        self.set_header("Content-Type", content_type)
-        self.set_header("Cache-Control", "no-store")
-        self.set_header("X-Content-Type-Options", "nosniff")
-        self.set_header("Referrer-Policy", "no-referrer")
-        if send_body:
-            self.write(data)
-        else:
-            self.set_header("Content-Length", str(len(data)))
-
-    @staticmethod
-    def _read(path: Path) -> bytes | None:
-        try:
-            return path.read_bytes()
-        except OSError:
-            return None  # replaced or removed by a rebuild since we resolved it
-
-
-class StatusHandler(web.RequestHandler):
-    """/__feelagain__/status.json: whether the last build worked, and its problems."""
-
-    def initialize(self, rebuilder: Rebuilder) -> None:  # noqa: D401 - tornado hook
-        self.rebuilder = rebuilder
-
-    def get(self) -> None:
-        self.set_header("Content-Type", "application/json; charset=utf-8")
-        self.set_header("Cache-Control", "no-store")
-        self.write(json.dumps(self.rebuilder.status()))
-
-
-class DevFileHandler(web.RequestHandler):
-    """The overlay's stylesheet and the reload guard: same-origin files, so a strict CSP allows them."""
-
-    def initialize(self, content_type: str, text: str) -> None:  # noqa: D401 - tornado hook
-        self.content_type, self.text = content_type, text
-
-    def get(self) -> None:
-        self.set_header("Content-Type", f"{self.content_type}; charset=utf-8")
-        self.set_header("Cache-Control", "no-store")
-        self.write(self.text)
-
-
-def _log_request(handler: web.RequestHandler) -> None:
-    """Stay quiet about requests (the editor wants our lines, not an access log), except server errors."""
-    if handler.get_status() >= 500:
-        print(f"server error {handler.get_status()} for {handler.request.path}", file=sys.stderr)
 
 
 # ---------------------------------------------------------------------------------------------- server
