@@ -258,4 +258,4 @@ def load_crisis(site_dir: Path, default_region: str, default_line: int, problems
                                 "use one of: " + ", ".join(r.code for r in regions)))
     if not raw["regions"]:
         problems.add(BuildError(loc.at(1), "crisis.yml lists no region", "add at least one region"))
-    return crisis if problems.errors == [] or regions else None
+    return crisis if regions else None

@@ -5,7 +5,8 @@ from .errors import BuildError, SourceLocation, did_you_mean
 from .markup import Link, Rendered
 
 
-def _line_of(link: Link, body_md: str, body_start_line: int) -> int:
+def line_of_link(link: Link, body_md: str, body_start_line: int) -> int:
+    """Return the file line where a link is written in the Markdown body."""
     index = body_md.find(f"]({link.href}")
     if index < 0:
         index = body_md.find(link.href)
@@ -17,7 +18,7 @@ def check_links(slug: str, loc: SourceLocation, body_md: str, body_start_line: i
     """Return an error for every link from this page to a missing page or anchor, or with an unsafe scheme."""
     errors: list[BuildError] = []
     for link in rendered.links:
-        at = loc.at(_line_of(link, body_md, body_start_line))
+        at = loc.at(line_of_link(link, body_md, body_start_line))
         if link.kind == "page":
             target = link.slug or ""
             if target not in anchors:

@@ -23,8 +23,7 @@ def dest_for(url: str) -> PurePosixPath:
 
 def root_prefix(url: str) -> str:
     """Return the relative path from a page URL to the site root ('' or '../' …)."""
-    depth = url.count("/") if not url.endswith(".html") else url.count("/")
-    return "../" * depth
+    return "../" * url.count("/")
 
 
 def relative_href(from_url: str, to_url: str) -> str:

@@ -16,7 +16,7 @@ from .crisis import load_crisis
 from .discover import SourceFile, read_sources
 from .errors import BuildError, Problems, SourceLocation
 from .frontmatter import parse as parse_front_matter
-from .links import _line_of, check_links
+from .links import check_links, line_of_link
 from .markup import Rendered, render_markdown
 from .model import HOME, Page, Site
 from .schema import validate_meta
@@ -113,7 +113,7 @@ def render_body(page: Page, settings: lint.LintSettings, today: datetime.date, k
         sources_line=page.meta_lines.at("sources"), reviewed=page.meta.reviewed,
         next_review=page.meta.next_review, reviewed_line=page.meta_lines.at("reviewed"),
         next_review_line=page.meta_lines.at("next_review"),
-        links=tuple((link.href, _line_of(link, page.body_md, page.body_start_line)) for link in rendered.links))
+        links=tuple((link.href, line_of_link(link, page.body_md, page.body_start_line)) for link in rendered.links))
     errors, warnings = lint.lint_page(lint_page, settings, today)
     # The links module reports unsafe schemes with the exact href; drop the linter's twin of that error.
     errors = [e for e in errors if e.rule != "link-scheme"]

@@ -156,7 +156,7 @@ def _write_range(bounds: tuple[int, int]) -> tuple[dict[str, list[str]], int, in
     return new, writer.written, writer.linked
 
 
-def _write_pages(job: PageJob, pages: tuple[Page, ...]) -> list[Page]:
+def _write_pages(job: PageJob, pages: tuple[Page, ...]) -> None:
     """Render and write the outputs of pages (each file still reused when its inputs did not change)."""
     for page in pages:
         body = job.bodies[page.slug]
@@ -164,7 +164,6 @@ def _write_pages(job: PageJob, pages: tuple[Page, ...]) -> list[Page]:
         for dest, make in page_outputs(job.config, job.pages, page, body).items():
             if not job.writer.reuse(dest, key):
                 job.writer.add(dest, make(), key)
-    return []
 
 
 def _reuse_pages(job: PageJob) -> list[Page]:

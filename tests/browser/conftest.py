@@ -44,7 +44,7 @@ CSP_RECORDER_JS = """
   window.__cspViolations = found;
   window.addEventListener('securitypolicyviolation', (e) => {
     found.push({directive: e.violatedDirective, blocked: e.blockedURI,
-                source: e.sourceFile, line: e.lineNumber, sample: e.sample});
+                source: e.sourceFile, line: e.lineNumber, sample: e.sample, where: location.href});
   }, true);
 })();
 """

@@ -22,6 +22,8 @@ import pytest
 import yaml
 from playwright.sync_api import expect
 
+from tests.browser.conftest import CSP_RECORDER_JS
+
 pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parents[2]
@@ -32,18 +34,6 @@ ACCENT_RGB = "rgb(0, 94, 184)"
 EVIL_ACCENT = "red;}</style><script>alert(1)</script>"
 SANDBOX_ALLOWED = {"allow-scripts", "allow-same-origin", "allow-popups", "allow-popups-to-escape-sandbox",
                    "allow-top-navigation-by-user-activation"}
-
-CSP_RECORDER_JS = """
-(() => {
-  if (window.__cspViolations) return;
-  const found = [];
-  window.__cspViolations = found;
-  window.addEventListener('securitypolicyviolation', (e) => {
-    found.push({directive: e.violatedDirective, blocked: e.blockedURI, source: e.sourceFile,
-                line: e.lineNumber, where: location.href});
-  }, true);
-})();
-"""
 
 
 # --------------------------------------------------------------------------------- local origins
