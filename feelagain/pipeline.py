@@ -113,7 +113,9 @@ def render_body(page: Page, settings: lint.LintSettings, today: datetime.date, k
         sources_line=page.meta_lines.at("sources"), reviewed=page.meta.reviewed,
         next_review=page.meta.next_review, reviewed_line=page.meta_lines.at("reviewed"),
         next_review_line=page.meta_lines.at("next_review"),
-        links=tuple((link.href, line_of_link(link, page.body_md, page.body_start_line)) for link in rendered.links))
+        links=tuple((link.href, line_of_link(link, page.body_md, page.body_start_line)) for link in rendered.links),
+        sources=tuple(lint.SourceRef(s.publisher, s.title, s.url, s.doi, page.meta_lines.at("sources", i))
+                      for i, s in enumerate(page.meta.sources)))
     errors, warnings = lint.lint_page(lint_page, settings, today)
     # The links module reports unsafe schemes with the exact href; drop the linter's twin of that error.
     errors = [e for e in errors if e.rule != "link-scheme"]
