@@ -263,6 +263,14 @@ CATALOGUE: tuple[Case, ...] = (
     Case("link-javascript", "[here](javascript:alert(1))",
          {"content/causes.md": md(body="Intro.\n\nClick [here](javascript:alert(1)) now.\n")},
          (f"content/causes.md:13: link with an unsafe scheme: javascript:alert(1) — {SCHEME_HINT}",)),
+    Case("source-without-url-or-doi", "a source with only a publisher and a title",
+         {"content/causes.md": md(FRONT.replace(", url: https://www.mind.org.uk/}", "}"))},
+         ('content/causes.md:8: source "Two" has no url or doi — add the https:// address you read it at (url: …) '
+          "or its DOI (doi: 10.…)",)),
+    Case("source-bare-nice", "a NICE source that names no guideline",
+         {"content/causes.md": md(FRONT.replace("{publisher: Mind, title: Two,", "{publisher: NICE, title: Guidance,"))},
+         ('content/causes.md:8: NICE source "Guidance" names no guideline — cite one guideline with its code in the '
+          'title, e.g. "Post-traumatic stress disorder (NG116)", and its https://www.nice.org.uk/guidance/… url',)),
     Case("link-http", "[nhs](http://nhs.uk)",
          {"content/causes.md": md(body="Intro.\n\nSee [nhs](http://nhs.uk) now.\n")},
          (f"content/causes.md:13: link with an unsafe scheme: http://nhs.uk — {SCHEME_HINT}",)),
