@@ -371,18 +371,22 @@ STATISTIC = re.compile(
 FOOTNOTE_REF = re.compile(r"\[\^[^\]\s]+\](?!:)")
 
 
-def statistics_in(ctx_text: Text) -> Iterator[tuple[int, str, bool]]:
-    """Yield (file line, statistic, has a footnote on its line) for each statistic in a body's prose lines."""
-    for line, raw in ctx_text.md_lines:
-        if FOOTNOTE_DEF.match(raw):
+def statistics_in(text: Text) -> Iterator[tuple[int, str, bool]]:
+    """Yield (file line, statistic, whether its line has a footnote reference) for each statistic in a body."""
+    in_note = False
+    for line, raw in text.md_lines:
+        if in_note and raw.startswith(("    ", "\t")) and raw.strip():
+            continue  # a footnote's indented continuation
+        in_note = bool(FOOTNOTE_DEF.match(raw))
+        if in_note:
             continue  # a footnote's own text is the citation, not a claim
-        for m in STATISTIC.finditer(plain_keep_notes(raw)):
+        for m in STATISTIC.finditer(_without_link_targets(raw)):
             yield line, m.group(), bool(FOOTNOTE_REF.search(raw))
 
 
-def plain_keep_notes(raw: str) -> str:
-    """Return a Markdown line without link targets (a URL like /46%20x is not a statistic)."""
-    return re.sub(r"\]\([^)]*\)", "]", raw)
+def _without_link_targets(raw: str) -> str:
+    """Return a Markdown line without its link targets: "(…/46%20x)" in a URL is not a statistic."""
+    return re.sub(r"\]\([^)]*\)", "]", raw) if "](" in raw else raw
 
 
 def check_statistic_footnote(ctx: Context) -> Iterator[Finding]:

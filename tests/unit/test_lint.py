@@ -488,6 +488,7 @@ def test_statistics_without_a_footnote_warn_at_their_line(sentence: str, stat: s
     "Name 5 things you can see and 4 you can touch. Rate it from 0 to 10.",
     "The study ran in 2017 in 3 countries.",
     "See [the report](https://example.org/46%20percent) for more.",
+    "It is common.[^m]\n\n[^m]: Mattila and others (2006):\n    9.9% had alexithymia, about 1 in 10.",
 ])
 def test_footnoted_statistics_counts_and_footnote_text_pass(text: str) -> None:
     assert "statistic-footnote" not in rules_of(make_page(CLEAN_BODY + "\n" + text + "\n"))
