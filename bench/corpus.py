@@ -224,7 +224,7 @@ def _front_matter(title, description, summary, sources, order=None, aspect="") -
         lines.append(f"order: {order}")
     lines += [f"reviewed: {REVIEWED}", f"next_review: {NEXT_REVIEW}", "sources:"]
     for n in sources:
-        lines.append(f"  - {{publisher: Corpus Publisher, title: Synthetic source {n}}}")
+        lines.append(f"  - {{publisher: Corpus Publisher, title: Synthetic source {n}, url: https://corpus.example/source/{n}}}")
     lines.append("summary:")
     lines += [f"  - {_yaml_str(s)}" for s in summary]
     if aspect:

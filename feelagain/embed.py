@@ -87,7 +87,8 @@ def to_json(data: Any) -> bytes:
 
 SOURCE_SCHEMA = {"type": "object", "required": ["publisher", "title"], "additionalProperties": False,
                  "properties": {"publisher": {"type": "string"}, "title": {"type": "string"},
-                                "url": {"type": "string", "pattern": "^https://"}, "year": {"type": "integer"}}}
+                                "url": {"type": "string", "pattern": "^https://"}, "year": {"type": "integer"},
+                                "doi": {"type": "string", "pattern": "^10\\.\\d{4,9}/"}}}
 PAGE_SCHEMA = {
     "$schema": "https://json-schema.org/draft/2020-12/schema", "title": "Feel Again page",
     "type": "object", "additionalProperties": False,

@@ -27,13 +27,24 @@ from .errors import BuildError, SourceLocation, did_you_mean
 from .plaintext import (  # noqa: F401 (re-exported: tests and bench use them from here)
     ABBREVIATION, ADMONITION, CHECKLIST_KEY, FENCE, HEADING, INLINE, ITEM, LINK_DEF, NON_WORD, PROSE, QUOTE,
     RULE_LINE, SENTENCE_END, SETEXT, TABLE_SEP, Block, Sentence, Text, fk_grade, make_block, plain, scan,
-    RISK, RISK_KEYS, split_sentences, syllables,
+    RISK, RISK_KEYS, FOOTNOTE_DEF, split_sentences, syllables,
 )
 
 Finding = tuple[int | None, str, str]  # (file line, problem, hint)
 
 MIN_GRADED_WORDS = 30  # texts shorter than this swing too much for a reading grade to mean anything
 SPLIT_HINT = "split long sentences and prefer short words"
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    """One entry of a page's `sources:` list, with the file line it starts on."""
+
+    publisher: str
+    title: str
+    url: str | None
+    doi: str | None
+    line: int | None
 
 
 @dataclass(frozen=True)
@@ -52,6 +63,7 @@ class LintPage:
     reviewed_line: int | None
     next_review_line: int | None
     links: tuple[tuple[str, int], ...]
+    sources: tuple[SourceRef, ...] = ()
 
 
 @dataclass(frozen=True, repr=False)
@@ -326,6 +338,70 @@ def check_allow_comment(ctx: Context) -> Iterator[Finding]:
                        did_you_mean(rule_id, RULE_IDS) or "rules: " + ", ".join(RULE_IDS))
 
 
+def check_source_link(ctx: Context) -> Iterator[Finding]:
+    """Flag a source with neither a url nor a doi: a reader must be able to find it."""
+    for source in ctx.page.sources:
+        if not source.url and not source.doi:
+            yield (source.line, f'source "{_short(source.title)}" has no url or doi',
+                   "add the https:// address you read it at (url: …) or its DOI (doi: 10.…)")
+
+
+# A NICE guideline is named by its code: NG116, CG90, QS8, TA97, PH50, NG222…
+NICE = re.compile(r"\bNICE\b|(?i:National Institute for Health and (?:Care|Clinical) Excellence)")
+NICE_CODE = re.compile(r"\b(?:NG|CG|QS|TA|PH|MPG|SC|HTG|IPG|DG|MTG|NM)\d+\b")
+
+
+def check_source_nice(ctx: Context) -> Iterator[Finding]:
+    """Flag a NICE source that does not name its guideline code (e.g. NG116) in the title or url."""
+    for source in ctx.page.sources:
+        if NICE.search(source.publisher) or NICE.search(source.title):
+            if not NICE_CODE.search(source.title) and not NICE_CODE.search((source.url or "").upper()):
+                yield (source.line, f'NICE source "{_short(source.title)}" names no guideline',
+                       'cite one guideline with its code in the title, e.g. "Post-traumatic stress disorder (NG116)", '
+                       "and its https://www.nice.org.uk/guidance/… url")
+
+
+# A statistic: a number with a per cent sign ("46%", "9.9 %", "46 per cent"), or a rate such as "1 in 10 people",
+# "one in four" or "3 out of 5". Counts like "5 things" or "0 to 10" are not statistics.
+_NUMBER = r"(?:\d{1,3}(?:,\d{3})*|one|two|three|four|five|six|seven|eight|nine|ten|a\s+hundred|a\s+thousand)"
+STATISTIC = re.compile(
+    rf"\b\d+(?:[.,]\d+)?\s?(?:%|per\s?cent\b)"
+    rf"|\b{_NUMBER}\s+(?:in|out\s+of)\s+(?:every\s+)?{_NUMBER}\b",
+    re.I)
+FOOTNOTE_REF = re.compile(r"\[\^[^\]\s]+\](?!:)")
+
+
+def statistics_in(text: Text) -> Iterator[tuple[int, str, bool]]:
+    """Yield (file line, statistic, whether its line has a footnote reference) for each statistic in a body."""
+    in_note = False
+    for line, raw in text.md_lines:
+        if in_note and raw.startswith(("    ", "\t")) and raw.strip():
+            continue  # a footnote's indented continuation
+        in_note = bool(FOOTNOTE_DEF.match(raw))
+        if in_note:
+            continue  # a footnote's own text is the citation, not a claim
+        for m in STATISTIC.finditer(_without_link_targets(raw)):
+            yield line, m.group(), bool(FOOTNOTE_REF.search(raw))
+
+
+def _without_link_targets(raw: str) -> str:
+    """Return a Markdown line without its link targets: "(…/46%20x)" in a URL is not a statistic."""
+    return re.sub(r"\]\([^)]*\)", "]", raw) if "](" in raw else raw
+
+
+def check_statistic_footnote(ctx: Context) -> Iterator[Finding]:
+    """Flag a statistic on a line that carries no footnote reference to its source."""
+    for line, stat, noted in statistics_in(ctx.text):
+        if not noted:
+            yield (line, f'statistic "{_quote(stat)}" has no footnote',
+                   "add a footnote that names its source, e.g. …46%.[^goodwin] and a line "
+                   "[^goodwin]: Goodwin and others (2017), … — see docs/editing.md")
+
+
+def _short(title: str) -> str:
+    return title if len(title) <= 50 else title[:47] + "…"
+
+
 @dataclass(frozen=True)
 class Rule:
     """One lint rule: its id (used in `lint.disabled`), its severity, and its check."""
@@ -349,6 +425,9 @@ RULES: tuple[Rule, ...] = (
     Rule("link-scheme", "error", check_link_scheme),
     Rule("image-alt", "error", check_image_alt),
     Rule("allow-comment", "error", check_allow_comment),
+    Rule("source-link", "error", check_source_link),
+    Rule("source-nice", "error", check_source_nice),
+    Rule("statistic-footnote", "warning", check_statistic_footnote),
 )
 RULE_IDS = tuple(rule.id for rule in RULES)
 

@@ -4,6 +4,9 @@ Extensions (documented for editors in docs/editing.md):
 - toc: heading ids and the "On this page" list (levels 2–3);
 - tables, attr_list, def_list, sane_lists, fenced_code: standard Markdown additions;
 - admonition: callouts ("!!! tip \"Title\"") that we turn into NHS-style care cards;
+- footnotes: "46%.[^goodwin]" plus a "[^goodwin]: …" line; every statistic carries one to its source. The
+  notes become a "Notes" list at the end of the body (ids fn-…/fnref-…, never clashing with the templates'
+  fa-… ids); each reference link says "Note" to screen readers;
 - ours: ```checklist blocks, links between .md files, raw-HTML sanitising, scrollable tables.
 """
 from __future__ import annotations
@@ -37,6 +40,8 @@ CHECKLIST_TOKEN = "FEELAGAINCHECKLIST{}X"
 CHECKLIST_MARK = "<!--feelagain:checklist:{}-->"
 FENCE_OPEN = re.compile(r"^(```|~~~)\s*checklist\s*$")
 CALLOUT_LINE = re.compile(r"^!!!\s+([\w-]+)")
+NOTES_ID = "fa-notes"  # the "Notes" heading; fa- ids are ours, so no heading of an editor's can take it
+NOTES_BLOCK = re.compile(r'<div class="footnotes">.*?</div>\s*$|<sup id="fnref\d*-[^"]*">.*?</sup>', re.S)
 
 
 @dataclass(frozen=True)
@@ -152,6 +157,33 @@ class _Callouts(Treeprocessor):
             div.insert(0, heading)
 
 
+class _Footnotes(Treeprocessor):
+    """Give the footnotes a "Notes" heading in place of their rule, and their reference links a spoken name."""
+
+    def run(self, root: etree.Element) -> None:
+        for sup in root.iter("sup"):
+            link = next(iter(sup), None)
+            if link is not None and link.tag == "a" and link.get("class") == "footnote-ref":
+                hidden = etree.Element("span", {"class": "visually-hidden"})
+                hidden.text, hidden.tail, link.text = "Note ", link.text, None
+                link.insert(0, hidden)
+        for div in root.iter("div"):
+            if div.get("class") != "footnote":
+                continue
+            div.set("class", "footnotes")
+            rule = next((child for child in div if child.tag == "hr"), None)
+            if rule is not None:
+                div.remove(rule)
+            heading = etree.Element("h2", {"class": "footnotes__title", "id": NOTES_ID})
+            heading.text = "Notes"
+            div.insert(0, heading)
+            for para in div.iter("p"):  # a note used twice has two back links: number them apart
+                backs = [a for a in para if a.tag == "a" and a.get("class") == "footnote-backref"]
+                for number, back in enumerate(backs[1:], start=2):
+                    back.text = f"Back to text ({number})"
+                    backs[number - 2].tail = " "
+
+
 class _Links(Treeprocessor):
     """Rewrite links between .md files to pretty relative URLs; neutralise unsafe schemes; wrap tables."""
 
@@ -230,14 +262,17 @@ class FeelAgainExtension(Extension):
         md.preprocessors.register(_ChecklistBlocks(md), "fa_checklist", 28)
         md.treeprocessors.register(_Links(md), "fa_links", 3)
         md.treeprocessors.register(_Callouts(md), "fa_callouts", 4)  # after toc (5) so titles stay out of it
+        md.treeprocessors.register(_Footnotes(md), "fa_footnotes", 4)  # after toc too: "Notes" is not a section
 
 
 def make_markdown() -> markdown.Markdown:
     """Return the configured Markdown instance (reuse it; call reset() between pages)."""
     return markdown.Markdown(
-        extensions=["toc", "tables", "attr_list", "def_list", "admonition", "sane_lists", "fenced_code",
+        extensions=["toc", "tables", "attr_list", "def_list", "admonition", "sane_lists", "fenced_code", "footnotes",
                     FeelAgainExtension()],
-        extension_configs={"toc": {"permalink": False, "toc_depth": "2-3"}},
+        extension_configs={"toc": {"permalink": False, "toc_depth": "2-3"},
+                           "footnotes": {"SEPARATOR": "-", "BACKLINK_TEXT": "Back to text",
+                                         "BACKLINK_TITLE": "Back to where note {} is used"}},
         output_format="html",
     )
 
@@ -254,7 +289,7 @@ def _flatten(tokens: list[dict], out: list[TocEntry]) -> list[TocEntry]:
 
 
 def _faq(body_html: str) -> tuple[tuple[str, str], ...]:
-    parts = re.split(r"(?=<h2[ >])", body_html)
+    parts = re.split(r"(?=<h2[ >])", NOTES_BLOCK.sub("", body_html))  # notes are neither questions nor answers
     pairs = []
     for part in parts:
         match = re.match(r"<h2[^>]*>(.*?)</h2>(.*)", part, re.S)

@@ -64,11 +64,17 @@ def parse_pages(sources: list[SourceFile], problems: Problems) -> list[Page]:
         if meta:
             # Keep what later stages need and no more: on a 10,000-page site the full text and the line of
             # every nested YAML node would double the memory a build needs.
-            top = LineMap(lines.line, {k: LineMap(v.line) for k, v in lines.children.items()}
+            top = LineMap(lines.line, {k: LineMap(v.line, _item_lines(v) if k == "sources" else {})
+                                       for k, v in lines.children.items()}
                           if isinstance(lines.children, dict) else {})
             light = SourceFile(source.rel_path, source.slug, "")
             pages.append(Page(light, meta, body, body_line, top, make_key(source.text)))
     return pages
+
+
+def _item_lines(node: LineMap) -> list[LineMap]:
+    """Return the start line of each item of a YAML list (the linter points at each source's own line)."""
+    return [LineMap(item.line) for item in node.children] if isinstance(node.children, list) else []
 
 
 def order_site(config: SiteConfig, pages: list[Page], problems: Problems, found: set[str] | None = None) -> Site:
@@ -113,7 +119,9 @@ def render_body(page: Page, settings: lint.LintSettings, today: datetime.date, k
         sources_line=page.meta_lines.at("sources"), reviewed=page.meta.reviewed,
         next_review=page.meta.next_review, reviewed_line=page.meta_lines.at("reviewed"),
         next_review_line=page.meta_lines.at("next_review"),
-        links=tuple((link.href, line_of_link(link, page.body_md, page.body_start_line)) for link in rendered.links))
+        links=tuple((link.href, line_of_link(link, page.body_md, page.body_start_line)) for link in rendered.links),
+        sources=tuple(lint.SourceRef(s.publisher, s.title, s.url, s.doi, page.meta_lines.at("sources", i))
+                      for i, s in enumerate(page.meta.sources)))
     errors, warnings = lint.lint_page(lint_page, settings, today)
     # The links module reports unsafe schemes with the exact href; drop the linter's twin of that error.
     errors = [e for e in errors if e.rule != "link-scheme"]

@@ -38,7 +38,9 @@ QUOTE = re.compile(r"^\s*(?:>\s?)+")
 TABLE_SEP = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)+\|?\s*$")
 LINK_DEF = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*\S")
 CHECKLIST_KEY = re.compile(r"^\s*(?:-\s+)?(?:[\w-]+:(?:\s+|$))?[\"']?")
+FOOTNOTE_DEF = re.compile(r"^\s{0,3}\[\^[^\]\s]+\]:")  # "[^goodwin]: Goodwin and others (2017)…"
 INLINE = (  # (character that must be present, pattern, replacement): the check skips most regex runs
+    ("^", re.compile(r"\[\^[^\]\s]+\]"), ""),  # footnote references are not words
     ("!", re.compile(r"!\[[^\]]*\](?:\([^)]*\)|\[[^\]]*\])"), ""),  # images: alt text is not prose
     ("[", re.compile(r"\[([^\]]*)\]\((?:[^()]|\([^)]*\))*\)"), r"\1"),  # [text](href)
     ("[", re.compile(r"\[([^\]]*)\]\[[^\]]*\]"), r"\1"),  # [text][ref]
@@ -164,6 +166,7 @@ def scan(body_md: str, first_line: int) -> Text:  # noqa: C901 - one flat state 
     md_lines: list[tuple[int, str]] = []
     parts: list[tuple[int, str]] = []
     kind, fence, raw_lines = "para", "", body_md.splitlines()
+    in_note = False
 
     def flush(new_kind: str = "para") -> None:
         nonlocal parts, kind
@@ -186,8 +189,11 @@ def scan(body_md: str, first_line: int) -> Text:  # noqa: C901 - one flat state 
             fence = m.group(1)
             continue
         md_lines.append((n, raw))
-        if not stripped or LINK_DEF.match(raw):
-            flush()
+        if in_note and raw.startswith(("    ", "\t")) and stripped:
+            continue  # a footnote's indented continuation
+        in_note = bool(FOOTNOTE_DEF.match(raw))
+        if not stripped or LINK_DEF.match(raw) or in_note:
+            flush()  # footnotes are citations, not prose: they do not count towards reading grades
         elif SETEXT.match(raw) and parts and kind == "para":  # only the line above is the heading
             head = parts.pop()
             flush("heading")

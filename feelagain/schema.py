@@ -64,6 +64,16 @@ def is_https_url(value: Any) -> str | None:
     return None if re.fullmatch(r"https://[^\s<>\"]+", value) else "should be an https:// address"
 
 
+DOI = re.compile(r"10\.\d{4,9}/[^\s<>\"]+")
+
+
+def is_doi(value: Any) -> str | None:
+    """A bare DOI such as 10.1192/bjp.bp.108.051110 (no "doi:" or https://doi.org/ in front)."""
+    if is_text(value):
+        return is_text(value)
+    return None if DOI.fullmatch(value) else "should be a DOI like 10.1192/bjp.bp.108.051110"
+
+
 def is_slug(value: Any) -> str | None:
     """A page slug: lower-case letters, digits and hyphens."""
     if is_text(value):
@@ -132,6 +142,17 @@ class Source:
     title: str
     url: str | None = None
     year: int | None = None
+    doi: str | None = None
+
+    @property
+    def doi_url(self) -> str | None:
+        """The DOI as an https://doi.org/ link, or None."""
+        return f"https://doi.org/{self.doi}" if self.doi else None
+
+    @property
+    def link(self) -> str | None:
+        """Where a reader can find the source: its url, else its DOI link."""
+        return self.url or self.doi_url
 
 
 @dataclass(frozen=True)
@@ -156,6 +177,8 @@ SOURCE_FIELDS = (
     Field("title", is_text, "the title of the page, paper or book", required=True),
     Field("url", is_https_url, "an https:// link, only if you have checked it exists"),
     Field("year", is_int, "year of publication"),
+    Field("doi", is_doi, "the DOI of a paper, e.g. 10.1192/bjp.bp.108.051110",
+          hint='write the bare DOI, e.g. doi: 10.1192/bjp.bp.108.051110 (no "doi:" or https://doi.org/ in front)'),
 )
 
 
@@ -171,7 +194,7 @@ PAGE_FIELDS = (
     Field("order", is_int, "position in the navigation when site.yml does not list the page"),
     Field("reviewed", is_date, "date of the last review, YYYY-MM-DD", required=True),
     Field("next_review", is_date, "date the next review is due, YYYY-MM-DD", required=True),
-    Field("sources", is_source_list, "list of {publisher, title, url, year}", required=True),
+    Field("sources", is_source_list, "list of {publisher, title, url, doi, year}", required=True),
     Field("summary", is_text_list, "list of key points"),
     Field("aspect", is_text, "what the page covers for search engines, e.g. causes"),
     Field("faq", is_bool, "true if every ## heading is a question"),
@@ -190,7 +213,7 @@ def _check_sources(raw: list[Any], loc: SourceLocation, lines: LineMap) -> tuple
         good, problems = check_mapping(item, SOURCE_FIELDS, loc, item_lines, f"source {index + 1}")
         errors.extend(problems)
         if not problems:
-            sources.append(Source(good["publisher"], good["title"], good.get("url"), good.get("year")))
+            sources.append(Source(good["publisher"], good["title"], good.get("url"), good.get("year"), good.get("doi")))
     return tuple(sources), errors
 
 

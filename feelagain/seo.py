@@ -44,7 +44,8 @@ def page_jsonld(page: Page, config: SiteConfig, faq: tuple[tuple[str, str], ...]
     if page.meta.sources:
         medical["citation"] = [
             {"@type": "CreativeWork", "name": s.title, "publisher": {"@type": "Organization", "name": s.publisher},
-             **({"url": s.url} if s.url else {}), **({"datePublished": str(s.year)} if s.year else {})}
+             **({"url": s.link} if s.link else {}), **({"datePublished": str(s.year)} if s.year else {}),
+             **({"identifier": {"@type": "PropertyValue", "propertyID": "doi", "value": s.doi}} if s.doi else {})}
             for s in page.meta.sources]
     graph: list[dict[str, Any]] = [medical]
     if faq:

@@ -45,10 +45,10 @@ regions:
 
 SOURCES = """\
 sources:
-  - publisher: NHS
-    title: Example source one
-  - publisher: Mind
-    title: Example source two
+  - {publisher: NHS, url: https://www.nhs.uk/,
+     title: Example source one}
+  - {publisher: Mind, url: https://www.mind.org.uk/,
+     title: Example source two}
 """
 
 

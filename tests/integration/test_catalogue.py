@@ -37,8 +37,8 @@ description: Why it happens.
 reviewed: 2026-11-01
 next_review: 2027-11-01
 sources:
-  - {publisher: NHS, title: One}
-  - {publisher: Mind, title: Two}
+  - {publisher: NHS, title: One, url: https://www.nhs.uk/}
+  - {publisher: Mind, title: Two, url: https://www.mind.org.uk/}
 """
 HTML_HINT = "write it in Markdown, or use only plain HTML without scripts, frames or styles"
 SCHEME_HINT = "use https://, mailto:, tel: or sms: links, or a link to a .md page"
@@ -147,7 +147,8 @@ CATALOGUE: tuple[Case, ...] = (
          {"content/causes.md": md(FRONT + "? [a, b]\n: 1\n")},
          ("content/causes.md:9: a key that is a list or a mapping — keys must be plain words, like title:",)),
     Case("yaml-recursive-alias", "a self-referencing YAML alias (sources: &a [*a])",
-         {"content/causes.md": md(FRONT.replace("sources:\n  - {publisher: NHS, title: One}\n  - {publisher: Mind, title: Two}\n",
+         {"content/causes.md": md(FRONT.replace("sources:\n  - {publisher: NHS, title: One, url: https://www.nhs.uk/}\n"
+                                                "  - {publisher: Mind, title: Two, url: https://www.mind.org.uk/}\n",
                                                 "sources: &a [*a]\n"))},
          ("re:content/causes\\.md:\\d+: an alias \\(\\*name\\) that refers to itself — write the value out instead of using & and \\*",)),
     Case("frontmatter-not-closed", "the closing '---' is missing",
@@ -262,6 +263,14 @@ CATALOGUE: tuple[Case, ...] = (
     Case("link-javascript", "[here](javascript:alert(1))",
          {"content/causes.md": md(body="Intro.\n\nClick [here](javascript:alert(1)) now.\n")},
          (f"content/causes.md:13: link with an unsafe scheme: javascript:alert(1) — {SCHEME_HINT}",)),
+    Case("source-without-url-or-doi", "a source with only a publisher and a title",
+         {"content/causes.md": md(FRONT.replace(", url: https://www.mind.org.uk/}", "}"))},
+         ('content/causes.md:8: source "Two" has no url or doi — add the https:// address you read it at (url: …) '
+          "or its DOI (doi: 10.…)",)),
+    Case("source-bare-nice", "a NICE source that names no guideline",
+         {"content/causes.md": md(FRONT.replace("{publisher: Mind, title: Two,", "{publisher: NICE, title: Guidance,"))},
+         ('content/causes.md:8: NICE source "Guidance" names no guideline — cite one guideline with its code in the '
+          'title, e.g. "Post-traumatic stress disorder (NG116)", and its https://www.nice.org.uk/guidance/… url',)),
     Case("link-http", "[nhs](http://nhs.uk)",
          {"content/causes.md": md(body="Intro.\n\nSee [nhs](http://nhs.uk) now.\n")},
          (f"content/causes.md:13: link with an unsafe scheme: http://nhs.uk — {SCHEME_HINT}",)),
@@ -678,3 +687,26 @@ def test_unsafe_schemes_fail_the_build(make_site):
 
 if __name__ == "__main__":
     print(catalogue_table())
+
+
+def test_a_doi_source_is_linked_on_the_page_and_in_the_structured_data(make_site):
+    front = FRONT.replace("  - {publisher: Mind, title: Two, url: https://www.mind.org.uk/}\n",
+                          "  - {publisher: BJPsych, title: Two, year: 2009, doi: 10.1192/bjp.bp.108.051110}\n")
+    site = make_site({"content/causes.md": md(front, body="Intro.\n\nIn one survey, 46% said so.[^b]\n\n"
+                                                          "[^b]: Price and others (2009).\n")})
+    result = run_cli("build", "--site", str(site), "--strict")
+    assert result.returncode == 0, result.stderr
+    html = (site / "dist" / "causes" / "index.html").read_text(encoding="utf-8")
+    assert ('<li>BJPsych (2009). <cite>Two</cite>. DOI: <a href="https://doi.org/10.1192/bjp.bp.108.051110">'
+            "10.1192/bjp.bp.108.051110</a></li>") in html
+    assert ('"url":"https://doi.org/10.1192/bjp.bp.108.051110","datePublished":"2009","identifier":'
+            '{"@type":"PropertyValue","propertyID":"doi","value":"10.1192/bjp.bp.108.051110"}') in html
+    assert '<h2 class="footnotes__title" id="fa-notes">Notes</h2>' in html
+
+
+def test_a_statistic_without_a_footnote_fails_only_a_strict_build(make_site):
+    site = make_site({"content/causes.md": md(body="Intro.\n\nIn one survey, 46% said so.\n")})
+    assert run_cli("build", "--site", str(site)).returncode == 0
+    result = run_cli("build", "--site", str(site), "--strict")
+    assert result.returncode == 1
+    assert 'content/causes.md:13: statistic "46%" has no footnote' in result.stderr

@@ -90,3 +90,19 @@ def test_source_fields_are_checked():
     errors = meta_errors(GOOD.replace("{publisher: NHS, title: One}", "{publisher: NHS, url: http://x}"))
     assert 'content/x.md:7: "url" should be an https:// address — url: an https:// link, only if you have checked it exists' in errors
     assert any('"title" is missing from source 1' in e for e in errors)
+
+
+def test_a_source_may_have_a_doi_and_a_bad_doi_says_how_to_write_it():
+    assert meta_errors(GOOD.replace("{publisher: NHS, title: One}",
+                                    "{publisher: BJPsych, title: One, doi: 10.1192/bjp.bp.108.051110}")) == []
+    errors = meta_errors(GOOD.replace("{publisher: NHS, title: One}",
+                                      "{publisher: BJPsych, title: One, doi: https://doi.org/10.1192/x}"))
+    assert errors == ['content/x.md:7: "doi" should be a DOI like 10.1192/bjp.bp.108.051110 — write the bare DOI, '
+                      'e.g. doi: 10.1192/bjp.bp.108.051110 (no "doi:" or https://doi.org/ in front)']
+
+
+def test_a_doi_source_links_to_doi_org():
+    from feelagain.schema import Source
+    source = Source("BJPsych", "One", doi="10.1192/bjp.bp.108.051110")
+    assert source.link == source.doi_url == "https://doi.org/10.1192/bjp.bp.108.051110"
+    assert Source("NHS", "Two", url="https://www.nhs.uk/", doi="10.1/x").link == "https://www.nhs.uk/"

@@ -15,6 +15,7 @@ from feelagain.lint import (
     RULES,
     LintPage,
     LintSettings,
+    SourceRef,
     fk_grade,
     lint_page,
     scan,
@@ -86,6 +87,9 @@ FIRING = {
     "link-scheme": make_page(links=(("get-help.md", 14), ("http://example.org", 24))),
     "image-alt": make_page(CLEAN_BODY.replace("A person sitting by a window", "")),
     "allow-comment": make_page(CLEAN_BODY + "\n<!-- lint: allow safe-langage -->\nIt is common.\n"),
+    "source-link": make_page(sources=(SourceRef("NHS", "Grief after bereavement or loss", None, None, 6),)),
+    "source-nice": make_page(sources=(SourceRef("NICE", "Guidance on PTSD", "https://www.nice.org.uk/", None, 6),)),
+    "statistic-footnote": make_page(CLEAN_BODY + "\nIn one survey, 46% said they felt this.\n"),
 }
 
 
@@ -434,3 +438,69 @@ def test_long_bodies_lint_in_linear_time() -> None:
     start = time.perf_counter()
     lint_page(make_page(one_paragraph + "\n\n" + many, links=()), LintSettings(), TODAY)
     assert time.perf_counter() - start < 5
+
+
+# --- sources and statistics -------------------------------------------------------------------------
+
+def test_a_source_needs_a_url_or_a_doi_at_its_own_line() -> None:
+    page = make_page(sources=(SourceRef("NHS", "Grief", "https://www.nhs.uk/", None, 6),
+                              SourceRef("BJPsych", "Emotional side-effects", None, "10.1192/bjp.bp.108.051110", 9),
+                              SourceRef("Mind", "Numbness", None, None, 12)))
+    assert lines(page)[0] == ['content/causes.md:12: source "Numbness" has no url or doi — add the https:// address '
+                              "you read it at (url: …) or its DOI (doi: 10.…)"]
+
+
+@pytest.mark.parametrize("publisher, title, url, fires", [
+    ("National Institute for Health and Care Excellence (NICE)", "Guidance on PTSD and depression", None, True),
+    ("NICE", "Depression in adults", "https://www.nice.org.uk/", True),
+    ("Journal", "What NICE says", "https://example.org/", True),  # a bare NICE in the title counts too
+    ("NICE", "Post-traumatic stress disorder (NG116)", "https://www.nice.org.uk/guidance/ng116", False),
+    ("NICE", "Depression in adults", "https://www.nice.org.uk/guidance/ng222", False),  # the code is in the url
+    ("Nice Books", "A nice day", "https://example.org/", False),  # "Nice" as a word, not the institute
+])
+def test_nice_sources_must_name_a_guideline(publisher: str, title: str, url: str | None, fires: bool) -> None:
+    page = make_page(sources=(SourceRef(publisher, title, url, None, 7),))
+    errors = [e for e in lint_page(page, LintSettings(), TODAY)[0] if e.rule == "source-nice"]
+    assert bool(errors) is fires
+    if fires:
+        assert str(errors[0]).startswith("content/causes.md:7: NICE source")
+
+
+@pytest.mark.parametrize("sentence, stat", [
+    ("In one survey, 46% said they felt blunted.", "46%"),
+    ("About 9.9 % of adults had high levels.", "9.9 %"),
+    ("Nearly 46 per cent said so.", "46 per cent"),
+    ("About 1 in 10 adults had high levels of it.", "1 in 10"),
+    ("Around one in four people feel this.", "one in four"),
+    ("Some 3 out of 5 people said so.", "3 out of 5"),
+])
+def test_statistics_without_a_footnote_warn_at_their_line(sentence: str, stat: str) -> None:
+    errors, warnings = lines(make_page(CLEAN_BODY + "\n" + sentence + "\n"))
+    assert errors == []
+    line = START + CLEAN_BODY.count("\n") + 1
+    assert warnings == [f'content/causes.md:{line}: statistic "{stat}" has no footnote — add a footnote that names '
+                        "its source, e.g. …46%.[^goodwin] and a line [^goodwin]: Goodwin and others (2017), … — "
+                        "see docs/editing.md"]
+
+
+@pytest.mark.parametrize("text", [
+    "In one survey, 46% said they felt blunted.[^goodwin]\n\n[^goodwin]: Goodwin and others (2017): 46% of 669.",
+    "Name 5 things you can see and 4 you can touch. Rate it from 0 to 10.",
+    "The study ran in 2017 in 3 countries.",
+    "See [the report](https://example.org/46%20percent) for more.",
+    "It is common.[^m]\n\n[^m]: Mattila and others (2006):\n    9.9% had alexithymia, about 1 in 10.",
+])
+def test_footnoted_statistics_counts_and_footnote_text_pass(text: str) -> None:
+    assert "statistic-footnote" not in rules_of(make_page(CLEAN_BODY + "\n" + text + "\n"))
+
+
+def test_statistic_warning_is_an_error_only_when_strict_would_say_so() -> None:
+    rule = next(r for r in RULES if r.id == "statistic-footnote")
+    assert rule.severity == "warning"  # --strict turns every warning into a failure
+
+
+def test_footnotes_do_not_count_towards_the_reading_grade() -> None:
+    note = ("[^n]: Christensen MC, Ren H, Fagiolini A. Emotional blunting in patients with depression. Part II: "
+            "relationship with functioning, well-being, and quality of life. Annals of General Psychiatry.")
+    plain = scan("It is common.[^n] It gets better.\n\n" + note + "\n", 1)
+    assert [b.text for b in plain.blocks] == ["It is common. It gets better."]

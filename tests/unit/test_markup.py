@@ -76,3 +76,25 @@ def test_faq_pairs_come_from_h2_headings():
 def test_tables_are_wrapped_in_a_focusable_scroll_region():
     out = render("| a | b |\n|---|---|\n| 1 | 2 |\n")
     assert '<div aria-label="Table (scrolls sideways)" class="table-wrap" role="region" tabindex="0"><table>' in out.body_html
+
+
+NOTED = "## Is it common?\n\nIn one survey, 46% said so.[^g] Most got better.[^g]\n\n[^g]: Goodwin and others (2017).\n"
+
+
+def test_footnotes_become_notes_with_spoken_references_and_checked_anchors():
+    out = render(NOTED)
+    assert ('<sup id="fnref-g"><a class="footnote-ref" href="#fn-g"><span class="visually-hidden">Note </span>1</a>'
+            "</sup>") in out.body_html
+    assert '<div class="footnotes">\n<h2 class="footnotes__title" id="fa-notes">Notes</h2><ol>' in out.body_html
+    assert "<hr" not in out.body_html
+    assert '<li id="fn-g">' in out.body_html
+    assert ">Back to text</a> <a" in out.body_html and ">Back to text (2)</a>" in out.body_html
+    assert {"fn-g", "fnref-g", "fnref2-g", "fa-notes"} <= out.ids
+    assert [l.fragment for l in out.links if l.kind == "anchor"] == ["fn-g", "fn-g", "fnref-g", "fnref2-g"]
+    assert [t.title for t in out.toc] == ["Is it common?"]  # "Notes" is not a section of the page
+    assert out.warnings == () and out.errors == ()  # the sanitiser keeps every part of it
+
+
+def test_faq_answers_leave_out_notes_and_their_references():
+    out = render(NOTED, faq=True)
+    assert out.faq == (("Is it common?", "<p>In one survey, 46% said so. Most got better.</p>"),)
