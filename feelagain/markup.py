@@ -20,7 +20,7 @@ from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
-from . import sanitize
+from . import limits, sanitize
 from .checklist import Checklist, parse_checklist
 from .errors import BuildError, SourceLocation
 from .model import relative_href, url_for
@@ -278,7 +278,17 @@ def render_markdown(body_md: str, loc: SourceLocation, url: str, body_start_line
             state.warnings.append(BuildError(loc.at(body_start_line + number), "a level-1 heading in the body",
                                              "the title is the page's only # heading; use ## for sections",
                                              rule="heading-one"))
-    body = _sanitise(md.convert(body_md), state)
+    too_big = limits.check_body(body_md, loc, body_start_line)
+    if too_big:  # converting would hang or crash; the editor gets the line instead
+        return Rendered("", (), frozenset(), (), (), (), tuple(too_big), ())
+    try:
+        converted = md.convert(body_md)
+    except RecursionError:  # a shape the limits do not know yet: say so rather than crash
+        md.reset()
+        error = BuildError(loc.at(body_start_line), "the page is nested too deeply to convert",
+                           "use fewer levels of lists, quotes and HTML elements")
+        return Rendered("", (), frozenset(), (), (), (), (error,), ())
+    body = _sanitise(converted, state)
     for index in range(len(state.checklists)):
         body = body.replace(f"<p>{CHECKLIST_TOKEN.format(index)}</p>", CHECKLIST_MARK.format(index))
     toc = tuple(_flatten(getattr(md, "toc_tokens", []), []))
