@@ -172,6 +172,11 @@ class _Reader:
         good, errors = check_mapping(raw, fields, self.loc, lines, what)
         for err in errors:
             self.problems.add(err)
+        if "verified_on" in good and good["verified_on"] > self.today:  # a typo, or a check that never happened
+            self.problems.add(BuildError(self.loc.at(lines.at("verified_on")),
+                                         f"verified_on {good['verified_on']} is in the future",
+                                         "write the day you checked the number"))
+            return None
         if "verified_on" in good and self.today - good["verified_on"] > STALE_AFTER:
             self.problems.warn(BuildError(self.loc.at(lines.at("verified_on")),
                                           f"{what} was last verified on {good['verified_on']}, over 12 months ago",

@@ -11,6 +11,7 @@ from pathlib import Path, PurePosixPath
 from .errors import BuildError, Problems, SourceLocation
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+MAX_SLUG = 80  # characters of a page name that `new` makes from a title (file names have a length limit)
 MAX_BYTES = 2 * 1024 * 1024  # a page bigger than this is a paste accident, not an article
 # Page names whose address the site's own files use.
 RESERVED = frozenset({"assets", "embed", "api", "oembed", "404", "sitemap", "robots", "feelagain"})
@@ -50,13 +51,13 @@ def read_text_file(path: Path, loc: SourceLocation) -> str:
             raise BuildError(loc, "is a link in a loop (it never reaches a file)",
                              "replace the link with the file") from None
         raise BuildError(loc, f"cannot be read ({exc.strerror})", "check that the file exists and is a normal file") from None
-    with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(handle.fileno())
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
         if stat.S_ISDIR(info.st_mode):
             raise BuildError(loc, "cannot be read (Is a directory)", "check that the file exists and is a normal file")
-        if not stat.S_ISREG(info.st_mode):
-            raise BuildError(loc, "is not a regular file",
-                             "pages must be normal files; remove it or save it as a file")
+        raise BuildError(loc, "is not a regular file", "pages must be normal files; remove it or save it as a file")
+    with os.fdopen(fd, "rb") as handle:
         if info.st_size > MAX_BYTES:
             raise BuildError(loc, f"is {info.st_size / 1e6:.1f} MB, more than the {MAX_BYTES // 1024 // 1024} MB a page may be",
                              "split it into smaller pages")

@@ -9,6 +9,7 @@ Run `python -m tests.integration.test_catalogue_round2` to print the table "inpu
 """
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -24,7 +25,7 @@ from typing import Iterator
 import pytest
 import yaml
 
-from tests.conftest import CRISIS_YML, SITE_YML, write_files
+from tests.conftest import CRISIS_YML, SITE_YML, page, write_files
 from tests.integration.test_catalogue import (  # noqa: F401 (base_site is a fixture used here)
     FRONT, YAML_HINT, Case, Outcome, _leftovers, _matches, assert_failed_cleanly, base_site, error_lines, md,
     snapshot, warning_lines,
@@ -65,6 +66,15 @@ def billion_laughs(levels: int, key: str = "lol") -> str:
         refs = ", ".join([f"*a{level - 1}"] * 9)
         lines.append(f"{key}{level}: &a{level} [{refs}]")
     return "\n".join(lines) + "\n"
+
+
+def _literal_href_kept(dist: Path) -> None:
+    for path in ("causes/index.html", "embed/causes/index.html"):
+        html = (dist / path).read_text(encoding="utf-8")
+        assert '<p>Write href="plain" or src="pic.png" in a tag.</p>' in html, path
+        assert '<code>&lt;a href="plain"&gt;</code>' in html, path
+    api = json.loads((dist / "api" / "pages" / "causes.json").read_text(encoding="utf-8"))
+    assert 'Write href="plain" or src="pic.png" in a tag.' in json.dumps(api, ensure_ascii=False).replace('\\"', '"')
 
 
 def _fifo(site: Path) -> None:
@@ -249,29 +259,43 @@ CATALOGUE2: tuple[Case2, ...] = (
           errors=("re:templates/base\\.html:\\d+: is not UTF-8 text — save the file with UTF-8 encoding",)),
     Case2("help-page-renamed", "get-help.md renamed to help.md (site.yml unchanged)", item=14,
           setup=_rename_help_page,
-          errors=('content/site.yml:10: nav lists "get-help", but there is no content/get-help.md — did you mean "help"?',
-                  'content/site.yml: the help page "get-help" does not exist — create content/get-help.md or set '
-                  'help_page in site.yml')),
+          errors=('content/site.yml: the help page "get-help" does not exist — create content/get-help.md or set '
+                  'help_page in site.yml',
+                  'content/site.yml:10: nav lists "get-help", but there is no content/get-help.md — did you mean "help"?')),
+    Case2("help-page-renamed-everywhere", "get-help.md renamed to help.md, and help_page, nav and links updated",
+          item=14, ok=True, setup=_rename_help_page,
+          files={"content/site.yml": site(("nav: [index, get-help]", "nav: [index, help]"), add="help_page: help\n"),
+                 "content/index.md": page("Home", "Welcome. Read about [getting help](help.md).\n"),
+                 "content/causes.md": page_with(body="Intro. If you think about suicide, [get help now](help.md).\n")}),
     Case2("yaml-tab-after-colon", "front matter with a tab in the indentation of a list item", item=14,
           files={"content/causes.md": md(FRONT.replace("  - {publisher: Mind", "\t- {publisher: Mind"))},
           errors=("content/causes.md:8: invalid YAML: a tab character is used for indentation — "
                   "use spaces, not tabs, to indent",)),
-    Case2("raw-html-line", "raw HTML removed below a fenced block and a table: right line, no tab", item=14,
-          files={"content/causes.md": page_with(body="Intro.\n\n```\ncode\n```\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n"
-                                                     "<p\tonclick=\"x()\">Hi</p>\n")},
+    Case2("raw-html-line", "raw HTML removed below a code sample that shows the same attribute", item=14,
+          files={"content/causes.md": page_with(body='Intro.\n\n```html\n<p onclick="x()">Example</p>\n```\n\n'
+                                                     'Never use `onclick=` here.\n\n<p onclick="y()">Real</p>\n')},
           ok=True,
-          warnings=("content/causes.md:21: raw HTML removed: onclick= — write it in Markdown, or use only plain "
+          warnings=("content/causes.md:19: raw HTML removed: onclick= — write it in Markdown, or use only plain "
                     "HTML without scripts, frames or styles",)),
+    Case2("raw-html-tab", "a raw-HTML link whose address holds an encoded tab (java&#9;script:)", item=14,
+          files={"content/causes.md": page_with(body='Intro.\n\n<p><a href="java&#9;script:alert(1)">x</a></p>\n')},
+          ok=True,
+          warnings=('content/causes.md:13: raw HTML removed: href="java\\tscript:alert(1)" — write it in Markdown, '
+                    "or use only plain HTML without scripts, frames or styles",)),
     # --- 16: text the engine must not rewrite or duplicate ------------------------------------------
+    Case2("href-in-prose", 'prose and code that show href="plain" (embeds and the API keep them as written)', item=16,
+          ok=True, check=_literal_href_kept,
+          files={"content/causes.md": page_with(body='Intro.\n\nWrite href="plain" or src="pic.png" in a tag.\n\n'
+                                                     '`<a href="plain">`\n')}),
     Case2("heading-need-help", "## Need help? in a body (the template uses id need-help)", item=16, ok=True,
           files={"content/causes.md": page_with(body="Intro.\n\n## Need help?\n\nText.\n")}),
     Case2("attr-id-main", "Para.{: #main } (the template's own id)", item=16,
           files={"content/causes.md": page_with(body="Intro.\n\nPara.\n{: #main }\n")},
-          errors=('content/causes.md:13: the id "main" is used by the page template — choose another id',)),
+          errors=('content/causes.md:14: the id "main" is used by the page template — choose another id',)),
     Case2("checklist-token-literal", "the text FEELAGAINCHECKLIST0X in a page with a checklist", item=16, ok=True,
           files={"content/causes.md": page_with(body="Intro.\n\nFEELAGAINCHECKLIST0X\n\n```checklist\n"
                                                      "legend: Have you felt\nintro: This is not a test.\n"
-                                                     "items:\n  - text: Flat\nresults:\n  - {min: 0, message: Thanks.}\n"
+                                                     "items:\n  - {text: Flat, urgent: true}\nresults:\n  - {min: 0, message: Thanks.}\n"
                                                      "urgent_message: Get help now.\n```\n")}),
     Case2("verified-on-future", "verified_on: 2999-01-01 in crisis.yml", item=16,
           files={"content/crisis.yml": CRISIS_YML.replace("      verified_on: 2026-11-20\n      source: Feel",
