@@ -12,6 +12,8 @@ gets one `file:line` error instead of a build that hangs or crashes (issue #13, 
   number of equal headings), and every heading costs a tree walk of its own.
 - Nesting: lists and block quotes are parsed recursively (a list 500 deep exceeds Python's recursion limit);
   raw HTML nested tens of thousands deep is parsed and cleaned in super-linear time.
+- Emphasis: '*' and '_' runs around a word nest one element per pair, and Python-Markdown recurses per level
+  ('*' × 2,000 + 'a' + '*' × 2,000 exceeds Python's recursion limit).
 - Line length: a single line longer than MAX_LINE is a paste accident; the limit also bounds every regex that
   scans a line (e.g. the attr_list pattern) whatever its shape.
 """
@@ -27,10 +29,12 @@ MAX_HEADINGS = 1_000  # per page
 MAX_LIST_DEPTH = 10  # list items indented more than this many levels (4 spaces each)
 MAX_QUOTE_DEPTH = 10  # '>' markers at the start of a line
 MAX_HTML_DEPTH = 100  # raw HTML elements open at once
+MAX_MARKER_RUN = 100  # '*' or '_' in a row inside text: each pair is one more level of nested emphasis
 
 HEADING = re.compile(r"^[ ]{0,3}#{1,6}(?:[ \t]|$)", re.M)
 DEEP_LIST = re.compile(rf"^(?:[ ]{{4}}|[ ]{{0,3}}\t){{{MAX_LIST_DEPTH + 1}}}[ \t]*(?:[-*+]|\d{{1,9}}[.)])(?:[ \t]|$)", re.M)
 DEEP_QUOTE = re.compile(rf"^(?:[ ]{{0,3}}>){{{MAX_QUOTE_DEPTH + 1}}}", re.M)
+MARKER_RUN = re.compile(rf"[*_]{{{MAX_MARKER_RUN + 1},}}")
 BLANK_LINES = re.compile(r"\n[ \t]*(?=\n)")
 BRACKET = re.compile(r"\\.|[\[\]()]")
 TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)\b[^<>]*?(/?)>")
@@ -89,6 +93,13 @@ def check_body(body_md: str, loc: SourceLocation, first_line: int) -> list[Build
                     "too many '[' and '(' nested or left open in one paragraph", BRACKET_HINT)
                 break
             start = gap.end() + 1 if gap else end
+    for run in MARKER_RUN.finditer(body_md):
+        line_start = body_md.rfind("\n", 0, run.start()) + 1
+        line_end = body_md.find("\n", run.end())
+        if body_md[line_start:line_end if line_end >= 0 else None].strip(" \t*_-"):  # text too: not a ruled line
+            add(run.start(), f"more than {MAX_MARKER_RUN} '*' or '_' in a row",
+                "write \\* for a star that is only text, and use one level of bold or italics")
+            break
     if body_md.count("#") > MAX_HEADINGS:
         for number, heading in enumerate(HEADING.finditer(body_md), 1):
             if number > MAX_HEADINGS:

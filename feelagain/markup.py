@@ -333,8 +333,10 @@ def render_markdown(body_md: str, loc: SourceLocation, url: str, body_start_line
         converted = md.convert(body_md)
     except RecursionError:  # a shape the limits do not know yet: say so rather than crash
         md.reset()
-        error = BuildError(loc.at(body_start_line), "the page is nested too deeply to convert",
-                           "use fewer levels of lists, quotes and HTML elements")
+        lines = body_md.split("\n")  # point at the line with the most nesting marks: the likeliest culprit
+        worst = max(range(len(lines)), key=lambda i: sum(lines[i].count(c) for c in "*_<>-+"))
+        error = BuildError(loc.at(body_start_line + worst), "the page is nested too deeply to convert",
+                           "use fewer levels of lists, quotes, bold or italics, and HTML elements")
         return Rendered("", (), frozenset(), (), (), (), (error,), ())
     body = _sanitise(converted, state)
     for index in range(len(state.checklists)):

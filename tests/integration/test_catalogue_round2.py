@@ -173,6 +173,9 @@ CATALOGUE2: tuple[Case2, ...] = (
     Case2("md-link-openers", "'[](' × 30,000 (in 100-character lines)", item=7,
           files={"content/causes.md": page_with(body="Intro.\n\n" + ("[](" * 33 + "\n") * 910)},
           errors=(f"content/causes.md:13: {BRACKETS}",)),
+    Case2("md-guillemets-line", "'‹' × 100,000 on one line", item=7,
+          files={"content/causes.md": page_with(body="Intro.\n\n" + "‹" * 100_000 + "\n")},
+          errors=(f"content/causes.md:13: {LONG_LINE}",)),
     Case2("md-guillemets", "'‹' × 100,000 (in 100-character lines)", item=7, ok=True,
           files={"content/causes.md": page_with(body="Intro.\n\n" + ("‹" * 100 + "\n") * 1000)},
           warnings=()),
@@ -211,6 +214,16 @@ CATALOGUE2: tuple[Case2, ...] = (
     Case2("md-20k-stars", "20,000 '*' on one line", item=8,
           files={"content/causes.md": page_with(body="Intro.\n\n" + "*" * 20_000 + "\n")},
           errors=(f"content/causes.md:13: {LONG_LINE}",)),
+    Case2("md-stars-around-word", "'*' × 2,000, a word, '*' × 2,000 (emphasis nested 2,000 deep)", item=8,
+          files={"content/causes.md": page_with(body="Intro.\n\n" + "*" * 2_000 + "a" + "*" * 2_000 + "\n")},
+          errors=("content/causes.md:13: more than 100 '*' or '_' in a row — write \\* for a star that is only text, "
+                  "and use one level of bold or italics",)),
+    Case2("md-nested-strong", "'**a ' × 1,000, b, ' a**' × 1,000 (bold nested 1,000 deep: the recursion safety net)",
+          item=8, files={"content/causes.md": page_with(body="Intro.\n\n" + "**a " * 1_000 + "b" + " a**" * 1_000 + "\n")},
+          errors=("content/causes.md:13: the page is nested too deeply to convert — use fewer levels of lists, quotes, "
+                  "bold or italics, and HTML elements",)),
+    Case2("md-ruled-line", "a 300-character ruled line of '_' (a long <hr>, builds)", item=8, ok=True,
+          files={"content/causes.md": page_with(body="Intro.\n\n" + "_" * 300 + "\n\nMore.\n")}),
     Case2("md-4k-stars", "4,000 '*' on one line (under the line limit)", item=8, ok=True,
           files={"content/causes.md": page_with(body="Intro.\n\n" + "*" * 4_000 + "\n")}),
     Case2("yaml-bool-maybe", "faq: !!bool maybe", item=8,
@@ -251,10 +264,11 @@ CATALOGUE2: tuple[Case2, ...] = (
           files={"content/site.yml": site(("nav: [index, get-help]", "nav: [index, get-hlep]"))},
           errors=('content/site.yml:10: nav lists "get-hlep", but there is no content/get-hlep.md — '
                   'did you mean "get-help"?',)),
-    Case2("crisis-one-bad-region", "one region with a bad code (the default region is fine)", item=14,
-          files={"content/crisis.yml": CRISIS_YML + "  - code: United States\n    name: US\n    emergency: null\n"
-                                                    "    lines: []\n"},
-          errors=('content/crisis.yml:17: "code" should be 2 to 4 lower-case letters, e.g. uk — code: region code, e.g. uk',)),
+    Case2("crisis-one-bad-region", "the default region has one bad number; another region is fine", item=14,
+          files={"content/crisis.yml": CRISIS_YML.replace('number: "999"', 'number: "9"')
+                 + "  - code: intl\n    name: Anywhere else\n    emergency: null\n    lines: []\n"},
+          errors=('content/crisis.yml:5: "number" is not a phone number (use digits, spaces and hyphens, e.g. "116 123") '
+                  '— number: emergency number in quotes, e.g. "999"',)),
     Case2("template-not-utf8", "templates/base.html saved as Latin-1", item=14, setup=_bad_base_template,
           errors=("re:templates/base\\.html:\\d+: is not UTF-8 text — save the file with UTF-8 encoding",)),
     Case2("help-page-renamed", "get-help.md renamed to help.md (site.yml unchanged)", item=14,
