@@ -472,17 +472,19 @@ def _front(path: Path) -> dict:
     return yaml.safe_load(text.split("---\n")[1])
 
 
-@pytest.mark.parametrize("title", ["C:\\temp notes", "Folder\\", 'Say "hi" #1', "Tab\there", "Bell\x07 and \x7f",
-                                   "Line\nbreak", "  spaced  "])
-def test_new_writes_the_title_as_valid_yaml(fresh_site: Path, title: str):
-    """Item 15: whatever the title, `new` writes front matter that YAML reads back as that title."""
+@pytest.mark.parametrize(("title", "expected"), [
+    ("C:\\temp notes", "C:\\temp notes"), ("Folder\\", "Folder\\"), ('Say "hi" #1', 'Say "hi" #1'),
+    ("Tab\there", "Tab here"), ("Bell\x07 and \x7f", "Bell and"), ("Line\nbreak", "Line break"),
+    ("  spaced  ", "spaced"),
+])
+def test_new_writes_the_title_as_valid_yaml(fresh_site: Path, title: str, expected: str):
+    """Item 15: whatever the title, `new` writes front matter that YAML reads back as that title (on one line,
+    without control characters, which a title cannot show)."""
     run = run_forked(["new", title, "--site", str(fresh_site)])
     assert run.returncode == 0, run.stderr
     created = [p for p in (fresh_site / "content").glob("*.md")]
     assert len(created) == 1
-    meta = _front(created[0])
-    assert meta["title"] == " ".join(title.split()).replace("\x07", "").replace("\x7f", "").strip() or meta["title"]
-    assert "\x07" not in created[0].read_text(encoding="utf-8")
+    assert _front(created[0])["title"] == expected
 
 
 @pytest.mark.parametrize(("title", "expected"), [
