@@ -332,7 +332,7 @@ def render_markdown(body_md: str, loc: SourceLocation, url: str, body_start_line
     try:
         converted = md.convert(body_md)
     except RecursionError:  # a shape the limits do not know yet: say so rather than crash
-        md.reset()
+        _MD = None  # the instance may hold half-built state: the next page gets a fresh one
         lines = body_md.split("\n")  # point at the line with the most nesting marks: the likeliest culprit
         worst = max(range(len(lines)), key=lambda i: sum(lines[i].count(c) for c in "*_<>-+"))
         error = BuildError(loc.at(body_start_line + worst), "the page is nested too deeply to convert",
