@@ -241,7 +241,7 @@ CATALOGUE2: tuple[Case2, ...] = (
     Case2("lint-nan", "lint: {max_grade: .nan}", item=13,
           files={"content/site.yml": site(add="lint:\n  max_grade: .nan\n")},
           errors=('content/site.yml:11: lint.max_grade must be a number from 1 to 30, got nan — write e.g. "max_grade: 8.0"',)),
-    Case2("lint-inf", "lint: {max_sentence_words: .inf}", item=13,
+    Case2("lint-inf", "lint: {max_paragraph_grade: .inf}", item=13,
           files={"content/site.yml": site(add="lint:\n  max_paragraph_grade: .inf\n")},
           errors=('content/site.yml:11: lint.max_paragraph_grade must be a number from 1 to 30, got inf — '
                   'write e.g. "max_paragraph_grade: 10.0"',)),
@@ -270,7 +270,7 @@ CATALOGUE2: tuple[Case2, ...] = (
           errors=('content/crisis.yml:5: "number" is not a phone number (use digits, spaces and hyphens, e.g. "116 123") '
                   '— number: emergency number in quotes, e.g. "999"',)),
     Case2("template-not-utf8", "templates/base.html saved as Latin-1", item=14, setup=_bad_base_template,
-          errors=("re:templates/base\\.html:\\d+: is not UTF-8 text — save the file with UTF-8 encoding",)),
+          errors=("templates/base.html:3: is not UTF-8 text — save the file with UTF-8 encoding",)),
     Case2("help-page-renamed", "get-help.md renamed to help.md (site.yml unchanged)", item=14,
           setup=_rename_help_page,
           errors=('content/site.yml: the help page "get-help" does not exist — create content/get-help.md or set '
