@@ -120,12 +120,37 @@ def run_build(args: argparse.Namespace, write: bool) -> int:
     return 0
 
 
+def _clean_title(title: str) -> str:
+    """Return the title on one line, without control characters (YAML and HTML titles cannot hold them)."""
+    import unicodedata
+
+    one_line = " ".join(title.split())
+    return " ".join("".join(c for c in one_line if unicodedata.category(c) not in ("Cc", "Cs")).split())
+
+
 def run_new(args: argparse.Namespace) -> int:
     """Create content/<slug>.md with valid front matter; return the exit code."""
-    from .discover import suggest_slug
+    import json
+
+    from .discover import MAX_SLUG, RESERVED, suggest_slug
+    from .schema import PLACEHOLDERS
 
     content = _site_dir(args.site) / "content"
-    slug = suggest_slug(args.title)
+    title = _clean_title(args.title)
+    if not title:
+        print('"title" is empty — give the page a title, e.g. python build.py new "Sleep and numbness"', file=sys.stderr)
+        return 1
+    slug = suggest_slug(title)
+    if len(slug) > MAX_SLUG:  # file names have a length limit; the title keeps every word
+        slug = slug[:MAX_SLUG + 1].rsplit("-", 1)[0] if "-" in slug[:MAX_SLUG + 1] else slug[:MAX_SLUG]
+    if slug in RESERVED:  # the same words as the build's error for such a file
+        print(f'content/{slug}.md: the page name "{slug}" is used by the site\'s own files — choose another title, '
+              f'e.g. "{title} page"', file=sys.stderr)
+        return 1
+    if content.exists() and not content.is_dir():
+        print("content: is a file, not a folder — move it away and create a content/ folder for your pages",
+              file=sys.stderr)
+        return 1
     path = content / f"{slug}.md"
     if path.exists():
         print(f"content/{slug}.md already exists — choose another title or edit that file", file=sys.stderr)
@@ -135,13 +160,19 @@ def run_new(args: argparse.Namespace) -> int:
         next_year = today.replace(year=today.year + 1)
     except ValueError:  # 29 February
         next_year = today + datetime.timedelta(days=365)
-    title = args.title.replace('"', "'")
-    content.mkdir(parents=True, exist_ok=True)
-    path.write_text(
-        f'---\ntitle: "{title}"\ndescription: "One sentence about this page for search results."\n'
-        f"reviewed: {today.isoformat()}\nnext_review: {next_year.isoformat()}\n"
-        "summary:\n  - The first key point.\nsources: []  # add at least 2: {publisher: …, title: …, url: https://…}\n"
-        "---\n\n## First section\n\nWrite here, in short sentences.\n", encoding="utf-8")
+    description, key_point, body = PLACEHOLDERS
+    try:
+        content.mkdir(parents=True, exist_ok=True)
+        # JSON strings are valid YAML double-quoted scalars: backslashes and quotes arrive as typed.
+        path.write_text(
+            f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\ndescription: \"{description}\"\n"
+            f"reviewed: {today.isoformat()}\nnext_review: {next_year.isoformat()}\n"
+            f"summary:\n  - {key_point}\nsources: []  # add at least 2: {{publisher: …, title: …, url: https://…}}\n"
+            f"---\n\n## First section\n\n{body}\n", encoding="utf-8")
+    except OSError as exc:
+        print(f"content/{slug}.md: cannot be written ({exc.strerror}) — check that content/ is a folder you can write to",
+              file=sys.stderr)
+        return 1
     print(f"Created content/{slug}.md — add it to nav in content/site.yml to show it in the navigation")
     return 0
 

@@ -7,7 +7,8 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
 
-from .errors import BuildError, BuildFailed, SourceLocation
+from .discover import read_text_file
+from .errors import BuildError, BuildFailed, Problems, SourceLocation
 from .schema import Field, check_mapping, is_https_url, is_slug, is_text
 from .yamlfile import LineMap, parse_yaml
 
@@ -69,14 +70,26 @@ def _unique(paths: tuple[Path, ...]) -> tuple[Path, ...]:
 
 
 def is_base_url(value: Any) -> str | None:
-    """An absolute http(s) URL of the site's root folder, ending with '/'."""
+    """An absolute http(s) URL of the site's root folder, ending with '/', safe to put in HTML, JSON and text files.
+
+    The value lands in oEmbed HTML, the embed guide's snippets and robots.txt: a quote, '<' or a newline there
+    would let site.yml inject markup into clinics' pages, so only plain addresses are accepted.
+    """
     if is_text(value):
         return is_text(value)
+    if re.search(r"[\s\"'<>`\\{}|^]|[\x00-\x1f\x7f]", value):
+        return "should be a plain web address without spaces, quotes or < >"
     parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    if parts.scheme not in ("http", "https") or not parts.hostname or not value.lower().startswith(("http://", "https://")):
         return "should be a full address starting with https://"
-    if parts.query or parts.fragment or not value.endswith("/"):
+    if parts.username is not None or parts.password is not None or "@" in parts.netloc:
+        return "should not hold a user name or password"
+    if parts.query or parts.fragment or "?" in value or "#" in value or not value.endswith("/"):
         return "should end with '/' and have no '?' or '#' part"
+    try:
+        parts.port  # noqa: B018 (raises ValueError on a port that is not a number)
+    except ValueError:
+        return "has a port that is not a number"
     return None
 
 
@@ -131,23 +144,29 @@ def _is_origin_list(value: Any) -> str | None:
 EMBED_FIELDS = (Field("frame_ancestors", _is_origin_list, "origins allowed to frame /embed/ pages, or ['*']"),)
 
 
+def _crisis_errors(site_dir: Path, default_region: str | None, default_line: int | None = None) -> list[BuildError]:
+    """Return the errors of crisis.yml (checked here only when site.yml has errors of its own)."""
+    import datetime
+
+    from .crisis import load_crisis
+
+    problems = Problems()
+    load_crisis(site_dir, default_region or "", default_line, problems, datetime.date.today())
+    return problems.errors
+
+
 def load_config(site_dir: Path, output_dir: Path | None = None, *, strict: bool = False,
                 dev_script: str | None = None) -> SiteConfig:
     """Read and validate content/site.yml; raise BuildFailed listing every problem."""
     loc = SourceLocation(CONFIG_PATH)
     path = site_dir / CONFIG_PATH
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
+    if not path.exists() and not path.is_symlink():
         raise BuildFailed([BuildError(loc, "site.yml is missing",
-                                      f"create {CONFIG_PATH} with title, base_url and the other settings")]) from None
-    except (UnicodeDecodeError, OSError) as exc:
-        raise BuildFailed([BuildError(loc, f"cannot read site.yml ({exc.__class__.__name__})",
-                                      "save it as UTF-8 text that you can open")]) from None
+                                      f"create {CONFIG_PATH} with title, base_url and the other settings")])
     try:
-        raw, lines = parse_yaml(text, loc)
+        raw, lines = parse_yaml(read_text_file(path, loc), loc)
     except BuildError as err:
-        raise BuildFailed([err]) from None
+        raise BuildFailed([err, *_crisis_errors(site_dir, None)]) from None
     good, errors = check_mapping(raw if raw is not None else {}, SITE_FIELDS, loc, lines, "site.yml")
     sub: dict[str, dict[str, Any]] = {}
     for key, fields in (("licence", LICENCE_FIELDS), ("embed", EMBED_FIELDS)):
@@ -155,8 +174,8 @@ def load_config(site_dir: Path, output_dir: Path | None = None, *, strict: bool 
             sub_lines = lines.children.get(key, lines) if isinstance(lines.children, dict) else lines
             sub[key], sub_errors = check_mapping(good[key], fields, loc, sub_lines, f"site.yml {key}")
             errors.extend(sub_errors)
-    if errors:
-        raise BuildFailed(errors)
+    if errors:  # report crisis.yml's problems in the same run, so editors fix both files at once
+        raise BuildFailed(errors + _crisis_errors(site_dir, good.get("default_region"), lines.at("default_region")))
     return SiteConfig(
         title=good["title"], tagline=good.get("tagline", ""), base_url=good["base_url"],
         language=good.get("language", "en"), organisation=good["organisation"],

@@ -172,6 +172,11 @@ class _Reader:
         good, errors = check_mapping(raw, fields, self.loc, lines, what)
         for err in errors:
             self.problems.add(err)
+        if "verified_on" in good and good["verified_on"] > self.today:  # a typo, or a check that never happened
+            self.problems.add(BuildError(self.loc.at(lines.at("verified_on")),
+                                         f"verified_on {good['verified_on']} is in the future",
+                                         "write the day you checked the number"))
+            return None
         if "verified_on" in good and self.today - good["verified_on"] > STALE_AFTER:
             self.problems.warn(BuildError(self.loc.at(lines.at("verified_on")),
                                           f"{what} was last verified on {good['verified_on']}, over 12 months ago",
@@ -228,9 +233,12 @@ class _Reader:
         return Region(good["code"], good["name"], emergency, tuple(lines_))  # type: ignore[arg-type]
 
 
-def load_crisis(site_dir: Path, default_region: str, default_line: int, problems: Problems,
+def load_crisis(site_dir: Path, default_region: str, default_line: int | None, problems: Problems,
                 today: datetime.date) -> Crisis | None:
-    """Read and validate content/crisis.yml; record problems; return None if it is unusable."""
+    """Read and validate content/crisis.yml; record problems; return None if it is unusable.
+
+    An empty default_region skips the check that it names a region (site.yml has reported its own problem).
+    """
     loc = SourceLocation(CRISIS_PATH)
     try:
         raw, lines = parse_yaml(read_text_file(site_dir / CRISIS_PATH, loc), loc)
@@ -252,7 +260,9 @@ def load_crisis(site_dir: Path, default_region: str, default_line: int, problems
             problems.add(BuildError(loc.at(item_lines.at("code")), f'region "{region.code}" appears twice', "keep one"))
         regions.append(region)
     crisis = Crisis(default_region, tuple(regions))
-    if regions and crisis.region(default_region) is None:
+    # A region that is there but has its own errors is no missing region: say nothing more about it.
+    written = {item.get("code") for item in raw["regions"] if isinstance(item, dict)} if isinstance(raw["regions"], list) else set()
+    if regions and default_region and default_region not in written and crisis.region(default_region) is None:
         problems.add(BuildError(SourceLocation(PurePosixPath("content/site.yml"), default_line),
                                 f'default_region "{default_region}" is not a region in crisis.yml',
                                 "use one of: " + ", ".join(r.code for r in regions)))

@@ -1,14 +1,17 @@
 """Find and read the content files: the only place that reads Markdown sources from disk."""
 from __future__ import annotations
 
+import errno
 import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from .errors import BuildError, Problems, SourceLocation
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+MAX_SLUG = 80  # characters of a page name that `new` makes from a title (file names have a length limit)
 MAX_BYTES = 2 * 1024 * 1024  # a page bigger than this is a paste accident, not an article
 # Page names whose address the site's own files use.
 RESERVED = frozenset({"assets", "embed", "api", "oembed", "404", "sitemap", "robots", "feelagain"})
@@ -39,11 +42,29 @@ def suggest_slug(stem: str) -> str:
 def read_text_file(path: Path, loc: SourceLocation) -> str:
     """Return a file's text as UTF-8 with '\\n' line ends; raise BuildError when unreadable."""
     try:
-        data = path.read_bytes()
+        # O_NONBLOCK: opening a named pipe must not wait for a writer; it is refused below as no regular file.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except PermissionError:
         raise BuildError(loc, "cannot be read (permission denied)", "check the file's permissions, e.g. chmod a+r") from None
     except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise BuildError(loc, "is a link in a loop (it never reaches a file)",
+                             "replace the link with the file") from None
         raise BuildError(loc, f"cannot be read ({exc.strerror})", "check that the file exists and is a normal file") from None
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise BuildError(loc, "cannot be read (Is a directory)", "check that the file exists and is a normal file")
+        raise BuildError(loc, "is not a regular file", "pages must be normal files; remove it or save it as a file")
+    with os.fdopen(fd, "rb") as handle:
+        if info.st_size > MAX_BYTES:
+            raise BuildError(loc, f"is {info.st_size / 1e6:.1f} MB, more than the {MAX_BYTES // 1024 // 1024} MB a page may be",
+                             "split it into smaller pages")
+        try:
+            data = handle.read(MAX_BYTES + 1)
+        except OSError as exc:
+            raise BuildError(loc, f"cannot be read ({exc.strerror})", "check that the file exists and is a normal file") from None
     if len(data) > MAX_BYTES:
         raise BuildError(loc, f"is {len(data) / 1e6:.1f} MB, more than the {MAX_BYTES // 1024 // 1024} MB a page may be",
                          "split it into smaller pages")
@@ -71,12 +92,21 @@ def read_sources(content_dir: Path, problems: Problems) -> list[SourceFile]:
     for entry in entries:
         by_lower.setdefault(slug_for(entry.name).lower(), []).append(entry.name)
     for entry in entries:
+        if entry.name.lower().endswith(".md") and not entry.name.endswith(".md") and not entry.name.startswith("."):
+            problems.add(BuildError(SourceLocation(PurePosixPath("content", entry.name)),
+                                    "the extension must be .md in lower case",
+                                    f"rename it to {entry.name[:-3]}.md"))
+            continue
         if not entry.name.endswith(".md") or entry.name.startswith("."):
             continue
         rel = PurePosixPath("content", entry.name)
         loc = SourceLocation(rel)
         path = Path(entry.path)
-        if entry.is_symlink() and not path.resolve().is_relative_to(real_root):
+        try:
+            outside = entry.is_symlink() and not path.resolve(strict=True).is_relative_to(real_root)
+        except (OSError, RuntimeError):  # a loop of links (RuntimeError before Python 3.13) or a dangling link
+            outside = False  # read_text_file says what is wrong with it
+        if outside:
             problems.add(BuildError(loc, "is a link to a file outside content/",
                                     "copy the file into content/ instead of linking to it"))
             continue

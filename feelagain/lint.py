@@ -15,6 +15,7 @@ setuptools 82 removed, so it fails to import in any fresh Python 3.12+ environme
 from __future__ import annotations
 
 import html
+import math
 import re
 from dataclasses import dataclass, fields
 from datetime import date
@@ -456,6 +457,12 @@ def _show(value: object) -> str:
     return f'"{value}"' if isinstance(value, str) else repr(value)
 
 
+LIMITS = {  # the stated range of each number setting (docs/editing.md)
+    "max_grade": (1, 30), "max_paragraph_grade": (1, 30), "max_sentence_words": (1, 200),
+    "max_paragraph_sentences": (1, 100), "min_sources": (0, 50),
+}
+
+
 def _convert(key: str, value: object) -> tuple[object, list[tuple[str, str]]]:
     """Return (checked value, problems) for one `lint:` setting."""
     default = getattr(LintSettings, key)
@@ -474,10 +481,11 @@ def _convert(key: str, value: object) -> tuple[object, list[tuple[str, str]]]:
         return frozenset(v for v in value if v in RULE_IDS), bad
     is_float = isinstance(default, float)
     ok = isinstance(value, (int, float) if is_float else int) and not isinstance(value, bool)
-    minimum = 0 if key == "min_sources" else 1
-    if not ok or value < minimum:  # type: ignore[operator]
+    minimum, maximum = LIMITS[key]
+    # NaN compares false with everything and inf is above any text: either would switch a check off silently.
+    if not ok or not math.isfinite(value) or not minimum <= value <= maximum:  # type: ignore[arg-type]
         what = "a number" if is_float else "a whole number"
-        return default, [(f"lint.{key} must be {what} ≥ {minimum}, got {_show(value)}", example)]
+        return default, [(f"lint.{key} must be {what} from {minimum} to {maximum}, got {_show(value)}", example)]
     return (float(value) if is_float else value), []  # type: ignore[arg-type]
 
 

@@ -23,7 +23,7 @@ from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
-from . import sanitize
+from . import limits, sanitize
 from .checklist import Checklist, parse_checklist
 from .errors import BuildError, SourceLocation
 from .model import relative_href, url_for
@@ -38,6 +38,9 @@ CALLOUTS = {  # type → (default title, words a screen reader hears first)
 SAFE_SCHEMES = ("https", "mailto", "tel", "sms")
 CHECKLIST_TOKEN = "FEELAGAINCHECKLIST{}X"
 CHECKLIST_MARK = "<!--feelagain:checklist:{}-->"
+# Ids the templates give their own elements; a heading's id never takes one, an editor's {: #id } is an error.
+TEMPLATE_IDS = frozenset({"main", "need-help", "need-help-title", "crisis-region", "crisis-remember",
+                          "fa-key-points", "fa-sources", "fa-toc"})
 FENCE_OPEN = re.compile(r"^(```|~~~)\s*checklist\s*$")
 CALLOUT_LINE = re.compile(r"^!!!\s+([\w-]+)")
 NOTES_ID = "fa-notes"  # the "Notes" heading; fa- ids are ours, so no heading of an editor's can take it
@@ -89,6 +92,7 @@ class _State:
     checklists: list[Checklist] = field(default_factory=list)
     errors: list[BuildError] = field(default_factory=list)
     warnings: list[BuildError] = field(default_factory=list)
+    token: str = CHECKLIST_TOKEN  # a placeholder that does not occur in this page's own text
 
     def line_of(self, needle: str) -> int:
         """Return the file line where needle first appears in the body (or the body's first line)."""
@@ -124,7 +128,7 @@ class _ChecklistBlocks(Preprocessor):
                                                 state.body_start_line + index)
             state.errors.extend(errors)
             if checklist:
-                out += ["", CHECKLIST_TOKEN.format(len(state.checklists)), ""]
+                out += ["", state.token.format(len(state.checklists)), ""]
                 state.checklists.append(checklist)
             index = end + 1
         return out
@@ -236,6 +240,39 @@ class _Links(Treeprocessor):
         return href
 
 
+FENCE_LINE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+
+
+def _line_of_removed(item: str, state: _State) -> int:
+    """Return the line of the raw HTML that item (e.g. 'onclick=', '<script>', 'href="…"') was removed from.
+
+    Code samples that show the same text are skipped, and an address written with entities (java&#9;script:) is
+    found by its start, so the line is the one the editor must change.
+    """
+    needles = [item.rstrip(">") if item.startswith("<") else item]
+    if '="' in item:
+        name, value = item.split('="', 1)
+        start = re.split(r"[&\\]", value, maxsplit=1)[0]  # up to the first entity or shown control character
+        needles += [f'{name}="{start}', f"{name}="]
+    lines = state.body_md.split("\n")
+    in_code, fence = [], ""
+    for line in lines:
+        opened = FENCE_LINE.match(line)
+        in_code.append(bool(fence or opened))
+        if fence and opened and opened.group(1)[0] == fence[0]:
+            fence = ""
+        elif not fence and opened:
+            fence = opened.group(1)
+    for needle in needles:
+        for index, line in enumerate(lines):
+            at = line.find(needle)
+            while at >= 0 and not in_code[index]:
+                if line.count("`", 0, at) % 2 == 0:  # not inside `inline code`
+                    return state.body_start_line + index
+                at = line.find(needle, at + 1)
+    return state.line_of(needles[0])
+
+
 def _sanitise(html: str, state: _State) -> str:
     """Clean the finished body with nh3 and report, at its Markdown line, whatever was removed.
 
@@ -246,8 +283,7 @@ def _sanitise(html: str, state: _State) -> str:
     clean, removed = sanitize.clean_html(html)
     by_line: dict[int, list[str]] = {}
     for item in removed:
-        needle = item.rstrip(">") if item.startswith("<") else item
-        by_line.setdefault(state.line_of(needle), []).append(item)
+        by_line.setdefault(_line_of_removed(item, state), []).append(item)
     for line, items in sorted(by_line.items()):
         state.warnings.append(BuildError(state.loc.at(line), f"raw HTML removed: {', '.join(items)}",
                                          "write it in Markdown, or use only plain HTML without scripts, frames or styles",
@@ -265,12 +301,20 @@ class FeelAgainExtension(Extension):
         md.treeprocessors.register(_Footnotes(md), "fa_footnotes", 4)  # after toc too: "Notes" is not a section
 
 
+def _slugify(value: str, separator: str) -> str:
+    """toc's own heading ids, except that "## Need help?" must not take the template's id need-help."""
+    from markdown.extensions.toc import slugify
+
+    slug = slugify(value, separator)
+    return f"{slug}{separator}section" if slug in TEMPLATE_IDS else slug
+
+
 def make_markdown() -> markdown.Markdown:
     """Return the configured Markdown instance (reuse it; call reset() between pages)."""
     return markdown.Markdown(
         extensions=["toc", "tables", "attr_list", "def_list", "admonition", "sane_lists", "fenced_code", "footnotes",
                     FeelAgainExtension()],
-        extension_configs={"toc": {"permalink": False, "toc_depth": "2-3"},
+        extension_configs={"toc": {"permalink": False, "toc_depth": "2-3", "slugify": _slugify},
                            "footnotes": {"SEPARATOR": "-", "BACKLINK_TEXT": "Back to text",
                                          "BACKLINK_TITLE": "Back to where note {} is used"}},
         output_format="html",
@@ -307,16 +351,35 @@ def render_markdown(body_md: str, loc: SourceLocation, url: str, body_start_line
     md = _MD
     md.reset()
     state = _State(loc, url, body_start_line, body_md)
+    prefix = CHECKLIST_TOKEN[:-3]
+    while prefix in body_md:  # the page's text holds our placeholder: pick one that it does not
+        prefix += "Q"
+    state.token = prefix + "{}X"
     md.fa_state = state  # type: ignore[attr-defined]
     for number, line in enumerate(body_md.split("\n")):
         if line.startswith("# "):
             state.warnings.append(BuildError(loc.at(body_start_line + number), "a level-1 heading in the body",
                                              "the title is the page's only # heading; use ## for sections",
                                              rule="heading-one"))
-    body = _sanitise(md.convert(body_md), state)
+    too_big = limits.check_body(body_md, loc, body_start_line)
+    if too_big:  # converting would hang or crash; the editor gets the line instead
+        return Rendered("", (), frozenset(), (), (), (), tuple(too_big), ())
+    try:
+        converted = md.convert(body_md)
+    except RecursionError:  # a shape the limits do not know yet: say so rather than crash
+        _MD = None  # the instance may hold half-built state: the next page gets a fresh one
+        lines = body_md.split("\n")  # point at the line with the most nesting marks: the likeliest culprit
+        worst = max(range(len(lines)), key=lambda i: sum(lines[i].count(c) for c in "*_<>-+"))
+        error = BuildError(loc.at(body_start_line + worst), "the page is nested too deeply to convert",
+                           "use fewer levels of lists, quotes, bold or italics, and HTML elements")
+        return Rendered("", (), frozenset(), (), (), (), (error,), ())
+    body = _sanitise(converted, state)
     for index in range(len(state.checklists)):
-        body = body.replace(f"<p>{CHECKLIST_TOKEN.format(index)}</p>", CHECKLIST_MARK.format(index))
+        body = body.replace(f"<p>{state.token.format(index)}</p>", CHECKLIST_MARK.format(index))
     toc = tuple(_flatten(getattr(md, "toc_tokens", []), []))
     ids = frozenset(re.findall(r'\sid="([^"]+)"', body))
+    for taken in sorted(ids & TEMPLATE_IDS):  # written as {: #main } or raw HTML: two elements would share it
+        state.errors.append(BuildError(loc.at(state.line_of(f"#{taken}") if f"#{taken}" in body_md else state.line_of(taken)),
+                                       f'the id "{taken}" is used by the page template', "choose another id"))
     return Rendered(body, toc, ids, tuple(state.links), tuple(state.checklists), _faq(body) if faq else (),
                     tuple(state.errors), tuple(state.warnings))

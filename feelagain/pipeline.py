@@ -1,6 +1,7 @@
 """The build: load → parse → validate → render → write. Each stage takes values and returns values."""
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import os
 import time
@@ -14,12 +15,12 @@ from .cache import RenderCache, engine_fingerprint, make_key
 from .config import CONFIG_PATH, SiteConfig
 from .crisis import load_crisis
 from .discover import SourceFile, read_sources
-from .errors import BuildError, Problems, SourceLocation
+from .errors import BuildError, Problems, SourceLocation, did_you_mean
 from .frontmatter import parse as parse_front_matter
 from .links import check_links, line_of_link
 from .markup import Rendered, render_markdown
 from .model import HOME, Page, Site
-from .schema import validate_meta
+from .schema import placeholder_lines, validate_meta
 from .yamlfile import LineMap
 
 PARALLEL_THRESHOLD = 150  # below this many pages to render, starting processes costs more than it saves
@@ -58,6 +59,9 @@ def parse_pages(sources: list[SourceFile], problems: Problems) -> list[Page]:
         except BuildError as err:
             problems.add(err)
             continue
+        for line in placeholder_lines(source.text):  # a warning: drafts build, `check --strict` fails
+            problems.warn(BuildError(loc.at(line), 'placeholder text from "new" is still here',
+                                     "replace it with your own words", rule="placeholder"))
         meta, errors = validate_meta(raw, loc, lines, source.text.split("\n"))
         for err in errors:
             problems.add(err)
@@ -87,11 +91,14 @@ def order_site(config: SiteConfig, pages: list[Page], problems: Problems, found:
     found = set(by_slug) if found is None else found | set(by_slug)
     nav_lines = config.lines.children.get("nav") if isinstance(config.lines.children, dict) else None
     for index, slug in enumerate(config.nav):
-        if slug not in found:
-            line = nav_lines.children[index].line if nav_lines and isinstance(nav_lines.children, list) else None
+        line = nav_lines.children[index].line if nav_lines and isinstance(nav_lines.children, list) else None
+        if slug in config.nav[:index]:
+            problems.add(BuildError(SourceLocation(CONFIG_PATH, line), f'nav lists "{slug}" twice', "keep one of them"))
+        elif slug not in found:
+            guess = did_you_mean(slug, sorted(found - set(config.nav)))
             problems.add(BuildError(SourceLocation(CONFIG_PATH, line), f'nav lists "{slug}", but there is no content/{slug}.md',
-                                    "fix the name or create the page"))
-    listed = [by_slug[s] for s in config.nav if s in by_slug]
+                                    guess or "fix the name or create the page"))
+    listed = [by_slug[s] for s in dict.fromkeys(config.nav) if s in by_slug]
     rest = sorted((p for p in pages if p.slug not in config.nav), key=lambda p: (p.slug != HOME, p.meta.order, p.slug))
     nav = tuple(listed) if config.nav else tuple(rest)
     if HOME not in found and pages:
@@ -113,6 +120,8 @@ def render_body(page: Page, settings: lint.LintSettings, today: datetime.date, k
     """Return the rendered body of a page and what the linter found in it."""
     loc = SourceLocation(page.source.rel_path)
     rendered = render_markdown(page.body_md, loc, page.url, page.body_start_line, faq=page.meta.faq)
+    if not rendered.body_html and rendered.errors:  # over an input limit: linting that text could hang too
+        return Body(rendered, (), (), key)
     lint_page = lint.LintPage(
         path=page.source.rel_path, slug=page.slug, body_md=page.body_md, body_start_line=page.body_start_line,
         body_html=rendered.body_html, sources_count=len(page.meta.sources),
@@ -198,6 +207,8 @@ def build(config: SiteConfig, *, write: bool = True, today: datetime.date | None
     today = today or datetime.date.today()
     problems = Problems()
     settings, lint_errors = lint.settings_from_config(config.lint or None, SourceLocation(CONFIG_PATH, config.lines.at("lint")))
+    if "help_slug" not in (config.lint or {}):  # the help page is wherever site.yml says, not always get-help
+        settings = dataclasses.replace(settings, help_slug=config.help_page)
     problems.extend(lint_errors, [])
     sources = read_sources(config.content_dir, problems)
     crisis = load_crisis(config.site_dir, config.default_region, config.lines.at("default_region"), problems, today)

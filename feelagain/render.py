@@ -247,7 +247,10 @@ def write_site(config: SiteConfig, site: Site, bodies: dict[str, "Body"], crisis
     return writer.written + writer.linked
 
 
-RELATIVE_LINK = re.compile(r'\b(href|src)="(?![a-zA-Z][a-zA-Z0-9+.-]*:|#|/)([^"]*)"')
+# A start tag with its attributes (values in quotes may hold '>'); text never matches, since '<' in text is
+# always written &lt;. Links are rebased only inside tags: prose or code that shows href="x" stays as written.
+START_TAG = re.compile(r"""<[a-zA-Z][^\s/>]*(?:\s+[^\s"'=<>`/]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*\s*/?>""")
+RELATIVE_LINK = re.compile(r'(?<=\s)(href|src)="(?![a-zA-Z][a-zA-Z0-9+.-]*:|#|/)([^"]*)"')
 
 
 def rebase_links(html: str, from_url: str, new_root: str) -> str:
@@ -260,7 +263,7 @@ def rebase_links(html: str, from_url: str, new_root: str) -> str:
         else:  # a link into the page's own folder (e.g. an image next to it)
             href = from_url + href
         return f'{match.group(1)}="{new_root}{href}"'
-    return RELATIVE_LINK.sub(move, html)
+    return START_TAG.sub(lambda tag: RELATIVE_LINK.sub(move, tag.group()), html)
 
 
 def page_outputs(config: SiteConfig, pages: PageRenderer, page: Page, body: "Body") -> dict[PurePosixPath, Callable[[], bytes]]:

@@ -41,8 +41,9 @@ class _Inventory(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.items.add(f"<{tag}>")
         for name, value in attrs:
-            if name in ("href", "src"):
-                self.items.add(f'{name}="{(value or "").strip()[:40]}"')
+            if name in ("href", "src"):  # control characters (an encoded tab) shown as \t, never printed raw
+                shown = re.sub(r"[\x00-\x1f\x7f]", lambda m: repr(m.group())[1:-1], (value or "").strip()[:40])
+                self.items.add(f'{name}="{shown}"')
             else:
                 self.items.add(f"{name}=")
 

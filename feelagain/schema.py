@@ -10,12 +10,17 @@ from .errors import BuildError, SourceLocation, did_you_mean
 from .yamlfile import LineMap
 
 Checker = Callable[[Any], str | None]  # returns a problem text, or None when the value is fine
+# What `new` writes for the editor to replace: description, first key point, body text (issue #13, item 17).
+PLACEHOLDERS = ("One sentence about this page for search results.", "The first key point.",
+                "Write here, in short sentences.")
 
 
 def _type_name(value: Any) -> str:
     if isinstance(value, bool):
         return "a yes/no value"
-    if isinstance(value, (datetime.date, datetime.datetime)):
+    if isinstance(value, datetime.datetime):  # before date: a datetime is a date too
+        return "a date and time"
+    if isinstance(value, datetime.date):
         return "a date"
     return {int: "a number", float: "a number", str: "text", list: "a list", dict: "a mapping",
             type(None): "empty"}.get(type(value), type(value).__name__)
@@ -254,3 +259,10 @@ def _comment_traps(good: dict[str, Any], loc: SourceLocation, lines: LineMap, te
             errors.append(BuildError(loc.at(line), f'"{key}" was cut at " #": YAML read the rest as a comment',
                                      f'put the whole value in quotes: {key}: "{stripped}"'))
     return errors
+
+
+def placeholder_lines(text: str) -> list[int]:
+    """Return the file lines that still hold placeholder text from `new`."""
+    if not any(p in text for p in PLACEHOLDERS):
+        return []
+    return [number for number, line in enumerate(text.split("\n"), 1) if any(p in line for p in PLACEHOLDERS)]

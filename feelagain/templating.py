@@ -40,12 +40,29 @@ def _display_path(filename: str, config: SiteConfig) -> PurePosixPath:
     return PurePosixPath(path.name)
 
 
+def _undecodable_template(config: SiteConfig) -> BuildError | None:
+    """Return the error for the first template file that is not UTF-8 (Jinja's error does not name it)."""
+    for folder in config.template_dirs:
+        for path in sorted(folder.rglob("*.html")):
+            data = path.read_bytes()
+            try:
+                data.decode("utf-8")
+            except UnicodeDecodeError as err:
+                return BuildError(SourceLocation(_display_path(str(path), config), data[:err.start].count(b"\n") + 1),
+                                  "is not UTF-8 text", "save the file with UTF-8 encoding")
+    return None
+
+
 def template_error(exc: Exception, config: SiteConfig, name: str) -> BuildError:
     """Return the BuildError for a Jinja exception, pointing at the template line that caused it."""
     if isinstance(exc, jinja2.TemplateSyntaxError):
         where = _display_path(exc.filename, config) if exc.filename else PurePosixPath("templates", exc.name or name)
         return BuildError(SourceLocation(where, exc.lineno), f"template syntax error: {exc.message}",
                           "check the {% %} and {{ }} tags on this line")
+    if isinstance(exc, UnicodeDecodeError):  # raised while loading some template: name the file, not the page's
+        bad = _undecodable_template(config)
+        if bad is not None:
+            return bad
     if isinstance(exc, jinja2.TemplateNotFound):
         return BuildError(SourceLocation(PurePosixPath("templates", name)), f'template "{exc.name}" not found',
                           "create it in templates/, or fix the name (front matter 'template:' or an include)")

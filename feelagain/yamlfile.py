@@ -59,8 +59,11 @@ def _map_lines(node: yaml.Node, offset: int, problems: list[tuple[int, str]], se
     return LineMap(line)
 
 
-def _yaml_problem(exc: yaml.YAMLError) -> tuple[int | None, str]:
+def _yaml_problem(exc: yaml.YAMLError, text: str = "") -> tuple[int | None, str]:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    if mark is not None and 0 <= mark.index < len(text) and text[mark.index] == "\t":
+        # libyaml says "found character that cannot start any token" without naming the tab
+        return mark.line + 1, "a tab character is used for indentation"
     problem = str(getattr(exc, "problem", None) or str(exc).splitlines()[0])
     context = str(getattr(exc, "context", "") or "")
     if "quoted scalar" in context and getattr(exc, "context_mark", None) is not None:
@@ -76,39 +79,73 @@ def _yaml_problem(exc: yaml.YAMLError) -> tuple[int | None, str]:
     return line, problem
 
 
-def _is_recursive(node: yaml.Node) -> bool:
-    """Return whether an alias makes a node contain itself."""
-    def walk(item: yaml.Node, path: set[int]) -> bool:
-        if id(item) in path:
-            return True
-        if isinstance(item, (yaml.MappingNode, yaml.SequenceNode)):
-            path = path | {id(item)}
-            children = [v for pair in item.value for v in pair] if isinstance(item, yaml.MappingNode) else item.value
-            return any(walk(child, path) for child in children)
-        return False
-    return walk(node, set())
+MAX_DEPTH = 50  # front matter, site.yml and crisis.yml need a handful of levels; deeper is a paste accident
 
 
-def _bad_date_line(node: yaml.Node, offset: int) -> int | None:
-    """Return the file line of the first scalar tagged as a date that is not a real date."""
-    import datetime
+def _check_events(text: str, location: SourceLocation, offset: int) -> None:
+    """Refuse aliases and deep nesting at the first event, before anything is built from the YAML.
 
+    Our files never need & anchors and * aliases; allowed, a few nested aliases ("billion laughs") make every
+    later walk over the data exponential. Deep nesting makes the composer and our walks recurse past Python's
+    limit. Both are checked on the parser's events, which cost linear time and no recursion.
+    """
+    depth = 0
+    open_anchors: list[str | None] = []
+    for event in yaml.parse(text, Loader=Loader):
+        if isinstance(event, yaml.AliasEvent):
+            line = event.start_mark.line + 1 + offset
+            if event.anchor in open_anchors:
+                raise BuildError(location.at(line), "an alias (*name) that refers to itself",
+                                 "write the value out instead of using & and *")
+            raise BuildError(location.at(line), "an alias (*name) is not allowed here",
+                             "write the value out instead of using & and *")
+        if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            depth += 1
+            open_anchors.append(event.anchor)
+            if depth > MAX_DEPTH:
+                raise BuildError(location.at(event.start_mark.line + 1 + offset),
+                                 f"the YAML is nested more than {MAX_DEPTH} levels deep",
+                                 "write it out flat: a list of 'key: value' entries")
+        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            depth -= 1
+            open_anchors.pop()
+
+
+def _scalar_problem(node: yaml.Node, location: SourceLocation, offset: int) -> BuildError | None:
+    """Return the error of the first scalar that cannot be turned into a value (a bad date, !!bool maybe…)."""
     stack = [node]
     while stack:
         item = stack.pop()
         if isinstance(item, yaml.MappingNode):
-            stack.extend(v for pair in item.value for v in pair)
-        elif isinstance(item, yaml.SequenceNode):
-            stack.extend(item.value)
-        elif item.tag.endswith(":timestamp"):
-            try:
-                text = str(item.value).strip()
-                if len(text) > 10:
-                    datetime.datetime.fromisoformat(re.sub(r"\s*Z$", "+00:00", text).replace("t", "T"))
-                else:
-                    datetime.date.fromisoformat(text)
-            except ValueError:
-                return item.start_mark.line + 1 + offset
+            stack.extend(v for pair in reversed(item.value) for v in reversed(pair))
+            continue
+        if isinstance(item, yaml.SequenceNode):
+            stack.extend(reversed(item.value))
+            continue
+        try:
+            yaml.constructor.SafeConstructor().construct_object(item)
+            continue
+        except (ValueError, KeyError, TypeError, AttributeError, OverflowError, yaml.YAMLError) as exc:
+            problem = exc
+        loc = location.at(item.start_mark.line + 1 + offset)
+        value = str(item.value)
+        shown = f'"{value[:40]}…"' if len(value) > 40 else f'"{value}"'
+        kind = item.tag.rsplit(":", 1)[-1]
+        digits = sum(c.isdigit() for c in value)
+        if kind == "int" and digits > 100 and re.fullmatch(r"[-+]?[\d_]+", value.strip()):
+            return BuildError(loc, f"a number with {digits} digits is too long to read",
+                              "write a shorter number, or put the text in quotes")
+        if kind == "timestamp":
+            if isinstance(problem, ValueError):  # matches the date pattern but is no real date (2026-02-30)
+                return BuildError(loc, f"not a real date: {problem}", "write an existing date as YYYY-MM-DD")
+            return BuildError(loc, f"{shown} is not a date", "write an existing date as YYYY-MM-DD")
+        if kind == "bool":
+            return BuildError(loc, f"{shown} is not true or false", "write true or false, without !!bool")
+        if kind == "int":
+            return BuildError(loc, f"{shown} is not a whole number", "write a number without !!int")
+        if kind == "float":
+            return BuildError(loc, f"{shown} is not a number", "write a number without !!float")
+        return BuildError(loc, f"{shown} cannot be read as {item.tag}", "remove the !! tag")
     return None
 
 
@@ -116,8 +153,10 @@ def parse_yaml(text: str, location: SourceLocation, offset: int = 0) -> tuple[An
     """Return (data, line map) of a YAML text; raise BuildError with the file line on bad YAML.
 
     offset is the number of file lines before the text (e.g. 1 for front matter after '---').
+    Aliases and nesting deeper than MAX_DEPTH are refused.
     """
     try:
+        _check_events(text, location, offset)
         loader = Loader(text)
         try:
             node = loader.get_single_node()
@@ -132,18 +171,21 @@ def parse_yaml(text: str, location: SourceLocation, offset: int = 0) -> tuple[An
                                      "keys must be plain words, like title:")
                 raise BuildError(location.at(line), f'"{key}" appears twice',
                                  "keep one of them; YAML silently keeps only the last")
-            if _is_recursive(node):
-                raise BuildError(location.at(lines.line), "an alias (*name) that refers to itself",
-                                 "write the value out instead of using & and *")
             try:
                 data = loader.construct_document(node)
-            except ValueError as exc:  # e.g. 2026-02-30 matches the date pattern but is no real date
-                raise BuildError(location.at(_bad_date_line(node, offset)), f"not a real date: {exc}",
-                                 "write an existing date as YYYY-MM-DD") from None
+            except (ValueError, KeyError, TypeError, AttributeError, OverflowError, yaml.YAMLError) as exc:
+                # e.g. 2026-02-30 (matches the date pattern, no real date), !!bool maybe, a 5000-digit number
+                err = _scalar_problem(node, location, offset)
+                if err is None:
+                    if isinstance(exc, yaml.YAMLError):
+                        raise
+                    err = BuildError(location.at(lines.line), f"a value cannot be read ({exc.__class__.__name__})",
+                                     "remove any !! tags and check the values")
+                raise err from None
         finally:
             loader.dispose()
     except yaml.YAMLError as exc:
-        line, problem = _yaml_problem(exc)
+        line, problem = _yaml_problem(exc, text)
         hint = ("use spaces, not tabs, to indent" if "tab" in problem else
                 "check the quotes, colons and indentation on this line and the one above")
         raise BuildError(location.at(line + offset if line else None), f"invalid YAML: {problem}", hint) from None

@@ -400,11 +400,11 @@ def test_settings_wrong_types_fall_back_to_defaults() -> None:
          "help_slug": "Get Help"}, LOC)
     assert settings == LintSettings()
     assert [str(e) for e in errors] == [
-        'content/site.yml:12: lint.max_grade must be a number ≥ 1, got "eight" — write e.g. "max_grade: 8.0"',
-        "content/site.yml:12: lint.max_sentence_words must be a whole number ≥ 1, got 2.5 "
+        'content/site.yml:12: lint.max_grade must be a number from 1 to 30, got "eight" — write e.g. "max_grade: 8.0"',
+        "content/site.yml:12: lint.max_sentence_words must be a whole number from 1 to 200, got 2.5 "
         '— write e.g. "max_sentence_words: 25"',
-        "content/site.yml:12: lint.min_sources must be a whole number ≥ 0, got True — write e.g. \"min_sources: 2\"",
-        "content/site.yml:12: lint.max_paragraph_sentences must be a whole number ≥ 1, got 0 "
+        "content/site.yml:12: lint.min_sources must be a whole number from 0 to 50, got True — write e.g. \"min_sources: 2\"",
+        "content/site.yml:12: lint.max_paragraph_sentences must be a whole number from 1 to 100, got 0 "
         '— write e.g. "max_paragraph_sentences: 5"',
         'content/site.yml:12: lint.help_slug must be a page slug, got "Get Help" — write e.g. "help_slug: get-help"',
     ]
