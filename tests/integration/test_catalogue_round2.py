@@ -154,8 +154,8 @@ CATALOGUE2: tuple[Case2, ...] = (
           files={"content/causes.md": page_with(body="Intro.\n\n```checklist\n" + BILLION + "```\n")},
           errors=(f"content/causes.md:15: {ALIAS}",)),
     Case2("yaml-merge-key", "a merge key '<<: *base' in a source", item=6,
-          files={"content/causes.md": md(FRONT.replace("  - {publisher: NHS, title: One}",
-                                                       "  - &s {publisher: NHS, title: One}\n  - {<<: *s, title: X}"))},
+          files={"content/causes.md": md(FRONT.replace("  - {publisher: NHS, title: One, url: https://www.nhs.uk/}",
+                                                       "  - &s {publisher: NHS, title: One, url: https://www.nhs.uk/}\n  - {<<: *s, title: X}"))},
           errors=(f"content/causes.md:8: {ALIAS}",)),
     # --- 7: quadratic Markdown and regexes ------------------------------------------------------------
     Case2("md-10k-brackets-line", "one 10 KB line of '['", item=7,
