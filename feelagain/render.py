@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Callable
 from urllib.parse import urlsplit
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from . import __version__, embed, headers, seo
 from .assets import STABLE_NAMES, collect_assets
@@ -20,7 +20,7 @@ from .config import SiteConfig
 from .crisis import Crisis
 from .errors import BuildError, BuildFailed, Problems
 from .markup import CHECKLIST_MARK
-from .model import HOME, Page, Site, dest_for, join_url, relative_href, root_prefix, url_for
+from .model import HOME, Page, Site, dest_for, join_url, relative_href, root_prefix, safe_url, url_for
 from .output import InPlaceWriter, SiteWriter
 from .templating import Renderer, asset_function
 
@@ -35,7 +35,7 @@ class PageRenderer:
         self.config, self.site, self.crisis, self.asset_paths = config, site, crisis, asset_paths
         self.renderer = Renderer(config)
         self.site_ctx = {
-            "title": config.title, "tagline": config.tagline, "base_url": config.base_url,
+            "title": config.title, "tagline": config.tagline, "base_url": safe_url(config.base_url),
             "language": config.language, "organisation": config.organisation,
             "licence": {"name": config.licence_name, "url": config.licence_url},
             "default_region": config.default_region, "exit_url": config.exit_url,
@@ -232,7 +232,7 @@ def write_site(config: SiteConfig, site: Site, bodies: dict[str, "Body"], crisis
         writer.add(PurePosixPath("404.html"), pages.render_special(
             "404.html", "404.html", "Page not found", "This page does not exist.",
             # Hosts serve 404.html at any depth, so its links start from the site's own path, not relative.
-            root=urlsplit(config.base_url).path))
+            root=safe_url(urlsplit(config.base_url).path)))
         urls.append(("embed/", max(p.meta.reviewed for p in site.pages).isoformat()))
         writer.add(PurePosixPath("sitemap.xml"), seo.sitemap(urls, config))
         writer.add(PurePosixPath("robots.txt"), seo.robots(config))
@@ -253,6 +253,8 @@ RELATIVE_LINK = re.compile(r'\b(href|src)="(?![a-zA-Z][a-zA-Z0-9+.-]*:|#|/)([^"]
 def rebase_links(html: str, from_url: str, new_root: str) -> str:
     """Return html whose relative links, written for a page at from_url, work from a page whose root is new_root."""
     old_root = root_prefix(from_url)
+    new_root = str(escape(safe_url(new_root)))  # the root may be base_url: it must not end the attribute
+
     def move(match: re.Match[str]) -> str:
         href = match.group(2)
         if href.startswith(old_root):
@@ -271,7 +273,7 @@ def page_outputs(config: SiteConfig, pages: PageRenderer, page: Page, body: "Bod
         dest_for(f"embed/{page.slug}/"): lambda: pages.render_embed(page, body),
         PurePosixPath(f"oembed/{page.slug}.json"): lambda: embed.to_json(embed.oembed(page, config)),
         PurePosixPath(api_url): lambda: embed.to_json(
-            embed.page_api(page, config, pages.body_html(body, pages.base_context(api_url, root=config.base_url), page.url))),
+            embed.page_api(page, config, pages.body_html(body, pages.base_context(api_url, root=safe_url(config.base_url)), page.url))),
     }
 
 
