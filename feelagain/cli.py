@@ -94,10 +94,10 @@ def run_build(args: argparse.Namespace, write: bool) -> int:
     site_dir = _site_dir(args.site)
     out = Path(args.out).resolve() if getattr(args, "out", None) else None
     out_name = _display(out or site_dir / "dist")
-    if out is not None and write:
+    if write:
         from .output import check_output_folder
 
-        refusal = check_output_folder(out, site_dir)
+        refusal = check_output_folder(out or site_dir / "dist", site_dir)
         if refusal:  # the output folder is replaced whole: never point it at someone's files
             print(refusal, file=sys.stderr)
             return 2
