@@ -5,6 +5,7 @@ import hashlib
 import json
 import os
 import shutil
+import stat
 import tempfile
 from pathlib import Path, PurePosixPath
 
@@ -16,6 +17,13 @@ def _safe_join(root: Path, dest: PurePosixPath) -> Path:
     if dest.is_absolute() or ".." in dest.parts:
         raise BuildError(SourceLocation(dest), "output path leaves the output folder", "rename the page")
     return root.joinpath(*dest.parts)
+
+
+def _umask() -> int:
+    """Return the process umask (Python can only read it by setting it)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def recover(output_dir: Path) -> None:
@@ -46,6 +54,9 @@ class SiteWriter:
         output_dir.parent.mkdir(parents=True, exist_ok=True)
         recover(output_dir)
         self.tmp = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}.tmp-", dir=output_dir.parent))
+        # mkdtemp makes a private (0700) folder; once swapped in it is the published root, so it gets the
+        # permissions any folder gets (0755 with the usual umask), or a web server running as another user gets 403.
+        os.chmod(self.tmp, 0o777 & ~_umask())
         self.old_manifest = self._load_manifest()
         self.manifest: dict[str, list[str]] = {}
         self.folders: set[Path] = {self.tmp}  # made already: mkdir on an existing folder is a wasted system call
@@ -71,9 +82,20 @@ class SiteWriter:
             self.folders.update(target.parents)
         return key, target
 
-    def _link_old(self, dest: PurePosixPath, target: Path) -> bool:
+    def _link_old(self, dest: PurePosixPath, target: Path, digest: str) -> bool:
+        """Hard-link the old output file, if its bytes are still the ones we wrote (digest), not edited by hand."""
+        source = _safe_join(self.output_dir, dest)
         try:
-            os.link(_safe_join(self.output_dir, dest), target)
+            fd = os.open(source, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_NONBLOCK", 0))
+            try:
+                if not stat.S_ISREG(os.fstat(fd).st_mode):
+                    return False
+                with os.fdopen(os.dup(fd), "rb") as handle:
+                    if hashlib.file_digest(handle, "sha256").hexdigest() != digest:
+                        return False
+            finally:
+                os.close(fd)
+            os.link(source, target, follow_symlinks=False)
         except OSError:
             return False  # file gone or a filesystem without hard links: write it instead
         self.linked += 1
@@ -86,7 +108,7 @@ class SiteWriter:
         if not render_key or not old or len(old) < 2 or old[1] != render_key or key in self.manifest:
             return False
         key, target = self._claim(dest)
-        if not self._link_old(dest, target):
+        if not self._link_old(dest, target, old[0]):
             return False
         self.manifest[key] = old
         return True
@@ -104,7 +126,7 @@ class SiteWriter:
         digest = hashlib.sha256(data).hexdigest()
         self.manifest[key] = [digest, render_key]
         old = self.old_manifest.get(key)
-        if old and old[0] == digest and self._link_old(dest, target):
+        if old and old[0] == digest and self._link_old(dest, target, digest):
             return
         target.write_bytes(data)
         self.written += 1
