@@ -20,6 +20,7 @@ from .links import check_links, line_of_link
 from .markup import Rendered, render_markdown
 from .model import HOME, Page, Site
 from .schema import validate_meta
+from .sitefiles import check_site_files
 from .yamlfile import LineMap
 
 PARALLEL_THRESHOLD = 150  # below this many pages to render, starting processes costs more than it saves
@@ -192,6 +193,7 @@ def build(config: SiteConfig, *, write: bool = True, today: datetime.date | None
     settings, lint_errors = lint.settings_from_config(config.lint or None, SourceLocation(CONFIG_PATH, config.lines.at("lint")))
     problems.extend(lint_errors, [])
     sources = read_sources(config.content_dir, problems)
+    problems.extend(check_site_files(config.site_dir), [])
     crisis = load_crisis(config.site_dir, config.default_region, config.lines.at("default_region"), problems, today)
     site = order_site(config, parse_pages(sources, problems), problems, {s.slug for s in sources})
     del sources  # the full texts are no longer needed; on large sites they are a good part of the memory
