@@ -33,6 +33,9 @@ CALLOUTS = {  # type → (default title, words a screen reader hears first)
     "immediate": ("Get help now if", "Immediate action required: "),
 }
 SAFE_SCHEMES = ("https", "mailto", "tel", "sms")
+# A link or image typed as raw HTML (Python-Markdown keeps raw HTML aside, one block or inline tag at a time).
+RAW_TAG = re.compile(r"<(a|img)\b[^>]*>", re.I)
+RAW_URL_ATTR = re.compile(r"""(\s)(href|src)(\s*=\s*)("[^"]*"|'[^']*'|[^\s"'>]+)""", re.I)
 CHECKLIST_TOKEN = "FEELAGAINCHECKLIST{}X"
 CHECKLIST_MARK = "<!--feelagain:checklist:{}-->"
 FENCE_OPEN = re.compile(r"^(```|~~~)\s*checklist\s*$")
@@ -46,7 +49,7 @@ class Link:
     href: str
     slug: str | None  # target page for links between pages, None otherwise
     fragment: str | None
-    kind: str  # "page", "anchor" (same page), "external", "asset", "unsafe"
+    kind: str  # "page", "anchor" (same page), "external", "asset", "unsafe", "remote-image"
 
 
 @dataclass(frozen=True)
@@ -153,7 +156,8 @@ class _Callouts(Treeprocessor):
 
 
 class _Links(Treeprocessor):
-    """Rewrite links between .md files to pretty relative URLs; neutralise unsafe schemes; wrap tables."""
+    """Rewrite links between .md files to pretty relative URLs; neutralise unsafe schemes and images from
+    other sites; wrap tables. Links and images typed as raw HTML get the same treatment."""
 
     def run(self, root: etree.Element) -> None:
         state: _State = self.md.fa_state  # type: ignore[attr-defined]
@@ -162,11 +166,11 @@ class _Links(Treeprocessor):
             if href is not None:
                 el.set("href", self._rewrite(href, el, state))
         for el in root.iter("img"):
-            src = el.get("src", "")
-            scheme = urlsplit(src).scheme.lower()
-            if scheme and scheme != "https":
-                state.links.append(Link(src, None, None, "unsafe"))
-                el.set("src", "")
+            el.set("src", self._image(el.get("src", ""), state))
+        stash = self.md.htmlStash.rawHtmlBlocks  # complete here: the inline processor (priority 20) ran before us
+        for index, block in enumerate(stash):
+            if isinstance(block, str) and RAW_TAG.search(block):
+                stash[index] = RAW_TAG.sub(lambda m: self._raw_tag(m, state), block)
         for parent in list(root.iter()):
             for index, child in enumerate(list(parent)):
                 if child.tag == "table":
@@ -176,7 +180,33 @@ class _Links(Treeprocessor):
                     wrap.append(child)
                     parent.insert(index, wrap)
 
-    def _rewrite(self, href: str, el: etree.Element, state: _State) -> str:
+    def _image(self, src: str, state: _State) -> str:
+        """Return the src to publish: nothing for an unsafe scheme or an image on another site (both errors)."""
+        parts = urlsplit(src.strip())
+        scheme = parts.scheme.lower()
+        if scheme and scheme != "https":
+            state.links.append(Link(src, None, None, "unsafe"))
+            return ""
+        if scheme or parts.netloc:  # https:// or //host: the reader's browser would ask that site for it
+            state.links.append(Link(src, None, None, "remote-image"))
+            return ""
+        return src
+
+    def _raw_tag(self, match: re.Match[str], state: _State) -> str:
+        """Check and rewrite the href of a raw <a> or the src of a raw <img>, like their Markdown twins."""
+        is_link = match.group(1).lower() == "a"
+
+        def attr(found: re.Match[str]) -> str:
+            if found.group(2).lower() != ("href" if is_link else "src"):
+                return found.group(0)
+            value = htmllib.unescape(found.group(4).strip("\"'"))
+            if urlsplit(re.sub(r"[\x00-\x20]", "", value)).scheme.lower() not in ("", *SAFE_SCHEMES):
+                return found.group(0)  # javascript:, data:…: the sanitiser removes it and warns (raw-HTML policy)
+            new = self._rewrite(value, None, state) if is_link else self._image(value, state)
+            return f'{found.group(1)}{found.group(2)}="{htmllib.escape(new)}"'
+        return RAW_URL_ATTR.sub(attr, match.group(0))
+
+    def _rewrite(self, href: str, el: etree.Element | None, state: _State) -> str:
         # Browsers decode entities and drop tabs and newlines in URLs, so "java&#x09;script:" is javascript:.
         written = href
         decoded = re.sub(r"[\x00-\x20]", "", htmllib.unescape(href))
@@ -189,7 +219,7 @@ class _Links(Treeprocessor):
             state.links.append(Link(written, None, None, kind))
             if kind == "unsafe":
                 return "#"  # never publish javascript:, data: or similar; the linter reports it
-            if scheme == "https":
+            if scheme == "https" and el is not None:  # raw HTML links get theirs from the sanitiser
                 el.set("rel", "noopener noreferrer")
             return href
         if not parts.path:

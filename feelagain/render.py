@@ -18,7 +18,7 @@ from .assets import STABLE_NAMES, collect_assets
 from .cache import engine_fingerprint, make_key
 from .config import SiteConfig
 from .crisis import Crisis
-from .errors import BuildError, BuildFailed, Problems
+from .errors import BuildError, BuildFailed, Problems, SourceLocation
 from .markup import CHECKLIST_MARK
 from .model import HOME, Page, Site, dest_for, join_url, relative_href, root_prefix, safe_url, url_for
 from .output import InPlaceWriter, SiteWriter
@@ -26,6 +26,16 @@ from .templating import Renderer, asset_function
 
 if TYPE_CHECKING:
     from .pipeline import Body
+
+
+# What every published page must carry, whatever the site's templates say (and how to recognise it).
+MUST_HAVE = (
+    ("no crisis help block", re.compile(r"<[a-z]+\b[^>]*\sdata-crisis[\s>]")),
+    ('no "Leave this site" link', re.compile(r"<a\b[^>]*\sdata-exit-link[\s>]")),
+    ("no <main>", re.compile(r"<main[\s>]")),
+)
+MUST_HAVE_HINT = ('every page needs them: keep {% include "partials/crisis.html" %}, '
+                  '{% include "partials/exit.html" %} and <main id="main"> in it, as the bundled base.html does')
 
 
 class PageRenderer:
@@ -62,6 +72,16 @@ class PageRenderer:
             "generator": f"Feel Again {__version__}", "embed": False, "oembed_href": None, "prev": None,
             "next": None, "jsonld": Markup(""), "origin": embed.origin(self.config.base_url),
         }
+
+    def finish(self, template: str, html: str) -> bytes:
+        """Return a rendered page's bytes; raise BuildError naming the template if a page lacks the safety parts."""
+        missing = [what for what, pattern in MUST_HAVE if not pattern.search(html)]
+        if missing:
+            root, path = self.renderer.base_of(template)
+            made = "pages made with it" + (f" ({template})" if root != template else "")
+            listed = ", ".join(missing[:-1]) + " and " + missing[-1] if len(missing) > 1 else missing[0]
+            raise BuildError(SourceLocation(path), f"{made} have {listed}", MUST_HAVE_HINT)
+        return html.encode()
 
     def body_html(self, body: "Body", context: dict[str, Any], page_url: str | None = None) -> str:
         """Return a page body with its checklists rendered in place.
@@ -104,8 +124,8 @@ class PageRenderer:
         context["page"] = self.page_dict(page, body, url, context)
         context["jsonld"] = Markup(seo.page_jsonld(page, self.config, body.rendered.faq))
         context["oembed_href"] = relative_href(url, f"oembed/{page.slug}.json")
-        template = page.meta.template or ("home" if page.slug == HOME else "page")
-        return self.renderer.render(f"{template}.html", context).encode()
+        template = f'{page.meta.template or ("home" if page.slug == HOME else "page")}.html'
+        return self.finish(template, self.renderer.render(template, context))
 
     def render_embed(self, page: Page, body: "Body") -> bytes:
         """Return the chrome-less embed version of a page."""
@@ -114,7 +134,7 @@ class PageRenderer:
         context["page"] = self.page_dict(page, body, url, context, page.url)
         context["embed"] = True
         context["attribution"] = embed.attribution(page, self.config)
-        return self.renderer.render("embed.html", context).encode()
+        return self.finish("embed.html", self.renderer.render("embed.html", context))
 
     def render_special(self, template: str, url: str, title: str, description: str, root: str | None = None,
                        **extra: Any) -> bytes:
@@ -127,7 +147,7 @@ class PageRenderer:
             "aspect": None, "faq": False, "url": url,
         }
         context.update(extra)
-        return self.renderer.render(template, context).encode()
+        return self.finish(template, self.renderer.render(template, context))
 
 
 @dataclass
