@@ -1,0 +1,124 @@
+"""Issue #13 items 5, 18 and 21: the dev server against hostile requests, its warnings, and a busy port.
+
+Each test runs `python build.py serve` as a real process on a copy of the site (see conftest.py).
+"""
+from __future__ import annotations
+
+import http.client
+import re
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from feelagain import devhttp
+
+from .conftest import ROOT, ServeProcess, copy_site, free_port, start_server
+
+pytestmark = pytest.mark.slow
+
+
+def request(port: int, target: str, host: str | None = None) -> tuple[int, str]:
+    """Send GET target with exactly this Host header (default 127.0.0.1:port); return (status, body)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        conn.putrequest("GET", target, skip_host=True, skip_accept_encoding=True)
+        conn.putheader("Host", host if host is not None else f"127.0.0.1:{port}")
+        conn.endheaders()
+        response = conn.getresponse()
+        return response.status, response.read().decode("utf-8", "replace")
+    finally:
+        conn.close()
+
+
+# --- item 5 ------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("target", ["/" + "a" * 256, "/causes/" + "b" * 1000 + "/index.html", "/" + "%41" * 300 + "/"])
+def test_a_name_longer_than_255_characters_is_404_with_one_line(server, target: str) -> None:
+    before = len(server.lines)
+    status, body = request(server.port, target)
+    assert status == 404
+    assert "<h1>" in body  # the site's 404 page, not tornado's error page
+    time.sleep(0.3)
+    new = server.lines[before:]
+    assert "Traceback" not in server.output and "server error" not in server.output, server.output
+    assert len(new) == 1 and "longer than 255 characters" in new[0], new
+
+
+def test_only_the_preview_addresses_are_answered(server) -> None:
+    port = server.port
+    for host in (f"127.0.0.1:{port}", f"localhost:{port}", f"LOCALHOST:{port}"):
+        assert request(port, "/", host)[0] == 200, host
+        assert request(port, "/__feelagain__/status.json", host)[0] == 200, host
+    for host in ("evil.example", f"evil.example:{port}", f"127.0.0.1.evil.example:{port}", "127.0.0.1",
+                 f"127.0.0.1:{port + 1}", f"localhost:{port}@evil.example", ""):
+        for target in ("/", "/causes/", "/__feelagain__/status.json", "/livereload.js", "/__feelagain__/overlay.css"):
+            status, body = request(port, target, host)
+            assert status in (400, 403), (host, target, status)  # tornado itself answers 400 to a malformed Host
+            assert '"errors"' not in body and "need help" not in body.lower(), body
+    assert "Traceback" not in server.output
+
+
+def test_a_build_after_serve_publishes_no_live_reload(site: Path) -> None:
+    server = start_server(site)
+    try:
+        assert "/livereload.js" in server.get("/causes/")[1]
+        assert server.interrupt() == 0
+    finally:
+        server.kill()
+    assert any("livereload" in p.read_text(encoding="utf-8") for p in (site / "dist").rglob("*.html"))
+    result = subprocess.run([sys.executable, str(ROOT / "build.py"), "build", "--site", str(site)],
+                            cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    leftovers = [p.relative_to(site / "dist").as_posix() for p in (site / "dist").rglob("*")
+                 if p.is_file() and b"livereload" in p.read_bytes()]
+    assert leftovers == []
+
+
+# --- item 18 -----------------------------------------------------------------------------------------------
+
+
+def test_warnings_show_in_a_calm_collapsible_overlay(site: Path) -> None:
+    page = site / "content" / "causes.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\n# A second title\n\nMore words.\n", encoding="utf-8")
+    server = start_server(site)
+    try:
+        status = server.status()
+        assert status["ok"] is True and status["warnings"], status
+        code, body = server.get("/causes/")
+        assert code == 200
+        assert f'id="{devhttp.WARNINGS_ID}"' in body and 'id="feelagain-error-overlay"' not in body
+        block = body[body.index(f'id="{devhttp.WARNINGS_ID}"'):]
+        block = block[:block.index("</details>")]
+        assert "<summary>" in block and "warning" in block
+        assert re.search(r"content/causes\.md:\d+</code>: a level-1 heading in the body", block), block
+        assert 'role="alert"' not in block
+    finally:
+        server.kill()
+
+
+# --- item 21 -----------------------------------------------------------------------------------------------
+
+
+def test_a_busy_port_stops_serve_before_it_builds(site: Path) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        started = time.monotonic()
+        server = ServeProcess(site, port)
+        try:
+            server.proc.wait(60)
+            server.reader.join(5)
+        finally:
+            server.kill()
+        seconds = time.monotonic() - started
+    assert server.proc.returncode == 1, server.output
+    assert server.lines == [f"cannot listen on 127.0.0.1:{port} (Address already in use) — "
+                            f"is another preview running? Try --port {port + 1}"], server.output
+    assert not (site / "dist").exists()  # it did not build first
+    assert seconds < 30
