@@ -318,6 +318,11 @@ class DevServer(Server):
         logging.getLogger("tornado.access").setLevel(logging.ERROR)
 
 
+def preview_folder(site_dir: Path) -> Path:
+    """Return where the preview is built: never dist/, whose pages must not load the live-reload script."""
+    return site_dir / ".feelagain-cache" / "preview"
+
+
 def is_loopback(host: str) -> bool:
     """Return True when host is only reachable from this computer."""
     if host == "localhost":
@@ -334,7 +339,7 @@ def serve(args: argparse.Namespace) -> int:
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(line_buffering=True)  # so a terminal or a test sees each line as it happens
     site_dir = Path(args.site).resolve() if args.site else PROJECT_ROOT
-    out_dir = Path(args.out).resolve() if args.out else site_dir / "dist"
+    out_dir = Path(args.out).resolve() if args.out else preview_folder(site_dir)
     problem = check_output_folder(out_dir, site_dir)
     if not 0 < args.port < 65536:
         problem = f"--port {args.port} is not a port number — use one from 1024 to 65535, e.g. --port 8000"

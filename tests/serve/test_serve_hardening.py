@@ -63,20 +63,30 @@ def test_only_the_preview_addresses_are_answered(server) -> None:
     assert "Traceback" not in server.output
 
 
+def _live_reload_files(dist: Path) -> list[str]:
+    return [p.relative_to(dist).as_posix() for p in dist.rglob("*") if p.is_file() and b"livereload" in p.read_bytes()]
+
+
 def test_a_build_after_serve_publishes_no_live_reload(site: Path) -> None:
+    """Serve, stop, build (once failing, once working): dist/ never holds a page with the live-reload script."""
+    assert subprocess.run([sys.executable, str(ROOT / "build.py"), "build", "--site", str(site)],
+                          cwd=ROOT, capture_output=True, timeout=300).returncode == 0
     server = start_server(site)
     try:
         assert "/livereload.js" in server.get("/causes/")[1]
         assert server.interrupt() == 0
     finally:
         server.kill()
-    assert any("livereload" in p.read_text(encoding="utf-8") for p in (site / "dist").rglob("*.html"))
-    result = subprocess.run([sys.executable, str(ROOT / "build.py"), "build", "--site", str(site)],
-                            cwd=ROOT, capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0, result.stderr
-    leftovers = [p.relative_to(site / "dist").as_posix() for p in (site / "dist").rglob("*")
-                 if p.is_file() and b"livereload" in p.read_bytes()]
-    assert leftovers == []
+    assert _live_reload_files(site / "dist") == []  # the preview is built elsewhere: dist/ is what was published
+    page = site / "content" / "causes.md"
+    good = page.read_text(encoding="utf-8")
+    page.write_text(good.replace("title:", "title: [", 1), encoding="utf-8")
+    for expected in (1, 0):
+        result = subprocess.run([sys.executable, str(ROOT / "build.py"), "build", "--site", str(site)],
+                                cwd=ROOT, capture_output=True, text=True, timeout=300)
+        assert result.returncode == expected, result.stderr
+        assert _live_reload_files(site / "dist") == []
+        page.write_text(good, encoding="utf-8")
 
 
 # --- item 18 -----------------------------------------------------------------------------------------------
