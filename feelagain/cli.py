@@ -166,6 +166,16 @@ def main(argv: list[str] | None = None) -> int:
     except BuildError as err:  # a problem found outside a collecting stage
         print(err, file=sys.stderr)
         return 1
+    except ModuleNotFoundError as exc:
+        from .deps import missing_package
+
+        if missing_package(exc):
+            raise  # a required package is missing, not a bug: deps.run says which and how to install it
+        if getattr(args, "debug", False):
+            raise
+        print(f"internal error: {exc.__class__.__name__}: {exc} — this is a bug in Feel Again, not in your "
+              "content; run again with --debug and report the output", file=sys.stderr)
+        return 3
     except Exception:
         if getattr(args, "debug", False):
             raise
