@@ -132,3 +132,32 @@ def test_a_busy_port_stops_serve_before_it_builds(site: Path) -> None:
                             f"is another preview running? Try --port {port + 1}"], server.output
     assert not (site / "dist").exists()  # it did not build first
     assert seconds < 30
+
+
+@pytest.mark.browser
+def test_the_warnings_box_is_folded_calm_and_opens(site: Path, page) -> None:  # noqa: ANN001 - Playwright Page
+    from playwright.sync_api import expect
+
+    target = site / "content" / "causes.md"
+    target.write_text(target.read_text(encoding="utf-8") + "\n# A second title\n\nMore words.\n", encoding="utf-8")
+    server = start_server(site)
+    try:
+        csp: list[str] = []
+        page.on("console", lambda msg: csp.append(msg.text) if "Content Security Policy" in msg.text else None)
+        page.goto(server.url + "/causes/")
+        box = page.locator(f"#{devhttp.WARNINGS_ID}")
+        expect(box).to_be_visible()
+        expect(box.locator("summary")).to_contain_text("1 warning")
+        item = box.locator("li").first
+        expect(item).to_be_hidden()  # folded: one calm line until the editor opens it
+        box.locator("summary").click()
+        expect(item).to_be_visible()
+        expect(item).to_contain_text("a level-1 heading in the body")
+        style = box.evaluate("el => [getComputedStyle(el).position, getComputedStyle(el).backgroundColor]")
+        assert style[0] != "sticky"  # unlike the error overlay, it scrolls away with the page
+        red, green, blue = (int(v) for v in re.findall(r"\d+", style[1])[:3])
+        assert red > 200 and green > 200 and blue < 240, style  # a pale yellow (the stylesheet was allowed)
+        assert page.locator("#feelagain-error-overlay").count() == 0
+        assert csp == [], csp
+    finally:
+        server.kill()
