@@ -12,7 +12,7 @@ from pathlib import Path, PurePosixPath
 from .errors import BuildError, SourceLocation
 
 FOLDERS = ("templates", "assets")
-OUTSIDE_HINT = "copy the file into the site folder instead of linking to it"
+OUTSIDE_HINT = "copy it into the site folder instead of linking to it"
 
 
 def check_site_files(site_dir: Path) -> list[BuildError]:

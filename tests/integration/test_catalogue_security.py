@@ -27,7 +27,7 @@ from tests.integration.test_catalogue import (  # noqa: F401 (base_site is a fix
 )
 
 IMAGE_HINT = "copy the image into assets/ and use it from there: an image on another site tells that site who reads the page"
-OUTSIDE_HINT = "copy the file into the site folder instead of linking to it"
+OUTSIDE_HINT = "copy it into the site folder instead of linking to it"
 SPECIAL_HINT = "remove it: only normal files are read from here"
 TEMPLATE_HINT = ('every page needs them: keep {% include "partials/crisis.html" %}, '
                  '{% include "partials/exit.html" %} and <main id="main"> in it, as the bundled base.html does')
@@ -129,7 +129,7 @@ CATALOGUE: tuple[Case, ...] = (
     Case("image-raw-html-inline", 'inline raw <img src="https://evil.example/t.png"> in a paragraph, line 12',
          {"content/causes.md": md(body='Intro.\nSee <img src="https://evil.example/t.png" alt="A pixel"> here.\n')},
          (f"content/causes.md:12: image from another site: https://evil.example/t.png — {IMAGE_HINT}",)),
-    Case("raw-link-missing-page", 'raw <a href="nosuch.md"> on line 13',
+    Case("raw-link-missing-page", 'raw <a href="get-hlep.md"> (a typo) on line 13',
          {"content/causes.md": md(body='Intro.\n\n<p>Read <a href="get-hlep.md">this</a>.</p>\n')},
          ('content/causes.md:13: link to a missing page: get-hlep.md — did you mean "get-help"?',)),
     Case("raw-link-missing-anchor", 'raw <a href="get-help.md#nosuch"> on line 11',

@@ -161,3 +161,15 @@ def test_the_warnings_box_is_folded_calm_and_opens(site: Path, page) -> None:  #
         assert csp == [], csp
     finally:
         server.kill()
+
+
+def test_host_allowlist_rules() -> None:
+    allowed = devhttp.allowed_hosts("127.0.0.1", 8000)
+    assert allowed == {"127.0.0.1:8000", "localhost:8000"}
+    assert devhttp.host_is_allowed("LocalHost:8000", allowed, "127.0.0.1")
+    assert not devhttp.host_is_allowed("192.168.1.5:8000", allowed, "127.0.0.1")
+    assert devhttp.allowed_hosts("::1", 8000) == {"127.0.0.1:8000", "localhost:8000", "[::1]:8000"}
+    lan = devhttp.allowed_hosts("0.0.0.0", 8000)  # --host 0.0.0.0: a phone on the network uses an address
+    assert devhttp.host_is_allowed("192.168.1.5:8000", lan, "0.0.0.0")
+    assert not devhttp.host_is_allowed("192.168.1.5:8001", lan, "0.0.0.0")
+    assert not devhttp.host_is_allowed("attacker.example:8000", lan, "0.0.0.0")  # a name could be rebound
