@@ -56,10 +56,21 @@ def test_only_the_preview_addresses_are_answered(server) -> None:
         assert request(port, "/__feelagain__/status.json", host)[0] == 200, host
     for host in ("evil.example", f"evil.example:{port}", f"127.0.0.1.evil.example:{port}", "127.0.0.1",
                  f"127.0.0.1:{port + 1}", f"localhost:{port}@evil.example", ""):
-        for target in ("/", "/causes/", "/__feelagain__/status.json", "/livereload.js", "/__feelagain__/overlay.css"):
+        for target in ("/", "/causes/", "/__feelagain__/status.json", "/livereload.js", "/livereload",
+                       "/__feelagain__/overlay.css"):
             status, body = request(port, target, host)
             assert status in (400, 403), (host, target, status)  # tornado itself answers 400 to a malformed Host
             assert '"errors"' not in body and "need help" not in body.lower(), body
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)  # a WebSocket handshake from a foreign page
+    try:
+        conn.putrequest("GET", "/livereload", skip_host=True, skip_accept_encoding=True)
+        for name, value in (("Host", f"evil.example:{port}"), ("Upgrade", "websocket"), ("Connection", "Upgrade"),
+                            ("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="), ("Sec-WebSocket-Version", "13")):
+            conn.putheader(name, value)
+        conn.endheaders()
+        assert conn.getresponse().status == 403
+    finally:
+        conn.close()
     assert "Traceback" not in server.output
 
 
