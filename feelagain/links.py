@@ -10,6 +10,8 @@ IMAGE_HINT = ("copy the image into assets/ and use it from there: an image on an
 
 def line_of_link(link: Link, body_md: str, body_start_line: int) -> int:
     """Return the file line where a link is written in the Markdown body."""
+    if link.line is not None:
+        return link.line
     index = body_md.find(f"]({link.href}")
     if index < 0:
         index = body_md.find(link.href)

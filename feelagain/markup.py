@@ -11,7 +11,7 @@ from __future__ import annotations
 import html as htmllib
 import re
 import xml.etree.ElementTree as etree
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
@@ -50,6 +50,7 @@ class Link:
     slug: str | None  # target page for links between pages, None otherwise
     fragment: str | None
     kind: str  # "page", "anchor" (same page), "external", "asset", "unsafe", "remote-image"
+    line: int | None = None  # file line, when known at rendering (links typed as raw HTML)
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,8 @@ class _State:
     checklists: list[Checklist] = field(default_factory=list)
     errors: list[BuildError] = field(default_factory=list)
     warnings: list[BuildError] = field(default_factory=list)
+    raw_at: tuple[int, int] = (0, 0)  # where the search for the next raw HTML tag starts: (index, body line)
+    raw_misses: int = 0  # raw tags not found after raw_at (each costs a search of the whole body)
 
     def line_of(self, needle: str) -> int:
         """Return the file line where needle first appears in the body (or the body's first line)."""
@@ -195,16 +198,34 @@ class _Links(Treeprocessor):
     def _raw_tag(self, match: re.Match[str], state: _State) -> str:
         """Check and rewrite the href of a raw <a> or the src of a raw <img>, like their Markdown twins."""
         is_link = match.group(1).lower() == "a"
+        first = len(state.links)
+        rewritten = RAW_URL_ATTR.sub(lambda found: self._raw_attr(found, is_link, state), match.group(0))
+        if len(state.links) > first:
+            line = self._raw_line(match.group(0), state)
+            state.links[first:] = [replace(link, line=line) for link in state.links[first:]]
+        return rewritten
 
-        def attr(found: re.Match[str]) -> str:
-            if found.group(2).lower() != ("href" if is_link else "src"):
-                return found.group(0)
-            value = htmllib.unescape(found.group(4).strip("\"'"))
-            if urlsplit(re.sub(r"[\x00-\x20]", "", value)).scheme.lower() not in ("", *SAFE_SCHEMES):
-                return found.group(0)  # javascript:, data:…: the sanitiser removes it and warns (raw-HTML policy)
-            new = self._rewrite(value, None, state) if is_link else self._image(value, state)
-            return f'{found.group(1)}{found.group(2)}="{htmllib.escape(new)}"'
-        return RAW_URL_ATTR.sub(attr, match.group(0))
+    @staticmethod
+    def _raw_line(tag: str, state: _State) -> int:
+        """Return the file line of a raw tag. The stash holds them in document order, so each search starts
+        where the last one ended and a page full of links costs one pass over its text, not one per link."""
+        start, line = state.raw_at
+        index = state.body_md.find(tag, start)
+        if index < 0:  # written differently (a tab Markdown expanded) or before the last one: search it all,
+            state.raw_misses += 1  # but only a few times, so a page full of such tags stays linear
+            return state.line_of(tag) if state.raw_misses <= 50 else state.body_start_line + line
+        line += state.body_md.count("\n", start, index)
+        state.raw_at = (index + len(tag), line + tag.count("\n"))
+        return state.body_start_line + line
+
+    def _raw_attr(self, found: re.Match[str], is_link: bool, state: _State) -> str:
+        if found.group(2).lower() != ("href" if is_link else "src"):
+            return found.group(0)
+        value = htmllib.unescape(found.group(4).strip("\"'"))
+        if urlsplit(re.sub(r"[\x00-\x20]", "", value)).scheme.lower() not in ("", *SAFE_SCHEMES):
+            return found.group(0)  # javascript:, data:…: the sanitiser removes it and warns (raw-HTML policy)
+        new = self._rewrite(value, None, state) if is_link else self._image(value, state)
+        return f'{found.group(1)}{found.group(2)}="{htmllib.escape(new)}"'
 
     def _rewrite(self, href: str, el: etree.Element | None, state: _State) -> str:
         # Browsers decode entities and drop tabs and newlines in URLs, so "java&#x09;script:" is javascript:.
