@@ -1,6 +1,6 @@
 """`python -m feelagain` runs the command line."""
 import sys
 
-from .cli import main
+from .deps import run
 
-sys.exit(main())
+sys.exit(run())

@@ -94,10 +94,10 @@ def run_build(args: argparse.Namespace, write: bool) -> int:
     site_dir = _site_dir(args.site)
     out = Path(args.out).resolve() if getattr(args, "out", None) else None
     out_name = _display(out or site_dir / "dist")
-    if out is not None and write:
+    if write:
         from .output import check_output_folder
 
-        refusal = check_output_folder(out, site_dir)
+        refusal = check_output_folder(out or site_dir / "dist", site_dir)
         if refusal:  # the output folder is replaced whole: never point it at someone's files
             print(refusal, file=sys.stderr)
             return 2
@@ -197,6 +197,16 @@ def main(argv: list[str] | None = None) -> int:
     except BuildError as err:  # a problem found outside a collecting stage
         print(err, file=sys.stderr)
         return 1
+    except ModuleNotFoundError as exc:
+        from .deps import missing_package
+
+        if missing_package(exc):
+            raise  # a required package is missing, not a bug: deps.run says which and how to install it
+        if getattr(args, "debug", False):
+            raise
+        print(f"internal error: {exc.__class__.__name__}: {exc} — this is a bug in Feel Again, not in your "
+              "content; run again with --debug and report the output", file=sys.stderr)
+        return 3
     except Exception:
         if getattr(args, "debug", False):
             raise

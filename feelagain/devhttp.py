@@ -2,11 +2,14 @@
 
 Only files under the output folder are served; anything else, including `..` in any encoding and symlinks
 that lead outside, gets the site's 404.html with status 404. While the last build failed, every HTML page
-carries an overlay listing the errors; /__feelagain__/status.json says the same to scripts and tests.
+carries an overlay listing the errors (and a folded box listing the warnings); /__feelagain__/status.json says
+the same to scripts and tests. Every URL answers only to the preview's own Host names (127.0.0.1, localhost, the
+address it listens on), so a web page using DNS rebinding cannot read the drafts or the status.
 """
 from __future__ import annotations
 
 import html
+import ipaddress
 import json
 import mimetypes
 import os
@@ -24,6 +27,8 @@ if TYPE_CHECKING:
     from .serve import Rebuilder
 
 OVERLAY_ID = "feelagain-error-overlay"
+WARNINGS_ID = "feelagain-warnings"
+MAX_NAME = 255  # the longest file name most file systems allow; a longer URL segment can name nothing
 OVERLAY_CSS_URL = "/__feelagain__/overlay.css"
 GUARD_JS_URL = "/__feelagain__/reload-guard.js"
 
@@ -39,6 +44,14 @@ box-shadow:0 .2rem .6rem rgba(0,0,0,.3);font:1rem/1.45 system-ui,-apple-system,"
 .feelagain-error-overlay__hint{color:#3d3d3d}
 @media (prefers-color-scheme:dark){#feelagain-error-overlay{background:#2b0a0f;color:#f5f5f5;border-color:#ff6b81}
 #feelagain-error-overlay h2{color:#ff9aa8}.feelagain-error-overlay__hint{color:#d6d6d6}}
+#feelagain-warnings{box-sizing:border-box;margin:0;padding:.4rem 1.25rem;border-bottom:1px solid #c9b458;
+background:#fffbe6;color:#1a1a1a;font:.95rem/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;text-align:left}
+#feelagain-warnings summary{cursor:pointer;color:#5c4a00}
+#feelagain-warnings ul{margin:.4rem 0;padding-left:1.25rem}
+#feelagain-warnings li{margin:.2rem 0}
+#feelagain-warnings code{font:600 .95em/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;color:inherit;background:none}
+@media (prefers-color-scheme:dark){#feelagain-warnings{background:#2a2510;color:#f5f5f5;border-color:#7a6a2a}
+#feelagain-warnings summary{color:#f0dc8c}}
 """
 
 # A page that was loading while a reload was sent is not on the socket yet and misses it. So each page carries
@@ -87,50 +100,128 @@ def resolve_request(root: Path, raw_path: str) -> tuple[str, Path | str | None]:
     segments = parts[:-1] if wants_folder else parts
     if any(not s or s.startswith(".") or "\\" in s or any(ord(c) < 32 for c in s) for s in segments):
         return missing
-    real_root = Path(os.path.realpath(root))
-    target = Path(os.path.realpath(real_root.joinpath(*segments)))
-    if target != real_root and real_root not in target.parents:
+    if has_long_name(raw_path):
         return missing
-    if target.is_dir():
-        if not wants_folder:
-            return ("redirect", raw_path + "/")
-        target = Path(os.path.realpath(target / "index.html"))
-        if real_root not in target.parents:
+    try:  # the file system may still refuse the name (too long a path, a link loop…): that is "missing" too
+        real_root = Path(os.path.realpath(root))
+        target = Path(os.path.realpath(real_root.joinpath(*segments)))
+        if target != real_root and real_root not in target.parents:
             return missing
-    elif wants_folder:
+        if target.is_dir():
+            if not wants_folder:
+                return ("redirect", raw_path + "/")
+            target = Path(os.path.realpath(target / "index.html"))
+            if real_root not in target.parents:
+                return missing
+        elif wants_folder:
+            return missing
+        return ("file", target) if target.is_file() else missing
+    except (OSError, ValueError):
         return missing
-    return ("file", target) if target.is_file() else missing
+
+
+def has_long_name(raw_path: str) -> bool:
+    """Return True when a segment of the (%-encoded) URL path is longer than any file name can be."""
+    text = unquote(raw_path, errors="replace")
+    return any(len(segment.encode("utf-8", "replace")) > MAX_NAME for segment in text.split("/"))
+
+
+def allowed_hosts(host: str, port: int) -> frozenset[str]:
+    """Return the Host headers the preview answers: 127.0.0.1, localhost and the address it listens on.
+
+    Any other name could be a DNS-rebinding page in the editor's browser reading the drafts and the status.
+    """
+    shown = f"[{host}]" if ":" in host else host
+    names = {"127.0.0.1", "localhost", shown.lower()}
+    hosts = {f"{name}:{port}" for name in names}
+    if port == 80:
+        hosts |= names
+    return frozenset(hosts)
+
+
+def host_is_allowed(header: str, allowed: frozenset[str], bound: str) -> bool:
+    """Return True for an allowed Host header; a wildcard bind (0.0.0.0, ::) also allows IP addresses."""
+    header = header.strip().lower()
+    if header in allowed:
+        return True
+    if bound not in ("0.0.0.0", "::", ""):
+        return False
+    name, _, port = header.rpartition(":")
+    if not any(h.endswith(f":{port}") for h in allowed):
+        return False
+    try:
+        ipaddress.ip_address(name.strip("[]"))  # an address cannot be re-pointed by DNS
+    except ValueError:
+        return False
+    return True
+
+
+class HostGuard(web.RequestHandler):
+    """Answers 403 to any request whose Host header is not one of the preview's own addresses."""
+
+    allowed: frozenset[str] = frozenset()
+    bound = "127.0.0.1"
+
+    def prepare(self) -> None:
+        if not host_is_allowed(self.request.headers.get("Host", ""), self.allowed, self.bound):
+            raise web.HTTPError(403)
+        super().prepare()
+
+    def write_error(self, status_code: int, **kwargs: object) -> None:
+        self.set_header("Content-Type", "text/plain; charset=utf-8")
+        self.finish(f"{status_code}: this preview answers only at http://127.0.0.1 or http://localhost\n")
+
+
+def guarded(handler: type[web.RequestHandler], host: str, port: int) -> type[web.RequestHandler]:
+    """Return handler with the Host check in front of it."""
+    return type(f"Guarded{handler.__name__}", (HostGuard, handler),
+                {"allowed": allowed_hosts(host, port), "bound": host})
 
 
 def overlay_html(errors: list[dict[str, object]]) -> str:
     """Return the error overlay: every problem with its place and fix, above the last good page."""
-    items = []
-    for err in errors:
-        where = f"{err['path']}:{err['line']}" if err.get("line") else str(err["path"])
-        hint = f' <span class="feelagain-error-overlay__hint">— {html.escape(str(err["hint"]))}</span>' if err.get("hint") else ""
-        items.append(f"<li><code>{html.escape(where)}</code>: {html.escape(str(err['problem']))}{hint}</li>")
+    items = _items(errors)
     count = len(errors)
     return (f'<div role="alert" id="{OVERLAY_ID}">\n<h2>The last change could not be built</h2>\n'
             f'<ul aria-label="{count} problem{"s" if count != 1 else ""}">\n' + "\n".join(items) + "\n</ul>\n"
             "<p>The page below is the last good version.</p>\n</div>\n")
 
 
-def decorate_html(data: bytes, errors: list[dict[str, object]], dev_script: str, generation: int = 0) -> bytes:
+def _items(problems: list[dict[str, object]]) -> list[str]:
+    items = []
+    for err in problems:
+        where = f"{err['path']}:{err['line']}" if err.get("line") else str(err["path"])
+        hint = f' <span class="feelagain-error-overlay__hint">— {html.escape(str(err["hint"]))}</span>' if err.get("hint") else ""
+        items.append(f"<li><code>{html.escape(where)}</code>: {html.escape(str(err['problem']))}{hint}</li>")
+    return items
+
+
+def warnings_html(warnings: list[dict[str, object]]) -> str:
+    """Return the warnings box: calmer than the error overlay, folded to one line until it is opened."""
+    count = len(warnings)
+    noun = f"{count} warning{'s' if count != 1 else ''}"
+    return (f'<details id="{WARNINGS_ID}">\n<summary>{noun} — the page was built; open to see what to improve'
+            f'</summary>\n<ul aria-label="{noun}">\n' + "\n".join(_items(warnings)) + "\n</ul>\n</details>\n")
+
+
+def decorate_html(data: bytes, errors: list[dict[str, object]], dev_script: str, generation: int = 0,
+                  warnings: list[dict[str, object]] | None = None) -> bytes:
     """Return a page with the live-reload scripts (the build adds dev_script, unless it is an older build),
-    the build generation it shows and, while the last build failed, the error overlay."""
+    the build generation it shows, the error overlay while the last build failed, and its warnings."""
     head_end = re.search(rb"</head\s*>", data, re.I)
     extra = f'<meta name="feelagain-generation" content="{generation}">\n'
     if dev_script.encode() not in data:
         extra += f'<script src="{html.escape(dev_script)}"></script>\n'
     extra += f'<script src="{GUARD_JS_URL}"></script>\n'
-    if errors:
+    if errors or warnings:
         extra += f'<link rel="stylesheet" href="{OVERLAY_CSS_URL}">\n'
     at = head_end.start() if head_end else 0
     data = data[:at] + extra.encode() + data[at:]
-    if errors:
+    boxes = (overlay_html(errors) if errors else "") + (warnings_html(warnings) if warnings else "")
+    if boxes:
         body = re.search(rb"<body\b[^>]*>", data, re.I)
         at = body.end() if body else len(data)
-        data = data[:at] + b"\n" + overlay_html(errors).encode() + data[at:]
+        data = data[:at] + b"\n" + boxes.encode() + data[at:]
     return data
 
 
@@ -148,6 +239,9 @@ class SiteHandler(web.RequestHandler):
 
     def _respond(self, send_body: bool) -> None:
         kind, found = resolve_request(self.rebuilder.out_dir, self.request.path)
+        if kind == "missing" and has_long_name(self.request.path):
+            print(f"404 for {self.request.path[:40]}…: a name in the address is longer than {MAX_NAME} characters",
+                  file=sys.stderr)
         if kind == "redirect":
             query = f"?{self.request.query}" if self.request.query else ""
             self.redirect(f"{found}{query}", permanent=False)
@@ -162,7 +256,8 @@ class SiteHandler(web.RequestHandler):
         content_type = mimetypes.guess_type(str(path))[0] or "application/octet-stream"
         if content_type == "text/html":
             rebuilder = self.rebuilder
-            data = decorate_html(data, rebuilder.errors, rebuilder.dev_script, rebuilder.generation)
+            data = decorate_html(data, rebuilder.errors, rebuilder.dev_script, rebuilder.generation,
+                                 rebuilder.warning_items)
             self.set_header("Content-Security-Policy", CSP)
         if content_type.startswith("text/") or content_type in ("application/json", "application/xml", "image/svg+xml"):
             content_type += "; charset=utf-8"

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from markupsafe import escape
 
 from .config import SiteConfig
-from .model import Page, Site, join_url
+from .model import Page, Site, join_url, safe_url
 
 if TYPE_CHECKING:
     from .render import PageRenderer
@@ -23,7 +23,7 @@ SANDBOX = "allow-scripts allow-same-origin allow-popups allow-top-navigation-by-
 def origin(base_url: str) -> str:
     """Return scheme://host[:port] of a URL."""
     parts = urlsplit(base_url)
-    return f"{parts.scheme}://{parts.netloc}"
+    return safe_url(f"{parts.scheme}://{parts.netloc}")
 
 
 def attribution(page: Page, config: SiteConfig) -> dict[str, Any]:
@@ -35,7 +35,7 @@ def attribution(page: Page, config: SiteConfig) -> dict[str, Any]:
 
 def iframe_snippet(page: Page, config: SiteConfig) -> str:
     """Return a plain <iframe> snippet (for sites that cannot add our script)."""
-    src = join_url(config.base_url, f"embed/{page.slug}/")
+    src = escape(join_url(config.base_url, f"embed/{page.slug}/"))
     title = escape(f"{page.meta.title} – {config.title}")
     return (f'<iframe src="{src}" title="{title}" width="100%" height="{EMBED_HEIGHT}" loading="lazy" '
             f'sandbox="{SANDBOX}" referrerpolicy="no-referrer"></iframe>')
@@ -44,9 +44,10 @@ def iframe_snippet(page: Page, config: SiteConfig) -> str:
 def script_snippet(page: Page, config: SiteConfig) -> str:
     """Return the one-line embed: a placeholder (a plain link until the script runs) plus our embed.js."""
     title = escape(f"{page.meta.title} – {config.title}")
-    return (f'<div data-feelagain="{page.slug}" data-title="{title}" data-region="{config.default_region}">'
-            f'<a href="{join_url(config.base_url, page.url)}">{escape(page.meta.title)}</a></div>\n'
-            f'<script src="{join_url(config.base_url, "embed.js")}" async></script>')
+    href, script = escape(join_url(config.base_url, page.url)), escape(join_url(config.base_url, "embed.js"))
+    return (f'<div data-feelagain="{page.slug}" data-title="{title}" data-region="{escape(config.default_region)}">'
+            f'<a href="{href}">{escape(page.meta.title)}</a></div>\n'
+            f'<script src="{script}" async></script>')
 
 
 def _sections(html: str) -> list[dict[str, str]]:
@@ -77,7 +78,7 @@ def page_api(page: Page, config: SiteConfig, body_html: str) -> dict[str, Any]:
 def oembed(page: Page, config: SiteConfig) -> dict[str, Any]:
     """Return the oEmbed 'rich' response of a page."""
     return {"version": "1.0", "type": "rich", "title": page.meta.title, "provider_name": config.title,
-            "provider_url": config.base_url, "html": iframe_snippet(page, config), "width": 640,
+            "provider_url": safe_url(config.base_url), "html": iframe_snippet(page, config), "width": 640,
             "height": EMBED_HEIGHT, "cache_age": CACHE_AGE}
 
 
@@ -137,7 +138,7 @@ def site_files(config: SiteConfig, site: Site, pages: "PageRenderer") -> dict[Pu
                       "reviewed": page.meta.reviewed.isoformat(), "url": join_url(config.base_url, page.url),
                       "api_url": join_url(config.base_url, f"api/pages/{page.slug}.json")})
     files[PurePosixPath("api/pages.json")] = to_json({
-        "site": {"title": config.title, "url": config.base_url, "organisation": config.organisation,
+        "site": {"title": config.title, "url": safe_url(config.base_url), "organisation": config.organisation,
                  "language": config.language},
         "licence": {"name": config.licence_name, "url": config.licence_url}, "pages": index})
     files[PurePosixPath("api/page.schema.json")] = to_json(PAGE_SCHEMA)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from .config import SiteConfig
+from .model import safe_url
 
 CSP = "default-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'self'; object-src 'none'"
 COMMON = {
@@ -20,7 +21,7 @@ def header_sets(config: SiteConfig, page_urls: list[str]) -> list[tuple[str, dic
     Hosts merge the headers of every rule a path matches, so the page rules name each page instead of '/*':
     a catch-all frame-ancestors 'none' would also forbid framing the embeds.
     """
-    base = urlsplit(config.base_url).path
+    base = safe_url(urlsplit(config.base_url).path)  # a space or newline here would start a new rule
     ancestors = " ".join(config.frame_ancestors)
     page_rule = {"Content-Security-Policy": f"{CSP}; frame-ancestors 'none'", **COMMON, "X-Frame-Options": "DENY"}
     sets = [(f"{base}{url}" if url else base, page_rule) for url in page_urls]

@@ -4,9 +4,14 @@ from __future__ import annotations
 from .errors import BuildError, SourceLocation, did_you_mean
 from .markup import Link, Rendered
 
+IMAGE_HINT = ("copy the image into assets/ and use it from there: an image on another site tells that site "
+              "who reads the page")
+
 
 def line_of_link(link: Link, body_md: str, body_start_line: int) -> int:
     """Return the file line where a link is written in the Markdown body."""
+    if link.line is not None:
+        return link.line
     index = body_md.find(f"]({link.href}")
     if index < 0:
         index = body_md.find(link.href)
@@ -28,6 +33,9 @@ def check_links(slug: str, loc: SourceLocation, body_md: str, body_start_line: i
                 continue
         elif link.kind == "anchor":
             target = slug
+        elif link.kind == "remote-image":
+            errors.append(BuildError(at, f"image from another site: {link.href[:40]}", IMAGE_HINT))
+            continue
         elif link.kind == "unsafe" and link.href.startswith("//"):
             errors.append(BuildError(at, f"protocol-relative link: {link.href[:40]}",
                                      "write the full address starting with https://", rule="link-scheme"))

@@ -14,7 +14,7 @@ from __future__ import annotations
 import html as htmllib
 import re
 import xml.etree.ElementTree as etree
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
@@ -36,6 +36,9 @@ CALLOUTS = {  # type → (default title, words a screen reader hears first)
     "immediate": ("Get help now if", "Immediate action required: "),
 }
 SAFE_SCHEMES = ("https", "mailto", "tel", "sms")
+# A link or image typed as raw HTML (Python-Markdown keeps raw HTML aside, one block or inline tag at a time).
+RAW_TAG = re.compile(r"<(a|img)\b[^>]*>", re.I)
+RAW_URL_ATTR = re.compile(r"""(\s)(href|src)(\s*=\s*)("[^"]*"|'[^']*'|[^\s"'>]+)""", re.I)
 CHECKLIST_TOKEN = "FEELAGAINCHECKLIST{}X"
 CHECKLIST_MARK = "<!--feelagain:checklist:{}-->"
 # Ids the templates give their own elements; a heading's id never takes one, an editor's {: #id } is an error.
@@ -54,7 +57,8 @@ class Link:
     href: str
     slug: str | None  # target page for links between pages, None otherwise
     fragment: str | None
-    kind: str  # "page", "anchor" (same page), "external", "asset", "unsafe"
+    kind: str  # "page", "anchor" (same page), "external", "asset", "unsafe", "remote-image"
+    line: int | None = None  # file line, when known at rendering (links typed as raw HTML)
 
 
 @dataclass(frozen=True)
@@ -93,6 +97,8 @@ class _State:
     errors: list[BuildError] = field(default_factory=list)
     warnings: list[BuildError] = field(default_factory=list)
     token: str = CHECKLIST_TOKEN  # a placeholder that does not occur in this page's own text
+    raw_at: tuple[int, int] = (0, 0)  # where the search for the next raw HTML tag starts: (index, body line)
+    raw_misses: int = 0  # raw tags not found after raw_at (each costs a search of the whole body)
 
     def line_of(self, needle: str) -> int:
         """Return the file line where needle first appears in the body (or the body's first line)."""
@@ -189,7 +195,8 @@ class _Footnotes(Treeprocessor):
 
 
 class _Links(Treeprocessor):
-    """Rewrite links between .md files to pretty relative URLs; neutralise unsafe schemes; wrap tables."""
+    """Rewrite links between .md files to pretty relative URLs; neutralise unsafe schemes and images from
+    other sites; wrap tables. Links and images typed as raw HTML get the same treatment."""
 
     def run(self, root: etree.Element) -> None:
         state: _State = self.md.fa_state  # type: ignore[attr-defined]
@@ -198,11 +205,11 @@ class _Links(Treeprocessor):
             if href is not None:
                 el.set("href", self._rewrite(href, el, state))
         for el in root.iter("img"):
-            src = el.get("src", "")
-            scheme = urlsplit(src).scheme.lower()
-            if scheme and scheme != "https":
-                state.links.append(Link(src, None, None, "unsafe"))
-                el.set("src", "")
+            el.set("src", self._image(el.get("src", ""), state))
+        stash = self.md.htmlStash.rawHtmlBlocks  # complete here: the inline processor (priority 20) ran before us
+        for index, block in enumerate(stash):
+            if isinstance(block, str) and RAW_TAG.search(block):
+                stash[index] = RAW_TAG.sub(lambda m: self._raw_tag(m, state), block)
         for parent in list(root.iter()):
             for index, child in enumerate(list(parent)):
                 if child.tag == "table":
@@ -212,7 +219,51 @@ class _Links(Treeprocessor):
                     wrap.append(child)
                     parent.insert(index, wrap)
 
-    def _rewrite(self, href: str, el: etree.Element, state: _State) -> str:
+    def _image(self, src: str, state: _State) -> str:
+        """Return the src to publish: nothing for an unsafe scheme or an image on another site (both errors)."""
+        parts = urlsplit(src.strip())
+        scheme = parts.scheme.lower()
+        if scheme and scheme != "https":
+            state.links.append(Link(src, None, None, "unsafe"))
+            return ""
+        if scheme or parts.netloc:  # https:// or //host: the reader's browser would ask that site for it
+            state.links.append(Link(src, None, None, "remote-image"))
+            return ""
+        return src
+
+    def _raw_tag(self, match: re.Match[str], state: _State) -> str:
+        """Check and rewrite the href of a raw <a> or the src of a raw <img>, like their Markdown twins."""
+        is_link = match.group(1).lower() == "a"
+        first = len(state.links)
+        rewritten = RAW_URL_ATTR.sub(lambda found: self._raw_attr(found, is_link, state), match.group(0))
+        if len(state.links) > first:
+            line = self._raw_line(match.group(0), state)
+            state.links[first:] = [replace(link, line=line) for link in state.links[first:]]
+        return rewritten
+
+    @staticmethod
+    def _raw_line(tag: str, state: _State) -> int:
+        """Return the file line of a raw tag. The stash holds them in document order, so each search starts
+        where the last one ended and a page full of links costs one pass over its text, not one per link."""
+        start, line = state.raw_at
+        index = state.body_md.find(tag, start)
+        if index < 0:  # written differently (a tab Markdown expanded) or before the last one: search it all,
+            state.raw_misses += 1  # but only a few times, so a page full of such tags stays linear
+            return state.line_of(tag) if state.raw_misses <= 50 else state.body_start_line + line
+        line += state.body_md.count("\n", start, index)
+        state.raw_at = (index + len(tag), line + tag.count("\n"))
+        return state.body_start_line + line
+
+    def _raw_attr(self, found: re.Match[str], is_link: bool, state: _State) -> str:
+        if found.group(2).lower() != ("href" if is_link else "src"):
+            return found.group(0)
+        value = htmllib.unescape(found.group(4).strip("\"'"))
+        if urlsplit(re.sub(r"[\x00-\x20]", "", value)).scheme.lower() not in ("", *SAFE_SCHEMES):
+            return found.group(0)  # javascript:, data:…: the sanitiser removes it and warns (raw-HTML policy)
+        new = self._rewrite(value, None, state) if is_link else self._image(value, state)
+        return f'{found.group(1)}{found.group(2)}="{htmllib.escape(new)}"'
+
+    def _rewrite(self, href: str, el: etree.Element | None, state: _State) -> str:
         # Browsers decode entities and drop tabs and newlines in URLs, so "java&#x09;script:" is javascript:.
         written = href
         decoded = re.sub(r"[\x00-\x20]", "", htmllib.unescape(href))
@@ -225,7 +276,7 @@ class _Links(Treeprocessor):
             state.links.append(Link(written, None, None, kind))
             if kind == "unsafe":
                 return "#"  # never publish javascript:, data: or similar; the linter reports it
-            if scheme == "https":
+            if scheme == "https" and el is not None:  # raw HTML links get theirs from the sanitiser
                 el.set("rel", "noopener noreferrer")
             return href
         if not parts.path:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import posixpath
 from dataclasses import dataclass
 from pathlib import PurePosixPath
+from urllib.parse import quote
 
 from .discover import SourceFile
 from .schema import PageMeta
@@ -59,9 +60,22 @@ class Page:
         return self.meta.nav_title or self.meta.title
 
 
+# What a URI may hold as it is (RFC 3986 reserved and unreserved characters, and '%' of existing escapes).
+URL_SAFE = "!#$%&'()*+,-./:;=?@[]_~"
+
+
+def safe_url(url: str) -> str:
+    """Return url with everything a URI may not hold (spaces, quotes, '<', '>', newlines, '\\') percent-encoded.
+
+    Whatever the configuration holds, a URL made this way cannot end an HTML attribute or add a line to a
+    text file such as robots.txt.
+    """
+    return quote(url, safe=URL_SAFE)
+
+
 def join_url(base_url: str, url: str) -> str:
-    """Return the absolute URL of a site-relative URL."""
-    return posixpath.join(base_url, url) if url else base_url
+    """Return the absolute URL of a site-relative URL (percent-encoded: see safe_url)."""
+    return safe_url(posixpath.join(base_url, url) if url else base_url)
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ import hashlib
 import json
 import os
 import shutil
+import stat
 import tempfile
 from pathlib import Path, PurePosixPath
 
@@ -16,6 +17,13 @@ def _safe_join(root: Path, dest: PurePosixPath) -> Path:
     if dest.is_absolute() or ".." in dest.parts:
         raise BuildError(SourceLocation(dest), "output path leaves the output folder", "rename the page")
     return root.joinpath(*dest.parts)
+
+
+def _umask() -> int:
+    """Return the process umask (Python can only read it by setting it)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def recover(output_dir: Path) -> None:
@@ -40,9 +48,15 @@ class SiteWriter:
     def __init__(self, output_dir: Path, manifest_path: Path | None = None) -> None:
         self.output_dir = output_dir
         self.manifest_path = manifest_path
+        if os.path.lexists(output_dir) and not output_dir.is_dir():  # commit() would rename what we did not make
+            raise BuildError(SourceLocation(PurePosixPath(output_dir)), _not_a_folder(output_dir),
+                             "choose a new folder for the output")
         output_dir.parent.mkdir(parents=True, exist_ok=True)
         recover(output_dir)
         self.tmp = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}.tmp-", dir=output_dir.parent))
+        # mkdtemp makes a private (0700) folder; once swapped in it is the published root, so it gets the
+        # permissions any folder gets (0755 with the usual umask), or a web server running as another user gets 403.
+        os.chmod(self.tmp, 0o777 & ~_umask())
         self.old_manifest = self._load_manifest()
         self.manifest: dict[str, list[str]] = {}
         self.folders: set[Path] = {self.tmp}  # made already: mkdir on an existing folder is a wasted system call
@@ -68,9 +82,20 @@ class SiteWriter:
             self.folders.update(target.parents)
         return key, target
 
-    def _link_old(self, dest: PurePosixPath, target: Path) -> bool:
+    def _link_old(self, dest: PurePosixPath, target: Path, digest: str) -> bool:
+        """Hard-link the old output file, if its bytes are still the ones we wrote (digest), not edited by hand."""
+        source = _safe_join(self.output_dir, dest)
         try:
-            os.link(_safe_join(self.output_dir, dest), target)
+            fd = os.open(source, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_NONBLOCK", 0))
+            try:
+                if not stat.S_ISREG(os.fstat(fd).st_mode):
+                    return False
+                with os.fdopen(os.dup(fd), "rb") as handle:
+                    if hashlib.file_digest(handle, "sha256").hexdigest() != digest:
+                        return False
+            finally:
+                os.close(fd)
+            os.link(source, target, follow_symlinks=False)
         except OSError:
             return False  # file gone or a filesystem without hard links: write it instead
         self.linked += 1
@@ -83,7 +108,7 @@ class SiteWriter:
         if not render_key or not old or len(old) < 2 or old[1] != render_key or key in self.manifest:
             return False
         key, target = self._claim(dest)
-        if not self._link_old(dest, target):
+        if not self._link_old(dest, target, old[0]):
             return False
         self.manifest[key] = old
         return True
@@ -101,7 +126,7 @@ class SiteWriter:
         digest = hashlib.sha256(data).hexdigest()
         self.manifest[key] = [digest, render_key]
         old = self.old_manifest.get(key)
-        if old and old[0] == digest and self._link_old(dest, target):
+        if old and old[0] == digest and self._link_old(dest, target, digest):
             return
         target.write_bytes(data)
         self.written += 1
@@ -237,16 +262,45 @@ def input_folders(site_dir: Path) -> list[Path]:
     return unique
 
 
+def is_our_build(folder: Path) -> bool:
+    """Return True for a folder a Feel Again build wrote: its content-API index is there and has our shape."""
+    index = folder / "api" / "pages.json"
+    if not index.is_file():  # checked first: reading a pipe or a device could hang
+        return False
+    try:
+        data = json.loads(index.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(data, dict) and {"site", "licence", "pages"} <= set(data)
+
+
+def _not_a_folder(path: Path) -> str:
+    return "is a file, not a folder" if path.is_file() else "is not a folder (a device, a pipe or a socket)"
+
+
 def check_output_folder(out_dir: Path, site_dir: Path) -> str | None:
-    """Return why out_dir must not be written (it is replaced whole), or None if it is safe."""
+    """Return why out_dir must not be written (it is replaced whole), or None if it is safe.
+
+    Only a new path, an empty folder or a previous build of ours may be replaced: never a file, a device, or
+    a folder with someone's files in it. This runs before anything is written.
+    """
     from .config import PROJECT_ROOT
 
+    example = f"choose a new folder, e.g. --out {site_dir / 'dist'}"
+    if os.path.lexists(out_dir) and not out_dir.is_dir():
+        return f"{out_dir}: {_not_a_folder(out_dir)} — the output folder is replaced whole; {example}"
+    for parent in out_dir.parents:
+        if os.path.lexists(parent):
+            if not parent.is_dir():
+                return f"{out_dir}: {parent} {_not_a_folder(parent)} — {example}"
+            break
     out = out_dir.resolve()
     protected = [site_dir.resolve(), PROJECT_ROOT, Path.home().resolve()]
     if any(out == p or out in p.parents for p in protected):
-        return f"{out_dir} holds the site or your files — choose a folder of its own, e.g. --out {site_dir / 'dist'}"
+        return f"{out_dir}: holds the site or your files — choose a folder of its own, e.g. --out {site_dir / 'dist'}"
     if any(out == f.resolve() or f.resolve() in out.parents for f in input_folders(site_dir)):
-        return f"{out_dir} is inside an input folder — the output would rebuild itself forever; choose another folder"
-    if out.is_dir() and any(out.iterdir()) and not (out / "index.html").exists() and not (out / "404.html").exists():
-        return f"{out_dir} is not empty and is not a built site — its files would be deleted; choose a new folder"
+        return f"{out_dir}: is inside an input folder — the output would rebuild itself forever; choose another folder"
+    if out.is_dir() and any(out.iterdir()) and not is_our_build(out):
+        return (f"{out_dir}: is not a site built by Feel Again — its files would be deleted; "
+                "choose a new or empty folder")
     return None

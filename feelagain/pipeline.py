@@ -21,6 +21,7 @@ from .links import check_links, line_of_link
 from .markup import Rendered, render_markdown
 from .model import HOME, Page, Site
 from .schema import placeholder_lines, validate_meta
+from .sitefiles import check_site_files
 from .yamlfile import LineMap
 
 PARALLEL_THRESHOLD = 150  # below this many pages to render, starting processes costs more than it saves
@@ -211,6 +212,7 @@ def build(config: SiteConfig, *, write: bool = True, today: datetime.date | None
         settings = dataclasses.replace(settings, help_slug=config.help_page)
     problems.extend(lint_errors, [])
     sources = read_sources(config.content_dir, problems)
+    problems.extend(check_site_files(config.site_dir), [])
     crisis = load_crisis(config.site_dir, config.default_region, config.lines.at("default_region"), problems, today)
     site = order_site(config, parse_pages(sources, problems), problems, {s.slug for s in sources})
     del sources  # the full texts are no longer needed; on large sites they are a good part of the memory

@@ -11,21 +11,31 @@ from typing import TYPE_CHECKING, Any, Callable
 from urllib.parse import urlsplit
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from . import __version__, embed, headers, seo
 from .assets import STABLE_NAMES, collect_assets
 from .cache import engine_fingerprint, make_key
 from .config import SiteConfig
 from .crisis import Crisis
-from .errors import BuildError, BuildFailed, Problems
+from .errors import BuildError, BuildFailed, Problems, SourceLocation
 from .markup import CHECKLIST_MARK
-from .model import HOME, Page, Site, dest_for, join_url, relative_href, root_prefix, url_for
+from .model import HOME, Page, Site, dest_for, join_url, relative_href, root_prefix, safe_url, url_for
 from .output import InPlaceWriter, SiteWriter
 from .templating import Renderer, asset_function
 
 if TYPE_CHECKING:
     from .pipeline import Body
+
+
+# What every published page must carry, whatever the site's templates say (and how to recognise it).
+MUST_HAVE = (
+    ("no crisis help block", re.compile(r"<[a-z]+\b[^>]*\sdata-crisis[\s>]")),
+    ('no "Leave this site" link', re.compile(r"<a\b[^>]*\sdata-exit-link[\s>]")),
+    ("no <main>", re.compile(r"<main[\s>]")),
+)
+MUST_HAVE_HINT = ('every page needs them: keep {% include "partials/crisis.html" %}, '
+                  '{% include "partials/exit.html" %} and <main id="main"> in it, as the bundled base.html does')
 
 
 class PageRenderer:
@@ -35,7 +45,7 @@ class PageRenderer:
         self.config, self.site, self.crisis, self.asset_paths = config, site, crisis, asset_paths
         self.renderer = Renderer(config)
         self.site_ctx = {
-            "title": config.title, "tagline": config.tagline, "base_url": config.base_url,
+            "title": config.title, "tagline": config.tagline, "base_url": safe_url(config.base_url),
             "language": config.language, "organisation": config.organisation,
             "licence": {"name": config.licence_name, "url": config.licence_url},
             "default_region": config.default_region, "exit_url": config.exit_url,
@@ -62,6 +72,16 @@ class PageRenderer:
             "generator": f"Feel Again {__version__}", "embed": False, "oembed_href": None, "prev": None,
             "next": None, "jsonld": Markup(""), "origin": embed.origin(self.config.base_url),
         }
+
+    def finish(self, template: str, html: str) -> bytes:
+        """Return a rendered page's bytes; raise BuildError naming the template if a page lacks the safety parts."""
+        missing = [what for what, pattern in MUST_HAVE if not pattern.search(html)]
+        if missing:
+            root, path = self.renderer.base_of(template)
+            made = "pages made with it" + (f" ({template})" if root != template else "")
+            listed = ", ".join(missing[:-1]) + " and " + missing[-1] if len(missing) > 1 else missing[0]
+            raise BuildError(SourceLocation(path), f"{made} have {listed}", MUST_HAVE_HINT)
+        return html.encode()
 
     def body_html(self, body: "Body", context: dict[str, Any], page_url: str | None = None) -> str:
         """Return a page body with its checklists rendered in place.
@@ -104,8 +124,8 @@ class PageRenderer:
         context["page"] = self.page_dict(page, body, url, context)
         context["jsonld"] = Markup(seo.page_jsonld(page, self.config, body.rendered.faq))
         context["oembed_href"] = relative_href(url, f"oembed/{page.slug}.json")
-        template = page.meta.template or ("home" if page.slug == HOME else "page")
-        return self.renderer.render(f"{template}.html", context).encode()
+        template = f'{page.meta.template or ("home" if page.slug == HOME else "page")}.html'
+        return self.finish(template, self.renderer.render(template, context))
 
     def render_embed(self, page: Page, body: "Body") -> bytes:
         """Return the chrome-less embed version of a page."""
@@ -114,7 +134,7 @@ class PageRenderer:
         context["page"] = self.page_dict(page, body, url, context, page.url)
         context["embed"] = True
         context["attribution"] = embed.attribution(page, self.config)
-        return self.renderer.render("embed.html", context).encode()
+        return self.finish("embed.html", self.renderer.render("embed.html", context))
 
     def render_special(self, template: str, url: str, title: str, description: str, root: str | None = None,
                        **extra: Any) -> bytes:
@@ -127,7 +147,7 @@ class PageRenderer:
             "aspect": None, "faq": False, "url": url,
         }
         context.update(extra)
-        return self.renderer.render(template, context).encode()
+        return self.finish(template, self.renderer.render(template, context))
 
 
 @dataclass
@@ -232,7 +252,7 @@ def write_site(config: SiteConfig, site: Site, bodies: dict[str, "Body"], crisis
         writer.add(PurePosixPath("404.html"), pages.render_special(
             "404.html", "404.html", "Page not found", "This page does not exist.",
             # Hosts serve 404.html at any depth, so its links start from the site's own path, not relative.
-            root=urlsplit(config.base_url).path))
+            root=safe_url(urlsplit(config.base_url).path)))
         urls.append(("embed/", max(p.meta.reviewed for p in site.pages).isoformat()))
         writer.add(PurePosixPath("sitemap.xml"), seo.sitemap(urls, config))
         writer.add(PurePosixPath("robots.txt"), seo.robots(config))
@@ -256,6 +276,8 @@ RELATIVE_LINK = re.compile(r'(?<=\s)(href|src)="(?![a-zA-Z][a-zA-Z0-9+.-]*:|#|/)
 def rebase_links(html: str, from_url: str, new_root: str) -> str:
     """Return html whose relative links, written for a page at from_url, work from a page whose root is new_root."""
     old_root = root_prefix(from_url)
+    new_root = str(escape(safe_url(new_root)))  # the root may be base_url: it must not end the attribute
+
     def move(match: re.Match[str]) -> str:
         href = match.group(2)
         if href.startswith(old_root):
@@ -274,7 +296,7 @@ def page_outputs(config: SiteConfig, pages: PageRenderer, page: Page, body: "Bod
         dest_for(f"embed/{page.slug}/"): lambda: pages.render_embed(page, body),
         PurePosixPath(f"oembed/{page.slug}.json"): lambda: embed.to_json(embed.oembed(page, config)),
         PurePosixPath(api_url): lambda: embed.to_json(
-            embed.page_api(page, config, pages.body_html(body, pages.base_context(api_url, root=config.base_url), page.url))),
+            embed.page_api(page, config, pages.body_html(body, pages.base_context(api_url, root=safe_url(config.base_url)), page.url))),
     }
 
 

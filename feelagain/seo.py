@@ -7,7 +7,7 @@ from typing import Any
 from html import escape
 
 from .config import SiteConfig
-from .model import Page, join_url
+from .model import Page, join_url, safe_url
 
 
 def script_json(data: Any) -> str:
@@ -37,7 +37,7 @@ def page_jsonld(page: Page, config: SiteConfig, faq: tuple[tuple[str, str], ...]
         "publisher": publisher,
         "reviewedBy": publisher,
         "license": config.licence_url,
-        "isPartOf": {"@type": "WebSite", "name": config.title, "url": config.base_url},
+        "isPartOf": {"@type": "WebSite", "name": config.title, "url": safe_url(config.base_url)},
     }
     if page.meta.aspect:
         medical["aspect"] = page.meta.aspect

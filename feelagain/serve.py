@@ -20,6 +20,7 @@ import errno
 import hashlib
 import ipaddress
 import os
+import socket
 import sys
 import threading
 import time
@@ -31,12 +32,14 @@ from livereload import Server
 from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
 from livereload.watcher import Watcher
 from tornado import ioloop, web
+from tornado.httpserver import HTTPServer
+from tornado.netutil import bind_sockets
 
 from .cli import print_problems
 from .config import PROJECT_ROOT, load_config
 from .errors import BuildError, BuildFailed
 from .devhttp import (  # noqa: F401 (resolve_request and decorate_html are used by tests from here)
-    GUARD_JS, OVERLAY_CSS, DevFileHandler, SiteHandler, StatusHandler, _log_request, decorate_html,
+    GUARD_JS, OVERLAY_CSS, DevFileHandler, SiteHandler, StatusHandler, _log_request, decorate_html, guarded,
     resolve_request,
 )
 from .output import check_output_folder, input_folders
@@ -149,6 +152,7 @@ class Rebuilder:
         self.built_fingerprint: str | None = None
         self.errors: list[dict[str, object]] = []
         self.warnings: list[str] = []
+        self.warning_items: list[dict[str, object]] = []  # the same warnings, for the overlay
         self.builds = 0
         self.generation = 0  # goes up whenever the browsers are told to reload
         self.building = self.dirty = self.recheck_pending = False
@@ -224,6 +228,7 @@ class Rebuilder:
             print_problems(outcome.failed, _display(self.out_dir))
             self.errors = [_error_dict(e) for e in outcome.failed.errors]
             self.warnings = [str(w) for w in outcome.failed.warnings]
+            self.warning_items = [_error_dict(w) for w in outcome.failed.warnings]
         elif outcome.crash or not outcome.result:
             line = outcome.crash or "internal error: the build returned nothing"
             print(f"{line} — this is a bug in Feel Again, not in your content; run with --debug for details",
@@ -240,6 +245,7 @@ class Rebuilder:
             for warning in warnings:
                 print(f"warning: {warning}", file=sys.stderr)
         self.errors, self.warnings = [], warnings
+        self.warning_items = [_error_dict(w) for w in result.warnings]
         if first:
             print(f"Built {result.pages} pages in {result.seconds:.2f} s → {_display(self.out_dir)}")
         else:
@@ -279,23 +285,28 @@ class PollingWatcher(Watcher):
 class DevServer(Server):
     """livereload's Server with our handlers instead of its script injector and static file handler."""
 
-    def __init__(self, rebuilder: Rebuilder, display_url: str) -> None:
+    def __init__(self, rebuilder: Rebuilder, display_url: str, sockets: list[socket.socket]) -> None:
         super().__init__(watcher=PollingWatcher(lambda: rebuilder.building))
-        self.rebuilder, self.display_url = rebuilder, display_url
+        self.rebuilder, self.display_url, self.sockets = rebuilder, display_url, sockets
 
     def application(self, port, host, liveport=None, debug=None, live_css=True):  # type: ignore[no-untyped-def]
         """Listen on host:port with the live-reload socket, our status/overlay URLs and the site."""
         LiveReloadHandler.watcher = self.watcher
         LiveReloadHandler.live_css = live_css
+        def check(handler):  # type: ignore[no-untyped-def]
+            return guarded(handler, host, port)  # every URL, the status and the socket: no foreign Host header
+
         handlers = [
-            (r"/livereload", LiveReloadHandler),
-            (r"/livereload\.js", LiveReloadJSHandler),
-            (r"/__feelagain__/status\.json", StatusHandler, {"rebuilder": self.rebuilder}),
-            (r"/__feelagain__/overlay\.css", DevFileHandler, {"content_type": "text/css", "text": OVERLAY_CSS}),
-            (r"/__feelagain__/reload-guard\.js", DevFileHandler, {"content_type": "text/javascript", "text": GUARD_JS}),
-            (r"/.*", SiteHandler, {"rebuilder": self.rebuilder}),
+            (r"/livereload", check(LiveReloadHandler)),
+            (r"/livereload\.js", check(LiveReloadJSHandler)),
+            (r"/__feelagain__/status\.json", check(StatusHandler), {"rebuilder": self.rebuilder}),
+            (r"/__feelagain__/overlay\.css", check(DevFileHandler), {"content_type": "text/css", "text": OVERLAY_CSS}),
+            (r"/__feelagain__/reload-guard\.js", check(DevFileHandler),
+             {"content_type": "text/javascript", "text": GUARD_JS}),
+            (r"/.*", check(SiteHandler), {"rebuilder": self.rebuilder}),
         ]
-        web.Application(handlers, log_function=_log_request).listen(port, address=host)
+        app = web.Application(handlers, log_function=_log_request)
+        HTTPServer(app).add_sockets(self.sockets)  # bound before the first build, so a busy port fails fast
         print(f"Serving {self.display_url} — press Ctrl-C to stop", flush=True)
 
     def _setup_logging(self) -> None:
@@ -305,6 +316,11 @@ class DevServer(Server):
         logging.getLogger("livereload").setLevel(logging.WARNING)
         logging.getLogger("tornado").setLevel(logging.WARNING)
         logging.getLogger("tornado.access").setLevel(logging.ERROR)
+
+
+def preview_folder(site_dir: Path) -> Path:
+    """Return where the preview is built: never dist/, whose pages must not load the live-reload script."""
+    return site_dir / ".feelagain-cache" / "preview"
 
 
 def is_loopback(host: str) -> bool:
@@ -323,7 +339,7 @@ def serve(args: argparse.Namespace) -> int:
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(line_buffering=True)  # so a terminal or a test sees each line as it happens
     site_dir = Path(args.site).resolve() if args.site else PROJECT_ROOT
-    out_dir = Path(args.out).resolve() if args.out else site_dir / "dist"
+    out_dir = Path(args.out).resolve() if args.out else preview_folder(site_dir)
     problem = check_output_folder(out_dir, site_dir)
     if not 0 < args.port < 65536:
         problem = f"--port {args.port} is not a port number — use one from 1024 to 65535, e.g. --port 8000"
@@ -336,8 +352,15 @@ def serve(args: argparse.Namespace) -> int:
     if not is_loopback(host):
         print(f"warning: --host {host} lets other computers on your network see this preview and trigger "
               "reloads; leave --host out to keep it on this computer (127.0.0.1)", file=sys.stderr)
+    try:  # before building: a busy port should not cost the editor a build to find out
+        sockets = bind_sockets(args.port, address=host)
+    except OSError as exc:
+        fix = (f"is another preview running? Try --port {args.port + 1}" if exc.errno == errno.EADDRINUSE
+               else "use an address of this computer, or leave --host out")
+        print(f"cannot listen on {shown}:{args.port} ({exc.strerror or exc}) — {fix}", file=sys.stderr)
+        return 1
     rebuilder = Rebuilder(site_dir, out_dir, args.port, strict=args.strict, debug=getattr(args, "debug", False))
-    server = DevServer(rebuilder, f"http://{shown}:{args.port}/")
+    server = DevServer(rebuilder, f"http://{shown}:{args.port}/", sockets)
     try:
         rebuilder.built_fingerprint = rebuilder.inputs.fingerprint()
         rebuilder.apply(rebuilder.run_build(), first=True)

@@ -1,6 +1,7 @@
 """Jinja2 rendering: one Environment, templates compiled once, Jinja errors mapped to template:line."""
 from __future__ import annotations
 
+import re
 import sys
 import traceback
 from pathlib import Path, PurePosixPath
@@ -10,6 +11,9 @@ import jinja2
 
 from .config import PROJECT_ROOT, SiteConfig
 from .errors import BuildError, SourceLocation, did_you_mean
+
+
+EXTENDS = re.compile(r"""\{%-?\s*extends\s+["']([^"']+)["']""")
 
 
 def make_environment(config: SiteConfig) -> jinja2.Environment:
@@ -111,6 +115,22 @@ class Renderer:
             if "--debug" in sys.argv:
                 raise
             raise template_error(exc, self.config, name) from None
+
+    def base_of(self, name: str) -> tuple[str, PurePosixPath]:
+        """Return the template at the root of name's {% extends %} chain, by name and by site path."""
+        seen = [name]
+        while len(seen) < 20:
+            try:
+                source = self.env.loader.get_source(self.env, seen[-1])[0]  # type: ignore[union-attr]
+            except jinja2.TemplateNotFound:
+                break
+            match = EXTENDS.search(source)
+            if not match or match.group(1) in seen:
+                break
+            seen.append(match.group(1))
+        root = seen[-1]
+        filename = self.template(root).filename
+        return root, _display_path(filename, self.config) if filename else PurePosixPath("templates", root)
 
     def source_files(self) -> list[Path]:
         """Return every template file (for the render cache key)."""

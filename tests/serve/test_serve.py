@@ -185,7 +185,7 @@ def test_paths_outside_the_served_folder_are_404(server, site, tmp_path) -> None
     outside = tmp_path / "outside"
     outside.mkdir()
     (outside / "index.html").write_text("<p>TOP SECRET</p>")
-    dist = site / "dist"
+    dist = dev.preview_folder(site)  # the folder serve builds and serves
     (dist / "leak.txt").symlink_to(secret)
     (dist / "leakdir").symlink_to(outside, target_is_directory=True)
     (dist / "inside.html").symlink_to(dist / "404.html")  # a link that stays inside is fine

@@ -73,3 +73,12 @@ def test_unchanged_files_are_hard_linked_not_rewritten(tmp_path):
     assert (second.linked, second.written) == (1, 1)
     assert (out / "a.html").stat().st_ino == inode
     assert (out / "b.html").read_bytes() == b"two"
+
+
+def test_writer_never_takes_over_a_file(tmp_path):
+    target = tmp_path / "notes.txt"
+    target.write_text("mine")
+    with pytest.raises(BuildError, match="is a file, not a folder"):
+        SiteWriter(target)
+    assert target.read_text() == "mine"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
