@@ -6,6 +6,8 @@ from urllib.parse import urlsplit
 from .config import SiteConfig
 
 CSP = "default-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'self'; object-src 'none'"
+# Only the search page runs WebAssembly (Pagefind); never 'unsafe-eval' or 'unsafe-inline'.
+SEARCH_CSP = f"{CSP}; script-src 'self' 'wasm-unsafe-eval'"
 COMMON = {
     "Referrer-Policy": "no-referrer",
     "X-Content-Type-Options": "nosniff",
@@ -25,7 +27,10 @@ def header_sets(config: SiteConfig, page_urls: list[str]) -> list[tuple[str, dic
     page_rule = {"Content-Security-Policy": f"{CSP}; frame-ancestors 'none'", **COMMON, "X-Frame-Options": "DENY"}
     sets = [(f"{base}{url}" if url else base, page_rule) for url in page_urls]
     sets += [(f"{base}{url}*", page_rule) for url in page_urls if url]
+    search_rule = {**page_rule, "Content-Security-Policy": f"{SEARCH_CSP}; frame-ancestors 'none'"}
     sets += [
+        (f"{base}search/", search_rule),
+        (f"{base}search/index.html", search_rule),
         (f"{base}404.html", page_rule),
         # The embed guide is a normal page under /embed/: hosts add these to the /embed/* rule, and with
         # two policies the stricter frame-ancestors wins, so the guide stays unframeable.

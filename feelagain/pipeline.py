@@ -20,6 +20,7 @@ from .links import check_links, line_of_link
 from .markup import Rendered, render_markdown
 from .model import HOME, Page, Site
 from .schema import validate_meta
+from .search import pinned_results
 from .yamlfile import LineMap
 
 PARALLEL_THRESHOLD = 150  # below this many pages to render, starting processes costs more than it saves
@@ -194,6 +195,7 @@ def build(config: SiteConfig, *, write: bool = True, today: datetime.date | None
     sources = read_sources(config.content_dir, problems)
     crisis = load_crisis(config.site_dir, config.default_region, config.lines.at("default_region"), problems, today)
     site = order_site(config, parse_pages(sources, problems), problems, {s.slug for s in sources})
+    problems.extend(pinned_results(config, {p.slug for p in site.pages})[1], [])
     del sources  # the full texts are no longer needed; on large sites they are a good part of the memory
     problems.raise_if_any()
     cache = RenderCache(config.cache_dir if use_cache else None, read_only=not write)

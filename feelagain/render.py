@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import jinja2
 from markupsafe import Markup
 
-from . import __version__, embed, headers, seo
+from . import __version__, embed, headers, search, seo
 from .assets import STABLE_NAMES, collect_assets
 from .cache import engine_fingerprint, make_key
 from .config import SiteConfig
@@ -237,7 +237,13 @@ def write_site(config: SiteConfig, site: Site, bodies: dict[str, "Body"], crisis
         writer.add(PurePosixPath("sitemap.xml"), seo.sitemap(urls, config))
         writer.add(PurePosixPath("robots.txt"), seo.robots(config))
         writer.add(PurePosixPath("_headers"), headers.netlify_headers(config, [p.url for p in site.pages]))
+        for dest, data in guide_tools(config, site, bodies, crisis, pages).items():
+            writer.add(dest, data)
+        if isinstance(writer, SiteWriter):
+            search.build_index(writer.tmp)  # part of the same atomic swap: a failure leaves dist/ as it was
         writer.commit()
+        if in_place:
+            search.build_index(config.output_dir)  # the dev server serves the folder it writes into
     except BuildError as err:
         writer.abort()
         raise BuildFailed([err], problems.warnings) from None
@@ -245,6 +251,12 @@ def write_site(config: SiteConfig, site: Site, bodies: dict[str, "Body"], crisis
         writer.abort()
         raise
     return writer.written + writer.linked
+
+
+def guide_tools(config: SiteConfig, site: Site, bodies: dict[str, "Body"], crisis: Crisis,
+                pages: PageRenderer) -> dict[PurePosixPath, bytes]:
+    """Return the pages and files that help readers use the whole guide: search, print and offline."""
+    return {dest_for(search.SEARCH_URL): search.search_page(config, site, pages)}
 
 
 RELATIVE_LINK = re.compile(r'\b(href|src)="(?![a-zA-Z][a-zA-Z0-9+.-]*:|#|/)([^"]*)"')
