@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import jinja2
 from markupsafe import Markup
 
-from . import __version__, embed, headers, search, seo
+from . import __version__, embed, headers, printbook, search, seo
 from .assets import STABLE_NAMES, collect_assets
 from .cache import engine_fingerprint, make_key
 from .config import SiteConfig
@@ -256,7 +256,10 @@ def write_site(config: SiteConfig, site: Site, bodies: dict[str, "Body"], crisis
 def guide_tools(config: SiteConfig, site: Site, bodies: dict[str, "Body"], crisis: Crisis,
                 pages: PageRenderer) -> dict[PurePosixPath, bytes]:
     """Return the pages and files that help readers use the whole guide: search, print and offline."""
-    return {dest_for(search.SEARCH_URL): search.search_page(config, site, pages)}
+    return {
+        dest_for(search.SEARCH_URL): search.search_page(config, site, pages),
+        dest_for(printbook.PRINT_URL): printbook.print_page(site, bodies, pages),
+    }
 
 
 RELATIVE_LINK = re.compile(r'\b(href|src)="(?![a-zA-Z][a-zA-Z0-9+.-]*:|#|/)([^"]*)"')
