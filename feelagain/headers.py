@@ -37,6 +37,8 @@ def header_sets(config: SiteConfig, page_urls: list[str]) -> list[tuple[str, dic
         (f"{base}embed/", page_rule),
         (f"{base}embed/index.html", page_rule),
         (f"{base}embed/*", {"Content-Security-Policy": f"{CSP}; frame-ancestors {ancestors}", **COMMON}),
+        # The service worker must be re-checked on every visit, or a rebuilt site would wait for it.
+        (f"{base}sw.js", {**COMMON, "Cache-Control": "no-cache"}),
         (f"{base}embed.js", {**COMMON, "Access-Control-Allow-Origin": "*", "Cache-Control": "public, max-age=3600"}),
         (f"{base}api/*", {**COMMON, "Access-Control-Allow-Origin": "*"}),
         (f"{base}oembed/*", {**COMMON, "Access-Control-Allow-Origin": "*"}),

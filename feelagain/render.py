@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import jinja2
 from markupsafe import Markup
 
-from . import __version__, embed, headers, printbook, search, seo
+from . import __version__, embed, headers, offline, printbook, search, seo
 from .assets import STABLE_NAMES, collect_assets
 from .cache import engine_fingerprint, make_key
 from .config import SiteConfig
@@ -256,9 +256,16 @@ def write_site(config: SiteConfig, site: Site, bodies: dict[str, "Body"], crisis
 def guide_tools(config: SiteConfig, site: Site, bodies: dict[str, "Body"], crisis: Crisis,
                 pages: PageRenderer) -> dict[PurePosixPath, bytes]:
     """Return the pages and files that help readers use the whole guide: search, print and offline."""
+    css = pages.asset_paths.get("css/site.css")
+    css_text = ""
+    for folder in reversed(config.asset_dirs):  # the site's own stylesheet wins, as in collect_assets
+        if css and (folder / "css" / "site.css").is_file():
+            css_text = (folder / "css" / "site.css").read_text(encoding="utf-8", errors="replace")
+            break
     return {
         dest_for(search.SEARCH_URL): search.search_page(config, site, pages),
         dest_for(printbook.PRINT_URL): printbook.print_page(site, bodies, pages),
+        **offline.offline_files(site, bodies, pages, css_text),
     }
 
 
