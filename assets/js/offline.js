@@ -1,10 +1,8 @@
-// Offline help: registers the service worker (sw.js at the site root, scoped to the whole site, also under a
-// sub-path). Not inside frames; embeds never load this script.
+// Offline help: register sw.js (site root, so its scope is the whole site, also under a sub-path); not in frames.
 if ('serviceWorker' in navigator && window.top === window.self) {
   const root = new URL('../', import.meta.url);
   navigator.serviceWorker.register(new URL('sw.js', root), { scope: root.pathname })
-    // Keep this first page as well (later pages are kept as they load); never with its query string.
     .then(() => navigator.serviceWorker.ready)
-    .then((reg) => reg.active.postMessage({ type: 'keep', path: location.pathname }))
-    .catch(() => { /* no offline copy: the site works as before */ });
+    .then((reg) => reg.active.postMessage({ type: 'keep', path: location.pathname })) // this first page too
+    .catch(() => {});
 }

@@ -1,5 +1,5 @@
-// "Print this page" buttons: hidden in the HTML (they need JavaScript), shown and wired up here.
-for (const button of document.querySelectorAll('[data-print]')) {
-  button.hidden = false;
-  button.addEventListener('click', () => window.print());
+// "Print this page" buttons need JavaScript: hidden in the HTML, shown here.
+for (const b of document.querySelectorAll('[data-print]')) {
+  b.hidden = false;
+  b.addEventListener('click', () => window.print());
 }

@@ -91,3 +91,11 @@ def test_bad_pinned_config_is_a_clear_error(tmp_path: Path, pinned: str, problem
 def test_normalise_matches_the_script():
     assert search.normalise("  Help   NOW? ") == "help now"
     assert search.normalise("Self-harm") == "self harm"
+
+
+def test_a_content_page_cannot_take_a_generated_name(tmp_path: Path):
+    site = make_site(tmp_path / "site")
+    write_files(site, {"content/print.md": page("Print")})
+    result = run_cli("check", "--site", str(site))
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert 'content/print.md: the page name "print" is taken by the generated /print/ page' in result.stderr
