@@ -31,6 +31,11 @@ def header_sets(config: SiteConfig, page_urls: list[str]) -> list[tuple[str, dic
     sets += [
         (f"{base}search/", search_rule),
         (f"{base}search/index.html", search_rule),
+        # The generated print and offline pages are pages like any other.
+        (f"{base}print/", page_rule),
+        (f"{base}print/index.html", page_rule),
+        (f"{base}offline/", page_rule),
+        (f"{base}offline/index.html", page_rule),
         (f"{base}404.html", page_rule),
         # The embed guide is a normal page under /embed/: hosts add these to the /embed/* rule, and with
         # two policies the stricter frame-ancestors wins, so the guide stays unframeable.

@@ -52,3 +52,6 @@ def test_manifest_offline_page_and_headers(tmp_path: Path):
     assert "offline." not in (dist / "embed" / "get-help" / "index.html").read_text()
     rules = (dist / "_headers").read_text()
     assert re.search(r"^/sw\.js\n(  .+\n)*  Cache-Control: no-cache$", rules, re.M)
+    for path in ("/print/", "/offline/"):
+        block = rules.split(f"\n{path}\n", 1)[1].split("\n\n", 1)[0]
+        assert "frame-ancestors 'none'" in block and "X-Frame-Options: DENY" in block, path
