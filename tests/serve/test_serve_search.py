@@ -19,5 +19,7 @@ def test_search_works_in_the_dev_server(server, site, page) -> None:
     assert first.startswith("/numbness-vs-alexithymia/"), first
     other = page.goto(server.url + "/causes/")
     assert other is not None and "wasm" not in other.headers["content-security-policy"]
+    # No service worker while editing: it could show a stale copy of a page that was just changed.
+    assert page.locator("script[src*='offline.']").count() == 0
     assert violations == [], violations
     assert "Traceback" not in server.output
