@@ -6,6 +6,7 @@ Pagefind's JS API; ranking and excerpts are Pagefind's, so we keep no index or r
 """
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 from dataclasses import dataclass
@@ -112,8 +113,17 @@ def build_index(site_folder: Path) -> None:
         detail = said[-1] if said else f"exit code {done.returncode}"
         raise BuildError(where, f"Pagefind could not build the search index: {detail}",
                          "check that every page is valid HTML; run with --debug for more")
+    bundle = site_folder / BUNDLE
     for name in UNUSED:
-        (site_folder / BUNDLE / name).unlink(missing_ok=True)
+        (bundle / name).unlink(missing_ok=True)
+    # Pagefind ships a WebAssembly build per stemming language plus a generic one; keep only those in use.
+    try:
+        used = {lang.get("wasm") for lang in json.loads((bundle / "pagefind-entry.json").read_text())["languages"].values()}
+    except (OSError, ValueError, KeyError, AttributeError):
+        return  # an entry file we cannot read: keep everything
+    for wasm in bundle.glob("wasm.*.pagefind"):
+        if wasm.name.split(".")[1] not in used:
+            wasm.unlink()
 
 
 def search_page(config: SiteConfig, site: Site, pages: "PageRenderer") -> bytes:

@@ -34,6 +34,7 @@ def test_index_covers_content_pages_only(tmp_path: Path):
     assert sum(lang["page_count"] for lang in entry["languages"].values()) == 3
     assert (dist / "pagefind" / "pagefind.js").is_file()
     assert not (dist / "pagefind" / "pagefind-ui.js").exists()
+    assert sorted(p.name for p in (dist / "pagefind").glob("wasm.*")) == ["wasm.en.pagefind"]
     search_html = (dist / "search" / "index.html").read_text()
     assert 'method="get"' in search_html and 'name="q"' in search_html
     assert "data-pagefind-body" not in search_html
