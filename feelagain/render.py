@@ -237,7 +237,7 @@ def write_site(config: SiteConfig, site: Site, bodies: dict[str, "Body"], crisis
         writer.add(PurePosixPath("sitemap.xml"), seo.sitemap(urls, config))
         writer.add(PurePosixPath("robots.txt"), seo.robots(config))
         writer.add(PurePosixPath("_headers"), headers.netlify_headers(config, [p.url for p in site.pages]))
-        for dest, data in guide_tools(config, site, bodies, crisis, pages).items():
+        for dest, data in guide_tools(config, site, bodies, pages).items():
             writer.add(dest, data)
         if isinstance(writer, SiteWriter):
             search.build_index(writer.tmp)  # part of the same atomic swap: a failure leaves dist/ as it was
@@ -253,19 +253,16 @@ def write_site(config: SiteConfig, site: Site, bodies: dict[str, "Body"], crisis
     return writer.written + writer.linked
 
 
-def guide_tools(config: SiteConfig, site: Site, bodies: dict[str, "Body"], crisis: Crisis,
+def guide_tools(config: SiteConfig, site: Site, bodies: dict[str, "Body"],
                 pages: PageRenderer) -> dict[PurePosixPath, bytes]:
     """Return the pages and files that help readers use the whole guide: search, print and offline."""
-    css = pages.asset_paths.get("css/site.css")
-    css_text = ""
-    for folder in reversed(config.asset_dirs):  # the site's own stylesheet wins, as in collect_assets
-        if css and (folder / "css" / "site.css").is_file():
-            css_text = (folder / "css" / "site.css").read_text(encoding="utf-8", errors="replace")
-            break
+    # The manifest takes its colours from the stylesheet in use (a site's own site.css wins, as in collect_assets).
+    stylesheets = [folder / "css" / "site.css" for folder in reversed(config.asset_dirs)]
+    css = next((f.read_text(encoding="utf-8", errors="replace") for f in stylesheets if f.is_file()), "")
     return {
         dest_for(search.SEARCH_URL): search.search_page(config, site, pages),
         dest_for(printbook.PRINT_URL): printbook.print_page(site, bodies, pages),
-        **offline.offline_files(site, bodies, pages, css_text),
+        **offline.offline_files(site, bodies, pages, css),
     }
 
 

@@ -112,7 +112,8 @@ def build_index(site_folder: Path) -> None:
         said = (done.stderr or done.stdout).strip().splitlines()
         detail = said[-1] if said else f"exit code {done.returncode}"
         raise BuildError(where, f"Pagefind could not build the search index: {detail}",
-                         "check that every page is valid HTML; run with --debug for more")
+                         "the words after the colon are Pagefind's; if they name a file, check it, "
+                         "otherwise reinstall with bash scripts/setup.sh")
     bundle = site_folder / BUNDLE
     for name in UNUSED:
         (bundle / name).unlink(missing_ok=True)
