@@ -36,6 +36,7 @@ class SiteConfig:
     help_page: str = "get-help"
     lint: dict[str, Any] = field(default_factory=dict)
     frame_ancestors: tuple[str, ...] = ("*",)
+    search: dict[str, Any] = field(default_factory=dict)  # checked by search.pinned_results
     strict: bool = False
     dev_script: str | None = None
     lines: LineMap = field(default_factory=lambda: LineMap(1), compare=False, repr=False)
@@ -127,6 +128,7 @@ SITE_FIELDS = (
     Field("help_page", is_slug, "page name of the crisis help page"),
     Field("lint", is_mapping, "content linter settings"),
     Field("embed", is_mapping, "embedding settings"),
+    Field("search", is_mapping, "site search settings, e.g. pinned results"),
 )
 LICENCE_FIELDS = (
     Field("name", is_text, "licence name, e.g. CC BY-SA 4.0", required=True),
@@ -182,6 +184,6 @@ def load_config(site_dir: Path, output_dir: Path | None = None, *, strict: bool 
         licence_name=sub["licence"]["name"], licence_url=sub["licence"]["url"],
         default_region=good["default_region"], exit_url=good["exit_url"],
         nav=tuple(good.get("nav", ())), help_page=good.get("help_page", "get-help"),
-        lint=good.get("lint", {}), frame_ancestors=tuple(sub.get("embed", {}).get("frame_ancestors", ["*"])),
+        lint=good.get("lint", {}), search=good.get("search", {}), frame_ancestors=tuple(sub.get("embed", {}).get("frame_ancestors", ["*"])),
         site_dir=site_dir, output_dir=output_dir or site_dir / "dist", strict=strict,
         dev_script=dev_script, lines=lines)

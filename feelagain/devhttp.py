@@ -21,7 +21,7 @@ from urllib.parse import unquote
 
 from tornado import web
 
-from .headers import CSP
+from .headers import CSP, SEARCH_CSP
 
 if TYPE_CHECKING:
     from .serve import Rebuilder
@@ -258,7 +258,8 @@ class SiteHandler(web.RequestHandler):
             rebuilder = self.rebuilder
             data = decorate_html(data, rebuilder.errors, rebuilder.dev_script, rebuilder.generation,
                                  rebuilder.warning_items)
-            self.set_header("Content-Security-Policy", CSP)
+            is_search = path == self.rebuilder.out_dir / "search" / "index.html"  # Pagefind runs WebAssembly
+            self.set_header("Content-Security-Policy", SEARCH_CSP if is_search else CSP)
         if content_type.startswith("text/") or content_type in ("application/json", "application/xml", "image/svg+xml"):
             content_type += "; charset=utf-8"
         self.set_header("Content-Type", content_type)

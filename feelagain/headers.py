@@ -7,6 +7,8 @@ from .config import SiteConfig
 from .model import safe_url
 
 CSP = "default-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'self'; object-src 'none'"
+# Only the search page runs WebAssembly (Pagefind); never 'unsafe-eval' or 'unsafe-inline'.
+SEARCH_CSP = f"{CSP}; script-src 'self' 'wasm-unsafe-eval'"
 COMMON = {
     "Referrer-Policy": "no-referrer",
     "X-Content-Type-Options": "nosniff",
@@ -26,13 +28,23 @@ def header_sets(config: SiteConfig, page_urls: list[str]) -> list[tuple[str, dic
     page_rule = {"Content-Security-Policy": f"{CSP}; frame-ancestors 'none'", **COMMON, "X-Frame-Options": "DENY"}
     sets = [(f"{base}{url}" if url else base, page_rule) for url in page_urls]
     sets += [(f"{base}{url}*", page_rule) for url in page_urls if url]
+    search_rule = {**page_rule, "Content-Security-Policy": f"{SEARCH_CSP}; frame-ancestors 'none'"}
     sets += [
+        (f"{base}search/", search_rule),
+        (f"{base}search/index.html", search_rule),
+        # The generated print and offline pages are pages like any other.
+        (f"{base}print/", page_rule),
+        (f"{base}print/index.html", page_rule),
+        (f"{base}offline/", page_rule),
+        (f"{base}offline/index.html", page_rule),
         (f"{base}404.html", page_rule),
         # The embed guide is a normal page under /embed/: hosts add these to the /embed/* rule, and with
         # two policies the stricter frame-ancestors wins, so the guide stays unframeable.
         (f"{base}embed/", page_rule),
         (f"{base}embed/index.html", page_rule),
         (f"{base}embed/*", {"Content-Security-Policy": f"{CSP}; frame-ancestors {ancestors}", **COMMON}),
+        # The service worker must be re-checked on every visit, or a rebuilt site would wait for it.
+        (f"{base}sw.js", {**COMMON, "Cache-Control": "no-cache"}),
         (f"{base}embed.js", {**COMMON, "Access-Control-Allow-Origin": "*", "Cache-Control": "public, max-age=3600"}),
         (f"{base}api/*", {**COMMON, "Access-Control-Allow-Origin": "*"}),
         (f"{base}oembed/*", {**COMMON, "Access-Control-Allow-Origin": "*"}),

@@ -21,9 +21,11 @@ from .links import check_links, line_of_link
 from .markup import Rendered, render_markdown
 from .model import HOME, Page, Site
 from .schema import placeholder_lines, validate_meta
+from .search import pinned_results
 from .sitefiles import check_site_files
 from .yamlfile import LineMap
 
+GENERATED_SLUGS = {"search", "print", "offline"}  # pages the build makes itself (search.py, printbook.py, offline.py)
 PARALLEL_THRESHOLD = 150  # below this many pages to render, starting processes costs more than it saves
 
 Progress = Callable[[int, int], None]
@@ -215,6 +217,11 @@ def build(config: SiteConfig, *, write: bool = True, today: datetime.date | None
     problems.extend(check_site_files(config.site_dir), [])
     crisis = load_crisis(config.site_dir, config.default_region, config.lines.at("default_region"), problems, today)
     site = order_site(config, parse_pages(sources, problems), problems, {s.slug for s in sources})
+    problems.extend(pinned_results(config, {p.slug for p in site.pages})[1], [])
+    for slug in sorted(GENERATED_SLUGS & {s.slug for s in sources}):
+        problems.add(BuildError(SourceLocation(PurePosixPath(f"content/{slug}.md")),
+                                f'the page name "{slug}" is taken by the generated /{slug}/ page',
+                                "rename the file (and its entry in nav)"))
     del sources  # the full texts are no longer needed; on large sites they are a good part of the memory
     problems.raise_if_any()
     cache = RenderCache(config.cache_dir if use_cache else None, read_only=not write)

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import jinja2
 from markupsafe import Markup, escape
 
-from . import __version__, embed, headers, seo
+from . import __version__, embed, headers, offline, printbook, search, seo
 from .assets import STABLE_NAMES, collect_assets
 from .cache import engine_fingerprint, make_key
 from .config import SiteConfig
@@ -257,7 +257,13 @@ def write_site(config: SiteConfig, site: Site, bodies: dict[str, "Body"], crisis
         writer.add(PurePosixPath("sitemap.xml"), seo.sitemap(urls, config))
         writer.add(PurePosixPath("robots.txt"), seo.robots(config))
         writer.add(PurePosixPath("_headers"), headers.netlify_headers(config, [p.url for p in site.pages]))
+        for dest, data in guide_tools(config, site, bodies, pages).items():
+            writer.add(dest, data)
+        if isinstance(writer, SiteWriter):
+            search.build_index(writer.tmp)  # part of the same atomic swap: a failure leaves dist/ as it was
         writer.commit()
+        if in_place:
+            search.build_index(config.output_dir)  # the dev server serves the folder it writes into
     except BuildError as err:
         writer.abort()
         raise BuildFailed([err], problems.warnings) from None
@@ -265,6 +271,19 @@ def write_site(config: SiteConfig, site: Site, bodies: dict[str, "Body"], crisis
         writer.abort()
         raise
     return writer.written + writer.linked
+
+
+def guide_tools(config: SiteConfig, site: Site, bodies: dict[str, "Body"],
+                pages: PageRenderer) -> dict[PurePosixPath, bytes]:
+    """Return the pages and files that help readers use the whole guide: search, print and offline."""
+    # The manifest takes its colours from the stylesheet in use (a site's own site.css wins, as in collect_assets).
+    stylesheets = [folder / "css" / "site.css" for folder in reversed(config.asset_dirs)]
+    css = next((f.read_text(encoding="utf-8", errors="replace") for f in stylesheets if f.is_file()), "")
+    return {
+        dest_for(search.SEARCH_URL): search.search_page(config, site, pages),
+        dest_for(printbook.PRINT_URL): printbook.print_page(site, bodies, pages),
+        **offline.offline_files(site, bodies, pages, css),
+    }
 
 
 # A start tag with its attributes (values in quotes may hold '>'); text never matches, since '<' in text is

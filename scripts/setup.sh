@@ -19,6 +19,8 @@ if [ "$want_test" = 1 ]; then
   command -v chromium >/dev/null 2>&1 || need+=(chromium)
   command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
   command -v node >/dev/null 2>&1 || need+=(nodejs npm)
+  # pdftotext/pdftoppm: the print tests read the PDF that chromium prints of /print/.
+  command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
   if [ ${#need[@]} -gt 0 ]; then
     echo "Installing with apt: ${need[*]}"
     as_root apt-get update -qq

@@ -30,6 +30,9 @@ AXE_JS = NODE_MODULES / "axe-core" / "axe.min.js"
 VNU_JAR = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
 CSP = "default-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'self'"
+# The search page alone may run WebAssembly (Pagefind), as in feelagain/headers.py (also below a sub-path).
+SEARCH_CSP = f"{CSP}; script-src 'self' 'wasm-unsafe-eval'"
+SEARCH_PATH = "/search/"
 
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -165,7 +168,8 @@ class _StrictHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
     def end_headers(self):
-        self.send_header("Content-Security-Policy", CSP)
+        path = urllib.parse.urlsplit(self.path).path
+        self.send_header("Content-Security-Policy", SEARCH_CSP if path.endswith((SEARCH_PATH, SEARCH_PATH + "index.html")) else CSP)
         self.send_header("X-Content-Type-Options", "nosniff")
         self.send_header("Cache-Control", "no-store")
         super().end_headers()

@@ -35,6 +35,8 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH") or "/usr/bin/chromium"
 # A path that does not exist in the build: the server answers it with 404.html and status 404.
 # Top level on purpose, so the 404 page's root-relative links resolve as they do for /404.html.
 NOT_FOUND_PATH = "/this-page-does-not-exist"
+# Generated pages that are not in the sitemap but go through the same quality gate (when the build has them).
+TOOL_PAGES = ("/search/", "/print/", "/offline/")
 
 # Records CSP violations. Init scripts are injected over CDP, so the page's CSP does not block them.
 CSP_RECORDER_JS = """
@@ -94,6 +96,9 @@ def _load_site(config: pytest.Config) -> BuiltSite:
         for path in paths:
             rel = sitebuild.path_to_file(site.dir, path).relative_to(site.dir).as_posix()
             site.pages.append(PageCase(_page_id(path), path, 200, rel))
+        for path in TOOL_PAGES:
+            if path not in paths and sitebuild.path_to_file(site.dir, path).is_file():
+                site.pages.append(PageCase(_page_id(path), path, 200, path.strip("/") + "/index.html"))
         site.pages.append(PageCase("404", NOT_FOUND_PATH, 404, "404.html"))
         site.html_files = sorted(p.relative_to(site.dir).as_posix() for p in site.dir.rglob("*.html"))
     except Exception as exc:  # noqa: BLE001 - every test then fails with this message

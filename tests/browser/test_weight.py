@@ -18,6 +18,8 @@ import sitebuild
 pytestmark = pytest.mark.browser
 
 BUDGET = 14 * 1024
+# /print/ is the whole guide in one file, made to be printed or saved, not read on a slow first visit.
+BUDGETS = {"print": 48 * 1024}
 
 
 class _Refs(HTMLParser):
@@ -73,8 +75,9 @@ def test_page_weight_within_14_kib(weights, page_case):
     w = weights[page_case.id]
     assert not w["missing"], f"{page_case.file} loads files the build does not have: {w['missing']}"
     detail = ", ".join(f"{p['kind']} {p['url']} {p['gzip']} B" for p in w["parts"])
-    assert w["total"] <= BUDGET, (
-        f"{page_case.file}: {w['total']} B gzipped > {BUDGET} B budget ({detail})"
+    budget = BUDGETS.get(page_case.id, BUDGET)
+    assert w["total"] <= budget, (
+        f"{page_case.file}: {w['total']} B gzipped > {budget} B budget ({detail})"
     )
 
 
@@ -87,7 +90,8 @@ def test_print_weight_table(weights, site_pages, capsys):
     width = max(len("page"), *(len(r[0]) for r in rows))
     lines = [f"{'page':<{width}}  {'html':>6}  {'css':>6}  {'js':>6}  {'total':>6}  budget {BUDGET} B (gzip -9)"]
     for name, h, c, j, t in rows:
-        flag = "" if t <= BUDGET else "  OVER"
-        lines.append(f"{name:<{width}}  {h:>6}  {c:>6}  {j:>6}  {t:>6}  {t / BUDGET:5.0%}{flag}")
+        budget = BUDGETS.get(name, BUDGET)
+        flag = "" if t <= budget else "  OVER"
+        lines.append(f"{name:<{width}}  {h:>6}  {c:>6}  {j:>6}  {t:>6}  {t / budget:5.0%}{flag}")
     with capsys.disabled():
         print("\n\nPage weight, gzip -9 bytes:\n" + "\n".join(lines))

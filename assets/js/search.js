@@ -1,0 +1,121 @@
+// The search page. Pagefind's loader, WebAssembly and index are fetched on the first query only, from
+// <site root>/pagefind/ (the site root is one folder up from this page, so a sub-path deployment works).
+// Results use our own markup: Pagefind's ready-made UI needs inline styles, which our CSP blocks.
+const d = document;
+const form = d.querySelector('[data-search-form]');
+const list = d.querySelector('[data-search-results]');
+const status = d.querySelector('[data-search-status]');
+const nojs = d.querySelector('[data-search-nojs]');
+const MAX = 10;
+const root = new URL('../', location.href);
+let engine = null;
+
+// "Help now" or "crisis lines?" → "help now", "crisis lines": the same rule as feelagain/search.py normalise().
+const normalise = (text) => (text.toLowerCase().match(/[\p{L}\p{N}_']+/gu) || []).join(' ');
+
+const load = async () => {
+  if (!engine) {
+    engine = await import(new URL('pagefind/pagefind.js', root).href);
+    // No worker: a worker gets the CSP of its own script, and only this page may run WebAssembly.
+    await engine.options({ baseUrl: root.pathname, excerptLength: 24, noWorker: true });
+    await engine.init();
+  }
+  return engine;
+};
+
+// Pagefind's excerpts are escaped text with <mark> around the query terms. Keep exactly that and nothing
+// else: text nodes and <mark> elements are copied into our own nodes, so no markup from the index is used.
+const excerptNodes = (html) => {
+  const parsed = new DOMParser().parseFromString(`<p>${html}</p>`, 'text/html').body;
+  const out = [];
+  const walk = (node) => {
+    for (const child of node.childNodes) {
+      if (child.nodeType === Node.TEXT_NODE) out.push(d.createTextNode(child.textContent));
+      else if (child.nodeName === 'MARK') { const m = d.createElement('mark'); m.textContent = child.textContent; out.push(m); }
+      else walk(child);
+    }
+  };
+  walk(parsed);
+  return out;
+};
+
+const item = ({ url, title, section, excerpt, pinned }) => {
+  const li = d.createElement('li');
+  li.className = pinned ? 'search-result search-result--pinned' : 'search-result';
+  const h = d.createElement('h2');
+  h.className = 'search-result__title';
+  const a = d.createElement('a');
+  a.href = url;
+  a.textContent = title;
+  h.append(a);
+  li.append(h);
+  if (section) {
+    const p = d.createElement('p');
+    p.className = 'search-result__section';
+    p.textContent = `Section: ${section}`;
+    li.append(p);
+  }
+  const p = d.createElement('p');
+  p.className = 'search-result__excerpt';
+  p.append(...(pinned ? [d.createTextNode(excerpt)] : excerptNodes(excerpt)));
+  li.append(p);
+  return li;
+};
+
+const pinnedFor = (query) => {
+  let entries = [];
+  try { entries = JSON.parse(list.dataset.pinned || '[]'); } catch { /* no pinned results */ }
+  const q = ` ${normalise(query)} `;
+  return entries.filter((e) => e.terms.some((t) => q.includes(` ${t} `)))
+    .map((e) => ({ url: new URL(e.url, location.href).href, title: e.title, excerpt: e.description, pinned: true }));
+};
+
+const show = (query, found) => {
+  list.replaceChildren(...found.map(item));
+  list.hidden = found.length === 0;
+  const n = found.length;
+  status.textContent = n ? `${n} ${n === 1 ? 'result' : 'results'} for “${query}”.`
+    : `No results for “${query}”. Try another word, or look through the pages in this guide.`;
+};
+
+const run = async (query) => {
+  query = query.trim();
+  if (!query) { list.replaceChildren(); list.hidden = true; status.textContent = ''; return; }
+  status.textContent = 'Searching…';
+  const pinned = pinnedFor(query);
+  const seen = new Set(pinned.map((p) => new URL(p.url).pathname));
+  let found = [];
+  try {
+    const pagefind = await load();
+    const search = await pagefind.search(query);
+    const data = await Promise.all(search.results.slice(0, MAX).map((r) => r.data()));
+    for (const r of data) {
+      const url = new URL(r.url, location.href);
+      if (seen.has(url.pathname)) continue;
+      seen.add(url.pathname);
+      // The best-matching heading inside the page, if the match is under one.
+      const sub = (r.sub_results || []).find((s) => s.url.includes('#') && s.title !== r.meta.title);
+      found.push({ url: new URL(sub ? sub.url : r.url, location.href).href, title: r.meta.title,
+        section: sub ? sub.title : '', excerpt: sub ? sub.excerpt : r.excerpt });
+    }
+  } catch {
+    show(query, pinned);
+    status.textContent = 'Search is not working right now. Please use the list of pages in this guide.';
+    return;
+  }
+  show(query, [...pinned, ...found].slice(0, MAX));
+};
+
+if (form && list && status) {
+  if (nojs) nojs.hidden = true;
+  const input = form.querySelector('input[name=q]');
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const url = new URL(location.href);
+    url.search = input.value.trim() ? `?q=${encodeURIComponent(input.value.trim())}` : '';
+    history.replaceState(null, '', url);
+    run(input.value);
+  });
+  const initial = new URLSearchParams(location.search).get('q') || '';
+  if (initial) { input.value = initial; run(initial); }
+}

@@ -1,0 +1,65 @@
+"""The whole guide on one page for printing (/print/): a title page, contents, every page in nav order.
+
+Each page's body is rebased to /print/ and its ids are prefixed with its slug, so the sections can share one
+document; links between pages become links inside it. The date on the title page is the newest review date,
+not the clock, so two builds of the same content stay byte-identical.
+"""
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from markupsafe import Markup
+
+from .model import Site, relative_href
+
+if TYPE_CHECKING:
+    from .pipeline import Body
+    from .render import PageRenderer
+
+PRINT_URL = "print/"
+ID_ATTR = re.compile(r'(?<![\w-])(id|for|aria-labelledby|aria-describedby|aria-controls|headers)="([^"]*)"')
+HREF = re.compile(r'(?<![\w-])href="([^"]*)"')
+
+
+def section_anchor(slug: str) -> str:
+    """Return the id of a page's section in the printed guide."""
+    return f"s-{slug}"
+
+
+def localise(html: str, slug: str, targets: dict[str, str]) -> str:
+    """Return a page body whose ids are unique in the printed guide and whose links to pages in it stay inside.
+
+    targets maps each page's href as seen from /print/ (e.g. "../causes/") to its slug.
+    """
+    def ids(match: re.Match[str]) -> str:
+        values = " ".join(f"{slug}--{v}" for v in match.group(2).split())
+        return f'{match.group(1)}="{values}"'
+
+    def href(match: re.Match[str]) -> str:
+        value = match.group(1)
+        if value.startswith("#"):
+            return f'href="#{slug}--{value[1:]}"'
+        path, _, fragment = value.partition("#")
+        if path in targets:
+            other = targets[path]
+            return f'href="#{other}--{fragment}"' if fragment else f'href="#{section_anchor(other)}"'
+        return match.group(0)
+
+    return HREF.sub(href, ID_ATTR.sub(ids, html))
+
+
+def print_page(site: Site, bodies: dict[str, "Body"], pages: "PageRenderer") -> bytes:
+    """Return the HTML of the printable guide."""
+    context = pages.base_context(PRINT_URL)
+    targets = {relative_href(PRINT_URL, p.url): p.slug for p in site.pages}
+    sections: list[dict[str, Any]] = []
+    for page in site.pages:
+        info = pages.page_dict(page, bodies[page.slug], PRINT_URL, context, page.url)
+        info["body"] = Markup(localise(str(info["body"]), page.slug, targets))
+        info["anchor"] = section_anchor(page.slug)
+        sections.append(info)
+    newest = max(p.meta.reviewed for p in site.pages)
+    title = f"{pages.config.title}: the whole guide"
+    return pages.render_special("print.html", PRINT_URL, title, f"Every page of {pages.config.title} on one page, "
+                                "for printing.", sections=sections, built=newest)

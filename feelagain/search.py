@@ -1,0 +1,140 @@
+"""Site search: the pinned results from site.yml, and running Pagefind over the built site.
+
+Pagefind (a pinned PyPI dependency whose wheel ships the binary) indexes the output folder at build time and
+writes its index and loader into <output>/pagefind/. The search page's own script queries it through
+Pagefind's JS API; ranking and excerpts are Pagefind's, so we keep no index or ranking of our own.
+"""
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any
+
+from .config import CONFIG_PATH, SiteConfig
+from .errors import BuildError, SourceLocation
+from .model import Site, relative_href
+
+if TYPE_CHECKING:
+    from .render import PageRenderer
+
+SEARCH_URL = "search/"
+BUNDLE = "pagefind"
+# Content pages are index.html or <slug>/index.html; embeds (embed/<slug>/index.html) are never crawled.
+# Only pages that mark their <main> with data-pagefind-body are indexed (not the search, print or 404 pages).
+GLOB = "{index.html,*/index.html}"
+# Inside <main>, leave out the chrome that repeats on every page or says nothing about the topic.
+EXCLUDE = ".toc, .pager, .review, .print-tools, .checklist__privacy, .checklist__status, .checklist__actions"
+# The loader, the WebAssembly and the index are all the search page needs. Pagefind's ready-made UIs use
+# inline styles (blocked by our CSP), and its worker would need 'wasm-unsafe-eval' in the policy of
+# /pagefind/ too (a worker runs under its own script's CSP), so search.js runs without it; they are removed.
+UNUSED = ("pagefind-worker.js", "pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
+          "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
+TIMEOUT = 600  # seconds; a 10,000-page site indexes in well under a minute
+
+
+@dataclass(frozen=True)
+class Pinned:
+    """Queries containing one of `terms` show `slug` first."""
+
+    terms: tuple[str, ...]
+    slug: str
+
+
+def normalise(text: str) -> str:
+    """Lower case, single spaces: how queries and pinned terms are compared (search.js does the same)."""
+    return " ".join(re.findall(r"[\w']+", text.lower()))
+
+
+def pinned_results(config: SiteConfig, slugs: set[str]) -> tuple[tuple[Pinned, ...], list[BuildError]]:
+    """Read site.yml's `search: {pinned: [{terms: [...], page: slug}]}`; return the entries and any problems."""
+    lines = config.lines.children.get("search") if isinstance(config.lines.children, dict) else None
+    loc = SourceLocation(CONFIG_PATH, lines.line if lines else config.lines.at("search"))
+    raw = config.search or {}
+    errors: list[BuildError] = []
+    unknown = [k for k in raw if k != "pinned"]
+    if unknown:
+        errors.append(BuildError(loc, f'unknown field "{unknown[0]}" in site.yml search', "the only field is pinned"))
+    entries = raw.get("pinned", [])
+    example = 'pinned: [{terms: [crisis, helpline], page: get-help}]'
+    if not isinstance(entries, list):
+        return (), errors + [BuildError(loc, '"pinned" should be a list', f"write {example}")]
+    found = []
+    for index, entry in enumerate(entries):
+        at = loc
+        if lines and isinstance(lines.children, dict) and "pinned" in lines.children:
+            items = lines.children["pinned"].children
+            at = SourceLocation(CONFIG_PATH, items[index].line if isinstance(items, list) and index < len(items) else None)
+        if not isinstance(entry, dict) or set(entry) != {"terms", "page"}:
+            errors.append(BuildError(at, "a pinned result needs exactly 'terms' and 'page'", f"write {example}"))
+            continue
+        terms = entry["terms"]
+        if not isinstance(terms, list) or not terms or not all(isinstance(t, str) and normalise(t) for t in terms):
+            errors.append(BuildError(at, '"terms" should be a list of words or phrases', f"write {example}"))
+            continue
+        if entry["page"] not in slugs:
+            errors.append(BuildError(at, f'pinned page "{entry["page"]}" does not exist',
+                                     "use the name of a content page, e.g. get-help"))
+            continue
+        found.append(Pinned(tuple(normalise(t) for t in terms), str(entry["page"])))
+    return tuple(found), errors
+
+
+def pinned_json(pinned: tuple[Pinned, ...], pages: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """Return what search.js needs for each pinned entry (pages: slug → {title, description, url})."""
+    return [{"terms": list(p.terms), **pages[p.slug]} for p in pinned if p.slug in pages]
+
+
+def pagefind_executable() -> Path:
+    """Return the Pagefind binary shipped in the pagefind_bin wheel."""
+    import pagefind_bin  # type: ignore[import-untyped]
+
+    return Path(pagefind_bin.get_executable())
+
+
+def build_index(site_folder: Path) -> None:
+    """Index the built site in site_folder with Pagefind; raise BuildError when it fails."""
+    where = SourceLocation(PurePosixPath(BUNDLE))
+    hint = "reinstall the engine's dependencies (bash scripts/setup.sh), then build again"
+    try:
+        executable = pagefind_executable()
+    except (ImportError, FileNotFoundError) as exc:
+        raise BuildError(where, f"Pagefind is not installed ({exc})", hint) from None
+    command = [str(executable), "--site", str(site_folder), "--glob", GLOB, "--exclude-selectors", EXCLUDE,
+               "--output-subdir", BUNDLE, "--silent"]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise BuildError(where, f"Pagefind could not run ({exc.__class__.__name__}: {exc})", hint) from None
+    if done.returncode != 0:
+        said = (done.stderr or done.stdout).strip().splitlines()
+        detail = said[-1] if said else f"exit code {done.returncode}"
+        raise BuildError(where, f"Pagefind could not build the search index: {detail}",
+                         "the words after the colon are Pagefind's; if they name a file, check it, "
+                         "otherwise reinstall with bash scripts/setup.sh")
+    bundle = site_folder / BUNDLE
+    for name in UNUSED:
+        (bundle / name).unlink(missing_ok=True)
+    # Pagefind ships a WebAssembly build per stemming language plus a generic one; keep only those in use.
+    try:
+        used = {lang.get("wasm") for lang in json.loads((bundle / "pagefind-entry.json").read_text())["languages"].values()}
+    except (OSError, ValueError, KeyError, AttributeError):
+        return  # an entry file we cannot read: keep everything
+    for wasm in bundle.glob("wasm.*.pagefind"):
+        if wasm.name.split(".")[1] not in used:
+            wasm.unlink()
+
+
+def search_page(config: SiteConfig, site: Site, pages: "PageRenderer") -> bytes:
+    """Return the HTML of the search page, with the pinned results it needs."""
+    pinned, _ = pinned_results(config, {p.slug for p in site.pages})  # problems were reported by the pipeline
+    info = {}
+    for entry in pinned:
+        page = site.by_slug(entry.slug)
+        if page is not None:
+            info[entry.slug] = {"title": page.meta.title, "description": page.meta.description,
+                                "url": relative_href(SEARCH_URL, page.url)}
+    return pages.render_special("search.html", SEARCH_URL, "Search", f"Search {config.title}.",
+                                pinned=pinned_json(pinned, info))

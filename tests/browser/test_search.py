@@ -1,0 +1,145 @@
+"""Site search (Pagefind) in Chromium: results, pinned help, the no-JS path, CSP, accessibility and weight."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.test_quality import AXE_TAGS, _describe_violations
+
+pytestmark = pytest.mark.browser
+
+
+def _search(visit, query: str, *, width: int = 1280, scheme: str = "light", fresh: bool = False):
+    v = visit("/search/?q=" + query.replace(" ", "+"), width=width, scheme=scheme, wait="networkidle", fresh=fresh)
+    expect(v.page.locator("[data-search-status]")).to_contain_text("for “", timeout=10_000)
+    return v
+
+
+def _result_hrefs(v) -> list[str]:
+    return v.page.locator(".search-result__title a").evaluate_all("els => els.map(a => new URL(a.href).pathname)")
+
+
+def test_query_finds_the_right_page_first_with_marked_terms(visit):
+    # "alexithymia" is the subject of one page; Pagefind must rank that page first.
+    v = _search(visit, "alexithymia")
+    hrefs = _result_hrefs(v)
+    assert hrefs, "no results"
+    assert hrefs[0].startswith("/numbness-vs-alexithymia/"), hrefs
+    first = v.page.locator(".search-result").first
+    expect(first.locator("mark").first).to_be_visible()
+    assert "alexithymia" in first.locator("mark").first.inner_text().lower()
+    expect(v.page.locator("[data-search-status]")).to_have_attribute("aria-live", "polite")
+    expect(v.page.locator("[data-search-status]")).to_contain_text(re.compile(r"\d+ results? for “alexithymia”"))
+    assert not v.csp_violations(), v.csp_violations()
+    assert not v.foreign_requests(), v.foreign_requests()
+
+
+def test_results_show_section_heading_and_link_to_it(visit):
+    v = _search(visit, "sleep")
+    sections = v.page.locator(".search-result__section")
+    assert sections.count() >= 1, "no result names the section it matched in"
+    link = v.page.locator(".search-result").filter(has=sections.first).locator("a").first
+    assert "#" in (link.get_attribute("href") or ""), "a section result should link to its heading"
+
+
+@pytest.mark.parametrize("query", ["crisis", "suicide", "help now", "helpline"])
+def test_crisis_queries_put_get_help_first(visit, query):
+    v = _search(visit, query)
+    hrefs = _result_hrefs(v)
+    assert hrefs and hrefs[0] == "/get-help/", hrefs
+    assert hrefs.count("/get-help/") == 1, f"get-help listed twice: {hrefs}"
+
+
+def test_ordinary_query_is_not_pinned(visit):
+    v = _search(visit, "alexithymia")
+    assert v.page.locator(".search-result--pinned").count() == 0
+
+
+def test_footer_and_nav_are_not_indexed(visit):
+    # "Samaritans" appears in the crisis footer of every page; indexing it would make every page match.
+    v = _search(visit, "Samaritans")
+    hrefs = _result_hrefs(v)
+    assert len(hrefs) <= 2, f"footer text seems indexed: {hrefs}"
+
+
+def test_header_box_submits_to_search_page_keyboard_only(visit):
+    v = visit("/causes/", wait="networkidle")
+    box = v.page.get_by_role("search").get_by_role("searchbox")
+    box.focus()
+    v.page.keyboard.type("numb")
+    v.page.keyboard.press("Enter")
+    v.page.wait_for_url(re.compile(r"/search/\?q=numb$"))
+    expect(v.page.locator("[data-search-status]")).to_contain_text("for “numb”", timeout=10_000)
+    assert v.page.locator(".search-result").count() >= 1
+    v.page.keyboard.press("Tab")  # from the page's own search box onwards: results are reachable by Tab
+    assert not v.csp_violations(), v.csp_violations()
+
+
+def test_search_page_without_javascript_says_so_and_links_to_contents(visit):
+    v = visit("/search/?q=sleep", js=False)
+    nojs = v.page.locator("[data-search-nojs]")
+    expect(nojs).to_be_visible()
+    expect(nojs).to_contain_text("Search needs JavaScript")
+    href = nojs.get_by_role("link").first.get_attribute("href")
+    assert href == "../print/#contents", href
+    assert v.page.locator("form[role=search][method=get] input[name=q]").count() >= 1
+
+
+def test_pagefind_loads_only_when_used(visit):
+    v = visit("/search/", wait="networkidle", fresh=True)
+    assert not [u for u in v.requests if "/pagefind/" in u], "Pagefind loaded before any search"
+    v.page.get_by_label("Words to search for").fill("sleep")
+    v.page.get_by_label("Words to search for").press("Enter")
+    expect(v.page.locator("[data-search-status]")).to_contain_text("for “sleep”", timeout=10_000)
+    assert [u for u in v.requests if u.endswith("/pagefind/pagefind.js")]
+    assert not v.csp_violations(), v.csp_violations()
+    assert not v.console_errors(), v.console_errors()
+
+
+def test_other_pages_load_no_search_code(visit, site_pages):
+    for case in site_pages:
+        if case.path == "/search/":
+            continue
+        v = visit(case, wait="networkidle")
+        loaded = [u for u in v.requests if "pagefind" in u or "/search." in u]
+        assert not loaded, f"{case.path} loads search code: {loaded}"
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_results_are_axe_clean_at_375px(visit, axe_source, scheme):
+    v = _search(visit, "crisis", width=375, scheme=scheme)
+    assert v.page.locator(".search-result").count() >= 2
+    violations = v.run_axe(axe_source, AXE_TAGS)
+    assert not violations, _describe_violations(violations)
+
+
+def test_search_works_from_a_sub_path(browser, built_site, tmp_path):
+    import shutil
+
+    import sitebuild
+
+    root = tmp_path / "www"
+    shutil.copytree(built_site, root / "guide")
+    with sitebuild.StrictCSPServer(root) as server:
+        context = browser.new_context()
+        try:
+            page = context.new_page()
+            page.goto(server.url + "/guide/search/?q=alexithymia")
+            expect(page.locator("[data-search-status]")).to_contain_text("for “alexithymia”", timeout=10_000)
+            first = page.locator(".search-result__title a").first.evaluate("a => new URL(a.href).pathname")
+            assert first.startswith("/guide/numbness-vs-alexithymia/"), first
+        finally:
+            context.close()
+
+
+def test_pinned_data_comes_from_site_yml(built_site: Path):
+    html = (built_site / "search" / "index.html").read_text(encoding="utf-8")
+    match = re.search(r"data-pinned='([^']*)'", html)
+    assert match, "search page has no pinned data"
+    pinned = json.loads(match.group(1))
+    assert any("crisis" in p["terms"] and p["url"] == "../get-help/" for p in pinned), pinned

@@ -1,0 +1,102 @@
+"""The Pagefind index as part of the atomic build, the search page, its headers and the pinned results."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from feelagain import search
+from feelagain.config import load_config
+from feelagain.errors import BuildFailed
+from feelagain.pipeline import build
+from tests.conftest import SITE_YML, TODAY, default_files, page, run_cli, snapshot, write_files
+
+PINNED = "search:\n  pinned:\n    - terms: [crisis, help now]\n      page: get-help\n"
+
+
+def make_site(root: Path, site_yml: str = SITE_YML + PINNED) -> Path:
+    files = {**default_files(), "content/site.yml": site_yml,
+             "content/causes.md": page("Causes", "Stress and poor sleep can play a part.\n\n## Sleep\n\nRest helps.\n")}
+    files["content/site.yml"] = files["content/site.yml"].replace("nav: [index, get-help]", "nav: [index, causes, get-help]")
+    write_files(root, files)
+    return root
+
+
+def test_index_covers_content_pages_only(tmp_path: Path):
+    site = make_site(tmp_path / "site")
+    build(load_config(site), today=TODAY, use_cache=False)
+    dist = site / "dist"
+    entry = json.loads((dist / "pagefind" / "pagefind-entry.json").read_text())
+    assert entry["version"] == "1.5.2"
+    # index, causes, get-help: not the search page, the 404 page, the embed guide or the embeds.
+    assert sum(lang["page_count"] for lang in entry["languages"].values()) == 3
+    assert (dist / "pagefind" / "pagefind.js").is_file()
+    assert not (dist / "pagefind" / "pagefind-ui.js").exists()
+    assert sorted(p.name for p in (dist / "pagefind").glob("wasm.*")) == ["wasm.en.pagefind"]
+    search_html = (dist / "search" / "index.html").read_text()
+    assert 'method="get"' in search_html and 'name="q"' in search_html
+    assert "data-pagefind-body" not in search_html
+    assert "data-pagefind-body" in (dist / "causes" / "index.html").read_text()
+    assert "data-pagefind-body" not in (dist / "embed" / "causes" / "index.html").read_text()
+    assert "search/" not in (dist / "embed" / "causes" / "index.html").read_text()
+
+
+def test_search_page_alone_allows_webassembly(tmp_path: Path):
+    site = make_site(tmp_path / "site")
+    build(load_config(site), today=TODAY, use_cache=False)
+    rules = (site / "dist" / "_headers").read_text().split("\n\n")
+    wasm = [r.split("\n")[0] for r in rules if "wasm-unsafe-eval" in r]
+    assert wasm == ["/search/", "/search/index.html"]
+    assert "unsafe-inline" not in "".join(rules) and "'unsafe-eval'" not in "".join(rules)
+
+
+def test_pinned_results_reach_the_search_page(tmp_path: Path):
+    site = make_site(tmp_path / "site")
+    build(load_config(site), today=TODAY, use_cache=False)
+    html = (site / "dist" / "search" / "index.html").read_text()
+    pinned = json.loads(re.search(r"data-pinned='([^']*)'", html).group(1))  # type: ignore[union-attr]
+    assert pinned == [{"terms": ["crisis", "help now"], "title": "Get help now",
+                       "description": "About get help now.", "url": "../get-help/"}]
+
+
+def test_pagefind_failure_stops_the_build_and_keeps_dist(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    site = make_site(tmp_path / "site")
+    build(load_config(site), today=TODAY, use_cache=False)
+    before = snapshot(site / "dist")
+    write_files(site, {"content/causes.md": page("Causes", "Changed text.\n")})
+    monkeypatch.setattr(search, "pagefind_executable", lambda: Path("/bin/false"))
+    with pytest.raises(BuildFailed) as caught:
+        build(load_config(site), today=TODAY, use_cache=False)
+    assert "Pagefind could not build the search index" in str(caught.value.errors[0])
+    assert snapshot(site / "dist") == before
+    assert not list(site.glob(".dist.tmp-*")), "the temporary build folder was left behind"
+
+
+@pytest.mark.parametrize("pinned, problem", [
+    ("search:\n  pinned:\n    - terms: [crisis]\n      page: nowhere\n", 'pinned page "nowhere" does not exist'),
+    ("search:\n  pinned:\n    - terms: crisis\n      page: get-help\n", '"terms" should be a list'),
+    ("search:\n  pinned:\n    - {terms: [crisis]}\n", "needs exactly 'terms' and 'page'"),
+    ("search:\n  pin: []\n", 'unknown field "pin" in site.yml search'),
+])
+def test_bad_pinned_config_is_a_clear_error(tmp_path: Path, pinned: str, problem: str):
+    site = make_site(tmp_path / "site", SITE_YML + pinned)
+    result = run_cli("check", "--site", str(site))
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    line = [ln for ln in result.stderr.splitlines() if problem in ln]
+    assert line and re.match(r"content/site\.yml:\d+: ", line[0]), result.stderr
+
+
+def test_normalise_matches_the_script():
+    assert search.normalise("  Help   NOW? ") == "help now"
+    assert search.normalise("Self-harm") == "self harm"
+
+
+def test_a_content_page_cannot_take_a_generated_name(tmp_path: Path):
+    site = make_site(tmp_path / "site")
+    write_files(site, {"content/print.md": page("Print")})
+    result = run_cli("check", "--site", str(site))
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert 'content/print.md: the page name "print" is taken by the generated /print/ page' in result.stderr
