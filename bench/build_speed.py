@@ -12,9 +12,10 @@ Every build is a fresh process (`sys.executable build.py build --site DIR`), tim
 `time.perf_counter` around `subprocess.Popen` + `os.wait4`, whose rusage gives that one
 child's peak RSS.
 
-`--peers` also builds the same corpus with MkDocs 1.6, Pelican 4.10 (in a throw-away venv from
-PyPI) and Hugo (if /usr/bin/hugo exists), cold and after a one-page edit, and prints each
-time divided by ours.
+`--peers` also times the floor (bench/floor.py: read + YAML C loader + Python-Markdown + one
+Jinja template + write, 2 processes) and builds the same corpus with MkDocs 1.6, Pelican 4.10
+(in a throw-away venv from PyPI) and Hugo (if /usr/bin/hugo exists), cold and after a one-page
+edit, prints each time divided by ours, and the issue #16 goals as ratios.
 
     python bench/build_speed.py                       # sizes 10,1000,10000, 3 runs
     python bench/build_speed.py --sizes 10,1000 --runs 3
@@ -304,13 +305,24 @@ def to_hugo(src: Path, dest: Path) -> Path:
     return dest
 
 
+def bench_floor(n: int, work: Path, runs: int, timeout: float, logdir: Path) -> Result:
+    """Time bench/floor.py (read + YAML C loader + Python-Markdown + one template + write, 2 processes)."""
+    src = work / f"corpus-{n}"
+    if not (src / "content").is_dir():
+        corpus.make_corpus(n, src)
+    out = work / f"floor-{n}"
+    cmd = [sys.executable, str(HERE / "floor.py"), str(src), str(out), "--processes", "2"]
+    return measure(Result("floor", n, n + 2, "cold"), cmd, work, runs, logdir, timeout,
+                   before=lambda: rm(out), out_dir=out)
+
+
 def bench_peers(n: int, work: Path, venv: Path | None, runs: int, timeout: float, logdir: Path) -> list[Result]:
     src = work / f"corpus-{n}"
     if not (src / "content").is_dir():
         corpus.make_corpus(n, src)
     pages = n + 2
     mid = corpus.page_slug(max(1, n // 2)) + ".md"
-    results = []
+    results = [bench_floor(n, work, runs, timeout, logdir)]
     env = dict(os.environ)
 
     if venv is not None:
@@ -339,6 +351,7 @@ def bench_peers(n: int, work: Path, venv: Path | None, runs: int, timeout: float
         cmd = [str(HUGO), "--quiet", "--source", str(h), "--destination", str(public)]
         results.append(measure(Result("hugo", n, pages, "cold"), cmd, h, runs, logdir, timeout,
                                before=lambda: rm(public, resources), out_dir=public))
+        results.append(measure(Result("hugo", n, pages, "warm"), cmd, h, runs, logdir, timeout, out_dir=public))
         results.append(measure(Result("hugo", n, pages, "edit"), cmd, h, runs, logdir, timeout,
                                before=lambda: corpus.edit_file(h / "content" / mid), out_dir=public))
     return results
@@ -365,7 +378,7 @@ def peers_table(peers: list[Result], ours: list[Result]) -> str:
     rows = ["| tool | pages | scenario | median s | CPU s | pages/s | peak RSS MiB | files out | time ÷ ours "
             "| CPU ÷ ours |",
             "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|"]
-    for r in list(peers) + [r for r in ours if r.n in {p.n for p in peers} and r.scenario != "warm"]:
+    for r in list(peers) + [r for r in ours if r.n in {p.n for p in peers}]:
         if not r.ok:
             first = r.error.splitlines()[0] if r.error else "no runs"
             rows.append(f"| {r.tool} | {r.pages:,} | {r.scenario} | FAILED: {first} | | | | | | |")
@@ -375,6 +388,42 @@ def peers_table(peers: list[Result], ours: list[Result]) -> str:
         cpu_ratio = f"{r.cpu_median / ref.cpu_median:.2f}×" if ref and ref.cpu_median else "n/a"
         rows.append(f"| {r.tool} | {r.pages:,} | {r.scenario} | {r.median:.2f} | {r.cpu_median:.2f} | "
                     f"{r.pages / r.median:,.0f} | {r.peak_mib:.0f} | {r.outputs:,} | {ratio} | {cpu_ratio} |")
+    return "\n".join(rows)
+
+
+def goals_table(peers: list[Result], ours: list[Result]) -> str:
+    """Return the issue #16 goals as ratios of this run's figures (wall and CPU), each with its target."""
+    get = {(r.tool, r.n, r.scenario): r for r in list(peers) + list(ours) if r.ok}
+    rows = ["| goal | pages | wall ratio | CPU ratio | target | met (wall) |", "|---|---:|---:|---:|---|---|"]
+
+    def ratio(label: str, n: int, num: Result | None, den: Result | None, target: str, ok) -> None:
+        if num is None or den is None:
+            rows.append(f"| {label} | {n + 2:,} | n/a | n/a | {target} | n/a |")
+            return
+        wall = num.median / den.median
+        cpu = num.cpu_median / den.cpu_median if den.cpu_median else float("nan")
+        rows.append(f"| {label} | {n + 2:,} | {wall:.2f} | {cpu:.2f} | {target} | {'yes' if ok(wall) else 'no'} |")
+
+    for n in sorted({r.n for r in peers}):
+        ours_of = lambda s: get.get(("ours", n, s))  # noqa: E731
+        ratio("ours cold ÷ floor", n, ours_of("cold"), get.get(("floor", n, "cold")), "≤ 1.5", lambda x: x <= 1.5)
+        ratio("Pelican cold ÷ ours cold", n, get.get(("pelican", n, "cold")), ours_of("cold"), "≥ 1.4",
+              lambda x: x >= 1.4)
+        ratio("Hugo rebuild ÷ ours edit one", n, get.get(("hugo", n, "edit")), ours_of("edit"), "≥ 3",
+              lambda x: x >= 3)
+        ratio("Hugo rebuild ÷ ours no change", n, get.get(("hugo", n, "warm")), ours_of("warm"), "≥ 3",
+              lambda x: x >= 3)
+    ns = sorted({r.n for r in ours if r.tool == "ours"})
+    for small, big in zip(ns, ns[1:]):
+        if big == 10 * small and small >= 1000:
+            for scenario in ("cold", "warm", "edit"):
+                ratio(f"ours {scenario}: {big + 2:,} ÷ {small + 2:,} pages", big,
+                      get.get(("ours", big, scenario)), get.get(("ours", small, scenario)), "≤ 11 (linear)",
+                      lambda x: x <= 11)
+    for r in ours:
+        if r.ok and r.n >= 10000 and r.scenario == "cold":
+            rows.append(f"| ours peak RSS | {r.pages:,} | {r.peak_mib:.0f} MiB | | ≤ 150 MiB | "
+                        f"{'yes' if r.peak_mib <= 150 else 'no'} |")
     return "\n".join(rows)
 
 
@@ -424,6 +473,8 @@ def main(argv=None) -> int:
     if a.peers:
         print(f"\n### Peers (median of {a.runs} runs; time ÷ ours > 1 means ours is faster)\n")
         print(peers_table(peers, ours))
+        print("\n### Issue #16 goals (ratios from this run; wall is noisy on a shared machine, CPU is steadier)\n")
+        print(goals_table(peers, ours))
     failed = [r for r in ours + peers if r.error]
     for r in failed:
         print(f"\n{r.tool} N={r.n} {r.scenario} failed: {r.error}")
