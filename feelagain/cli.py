@@ -14,6 +14,30 @@ from .errors import BuildError, BuildFailed
 
 log = logging.getLogger(__name__)
 
+WARNINGS_PER_RULE = 20  # beyond this many warnings of one rule, the first few and a count say enough
+WARNINGS_SHOWN = 5
+
+
+def warning_lines(warnings: list[BuildError] | tuple[BuildError, ...], verbose: bool = False) -> list[str]:
+    """Return the lines that report warnings, in file order: all of them, or for a rule with more than
+    WARNINGS_PER_RULE, the first WARNINGS_SHOWN and one line with how many more (a 1,000-page site can
+    otherwise print thousands of lines and hide the one that matters)."""
+    ordered = sorted(warnings, key=BuildError.sort_key)
+    by_rule: dict[str, int] = {}
+    for warning in ordered:
+        by_rule[warning.rule] = by_rule.get(warning.rule, 0) + 1
+    lines, shown = [], dict.fromkeys(by_rule, 0)
+    for warning in ordered:
+        if verbose or by_rule[warning.rule] <= WARNINGS_PER_RULE or shown[warning.rule] < WARNINGS_SHOWN:
+            lines.append(f"warning: {warning}")
+            shown[warning.rule] += 1
+    for rule, count in by_rule.items():
+        if count > shown[rule]:
+            name = f'"{rule}" ' if rule else ""
+            lines.append(f"warning: … and {count - shown[rule]} more {name}warnings like these "
+                         "(--verbose shows all of them)")
+    return lines
+
 
 def _site_dir(value: str | None) -> Path:
     return Path(value).resolve() if value else PROJECT_ROOT
@@ -23,6 +47,8 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--site", metavar="DIR", help="site folder with content/ (default: this project)")
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
     parser.add_argument("--debug", action="store_true", help="show Python tracebacks (for engine bugs)")
+    parser.add_argument("--verbose", action="store_true",
+                        help=f"print every warning (by default, after {WARNINGS_PER_RULE} of one rule, only a count)")
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -49,10 +75,10 @@ def make_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def print_problems(failed: BuildFailed, out_dir: str | None) -> None:
+def print_problems(failed: BuildFailed, out_dir: str | None, verbose: bool = False) -> None:
     """Print every problem as 'path:line: problem — fix', then the summary line (out_dir None: a check)."""
-    for warning in failed.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+    for line in warning_lines(failed.warnings, verbose):
+        print(line, file=sys.stderr)
     for error in failed.errors:
         print(error, file=sys.stderr)
     count = len(failed.errors)
@@ -107,11 +133,11 @@ def run_build(args: argparse.Namespace, write: bool) -> int:
         result = build(config, write=write, use_cache=not getattr(args, "no_cache", False), progress=progress)
     except BuildFailed as failed:
         progress.close()
-        print_problems(failed, out_name if write else None)
+        print_problems(failed, out_name if write else None, getattr(args, "verbose", False))
         return 1
     progress.close()
-    for warning in sorted(result.warnings, key=BuildError.sort_key):
-        print(f"warning: {warning}", file=sys.stderr)
+    for line in warning_lines(result.warnings, getattr(args, "verbose", False)):
+        print(line, file=sys.stderr)
     note = f" ({len(result.warnings)} warning{'s' if len(result.warnings) != 1 else ''})" if result.warnings else ""
     if write:
         print(f"Built {result.pages} pages in {result.seconds:.2f} s → {out_name}{note}")
