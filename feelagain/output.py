@@ -1,11 +1,14 @@
 """Writing the site: into a sibling temporary folder, then an atomic swap, so dist/ is never half-built."""
 from __future__ import annotations
 
+import ctypes
+import errno
 import hashlib
 import json
 import os
 import shutil
 import stat
+import sys
 import tempfile
 from pathlib import Path, PurePosixPath
 
@@ -26,23 +29,81 @@ def _umask() -> int:
     return mask
 
 
+def spare_path(output_dir: Path) -> Path:
+    """Return where the previous generation of output_dir waits to become the next one (beside it)."""
+    return output_dir.parent / f".{output_dir.name}.spare"
+
+
 def recover(output_dir: Path) -> None:
-    """Clean up after a build that was killed: restore dist/ if only the old copy is left; drop temp folders."""
+    """Clean up after a build that was killed: restore dist/ if only the old copy is left; drop temp folders.
+
+    An old copy left beside a whole dist/ (killed after the second rename of a two-rename swap) becomes the
+    spare generation if there is none, else it is deleted.
+    """
     parent = output_dir.parent
     if not parent.is_dir():
         return
     olds = sorted(parent.glob(f".{output_dir.name}.old-*"))
     if olds and not output_dir.exists():
         os.rename(olds.pop(), output_dir)  # killed between the two renames of a swap
+    if olds and not os.path.lexists(spare_path(output_dir)):
+        os.rename(olds.pop(), spare_path(output_dir))  # killed before the old copy became the spare
     for leftover in olds + sorted(parent.glob(f".{output_dir.name}.tmp-*")):
         shutil.rmtree(leftover, ignore_errors=True)
 
 
-class SiteWriter:
-    """Collects output files in a temporary folder and swaps it in as the new output folder.
+RENAME_EXCHANGE = 2  # linux/fs.h
+_renameat2: object = None
 
-    Files whose bytes did not change since the last build are hard-linked from the old output instead of
-    written again (the old files are never modified in place, so sharing them is safe).
+
+def exchange(a: Path, b: Path) -> bool:
+    """Swap two directories in one atomic step (Linux renameat2 RENAME_EXCHANGE); return False if unsupported."""
+    global _renameat2
+    if _renameat2 is None:
+        _renameat2 = False
+        if sys.platform.startswith("linux"):
+            try:
+                libc = ctypes.CDLL(None, use_errno=True)
+                function = libc.renameat2
+                function.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+                function.restype = ctypes.c_int
+                _renameat2 = function
+            except (OSError, AttributeError):  # a C library without renameat2 (glibc < 2.28, musl < 1.2.2)
+                pass
+    if not _renameat2:
+        return False
+    at_fdcwd = -100
+    if _renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), RENAME_EXCHANGE) == 0:  # type: ignore[operator]
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):  # kernel or file system cannot exchange
+        return False
+    raise OSError(err, os.strerror(err), str(a))
+
+
+Entry = list  # [sha256 hex, render key, inode, size, mtime_ns] of one output file
+
+
+def _stat_key(info: os.stat_result) -> list[int]:
+    return [info.st_ino, info.st_size, info.st_mtime_ns]
+
+
+class SiteWriter:
+    """Brings a staging copy of the site up to date and swaps it in as the new output folder in one step.
+
+    With a manifest (the normal build), the staging copy is the previous generation, kept beside the output
+    folder as `.dist.spare`: only files whose bytes changed since it was current are written, files that equal
+    the live ones are hard-linked from it, and the two folders are then exchanged atomically (renameat2 on
+    Linux; elsewhere two renames that `recover` can finish). The old live folder becomes the next spare, so a
+    build costs in proportion to what changed, not to the size of the site. dist/ itself is never touched
+    before the swap: a failed or killed build leaves it as it was.
+
+    The manifest records, per file, its SHA-256, the render key it was made from, and its inode, size and
+    mtime; an entry is trusted only while the file still has that inode, size and mtime, so a file changed by
+    hand, or half-written by a killed build, is written again. Files are never modified in place (always
+    unlinked and created anew), because the live and spare folders share unchanged files as hard links.
+
+    Without a manifest, a fresh temporary folder is filled and the old output is deleted after the swap.
     """
 
     def __init__(self, output_dir: Path, manifest_path: Path | None = None) -> None:
@@ -52,25 +113,84 @@ class SiteWriter:
             raise BuildError(SourceLocation(PurePosixPath(output_dir)), _not_a_folder(output_dir),
                              "choose a new folder for the output")
         output_dir.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = self._take_lock()
         recover(output_dir)
-        self.tmp = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}.tmp-", dir=output_dir.parent))
-        # mkdtemp makes a private (0700) folder; once swapped in it is the published root, so it gets the
-        # permissions any folder gets (0755 with the usual umask), or a web server running as another user gets 403.
+        self.keep_spare = manifest_path is not None
+        spare = spare_path(output_dir)
+        if self.keep_spare and os.path.lexists(spare) and (spare.is_symlink() or not spare.is_dir()):
+            spare.unlink()  # not something we made: never write through it
+        if self.keep_spare:
+            self.fresh = not spare.is_dir()
+            if self.fresh:
+                spare.mkdir()
+            self.tmp = spare
+        else:
+            self.fresh = True
+            self.tmp = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}.tmp-", dir=output_dir.parent))
+        # A new folder becomes the published root: it gets the permissions any folder gets (0755 with the usual
+        # umask; mkdtemp makes 0700), or a web server running as another user gets 403.
         os.chmod(self.tmp, 0o777 & ~_umask())
-        self.old_manifest = self._load_manifest()
-        self.manifest: dict[str, list[str]] = {}
+        self.live, self.staged = self._load_manifest()
+        self.present: dict[str, list[int]] = {}  # what the staging folder holds now: dest → inode, size, mtime
         self.folders: set[Path] = {self.tmp}  # made already: mkdir on an existing folder is a wasted system call
+        if not self.fresh:
+            self._scan()
+        self.manifest: dict[str, Entry] = {}
         self.written = 0
         self.linked = 0
 
-    def _load_manifest(self) -> dict[str, list[str]]:
-        if not self.manifest_path or not self.manifest_path.exists() or not self.output_dir.is_dir():
-            return {}
+    def _take_lock(self) -> object:
+        """Hold a lock beside the manifest until commit or abort: two builds must not fill one staging folder."""
+        if self.manifest_path is None:
+            return None
+        try:
+            import fcntl
+        except ImportError:  # not POSIX: builds of one site are not expected to overlap there
+            return None
+        self.manifest_path.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(self.manifest_path.with_suffix(".lock"), "a")  # noqa: SIM115 (held until _release)
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        return handle
+
+    def _release(self) -> None:
+        if self._lock is not None:
+            self._lock.close()  # type: ignore[attr-defined]
+            self._lock = None
+
+    def _scan(self) -> None:
+        """Record every file in the staging folder (removed at commit unless this build claims it)."""
+        root = str(self.tmp)
+        cut = len(root) + 1
+        for folder, dirs, files in os.walk(root):
+            self.folders.add(Path(folder))
+            for name in files:
+                path = os.path.join(folder, name)
+                try:
+                    info = os.lstat(path)
+                except OSError:
+                    continue
+                key = path[cut:].replace(os.sep, "/")
+                if stat.S_ISREG(info.st_mode):
+                    self.present[key] = _stat_key(info)
+                else:
+                    self.present[key] = [-1, -1, -1]  # a link or a device: never trusted, always replaced
+            for name in list(dirs):
+                if os.path.islink(os.path.join(folder, name)):
+                    os.unlink(os.path.join(folder, name))  # never follow a link out of the staging folder
+                    dirs.remove(name)
+
+    def _load_manifest(self) -> tuple[dict[str, Entry], dict[str, Entry]]:
+        """Return the live and the spare folder's entries (empty when there is no usable manifest)."""
+        if not self.manifest_path or not self.manifest_path.exists():
+            return {}, {}
         try:
             data = json.loads(self.manifest_path.read_text())
-            return data["files"] if data.get("output") == str(self.output_dir.resolve()) else {}
-        except (ValueError, KeyError, OSError):
-            return {}  # a damaged manifest only costs us the shortcut
+            if data.get("output") != str(self.output_dir.resolve()) or data.get("version") != 2:
+                return {}, {}
+            live, spare = data["live"], data["spare"]
+            return (live if self.output_dir.is_dir() else {}), (spare if not self.fresh else {})
+        except (ValueError, KeyError, OSError, AttributeError):
+            return {}, {}  # a damaged manifest only costs us the shortcut
 
     def _claim(self, dest: PurePosixPath) -> tuple[str, Path]:
         key = dest.as_posix()
@@ -82,75 +202,167 @@ class SiteWriter:
             self.folders.update(target.parents)
         return key, target
 
-    def _link_old(self, dest: PurePosixPath, target: Path, digest: str) -> bool:
-        """Hard-link the old output file, if its bytes are still the ones we wrote (digest), not edited by hand."""
-        source = _safe_join(self.output_dir, dest)
+    def _live_stat(self, key: str) -> list[int] | None:
+        """Return the live file's inode, size and mtime if it is still the one the manifest describes."""
+        entry = self.live.get(key)
+        if not entry:
+            return None
         try:
-            fd = os.open(source, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_NONBLOCK", 0))
-            try:
-                if not stat.S_ISREG(os.fstat(fd).st_mode):
-                    return False
-                with os.fdopen(os.dup(fd), "rb") as handle:
-                    if hashlib.file_digest(handle, "sha256").hexdigest() != digest:
-                        return False
-            finally:
-                os.close(fd)
-            os.link(source, target, follow_symlinks=False)
+            info = os.lstat(_safe_join(self.output_dir, PurePosixPath(key)))
         except OSError:
-            return False  # file gone or a filesystem without hard links: write it instead
-        self.linked += 1
-        return True
+            return None
+        now = _stat_key(info)
+        return now if stat.S_ISREG(info.st_mode) and now == entry[2:5] else None
+
+    def _place(self, key: str, target: Path, digest: str, render_key: str, data: bytes | None,
+               live: list[int] | None) -> None:
+        """Make the staging file hold these bytes: keep it, link the live twin, or write it anew."""
+        spare = self.staged.get(key)
+        here = self.present.get(key)
+        if spare and here and spare[0] == digest and spare[2:5] == here:
+            now = here
+            self.linked += 1
+        else:
+            if here is not None:
+                target.unlink(missing_ok=True)  # never write into a file the live folder may share
+            if live is not None:
+                os.link(_safe_join(self.output_dir, PurePosixPath(key)), target, follow_symlinks=False)
+                now = live
+                self.linked += 1
+            else:
+                assert data is not None
+                fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666)
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(data)
+                    handle.flush()
+                    now = _stat_key(os.fstat(handle.fileno()))
+                self.written += 1
+        entry = [digest, render_key, *now]
+        self.manifest[key] = entry
+        self.staged[key] = entry  # so forget() and add() again can keep it
+        self.present[key] = now
 
     def reuse(self, dest: PurePosixPath, render_key: str) -> bool:
-        """Keep the old output file if it was made from exactly the same inputs; return whether it was kept."""
+        """Keep the live output file if it was made from exactly the same inputs; return whether it was kept."""
         key = dest.as_posix()
-        old = self.old_manifest.get(key)
-        if not render_key or not old or len(old) < 2 or old[1] != render_key or key in self.manifest:
+        old = self.live.get(key)
+        if not render_key or not old or len(old) < 5 or old[1] != render_key or key in self.manifest:
+            return False
+        live = self._live_stat(key)
+        if live is None:
             return False
         key, target = self._claim(dest)
-        if not self._link_old(dest, target, old[0]):
-            return False
-        self.manifest[key] = old
+        try:
+            self._place(key, target, old[0], render_key, None, live)
+        except OSError:
+            return False  # a file system without hard links: render and write it instead
         return True
 
     def forget(self, dests: list[PurePosixPath]) -> None:
         """Undo reuse() of these files, so they can be added (or reused) again."""
         for dest in dests:
             if self.manifest.pop(dest.as_posix(), None) is not None:
-                _safe_join(self.tmp, dest).unlink(missing_ok=True)
                 self.linked -= 1
 
     def add(self, dest: PurePosixPath, data: bytes, render_key: str = "") -> None:
         """Add one output file (render_key: a hash of the inputs it was made from, for reuse next time)."""
         key, target = self._claim(dest)
         digest = hashlib.sha256(data).hexdigest()
-        self.manifest[key] = [digest, render_key]
-        old = self.old_manifest.get(key)
-        if old and old[0] == digest and self._link_old(dest, target, digest):
-            return
-        target.write_bytes(data)
-        self.written += 1
+        old = self.live.get(key)
+        live = self._live_stat(key) if old and old[0] == digest else None
+        try:
+            self._place(key, target, digest, render_key, data, live)
+        except OSError:
+            if live is None:
+                raise
+            self._place(key, target, digest, render_key, data, None)  # no hard links here: write it
+
+    def unchanged_except(self, prefix: str) -> bool:
+        """Return True if every file outside prefix/ is byte-identical to the live one and none was removed."""
+        outside = [k for k in self.live if not k.startswith(prefix)]
+        return len(outside) == len(self.manifest) and all(
+            self.manifest.get(k, [None])[0] == self.live[k][0] for k in outside)
+
+    def reuse_tree(self, prefix: str) -> bool:
+        """Take every live file under prefix/ as it is (e.g. a search index made from unchanged pages)."""
+        keys = [k for k in self.live if k.startswith(prefix)]
+        if not keys or any(self._live_stat(k) is None for k in keys):
+            return False
+        for key in keys:
+            key, target = self._claim(PurePosixPath(key))
+            self._place(key, target, self.live[key][0], self.live[key][1], None, self._live_stat(key))
+        return True
+
+    def clear_tree(self, prefix: str) -> None:
+        """Remove prefix/ from the staging folder (a tool is about to write it anew)."""
+        shutil.rmtree(self.tmp / prefix, ignore_errors=True)
+        for key in [k for k in self.present if k.startswith(prefix)]:
+            del self.present[key]
+        self.folders = {f for f in self.folders if not f.is_relative_to(self.tmp / prefix)}
+
+    def claim_tree(self, prefix: str) -> None:
+        """Record the files a tool wrote under prefix/ in the staging folder as outputs of this build."""
+        root = self.tmp / prefix
+        for folder, _dirs, files in os.walk(root):
+            for name in files:
+                path = Path(folder, name)
+                key = path.relative_to(self.tmp).as_posix()
+                if key in self.manifest:
+                    continue
+                info = os.lstat(path)
+                self.manifest[key] = [hashlib.sha256(path.read_bytes()).hexdigest(), "", *_stat_key(info)]
+                self.present[key] = _stat_key(info)
 
     def commit(self) -> None:
-        """Swap the temporary folder in as the output folder (two renames, then remove the old one)."""
-        old = None
-        if self.output_dir.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{self.output_dir.name}.old-", dir=self.output_dir.parent))
-            os.rmdir(old)
-            os.rename(self.output_dir, old)
-        os.rename(self.tmp, self.output_dir)
-        if self.manifest_path:
-            self.manifest_path.parent.mkdir(parents=True, exist_ok=True)
-            payload = json.dumps({"output": str(self.output_dir.resolve()), "files": self.manifest}, sort_keys=True)
-            tmp_manifest = self.manifest_path.with_suffix(".tmp")
-            tmp_manifest.write_text(payload)
-            os.replace(tmp_manifest, self.manifest_path)
-        if old:
-            shutil.rmtree(old, ignore_errors=True)
+        """Remove stale files from the staging folder, then swap it in as the output folder."""
+        try:
+            self._prune()
+            had_live = self.output_dir.exists()
+            if not had_live:
+                os.rename(self.tmp, self.output_dir)
+            elif not exchange(self.tmp, self.output_dir):
+                old = Path(tempfile.mkdtemp(prefix=f".{self.output_dir.name}.old-", dir=self.output_dir.parent))
+                os.rmdir(old)
+                os.rename(self.output_dir, old)
+                os.rename(self.tmp, self.output_dir)
+                os.rename(old, self.tmp)  # the old live folder becomes the spare (or is deleted below)
+            if self.manifest_path:
+                payload = json.dumps({"version": 2, "output": str(self.output_dir.resolve()), "live": self.manifest,
+                                      "spare": self.live if had_live else {}}, sort_keys=True)
+                tmp_manifest = self.manifest_path.with_suffix(".tmp")
+                tmp_manifest.write_text(payload)
+                os.replace(tmp_manifest, self.manifest_path)
+            if had_live and not self.keep_spare:
+                shutil.rmtree(self.tmp, ignore_errors=True)
+        finally:
+            self._release()
+
+    def _prune(self) -> None:
+        """Delete staging files this build did not claim, and the folders that leaves empty."""
+        emptied: set[str] = set()
+        for key in self.present.keys() - self.manifest.keys():
+            try:
+                os.unlink(os.path.join(self.tmp, key))
+            except FileNotFoundError:
+                pass
+            except IsADirectoryError:
+                shutil.rmtree(os.path.join(self.tmp, key), ignore_errors=True)
+            emptied.add(os.path.dirname(key))
+        for folder in sorted(emptied, key=len, reverse=True):
+            while folder:
+                try:
+                    os.rmdir(os.path.join(self.tmp, folder))
+                except OSError:
+                    break
+                folder = os.path.dirname(folder)
 
     def abort(self) -> None:
-        """Throw the temporary folder away; the output folder stays as it was."""
-        shutil.rmtree(self.tmp, ignore_errors=True)
+        """Leave the output folder as it was; a fresh temporary folder is thrown away, a spare one kept."""
+        try:
+            if not self.keep_spare:
+                shutil.rmtree(self.tmp, ignore_errors=True)
+        finally:
+            self._release()
 
 
 # What the dev server last wrote into each served folder: dest → (render key, mtime_ns, size). In memory only,

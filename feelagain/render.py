@@ -260,7 +260,13 @@ def write_site(config: SiteConfig, site: Site, bodies: dict[str, "Body"], crisis
         for dest, data in guide_tools(config, site, bodies, pages).items():
             writer.add(dest, data)
         if isinstance(writer, SiteWriter):
-            search.build_index(writer.tmp)  # part of the same atomic swap: a failure leaves dist/ as it was
+            # Part of the same atomic swap: a failure leaves dist/ as it was. Pagefind reads only the pages,
+            # so when no other file changed its live index is still exact and is taken as it is.
+            bundle = search.BUNDLE + "/"
+            if not (writer.unchanged_except(bundle) and writer.reuse_tree(bundle)):
+                writer.clear_tree(bundle)
+                search.build_index(writer.tmp)
+                writer.claim_tree(bundle)
         writer.commit()
         if in_place:
             search.build_index(config.output_dir)  # the dev server serves the folder it writes into

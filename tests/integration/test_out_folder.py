@@ -94,7 +94,8 @@ def test_empty_folder_and_our_own_build_are_accepted(make_site, tmp_path: Path):
     second = run_cli("build", "--site", str(site), "--out", str(out))
     assert second.returncode == 0, second.stderr
     assert snapshot(out) == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["public", "site"]
+    # The previous generation waits beside the output folder, to be brought up to date and swapped in next time.
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".public.spare", "public", "site"]
 
 
 def test_default_dist_that_is_a_file_is_refused(make_site):
