@@ -153,7 +153,7 @@ def bench_ours(n: int, work: Path, runs: int, root: Path, timeout: float, logdir
     results = []
 
     cold = measure(Result("ours", n, pages, "cold"), cmd, root, runs, logdir, timeout,
-                   before=lambda: rm(cache, dist), out_dir=dist)
+                   before=lambda: rm(cache, dist, site / ".dist.spare"), out_dir=dist)
     results.append(cold)
     if not cold.ok:
         return results
