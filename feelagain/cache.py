@@ -123,8 +123,11 @@ class RenderCache:
         except sqlite3.DatabaseError:
             pass
 
-    def save(self) -> None:
-        """Commit new entries and drop ones this build did not use (old versions of edited pages)."""
+    def save(self, prune: bool = True) -> None:
+        """Commit new entries and drop ones this build did not use (old versions of edited pages).
+
+        prune=False keeps every entry: a build that stopped early has not looked most of them up.
+        """
         if self.db is None:
             return
         if self.read_only:
@@ -132,7 +135,7 @@ class RenderCache:
             self.db = None
             return
         try:
-            if self.misses:
+            if self.misses and prune:
                 self.db.execute("CREATE TEMP TABLE IF NOT EXISTS used (key TEXT PRIMARY KEY)")
                 self.db.execute("DELETE FROM used")
                 self.db.executemany("INSERT OR IGNORE INTO used VALUES (?)", ((k,) for k in self.used))

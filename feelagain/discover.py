@@ -7,6 +7,7 @@ import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Any, Callable
 
 from .errors import BuildError, Problems, SourceLocation
 
@@ -24,6 +25,7 @@ class SourceFile:
     rel_path: PurePosixPath  # e.g. content/causes.md
     slug: str
     text: str
+    parsed: Any = None  # what an earlier build made of this unchanged file (then text is not read: "")
 
 
 def slug_for(name: str) -> str:
@@ -79,8 +81,13 @@ def read_text_file(path: Path, loc: SourceLocation) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def read_sources(content_dir: Path, problems: Problems) -> list[SourceFile]:
-    """Return every content/*.md file, sorted by name; record unreadable or misnamed files in problems."""
+def read_sources(content_dir: Path, problems: Problems,
+                 known: Callable[[PurePosixPath, Path], Any] | None = None) -> list[SourceFile]:
+    """Return every content/*.md file, sorted by name; record unreadable or misnamed files in problems.
+
+    known(rel_path, path), if given, returns what an earlier build parsed from the file when it has not
+    changed since (or None); such a file is not read again.
+    """
     sources: list[SourceFile] = []
     if not content_dir.is_dir():
         problems.add(BuildError(SourceLocation(PurePosixPath("content")), "the content folder is missing",
@@ -125,6 +132,10 @@ def read_sources(content_dir: Path, problems: Problems) -> list[SourceFile]:
         if not SLUG.fullmatch(stem):
             problems.add(BuildError(loc, "the file name cannot be a web address (use lower-case letters, digits and hyphens)",
                                     f"rename it to {suggest_slug(stem)}.md"))
+            continue
+        parsed = known(rel, path) if known is not None else None
+        if parsed is not None:
+            sources.append(SourceFile(rel, stem, "", parsed))
             continue
         try:
             sources.append(SourceFile(rel, stem, read_text_file(path, loc)))

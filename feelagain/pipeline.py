@@ -52,19 +52,67 @@ class BuildResult:
     cache_hits: int = 0
 
 
-def parse_pages(sources: list[SourceFile], problems: Problems) -> list[Page]:
+@dataclass(frozen=True)
+class Parsed:
+    """A page parsed from an unchanged source file, and the warnings that came with it (the front-matter cache)."""
+
+    page: Page
+    warnings: tuple[BuildError, ...]
+
+
+RACY_NS = 2_000_000_000  # a file changed this recently may change again within one mtime tick: never cache it
+
+
+class SourceCache:
+    """Remembers parsed front matter by path, inode, size, mtime and ctime, so an unchanged file is not even read."""
+
+    def __init__(self, cache: RenderCache) -> None:
+        self.cache = cache
+        self.salt = make_key("front-matter", engine_fingerprint())
+        self.stats: dict[PurePosixPath, str] = {}
+        self.now = time.time_ns()
+
+    def lookup(self, rel: PurePosixPath, path: Path) -> Parsed | None:
+        """Return the cached parse of an unchanged file, or None (then remember its stat for store())."""
+        try:
+            info = os.stat(path)
+        except OSError:
+            return None  # reading it will say what is wrong
+        if self.now - max(info.st_mtime_ns, info.st_ctime_ns) < RACY_NS:
+            return None
+        key = make_key(self.salt, rel.as_posix(), repr((info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns,
+                                                        info.st_ctime_ns)))
+        hit = self.cache.get(key)
+        if isinstance(hit, Parsed):
+            return hit
+        self.stats[rel] = key
+        return None
+
+    def store(self, rel: PurePosixPath, parsed: Parsed) -> None:
+        """Cache what a clean parse of rel gave (only files lookup() saw and did not find)."""
+        key = self.stats.get(rel)
+        if key:
+            self.cache.put(key, parsed)
+
+
+def parse_pages(sources: list[SourceFile], problems: Problems, store: SourceCache | None = None) -> list[Page]:
     """Return a Page for every source whose front matter is valid; record the problems of the others."""
     pages = []
     for source in sources:
+        if isinstance(source.parsed, Parsed):
+            pages.append(source.parsed.page)
+            problems.extend([], list(source.parsed.warnings))
+            continue
         loc = SourceLocation(source.rel_path)
         try:
             raw, lines, body, body_line = parse_front_matter(source.text, loc)
         except BuildError as err:
             problems.add(err)
             continue
-        for line in placeholder_lines(source.text):  # a warning: drafts build, `check --strict` fails
-            problems.warn(BuildError(loc.at(line), 'placeholder text from "new" is still here',
-                                     "replace it with your own words", rule="placeholder"))
+        warnings = [BuildError(loc.at(line), 'placeholder text from "new" is still here',
+                               "replace it with your own words", rule="placeholder")
+                    for line in placeholder_lines(source.text)]  # a warning: drafts build, `check --strict` fails
+        problems.extend([], warnings)
         meta, errors = validate_meta(raw, loc, lines, source.text.split("\n"))
         for err in errors:
             problems.add(err)
@@ -75,7 +123,10 @@ def parse_pages(sources: list[SourceFile], problems: Problems) -> list[Page]:
                                        for k, v in lines.children.items()}
                           if isinstance(lines.children, dict) else {})
             light = SourceFile(source.rel_path, source.slug, "")
-            pages.append(Page(light, meta, body, body_line, top, make_key(source.text)))
+            page = Page(light, meta, body, body_line, top, make_key(source.text))
+            pages.append(page)
+            if store is not None and not errors:
+                store.store(source.rel_path, Parsed(page, tuple(warnings)))
     return pages
 
 
@@ -213,18 +264,21 @@ def build(config: SiteConfig, *, write: bool = True, today: datetime.date | None
     if "help_slug" not in (config.lint or {}):  # the help page is wherever site.yml says, not always get-help
         settings = dataclasses.replace(settings, help_slug=config.help_page)
     problems.extend(lint_errors, [])
-    sources = read_sources(config.content_dir, problems)
+    cache = RenderCache(config.cache_dir if use_cache else None, read_only=not write)
+    known = SourceCache(cache)
+    sources = read_sources(config.content_dir, problems, known.lookup)
     problems.extend(check_site_files(config.site_dir), [])
     crisis = load_crisis(config.site_dir, config.default_region, config.lines.at("default_region"), problems, today)
-    site = order_site(config, parse_pages(sources, problems), problems, {s.slug for s in sources})
+    site = order_site(config, parse_pages(sources, problems, known), problems, {s.slug for s in sources})
     problems.extend(pinned_results(config, {p.slug for p in site.pages})[1], [])
     for slug in sorted(GENERATED_SLUGS & {s.slug for s in sources}):
         problems.add(BuildError(SourceLocation(PurePosixPath(f"content/{slug}.md")),
                                 f'the page name "{slug}" is taken by the generated /{slug}/ page',
                                 "rename the file (and its entry in nav)"))
     del sources  # the full texts are no longer needed; on large sites they are a good part of the memory
+    if problems.errors:
+        cache.save(prune=False)  # keep what was parsed: the next try reads only the files that changed
     problems.raise_if_any()
-    cache = RenderCache(config.cache_dir if use_cache else None, read_only=not write)
     bodies = render_bodies(site, settings, today, cache, progress)
     cache.save()  # before any stop for errors: the next try re-renders only what changed
     validate_bodies(site, bodies, problems)

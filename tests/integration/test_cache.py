@@ -108,3 +108,48 @@ def test_a_cache_file_that_is_not_a_database_is_replaced(make_site, tmp_path):
     assert build(site, tmp_path / "second").cache_hits == 0
     assert snapshot(tmp_path / "first") == snapshot(tmp_path / "second")
     assert build(site, tmp_path / "third").cache_hits > 0
+
+
+def _count_reads(monkeypatch) -> list[str]:
+    import feelagain.discover as discover
+
+    reads: list[str] = []
+    real = discover.read_text_file
+
+    def counting(path, loc):
+        reads.append(Path(path).name)
+        return real(path, loc)
+    monkeypatch.setattr(discover, "read_text_file", counting)
+    return reads
+
+
+def test_unchanged_sources_are_not_read_again(bigger_site, tmp_path, monkeypatch):
+    monkeypatch.setattr(pipeline, "RACY_NS", 0)  # the files were written a moment ago
+    reads = _count_reads(monkeypatch)
+    build(bigger_site, tmp_path / "out")
+    assert len(reads) == 42
+    reads.clear()
+    build(bigger_site, tmp_path / "out")
+    assert reads == []
+    target = bigger_site / "content/p007.md"
+    target.write_text(target.read_text().replace("Text of page 7.", "Longer changed words on page 7."))
+    build(bigger_site, tmp_path / "out")
+    assert reads == ["p007.md"]
+    assert "Longer changed words on page 7." in (tmp_path / "out/p007/index.html").read_text()
+    build(bigger_site, tmp_path / "cold", use_cache=False)
+    assert snapshot(tmp_path / "out") == snapshot(tmp_path / "cold")
+
+
+def test_a_same_size_edit_right_after_a_build_is_seen(bigger_site, tmp_path, monkeypatch):
+    """A file changed within one mtime tick of being cached could keep its size and mtime: such recent files
+    are never taken from the front-matter cache."""
+    reads = _count_reads(monkeypatch)
+    build(bigger_site, tmp_path / "out")
+    target = bigger_site / "content/p007.md"
+    text = target.read_text()
+    target.write_text(text.replace("title: Page 7", "title: Page X"))
+    assert len(target.read_text()) == len(text)
+    reads.clear()
+    build(bigger_site, tmp_path / "out")
+    assert "p007.md" in reads
+    assert "Page X" in (tmp_path / "out/p007/index.html").read_text()
