@@ -277,6 +277,18 @@ class SiteWriter:
                 raise
             self._place(key, target, digest, render_key, data, None)  # no hard links here: write it
 
+    def reuse_all(self, render_key: str) -> bool:
+        """Keep every live file made from render_key (outputs made from the whole site, e.g. the print page),
+        if there are any and all are as the manifest says; return whether they were kept."""
+        keys = [k for k, entry in self.live.items() if len(entry) >= 5 and entry[1] == render_key]
+        stats = [self._live_stat(k) for k in keys]
+        if not render_key or not keys or any(s is None for s in stats) or any(k in self.manifest for k in keys):
+            return False
+        for key, live in zip(keys, stats):
+            key, target = self._claim(PurePosixPath(key))
+            self._place(key, target, self.live[key][0], render_key, None, live)
+        return True
+
     def unchanged_except(self, prefix: str) -> bool:
         """Return True if every file outside prefix/ is byte-identical to the live one and none was removed."""
         outside = [k for k in self.live if not k.startswith(prefix)]
@@ -402,6 +414,10 @@ class InPlaceWriter:
         self.keys[dest.as_posix()] = render_key
         self.linked += 1
         return True
+
+    def reuse_all(self, render_key: str) -> bool:
+        """The dev server renders site-wide files every time (they are few)."""
+        return False
 
     def forget(self, dests: list[PurePosixPath]) -> None:
         """Undo reuse() of these files, so they can be added (or reused) again."""

@@ -237,7 +237,8 @@ def write_site(config: SiteConfig, site: Site, bodies: dict[str, "Body"], crisis
         raise BuildFailed([err]) from None
     asset_paths = {name: a.dest for name, a in assets.items()}
     pages = PageRenderer(config, site, crisis, asset_paths)
-    manifest = config.cache_dir / "manifest.json"
+    # One manifest per output folder: building into another folder (--out) must not cost this one its shortcuts.
+    manifest = config.cache_dir / f"manifest-{make_key(str(config.output_dir.resolve()))[:16]}.json"
     writer = InPlaceWriter(config.output_dir, manifest) if in_place else SiteWriter(config.output_dir, manifest)
     try:
         for asset in assets.values():
@@ -246,19 +247,11 @@ def write_site(config: SiteConfig, site: Site, bodies: dict[str, "Body"], crisis
                 writer.add(STABLE_NAMES[asset.name], asset.data)
         shared = site_fingerprint(config, pages.renderer, site, crisis, asset_paths)
         write_pages(PageJob(config, pages, site, bodies, writer, shared))
-        urls = [(page.url, page.meta.reviewed.isoformat()) for page in site.pages]
-        for dest, data in embed.site_files(config, site, pages).items():
-            writer.add(dest, data)
-        writer.add(PurePosixPath("404.html"), pages.render_special(
-            "404.html", "404.html", "Page not found", "This page does not exist.",
-            # Hosts serve 404.html at any depth, so its links start from the site's own path, not relative.
-            root=safe_url(urlsplit(config.base_url).path)))
-        urls.append(("embed/", max(p.meta.reviewed for p in site.pages).isoformat()))
-        writer.add(PurePosixPath("sitemap.xml"), seo.sitemap(urls, config))
-        writer.add(PurePosixPath("robots.txt"), seo.robots(config))
-        writer.add(PurePosixPath("_headers"), headers.netlify_headers(config, [p.url for p in site.pages]))
-        for dest, data in guide_tools(config, site, bodies, pages).items():
-            writer.add(dest, data)
+        # Files made from the whole site (print page, search page, embed index, sitemap…) depend on the
+        # site-wide inputs and on every page's body and metadata, and on nothing else.
+        whole = make_key(shared, *(bodies[p.slug].key + repr(p.meta) for p in site.pages))
+        if not writer.reuse_all(whole):
+            write_site_wide(config, site, bodies, pages, writer, whole)
         if isinstance(writer, SiteWriter):
             # Part of the same atomic swap: a failure leaves dist/ as it was. Pagefind reads only the pages,
             # so when no other file changed its live index is still exact and is taken as it is.
@@ -277,6 +270,24 @@ def write_site(config: SiteConfig, site: Site, bodies: dict[str, "Body"], crisis
         writer.abort()
         raise
     return writer.written + writer.linked
+
+
+def write_site_wide(config: SiteConfig, site: Site, bodies: dict[str, "Body"], pages: PageRenderer,
+                    writer: SiteWriter | InPlaceWriter, key: str) -> None:
+    """Write the files that are made from the whole site rather than from one page."""
+    urls = [(page.url, page.meta.reviewed.isoformat()) for page in site.pages]
+    for dest, data in embed.site_files(config, site, pages).items():
+        writer.add(dest, data, key)
+    writer.add(PurePosixPath("404.html"), pages.render_special(
+        "404.html", "404.html", "Page not found", "This page does not exist.",
+        # Hosts serve 404.html at any depth, so its links start from the site's own path, not relative.
+        root=safe_url(urlsplit(config.base_url).path)), key)
+    urls.append(("embed/", max(p.meta.reviewed for p in site.pages).isoformat()))
+    writer.add(PurePosixPath("sitemap.xml"), seo.sitemap(urls, config), key)
+    writer.add(PurePosixPath("robots.txt"), seo.robots(config), key)
+    writer.add(PurePosixPath("_headers"), headers.netlify_headers(config, [p.url for p in site.pages]), key)
+    for dest, data in guide_tools(config, site, bodies, pages).items():
+        writer.add(dest, data, key)
 
 
 def guide_tools(config: SiteConfig, site: Site, bodies: dict[str, "Body"],
