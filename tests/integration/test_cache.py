@@ -153,3 +153,56 @@ def test_a_same_size_edit_right_after_a_build_is_seen(bigger_site, tmp_path, mon
     build(bigger_site, tmp_path / "out")
     assert "p007.md" in reads
     assert "Page X" in (tmp_path / "out/p007/index.html").read_text()
+
+
+def _state(folder: Path) -> dict[str, tuple[bytes, int]]:
+    return {p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_ino)
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _change(site: Path, kind: str) -> None:
+    from feelagain.config import PROJECT_ROOT
+
+XX
+        (site / "templates").mkdir(exist_ok=True)
+        base = (PROJECT_ROOT / "templates/page.html").read_text()
+        (site / "templates/page.html").write_text(base.replace("{%- block content %}", "{%- block content %}<!--T-->", 1))
+    elif kind == "config":
+        config = site / "content/site.yml"
+        config.write_text(config.read_text().replace("title: Test Site", "title: Renamed Site"))
+    elif kind == "crisis":
+        crisis = site / "content/crisis.yml"
+        text = crisis.read_text()
+        assert "description: " in text
+        crisis.write_text(text.replace("description: ", "description: Changed. ", 1))
+    else:  # a site's own stylesheet
+        (site / "assets/css").mkdir(parents=True, exist_ok=True)
+        base = (PROJECT_ROOT / "assets/css/site.css").read_text()
+        (site / "assets/css/site.css").write_text(base + "\n.t { color: red; }\n")
+
+
+@pytest.mark.parametrize("kind", ["template", "config", "crisis", "asset"])
+def test_a_changed_site_input_rewrites_exactly_what_depends_on_it(bigger_site, tmp_path, kind):
+    """Template, config, crisis lines or an asset change: the output equals a cold build of the new input, the
+    pages that show the input changed, and files that do not depend on it are kept (same inode), not rewritten."""
+    out = tmp_path / "out"
+    build(bigger_site, out)
+    build(bigger_site, out)  # now the previous generation waits beside out/ as well
+    before = _state(out)
+    _change(bigger_site, kind)
+    build(bigger_site, out)
+    after = _state(out)
+    build(bigger_site, tmp_path / "cold", use_cache=False)
+    assert {k: v[0] for k, v in after.items()} == snapshot(tmp_path / "cold")
+    changed = {k for k in after if k not in before or before[k][0] != after[k][0]}
+    kept = {k for k in after if k in before and before[k] == after[k]}
+    pages = {f"p{i:03d}/index.html" for i in range(40)}
+    assert pages <= changed  # every content page shows the changed input
+    if kind == "template":
+        assert {f"embed/p{i:03d}/index.html" for i in range(40)} <= kept
+    if kind in ("template", "crisis", "asset"):  # none of these is in the JSON files for machines
+        machine = {k for k in after if k.startswith(("oembed/", "api/pages/"))}
+        assert machine and machine <= kept
+    if kind == "asset":
+        assert any(k.startswith("assets/site.") for k in after.keys() - before.keys())
+    assert "robots.txt" in kept
