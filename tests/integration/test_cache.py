@@ -163,7 +163,7 @@ def _state(folder: Path) -> dict[str, tuple[bytes, int]]:
 def _change(site: Path, kind: str) -> None:
     from feelagain.config import PROJECT_ROOT
 
-XX
+    if kind == "template":  # a site's own page.html: content pages use it (home.html extends it), embeds do not
         (site / "templates").mkdir(exist_ok=True)
         base = (PROJECT_ROOT / "templates/page.html").read_text()
         (site / "templates/page.html").write_text(base.replace("{%- block content %}", "{%- block content %}<!--T-->", 1))
