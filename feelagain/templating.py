@@ -94,6 +94,36 @@ class Renderer:
         self.config = config
         self.env = make_environment(config)
         self._templates: dict[str, jinja2.Template] = {}
+        self._splice_crisis_block()
+
+    def _splice_crisis_block(self) -> None:
+        """Render the bundled crisis block once per distinct help link, then splice it into every page.
+
+        It is identical on every page and embed but for the relative link to the help page, and rendering it
+        again per page was the most expensive part of a page template. Only the bundled partial (and its
+        macros) is known to read nothing but `crisis`; a site's own version is rendered per page as before.
+        """
+        try:
+            partial = self.env.get_template("partials/crisis.html")
+            macros = self.env.get_template("partials/macros.html")
+        except (jinja2.TemplateError, UnicodeDecodeError, OSError):
+            return  # reported with the page that includes it
+        bundled = (PROJECT_ROOT / "templates").resolve()
+        if not all(t.filename and Path(t.filename).resolve().is_relative_to(bundled) for t in (partial, macros)):
+            return
+        render = partial.root_render_func
+        done: dict[tuple[int, str, str], tuple[object, list[str]]] = {}
+
+        def spliced(context: Any) -> Any:
+            crisis = context.get("crisis")
+            if not isinstance(crisis, dict) or set(crisis) != {"default", "help_href", "regions"}:
+                yield from render(context)
+                return
+            key = (id(crisis["regions"]), str(crisis["default"]), str(crisis["help_href"]))
+            if key not in done:  # the regions object is kept alive with the entry, so its id stays unique
+                done[key] = (crisis["regions"], list(render(context)))
+            yield from done[key][1]
+        partial.root_render_func = spliced  # type: ignore[method-assign]
 
     def template(self, name: str) -> jinja2.Template:
         """Return a compiled template (compiled once per build)."""

@@ -206,3 +206,21 @@ def test_a_changed_site_input_rewrites_exactly_what_depends_on_it(bigger_site, t
     if kind == "asset":
         assert any(k.startswith("assets/site.") for k in after.keys() - before.keys())
     assert "robots.txt" in kept
+
+
+def test_the_crisis_block_is_spliced_per_depth_and_a_sites_own_is_rendered_per_page(make_site, tmp_path):
+    from feelagain.config import PROJECT_ROOT
+
+    site = make_site()
+    build(site, tmp_path / "out")
+    top = (tmp_path / "out/index.html").read_text()
+    deep = (tmp_path / "out/get-help/index.html").read_text()
+    assert '<a href="get-help/">All crisis lines by country</a>' in top
+    assert '<a href="../get-help/">All crisis lines by country</a>' in deep
+    own = (PROJECT_ROOT / "templates/partials/crisis.html").read_text().replace(
+        "All crisis lines by country", "All crisis lines (from {{ page.slug }})")
+    (site / "templates/partials").mkdir(parents=True)
+    (site / "templates/partials/crisis.html").write_text(own)
+    build(site, tmp_path / "out")
+    assert "All crisis lines (from index)" in (tmp_path / "out/index.html").read_text()
+    assert "All crisis lines (from get-help)" in (tmp_path / "out/get-help/index.html").read_text()
