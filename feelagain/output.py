@@ -81,11 +81,12 @@ def exchange(a: Path, b: Path) -> bool:
     raise OSError(err, os.strerror(err), str(a))
 
 
-Entry = list  # [sha256 hex, render key, inode, size, mtime_ns] of one output file
+Entry = list  # [sha256 hex, render key, inode, size, mtime_ns, ctime_ns] of one output file
 
 
 def _stat_key(info: os.stat_result) -> list[int]:
-    return [info.st_ino, info.st_size, info.st_mtime_ns]
+    # ctime too: an edit by hand can keep the size and put the mtime back, but it cannot put the ctime back.
+    return [info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns]
 
 
 class SiteWriter:
@@ -173,7 +174,7 @@ class SiteWriter:
                 if stat.S_ISREG(info.st_mode):
                     self.present[key] = _stat_key(info)
                 else:
-                    self.present[key] = [-1, -1, -1]  # a link or a device: never trusted, always replaced
+                    self.present[key] = [-1, -1, -1, -1]  # a link or a device: never trusted, always replaced
             for name in list(dirs):
                 if os.path.islink(os.path.join(folder, name)):
                     os.unlink(os.path.join(folder, name))  # never follow a link out of the staging folder
@@ -185,7 +186,7 @@ class SiteWriter:
             return {}, {}
         try:
             data = json.loads(self.manifest_path.read_text())
-            if data.get("output") != str(self.output_dir.resolve()) or data.get("version") != 2:
+            if data.get("output") != str(self.output_dir.resolve()) or data.get("version") != 3:
                 return {}, {}
             live, spare = data["live"], data["spare"]
             return (live if self.output_dir.is_dir() else {}), (spare if not self.fresh else {})
@@ -212,14 +213,14 @@ class SiteWriter:
         except OSError:
             return None
         now = _stat_key(info)
-        return now if stat.S_ISREG(info.st_mode) and now == entry[2:5] else None
+        return now if stat.S_ISREG(info.st_mode) and now == entry[2:6] else None
 
     def _place(self, key: str, target: Path, digest: str, render_key: str, data: bytes | None,
                live: list[int] | None) -> None:
         """Make the staging file hold these bytes: keep it, link the live twin, or write it anew."""
         spare = self.staged.get(key)
         here = self.present.get(key)
-        if spare and here and spare[0] == digest and spare[2:5] == here:
+        if spare and here and spare[0] == digest and spare[2:6] == here:
             now = here
             self.linked += 1
         else:
@@ -227,7 +228,7 @@ class SiteWriter:
                 target.unlink(missing_ok=True)  # never write into a file the live folder may share
             if live is not None:
                 os.link(_safe_join(self.output_dir, PurePosixPath(key)), target, follow_symlinks=False)
-                now = live
+                now = _stat_key(os.lstat(target))  # a new link changes the shared inode's ctime
                 self.linked += 1
             else:
                 assert data is not None
@@ -246,7 +247,7 @@ class SiteWriter:
         """Keep the live output file if it was made from exactly the same inputs; return whether it was kept."""
         key = dest.as_posix()
         old = self.live.get(key)
-        if not render_key or not old or len(old) < 5 or old[1] != render_key or key in self.manifest:
+        if not render_key or not old or len(old) < 6 or old[1] != render_key or key in self.manifest:
             return False
         live = self._live_stat(key)
         if live is None:
@@ -280,7 +281,7 @@ class SiteWriter:
     def reuse_all(self, render_key: str) -> bool:
         """Keep every live file made from render_key (outputs made from the whole site, e.g. the print page),
         if there are any and all are as the manifest says; return whether they were kept."""
-        keys = [k for k, entry in self.live.items() if len(entry) >= 5 and entry[1] == render_key]
+        keys = [k for k, entry in self.live.items() if len(entry) >= 6 and entry[1] == render_key]
         stats = [self._live_stat(k) for k in keys]
         if not render_key or not keys or any(s is None for s in stats) or any(k in self.manifest for k in keys):
             return False
@@ -339,8 +340,12 @@ class SiteWriter:
                 os.rename(self.tmp, self.output_dir)
                 os.rename(old, self.tmp)  # the old live folder becomes the spare (or is deleted below)
             if self.manifest_path:
-                payload = json.dumps({"version": 2, "output": str(self.output_dir.resolve()), "live": self.manifest,
-                                      "spare": self.live if had_live else {}}, sort_keys=True)
+                # The old live files are the spare now; those this build linked share an inode (and so a new
+                # ctime) with the new live ones.
+                spare = {k: (self.manifest[k] if k in self.manifest and self.manifest[k][2] == entry[2]
+                             else entry) for k, entry in self.live.items() if len(entry) >= 6} if had_live else {}
+                payload = json.dumps({"version": 3, "output": str(self.output_dir.resolve()), "live": self.manifest,
+                                      "spare": spare}, sort_keys=True)
                 tmp_manifest = self.manifest_path.with_suffix(".tmp")
                 tmp_manifest.write_text(payload)
                 os.replace(tmp_manifest, self.manifest_path)
