@@ -279,9 +279,10 @@ def build(config: SiteConfig, *, write: bool = True, today: datetime.date | None
     if problems.errors:
         cache.save(prune=False)  # keep what was parsed: the next try reads only the files that changed
     problems.raise_if_any()
+    parsed_hits = cache.hits  # cache_hits counts rendered bodies only, as before the front-matter cache
     bodies = render_bodies(site, settings, today, cache, progress)
     cache.save()  # before any stop for errors: the next try re-renders only what changed
     validate_bodies(site, bodies, problems)
     problems.raise_if_any(config.strict)
     outputs = write_site(config, site, bodies, crisis, problems, in_place) if write else 0  # type: ignore[arg-type]
-    return BuildResult(len(site.pages), outputs, tuple(problems.warnings), time.perf_counter() - started, cache.hits)
+    return BuildResult(len(site.pages), outputs, tuple(problems.warnings), time.perf_counter() - started, cache.hits - parsed_hits)
