@@ -112,14 +112,16 @@ class Renderer:
         if not all(t.filename and Path(t.filename).resolve().is_relative_to(bundled) for t in (partial, macros)):
             return
         render = partial.root_render_func
-        done: dict[tuple[int, str, str], tuple[object, list[str]]] = {}
+        done: dict[tuple[tuple[str, object], ...], tuple[object, list[str]]] = {}
 
         def spliced(context: Any) -> Any:
             crisis = context.get("crisis")
-            if not isinstance(crisis, dict) or set(crisis) != {"default", "help_href", "regions"}:
+            if not isinstance(crisis, dict) or "regions" not in crisis:
                 yield from render(context)
                 return
-            key = (id(crisis["regions"]), str(crisis["default"]), str(crisis["help_href"]))
+            # The regions are one object for the whole build; the other fields (default region, help link…) are
+            # plain values that differ by page depth.
+            key = tuple(sorted((k, id(v) if k == "regions" else repr(v)) for k, v in crisis.items()))
             if key not in done:  # the regions object is kept alive with the entry, so its id stays unique
                 done[key] = (crisis["regions"], list(render(context)))
             yield from done[key][1]
