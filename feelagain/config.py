@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from .discover import read_text_file
 from .errors import BuildError, BuildFailed, Problems, SourceLocation
+from .languages import Language, default_languages, parse_languages
 from .schema import Field, check_mapping, is_https_url, is_slug, is_text
 from .yamlfile import LineMap, parse_yaml
 
@@ -40,11 +41,35 @@ class SiteConfig:
     strict: bool = False
     dev_script: str | None = None
     lines: LineMap = field(default_factory=lambda: LineMap(1), compare=False, repr=False)
+    languages: tuple[Language, ...] = ()  # the first is the default; empty means English only, as before
+    lang_prefix: str = ""  # '' for the default language, 'es/' for the config of another language's pages
+    content_subdir: str = ""  # '' for the default language, 'es' for the config of another language's pages
 
     @property
     def content_dir(self) -> Path:
-        """Folder of the Markdown sources, site.yml and crisis.yml."""
-        return self.site_dir / "content"
+        """Folder of this language's Markdown sources (site.yml and crisis.yml live in the default one)."""
+        return self.site_dir / "content" / self.content_subdir if self.content_subdir else self.site_dir / "content"
+
+    @property
+    def all_languages(self) -> tuple[Language, ...]:
+        """Every language of the site, the default first (one language when site.yml lists none)."""
+        return self.languages or default_languages(self.language, {
+            "default_region": self.default_region, "exit_url": self.exit_url, "help_page": self.help_page,
+            "nav": list(self.nav)})
+
+    @property
+    def current_language(self) -> Language:
+        """The language this config's pages are in."""
+        return next((lang for lang in self.all_languages if lang.code == self.language), self.all_languages[0])
+
+    def for_language(self, lang: Language) -> "SiteConfig":
+        """Return the config of one language's pages: its region, exit URL, help page, nav and folders."""
+        import dataclasses
+
+        return dataclasses.replace(self, language=lang.code, default_region=lang.default_region,
+                                   exit_url=lang.exit_url, help_page=lang.help_page, nav=lang.nav,
+                                   lang_prefix=lang.prefix, content_subdir=lang.content_subdir,
+                                   tagline=lang.tagline if lang.tagline is not None else self.tagline)
 
     @property
     def template_dirs(self) -> tuple[Path, ...]:
@@ -129,6 +154,7 @@ SITE_FIELDS = (
     Field("lint", is_mapping, "content linter settings"),
     Field("embed", is_mapping, "embedding settings"),
     Field("search", is_mapping, "site search settings, e.g. pinned results"),
+    Field("languages", lambda v: None, "the languages, the default first: [{code, name, default_region, exit_url, help_page, nav}]"),
 )
 LICENCE_FIELDS = (
     Field("name", is_text, "licence name, e.g. CC BY-SA 4.0", required=True),
@@ -176,14 +202,19 @@ def load_config(site_dir: Path, output_dir: Path | None = None, *, strict: bool 
             sub_lines = lines.children.get(key, lines) if isinstance(lines.children, dict) else lines
             sub[key], sub_errors = check_mapping(good[key], fields, loc, sub_lines, f"site.yml {key}")
             errors.extend(sub_errors)
+    languages: tuple[Language, ...] = ()
+    if "languages" in good:
+        languages, language_errors = parse_languages(good["languages"], lines, good)
+        errors.extend(language_errors)
     if errors:  # report crisis.yml's problems in the same run, so editors fix both files at once
         raise BuildFailed(errors + _crisis_errors(site_dir, good.get("default_region"), lines.at("default_region")))
-    return SiteConfig(
+    config = SiteConfig(
         title=good["title"], tagline=good.get("tagline", ""), base_url=good["base_url"],
-        language=good.get("language", "en"), organisation=good["organisation"],
+        language=languages[0].code if languages else good.get("language", "en"), organisation=good["organisation"],
         licence_name=sub["licence"]["name"], licence_url=sub["licence"]["url"],
         default_region=good["default_region"], exit_url=good["exit_url"],
         nav=tuple(good.get("nav", ())), help_page=good.get("help_page", "get-help"),
         lint=good.get("lint", {}), search=good.get("search", {}), frame_ancestors=tuple(sub.get("embed", {}).get("frame_ancestors", ["*"])),
         site_dir=site_dir, output_dir=output_dir or site_dir / "dist", strict=strict,
-        dev_script=dev_script, lines=lines)
+        dev_script=dev_script, lines=lines, languages=languages)
+    return config.for_language(languages[0]) if languages else config

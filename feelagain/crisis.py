@@ -5,7 +5,8 @@ import datetime
 import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
+from dataclasses import replace
+from typing import Any, Callable
 from urllib.parse import urlsplit
 
 from .discover import read_text_file
@@ -29,6 +30,7 @@ class Contact:
     label: str
     href: str
     text: str
+    keyword: str = ""
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,10 @@ class Line:
     hours: str
     url: str | None
     contacts: tuple[Contact, ...]
+    # {language: {name, description, hours}}: the line's text for pages in that language
+    translations: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
+    language: str | None = None  # shown only on pages in this language (e.g. a line's Spanish option)
+    text_lang: str | None = None  # set when shown on a page of another language than its text's (lang="en")
 
 
 @dataclass(frozen=True)
@@ -59,6 +65,8 @@ class Region:
     name: str
     emergency: Emergency | None
     lines: tuple[Line, ...]
+    translations: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()  # {language: {name}}
+    note_lang: str | None = None  # set when the emergency note is shown on a page of another language
 
 
 @dataclass(frozen=True)
@@ -112,11 +120,40 @@ def _any(value: Any) -> str | None:
     return None
 
 
+def _is_language(value: Any) -> str | None:
+    problem = is_text(value)
+    return problem or (None if re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})?", value) else "should be a language tag like es")
+
+
+def _translations_of(keys: tuple[str, ...]) -> Any:
+    """Return a checker for {language: {key: text}}, the only keys allowed being keys."""
+    def check(value: Any) -> str | None:
+        if not isinstance(value, dict) or not value:
+            return "should map a language tag to its texts, e.g. es: {name: …}"
+        for code, texts in value.items():
+            if _is_language(code):
+                return f"has {code!r}, which is not a language tag like es"
+            if not isinstance(texts, dict) or not texts:
+                return f"{code}: should be a set of 'key: text' lines ({', '.join(keys)})"
+            for key, text in texts.items():
+                if key not in keys:
+                    return f"{code}: has unknown field {key!r} (known: {', '.join(keys)})"
+                if is_text(text):
+                    return f"{code}.{key} {is_text(text)}"
+        return None
+    return check
+
+
+def _freeze(value: dict[str, dict[str, str]] | None) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
+    return tuple((code, tuple(texts.items())) for code, texts in (value or {}).items())
+
+
 REGION_FIELDS = (
     Field("code", is_code, "region code, e.g. uk", required=True),
     Field("name", is_text, "region name, e.g. United Kingdom", required=True),
     Field("emergency", _any, "the emergency number, or null for the international fallback", required=True),
     Field("lines", _any, "list of helplines", required=True),
+    Field("translations", _translations_of(("name",)), "the region's name in other languages, e.g. es: {name: España}"),
 )
 EMERGENCY_FIELDS = (
     Field("number", is_phone, "emergency number in quotes, e.g. \"999\"", required=True),
@@ -132,6 +169,10 @@ LINE_FIELDS = (
     Field("verified_on", is_date, "date the details were last checked, YYYY-MM-DD", required=True),
     Field("source", is_text, "where they were checked (a URL or publisher)", required=True),
     Field("contacts", _any, "list of ways to reach it", required=True),
+    Field("translations", _translations_of(("name", "description", "hours")),
+          "the line's texts in other languages, e.g. es: {description: …, hours: …}"),
+    Field("language", _is_language, "show this line only on pages in this language, e.g. es"),
+    Field("hours_source", is_https_url, "where the hours were checked, if not on the source page"),
 )
 CONTACT_FIELDS = (
     Field("kind", _is_kind, "call, text, chat, email or web", required=True),
@@ -143,23 +184,65 @@ CONTACT_FIELDS = (
 NEEDS = {"call": "number", "text": "number", "chat": "url", "email": "address", "web": "url"}
 
 
-def make_contact(kind: str, item: dict[str, Any]) -> Contact:
-    """Return a contact with its link (tel:, sms:, https:, mailto:) and action text."""
+def _same(message: str) -> str:
+    return message
+
+
+def make_contact(kind: str, item: dict[str, Any], _: Callable[[str], str] = _same) -> Contact:
+    """Return a contact with its link (tel:, sms:, https:, mailto:) and action text (in the language of _)."""
     if kind in ("call", "text"):
         number = item["number"]
         digits = re.sub(r"[^\d+]", "", number)
         if kind == "call":
-            return Contact(kind, f"Call {number}", f"tel:{digits}", number)
+            return Contact(kind, _("Call %(number)s") % {"number": number}, f"tel:{digits}", number)
         keyword = item.get("keyword")
         if keyword:
-            return Contact(kind, f"Text {keyword} to {number}", f"sms:{digits}?body={keyword}", number)
-        return Contact(kind, f"Text {number}", f"sms:{digits}", number)
+            return Contact(kind, _("Text %(keyword)s to %(number)s") % {"keyword": keyword, "number": number},
+                           f"sms:{digits}?body={keyword}", number, keyword)
+        return Contact(kind, _("Text %(number)s") % {"number": number}, f"sms:{digits}", number)
     if kind == "chat":
-        return Contact(kind, "Chat online", item["url"], item["url"])
+        return Contact(kind, _("Chat online"), item["url"], item["url"])
     if kind == "web":
         host = urlsplit(item["url"]).netloc.removeprefix("www.")
-        return Contact(kind, f"Visit {host}", item["url"], item["url"])
-    return Contact(kind, f"Email {item['address']}", f"mailto:{item['address']}", item["address"])
+        return Contact(kind, _("Visit %(host)s") % {"host": host}, item["url"], item["url"])
+    return Contact(kind, _("Email %(address)s") % {"address": item["address"]}, f"mailto:{item['address']}", item["address"])
+
+
+def localize_crisis(crisis: Crisis, code: str, default: str, _: Callable[[str], str] = _same) -> Crisis:
+    """Return the crisis lines as pages in language `code` show them.
+
+    Names, descriptions and hours come from each line's `translations` for that language; a line without them
+    keeps its own text, marked with its language (lang="en") so screen readers read it right. Lines meant only
+    for another language's pages are left out; lines meant for this language's pages come first in their region.
+    The default region is the language's own. Contact labels ("Call 988") are interface strings (catalogs).
+    """
+    base = code.split("-")[0]
+    source_lang = "en"
+
+    def texts(item: Line | Region) -> dict[str, str]:
+        return next((dict(t) for c, t in item.translations if c in (code, base)), {})
+
+    def contact(c: Contact) -> Contact:
+        item = {"call": {"number": c.text}, "text": {"number": c.text, "keyword": c.keyword or None},
+                "chat": {"url": c.href}, "web": {"url": c.href}, "email": {"address": c.text}}[c.kind]
+        return make_contact(c.kind, {k: v for k, v in item.items() if v}, _)
+
+    regions = []
+    for region in crisis.regions:
+        lines = []
+        for line in region.lines:
+            if line.language is not None and line.language not in (code, base):
+                continue
+            own = texts(line)
+            translated = bool(own) or line.language is not None or base == source_lang
+            lines.append(replace(line, name=own.get("name", line.name), description=own.get("description", line.description),
+                                 hours=own.get("hours", line.hours), contacts=tuple(contact(c) for c in line.contacts),
+                                 text_lang=None if translated else source_lang))
+        lines.sort(key=lambda ln: ln.language is None)  # this language's own lines first (a stable sort)
+        name = texts(region).get("name", region.name)
+        note_lang = source_lang if base != source_lang and region.emergency and region.emergency.note else None
+        regions.append(replace(region, name=name, lines=tuple(lines), note_lang=note_lang))
+    return Crisis(default, tuple(regions))
 
 
 class _Reader:
@@ -211,7 +294,8 @@ class _Reader:
                     for c, cl in self.items(good["contacts"], lines, "contacts", good["name"])]
         if None in contacts:
             return None
-        return Line(good["name"], good["description"], good["hours"], good.get("url"), tuple(contacts))  # type: ignore[arg-type]
+        return Line(good["name"], good["description"], good["hours"], good.get("url"), tuple(contacts),  # type: ignore[arg-type]
+                    _freeze(good.get("translations")), good.get("language"))
 
     def region(self, raw: Any, lines: LineMap, index: int) -> Region | None:
         good = self.mapping(raw, REGION_FIELDS, lines, f"region {index + 1}")
@@ -230,7 +314,7 @@ class _Reader:
         lines_ = [self.line(item, il, f"a line of {good['code']}") for item, il in self.items(good["lines"], lines, "lines", good["code"])]
         if None in lines_:
             return None
-        return Region(good["code"], good["name"], emergency, tuple(lines_))  # type: ignore[arg-type]
+        return Region(good["code"], good["name"], emergency, tuple(lines_), _freeze(good.get("translations")))  # type: ignore[arg-type]
 
 
 def load_crisis(site_dir: Path, default_region: str, default_line: int | None, problems: Problems,

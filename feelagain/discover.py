@@ -79,11 +79,11 @@ def read_text_file(path: Path, loc: SourceLocation) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def read_sources(content_dir: Path, problems: Problems) -> list[SourceFile]:
-    """Return every content/*.md file, sorted by name; record unreadable or misnamed files in problems."""
+def read_sources(content_dir: Path, problems: Problems, rel_dir: str = "content") -> list[SourceFile]:
+    """Return every content/*.md file (rel_dir/*.md for another language), sorted by name; record problems."""
     sources: list[SourceFile] = []
     if not content_dir.is_dir():
-        problems.add(BuildError(SourceLocation(PurePosixPath("content")), "the content folder is missing",
+        problems.add(BuildError(SourceLocation(PurePosixPath(rel_dir)), "the content folder is missing",
                                 "create content/ with site.yml and your Markdown pages"))
         return sources
     real_root = content_dir.resolve()
@@ -93,13 +93,13 @@ def read_sources(content_dir: Path, problems: Problems) -> list[SourceFile]:
         by_lower.setdefault(slug_for(entry.name).lower(), []).append(entry.name)
     for entry in entries:
         if entry.name.lower().endswith(".md") and not entry.name.endswith(".md") and not entry.name.startswith("."):
-            problems.add(BuildError(SourceLocation(PurePosixPath("content", entry.name)),
+            problems.add(BuildError(SourceLocation(PurePosixPath(rel_dir, entry.name)),
                                     "the extension must be .md in lower case",
                                     f"rename it to {entry.name[:-3]}.md"))
             continue
         if not entry.name.endswith(".md") or entry.name.startswith("."):
             continue
-        rel = PurePosixPath("content", entry.name)
+        rel = PurePosixPath(rel_dir, entry.name)
         loc = SourceLocation(rel)
         path = Path(entry.path)
         try:
@@ -115,7 +115,7 @@ def read_sources(content_dir: Path, problems: Problems) -> list[SourceFile]:
         if twins:
             if SLUG.fullmatch(stem):
                 continue  # reported once, on the file whose name is not a valid address
-            problems.add(BuildError(loc, f"has the same page address as content/{twins[0]} (the names differ only in capitals)",
+            problems.add(BuildError(loc, f"has the same page address as {rel_dir}/{twins[0]} (the names differ only in capitals)",
                                     "merge the two files, or rename this one"))
             continue
         if stem in RESERVED:

@@ -35,7 +35,7 @@ def attribution(page: Page, config: SiteConfig) -> dict[str, Any]:
 
 def iframe_snippet(page: Page, config: SiteConfig) -> str:
     """Return a plain <iframe> snippet (for sites that cannot add our script)."""
-    src = escape(join_url(config.base_url, f"embed/{page.slug}/"))
+    src = escape(join_url(config.base_url, f"{page.lang_prefix}embed/{page.slug}/"))
     title = escape(f"{page.meta.title} – {config.title}")
     return (f'<iframe src="{src}" title="{title}" width="100%" height="{EMBED_HEIGHT}" loading="lazy" '
             f'sandbox="{SANDBOX}" referrerpolicy="no-referrer"></iframe>')
@@ -45,7 +45,8 @@ def script_snippet(page: Page, config: SiteConfig) -> str:
     """Return the one-line embed: a placeholder (a plain link until the script runs) plus our embed.js."""
     title = escape(f"{page.meta.title} – {config.title}")
     href, script = escape(join_url(config.base_url, page.url)), escape(join_url(config.base_url, "embed.js"))
-    return (f'<div data-feelagain="{page.slug}" data-title="{title}" data-region="{escape(config.default_region)}">'
+    lang = f' data-lang="{escape(page.lang_prefix.rstrip("/"))}"' if page.lang_prefix else ""
+    return (f'<div data-feelagain="{page.slug}"{lang} data-title="{title}" data-region="{escape(config.default_region)}">'
             f'<a href="{href}">{escape(page.meta.title)}</a></div>\n'
             f'<script src="{script}" async></script>')
 
@@ -68,7 +69,7 @@ def page_api(page: Page, config: SiteConfig, body_html: str) -> dict[str, Any]:
         "html": body_html, "sections": _sections(body_html),
         "reviewed": meta.reviewed.isoformat(), "next_review": meta.next_review.isoformat(),
         "sources": [{k: v for k, v in vars(s).items() if v is not None} for s in meta.sources],
-        "url": join_url(config.base_url, page.url), "embed_url": join_url(config.base_url, f"embed/{page.slug}/"),
+        "url": join_url(config.base_url, page.url), "embed_url": join_url(config.base_url, f"{page.lang_prefix}embed/{page.slug}/"),
         "licence": {"name": config.licence_name, "url": config.licence_url},
         "attribution": f"Content from {config.title} ({join_url(config.base_url, page.url)}), published by "
                        f"{config.organisation} under {config.licence_name}. Last reviewed {meta.reviewed.isoformat()}.",

@@ -24,6 +24,7 @@ from pathlib import PurePosixPath
 from typing import Callable, Iterable, Iterator, Literal
 
 
+from . import readability_es
 from .errors import BuildError, SourceLocation, did_you_mean
 from .plaintext import (  # noqa: F401 (re-exported: tests and bench use them from here)
     ABBREVIATION, ADMONITION, CHECKLIST_KEY, FENCE, HEADING, INLINE, ITEM, LINK_DEF, NON_WORD, PROSE, QUOTE,
@@ -76,6 +77,9 @@ class LintSettings:
     max_sentence_words: int = 25
     max_paragraph_sentences: int = 5
     min_sources: int = 2
+    min_reading_ease: float = readability_es.MIN_EASE  # Spanish pages: Szigriszt-Pazos, "bastante fácil"
+    min_paragraph_ease: float = 50.0  # Spanish paragraphs of 30+ words get room, as English ones get 2 grades
+    language: str = "en"  # set per language by the build, not in site.yml
     help_slug: str = "get-help"
     disabled: frozenset[str] = frozenset()
 
@@ -185,8 +189,18 @@ class Context:
 PARAGRAPHS = frozenset({"para", "item"})
 
 
+ES_SPLIT_HINT = "usa frases más cortas y palabras más sencillas (split sentences, use shorter words)"
+
+
 def check_grade_page(ctx: Context) -> Iterator[Finding]:
-    """Flag a page whose reading grade is above max_grade."""
+    """Flag a page whose reading grade is above max_grade (Spanish: reading ease below min_reading_ease)."""
+    if ctx.settings.language == "es":
+        ease, count = readability_es.szigriszt_pazos(b.text for b in ctx.prose())
+        floor = ctx.settings.min_reading_ease
+        if count >= MIN_GRADED_WORDS and round(ease, 1) < floor:
+            yield (ctx.page.body_start_line, f"reading ease (Szigriszt-Pazos) {ease:.1f} < {floor:g} "
+                   f"({readability_es.band(ease)})", ES_SPLIT_HINT)
+        return
     grade, words = fk_grade(s for b in ctx.prose() for s in b.sentences)
     limit = ctx.settings.max_grade
     if words >= MIN_GRADED_WORDS and round(grade, 1) > limit:
@@ -194,7 +208,14 @@ def check_grade_page(ctx: Context) -> Iterator[Finding]:
 
 
 def check_grade_paragraph(ctx: Context) -> Iterator[Finding]:
-    """Flag paragraphs of 30+ words whose reading grade is above max_paragraph_grade."""
+    """Flag paragraphs of 30+ words whose reading grade is above max_paragraph_grade (Spanish: ease too low)."""
+    if ctx.settings.language == "es":
+        floor = ctx.settings.min_paragraph_ease
+        for block in ctx.prose(PARAGRAPHS):
+            ease, count = readability_es.szigriszt_pazos([block.text])
+            if count >= MIN_GRADED_WORDS and round(ease, 1) < floor:
+                yield block.line, f"paragraph reading ease (Szigriszt-Pazos) {ease:.1f} < {floor:g}", ES_SPLIT_HINT
+        return
     limit = ctx.settings.max_paragraph_grade
     for block in ctx.prose(PARAGRAPHS):
         grade, words = fk_grade(block.sentences)
@@ -205,6 +226,14 @@ def check_grade_paragraph(ctx: Context) -> Iterator[Finding]:
 def check_long_sentence(ctx: Context) -> Iterator[Finding]:
     """Flag sentences longer than max_sentence_words."""
     limit = ctx.settings.max_sentence_words
+    if ctx.settings.language == "es":  # Spanish sentences may open with ¿ or ¡: split them the Spanish way
+        for block in ctx.prose():
+            for start, count in readability_es.sentence_words(block.text):
+                if count > limit:
+                    first = " ".join(block.text[start:].split()[:5])
+                    yield block.line_at(start), f'sentence has {count} words > {limit} ("{first}…")', \
+                        "split it into shorter sentences"
+        return
     for sentence in (s for b in ctx.prose() for s in b.sentences if len(s.words) > limit):
         start = " ".join(sentence.text.split()[:5])
         yield sentence.line, f'sentence has {len(sentence.words)} words > {limit} ("{start}…")', \
@@ -215,8 +244,10 @@ def check_long_paragraph(ctx: Context) -> Iterator[Finding]:
     """Flag paragraphs with more than max_paragraph_sentences sentences."""
     limit = ctx.settings.max_paragraph_sentences
     for block in ctx.prose(PARAGRAPHS):
-        if len(block.sentences) > limit:
-            yield block.line, f"paragraph has {len(block.sentences)} sentences > {limit}", \
+        count = (len(readability_es.sentence_words(block.text)) if ctx.settings.language == "es"
+                 else len(block.sentences))
+        if count > limit:
+            yield block.line, f"paragraph has {count} sentences > {limit}", \
                 "split it into smaller paragraphs or a list"
 
 
@@ -226,6 +257,13 @@ PHRASE_KEYS = ("way out", "pain", "selfish", "attention", "cry", "stupid")
 
 def check_safe_language(ctx: Context) -> Iterator[Finding]:
     """Flag wording that safe-messaging guidance advises against, and possible method details."""
+    if ctx.settings.language == "es":
+        for block in ctx.text.blocks:
+            if not any(key in block.lower for key in readability_es.PHRASE_KEYS):
+                continue
+            for pattern, hint in readability_es.PHRASES:
+                for m in pattern.finditer(block.text):
+                    yield block.line_at(m.start()), f'avoid "{_quote(m.group())}"', hint
     for block in ctx.text.blocks:
         if block.risk is None and not any(key in block.lower for key in PHRASE_KEYS):
             continue
@@ -252,6 +290,12 @@ def check_help_link(ctx: Context) -> Iterator[Finding]:
     slug = ctx.settings.help_slug
     if ctx.page.slug == slug or any(help_href(slug).fullmatch(h.strip()) for h, _ in ctx.page.links):
         return
+    if ctx.settings.language == "es":
+        for block in ctx.text.blocks:
+            if any(k in block.lower for k in readability_es.RISK_KEYS) and (m := readability_es.RISK.search(block.text)):
+                yield (block.line_at(m.start()), f'mentions "{_quote(m.group())}" but does not link to the help page',
+                       f"add a link in the text, e.g. [obtener ayuda]({slug}.md)")
+                return
     for block in ctx.text.blocks:
         if m := block.risk:
             yield (block.line_at(m.start()), f'mentions "{_quote(m.group())}" but does not link to the help page',
@@ -459,7 +503,8 @@ def _show(value: object) -> str:
 
 LIMITS = {  # the stated range of each number setting (docs/editing.md)
     "max_grade": (1, 30), "max_paragraph_grade": (1, 30), "max_sentence_words": (1, 200),
-    "max_paragraph_sentences": (1, 100), "min_sources": (0, 50),
+    "max_paragraph_sentences": (1, 100), "min_sources": (0, 50), "min_reading_ease": (0, 120),
+    "min_paragraph_ease": (0, 120),
 }
 
 
@@ -496,7 +541,7 @@ def settings_from_config(raw: dict | None, location: SourceLocation) -> tuple[Li
     if not isinstance(raw, dict):
         return LintSettings(), [BuildError(location, f"lint must be a mapping, got {_show(raw)}",
                                            'write e.g. "lint: {max_grade: 8}"')]
-    known = [f.name for f in fields(LintSettings)]
+    known = [f.name for f in fields(LintSettings) if f.name != "language"]
     values: dict[str, object] = {}
     errors: list[BuildError] = []
     for key, value in raw.items():

@@ -96,6 +96,7 @@ class _State:
     checklists: list[Checklist] = field(default_factory=list)
     errors: list[BuildError] = field(default_factory=list)
     warnings: list[BuildError] = field(default_factory=list)
+    prefix: str = ""  # the language's URL prefix: links to .md files point at pages of the same language
     token: str = CHECKLIST_TOKEN  # a placeholder that does not occur in this page's own text
     raw_at: tuple[int, int] = (0, 0)  # where the search for the next raw HTML tag starts: (index, body line)
     raw_misses: int = 0  # raw tags not found after raw_at (each costs a search of the whole body)
@@ -285,7 +286,7 @@ class _Links(Treeprocessor):
         if parts.path.endswith(".md"):
             slug = PurePosixPath(parts.path).name[:-3]
             state.links.append(Link(written, slug, parts.fragment or None, "page"))
-            target = relative_href(state.url, url_for(slug))
+            target = relative_href(state.url, state.prefix + url_for(slug))
             return target + (f"#{parts.fragment}" if parts.fragment else "")
         state.links.append(Link(written, None, parts.fragment or None, "asset"))
         return href
@@ -394,14 +395,15 @@ def _faq(body_html: str) -> tuple[tuple[str, str], ...]:
     return tuple(pairs)
 
 
-def render_markdown(body_md: str, loc: SourceLocation, url: str, body_start_line: int, faq: bool = False) -> Rendered:
+def render_markdown(body_md: str, loc: SourceLocation, url: str, body_start_line: int, faq: bool = False,
+                    lang_prefix: str = "") -> Rendered:
     """Return the rendered body of one page (HTML, contents, ids, links, checklists, problems)."""
     global _MD
     if _MD is None:
         _MD = make_markdown()
     md = _MD
     md.reset()
-    state = _State(loc, url, body_start_line, body_md)
+    state = _State(loc, url, body_start_line, body_md, prefix=lang_prefix)
     prefix = CHECKLIST_TOKEN[:-3]
     while prefix in body_md:  # the page's text holds our placeholder: pick one that it does not
         prefix += "Q"

@@ -43,6 +43,7 @@ class Page:
     body_start_line: int
     meta_lines: object  # yamlfile.LineMap of the front matter's top-level keys
     digest: str = ""  # hash of the whole source file (its text is not kept)
+    lang_prefix: str = ""  # '' for the default language, 'es/' for a page in content/es/
 
     @property
     def slug(self) -> str:
@@ -51,8 +52,8 @@ class Page:
 
     @property
     def url(self) -> str:
-        """The page's site-relative URL."""
-        return url_for(self.slug)
+        """The page's site-relative URL ('es/causas/' for a page in another language)."""
+        return self.lang_prefix + url_for(self.slug)
 
     @property
     def nav_title(self) -> str:

@@ -17,6 +17,7 @@ from .crisis import load_crisis
 from .discover import SourceFile, read_sources
 from .errors import BuildError, Problems, SourceLocation, did_you_mean
 from .frontmatter import parse as parse_front_matter
+from .languages import Language, PageRef, pair_pages
 from .links import check_links, line_of_link
 from .markup import Rendered, render_markdown
 from .model import HOME, Page, Site
@@ -52,8 +53,11 @@ class BuildResult:
     cache_hits: int = 0
 
 
-def parse_pages(sources: list[SourceFile], problems: Problems) -> list[Page]:
-    """Return a Page for every source whose front matter is valid; record the problems of the others."""
+def parse_pages(sources: list[SourceFile], problems: Problems, lang_prefix: str = "") -> list[Page]:
+    """Return a Page for every source whose front matter is valid; record the problems of the others.
+
+    lang_prefix is the URL prefix of the pages' language ('es/'), '' for the default language.
+    """
     pages = []
     for source in sources:
         loc = SourceLocation(source.rel_path)
@@ -75,7 +79,7 @@ def parse_pages(sources: list[SourceFile], problems: Problems) -> list[Page]:
                                        for k, v in lines.children.items()}
                           if isinstance(lines.children, dict) else {})
             light = SourceFile(source.rel_path, source.slug, "")
-            pages.append(Page(light, meta, body, body_line, top, make_key(source.text)))
+            pages.append(Page(light, meta, body, body_line, top, make_key(source.text), lang_prefix))
     return pages
 
 
@@ -92,24 +96,27 @@ def order_site(config: SiteConfig, pages: list[Page], problems: Problems, found:
     """
     by_slug = {p.slug: p for p in pages}
     found = set(by_slug) if found is None else found | set(by_slug)
+    folder = f"content/{config.content_subdir}/" if config.content_subdir else "content/"
     nav_lines = config.lines.children.get("nav") if isinstance(config.lines.children, dict) else None
+    if config.lang_prefix:  # another language's nav sits in its entry of `languages`
+        nav_lines = None
     for index, slug in enumerate(config.nav):
         line = nav_lines.children[index].line if nav_lines and isinstance(nav_lines.children, list) else None
         if slug in config.nav[:index]:
             problems.add(BuildError(SourceLocation(CONFIG_PATH, line), f'nav lists "{slug}" twice', "keep one of them"))
         elif slug not in found:
             guess = did_you_mean(slug, sorted(found - set(config.nav)))
-            problems.add(BuildError(SourceLocation(CONFIG_PATH, line), f'nav lists "{slug}", but there is no content/{slug}.md',
+            problems.add(BuildError(SourceLocation(CONFIG_PATH, line), f'nav lists "{slug}", but there is no {folder}{slug}.md',
                                     guess or "fix the name or create the page"))
     listed = [by_slug[s] for s in dict.fromkeys(config.nav) if s in by_slug]
     rest = sorted((p for p in pages if p.slug not in config.nav), key=lambda p: (p.slug != HOME, p.meta.order, p.slug))
     nav = tuple(listed) if config.nav else tuple(rest)
     if HOME not in found and pages:
-        problems.add(BuildError(SourceLocation(PurePosixPath("content/index.md")), "there is no home page",
-                                "create content/index.md"))
+        problems.add(BuildError(SourceLocation(PurePosixPath(f"{folder}index.md")), "there is no home page",
+                                f"create {folder}index.md"))
     if config.help_page not in found and pages:
         problems.add(BuildError(SourceLocation(CONFIG_PATH), f'the help page "{config.help_page}" does not exist',
-                                f"create content/{config.help_page}.md or set help_page in site.yml"))
+                                f"create {folder}{config.help_page}.md or set help_page in site.yml"))
     for page in pages:
         name = page.meta.template
         if name and not any((folder / f"{name}.html").is_file() for folder in config.template_dirs):
@@ -122,7 +129,8 @@ def order_site(config: SiteConfig, pages: list[Page], problems: Problems, found:
 def render_body(page: Page, settings: lint.LintSettings, today: datetime.date, key: str = "") -> Body:
     """Return the rendered body of a page and what the linter found in it."""
     loc = SourceLocation(page.source.rel_path)
-    rendered = render_markdown(page.body_md, loc, page.url, page.body_start_line, faq=page.meta.faq)
+    rendered = render_markdown(page.body_md, loc, page.url, page.body_start_line, faq=page.meta.faq,
+                               lang_prefix=page.lang_prefix)
     if not rendered.body_html and rendered.errors:  # over an input limit: linting that text could hang too
         return Body(rendered, (), (), key)
     lint_page = lint.LintPage(
@@ -198,36 +206,82 @@ def validate_bodies(site: Site, bodies: dict[str, Body], problems: Problems) -> 
             problems.add(err)
 
 
+@dataclass(frozen=True)
+class LangSite:
+    """One language's pages, ready to write: its config (region, help page, URL prefix), site and bodies."""
+
+    config: SiteConfig
+    language: Language
+    site: Site
+    bodies: dict[str, Body]
+
+
+def _lint_settings(config: SiteConfig, base: lint.LintSettings, lang: Language) -> lint.LintSettings:
+    """Return the linter settings of one language: its help page and its readability formula."""
+    settings = dataclasses.replace(base, language=lang.code.split("-")[0])
+    if "help_slug" not in (config.lint or {}) or not lang.is_default:  # the help page is wherever site.yml says
+        settings = dataclasses.replace(settings, help_slug=lang.help_page)
+    return settings
+
+
 def build(config: SiteConfig, *, write: bool = True, today: datetime.date | None = None, use_cache: bool = True,
           progress: Progress | None = None, in_place: bool = False) -> BuildResult:
     """Build the site; raise BuildFailed (with every problem) and leave the output folder untouched on failure.
 
     in_place writes changed files one by one into the output folder (for the dev server) instead of swapping it.
+    Every language of site.yml is built the same way: its pages in content/<code>/, published under /<code>/.
     """
+    from .i18n import check_catalogs
     from .render import write_site  # render imports templating, which the check command may never need
 
     started = time.perf_counter()
     today = today or datetime.date.today()
     problems = Problems()
-    settings, lint_errors = lint.settings_from_config(config.lint or None, SourceLocation(CONFIG_PATH, config.lines.at("lint")))
-    if "help_slug" not in (config.lint or {}):  # the help page is wherever site.yml says, not always get-help
-        settings = dataclasses.replace(settings, help_slug=config.help_page)
+    base_settings, lint_errors = lint.settings_from_config(config.lint or None, SourceLocation(CONFIG_PATH, config.lines.at("lint")))
     problems.extend(lint_errors, [])
-    sources = read_sources(config.content_dir, problems)
     problems.extend(check_site_files(config.site_dir), [])
     crisis = load_crisis(config.site_dir, config.default_region, config.lines.at("default_region"), problems, today)
-    site = order_site(config, parse_pages(sources, problems), problems, {s.slug for s in sources})
-    problems.extend(pinned_results(config, {p.slug for p in site.pages})[1], [])
-    for slug in sorted(GENERATED_SLUGS & {s.slug for s in sources}):
-        problems.add(BuildError(SourceLocation(PurePosixPath(f"content/{slug}.md")),
-                                f'the page name "{slug}" is taken by the generated /{slug}/ page',
-                                "rename the file (and its entry in nav)"))
-    del sources  # the full texts are no longer needed; on large sites they are a good part of the memory
+    languages = config.all_languages
+    sites: list[tuple[SiteConfig, Language, Site]] = []
+    refs: list[PageRef] = []
+    for lang in languages:
+        lang_config = config.for_language(lang) if config.languages else config
+        rel_dir = f"content/{lang.content_subdir}" if lang.content_subdir else "content"
+        sources = read_sources(lang_config.content_dir, problems, rel_dir)
+        site = order_site(lang_config, parse_pages(sources, problems, lang.prefix), problems, {s.slug for s in sources})
+        if lang.is_default:
+            problems.extend(pinned_results(config, {p.slug for p in site.pages})[1], [])
+            for slug in sorted(GENERATED_SLUGS & {s.slug for s in sources}):
+                problems.add(BuildError(SourceLocation(PurePosixPath(f"content/{slug}.md")),
+                                        f'the page name "{slug}" is taken by the generated /{slug}/ page',
+                                        "rename the file (and its entry in nav)"))
+        else:
+            if crisis is not None and lang.default_region and crisis.region(lang.default_region) is None:
+                problems.add(BuildError(SourceLocation(CONFIG_PATH, config.lines.at("languages")),
+                                        f'language "{lang.code}": default_region "{lang.default_region}" is not a region in crisis.yml',
+                                        "use one of: " + ", ".join(r.code for r in crisis.regions)))
+            refs += [PageRef(lang.code, p.slug, p.source.rel_path, p.meta.translation_of,
+                             p.meta_lines.at("translation_of") if p.meta.translation_of else None)  # type: ignore[attr-defined]
+                     for p in site.pages]
+        del sources  # the full texts are no longer needed; on large sites they are a good part of the memory
+        sites.append((lang_config, lang, site))
+    if refs:
+        _, pair_errors = pair_pages([p.slug for p in sites[0][2].pages], refs)
+        problems.extend(pair_errors, [])
+    problems.extend(*check_catalogs(config, languages))
     problems.raise_if_any()
     cache = RenderCache(config.cache_dir if use_cache else None, read_only=not write)
-    bodies = render_bodies(site, settings, today, cache, progress)
+    built: list[LangSite] = []
+    for lang_config, lang, site in sites:
+        settings = _lint_settings(config, base_settings, lang)
+        bodies = render_bodies(site, settings, today, cache, progress)
+        built.append(LangSite(lang_config, lang, site, bodies))
     cache.save()  # before any stop for errors: the next try re-renders only what changed
-    validate_bodies(site, bodies, problems)
+    for lang_site in built:
+        validate_bodies(lang_site.site, lang_site.bodies, problems)
     problems.raise_if_any(config.strict)
-    outputs = write_site(config, site, bodies, crisis, problems, in_place) if write else 0  # type: ignore[arg-type]
-    return BuildResult(len(site.pages), outputs, tuple(problems.warnings), time.perf_counter() - started, cache.hits)
+    main = built[0]
+    outputs = (write_site(main.config, main.site, main.bodies, crisis, problems, in_place,  # type: ignore[arg-type]
+                          languages=tuple(built)) if write else 0)
+    pages = sum(len(b.site.pages) for b in built)
+    return BuildResult(pages, outputs, tuple(problems.warnings), time.perf_counter() - started, cache.hits)

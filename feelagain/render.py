@@ -17,15 +17,17 @@ from . import __version__, embed, headers, offline, printbook, search, seo
 from .assets import STABLE_NAMES, collect_assets
 from .cache import engine_fingerprint, make_key
 from .config import SiteConfig
-from .crisis import Crisis
+from .crisis import Crisis, localize_crisis
 from .errors import BuildError, BuildFailed, Problems, SourceLocation
+from .i18n import translations
+from .languages import Language
 from .markup import CHECKLIST_MARK
 from .model import HOME, Page, Site, dest_for, join_url, relative_href, root_prefix, safe_url, url_for
 from .output import InPlaceWriter, SiteWriter
 from .templating import Renderer, asset_function
 
 if TYPE_CHECKING:
-    from .pipeline import Body
+    from .pipeline import Body, LangSite
 
 
 # What every published page must carry, whatever the site's templates say (and how to recognise it).
@@ -41,9 +43,16 @@ MUST_HAVE_HINT = ('every page needs them: keep {% include "partials/crisis.html"
 class PageRenderer:
     """Holds what every page shares (computed once per build) and renders one page at a time."""
 
-    def __init__(self, config: SiteConfig, site: Site, crisis: Crisis, asset_paths: dict[str, PurePosixPath]) -> None:
-        self.config, self.site, self.crisis, self.asset_paths = config, site, crisis, asset_paths
+    def __init__(self, config: SiteConfig, site: Site, crisis: Crisis, asset_paths: dict[str, PurePosixPath],
+                 alternates: dict[str, list["Alternate"]] | None = None) -> None:
+        self.config, self.site, self.asset_paths = config, site, asset_paths
         self.renderer = Renderer(config)
+        self.gettext = translations(config.site_dir, config.language).gettext
+        lang = config.current_language
+        # Crisis lines in this language: translated names and descriptions, and lines only for its readers.
+        self.crisis = localize_crisis(crisis, lang.code, config.default_region, self._text)
+        self.lang = lang
+        self.alternates = alternates or {}
         self.site_ctx = {
             "title": config.title, "tagline": config.tagline, "base_url": safe_url(config.base_url),
             "language": config.language, "organisation": config.organisation,
@@ -52,16 +61,22 @@ class PageRenderer:
         }
         self.known = {p.slug for p in site.pages}
 
+    def _text(self, message: str, **values: str) -> str:
+        """Return an interface string of this config's language (Python-side _())."""
+        text = self.gettext(message)
+        return text % values if values else text
+
     def base_context(self, url: str, root: str | None = None) -> dict[str, Any]:
         """Return the context every template gets, for a page at url (root overrides the relative prefix)."""
         root = root_prefix(url) if root is None else root
         href = lambda to: (root + to) or "./"  # noqa: E731
-        help_href = href(url_for(self.config.help_page))
+        prefix = self.config.lang_prefix
+        help_href = href(prefix + url_for(self.config.help_page))
 
         def page_url(slug: str) -> str:
             if slug not in self.known:
                 raise jinja2.UndefinedError(f"url('{slug}'): there is no page named '{slug}' (check with has_page first)")
-            return href(url_for(slug))
+            return href(prefix + url_for(slug))
 
         return {
             "site": self.site_ctx, "root": root, "asset": asset_function(root, self.asset_paths),
@@ -71,6 +86,9 @@ class PageRenderer:
             "help_href": help_href, "dev": bool(self.config.dev_script), "dev_script": self.config.dev_script,
             "generator": f"Feel Again {__version__}", "embed": False, "oembed_href": None, "prev": None,
             "next": None, "jsonld": Markup(""), "origin": embed.origin(self.config.base_url),
+            "lang": {"code": self.lang.code, "name": self.lang.name, "locale": self.lang.locale,
+                     "prefix": prefix, "is_default": self.lang.is_default},
+            "alternates": [], "translations": [],
         }
 
     def finish(self, template: str, html: str) -> bytes:
@@ -123,13 +141,23 @@ class PageRenderer:
             context["next"] = link(nav[index + 1]) if index + 1 < len(nav) else None
         context["page"] = self.page_dict(page, body, url, context)
         context["jsonld"] = Markup(seo.page_jsonld(page, self.config, body.rendered.faq))
-        context["oembed_href"] = relative_href(url, f"oembed/{page.slug}.json")
+        context["oembed_href"] = relative_href(url, f"{page.lang_prefix}oembed/{page.slug}.json")
+        self.add_alternates(context, page, url)
         template = f'{page.meta.template or ("home" if page.slug == HOME else "page")}.html'
         return self.finish(template, self.renderer.render(template, context))
 
+    def add_alternates(self, context: dict[str, Any], page: Page, url: str) -> None:
+        """Add the page's versions in every language (hreflang, og:locale:alternate) and the switcher's links."""
+        versions = self.alternates.get(page.url, [])
+        if len(versions) < 2:
+            return
+        context["alternates"] = [{**vars(v), "abs": join_url(self.config.base_url, v.url)} for v in versions]
+        context["translations"] = [{**vars(v), "href": relative_href(url, v.url)} for v in versions
+                                   if v.code != self.lang.code]
+
     def render_embed(self, page: Page, body: "Body") -> bytes:
         """Return the chrome-less embed version of a page."""
-        url = f"embed/{page.slug}/"
+        url = f"{page.lang_prefix}embed/{page.slug}/"
         context = self.base_context(url)
         context["page"] = self.page_dict(page, body, url, context, page.url)
         context["embed"] = True
@@ -225,38 +253,91 @@ def write_pages(job: PageJob) -> None:
         _JOB = None
 
 
+@dataclass(frozen=True)
+class Alternate:
+    """One language version of a page: the language and the page's site-relative URL."""
+
+    code: str
+    name: str
+    locale: str
+    url: str
+    is_default: bool
+
+
+def alternates_of(languages: "tuple[LangSite, ...]") -> dict[str, list[Alternate]]:
+    """Return {page URL: its versions in every language}, for pages that have a translation.
+
+    A page pairs with a default-language page by `translation_of`, or else by the same slug (the pipeline has
+    already refused unknown targets). The default language comes first.
+    """
+    if len(languages) < 2:
+        return {}
+    default = languages[0]
+    groups: dict[str, list[Alternate]] = {}
+    for lang_site in languages:
+        lang = lang_site.language
+        for page in lang_site.site.pages:
+            target = page.slug if lang.is_default else (page.meta.translation_of or page.slug)
+            if default.site.by_slug(target) is None:
+                continue
+            groups.setdefault(target, []).append(Alternate(lang.code, lang.name, lang.locale, page.url, lang.is_default))
+    return {alt.url: group for group in groups.values() if len(group) > 1 for alt in group}
+
+
+def catalog_fingerprint(config: SiteConfig) -> str:
+    """Return the text of the language's catalog (a changed translation changes every page of that language)."""
+    from .i18n import catalog_path
+
+    path, _ = catalog_path(config.site_dir, config.language)
+    return path.read_text(encoding="utf-8", errors="replace") if path.is_file() else ""
+
+
 def write_site(config: SiteConfig, site: Site, bodies: dict[str, "Body"], crisis: Crisis, problems: Problems,
-               in_place: bool = False) -> int:
+               in_place: bool = False, languages: "tuple[LangSite, ...]" = ()) -> int:
     """Render every output into a temporary folder and swap it in; return the number of files written.
 
     With in_place (the dev server), changed files are replaced one by one in the served folder instead.
+    languages holds every language's pages (the default first, the same as config, site and bodies); each other
+    language gets its pages, embeds, oEmbed and API records and a 404 under /<code>/.
     """
     try:
         assets = collect_assets(config.asset_dirs)
     except BuildError as err:
         raise BuildFailed([err]) from None
     asset_paths = {name: a.dest for name, a in assets.items()}
-    pages = PageRenderer(config, site, crisis, asset_paths)
+    alternates = alternates_of(languages)
+    pages = PageRenderer(config, site, crisis, asset_paths, alternates)
     manifest = config.cache_dir / "manifest.json"
     writer = InPlaceWriter(config.output_dir, manifest) if in_place else SiteWriter(config.output_dir, manifest)
+    others = [(ls.config, ls.site, ls.bodies, PageRenderer(ls.config, ls.site, crisis, asset_paths, alternates))
+              for ls in languages[1:]]
     try:
         for asset in assets.values():
             writer.add(asset.dest, asset.data)
             if asset.name in STABLE_NAMES:
                 writer.add(STABLE_NAMES[asset.name], asset.data)
-        shared = site_fingerprint(config, pages.renderer, site, crisis, asset_paths)
+        shared_alts = repr(sorted((k, [vars(a) for a in v]) for k, v in alternates.items()))
+        shared = site_fingerprint(config, pages.renderer, site, crisis, asset_paths) + make_key(shared_alts)
         write_pages(PageJob(config, pages, site, bodies, writer, shared))
         urls = [(page.url, page.meta.reviewed.isoformat()) for page in site.pages]
+        for lang_config, lang_site, lang_bodies, lang_pages in others:
+            lang_shared = make_key(site_fingerprint(lang_config, lang_pages.renderer, lang_site, crisis, asset_paths),
+                                   shared_alts, catalog_fingerprint(lang_config))
+            write_pages(PageJob(lang_config, lang_pages, lang_site, lang_bodies, writer, lang_shared))
+            urls += [(page.url, page.meta.reviewed.isoformat()) for page in lang_site.pages]
         for dest, data in embed.site_files(config, site, pages).items():
             writer.add(dest, data)
-        writer.add(PurePosixPath("404.html"), pages.render_special(
-            "404.html", "404.html", "Page not found", "This page does not exist.",
-            # Hosts serve 404.html at any depth, so its links start from the site's own path, not relative.
-            root=safe_url(urlsplit(config.base_url).path)))
+        # Hosts serve 404.html at any depth, so its links start from the site's own path, not relative.
+        site_root = safe_url(urlsplit(config.base_url).path)
+        for lang_pages in [pages] + [o[3] for o in others]:
+            prefix = lang_pages.config.lang_prefix
+            writer.add(PurePosixPath(f"{prefix}404.html"), lang_pages.render_special(
+                "404.html", f"{prefix}404.html", lang_pages._text("Page not found"),
+                lang_pages._text("This page does not exist."), root=site_root))
         urls.append(("embed/", max(p.meta.reviewed for p in site.pages).isoformat()))
-        writer.add(PurePosixPath("sitemap.xml"), seo.sitemap(urls, config))
+        writer.add(PurePosixPath("sitemap.xml"), seo.sitemap(urls, config, alternates))
         writer.add(PurePosixPath("robots.txt"), seo.robots(config))
-        writer.add(PurePosixPath("_headers"), headers.netlify_headers(config, [p.url for p in site.pages]))
+        writer.add(PurePosixPath("_headers"), headers.netlify_headers(config, [u for u, _ in urls if u != "embed/"]))
         for dest, data in guide_tools(config, site, bodies, pages).items():
             writer.add(dest, data)
         if isinstance(writer, SiteWriter):
@@ -309,11 +390,12 @@ def rebase_links(html: str, from_url: str, new_root: str) -> str:
 
 def page_outputs(config: SiteConfig, pages: PageRenderer, page: Page, body: "Body") -> dict[PurePosixPath, Callable[[], bytes]]:
     """Return every output file of one page, each with the function that makes it (called only when needed)."""
-    api_url = f"api/pages/{page.slug}.json"
+    prefix = page.lang_prefix  # another language's embeds, oEmbed and API records live under /<code>/ too
+    api_url = f"{prefix}api/pages/{page.slug}.json"
     return {
         dest_for(page.url): lambda: pages.render_page(page, body),
-        dest_for(f"embed/{page.slug}/"): lambda: pages.render_embed(page, body),
-        PurePosixPath(f"oembed/{page.slug}.json"): lambda: embed.to_json(embed.oembed(page, config)),
+        dest_for(f"{prefix}embed/{page.slug}/"): lambda: pages.render_embed(page, body),
+        PurePosixPath(f"{prefix}oembed/{page.slug}.json"): lambda: embed.to_json(embed.oembed(page, config)),
         PurePosixPath(api_url): lambda: embed.to_json(
             embed.page_api(page, config, pages.body_html(body, pages.base_context(api_url, root=safe_url(config.base_url)), page.url))),
     }

@@ -175,6 +175,7 @@ class PageMeta:
     aspect: str | None = None
     faq: bool = False
     template: str | None = None
+    translation_of: str | None = None  # the default-language page this one translates (pages in other languages)
 
 
 SOURCE_FIELDS = (
@@ -204,6 +205,7 @@ PAGE_FIELDS = (
     Field("aspect", is_text, "what the page covers for search engines, e.g. causes"),
     Field("faq", is_bool, "true if every ## heading is a question"),
     Field("template", is_slug, "template name without .html, e.g. page"),
+    Field("translation_of", is_slug, "the page name in the default language this page translates, e.g. signs"),
 )
 
 
@@ -237,7 +239,8 @@ def validate_meta(raw: Any, loc: SourceLocation, lines: LineMap, text_lines: lis
         reviewed=good["reviewed"], next_review=good["next_review"], sources=sources,
         nav_title=good.get("nav_title"), order=good.get("order", 1000),
         summary=tuple(s.strip() for s in good.get("summary", ())), aspect=good.get("aspect"),
-        faq=good.get("faq", False), template=good.get("template"))
+        faq=good.get("faq", False), template=good.get("template"),
+        translation_of=good.get("translation_of"))
     if meta.next_review <= meta.reviewed:
         errors.append(BuildError(loc.at(lines.at("next_review")), "next_review is not after reviewed",
                                  "set next_review to a later date than reviewed"))

@@ -30,9 +30,13 @@ def make_environment(config: SiteConfig) -> jinja2.Environment:
         pass  # read-only site folder: compile every time
     env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-                             auto_reload=False, cache_size=-1, bytecode_cache=bytecode)
+                             auto_reload=False, cache_size=-1, bytecode_cache=bytecode,
+                             extensions=["jinja2.ext.i18n"])
+    from .i18n import format_long_date, install
+
+    install(env, config.language, config.site_dir)  # _() and {% trans %} in this config's language
     env.filters["isodate"] = lambda d: d.isoformat()
-    env.filters["longdate"] = lambda d: f"{d.day} {d:%B %Y}"
+    env.filters["longdate"] = format_long_date(config.language)
     return env
 
 

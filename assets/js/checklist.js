@@ -2,6 +2,9 @@
 // a printable summary for an appointment, and "Clear answers". Answers are never stored or sent.
 const d = document, h = d.documentElement;
 h.classList.add('js');
+// Words come from the page (partials/strings.html), in its language: this script holds none of its own.
+const T = (() => { try { return JSON.parse(document.getElementById('fa-strings').textContent); } catch { return {}; } })();
+const t = (key, values = {}) => (T[key] || key).replace(/\{(\w+)\}/g, (m, name) => String(values[name] ?? ''));
 const el = (tag, text, cls) => {
   const e = d.createElement(tag);
   if (text) e.textContent = text;
@@ -28,8 +31,8 @@ for (const form of d.querySelectorAll('[data-checklist]')) {
     const n = ticked.length;
     const result = results.find((r) => n >= r.min && n <= r.max);
     const parts = [];
-    if (isUrgent) parts.push(el('span', `${urgentText} Help lines are shown above. `, 'visually-hidden'));
-    parts.push(el('p', `You ticked ${n} of ${boxes.length}.`, 'checklist__tally'));
+    if (isUrgent) parts.push(el('span', `${t('checklist.urgent', { message: urgentText })} `, 'visually-hidden'));
+    parts.push(el('p', t('checklist.tally', { n, total: boxes.length }), 'checklist__tally'));
     if (result && (announce || n)) parts.push(el('p', result.text));
     status.replaceChildren(...parts);
   };
@@ -43,14 +46,14 @@ for (const form of d.querySelectorAll('[data-checklist]')) {
     sec.dataset.for = form.id;
     const when = new Date().toLocaleDateString(h.lang || undefined, { day: 'numeric', month: 'long', year: 'numeric' });
     const list = el('ul');
-    for (const t of ticked.length ? ticked : ['(nothing ticked)']) list.append(el('li', t));
+    for (const item of ticked.length ? ticked : [t('checklist.nothing')]) list.append(el('li', item));
     sec.append(
-      el('h2', 'Notes for my appointment'),
-      el('p', `Date: ${when}`),
-      el('p', `From: ${d.title}`),
+      el('h2', t('checklist.notesTitle')),
+      el('p', t('checklist.date', { date: when })),
+      el('p', t('checklist.from', { title: d.title })),
       el('p', form.querySelector('legend').textContent),
       list,
-      el('p', 'This is not a diagnosis. It is a list to help me talk about how I have been feeling.'),
+      el('p', t('checklist.notDiagnosis')),
     );
     d.body.append(sec);
   };
@@ -66,7 +69,7 @@ for (const form of d.querySelectorAll('[data-checklist]')) {
     form.reset();
     update(false);
     printout();
-    status.prepend(el('span', 'Answers cleared. ', 'visually-hidden'));
+    status.prepend(el('span', `${t('checklist.cleared')} `, 'visually-hidden'));
   });
   addEventListener('afterprint', () => h.classList.remove('print-checklist'));
   addEventListener('pageshow', () => { update(false); printout(); });

@@ -39,6 +39,9 @@ const excerptNodes = (html) => {
   return out;
 };
 
+// Words come from the page (partials/strings.html), in its language: this script holds none of its own.
+const T = (() => { try { return JSON.parse(document.getElementById('fa-strings').textContent); } catch { return {}; } })();
+const t = (key, values = {}) => (T[key] || key).replace(/\{(\w+)\}/g, (m, name) => String(values[name] ?? ''));
 const item = ({ url, title, section, excerpt, pinned }) => {
   const li = d.createElement('li');
   li.className = pinned ? 'search-result search-result--pinned' : 'search-result';
@@ -52,7 +55,7 @@ const item = ({ url, title, section, excerpt, pinned }) => {
   if (section) {
     const p = d.createElement('p');
     p.className = 'search-result__section';
-    p.textContent = `Section: ${section}`;
+    p.textContent = t('search.section', { section });
     li.append(p);
   }
   const p = d.createElement('p');
@@ -74,14 +77,13 @@ const show = (query, found) => {
   list.replaceChildren(...found.map(item));
   list.hidden = found.length === 0;
   const n = found.length;
-  status.textContent = n ? `${n} ${n === 1 ? 'result' : 'results'} for “${query}”.`
-    : `No results for “${query}”. Try another word, or look through the pages in this guide.`;
+  status.textContent = n ? t(n === 1 ? 'search.result' : 'search.results', { n, query }) : t('search.none', { query });
 };
 
 const run = async (query) => {
   query = query.trim();
   if (!query) { list.replaceChildren(); list.hidden = true; status.textContent = ''; return; }
-  status.textContent = 'Searching…';
+  status.textContent = t('search.searching');
   const pinned = pinnedFor(query);
   const seen = new Set(pinned.map((p) => new URL(p.url).pathname));
   let found = [];
@@ -100,7 +102,7 @@ const run = async (query) => {
     }
   } catch {
     show(query, pinned);
-    status.textContent = 'Search is not working right now. Please use the list of pages in this guide.';
+    status.textContent = t('search.failed');
     return;
   }
   show(query, [...pinned, ...found].slice(0, MAX));

@@ -391,7 +391,8 @@ def test_settings_unknown_key() -> None:
         'content/site.yml:12: unknown lint setting "max_grad" — did you mean "max_grade"?']
     assert config_errors({"colour": "red"}) == [
         'content/site.yml:12: unknown lint setting "colour" — known settings: max_grade, max_paragraph_grade, '
-        "max_sentence_words, max_paragraph_sentences, min_sources, help_slug, disabled"]
+        "max_sentence_words, max_paragraph_sentences, min_sources, min_reading_ease, "
+        "min_paragraph_ease, help_slug, disabled"]
 
 
 def test_settings_wrong_types_fall_back_to_defaults() -> None:
