@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import gettext
 import io
+import re
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Callable, Iterable
@@ -45,9 +46,23 @@ def catalog_path(site_dir: Path, code: str) -> tuple[Path, PurePosixPath]:
     return (own if own.is_file() else PROJECT_ROOT / rel), rel
 
 
+# A line of a .po file: a comment, a keyword with a quoted string, or a quoted continuation. Babel's reader
+# quietly drops the last character of a value whose closing quote is missing, so the build checks lines itself.
+PO_LINE = re.compile(r'\s*(?:#.*|(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+"(?:[^"\\]|\\.)*"|"(?:[^"\\]|\\.)*")?\s*')
+
+
 def _read_catalog(path: Path, rel: PurePosixPath):  # type: ignore[no-untyped-def]
     from babel.messages.pofile import PoFileError, read_po
 
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise BuildError(SourceLocation(rel), f"the catalog cannot be read ({err})",
+                         "save it as UTF-8 text") from None
+    for number, line in enumerate(text.split("\n"), 1):
+        if not PO_LINE.fullmatch(line):
+            raise BuildError(SourceLocation(rel, number), "the catalog cannot be read: this line is not a quoted "
+                             "msgid/msgstr value", 'put the text in double quotes, e.g. msgstr "Puntos clave"')
     try:
         with path.open("rb") as handle:
             return read_po(handle, abort_invalid=True)
