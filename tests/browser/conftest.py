@@ -100,6 +100,10 @@ def _load_site(config: pytest.Config) -> BuiltSite:
             if path not in paths and sitebuild.path_to_file(site.dir, path).is_file():
                 site.pages.append(PageCase(_page_id(path), path, 200, path.strip("/") + "/index.html"))
         site.pages.append(PageCase("404", NOT_FOUND_PATH, 404, "404.html"))
+        # Each other language has its own 404 page (es/404.html); it goes through the same gate.
+        for extra in sorted(site.dir.glob("*/404.html")):
+            rel = extra.relative_to(site.dir).as_posix()
+            site.pages.append(PageCase(rel.replace("/", "-").removesuffix(".html"), "/" + rel, 200, rel))
         site.html_files = sorted(p.relative_to(site.dir).as_posix() for p in site.dir.rglob("*.html"))
     except Exception as exc:  # noqa: BLE001 - every test then fails with this message
         site.error = f"could not build the site for the browser tests:\n{type(exc).__name__}: {exc}"
