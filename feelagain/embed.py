@@ -41,12 +41,12 @@ def iframe_snippet(page: Page, config: SiteConfig) -> str:
             f'sandbox="{SANDBOX}" referrerpolicy="no-referrer"></iframe>')
 
 
-def script_snippet(page: Page, config: SiteConfig) -> str:
+def script_snippet(page: Page, config: SiteConfig, region: str | None = None) -> str:
     """Return the one-line embed: a placeholder (a plain link until the script runs) plus our embed.js."""
     title = escape(f"{page.meta.title} – {config.title}")
     href, script = escape(join_url(config.base_url, page.url)), escape(join_url(config.base_url, "embed.js"))
     lang = f' data-lang="{escape(page.lang_prefix.rstrip("/"))}"' if page.lang_prefix else ""
-    return (f'<div data-feelagain="{page.slug}"{lang} data-title="{title}" data-region="{escape(config.default_region)}">'
+    return (f'<div data-feelagain="{page.slug}"{lang} data-title="{title}" data-region="{escape(region or config.default_region)}">'
             f'<a href="{href}">{escape(page.meta.title)}</a></div>\n'
             f'<script src="{script}" async></script>')
 
@@ -130,8 +130,13 @@ OEMBED_SCHEMA = {
 }
 
 
-def site_files(config: SiteConfig, site: Site, pages: "PageRenderer") -> dict[PurePosixPath, bytes]:
-    """Return the content-API index and schemas, plus the 'Embed these pages' guide."""
+def site_files(config: SiteConfig, site: Site, pages: "PageRenderer",
+               other_pages: tuple[tuple[Page, str], ...] = ()) -> dict[PurePosixPath, bytes]:
+    """Return the content-API index and schemas, plus the 'Embed these pages' guide.
+
+    other_pages (pages in other languages, each with its language's default region) are listed in the guide
+    too, their snippets with data-lang.
+    """
     files: dict[PurePosixPath, bytes] = {}
     index = []
     for page in site.pages:
@@ -145,9 +150,10 @@ def site_files(config: SiteConfig, site: Site, pages: "PageRenderer") -> dict[Pu
     files[PurePosixPath("api/page.schema.json")] = to_json(PAGE_SCHEMA)
     files[PurePosixPath("api/pages.schema.json")] = to_json(INDEX_SCHEMA)
     files[PurePosixPath("api/oembed.schema.json")] = to_json(OEMBED_SCHEMA)
-    embeds = [{"slug": p.slug, "title": p.meta.title, "embed_href": f"{p.slug}/",
-               "iframe_snippet": iframe_snippet(p, config), "script_snippet": script_snippet(p, config)}
-              for p in site.pages]
+    embeds = [{"slug": p.slug, "title": p.meta.title,
+               "embed_href": f"../{p.lang_prefix}embed/{p.slug}/" if p.lang_prefix else f"{p.slug}/",
+               "iframe_snippet": iframe_snippet(p, config), "script_snippet": script_snippet(p, config, region)}
+              for p, region in [(p, None) for p in site.pages] + list(other_pages)]
     files[PurePosixPath("embed/index.html")] = pages.render_special(
         "embed-index.html", "embed/", "Embed these pages",
         "How clinics and services can show these pages on their own websites.", embeds=embeds)

@@ -250,11 +250,11 @@ def write_in_place(output_dir: Path, files: dict[PurePosixPath, bytes]) -> int:
 
 
 def input_folders(site_dir: Path) -> list[Path]:
-    """Return the folders a build reads: the site's content/, templates/ and assets/, then the bundled ones."""
+    """Return the folders a build reads: the site's content/, templates/, assets/ and locale/, then the bundled ones."""
     from .config import PROJECT_ROOT
 
-    candidates = [site_dir / "content", site_dir / "templates", site_dir / "assets",
-                  PROJECT_ROOT / "templates", PROJECT_ROOT / "assets"]
+    candidates = [site_dir / "content", site_dir / "templates", site_dir / "assets", site_dir / "locale",
+                  PROJECT_ROOT / "templates", PROJECT_ROOT / "assets", PROJECT_ROOT / "locale"]
     unique: list[Path] = []
     for folder in candidates:
         if folder.resolve() not in [f.resolve() for f in unique]:

@@ -325,7 +325,8 @@ def write_site(config: SiteConfig, site: Site, bodies: dict[str, "Body"], crisis
                                    shared_alts, catalog_fingerprint(lang_config))
             write_pages(PageJob(lang_config, lang_pages, lang_site, lang_bodies, writer, lang_shared))
             urls += [(page.url, page.meta.reviewed.isoformat()) for page in lang_site.pages]
-        for dest, data in embed.site_files(config, site, pages).items():
+        other_pages = tuple((page, o[0].default_region) for o in others for page in o[1].pages)
+        for dest, data in embed.site_files(config, site, pages, other_pages).items():
             writer.add(dest, data)
         # Hosts serve 404.html at any depth, so its links start from the site's own path, not relative.
         site_root = safe_url(urlsplit(config.base_url).path)

@@ -116,6 +116,10 @@ def test_spanish_pages_are_published_under_es_with_alternates(make_site):
     assert (dist / "es" / "embed" / "obtener-ayuda" / "index.html").is_file()
     assert (dist / "es" / "oembed" / "obtener-ayuda.json").is_file()
     assert (dist / "es" / "api" / "pages" / "obtener-ayuda.json").is_file()
+    # The embed guide lists the Spanish pages too, with data-lang and the language's own default region.
+    guide = (dist / "embed" / "index.html").read_text()
+    assert "data-feelagain=&#34;obtener-ayuda&#34; data-lang=&#34;es&#34;" in guide
+    assert 'href="../es/embed/obtener-ayuda/"' in guide
     sitemap = (dist / "sitemap.xml").read_text()
     assert 'xmlns:xhtml="http://www.w3.org/1999/xhtml"' in sitemap
     assert ('<loc>https://example.org/es/</loc><lastmod>2026-11-01</lastmod>'
