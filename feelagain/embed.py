@@ -150,7 +150,9 @@ def site_files(config: SiteConfig, site: Site, pages: "PageRenderer",
     files[PurePosixPath("api/page.schema.json")] = to_json(PAGE_SCHEMA)
     files[PurePosixPath("api/pages.schema.json")] = to_json(INDEX_SCHEMA)
     files[PurePosixPath("api/oembed.schema.json")] = to_json(OEMBED_SCHEMA)
-    embeds = [{"slug": p.slug, "title": p.meta.title,
+    # Ids in the guide must be unique: a Spanish page is "es-index", beside the English "index".
+    embeds = [{"slug": p.lang_prefix.replace("/", "-") + p.slug, "title": p.meta.title,
+               "lang": p.lang_prefix.rstrip("/") or None,
                "embed_href": f"../{p.lang_prefix}embed/{p.slug}/" if p.lang_prefix else f"{p.slug}/",
                "iframe_snippet": iframe_snippet(p, config), "script_snippet": script_snippet(p, config, region)}
               for p, region in [(p, None) for p in site.pages] + list(other_pages)]

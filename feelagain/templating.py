@@ -8,6 +8,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Callable
 
 import jinja2
+import markupsafe
 
 from .config import PROJECT_ROOT, SiteConfig
 from .errors import BuildError, SourceLocation, did_you_mean
@@ -36,6 +37,9 @@ def make_environment(config: SiteConfig) -> jinja2.Environment:
 
     install(env, config.language, config.site_dir)  # _() and {% trans %} in this config's language
     env.filters["isodate"] = lambda d: d.isoformat()
+    from .seo import script_json
+
+    env.filters["script_json"] = lambda data: markupsafe.Markup(script_json(data))  # UTF-8 as is: fewer bytes than \u00f3
     env.filters["longdate"] = format_long_date(config.language)
     return env
 

@@ -2,9 +2,8 @@
 // a printable summary for an appointment, and "Clear answers". Answers are never stored or sent.
 const d = document, h = d.documentElement;
 h.classList.add('js');
-// Words come from the page (partials/strings.html), in its language: this script holds none of its own.
-const T = (() => { try { return JSON.parse(document.getElementById('fa-strings').textContent); } catch { return {}; } })();
-const t = (key, values = {}) => (T[key] || key).replace(/\{(\w+)\}/g, (m, name) => String(values[name] ?? ''));
+const T = JSON.parse(d.getElementById('fa-strings')?.textContent || '{}');
+const t = (k, v = {}) => (T[k] || k).replace(/\{(\w+)\}/g, (m, n) => v[n] ?? '');
 const el = (tag, text, cls) => {
   const e = d.createElement(tag);
   if (text) e.textContent = text;
@@ -31,8 +30,8 @@ for (const form of d.querySelectorAll('[data-checklist]')) {
     const n = ticked.length;
     const result = results.find((r) => n >= r.min && n <= r.max);
     const parts = [];
-    if (isUrgent) parts.push(el('span', `${t('checklist.urgent', { message: urgentText })} `, 'visually-hidden'));
-    parts.push(el('p', t('checklist.tally', { n, total: boxes.length }), 'checklist__tally'));
+    if (isUrgent) parts.push(el('span', `${t('urgent', { message: urgentText })} `, 'visually-hidden'));
+    parts.push(el('p', t('tally', { n, total: boxes.length }), 'checklist__tally'));
     if (result && (announce || n)) parts.push(el('p', result.text));
     status.replaceChildren(...parts);
   };
@@ -46,14 +45,14 @@ for (const form of d.querySelectorAll('[data-checklist]')) {
     sec.dataset.for = form.id;
     const when = new Date().toLocaleDateString(h.lang || undefined, { day: 'numeric', month: 'long', year: 'numeric' });
     const list = el('ul');
-    for (const item of ticked.length ? ticked : [t('checklist.nothing')]) list.append(el('li', item));
+    for (const item of ticked.length ? ticked : [t('nothing')]) list.append(el('li', item));
     sec.append(
-      el('h2', t('checklist.notesTitle')),
-      el('p', t('checklist.date', { date: when })),
-      el('p', t('checklist.from', { title: d.title })),
+      el('h2', t('notes')),
+      el('p', t('date', { date: when })),
+      el('p', t('from', { title: d.title })),
       el('p', form.querySelector('legend').textContent),
       list,
-      el('p', t('checklist.notDiagnosis')),
+      el('p', t('notDiagnosis')),
     );
     d.body.append(sec);
   };
@@ -69,7 +68,7 @@ for (const form of d.querySelectorAll('[data-checklist]')) {
     form.reset();
     update(false);
     printout();
-    status.prepend(el('span', `${t('checklist.cleared')} `, 'visually-hidden'));
+    status.prepend(el('span', `${t('cleared')} `, 'visually-hidden'));
   });
   addEventListener('afterprint', () => h.classList.remove('print-checklist'));
   addEventListener('pageshow', () => { update(false); printout(); });

@@ -3,9 +3,8 @@
 // does not return here. Restored from the back-forward cache: show the page again.
 const d = document, h = d.documentElement;
 h.classList.add('js');
-// Words come from the page (partials/strings.html), in its language: this script holds none of its own.
-const T = (() => { try { return JSON.parse(document.getElementById('fa-strings').textContent); } catch { return {}; } })();
-const t = (key, values = {}) => (T[key] || key).replace(/\{(\w+)\}/g, (m, name) => String(values[name] ?? ''));
+const T = JSON.parse(d.getElementById('fa-strings')?.textContent || '{}');
+const t = (k, v = {}) => (T[k] || k).replace(/\{(\w+)\}/g, (m, n) => v[n] ?? '');
 const link = d.querySelector('[data-exit-link]');
 const status = d.querySelector('[data-exit-status]');
 let count = 0, timer;
@@ -13,7 +12,7 @@ const say = (text) => { if (status) status.textContent = text; };
 const leave = (e) => {
   if (e) e.preventDefault();
   h.classList.add('exiting');
-  say(t('exit.leaving'));
+  say(t('leaving'));
   const url = link.href;
   try { window.top.location.replace(url); } catch { location.replace(url); }
 };
@@ -32,8 +31,8 @@ if (link) {
     clearTimeout(timer);
     if (++count >= 3) { count = 0; leave(); return; }
     const left = 3 - count;
-    say(t(left > 1 ? 'exit.more' : 'exit.more1', { n: left }));
-    timer = setTimeout(() => { count = 0; say(t('exit.timeout')); }, 5000);
+    say(t(left > 1 ? 'more' : 'more1', { n: left }));
+    timer = setTimeout(() => { count = 0; say(t('timeout')); }, 5000);
   });
   addEventListener('pageshow', (e) => {
     if (e.persisted) { h.classList.remove('exiting'); count = 0; say(''); }

@@ -39,9 +39,8 @@ const excerptNodes = (html) => {
   return out;
 };
 
-// Words come from the page (partials/strings.html), in its language: this script holds none of its own.
-const T = (() => { try { return JSON.parse(document.getElementById('fa-strings').textContent); } catch { return {}; } })();
-const t = (key, values = {}) => (T[key] || key).replace(/\{(\w+)\}/g, (m, name) => String(values[name] ?? ''));
+const T = JSON.parse(d.getElementById('fa-strings')?.textContent || '{}');
+const t = (k, v = {}) => (T[k] || k).replace(/\{(\w+)\}/g, (m, n) => v[n] ?? '');
 const item = ({ url, title, section, excerpt, pinned }) => {
   const li = d.createElement('li');
   li.className = pinned ? 'search-result search-result--pinned' : 'search-result';
@@ -55,7 +54,7 @@ const item = ({ url, title, section, excerpt, pinned }) => {
   if (section) {
     const p = d.createElement('p');
     p.className = 'search-result__section';
-    p.textContent = t('search.section', { section });
+    p.textContent = t('section', { section });
     li.append(p);
   }
   const p = d.createElement('p');
@@ -77,13 +76,13 @@ const show = (query, found) => {
   list.replaceChildren(...found.map(item));
   list.hidden = found.length === 0;
   const n = found.length;
-  status.textContent = n ? t(n === 1 ? 'search.result' : 'search.results', { n, query }) : t('search.none', { query });
+  status.textContent = n ? t(n === 1 ? 'result' : 'results', { n, query }) : t('none', { query });
 };
 
 const run = async (query) => {
   query = query.trim();
   if (!query) { list.replaceChildren(); list.hidden = true; status.textContent = ''; return; }
-  status.textContent = t('search.searching');
+  status.textContent = t('searching');
   const pinned = pinnedFor(query);
   const seen = new Set(pinned.map((p) => new URL(p.url).pathname));
   let found = [];
@@ -102,7 +101,7 @@ const run = async (query) => {
     }
   } catch {
     show(query, pinned);
-    status.textContent = t('search.failed');
+    status.textContent = t('failed');
     return;
   }
   show(query, [...pinned, ...found].slice(0, MAX));

@@ -52,6 +52,18 @@ CSP_RECORDER_JS = """
 """
 
 
+def interface_string(lang: str, msgid: str) -> str:
+    """Return an interface string as pages in `lang` show it (from locale/<lang>/…/messages.po; English as is)."""
+    catalog = REPO_ROOT / "locale" / lang.replace("-", "_") / "LC_MESSAGES" / "messages.po"
+    if lang == "en" or lang.startswith("en-") or not catalog.is_file():
+        return msgid
+    from babel.messages.pofile import read_po
+
+    with catalog.open("rb") as handle:
+        entry = read_po(handle).get(msgid)
+    return entry.string if entry is not None and entry.string else msgid
+
+
 @dataclass(frozen=True)
 class PageCase:
     """One page under test: the URL path to load, the status the server must answer, the file it comes from."""
