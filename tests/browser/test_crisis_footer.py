@@ -14,6 +14,8 @@ import pytest
 import yaml
 from playwright.sync_api import expect
 
+from tests.browser.conftest import interface_string
+
 pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parents[2]
@@ -23,6 +25,19 @@ DEFAULT = _SITE["default_region"]
 HELP_PATH = "/" + _SITE.get("help_page", "get-help") + "/"
 REGIONS = [r["code"] for r in _CRISIS["regions"]]
 STORAGE_KEY = "feelagain:region"
+# Pages in another language (issue #18) show that language's default region and link its own help page.
+_LANGUAGES = _SITE.get("languages") or [{"code": _SITE.get("language", "en")}]
+FIRST_LANGUAGE = _LANGUAGES[0]["code"]
+LANGUAGE = {lang["code"]: lang for lang in _LANGUAGES}
+
+
+def _expected(lang: str) -> tuple[str, str]:
+    """(default region, help page path) for pages in lang."""
+    entry = LANGUAGE.get(lang, {})
+    if lang == FIRST_LANGUAGE or not entry:
+        return entry.get("default_region", DEFAULT), HELP_PATH
+    return (entry.get("default_region", DEFAULT),
+            f"/{lang}/" + entry.get("help_page", _SITE.get("help_page", "get-help")) + "/")
 CRISIS = "section[data-crisis]"
 
 
@@ -31,22 +46,22 @@ def _region(page, code: str):
 
 
 FOOTER_FACTS_JS = """
-() => {
+(words) => {
   const vis = (el) => !!el && el.checkVisibility();
   const crisis = document.querySelectorAll('section[data-crisis]');
   const box = crisis[0];
   if (!box) return {count: 0};
   const tel = [...box.querySelectorAll('a[href^="tel:"]')];
-  const more = [...box.querySelectorAll('a')].find((a) => a.textContent.trim() === 'All crisis lines by country');
+  const more = [...box.querySelectorAll('a')].find((a) => a.textContent.trim() === words.more);
   const header = document.querySelector('header');
-  const help = header && [...header.querySelectorAll('a')].find((a) => a.textContent.trim() === 'Get help now');
+  const help = header && [...header.querySelectorAll('a')].find((a) => a.textContent.trim() === words.help);
   const select = box.querySelector('select');
   const remember = box.querySelector('[data-crisis-remember]');
   return {
     count: crisis.length,
     inFooter: !!box.closest('footer'),
     visible: vis(box),
-    tel: tel.length, telVisible: vis(tel[0]),
+    tel: tel.length, telVisible: tel.some(vis),
     moreHref: more ? more.href : null, moreVisible: vis(more),
     regions: Object.fromEntries([...box.querySelectorAll('[data-region]')].map((b) => [b.dataset.region, vis(b)])),
     switchVisible: vis(box.querySelector('[data-crisis-switch]')),
@@ -59,26 +74,29 @@ FOOTER_FACTS_JS = """
 
 
 def _check_footer(page, *, js: bool) -> None:
-    f = page.evaluate(FOOTER_FACTS_JS)
+    lang = page.evaluate("document.documentElement.lang")
+    default, help_path = _expected(lang)
+    f = page.evaluate(FOOTER_FACTS_JS, {"more": interface_string(lang, "All crisis lines by country"),
+                                        "help": interface_string(lang, "Get help now")})
     assert f["count"] == 1, f"expected one crisis block, found {f['count']}"
     assert f["inFooter"], "the crisis block is not in a footer"
     assert f["visible"], "the crisis block is not visible"
     assert f["tel"] >= 1 and f["telVisible"], "no visible tel: link in the crisis block"
     assert f["moreHref"] and f["moreVisible"], "no visible 'All crisis lines by country' link"
-    assert urlsplit(f["moreHref"]).path == HELP_PATH, f["moreHref"]
+    assert urlsplit(f["moreHref"]).path == help_path, f["moreHref"]
     # The default region is shown, the others are hidden.
     assert sorted(f["regions"]) == sorted(REGIONS), f["regions"]
     shown = [code for code, visible in f["regions"].items() if visible]
-    assert shown == [DEFAULT], f"regions shown: {shown}, expected only {DEFAULT}"
+    assert shown == [default], f"regions shown: {shown}, expected only {default}"
     if js:
         assert f["switchVisible"], "the region switcher is not shown with JavaScript"
-        assert f["selectValue"] == DEFAULT
+        assert f["selectValue"] == default
         assert f["rememberChecked"] is False
     else:
         assert not f["switchVisible"], "the region switcher (a JS-only control) is shown without JavaScript"
     # "Get help now" in the header.
     assert f["helpHref"] and f["helpVisible"], "no visible 'Get help now' link in the header"
-    assert urlsplit(f["helpHref"]).path == HELP_PATH, f["helpHref"]
+    assert urlsplit(f["helpHref"]).path == help_path, f["helpHref"]
 
 
 @pytest.mark.parametrize("js", [True, False], ids=["js", "no-js"])

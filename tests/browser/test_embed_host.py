@@ -510,10 +510,16 @@ def test_embed_guide_snippets_name_the_page_and_script(visit):
     v = visit("/embed/")
     page = v.page
     for section in page.locator("section.embed-item").all():
-        slug = section.locator("h3").get_attribute("id").removeprefix("embed-")
+        heading = section.locator("h3")
+        slug = heading.get_attribute("id").removeprefix("embed-")
+        lang = heading.get_attribute("lang")  # a page in another language (issue #18): id "embed-es-index"
+        prefix = f"{lang}/" if lang else ""
+        if lang:
+            slug = slug.removeprefix(f"{lang}-")
         texts = section.locator("pre > code").all_text_contents()
-        assert any(f'data-feelagain="{slug}"' in t and "/embed.js" in t for t in texts), (slug, texts)
-        assert any("<iframe" in t and f"/embed/{slug}/" in t for t in texts), (slug, texts)
+        marker = f'data-feelagain="{slug}"' + (f' data-lang="{lang}"' if lang else "")
+        assert any(marker in t and "/embed.js" in t for t in texts), (slug, texts)
+        assert any("<iframe" in t and f"/{prefix}embed/{slug}/" in t for t in texts), (slug, texts)
 
 
 def test_embed_guide_without_javascript_shows_snippets_and_hides_copy(visit):
