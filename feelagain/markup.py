@@ -4,7 +4,11 @@ Extensions (documented for editors in docs/editing.md):
 - toc: heading ids and the "On this page" list (levels 2–3);
 - tables, attr_list, def_list, sane_lists, fenced_code: standard Markdown additions;
 - admonition: callouts ("!!! tip \"Title\"") that we turn into NHS-style care cards;
-- ours: ```checklist blocks, links between .md files, raw-HTML sanitising, scrollable tables.
+- ours: ```checklist, ```crisis-directory and ```support-lines blocks, links between .md files, raw-HTML
+  sanitising, scrollable tables.
+
+The crisis blocks only mark their place here: the render stage fills them from content/crisis.yml, so every
+number a page shows comes from that one file (and a page body's cache does not depend on it).
 """
 from __future__ import annotations
 
@@ -35,7 +39,9 @@ CALLOUTS = {  # type → (default title, words a screen reader hears first)
 SAFE_SCHEMES = ("https", "mailto", "tel", "sms")
 CHECKLIST_TOKEN = "FEELAGAINCHECKLIST{}X"
 CHECKLIST_MARK = "<!--feelagain:checklist:{}-->"
-FENCE_OPEN = re.compile(r"^(```|~~~)\s*checklist\s*$")
+CRISIS_TOKEN = "FEELAGAINCRISIS{}X"
+CRISIS_MARK = "<!--feelagain:crisis:{}-->"
+FENCE_OPEN = re.compile(r"^(```|~~~)\s*(checklist|crisis-directory|support-lines)\s*$")
 CALLOUT_LINE = re.compile(r"^!!!\s+([\w-]+)")
 
 
@@ -47,6 +53,14 @@ class Link:
     slug: str | None  # target page for links between pages, None otherwise
     fragment: str | None
     kind: str  # "page", "anchor" (same page), "external", "asset", "unsafe"
+
+
+@dataclass(frozen=True)
+class CrisisBlock:
+    """A place in a page filled from crisis.yml: the country directory, or the support lines of a topic."""
+
+    kind: str  # "crisis-directory" or "support-lines"
+    topic: str = ""
 
 
 @dataclass(frozen=True)
@@ -70,6 +84,7 @@ class Rendered:
     faq: tuple[tuple[str, str], ...]
     errors: tuple[BuildError, ...] = ()
     warnings: tuple[BuildError, ...] = ()
+    crisis_blocks: tuple[CrisisBlock, ...] = ()
 
 
 @dataclass
@@ -82,6 +97,7 @@ class _State:
     body_md: str
     links: list[Link] = field(default_factory=list)
     checklists: list[Checklist] = field(default_factory=list)
+    crisis_blocks: list[CrisisBlock] = field(default_factory=list)
     errors: list[BuildError] = field(default_factory=list)
     warnings: list[BuildError] = field(default_factory=list)
 
@@ -91,8 +107,28 @@ class _State:
         return self.body_start_line + (self.body_md.count("\n", 0, index) if index >= 0 else 0)
 
 
+def _crisis_block(kind: str, text: str, loc: SourceLocation, line: int) -> tuple[CrisisBlock | None, list[BuildError]]:
+    """Return the crisis block of a fence (line = its opening line) and its problems."""
+    from .crisis import TOPICS  # crisis imports yamlfile and schema only; kept local to show the one use
+
+    if kind == "crisis-directory":
+        if text.strip():
+            return None, [BuildError(loc.at(line + 1), "a crisis-directory block takes no text",
+                                     "leave it empty: the lines come from content/crisis.yml")]
+        return CrisisBlock(kind), []
+    body = [(n, t) for n, t in enumerate(text.split("\n"), line + 1) if t.strip()]
+    match = re.fullmatch(r"\s*topic:\s*([\w-]+)\s*", body[0][1]) if len(body) == 1 else None
+    if match is None:
+        return None, [BuildError(loc.at(body[0][0] if body else line), "a support-lines block needs one line: topic: …",
+                                 "write e.g. topic: " + TOPICS[0])]
+    if match.group(1) not in TOPICS:
+        return None, [BuildError(loc.at(body[0][0]), f'unknown support topic "{match.group(1)}"',
+                                 "use one of: " + ", ".join(TOPICS))]
+    return CrisisBlock(kind, match.group(1)), []
+
+
 class _ChecklistBlocks(Preprocessor):
-    """Replace ```checklist blocks by a token and parse their YAML; check callout types."""
+    """Replace ```checklist, ```crisis-directory and ```support-lines blocks by tokens; check callout types."""
 
     def run(self, lines: list[str]) -> list[str]:
         state: _State = self.md.fa_state  # type: ignore[attr-defined]
@@ -109,12 +145,21 @@ class _ChecklistBlocks(Preprocessor):
                 out.append(line)
                 index += 1
                 continue
-            fence = line.strip()[:3]
+            fence, kind = line.strip()[:3], FENCE_OPEN.match(line).group(2)  # type: ignore[union-attr]
             end = next((j for j in range(index + 1, len(lines)) if lines[j].strip() == fence), None)
             if end is None:
                 state.errors.append(BuildError(state.loc.at(state.body_start_line + index),
-                                               "the checklist block is never closed", f"add a {fence} line after it"))
+                                               f"the {kind} block is never closed", f"add a {fence} line after it"))
                 return out
+            if kind != "checklist":
+                block, errors = _crisis_block(kind, "\n".join(lines[index + 1:end]), state.loc,
+                                              state.body_start_line + index)
+                state.errors.extend(errors)
+                if block:
+                    out += ["", CRISIS_TOKEN.format(len(state.crisis_blocks)), ""]
+                    state.crisis_blocks.append(block)
+                index = end + 1
+                continue
             checklist, errors = parse_checklist("\n".join(lines[index + 1:end]), state.loc,
                                                 state.body_start_line + index)
             state.errors.extend(errors)
@@ -281,7 +326,9 @@ def render_markdown(body_md: str, loc: SourceLocation, url: str, body_start_line
     body = _sanitise(md.convert(body_md), state)
     for index in range(len(state.checklists)):
         body = body.replace(f"<p>{CHECKLIST_TOKEN.format(index)}</p>", CHECKLIST_MARK.format(index))
+    for index in range(len(state.crisis_blocks)):
+        body = body.replace(f"<p>{CRISIS_TOKEN.format(index)}</p>", CRISIS_MARK.format(index))
     toc = tuple(_flatten(getattr(md, "toc_tokens", []), []))
     ids = frozenset(re.findall(r'\sid="([^"]+)"', body))
     return Rendered(body, toc, ids, tuple(state.links), tuple(state.checklists), _faq(body) if faq else (),
-                    tuple(state.errors), tuple(state.warnings))
+                    tuple(state.errors), tuple(state.warnings), tuple(state.crisis_blocks))

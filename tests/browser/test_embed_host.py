@@ -33,7 +33,7 @@ ACCENT = "#005eb8"
 ACCENT_RGB = "rgb(0, 94, 184)"
 EVIL_ACCENT = "red;}</style><script>alert(1)</script>"
 SANDBOX_ALLOWED = {"allow-scripts", "allow-same-origin", "allow-popups", "allow-popups-to-escape-sandbox",
-                   "allow-top-navigation-by-user-activation"}
+                   "allow-modals", "allow-top-navigation-by-user-activation"}
 
 
 # --------------------------------------------------------------------------------- local origins

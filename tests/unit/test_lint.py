@@ -86,6 +86,7 @@ FIRING = {
     "link-scheme": make_page(links=(("get-help.md", 14), ("http://example.org", 24))),
     "image-alt": make_page(CLEAN_BODY.replace("A person sitting by a window", "")),
     "allow-comment": make_page(CLEAN_BODY + "\n<!-- lint: allow safe-langage -->\nIt is common.\n"),
+    "crisis-number": make_page(CLEAN_BODY + "\nOr call 0800 123 4567.\n", known_numbers=frozenset({"111"})),
 }
 
 
