@@ -1,7 +1,6 @@
 // Self-check: live tally and message, immediate help first when an urgent item is ticked,
 // a printable summary for an appointment, and "Clear answers". Answers are never stored or sent.
-// Urgent items are not part of the tally and never get a band message: once one is ticked, the urgent
-// message replaces the band text (a "many people feel like this" next to thoughts of self-harm plays it down).
+// Urgent items are not counted; when one is ticked its message replaces the band text (which would play it down).
 const d = document, h = d.documentElement;
 h.classList.add('js');
 const el = (tag, text, cls) => {
