@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from tests.conftest import ROOT, run_cli
+from tests.conftest import ROOT, SITE_YML, page, run_cli
 
 BUNDLED = yaml.safe_load((ROOT / "content" / "crisis.yml").read_text(encoding="utf-8"))
 IRELAND = """\
@@ -104,3 +104,53 @@ def test_strict_check_fails_on_a_number_typed_into_a_page(tmp_path):
 def test_bundled_site_passes_strict_check():
     result = run_cli("check", "--strict")
     assert result.returncode == 0, result.stderr
+
+
+SUPPORT_SITE_CRISIS = IRELAND + """\
+    support:
+      - name: Riverside Bereavement Group
+        topic: grief
+        description: A group that meets weekly.
+        hours: Tuesdays
+        verified_on: 2026-11-29
+        source: https://clinic.example/groups
+        contacts:
+          - {kind: call, number: "01 555 0199"}
+  - code: intl
+    name: Other countries
+    emergency: null
+    lines:
+      - name: Find A Helpline
+        description: Free, private helplines in many countries.
+        hours: Varies by helpline
+        verified_on: 2026-11-29
+        source: https://findahelpline.com
+        contacts:
+          - {kind: web, url: https://findahelpline.com}
+"""
+
+
+def test_blocks_render_from_crisis_yml_and_support_stays_out_of_the_footer(make_site):
+    body = ("Some words here.\n\n## Lines\n\n```crisis-directory\n```\n\n## After a death\n\n"
+            "```support-lines\ntopic: grief\n```\n\n## Drink and drugs\n\n```support-lines\ntopic: substance\n```\n")
+    site = make_site({"content/crisis.yml": SUPPORT_SITE_CRISIS,
+                      "content/site.yml": SITE_YML.replace("default_region: uk", "default_region: ie"),
+                      "content/get-help.md": page("Get help now", body)})
+    result = run_cli("build", "--site", str(site))
+    assert result.returncode == 0, result.stderr
+    html = (site / "dist" / "get-help" / "index.html").read_text(encoding="utf-8")
+    main = html[html.index("<main"):html.index("</main>")]
+    prose = main[main.index('<div class="prose">'):]
+    footer = html[html.index("<footer"):]
+    directory = prose[prose.index("data-crisis-directory"):prose.index("After a death")]
+    assert "Ireland" in directory and "Other countries" in directory and 'href="tel:015550100"' in directory
+    assert "Riverside Bereavement Group" not in directory  # support lines are not crisis lines
+    grief = prose[prose.index('data-support-lines="grief"'):prose.index("Drink and drugs")]
+    assert "Riverside Bereavement Group" in grief and 'href="tel:015550199"' in grief
+    assert "Ireland" in grief and "Other countries" not in grief  # only regions that have some
+    substance = prose[prose.index('data-support-lines="substance"'):]
+    assert "We do not list services for this yet" in substance and "tel:" not in substance[:substance.index("</div>")]
+    assert "Riverside Bereavement Group" not in footer and "015550199" not in footer
+    # Help first: the default region's first call and emergency number, before the page text.
+    assert main.index('id="help-now"') < main.index('<div class="prose">')
+    assert 'data-help-region="ie"' in main and "In danger now? Call 112" in main
