@@ -26,6 +26,7 @@ from markdown.treeprocessors import Treeprocessor
 
 from . import sanitize
 from .checklist import Checklist, parse_checklist
+from .crisis import TOPICS
 from .errors import BuildError, SourceLocation
 from .model import relative_href, url_for
 
@@ -109,8 +110,6 @@ class _State:
 
 def _crisis_block(kind: str, text: str, loc: SourceLocation, line: int) -> tuple[CrisisBlock | None, list[BuildError]]:
     """Return the crisis block of a fence (line = its opening line) and its problems."""
-    from .crisis import TOPICS  # crisis imports yamlfile and schema only; kept local to show the one use
-
     if kind == "crisis-directory":
         if text.strip():
             return None, [BuildError(loc.at(line + 1), "a crisis-directory block takes no text",
