@@ -54,6 +54,8 @@ class LintPage:
     links: tuple[tuple[str, int], ...]
     # Digits of every number in crisis.yml; None when the site's crisis lines are not known (rule skipped).
     known_numbers: frozenset[str] | None = None
+    # Front-matter text the page shows (title, description, key points), each with its file line.
+    meta_texts: tuple[tuple[str, int | None], ...] = ()
 
 
 @dataclass(frozen=True, repr=False)
@@ -354,13 +356,15 @@ def check_crisis_number(ctx: Context) -> Iterator[Finding]:
     known = ctx.page.known_numbers
     if known is None:
         return
-    for block in ctx.text.blocks:
-        if block.kind == "code" or not any(c.isdigit() for c in block.text):
+    texts = [(text, line) for text, line in ctx.page.meta_texts]
+    texts += [(b.text, b) for b in ctx.text.blocks if b.kind != "code"]
+    for text, where in texts:
+        if not any(c.isdigit() for c in text):
             continue
-        for m in PHONE_IN_TEXT.finditer(block.text):
-            if _looks_like_phone(block.text, m) and re.sub(r"\D", "", m.group()) not in known:
-                yield (block.line_at(m.start()), f'phone number "{m.group()}" is not in content/crisis.yml',
-                       NUMBER_HINT)
+        for m in PHONE_IN_TEXT.finditer(text):
+            if _looks_like_phone(text, m) and re.sub(r"\D", "", m.group()) not in known:
+                line = where.line_at(m.start()) if isinstance(where, Block) else where
+                yield line, f'phone number "{m.group()}" is not in content/crisis.yml', NUMBER_HINT
     for href, line in ctx.page.links:
         if (m := DIAL_LINK.match(href)) and re.sub(r"\D", "", m.group(2)) not in known:
             yield line, f'{m.group(1).lower()}: link "{href}" is not a number in content/crisis.yml', NUMBER_HINT

@@ -115,7 +115,9 @@ def render_body(page: Page, settings: lint.LintSettings, today: datetime.date, k
         next_review=page.meta.next_review, reviewed_line=page.meta_lines.at("reviewed"),
         next_review_line=page.meta_lines.at("next_review"),
         links=tuple((link.href, line_of_link(link, page.body_md, page.body_start_line)) for link in rendered.links),
-        known_numbers=known_numbers)
+        known_numbers=known_numbers,
+        meta_texts=((page.meta.title, page.meta_lines.at("title")), (page.meta.description, page.meta_lines.at("description")),
+                    *((point, page.meta_lines.at("summary")) for point in page.meta.summary)))
     errors, warnings = lint.lint_page(lint_page, settings, today)
     # The links module reports unsafe schemes with the exact href; drop the linter's twin of that error.
     errors = [e for e in errors if e.rule != "link-scheme"]

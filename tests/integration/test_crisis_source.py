@@ -154,3 +154,15 @@ def test_blocks_render_from_crisis_yml_and_support_stays_out_of_the_footer(make_
     # Help first: the default region's first call and emergency number, before the page text.
     assert main.index('id="help-now"') < main.index('<div class="prose">')
     assert 'data-help-region="ie"' in main and "In danger now? Call 112" in main
+
+
+def test_a_number_in_the_front_matter_fails_at_its_line(tmp_path):
+    site = _clinic_copy(tmp_path)
+    causes = site / "content" / "causes.md"
+    lines = causes.read_text(encoding="utf-8").split("\n")
+    at = next(i for i, line in enumerate(lines) if line.startswith("description:"))
+    lines[at] = "description: Why people feel numb. Worried? Call 0800 123 4567."
+    causes.write_text("\n".join(lines), encoding="utf-8")
+    result = run_cli("check", "--site", str(site))
+    assert result.returncode != 0
+    assert f"content/causes.md:{at + 1}: phone number \"0800 123 4567\" is not in content/crisis.yml" in result.stderr

@@ -81,3 +81,10 @@ def test_rule_is_an_error_and_can_be_disabled() -> None:
 
 def test_without_known_numbers_the_rule_is_skipped() -> None:
     assert found(dataclasses.replace(page("Call 0800 123 4567.\n"), known_numbers=None)) == []
+
+
+def test_front_matter_text_the_page_shows_is_checked_too() -> None:
+    p = dataclasses.replace(page("Text.\n"), meta_texts=(("Get help", 2), ("Call 0800 123 4567 for help.", 3),
+                                                          ("If in danger, call 999.", 6)))
+    assert found(p) == ['content/causes.md:3: phone number "0800 123 4567" is not in content/crisis.yml — take the '
+                        "number out of the text: add it to content/crisis.yml and show it with a crisis block"]
