@@ -119,8 +119,9 @@ def order_site(config: SiteConfig, pages: list[Page], problems: Problems, found:
     return Site(tuple(listed + rest), nav)
 
 
-def render_body(page: Page, settings: lint.LintSettings, today: datetime.date, key: str = "") -> Body:
-    """Return the rendered body of a page and what the linter found in it."""
+def render_body(page: Page, settings: lint.LintSettings, today: datetime.date, key: str = "",
+                known_numbers: frozenset[str] | None = None) -> Body:
+    """Return the rendered body of a page and what the linter found in it (known_numbers: crisis.yml's)."""
     loc = SourceLocation(page.source.rel_path)
     rendered = render_markdown(page.body_md, loc, page.url, page.body_start_line, faq=page.meta.faq)
     if not rendered.body_html and rendered.errors:  # over an input limit: linting that text could hang too
@@ -133,7 +134,10 @@ def render_body(page: Page, settings: lint.LintSettings, today: datetime.date, k
         next_review_line=page.meta_lines.at("next_review"),
         links=tuple((link.href, line_of_link(link, page.body_md, page.body_start_line)) for link in rendered.links),
         sources=tuple(lint.SourceRef(s.publisher, s.title, s.url, s.doi, page.meta_lines.at("sources", i))
-                      for i, s in enumerate(page.meta.sources)))
+                      for i, s in enumerate(page.meta.sources)),
+        known_numbers=known_numbers,
+        meta_texts=((page.meta.title, page.meta_lines.at("title")), (page.meta.description, page.meta_lines.at("description")),
+                    *((point, page.meta_lines.at("summary")) for point in page.meta.summary)))
     errors, warnings = lint.lint_page(lint_page, settings, today)
     # The links module reports unsafe schemes with the exact href; drop the linter's twin of that error.
     errors = [e for e in errors if e.rule != "link-scheme"]
@@ -147,15 +151,20 @@ def _ignore_interrupts() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _render_many(args: tuple[list[Page], lint.LintSettings, datetime.date, list[str]]) -> list[Body]:
-    pages, settings, today, keys = args
-    return [render_body(p, settings, today, k) for p, k in zip(pages, keys)]
+def _render_many(args: tuple[list[Page], lint.LintSettings, datetime.date, list[str], frozenset[str] | None]) -> list[Body]:
+    pages, settings, today, keys, known = args
+    return [render_body(p, settings, today, k, known) for p, k in zip(pages, keys)]
 
 
 def render_bodies(site: Site, settings: lint.LintSettings, today: datetime.date, cache: RenderCache,
-                  progress: Progress | None = None) -> dict[str, Body]:
-    """Return every page's Body, from the cache where possible, in parallel processes for large sites."""
-    salt = make_key(engine_fingerprint(), repr(settings), today.isoformat())
+                  progress: Progress | None = None, known_numbers: frozenset[str] | None = None) -> dict[str, Body]:
+    """Return every page's Body, from the cache where possible, in parallel processes for large sites.
+
+    known_numbers (the digits of crisis.yml's numbers) feed the crisis-number lint rule, so they are part of
+    every cache key: a number added to or removed from crisis.yml re-checks every page.
+    """
+    salt = make_key(engine_fingerprint(), repr(settings), today.isoformat(),
+                    repr(sorted(known_numbers)) if known_numbers is not None else "")
     keys = {p.slug: make_key(salt, p.source.rel_path.as_posix(), p.digest) for p in site.pages}
     bodies: dict[str, Body] = {}
     todo = []
@@ -170,7 +179,7 @@ def render_bodies(site: Site, settings: lint.LintSettings, today: datetime.date,
         chunks = [todo[i::workers * 4] for i in range(workers * 4)]
         cache.close_for_fork()
         with ProcessPoolExecutor(max_workers=workers, initializer=_ignore_interrupts) as pool:
-            jobs = [(c, settings, today, [keys[p.slug] for p in c]) for c in chunks]
+            jobs = [(c, settings, today, [keys[p.slug] for p in c], known_numbers) for c in chunks]
             done = pool.map(_render_many, jobs)  # submits every job, so the workers exist from here on
             cache.reopen()
             for chunk, results in zip(chunks, done):
@@ -181,7 +190,7 @@ def render_bodies(site: Site, settings: lint.LintSettings, today: datetime.date,
                     progress(len(bodies), len(site.pages))
     else:
         for page in todo:
-            bodies[page.slug] = body = render_body(page, settings, today, keys[page.slug])
+            bodies[page.slug] = body = render_body(page, settings, today, keys[page.slug], known_numbers)
             cache.put(keys[page.slug], body)
     return bodies
 
@@ -225,7 +234,7 @@ def build(config: SiteConfig, *, write: bool = True, today: datetime.date | None
     del sources  # the full texts are no longer needed; on large sites they are a good part of the memory
     problems.raise_if_any()
     cache = RenderCache(config.cache_dir if use_cache else None, read_only=not write)
-    bodies = render_bodies(site, settings, today, cache, progress)
+    bodies = render_bodies(site, settings, today, cache, progress, crisis.numbers() if crisis else None)
     cache.save()  # before any stop for errors: the next try re-renders only what changed
     validate_bodies(site, bodies, problems)
     problems.raise_if_any(config.strict)
