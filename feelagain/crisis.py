@@ -20,6 +20,8 @@ PHONE = re.compile(r"\+?[0-9](?:[0-9 -]*[0-9])?")
 LEGACY_NUMBERS = {"18002738255": "988"}
 STALE_AFTER = datetime.timedelta(days=365)
 KINDS = ("call", "text", "chat", "email", "web")
+# Topics of support lines: services for a need that is not a crisis (never shown in the crisis footer).
+TOPICS = ("grief", "substance")
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,7 @@ class Line:
     hours: str
     url: str | None
     contacts: tuple[Contact, ...]
+    topic: str = ""  # support lines only: one of TOPICS
     # {language: {name, description, hours}}: the line's text for pages in that language
     translations: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
     language: str | None = None  # shown only on pages in this language (e.g. a line's Spanish option)
@@ -65,8 +68,19 @@ class Region:
     name: str
     emergency: Emergency | None
     lines: tuple[Line, ...]
+    support: tuple[Line, ...] = ()
     translations: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()  # {language: {name}}
     note_lang: str | None = None  # set when the emergency note is shown on a page of another language
+
+    def support_for(self, topic: str) -> tuple[Line, ...]:
+        """Return the support lines of one topic."""
+        return tuple(line for line in self.support if line.topic == topic)
+
+    @property
+    def first_contact(self) -> tuple[Line, Contact] | None:
+        """Return the first call or text contact of the region's crisis lines (else its first contact at all)."""
+        pairs = [(line, c) for line in self.lines for c in line.contacts]
+        return next((p for p in pairs if p[1].kind in ("call", "text")), pairs[0] if pairs else None)
 
 
 @dataclass(frozen=True)
@@ -79,6 +93,18 @@ class Crisis:
     def region(self, code: str) -> Region | None:
         """Return the region with this code, or None."""
         return next((r for r in self.regions if r.code == code), None)
+
+    def numbers(self) -> frozenset[str]:
+        """Return the digits of every phone number in crisis.yml: emergency, crisis and support lines."""
+        found = {digits_of(r.emergency.number) for r in self.regions if r.emergency}
+        found |= {digits_of(c.text) for r in self.regions for line in r.lines + r.support
+                  for c in line.contacts if c.kind in ("call", "text")}
+        return frozenset(found)
+
+
+def digits_of(number: str) -> str:
+    """Return the digits of a phone number ("116 123" → "116123"), the form numbers are compared in."""
+    return re.sub(r"\D", "", number)
 
 
 def is_phone(value: Any) -> str | None:
@@ -148,12 +174,17 @@ def _freeze(value: dict[str, dict[str, str]] | None) -> tuple[tuple[str, tuple[t
     return tuple((code, tuple(texts.items())) for code, texts in (value or {}).items())
 
 
+def _is_topic(value: Any) -> str | None:
+    return None if value in TOPICS else f"should be one of {', '.join(TOPICS)}"
+
+
 REGION_FIELDS = (
     Field("code", is_code, "region code, e.g. uk", required=True),
     Field("name", is_text, "region name, e.g. United Kingdom", required=True),
     Field("emergency", _any, "the emergency number, or null for the international fallback", required=True),
     Field("lines", _any, "list of helplines", required=True),
     Field("translations", _translations_of(("name",)), "the region's name in other languages, e.g. es: {name: España}"),
+    Field("support", _any, "list of support lines for other needs (grief, substance), each with a topic"),
 )
 EMERGENCY_FIELDS = (
     Field("number", is_phone, "emergency number in quotes, e.g. \"999\"", required=True),
@@ -174,6 +205,7 @@ LINE_FIELDS = (
     Field("language", _is_language, "show this line only on pages in this language, e.g. es"),
     Field("hours_source", is_https_url, "where the hours were checked, if not on the source page"),
 )
+SUPPORT_FIELDS = LINE_FIELDS + (Field("topic", _is_topic, "what it helps with: " + " or ".join(TOPICS), required=True),)
 CONTACT_FIELDS = (
     Field("kind", _is_kind, "call, text, chat, email or web", required=True),
     Field("number", is_phone, "phone number in quotes"),
@@ -227,21 +259,25 @@ def localize_crisis(crisis: Crisis, code: str, default: str, _: Callable[[str], 
                 "chat": {"url": c.href}, "web": {"url": c.href}, "email": {"address": c.text}}[c.kind]
         return make_contact(c.kind, {k: v for k, v in item.items() if v}, _)
 
-    regions = []
-    for region in crisis.regions:
-        lines = []
-        for line in region.lines:
+    def localize(lines: tuple[Line, ...]) -> tuple[Line, ...]:
+        shown = []
+        for line in lines:
             if line.language is not None and line.language not in (code, base):
                 continue
             own = texts(line)
             translated = bool(own) or line.language is not None or base == source_lang
-            lines.append(replace(line, name=own.get("name", line.name), description=own.get("description", line.description),
+            shown.append(replace(line, name=own.get("name", line.name), description=own.get("description", line.description),
                                  hours=own.get("hours", line.hours), contacts=tuple(contact(c) for c in line.contacts),
                                  text_lang=None if translated else source_lang))
-        lines.sort(key=lambda ln: ln.language is None)  # this language's own lines first (a stable sort)
+        shown.sort(key=lambda ln: ln.language is None)  # this language's own lines first (a stable sort)
+        return tuple(shown)
+
+    regions = []
+    for region in crisis.regions:
         name = texts(region).get("name", region.name)
         note_lang = source_lang if base != source_lang and region.emergency and region.emergency.note else None
-        regions.append(replace(region, name=name, lines=tuple(lines), note_lang=note_lang))
+        regions.append(replace(region, name=name, lines=localize(region.lines), support=localize(region.support),
+                               note_lang=note_lang))
     return Crisis(default, tuple(regions))
 
 
@@ -286,8 +322,8 @@ class _Reader:
             return None
         return make_contact(good["kind"], good)
 
-    def line(self, raw: Any, lines: LineMap, what: str) -> Line | None:
-        good = self.mapping(raw, LINE_FIELDS, lines, what)
+    def line(self, raw: Any, lines: LineMap, what: str, fields: tuple[Field, ...] = LINE_FIELDS) -> Line | None:
+        good = self.mapping(raw, fields, lines, what)
         if good is None:
             return None
         contacts = [self.contact(c, cl, f"a contact of {good['name']}")
@@ -295,7 +331,8 @@ class _Reader:
         if None in contacts:
             return None
         return Line(good["name"], good["description"], good["hours"], good.get("url"), tuple(contacts),  # type: ignore[arg-type]
-                    _freeze(good.get("translations")), good.get("language"))
+                    translations=_freeze(good.get("translations")), language=good.get("language"),
+                    topic=good.get("topic", ""))
 
     def region(self, raw: Any, lines: LineMap, index: int) -> Region | None:
         good = self.mapping(raw, REGION_FIELDS, lines, f"region {index + 1}")
@@ -312,9 +349,12 @@ class _Reader:
             self.problems.add(BuildError(self.loc.at(lines.at("emergency")), f'region "{good["code"]}" has no emergency number',
                                          "add emergency: {number, verified_on, source}; only the intl fallback may leave it empty"))
         lines_ = [self.line(item, il, f"a line of {good['code']}") for item, il in self.items(good["lines"], lines, "lines", good["code"])]
-        if None in lines_:
+        support = [self.line(item, il, f"a support line of {good['code']}", SUPPORT_FIELDS)
+                   for item, il in self.items(good.get("support", []), lines, "support", good["code"])]
+        if None in lines_ or None in support:
             return None
-        return Region(good["code"], good["name"], emergency, tuple(lines_), _freeze(good.get("translations")))  # type: ignore[arg-type]
+        return Region(good["code"], good["name"], emergency, tuple(lines_), tuple(support),
+                      translations=_freeze(good.get("translations")))  # type: ignore[arg-type]
 
 
 def load_crisis(site_dir: Path, default_region: str, default_line: int | None, problems: Problems,

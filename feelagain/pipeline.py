@@ -126,8 +126,9 @@ def order_site(config: SiteConfig, pages: list[Page], problems: Problems, found:
     return Site(tuple(listed + rest), nav)
 
 
-def render_body(page: Page, settings: lint.LintSettings, today: datetime.date, key: str = "") -> Body:
-    """Return the rendered body of a page and what the linter found in it."""
+def render_body(page: Page, settings: lint.LintSettings, today: datetime.date, key: str = "",
+                known_numbers: frozenset[str] | None = None) -> Body:
+    """Return the rendered body of a page and what the linter found in it (known_numbers: crisis.yml's)."""
     loc = SourceLocation(page.source.rel_path)
     rendered = render_markdown(page.body_md, loc, page.url, page.body_start_line, faq=page.meta.faq,
                                lang_prefix=page.lang_prefix)
@@ -141,7 +142,10 @@ def render_body(page: Page, settings: lint.LintSettings, today: datetime.date, k
         next_review_line=page.meta_lines.at("next_review"),
         links=tuple((link.href, line_of_link(link, page.body_md, page.body_start_line)) for link in rendered.links),
         sources=tuple(lint.SourceRef(s.publisher, s.title, s.url, s.doi, page.meta_lines.at("sources", i))
-                      for i, s in enumerate(page.meta.sources)))
+                      for i, s in enumerate(page.meta.sources)),
+        known_numbers=known_numbers,
+        meta_texts=((page.meta.title, page.meta_lines.at("title")), (page.meta.description, page.meta_lines.at("description")),
+                    *((point, page.meta_lines.at("summary")) for point in page.meta.summary)))
     errors, warnings = lint.lint_page(lint_page, settings, today)
     # The links module reports unsafe schemes with the exact href; drop the linter's twin of that error.
     errors = [e for e in errors if e.rule != "link-scheme"]
@@ -155,15 +159,20 @@ def _ignore_interrupts() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _render_many(args: tuple[list[Page], lint.LintSettings, datetime.date, list[str]]) -> list[Body]:
-    pages, settings, today, keys = args
-    return [render_body(p, settings, today, k) for p, k in zip(pages, keys)]
+def _render_many(args: tuple[list[Page], lint.LintSettings, datetime.date, list[str], frozenset[str] | None]) -> list[Body]:
+    pages, settings, today, keys, known = args
+    return [render_body(p, settings, today, k, known) for p, k in zip(pages, keys)]
 
 
 def render_bodies(site: Site, settings: lint.LintSettings, today: datetime.date, cache: RenderCache,
-                  progress: Progress | None = None) -> dict[str, Body]:
-    """Return every page's Body, from the cache where possible, in parallel processes for large sites."""
-    salt = make_key(engine_fingerprint(), repr(settings), today.isoformat())
+                  progress: Progress | None = None, known_numbers: frozenset[str] | None = None) -> dict[str, Body]:
+    """Return every page's Body, from the cache where possible, in parallel processes for large sites.
+
+    known_numbers (the digits of crisis.yml's numbers) feed the crisis-number lint rule, so they are part of
+    every cache key: a number added to or removed from crisis.yml re-checks every page.
+    """
+    salt = make_key(engine_fingerprint(), repr(settings), today.isoformat(),
+                    repr(sorted(known_numbers)) if known_numbers is not None else "")
     keys = {p.slug: make_key(salt, p.source.rel_path.as_posix(), p.digest) for p in site.pages}
     bodies: dict[str, Body] = {}
     todo = []
@@ -178,7 +187,7 @@ def render_bodies(site: Site, settings: lint.LintSettings, today: datetime.date,
         chunks = [todo[i::workers * 4] for i in range(workers * 4)]
         cache.close_for_fork()
         with ProcessPoolExecutor(max_workers=workers, initializer=_ignore_interrupts) as pool:
-            jobs = [(c, settings, today, [keys[p.slug] for p in c]) for c in chunks]
+            jobs = [(c, settings, today, [keys[p.slug] for p in c], known_numbers) for c in chunks]
             done = pool.map(_render_many, jobs)  # submits every job, so the workers exist from here on
             cache.reopen()
             for chunk, results in zip(chunks, done):
@@ -189,7 +198,7 @@ def render_bodies(site: Site, settings: lint.LintSettings, today: datetime.date,
                     progress(len(bodies), len(site.pages))
     else:
         for page in todo:
-            bodies[page.slug] = body = render_body(page, settings, today, keys[page.slug])
+            bodies[page.slug] = body = render_body(page, settings, today, keys[page.slug], known_numbers)
             cache.put(keys[page.slug], body)
     return bodies
 
@@ -245,6 +254,13 @@ def build(config: SiteConfig, *, write: bool = True, today: datetime.date | None
     sites: list[tuple[SiteConfig, Language, Site]] = []
     refs: list[PageRef] = []
     for lang in languages:
+        if crisis is not None and not lang.is_default and crisis.region(lang.default_region) is None:
+            # A clinic's copy may keep our languages but list only its own regions: fall back, and say so.
+            problems.warn(BuildError(SourceLocation(CONFIG_PATH, config.lines.at("languages")),
+                                     f'language "{lang.code}": default_region "{lang.default_region}" is not a region '
+                                     f'in crisis.yml, so its pages show "{config.default_region}" first',
+                                     "use one of: " + ", ".join(r.code for r in crisis.regions), rule="language-region"))
+            lang = dataclasses.replace(lang, default_region=config.default_region)
         lang_config = config.for_language(lang) if config.languages else config
         rel_dir = f"content/{lang.content_subdir}" if lang.content_subdir else "content"
         sources = read_sources(lang_config.content_dir, problems, rel_dir)
@@ -256,10 +272,6 @@ def build(config: SiteConfig, *, write: bool = True, today: datetime.date | None
                                         f'the page name "{slug}" is taken by the generated /{slug}/ page',
                                         "rename the file (and its entry in nav)"))
         else:
-            if crisis is not None and lang.default_region and crisis.region(lang.default_region) is None:
-                problems.add(BuildError(SourceLocation(CONFIG_PATH, config.lines.at("languages")),
-                                        f'language "{lang.code}": default_region "{lang.default_region}" is not a region in crisis.yml',
-                                        "use one of: " + ", ".join(r.code for r in crisis.regions)))
             refs += [PageRef(lang.code, p.slug, p.source.rel_path, p.meta.translation_of,
                              p.meta_lines.at("translation_of") if p.meta.translation_of else None)  # type: ignore[attr-defined]
                      for p in site.pages]
@@ -274,7 +286,7 @@ def build(config: SiteConfig, *, write: bool = True, today: datetime.date | None
     built: list[LangSite] = []
     for lang_config, lang, site in sites:
         settings = _lint_settings(config, base_settings, lang)
-        bodies = render_bodies(site, settings, today, cache, progress)
+        bodies = render_bodies(site, settings, today, cache, progress, crisis.numbers() if crisis else None)
         built.append(LangSite(lang_config, lang, site, bodies))
     cache.save()  # before any stop for errors: the next try re-renders only what changed
     for lang_site in built:

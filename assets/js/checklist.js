@@ -1,5 +1,6 @@
 // Self-check: live tally and message, immediate help first when an urgent item is ticked,
 // a printable summary for an appointment, and "Clear answers". Answers are never stored or sent.
+// Urgent items are not counted; when one is ticked its message replaces the band text (which would play it down).
 const d = document, h = d.documentElement;
 h.classList.add('js');
 const T = JSON.parse(d.getElementById('fa-strings')?.textContent || '{}');
@@ -14,6 +15,8 @@ const label = (box) => box.labels[0].textContent.trim();
 
 for (const form of d.querySelectorAll('[data-checklist]')) {
   const boxes = [...form.querySelectorAll('input[type=checkbox]')];
+  const isUrgentBox = (b) => b.hasAttribute('data-urgent');
+  const plain = boxes.filter((b) => !isUrgentBox(b));
   const urgent = form.querySelector('[data-checklist-urgent]');
   const status = form.querySelector('[data-checklist-status]');
   const urgentText = urgent ? urgent.querySelector('[data-message]').textContent : '';
@@ -24,15 +27,18 @@ for (const form of d.querySelectorAll('[data-checklist]')) {
   }));
 
   const update = (announce) => {
-    const ticked = boxes.filter((b) => b.checked);
-    const isUrgent = ticked.some((b) => b.hasAttribute('data-urgent'));
+    const isUrgent = boxes.some((b) => b.checked && isUrgentBox(b));
     if (urgent) urgent.hidden = !isUrgent;
-    const n = ticked.length;
-    const result = results.find((r) => n >= r.min && n <= r.max);
+    const n = plain.filter((b) => b.checked).length;
     const parts = [];
-    if (isUrgent) parts.push(el('span', `${t('urgent', { message: urgentText })} `, 'visually-hidden'));
-    parts.push(el('p', t('tally', { n, total: boxes.length }), 'checklist__tally'));
-    if (result && (announce || n)) parts.push(el('p', result.text));
+    if (isUrgent) {
+      parts.push(el('p', t('urgent', { message: urgentText }), 'checklist__urgent-note'));
+      if (n) parts.push(el('p', t('alsoTicked', { n, total: plain.length }), 'checklist__tally'));
+    } else {
+      const result = results.find((r) => n >= r.min && n <= r.max);
+      parts.push(el('p', t('tally', { n, total: plain.length }), 'checklist__tally'));
+      if (result && (announce || n)) parts.push(el('p', result.text));
+    }
     status.replaceChildren(...parts);
   };
 

@@ -1,7 +1,9 @@
-"""Page-weight budget: each page's HTML plus the CSS and JS it loads, gzip -9 each, sum <= 14 KiB.
+"""Page-weight budgets, gzip -9 each file.
 
-14 KiB is about what the first round trip of a new TCP connection can carry, so a page within it can render
-from the first round trip on a slow connection.
+* What the first screen needs: the HTML plus the stylesheets it loads <= 14 KiB. 14 KiB is about what the first
+  round trip of a new TCP connection can carry, so a page within it can render from the first round trip on a
+  slow connection. Scripts are modules (deferred): the page is readable before they arrive, and works without them.
+* Everything the page loads, scripts included, <= 20 KiB, so the enhancements stay small too.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ import sitebuild
 
 pytestmark = pytest.mark.browser
 
-BUDGET = 14 * 1024
+BUDGET = 14 * 1024  # HTML + CSS: what renders the first screen
+TOTAL_BUDGET = 20 * 1024  # HTML + CSS + deferred scripts
 # /print/ is the whole guide in one file, made to be printed or saved, not read on a slow first visit.
 BUDGETS = {"print": 48 * 1024}
 
@@ -63,7 +66,8 @@ def page_weight(site_dir: Path, page_file: str) -> dict:
                 continue
             body = f.read_bytes()
             parts.append({"kind": kind, "url": url, "raw": len(body), "gzip": _gz(body)})
-    return {"parts": parts, "missing": missing, "total": sum(p["gzip"] for p in parts)}
+    return {"parts": parts, "missing": missing, "total": sum(p["gzip"] for p in parts),
+            "render": sum(p["gzip"] for p in parts if p["kind"] != "js")}
 
 
 @pytest.fixture(scope="session")
@@ -76,9 +80,11 @@ def test_page_weight_within_14_kib(weights, page_case):
     assert not w["missing"], f"{page_case.file} loads files the build does not have: {w['missing']}"
     detail = ", ".join(f"{p['kind']} {p['url']} {p['gzip']} B" for p in w["parts"])
     budget = BUDGETS.get(page_case.id, BUDGET)
-    assert w["total"] <= budget, (
-        f"{page_case.file}: {w['total']} B gzipped > {budget} B budget ({detail})"
+    assert w["render"] <= budget, (
+        f"{page_case.file}: HTML + CSS {w['render']} B gzipped > {budget} B budget ({detail})"
     )
+    total = max(budget, TOTAL_BUDGET)
+    assert w["total"] <= total, f"{page_case.file}: {w['total']} B gzipped in all > {total} B budget ({detail})"
 
 
 def test_print_weight_table(weights, site_pages, capsys):
@@ -88,10 +94,11 @@ def test_print_weight_table(weights, site_pages, capsys):
         by = {k: sum(p["gzip"] for p in w["parts"] if p["kind"] == k) for k in ("html", "css", "js")}
         rows.append((case.id, by["html"], by["css"], by["js"], w["total"]))
     width = max(len("page"), *(len(r[0]) for r in rows))
-    lines = [f"{'page':<{width}}  {'html':>6}  {'css':>6}  {'js':>6}  {'total':>6}  budget {BUDGET} B (gzip -9)"]
+    lines = [f"{'page':<{width}}  {'html':>6}  {'css':>6}  {'js':>6}  {'total':>6}  "
+             f"html+css of {BUDGET} B, total of {TOTAL_BUDGET} B (gzip -9)"]
     for name, h, c, j, t in rows:
         budget = BUDGETS.get(name, BUDGET)
-        flag = "" if t <= budget else "  OVER"
-        lines.append(f"{name:<{width}}  {h:>6}  {c:>6}  {j:>6}  {t:>6}  {t / budget:5.0%}{flag}")
+        flag = "" if h + c <= budget and t <= max(budget, TOTAL_BUDGET) else "  OVER"
+        lines.append(f"{name:<{width}}  {h:>6}  {c:>6}  {j:>6}  {t:>6}  {(h + c) / budget:5.0%} {t / max(budget, TOTAL_BUDGET):5.0%}{flag}")
     with capsys.disabled():
         print("\n\nPage weight, gzip -9 bytes:\n" + "\n".join(lines))

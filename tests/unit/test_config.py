@@ -56,3 +56,14 @@ def test_missing_site_yml(make_site):
                                          'content/site.yml:1: "licence" is missing from site.yml — add "licence: …" ({name, url} of the content licence)',
                                          'content/site.yml:1: "default_region" is missing from site.yml — add "default_region: …" (crisis region shown by default, e.g. uk)',
                                          'content/site.yml:1: "exit_url" is missing from site.yml — add "exit_url: …" (where \'Leave this site\' goes)'])
+
+
+def test_guess_region_is_on_by_default_and_can_be_turned_off(make_site):
+    assert load_config(make_site()).guess_region is True
+    assert load_config(make_site({"content/site.yml": SITE_YML + "guess_region: false\n"}, name="off")).guess_region is False
+
+
+def test_guess_region_must_be_true_or_false(make_site):
+    assert errors_for(make_site, SITE_YML + "guess_region: no thanks\n") == [
+        'content/site.yml:11: "guess_region" should be true or false but is text — guess_region: guess the '
+        "reader's crisis region from the device's time zone (true or false)"]

@@ -129,6 +129,16 @@ def test_spanish_pages_are_published_under_es_with_alternates(make_site):
     assert "\n/es/*\n" not in headers and "/es/embed/*" in headers
 
 
+def test_language_region_missing_from_crisis_yml_falls_back_with_a_warning(make_site):
+    site = spanish_site(make_site, **{"content/site.yml": SITE_ES.replace("default_region: uk\n    help_page",
+                                                                          "default_region: us\n    help_page")})
+    result = build(load_config(site), today=TODAY, use_cache=False)
+    assert [str(w) for w in result.warnings if w.rule == "language-region"] == [
+        'content/site.yml:10: language "es": default_region "us" is not a region in crisis.yml, so its pages show '
+        '"uk" first — use one of: uk']
+    assert '<option value="uk" selected>' in (site / "dist" / "es" / "index.html").read_text()
+
+
 def test_unpaired_page_has_no_switcher(make_site):
     site = spanish_site(make_site, **{"content/es/solo.md": page("Solo en español", ES_BODY)})
     build(load_config(site), today=TODAY, use_cache=False)
