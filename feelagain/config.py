@@ -187,3 +187,14 @@ def load_config(site_dir: Path, output_dir: Path | None = None, *, strict: bool 
         lint=good.get("lint", {}), search=good.get("search", {}), frame_ancestors=tuple(sub.get("embed", {}).get("frame_ancestors", ["*"])),
         site_dir=site_dir, output_dir=output_dir or site_dir / "dist", strict=strict,
         dev_script=dev_script, lines=lines)
+
+
+def input_folders(site_dir: Path) -> list[Path]:
+    """Return the folders a build reads: the site's content/, templates/ and assets/, then the bundled ones."""
+    candidates = [site_dir / "content", site_dir / "templates", site_dir / "assets",
+                  PROJECT_ROOT / "templates", PROJECT_ROOT / "assets"]
+    unique: list[Path] = []
+    for folder in candidates:
+        if folder.resolve() not in [f.resolve() for f in unique]:
+            unique.append(folder)
+    return unique

@@ -4,16 +4,13 @@ from __future__ import annotations
 import json
 import re
 from pathlib import PurePosixPath
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlsplit
 
 from markupsafe import escape
 
 from .config import SiteConfig
 from .model import Page, Site, join_url, safe_url
-
-if TYPE_CHECKING:
-    from .render import PageRenderer
 
 EMBED_HEIGHT = 800  # a fallback height until the frame reports its real one
 CACHE_AGE = 86400
@@ -129,8 +126,8 @@ OEMBED_SCHEMA = {
 }
 
 
-def site_files(config: SiteConfig, site: Site, pages: "PageRenderer") -> dict[PurePosixPath, bytes]:
-    """Return the content-API index and schemas, plus the 'Embed these pages' guide."""
+def api_files(config: SiteConfig, site: Site) -> dict[PurePosixPath, bytes]:
+    """Return the content-API index and its schemas."""
     files: dict[PurePosixPath, bytes] = {}
     index = []
     for page in site.pages:
@@ -144,10 +141,14 @@ def site_files(config: SiteConfig, site: Site, pages: "PageRenderer") -> dict[Pu
     files[PurePosixPath("api/page.schema.json")] = to_json(PAGE_SCHEMA)
     files[PurePosixPath("api/pages.schema.json")] = to_json(INDEX_SCHEMA)
     files[PurePosixPath("api/oembed.schema.json")] = to_json(OEMBED_SCHEMA)
-    embeds = [{"slug": p.slug, "title": p.meta.title, "embed_href": f"{p.slug}/",
-               "iframe_snippet": iframe_snippet(p, config), "script_snippet": script_snippet(p, config)}
-              for p in site.pages]
-    files[PurePosixPath("embed/index.html")] = pages.render_special(
-        "embed-index.html", "embed/", "Embed these pages",
-        "How clinics and services can show these pages on their own websites.", embeds=embeds)
     return files
+
+
+EMBED_INDEX_URL = "embed/"
+
+
+def embed_index(config: SiteConfig, site: Site) -> list[dict[str, str]]:
+    """Return what the 'Embed these pages' guide lists: each page with its two snippets."""
+    return [{"slug": p.slug, "title": p.meta.title, "embed_href": f"{p.slug}/",
+             "iframe_snippet": iframe_snippet(p, config), "script_snippet": script_snippet(p, config)}
+            for p in site.pages]

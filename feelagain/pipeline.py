@@ -3,14 +3,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-import os
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Callable
 
-from . import lint
+from . import lint, workers
 from .cache import RenderCache, engine_fingerprint, make_key
 from .config import CONFIG_PATH, SiteConfig
 from .crisis import load_crisis
@@ -18,27 +16,17 @@ from .discover import SourceFile, read_sources
 from .errors import BuildError, Problems, SourceLocation, did_you_mean
 from .frontmatter import parse as parse_front_matter
 from .links import check_links, line_of_link
-from .markup import Rendered, render_markdown
+from .markup import Body, Converter
 from .model import HOME, Page, Site
 from .schema import placeholder_lines, validate_meta
 from .search import pinned_results
 from .sitefiles import check_site_files
+from .writers import Served, write_site
 from .yamlfile import LineMap
 
 GENERATED_SLUGS = {"search", "print", "offline"}  # pages the build makes itself (search.py, printbook.py, offline.py)
-PARALLEL_THRESHOLD = 150  # below this many pages to render, starting processes costs more than it saves
 
 Progress = Callable[[int, int], None]
-
-
-@dataclass(frozen=True)
-class Body:
-    """A page's rendered body and its lint findings (what the render cache stores)."""
-
-    rendered: Rendered
-    errors: tuple[BuildError, ...]
-    warnings: tuple[BuildError, ...]
-    key: str = ""  # the render-cache key: a hash of everything this body was made from
 
 
 @dataclass(frozen=True)
@@ -119,10 +107,11 @@ def order_site(config: SiteConfig, pages: list[Page], problems: Problems, found:
     return Site(tuple(listed + rest), nav)
 
 
-def render_body(page: Page, settings: lint.LintSettings, today: datetime.date, key: str = "") -> Body:
-    """Return the rendered body of a page and what the linter found in it."""
+def convert_body(converter: Converter, page: Page, settings: lint.LintSettings, today: datetime.date,
+                 key: str = "") -> Body:
+    """Return the converted body of a page and what the linter found in it."""
     loc = SourceLocation(page.source.rel_path)
-    rendered = render_markdown(page.body_md, loc, page.url, page.body_start_line, faq=page.meta.faq)
+    rendered = converter.convert(page.body_md, loc, page.url, page.body_start_line, faq=page.meta.faq)
     if not rendered.body_html and rendered.errors:  # over an input limit: linting that text could hang too
         return Body(rendered, (), (), key)
     lint_page = lint.LintPage(
@@ -140,19 +129,13 @@ def render_body(page: Page, settings: lint.LintSettings, today: datetime.date, k
     return Body(rendered, tuple(errors), tuple(warnings), key)
 
 
-def _ignore_interrupts() -> None:
-    """Let only the main process handle Ctrl-C, so workers never print tracebacks of their own."""
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-def _render_many(args: tuple[list[Page], lint.LintSettings, datetime.date, list[str]]) -> list[Body]:
+def _convert_many(args: tuple[list[Page], lint.LintSettings, datetime.date, list[str]]) -> list[Body]:
     pages, settings, today, keys = args
-    return [render_body(p, settings, today, k) for p, k in zip(pages, keys)]
+    converter = Converter()  # one per worker task: a Markdown instance is not shared across processes
+    return [convert_body(converter, p, settings, today, k) for p, k in zip(pages, keys)]
 
 
-def render_bodies(site: Site, settings: lint.LintSettings, today: datetime.date, cache: RenderCache,
+def convert_bodies(site: Site, settings: lint.LintSettings, today: datetime.date, cache: RenderCache,
                   progress: Progress | None = None) -> dict[str, Body]:
     """Return every page's Body, from the cache where possible, in parallel processes for large sites."""
     salt = make_key(engine_fingerprint(), repr(settings), today.isoformat())
@@ -165,13 +148,13 @@ def render_bodies(site: Site, settings: lint.LintSettings, today: datetime.date,
             bodies[page.slug] = hit
         else:
             todo.append(page)
-    workers = min(os.cpu_count() or 1, 8)
-    if len(todo) >= PARALLEL_THRESHOLD and workers > 1:
-        chunks = [todo[i::workers * 4] for i in range(workers * 4)]
+    if workers.worth_parallel(len(todo)):
+        parts = workers.worker_count() * 4
+        chunks = [todo[i::parts] for i in range(parts)]
         cache.close_for_fork()
-        with ProcessPoolExecutor(max_workers=workers, initializer=_ignore_interrupts) as pool:
+        with workers.pool() as pool:
             jobs = [(c, settings, today, [keys[p.slug] for p in c]) for c in chunks]
-            done = pool.map(_render_many, jobs)  # submits every job, so the workers exist from here on
+            done = pool.map(_convert_many, jobs)  # submits every job, so the workers exist from here on
             cache.reopen()
             for chunk, results in zip(chunks, done):
                 for page, body in zip(chunk, results):
@@ -180,8 +163,9 @@ def render_bodies(site: Site, settings: lint.LintSettings, today: datetime.date,
                 if progress:
                     progress(len(bodies), len(site.pages))
     else:
+        converter = Converter()
         for page in todo:
-            bodies[page.slug] = body = render_body(page, settings, today, keys[page.slug])
+            bodies[page.slug] = body = convert_body(converter, page, settings, today, keys[page.slug])
             cache.put(keys[page.slug], body)
     return bodies
 
@@ -199,13 +183,12 @@ def validate_bodies(site: Site, bodies: dict[str, Body], problems: Problems) -> 
 
 
 def build(config: SiteConfig, *, write: bool = True, today: datetime.date | None = None, use_cache: bool = True,
-          progress: Progress | None = None, in_place: bool = False) -> BuildResult:
+          progress: Progress | None = None, served: Served | None = None, debug: bool = False) -> BuildResult:
     """Build the site; raise BuildFailed (with every problem) and leave the output folder untouched on failure.
 
-    in_place writes changed files one by one into the output folder (for the dev server) instead of swapping it.
+    served (the dev server's record of what it wrote) writes changed files one by one into the output folder
+    instead of swapping it. debug lets an exception inside a template through, with its traceback.
     """
-    from .render import write_site  # render imports templating, which the check command may never need
-
     started = time.perf_counter()
     today = today or datetime.date.today()
     problems = Problems()
@@ -225,9 +208,9 @@ def build(config: SiteConfig, *, write: bool = True, today: datetime.date | None
     del sources  # the full texts are no longer needed; on large sites they are a good part of the memory
     problems.raise_if_any()
     cache = RenderCache(config.cache_dir if use_cache else None, read_only=not write)
-    bodies = render_bodies(site, settings, today, cache, progress)
+    bodies = convert_bodies(site, settings, today, cache, progress)
     cache.save()  # before any stop for errors: the next try re-renders only what changed
     validate_bodies(site, bodies, problems)
     problems.raise_if_any(config.strict)
-    outputs = write_site(config, site, bodies, crisis, problems, in_place) if write else 0  # type: ignore[arg-type]
+    outputs = write_site(config, site, bodies, crisis, problems, served, debug) if write else 0
     return BuildResult(len(site.pages), outputs, tuple(problems.warnings), time.perf_counter() - started, cache.hits)

@@ -11,14 +11,12 @@ import re
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .config import CONFIG_PATH, SiteConfig
 from .errors import BuildError, SourceLocation
 from .model import Site, relative_href
-
-if TYPE_CHECKING:
-    from .render import PageRenderer
+from .pages import PageRenderer
 
 SEARCH_URL = "search/"
 BUNDLE = "pagefind"
@@ -127,7 +125,7 @@ def build_index(site_folder: Path) -> None:
             wasm.unlink()
 
 
-def search_page(config: SiteConfig, site: Site, pages: "PageRenderer") -> bytes:
+def search_page(config: SiteConfig, site: Site, pages: PageRenderer) -> bytes:
     """Return the HTML of the search page, with the pinned results it needs."""
     pinned, _ = pinned_results(config, {p.slug for p in site.pages})  # problems were reported by the pipeline
     info = {}

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-import sys
 import traceback
 from pathlib import Path, PurePosixPath
 from typing import Any, Callable
@@ -13,6 +12,8 @@ from .config import PROJECT_ROOT, SiteConfig
 from .errors import BuildError, SourceLocation, did_you_mean
 
 
+# Objects templates see under a name (Jinja's messages call them by their Python class).
+VIEW_NAMES = {"feelagain.pages.PageView": "page"}
 EXTENDS = re.compile(r"""\{%-?\s*extends\s+["']([^"']+)["']""")
 
 
@@ -31,8 +32,6 @@ def make_environment(config: SiteConfig) -> jinja2.Environment:
     env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
                              auto_reload=False, cache_size=-1, bytecode_cache=bytecode)
-    env.filters["isodate"] = lambda d: d.isoformat()
-    env.filters["longdate"] = lambda d: f"{d.day} {d:%B %Y}"
     return env
 
 
@@ -78,6 +77,8 @@ def template_error(exc: Exception, config: SiteConfig, name: str) -> BuildError:
     else:
         loc = SourceLocation(PurePosixPath("templates", name))
     message = str(getattr(exc, "message", None) or exc)
+    for shown, name in VIEW_NAMES.items():  # Jinja names the Python class; the editor knows the template name
+        message = message.replace(f"'{shown} object'", f"'{name}'")
     hint = "check the variable names against docs/design.md"
     if isinstance(exc, jinja2.UndefinedError) and "has no attribute" in message:
         attr = message.rsplit("'", 2)[-2] if message.count("'") >= 4 else ""
@@ -90,8 +91,8 @@ def template_error(exc: Exception, config: SiteConfig, name: str) -> BuildError:
 class Renderer:
     """Renders named templates with a shared environment, turning Jinja errors into BuildErrors."""
 
-    def __init__(self, config: SiteConfig) -> None:
-        self.config = config
+    def __init__(self, config: SiteConfig, debug: bool = False) -> None:
+        self.config, self.debug = config, debug
         self.env = make_environment(config)
         self._templates: dict[str, jinja2.Template] = {}
 
@@ -112,7 +113,7 @@ class Renderer:
         except jinja2.TemplateError as exc:
             raise template_error(exc, self.config, name) from None
         except Exception as exc:  # a template bug (e.g. a filter on the wrong type), not an engine crash
-            if "--debug" in sys.argv:
+            if self.debug:  # --debug: show the template bug's own traceback
                 raise
             raise template_error(exc, self.config, name) from None
 

@@ -325,7 +325,7 @@ CATALOGUE: tuple[Case, ...] = (
     Case("template-undefined", "templates/page.html uses page.tittle on line 3",
          {"templates/page.html": '{% extends "base.html" %}\n{% block content %}\n<h1>{{ page.tittle }}</h1>\n'
                                  "{% endblock %}\n"},
-         ("templates/page.html:3: template error: 'dict object' has no attribute 'tittle' — did you mean \"title\"?",)),
+         ("templates/page.html:3: template error: 'page' has no attribute 'tittle' — did you mean \"title\"?",)),
     # --- site.yml -------------------------------------------------------------------------------------
     Case("site-base-url", "base_url: example.org",
          {"content/site.yml": SITE_YML.replace("https://example.org/", "example.org")},

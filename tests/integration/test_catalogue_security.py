@@ -249,12 +249,12 @@ def test_many_raw_links_are_checked_in_linear_time():
 
     from feelagain.errors import SourceLocation
     from feelagain.links import check_links
-    from feelagain.markup import render_markdown
+    from feelagain.markup import Converter
 
     body = "Intro.\n\n" + 'See <a href="nosuch&#46;md">this</a> here.\n\n' * 10_000
     loc = SourceLocation(PurePosixPath("content/causes.md"))
     started = time.perf_counter()
-    rendered = render_markdown(body, loc, "causes/", 11)
+    rendered = Converter().convert(body, loc, "causes/", 11)
     errors = check_links("causes", loc, body, 11, rendered, {"causes": frozenset()})
     assert time.perf_counter() - started < 5
     assert [e.location.line for e in errors] == [13 + 2 * i for i in range(10_000)]

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from feelagain.output import check_output_folder
+from feelagain.writers import check_output_folder
 from tests.conftest import run_cli, snapshot
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from feelagain import devhttp
+from feelagain.serve import http as devhttp
 
 from .conftest import ROOT, ServeProcess, copy_site, free_port, start_server
 

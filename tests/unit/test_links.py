@@ -5,14 +5,14 @@ from pathlib import PurePosixPath
 
 from feelagain.errors import SourceLocation
 from feelagain.links import check_links
-from feelagain.markup import render_markdown
+from feelagain.markup import Converter
 
 LOC = SourceLocation(PurePosixPath("content/a.md"))
 ANCHORS = {"a": frozenset({"intro"}), "causes": frozenset({"stress", "grief"})}
 
 
 def errors_for(md: str) -> list[str]:
-    rendered = render_markdown(md, LOC, "a/", 6)
+    rendered = Converter().convert(md, LOC, "a/", 6)
     return [str(e) for e in check_links("a", LOC, md, 6, rendered, ANCHORS)]
 
 

@@ -9,16 +9,15 @@ from pathlib import PurePosixPath
 import pytest
 
 from feelagain.errors import SourceLocation
-from feelagain.lint import (
+from feelagain.lint.plaintext import fk_grade, scan
+from feelagain.lint.rules import (
     PHRASES,
     RULE_IDS,
     RULES,
     LintPage,
     LintSettings,
     SourceRef,
-    fk_grade,
     lint_page,
-    scan,
     settings_from_config,
 )
 

@@ -3,14 +3,14 @@ from __future__ import annotations
 
 from pathlib import PurePosixPath
 
-from feelagain.markup import CHECKLIST_MARK, render_markdown
+from feelagain.markup import CHECKLIST_MARK, Converter
 from feelagain.errors import SourceLocation
 
 LOC = SourceLocation(PurePosixPath("content/x.md"))
 
 
 def render(md: str, url: str = "x/", faq: bool = False):
-    return render_markdown(md, LOC, url, 7, faq=faq)
+    return Converter().convert(md, LOC, url, 7, faq=faq)
 
 
 def test_links_to_md_files_become_relative_pretty_urls():

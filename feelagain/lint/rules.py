@@ -24,12 +24,8 @@ from pathlib import PurePosixPath
 from typing import Callable, Iterable, Iterator, Literal
 
 
-from .errors import BuildError, SourceLocation, did_you_mean
-from .plaintext import (  # noqa: F401 (re-exported: tests and bench use them from here)
-    ABBREVIATION, ADMONITION, CHECKLIST_KEY, FENCE, HEADING, INLINE, ITEM, LINK_DEF, NON_WORD, PROSE, QUOTE,
-    RULE_LINE, SENTENCE_END, SETEXT, TABLE_SEP, Block, Sentence, Text, fk_grade, make_block, plain, scan,
-    RISK, RISK_KEYS, FOOTNOTE_DEF, split_sentences, syllables,
-)
+from ..errors import BuildError, SourceLocation, did_you_mean
+from .plaintext import Block, FENCE, FOOTNOTE_DEF, PROSE, RISK, Text, fk_grade, scan
 
 Finding = tuple[int | None, str, str]  # (file line, problem, hint)
 
