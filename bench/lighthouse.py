@@ -25,7 +25,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))
 
-import sitebuild  # noqa: E402  (tests/sitebuild.py)
+import sitebuild
 
 CATEGORIES = [("performance", "perf"), ("accessibility", "a11y"), ("best-practices", "best"), ("seo", "seo")]
 

@@ -20,7 +20,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))
 
-import sitebuild  # noqa: E402  (tests/sitebuild.py)
+import sitebuild
 
 WIDTHS = (375, 1280)
 SCHEMES = ("light", "dark")

@@ -8,10 +8,10 @@ import sys
 import time
 from pathlib import Path
 
-from . import __version__
 from .config import PROJECT_ROOT, load_config
 from .errors import BuildError, BuildFailed
 from .report import display, print_problems
+from .version import VERSION
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +29,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
 def make_parser() -> argparse.ArgumentParser:
     """Return the argument parser."""
     parser = argparse.ArgumentParser(prog="feelagain", description="Build the Feel Again site from content/.")
-    parser.add_argument("--version", action="version", version=f"feelagain {__version__}")
+    parser.add_argument("--version", action="version", version=f"feelagain {VERSION}")
     sub = parser.add_subparsers(dest="command")
     build = sub.add_parser("build", help="build the site into dist/ (the default)")
     _common(build)

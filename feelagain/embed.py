@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from markupsafe import escape
 
 from .config import SiteConfig
+from .discover import SLUG_PATTERN
 from .model import Page, Site, join_url, safe_url
 
 EMBED_HEIGHT = 800  # a fallback height until the frame reports its real one
@@ -93,7 +94,7 @@ PAGE_SCHEMA = {
     "required": ["slug", "title", "description", "summary", "html", "sections", "reviewed", "next_review",
                  "sources", "url", "embed_url", "licence", "attribution"],
     "properties": {
-        "slug": {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"}, "title": {"type": "string"},
+        "slug": {"type": "string", "pattern": "^" + SLUG_PATTERN.replace("(?:", "(") + "$"}, "title": {"type": "string"},
         "description": {"type": "string", "maxLength": 160}, "summary": {"type": "array", "items": {"type": "string"}},
         "html": {"type": "string"},
         "sections": {"type": "array", "items": {"type": "object", "required": ["id", "title", "html"],

@@ -28,6 +28,7 @@ from . import limits, sanitize
 from .checklist import Checklist, parse_checklist
 from .errors import BuildError, SourceLocation
 from .model import relative_href, url_for
+from .sanitize import SAFE_SCHEMES
 
 CALLOUTS = {  # type → (default title, words a screen reader hears first)
     "info": ("Good to know", ""),
@@ -36,7 +37,6 @@ CALLOUTS = {  # type → (default title, words a screen reader hears first)
     "urgent": ("Get help soon if", "Urgent advice: "),
     "immediate": ("Get help now if", "Immediate action required: "),
 }
-SAFE_SCHEMES = ("https", "mailto", "tel", "sms")
 # A link or image typed as raw HTML (Python-Markdown keeps raw HTML aside, one block or inline tag at a time).
 RAW_TAG = re.compile(r"<(a|img)\b[^>]*>", re.I)
 RAW_URL_ATTR = re.compile(r"""(\s)(href|src)(\s*=\s*)("[^"]*"|'[^']*'|[^\s"'>]+)""", re.I)
@@ -373,7 +373,7 @@ class FeelAgainExtension(Extension):
         super().__init__()
         self.converter = converter
 
-    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Python-Markdown's name
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
         md.preprocessors.register(_ChecklistBlocks(md, self.converter), "fa_checklist", 28)
         md.treeprocessors.register(_Links(md, self.converter), "fa_links", 3)
         md.treeprocessors.register(_Callouts(md), "fa_callouts", 4)  # after toc (5) so titles stay out of it

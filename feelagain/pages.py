@@ -14,7 +14,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
-from . import __version__, embed, seo
+from . import embed, seo
 from .config import SiteConfig
 from .crisis import Crisis
 from .errors import BuildError, SourceLocation
@@ -22,7 +22,7 @@ from .markup import CHECKLIST_MARK, Body, TocEntry
 from .model import HOME, Page, Site, join_url, relative_href, root_prefix, safe_url, url_for
 from .schema import Source
 from .templating import Renderer, asset_function
-
+from .version import VERSION
 
 # What every published page must carry, whatever the site's templates say (and how to recognise it).
 MUST_HAVE = (
@@ -78,7 +78,7 @@ class PageRenderer:
     def base_context(self, url: str, root: str | None = None) -> dict[str, Any]:
         """Return the context every template gets, for a page at url (root overrides the relative prefix)."""
         root = root_prefix(url) if root is None else root
-        href = lambda to: (root + to) or "./"  # noqa: E731
+        href = lambda to: (root + to) or "./"
         help_href = href(url_for(self.config.help_page))
 
         def page_url(slug: str) -> str:
@@ -92,7 +92,7 @@ class PageRenderer:
             "nav": [{"slug": p.slug, "title": p.nav_title, "href": href(p.url)} for p in self.site.nav],
             "crisis": {"default": self.crisis.default, "help_href": help_href, "regions": self.crisis.regions},
             "help_href": help_href, "dev": bool(self.config.dev_script), "dev_script": self.config.dev_script,
-            "generator": f"Feel Again {__version__}", "embed": False, "oembed_href": None, "prev": None,
+            "generator": f"Feel Again {VERSION}", "embed": False, "oembed_href": None, "prev": None,
             "next": None, "jsonld": Markup(""), "origin": embed.origin(self.config.base_url),
         }
 
@@ -139,7 +139,7 @@ class PageRenderer:
         nav = list(self.site.nav)
         if page in nav:
             index = nav.index(page)
-            link = lambda p: {"slug": p.slug, "title": p.nav_title, "href": relative_href(url, p.url)}  # noqa: E731
+            link = lambda p: {"slug": p.slug, "title": p.nav_title, "href": relative_href(url, p.url)}
             context["prev"] = link(nav[index - 1]) if index > 0 else None
             context["next"] = link(nav[index + 1]) if index + 1 < len(nav) else None
         context["page"] = self.view(page, body, url, context)

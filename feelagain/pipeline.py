@@ -1,12 +1,11 @@
 """The build: load → parse → validate → render → write. Each stage takes values and returns values."""
 from __future__ import annotations
 
-import dataclasses
 import datetime
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import Callable
 
 from . import lint, workers
 from .cache import RenderCache, engine_fingerprint, make_key
@@ -54,8 +53,8 @@ def parse_pages(sources: list[SourceFile], problems: Problems) -> list[Page]:
             problems.warn(BuildError(loc.at(line), 'placeholder text from "new" is still here',
                                      "replace it with your own words", rule="placeholder"))
         meta, errors = validate_meta(raw, loc, lines, source.text.split("\n"))
-        for err in errors:
-            problems.add(err)
+        for error in errors:
+            problems.add(error)
         if meta:
             # Keep what later stages need and no more: on a 10,000-page site the full text and the line of
             # every nested YAML node would double the memory a build needs.
@@ -69,7 +68,7 @@ def parse_pages(sources: list[SourceFile], problems: Problems) -> list[Page]:
 
 def _item_lines(node: LineMap) -> list[LineMap]:
     """Return the start line of each item of a YAML list (the linter points at each source's own line)."""
-    return [LineMap(item.line) for item in node.children] if isinstance(node.children, list) else []
+    return [LineMap(item.line) for item in node.items()]
 
 
 def order_site(config: SiteConfig, pages: list[Page], problems: Problems, found: set[str] | None = None) -> Site:
@@ -80,9 +79,9 @@ def order_site(config: SiteConfig, pages: list[Page], problems: Problems, found:
     """
     by_slug = {p.slug: p for p in pages}
     found = set(by_slug) if found is None else found | set(by_slug)
-    nav_lines = config.lines.children.get("nav") if isinstance(config.lines.children, dict) else None
+    nav_lines = config.lines.child("nav")
     for index, slug in enumerate(config.nav):
-        line = nav_lines.children[index].line if nav_lines and isinstance(nav_lines.children, list) else None
+        line = nav_lines.child(index).line if nav_lines is not config.lines else None
         if slug in config.nav[:index]:
             problems.add(BuildError(SourceLocation(CONFIG_PATH, line), f'nav lists "{slug}" twice', "keep one of them"))
         elif slug not in found:
@@ -124,8 +123,6 @@ def convert_body(converter: Converter, page: Page, settings: lint.LintSettings, 
         sources=tuple(lint.SourceRef(s.publisher, s.title, s.url, s.doi, page.meta_lines.at("sources", i))
                       for i, s in enumerate(page.meta.sources)))
     errors, warnings = lint.lint_page(lint_page, settings, today)
-    # The links module reports unsafe schemes with the exact href; drop the linter's twin of that error.
-    errors = [e for e in errors if e.rule != "link-scheme"]
     return Body(rendered, tuple(errors), tuple(warnings), key)
 
 
@@ -192,10 +189,7 @@ def build(config: SiteConfig, *, write: bool = True, today: datetime.date | None
     started = time.perf_counter()
     today = today or datetime.date.today()
     problems = Problems()
-    settings, lint_errors = lint.settings_from_config(config.lint or None, SourceLocation(CONFIG_PATH, config.lines.at("lint")))
-    if "help_slug" not in (config.lint or {}):  # the help page is wherever site.yml says, not always get-help
-        settings = dataclasses.replace(settings, help_slug=config.help_page)
-    problems.extend(lint_errors, [])
+    settings = config.lint
     sources = read_sources(config.content_dir, problems)
     problems.extend(check_site_files(config.site_dir), [])
     crisis = load_crisis(config.site_dir, config.default_region, config.lines.at("default_region"), problems, today)
@@ -212,5 +206,6 @@ def build(config: SiteConfig, *, write: bool = True, today: datetime.date | None
     cache.save()  # before any stop for errors: the next try re-renders only what changed
     validate_bodies(site, bodies, problems)
     problems.raise_if_any(config.strict)
+    assert crisis is not None, "load_crisis returns None only after recording an error"
     outputs = write_site(config, site, bodies, crisis, problems, served, debug) if write else 0
     return BuildResult(len(site.pages), outputs, tuple(problems.warnings), time.perf_counter() - started, cache.hits)

@@ -7,6 +7,7 @@ not the clock, so two builds of the same content stay byte-identical.
 from __future__ import annotations
 
 import re
+
 from .markup import Body
 from .model import Site, relative_href
 from .pages import PageRenderer, PageView

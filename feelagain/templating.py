@@ -3,14 +3,14 @@ from __future__ import annotations
 
 import re
 import traceback
+from collections.abc import Callable
 from pathlib import Path, PurePosixPath
-from typing import Any, Callable
+from typing import Any
 
 import jinja2
 
 from .config import PROJECT_ROOT, SiteConfig
 from .errors import BuildError, SourceLocation, did_you_mean
-
 
 # Objects templates see under a name (Jinja's messages call them by their Python class).
 VIEW_NAMES = {"feelagain.pages.PageView": "page"}

@@ -9,8 +9,9 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from typing import Any, Callable, Iterable, Iterator, TypeVar
+from typing import Any, TypeVar, cast
 
 PARALLEL_THRESHOLD = 150  # below this many pages to process, starting processes costs more than it saves
 MAX_WORKERS = 8
@@ -66,4 +67,5 @@ def map_forked(job: Job, work: Callable[[Job, Item], Result], items: Iterable[It
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=worker_count(), mp_context=context,
                              initializer=_adopt, initargs=(job, work)) as executor:
-        yield from executor.map(_run_adopted, items)
+        for result in executor.map(_run_adopted, items):
+            yield cast(Result, result)  # _run_adopted returns what work returned

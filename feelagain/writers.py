@@ -12,9 +12,9 @@ import os
 import shutil
 import stat
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Callable
 from urllib.parse import urlsplit
 
 from . import embed, headers, offline, printbook, search, seo, workers

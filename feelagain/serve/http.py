@@ -24,7 +24,6 @@ from tornado import web
 from ..headers import CSP, SEARCH_CSP
 
 
-
 class BuildState(Protocol):
     """What the HTTP side reads from the rebuilder: where the site is and how the last build went."""
 
@@ -240,7 +239,7 @@ def decorate_html(data: bytes, errors: list[dict[str, object]], dev_script: str,
 class SiteHandler(web.RequestHandler):
     """Serves the output folder: regular files only, 404.html for everything else, the overlay on HTML pages."""
 
-    def initialize(self, rebuilder: BuildState) -> None:  # noqa: D401 - tornado hook
+    def initialize(self, rebuilder: BuildState) -> None:
         self.rebuilder = rebuilder
 
     def get(self) -> None:
@@ -259,7 +258,7 @@ class SiteHandler(web.RequestHandler):
             self.redirect(f"{found}{query}", permanent=False)
             return
         data = self._read(found) if isinstance(found, Path) else None
-        path = found if data is not None else self.rebuilder.out_dir / "404.html"
+        path = found if isinstance(found, Path) and data is not None else self.rebuilder.out_dir / "404.html"
         if data is None:
             self.set_status(404)
             data = self._read(path)
@@ -294,7 +293,7 @@ class SiteHandler(web.RequestHandler):
 class StatusHandler(web.RequestHandler):
     """/__feelagain__/status.json: whether the last build worked, and its problems."""
 
-    def initialize(self, rebuilder: BuildState) -> None:  # noqa: D401 - tornado hook
+    def initialize(self, rebuilder: BuildState) -> None:
         self.rebuilder = rebuilder
 
     def get(self) -> None:
@@ -306,7 +305,7 @@ class StatusHandler(web.RequestHandler):
 class DevFileHandler(web.RequestHandler):
     """The overlay's stylesheet and the reload guard: same-origin files, so a strict CSP allows them."""
 
-    def initialize(self, content_type: str, text: str) -> None:  # noqa: D401 - tornado hook
+    def initialize(self, content_type: str, text: str) -> None:
         self.content_type, self.text = content_type, text
 
     def get(self) -> None:

@@ -24,9 +24,10 @@ import socket
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Any
 
 from livereload import Server
 from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
@@ -39,9 +40,8 @@ from ..config import PROJECT_ROOT, input_folders, load_config
 from ..errors import BuildError, BuildFailed
 from ..pipeline import BuildResult, build
 from ..report import display, print_problems
-from .http import GUARD_JS, OVERLAY_CSS, DevFileHandler, SiteHandler, StatusHandler, guarded, log_request
 from ..writers import Served, check_output_folder
-
+from .http import GUARD_JS, OVERLAY_CSS, DevFileHandler, SiteHandler, StatusHandler, guarded, log_request
 
 EDITOR_TEMP_SUFFIXES = ("~", ".swp", ".swo", ".swx", ".tmp", ".bak", ".part", ".crdownload")
 POLL_SECONDS = 0.25  # how often the watcher looks at the inputs (livereload's default is 0.8 s)
@@ -164,7 +164,7 @@ class Rebuilder:
                 return
             self.built_fingerprint, self.building = fingerprint, True
             loop = ioloop.IOLoop.current()
-            worker = lambda: loop.add_callback(self._finish, self.run_build())  # noqa: E731
+            worker = lambda: loop.add_callback(self._finish, self.run_build())
             threading.Thread(target=worker, name="feelagain-build", daemon=True).start()
         except Exception as exc:  # noqa: BLE001 - an engine bug must not kill the server or print a tornado traceback
             self.building = False
@@ -252,16 +252,16 @@ class PollingWatcher(Watcher):
     interpreter, and whatever changed meanwhile is seen on the first poll after it.
     """
 
-    def __init__(self, busy: "Callable[[], bool]") -> None:
+    def __init__(self, busy: Callable[[], bool]) -> None:
         super().__init__()
         self.busy = busy
 
-    def start(self, callback) -> bool:  # type: ignore[no-untyped-def]
+    def start(self, callback: Callable[[], None]) -> bool:
         """Poll every POLL_SECONDS; return True so livereload does not start its own 0.8 s poll."""
         ioloop.PeriodicCallback(callback, POLL_SECONDS * 1000).start()
         return True
 
-    def examine(self):  # type: ignore[no-untyped-def]
+    def examine(self) -> tuple[str | None, str | None]:
         """Run the callbacks of changed folders; report no path, so livereload itself never reloads."""
         if self._changes:
             return self._changes.pop()  # livereload's "reload after restart" message
@@ -277,14 +277,15 @@ class DevServer(Server):
         super().__init__(watcher=PollingWatcher(lambda: rebuilder.building))
         self.rebuilder, self.display_url, self.sockets = rebuilder, display_url, sockets
 
-    def application(self, port, host, liveport=None, debug=None, live_css=True):  # type: ignore[no-untyped-def]
+    def application(self, port: int, host: str, liveport: int | None = None, debug: bool | None = None,
+                    live_css: bool = True) -> None:
         """Listen on host:port with the live-reload socket, our status/overlay URLs and the site."""
         LiveReloadHandler.watcher = self.watcher
         LiveReloadHandler.live_css = live_css
-        def check(handler):  # type: ignore[no-untyped-def]
+        def check(handler: type[web.RequestHandler]) -> type[web.RequestHandler]:
             return guarded(handler, host, port)  # every URL, the status and the socket: no foreign Host header
 
-        handlers = [
+        handlers: list[Any] = [
             (r"/livereload", check(LiveReloadHandler)),
             (r"/livereload\.js", check(LiveReloadJSHandler)),
             (r"/__feelagain__/status\.json", check(StatusHandler), {"rebuilder": self.rebuilder}),

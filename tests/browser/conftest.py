@@ -101,7 +101,7 @@ def _load_site(config: pytest.Config) -> BuiltSite:
                 site.pages.append(PageCase(_page_id(path), path, 200, path.strip("/") + "/index.html"))
         site.pages.append(PageCase("404", NOT_FOUND_PATH, 404, "404.html"))
         site.html_files = sorted(p.relative_to(site.dir).as_posix() for p in site.dir.rglob("*.html"))
-    except Exception as exc:  # noqa: BLE001 - every test then fails with this message
+    except Exception as exc:
         site.error = f"could not build the site for the browser tests:\n{type(exc).__name__}: {exc}"
     return site
 
@@ -183,7 +183,7 @@ def browser(launch_browser):
     """One Chromium for the whole session; a failed start fails the tests with a hint."""
     try:
         instance = launch_browser()
-    except Exception as exc:  # noqa: BLE001 - reported as a test failure
+    except Exception as exc:
         pytest.fail(f"chromium at {CHROMIUM} could not start: {exc}\n(apt-get install -y chromium)", pytrace=False)
     yield instance
     instance.close()
@@ -256,7 +256,7 @@ class Visit:
         found: list[str] = []
         try:
             recorded = self.page.evaluate("() => window.__cspViolations || []")
-        except Exception:  # noqa: BLE001 - JS disabled or page gone
+        except Exception:
             recorded = []
         for v in recorded:
             found.append(

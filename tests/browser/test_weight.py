@@ -12,7 +12,6 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-
 import sitebuild
 
 pytestmark = pytest.mark.browser

@@ -187,7 +187,7 @@ def test_404_page_links_work_from_any_depth(built: Path):
     refs = parse_refs(dist / "404.html").refs
     assert refs
     for deep in ("", "missing/", "a/b/c/"):
-        for tag, ref in refs:
+        for _tag, ref in refs:
             if urlsplit(ref).scheme in ("mailto", "tel", "sms") or ref.startswith("#"):
                 continue  # a fragment alone points into 404.html itself
             found = resolve(dist, BASE_URL, urljoin(BASE_URL + deep, ref))

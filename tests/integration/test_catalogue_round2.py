@@ -18,17 +18,27 @@ import sys
 import tempfile
 import time
 import traceback
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 import yaml
 
 from tests.conftest import CRISIS_YML, SITE_YML, page, write_files
 from tests.integration.test_catalogue import (  # noqa: F401 (base_site is a fixture used here)
-    FRONT, YAML_HINT, Case, Outcome, _leftovers, _matches, assert_failed_cleanly, base_site, error_lines, md,
-    snapshot, warning_lines,
+    FRONT,
+    YAML_HINT,
+    Case,
+    Outcome,
+    _leftovers,
+    _matches,
+    assert_failed_cleanly,
+    base_site,
+    error_lines,
+    md,
+    snapshot,
+    warning_lines,
 )
 
 BUDGET = 5.0  # seconds any case may take (the hang cases of items 6-9 took from 3 s to forever)
@@ -373,7 +383,7 @@ def run_forked(argv: list[str], kill_after: float = KILL_AFTER) -> Run:
                 sys.stdout = open(out_path, "w", encoding="utf-8")
                 sys.stderr = open(err_path, "w", encoding="utf-8")
                 code = cli.main(argv)
-            except BaseException:  # noqa: BLE001 (report anything, then leave)
+            except BaseException:
                 traceback.print_exc()
             finally:
                 sys.stdout.flush()
@@ -391,7 +401,7 @@ def run_forked(argv: list[str], kill_after: float = KILL_AFTER) -> Run:
                 break
             time.sleep(0.01)
         seconds = time.perf_counter() - started
-        read = lambda p: p.read_text(encoding="utf-8") if p.exists() else ""  # noqa: E731
+        read = lambda p: p.read_text(encoding="utf-8") if p.exists() else ""
         return Run(code, read(out_path), read(err_path), seconds)
 
 

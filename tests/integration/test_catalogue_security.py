@@ -16,14 +16,22 @@ from __future__ import annotations
 import os
 import re
 import sys
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
 from tests.integration.test_catalogue import (  # noqa: F401 (base_site is a fixture used below)
-    Case, Outcome, _matches, assert_failed_cleanly, base_site, error_lines, md, run_case, warning_lines,
+    Case,
+    Outcome,
+    _matches,
+    assert_failed_cleanly,
+    base_site,
+    error_lines,
+    md,
+    run_case,
+    warning_lines,
 )
 
 IMAGE_HINT = "copy the image into assets/ and use it from there: an image on another site tells that site who reads the page"
