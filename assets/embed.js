@@ -42,10 +42,12 @@
                             reader's "remember my region" choice works (our origin is not the
                             host's, so this gives us no access to the host page);
        allow-popups         lets tel:, sms: and mailto: help-line links open the phone or mail app;
+       allow-modals         lets "Print or save for your appointment" open the print dialog (without it
+                            the browser ignores print() in a sandboxed frame);
        allow-top-navigation-by-user-activation
                             "Leave this site" and links to the full pages replace the host page,
                             but only when the reader clicks: never on its own. */
-    f.setAttribute('sandbox', 'allow-scripts allow-same-origin allow-popups allow-top-navigation-by-user-activation');
+    f.setAttribute('sandbox', 'allow-scripts allow-same-origin allow-popups allow-modals allow-top-navigation-by-user-activation');
     f.setAttribute('data-feelagain-frame', slug);
     f.style.width = '100%';
     f.style.border = '0';

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from .discover import read_text_file
 from .errors import BuildError, BuildFailed, Problems, SourceLocation, did_you_mean
 from .lint import BUILD_CHECKS, RULE_IDS, LintSettings
-from .schema import Field, check_mapping, is_https_url, is_slug, is_text, type_name
+from .schema import Field, check_mapping, is_bool, is_https_url, is_slug, is_text, type_name
 from .yamlfile import LineMap, parse_yaml
 
 # The templates and assets that ship with the engine; a site folder may override any file.
@@ -37,6 +37,7 @@ class SiteConfig:
     tagline: str = ""
     nav: tuple[str, ...] = ()
     help_page: str = "get-help"
+    guess_region: bool = True
     lint: LintSettings = field(default_factory=LintSettings)
     frame_ancestors: tuple[str, ...] = ("*",)
     search: dict[str, Any] = field(default_factory=dict)  # checked by search.pinned_results
@@ -129,6 +130,7 @@ SITE_FIELDS = (
     Field("exit_url", is_https_url, "where 'Leave this site' goes", required=True),
     Field("nav", is_slug_list, "page names in navigation order"),
     Field("help_page", is_slug, "page name of the crisis help page"),
+    Field("guess_region", is_bool, "guess the reader's crisis region from the device's time zone (true or false)"),
     Field("lint", is_mapping, "content linter settings"),
     Field("embed", is_mapping, "embedding settings"),
     Field("search", is_mapping, "site search settings, e.g. pinned results"),
@@ -239,6 +241,7 @@ def load_config(site_dir: Path, output_dir: Path | None = None, *, strict: bool 
         licence_name=sub["licence"]["name"], licence_url=sub["licence"]["url"],
         default_region=good["default_region"], exit_url=good["exit_url"],
         nav=tuple(good.get("nav", ())), help_page=good.get("help_page", "get-help"),
+        guess_region=good.get("guess_region", True),
         lint=lint_settings(sub.get("lint", {}), good.get("help_page", "get-help")), search=good.get("search", {}), frame_ancestors=tuple(sub.get("embed", {}).get("frame_ancestors", ["*"])),
         site_dir=site_dir, output_dir=output_dir or site_dir / "dist", strict=strict,
         dev_script=dev_script, lines=lines)

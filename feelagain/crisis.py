@@ -19,6 +19,8 @@ PHONE = re.compile(r"\+?[0-9](?:[0-9 -]*[0-9])?")
 LEGACY_NUMBERS = {"18002738255": "988"}
 STALE_AFTER = datetime.timedelta(days=365)
 KINDS = ("call", "text", "chat", "email", "web")
+# Topics of support lines: services for a need that is not a crisis (never shown in the crisis footer).
+TOPICS = ("grief", "substance")
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,7 @@ class Line:
     hours: str
     url: str | None
     contacts: tuple[Contact, ...]
+    topic: str = ""  # support lines only: one of TOPICS
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,17 @@ class Region:
     name: str
     emergency: Emergency | None
     lines: tuple[Line, ...]
+    support: tuple[Line, ...] = ()
+
+    def support_for(self, topic: str) -> tuple[Line, ...]:
+        """Return the support lines of one topic."""
+        return tuple(line for line in self.support if line.topic == topic)
+
+    @property
+    def first_contact(self) -> tuple[Line, Contact] | None:
+        """Return the first call or text contact of the region's crisis lines (else its first contact at all)."""
+        pairs = [(line, c) for line in self.lines for c in line.contacts]
+        return next((p for p in pairs if p[1].kind in ("call", "text")), pairs[0] if pairs else None)
 
 
 @dataclass(frozen=True)
@@ -71,6 +85,18 @@ class Crisis:
     def region(self, code: str) -> Region | None:
         """Return the region with this code, or None."""
         return next((r for r in self.regions if r.code == code), None)
+
+    def numbers(self) -> frozenset[str]:
+        """Return the digits of every phone number in crisis.yml: emergency, crisis and support lines."""
+        found = {digits_of(r.emergency.number) for r in self.regions if r.emergency}
+        found |= {digits_of(c.text) for r in self.regions for line in r.lines + r.support
+                  for c in line.contacts if c.kind in ("call", "text")}
+        return frozenset(found)
+
+
+def digits_of(number: str) -> str:
+    """Return the digits of a phone number ("116 123" → "116123"), the form numbers are compared in."""
+    return re.sub(r"\D", "", number)
 
 
 def is_phone(value: Any) -> str | None:
@@ -112,11 +138,16 @@ def _any(value: Any) -> str | None:
     return None
 
 
+def _is_topic(value: Any) -> str | None:
+    return None if value in TOPICS else f"should be one of {', '.join(TOPICS)}"
+
+
 REGION_FIELDS = (
     Field("code", is_code, "region code, e.g. uk", required=True),
     Field("name", is_text, "region name, e.g. United Kingdom", required=True),
     Field("emergency", _any, "the emergency number, or null for the international fallback", required=True),
     Field("lines", _any, "list of helplines", required=True),
+    Field("support", _any, "list of support lines for other needs (grief, substance), each with a topic"),
 )
 EMERGENCY_FIELDS = (
     Field("number", is_phone, "emergency number in quotes, e.g. \"999\"", required=True),
@@ -133,6 +164,7 @@ LINE_FIELDS = (
     Field("source", is_text, "where they were checked (a URL or publisher)", required=True),
     Field("contacts", _any, "list of ways to reach it", required=True),
 )
+SUPPORT_FIELDS = LINE_FIELDS + (Field("topic", _is_topic, "what it helps with: " + " or ".join(TOPICS), required=True),)
 CONTACT_FIELDS = (
     Field("kind", _is_kind, "call, text, chat, email or web", required=True),
     Field("number", is_phone, "phone number in quotes"),
@@ -203,15 +235,16 @@ class _Reader:
             return None
         return make_contact(good["kind"], good)
 
-    def line(self, raw: Any, lines: LineMap, what: str) -> Line | None:
-        good = self.mapping(raw, LINE_FIELDS, lines, what)
+    def line(self, raw: Any, lines: LineMap, what: str, fields: tuple[Field, ...] = LINE_FIELDS) -> Line | None:
+        good = self.mapping(raw, fields, lines, what)
         if good is None:
             return None
         contacts = [self.contact(c, cl, f"a contact of {good['name']}")
                     for c, cl in self.items(good["contacts"], lines, "contacts", good["name"])]
         if None in contacts:
             return None
-        return Line(good["name"], good["description"], good["hours"], good.get("url"), tuple(contacts))  # type: ignore[arg-type]
+        return Line(good["name"], good["description"], good["hours"], good.get("url"), tuple(contacts),  # type: ignore[arg-type]
+                    good.get("topic", ""))
 
     def region(self, raw: Any, lines: LineMap, index: int) -> Region | None:
         good = self.mapping(raw, REGION_FIELDS, lines, f"region {index + 1}")
@@ -228,9 +261,11 @@ class _Reader:
             self.problems.add(BuildError(self.loc.at(lines.at("emergency")), f'region "{good["code"]}" has no emergency number',
                                          "add emergency: {number, verified_on, source}; only the intl fallback may leave it empty"))
         lines_ = [self.line(item, il, f"a line of {good['code']}") for item, il in self.items(good["lines"], lines, "lines", good["code"])]
-        if None in lines_:
+        support = [self.line(item, il, f"a support line of {good['code']}", SUPPORT_FIELDS)
+                   for item, il in self.items(good.get("support", []), lines, "support", good["code"])]
+        if None in lines_ or None in support:
             return None
-        return Region(good["code"], good["name"], emergency, tuple(lines_))  # type: ignore[arg-type]
+        return Region(good["code"], good["name"], emergency, tuple(lines_), tuple(support))  # type: ignore[arg-type]
 
 
 def load_crisis(site_dir: Path, default_region: str, default_line: int | None, problems: Problems,

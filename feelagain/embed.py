@@ -15,7 +15,7 @@ from .model import Page, Site, join_url, safe_url
 
 EMBED_HEIGHT = 800  # a fallback height until the frame reports its real one
 CACHE_AGE = 86400
-SANDBOX = "allow-scripts allow-same-origin allow-popups allow-top-navigation-by-user-activation"
+SANDBOX = "allow-scripts allow-same-origin allow-popups allow-modals allow-top-navigation-by-user-activation"
 
 
 def origin(base_url: str) -> str:

@@ -8,7 +8,11 @@ Extensions (documented for editors in docs/editing.md):
 - footnotes: "46%.[^goodwin]" plus a "[^goodwin]: …" line; every statistic carries one to its source. The
   notes become a "Notes" list at the end of the body (ids fn-…/fnref-…, never clashing with the templates'
   fa-… ids); each reference link says "Note" to screen readers;
-- ours: ```checklist blocks, links between .md files, raw-HTML sanitising, scrollable tables.
+- ours: ```checklist, ```crisis-directory and ```support-lines blocks, links between .md files, raw-HTML
+  sanitising, scrollable tables.
+
+The crisis blocks only mark their place here: the render stage fills them from content/crisis.yml, so every
+number a page shows comes from that one file (and a page body's cache does not depend on it).
 """
 from __future__ import annotations
 
@@ -26,6 +30,7 @@ from markdown.treeprocessors import Treeprocessor
 
 from . import limits, sanitize
 from .checklist import Checklist, parse_checklist
+from .crisis import TOPICS
 from .errors import BuildError, SourceLocation
 from .model import relative_href, url_for
 from .sanitize import SAFE_SCHEMES
@@ -45,7 +50,9 @@ CHECKLIST_MARK = "<!--feelagain:checklist:{}-->"
 # Ids the templates give their own elements; a heading's id never takes one, an editor's {: #id } is an error.
 TEMPLATE_IDS = frozenset({"main", "need-help", "need-help-title", "crisis-region", "crisis-remember",
                           "fa-key-points", "fa-sources", "fa-toc"})
-FENCE_OPEN = re.compile(r"^(```|~~~)\s*checklist\s*$")
+CRISIS_TOKEN = "FEELAGAINCRISIS{}X"
+CRISIS_MARK = "<!--feelagain:crisis:{}-->"
+FENCE_OPEN = re.compile(r"^(```|~~~)\s*(checklist|crisis-directory|support-lines)\s*$")
 CALLOUT_LINE = re.compile(r"^!!!\s+([\w-]+)")
 NOTES_ID = "fa-notes"  # the "Notes" heading; fa- ids are ours, so no heading of an editor's can take it
 NOTES_BLOCK = re.compile(r'<div class="footnotes">.*?</div>\s*$|<sup id="fnref\d*-[^"]*">.*?</sup>', re.S)
@@ -60,6 +67,14 @@ class Link:
     fragment: str | None
     kind: str  # "page", "anchor" (same page), "external", "asset", "unsafe", "remote-image"
     line: int | None = None  # file line, when known at rendering (links typed as raw HTML)
+
+
+@dataclass(frozen=True)
+class CrisisBlock:
+    """A place in a page filled from crisis.yml: the country directory, or the support lines of a topic."""
+
+    kind: str  # "crisis-directory" or "support-lines"
+    topic: str = ""
 
 
 @dataclass(frozen=True)
@@ -83,6 +98,7 @@ class Rendered:
     faq: tuple[tuple[str, str], ...]
     errors: tuple[BuildError, ...] = ()
     warnings: tuple[BuildError, ...] = ()
+    crisis_blocks: tuple[CrisisBlock, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -105,9 +121,11 @@ class _State:
     body_md: str
     links: list[Link] = field(default_factory=list)
     checklists: list[Checklist] = field(default_factory=list)
+    crisis_blocks: list[CrisisBlock] = field(default_factory=list)
     errors: list[BuildError] = field(default_factory=list)
     warnings: list[BuildError] = field(default_factory=list)
     token: str = CHECKLIST_TOKEN  # a placeholder that does not occur in this page's own text
+    crisis_token: str = CRISIS_TOKEN  # the same, for crisis blocks
     raw_at: tuple[int, int] = (0, 0)  # where the search for the next raw HTML tag starts: (index, body line)
     raw_misses: int = 0  # raw tags not found after raw_at (each costs a search of the whole body)
 
@@ -115,6 +133,24 @@ class _State:
         """Return the file line where needle first appears in the body (or the body's first line)."""
         index = self.body_md.find(needle)
         return self.body_start_line + (self.body_md.count("\n", 0, index) if index >= 0 else 0)
+
+
+def _crisis_block(kind: str, text: str, loc: SourceLocation, line: int) -> tuple[CrisisBlock | None, list[BuildError]]:
+    """Return the crisis block of a fence (line = its opening line) and its problems."""
+    if kind == "crisis-directory":
+        if text.strip():
+            return None, [BuildError(loc.at(line + 1), "a crisis-directory block takes no text",
+                                     "leave it empty: the lines come from content/crisis.yml")]
+        return CrisisBlock(kind), []
+    body = [(n, t) for n, t in enumerate(text.split("\n"), line + 1) if t.strip()]
+    match = re.fullmatch(r"\s*topic:\s*([\w-]+)\s*", body[0][1]) if len(body) == 1 else None
+    if match is None:
+        return None, [BuildError(loc.at(body[0][0] if body else line), "a support-lines block needs one line: topic: …",
+                                 "write e.g. topic: " + TOPICS[0])]
+    if match.group(1) not in TOPICS:
+        return None, [BuildError(loc.at(body[0][0]), f'unknown support topic "{match.group(1)}"',
+                                 "use one of: " + ", ".join(TOPICS))]
+    return CrisisBlock(kind, match.group(1)), []
 
 
 class _PageStep:
@@ -131,7 +167,7 @@ class _PageStep:
 
 
 class _ChecklistBlocks(_PageStep, Preprocessor):
-    """Replace ```checklist blocks by a token and parse their YAML; check callout types."""
+    """Replace ```checklist, ```crisis-directory and ```support-lines blocks by tokens; check callout types."""
 
     def run(self, lines: list[str]) -> list[str]:
         state = self.page
@@ -148,12 +184,21 @@ class _ChecklistBlocks(_PageStep, Preprocessor):
                 out.append(line)
                 index += 1
                 continue
-            fence = line.strip()[:3]
+            fence, kind = line.strip()[:3], FENCE_OPEN.match(line).group(2)  # type: ignore[union-attr]
             end = next((j for j in range(index + 1, len(lines)) if lines[j].strip() == fence), None)
             if end is None:
                 state.errors.append(BuildError(state.loc.at(state.body_start_line + index),
-                                               "the checklist block is never closed", f"add a {fence} line after it"))
+                                               f"the {kind} block is never closed", f"add a {fence} line after it"))
                 return out
+            if kind != "checklist":
+                block, errors = _crisis_block(kind, "\n".join(lines[index + 1:end]), state.loc,
+                                              state.body_start_line + index)
+                state.errors.extend(errors)
+                if block:
+                    out += ["", state.crisis_token.format(len(state.crisis_blocks)), ""]
+                    state.crisis_blocks.append(block)
+                index = end + 1
+                continue
             checklist, errors = parse_checklist("\n".join(lines[index + 1:end]), state.loc,
                                                 state.body_start_line + index)
             state.errors.extend(errors)
@@ -444,6 +489,10 @@ class Converter:
         while prefix in body_md:  # the page's text holds our placeholder: pick one that it does not
             prefix += "Q"
         state.token = prefix + "{}X"
+        prefix = CRISIS_TOKEN[:-3]
+        while prefix in body_md:
+            prefix += "Q"
+        state.crisis_token = prefix + "{}X"
         for number, line in enumerate(body_md.split("\n")):
             if line.startswith("# "):
                 state.warnings.append(BuildError(loc.at(body_start_line + number), "a level-1 heading in the body",
@@ -464,10 +513,12 @@ class Converter:
         body = _sanitise(converted, state)
         for index in range(len(state.checklists)):
             body = body.replace(f"<p>{state.token.format(index)}</p>", CHECKLIST_MARK.format(index))
+        for index in range(len(state.crisis_blocks)):
+            body = body.replace(f"<p>{state.crisis_token.format(index)}</p>", CRISIS_MARK.format(index))
         toc = tuple(_flatten(getattr(md, "toc_tokens", []), []))
         ids = frozenset(re.findall(r'\sid="([^"]+)"', body))
         for taken in sorted(ids & TEMPLATE_IDS):  # written as {: #main } or raw HTML: two elements would share it
             state.errors.append(BuildError(loc.at(state.line_of(f"#{taken}") if f"#{taken}" in body_md else state.line_of(taken)),
                                            f'the id "{taken}" is used by the page template', "choose another id"))
         return Rendered(body, toc, ids, tuple(state.links), tuple(state.checklists), _faq(body) if faq else (),
-                        tuple(state.errors), tuple(state.warnings))
+                        tuple(state.errors), tuple(state.warnings), tuple(state.crisis_blocks))

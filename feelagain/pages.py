@@ -18,7 +18,7 @@ from . import embed, seo
 from .config import SiteConfig
 from .crisis import Crisis
 from .errors import BuildError, SourceLocation
-from .markup import CHECKLIST_MARK, Body, TocEntry
+from .markup import CHECKLIST_MARK, CRISIS_MARK, Body, TocEntry
 from .model import HOME, Page, Site, join_url, relative_href, root_prefix, safe_url, url_for
 from .schema import Source
 from .templating import Renderer, asset_function
@@ -72,6 +72,7 @@ class PageRenderer:
             "language": config.language, "organisation": config.organisation,
             "licence": {"name": config.licence_name, "url": config.licence_url},
             "default_region": config.default_region, "exit_url": config.exit_url,
+            "help_page": config.help_page,
         }
         self.known = {p.slug for p in site.pages}
 
@@ -90,7 +91,8 @@ class PageRenderer:
             "site": self.site_ctx, "root": root, "asset": asset_function(root, self.asset_paths),
             "url": page_url, "has_page": lambda slug: slug in self.known,
             "nav": [{"slug": p.slug, "title": p.nav_title, "href": href(p.url)} for p in self.site.nav],
-            "crisis": {"default": self.crisis.default, "help_href": help_href, "regions": self.crisis.regions},
+            "crisis": {"default": self.crisis.default, "help_href": help_href, "regions": self.crisis.regions,
+                       "guess": self.config.guess_region},
             "help_href": help_href, "dev": bool(self.config.dev_script), "dev_script": self.config.dev_script,
             "generator": f"Feel Again {VERSION}", "embed": False, "oembed_href": None, "prev": None,
             "next": None, "jsonld": Markup(""), "origin": embed.origin(self.config.base_url),
@@ -118,6 +120,9 @@ class PageRenderer:
         for index, checklist in enumerate(body.rendered.checklists):
             part = self.renderer.render("partials/checklist.html", {**context, "checklist": checklist})
             html = html.replace(CHECKLIST_MARK.format(index), part)
+        for index, block in enumerate(body.rendered.crisis_blocks):
+            part = self.renderer.render(f"partials/{block.kind}.html", {**context, "block": block})
+            html = html.replace(CRISIS_MARK.format(index), part)
         return html
 
     def view(self, page: Page, body: Body, url: str, context: dict[str, Any],

@@ -107,8 +107,8 @@ def order_site(config: SiteConfig, pages: list[Page], problems: Problems, found:
 
 
 def convert_body(converter: Converter, page: Page, settings: lint.LintSettings, today: datetime.date,
-                 key: str = "") -> Body:
-    """Return the converted body of a page and what the linter found in it."""
+                 key: str = "", known_numbers: frozenset[str] | None = None) -> Body:
+    """Return the converted body of a page and what the linter found in it (known_numbers: crisis.yml's)."""
     loc = SourceLocation(page.source.rel_path)
     rendered = converter.convert(page.body_md, loc, page.url, page.body_start_line, faq=page.meta.faq)
     if not rendered.body_html and rendered.errors:  # over an input limit: linting that text could hang too
@@ -121,21 +121,29 @@ def convert_body(converter: Converter, page: Page, settings: lint.LintSettings, 
         next_review_line=page.meta_lines.at("next_review"),
         links=tuple((link.href, line_of_link(link, page.body_md, page.body_start_line)) for link in rendered.links),
         sources=tuple(lint.SourceRef(s.publisher, s.title, s.url, s.doi, page.meta_lines.at("sources", i))
-                      for i, s in enumerate(page.meta.sources)))
+                      for i, s in enumerate(page.meta.sources)),
+        known_numbers=known_numbers,
+        meta_texts=((page.meta.title, page.meta_lines.at("title")), (page.meta.description, page.meta_lines.at("description")),
+                    *((point, page.meta_lines.at("summary")) for point in page.meta.summary)))
     errors, warnings = lint.lint_page(lint_page, settings, today)
     return Body(rendered, tuple(errors), tuple(warnings), key)
 
 
-def _convert_many(args: tuple[list[Page], lint.LintSettings, datetime.date, list[str]]) -> list[Body]:
-    pages, settings, today, keys = args
+def _convert_many(args: tuple[list[Page], lint.LintSettings, datetime.date, list[str], frozenset[str] | None]) -> list[Body]:
+    pages, settings, today, keys, known = args
     converter = Converter()  # one per worker task: a Markdown instance is not shared across processes
-    return [convert_body(converter, p, settings, today, k) for p, k in zip(pages, keys)]
+    return [convert_body(converter, p, settings, today, k, known) for p, k in zip(pages, keys)]
 
 
 def convert_bodies(site: Site, settings: lint.LintSettings, today: datetime.date, cache: RenderCache,
-                  progress: Progress | None = None) -> dict[str, Body]:
-    """Return every page's Body, from the cache where possible, in parallel processes for large sites."""
-    salt = make_key(engine_fingerprint(), repr(settings), today.isoformat())
+                   progress: Progress | None = None, known_numbers: frozenset[str] | None = None) -> dict[str, Body]:
+    """Return every page's Body, from the cache where possible, in parallel processes for large sites.
+
+    known_numbers (the digits of crisis.yml's numbers) feed the crisis-number lint rule, so they are part of
+    every cache key: a number added to or removed from crisis.yml re-checks every page.
+    """
+    salt = make_key(engine_fingerprint(), repr(settings), today.isoformat(),
+                    repr(sorted(known_numbers)) if known_numbers is not None else "")
     keys = {p.slug: make_key(salt, p.source.rel_path.as_posix(), p.digest) for p in site.pages}
     bodies: dict[str, Body] = {}
     todo = []
@@ -150,7 +158,7 @@ def convert_bodies(site: Site, settings: lint.LintSettings, today: datetime.date
         chunks = [todo[i::parts] for i in range(parts)]
         cache.close_for_fork()
         with workers.pool() as pool:
-            jobs = [(c, settings, today, [keys[p.slug] for p in c]) for c in chunks]
+            jobs = [(c, settings, today, [keys[p.slug] for p in c], known_numbers) for c in chunks]
             done = pool.map(_convert_many, jobs)  # submits every job, so the workers exist from here on
             cache.reopen()
             for chunk, results in zip(chunks, done):
@@ -162,7 +170,7 @@ def convert_bodies(site: Site, settings: lint.LintSettings, today: datetime.date
     else:
         converter = Converter()
         for page in todo:
-            bodies[page.slug] = body = convert_body(converter, page, settings, today, keys[page.slug])
+            bodies[page.slug] = body = convert_body(converter, page, settings, today, keys[page.slug], known_numbers)
             cache.put(keys[page.slug], body)
     return bodies
 
@@ -202,7 +210,7 @@ def build(config: SiteConfig, *, write: bool = True, today: datetime.date | None
     del sources  # the full texts are no longer needed; on large sites they are a good part of the memory
     problems.raise_if_any()
     cache = RenderCache(config.cache_dir if use_cache else None, read_only=not write)
-    bodies = convert_bodies(site, settings, today, cache, progress)
+    bodies = convert_bodies(site, settings, today, cache, progress, crisis.numbers() if crisis else None)
     cache.save()  # before any stop for errors: the next try re-renders only what changed
     validate_bodies(site, bodies, problems)
     problems.raise_if_any(config.strict)

@@ -1,5 +1,6 @@
 // Self-check: live tally and message, immediate help first when an urgent item is ticked,
 // a printable summary for an appointment, and "Clear answers". Answers are never stored or sent.
+// Urgent items are not counted; when one is ticked its message replaces the band text (which would play it down).
 const d = document, h = d.documentElement;
 h.classList.add('js');
 const el = (tag, text, cls) => {
@@ -12,6 +13,8 @@ const label = (box) => box.labels[0].textContent.trim();
 
 for (const form of d.querySelectorAll('[data-checklist]')) {
   const boxes = [...form.querySelectorAll('input[type=checkbox]')];
+  const isUrgentBox = (b) => b.hasAttribute('data-urgent');
+  const plain = boxes.filter((b) => !isUrgentBox(b));
   const urgent = form.querySelector('[data-checklist-urgent]');
   const status = form.querySelector('[data-checklist-status]');
   const urgentText = urgent ? urgent.querySelector('[data-message]').textContent : '';
@@ -22,15 +25,18 @@ for (const form of d.querySelectorAll('[data-checklist]')) {
   }));
 
   const update = (announce) => {
-    const ticked = boxes.filter((b) => b.checked);
-    const isUrgent = ticked.some((b) => b.hasAttribute('data-urgent'));
+    const isUrgent = boxes.some((b) => b.checked && isUrgentBox(b));
     if (urgent) urgent.hidden = !isUrgent;
-    const n = ticked.length;
-    const result = results.find((r) => n >= r.min && n <= r.max);
+    const n = plain.filter((b) => b.checked).length;
     const parts = [];
-    if (isUrgent) parts.push(el('span', `${urgentText} Help lines are shown above. `, 'visually-hidden'));
-    parts.push(el('p', `You ticked ${n} of ${boxes.length}.`, 'checklist__tally'));
-    if (result && (announce || n)) parts.push(el('p', result.text));
+    if (isUrgent) {
+      parts.push(el('p', `${urgentText} The help lines are above.`, 'checklist__urgent-note'));
+      if (n) parts.push(el('p', `You also ticked ${n} of the other ${plain.length} items.`, 'checklist__tally'));
+    } else {
+      const result = results.find((r) => n >= r.min && n <= r.max);
+      parts.push(el('p', `You ticked ${n} of ${plain.length}.`, 'checklist__tally'));
+      if (result && (announce || n)) parts.push(el('p', result.text));
+    }
     status.replaceChildren(...parts);
   };
 

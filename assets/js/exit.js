@@ -1,6 +1,7 @@
 // "Leave this site": click, or press Shift 3 times on its own within 5 s (GOV.UK pattern).
 // Hides the page at once, then replaces the location (the top window inside an embed), so Back
 // does not return here. Restored from the back-forward cache: show the page again.
+// Leaving forgets this visit's crisis region (sessionStorage), not one remembered on the device.
 const d = document, h = d.documentElement;
 h.classList.add('js');
 const link = d.querySelector('[data-exit-link]');
@@ -11,6 +12,7 @@ const leave = (e) => {
   if (e) e.preventDefault();
   h.classList.add('exiting');
   say('Leaving this site');
+  try { sessionStorage.removeItem('feelagain:region'); } catch { /* blocked: nothing kept */ }
   const url = link.href;
   try { window.top.location.replace(url); } catch { location.replace(url); }
 };

@@ -59,6 +59,10 @@ class LintPage:
     next_review_line: int | None
     links: tuple[tuple[str, int], ...]
     sources: tuple[SourceRef, ...] = ()
+    # Digits of every number in crisis.yml; None when the site's crisis lines are not known (rule skipped).
+    known_numbers: frozenset[str] | None = None
+    # Front-matter text the page shows (title, description, key points), each with its file line.
+    meta_texts: tuple[tuple[str, int | None], ...] = ()
 
 
 @dataclass(frozen=True, repr=False)
@@ -376,6 +380,44 @@ def check_statistic_footnote(ctx: Context) -> Iterator[Finding]:
 
 def _short(title: str) -> str:
     return title if len(title) <= 50 else title[:47] + "…"
+# A phone number in page text: digit groups with spaces or hyphens, optionally after "+", 3 to 15 digits.
+PHONE_IN_TEXT = re.compile(r"(?<![\w.,/:#-])\+?\d(?:[ -]?\d)*(?![\w%/-]|[.,]\d)")
+# Words that, just before a number, say it is one to call or text ("call or text 988", "text HOME to 85258").
+PHONE_WORD = re.compile(r"\b(?:call\w*|ring|phon\w*|dial\w*|text\w*|sms|tel|freephone|numbers?)\b[^.!?\d]{0,25}$", re.I)
+NOT_PHONE = re.compile(r"(?:19|20)\d\d[-–](?:19|20)?\d\d|\d{4}-\d\d-\d\d")  # year ranges, ISO dates
+DIAL_LINK = re.compile(r"^\s*(tel|sms):\s*([^?#]*)", re.I)
+NUMBER_HINT = "take the number out of the text: add it to content/crisis.yml and show it with a crisis block"
+
+
+def _looks_like_phone(text: str, m: re.Match[str]) -> bool:
+    """Return True when a run of digits in text reads as a phone number, not a year, count or statistic."""
+    found, digits = m.group(), re.sub(r"\D", "", m.group())
+    if not 3 <= len(digits) <= 15:
+        return False
+    if NOT_PHONE.fullmatch(found):
+        return False
+    if found.startswith("+") or (re.search(r"\d[ -]\d", found) and len(digits) >= 6):
+        return True  # "+353 …" or grouped digits ("116 123", "0808 808 8000") are numbers, whatever the words
+    return bool(PHONE_WORD.search(text[max(0, m.start() - 40):m.start()]))
+
+
+def check_crisis_number(ctx: Context) -> Iterator[Finding]:
+    """Flag a phone number in page text, or a tel:/sms: link, that is not in content/crisis.yml."""
+    known = ctx.page.known_numbers
+    if known is None:
+        return
+    texts: list[tuple[str, int | None | Block]] = [(text, line) for text, line in ctx.page.meta_texts]
+    texts += [(b.text, b) for b in ctx.text.blocks if b.kind != "code"]
+    for text, where in texts:
+        if not any(c.isdigit() for c in text):
+            continue
+        for m in PHONE_IN_TEXT.finditer(text):
+            if _looks_like_phone(text, m) and re.sub(r"\D", "", m.group()) not in known:
+                line = where.line_at(m.start()) if isinstance(where, Block) else where
+                yield line, f'phone number "{m.group()}" is not in content/crisis.yml', NUMBER_HINT
+    for href, line in ctx.page.links:
+        if (dial := DIAL_LINK.match(href)) and re.sub(r"\D", "", dial.group(2)) not in known:
+            yield line, f'{dial.group(1).lower()}: link "{href}" is not a number in content/crisis.yml', NUMBER_HINT
 
 
 @dataclass(frozen=True)
@@ -403,6 +445,7 @@ RULES: tuple[Rule, ...] = (
     Rule("source-link", "error", check_source_link),
     Rule("source-nice", "error", check_source_nice),
     Rule("statistic-footnote", "warning", check_statistic_footnote),
+    Rule("crisis-number", "error", check_crisis_number),
 )
 RULE_IDS = tuple(rule.id for rule in RULES)
 # Checks the build makes outside the linter; their findings carry these ids but cannot be turned off.

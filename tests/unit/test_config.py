@@ -111,3 +111,12 @@ def test_help_slug_is_not_a_second_definition_of_the_help_page(make_site):
     assert errors_for(make_site, SITE_YML + "lint:\n  help_slug: crisis\n") == [
         'content/site.yml:12: "help_slug" is not a lint setting — set help_page at the top of site.yml: '
         "the linter, footer and manifest all use it"]
+def test_guess_region_is_on_by_default_and_can_be_turned_off(make_site):
+    assert load_config(make_site()).guess_region is True
+    assert load_config(make_site({"content/site.yml": SITE_YML + "guess_region: false\n"}, name="off")).guess_region is False
+
+
+def test_guess_region_must_be_true_or_false(make_site):
+    assert errors_for(make_site, SITE_YML + "guess_region: no thanks\n") == [
+        'content/site.yml:11: "guess_region" should be true or false but is text — guess_region: guess the '
+        "reader's crisis region from the device's time zone (true or false)"]

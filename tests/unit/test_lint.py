@@ -87,6 +87,7 @@ FIRING = {
     "source-link": make_page(sources=(SourceRef("NHS", "Grief after bereavement or loss", None, None, 6),)),
     "source-nice": make_page(sources=(SourceRef("NICE", "Guidance on PTSD", "https://www.nice.org.uk/", None, 6),)),
     "statistic-footnote": make_page(CLEAN_BODY + "\nIn one survey, 46% said they felt this.\n"),
+    "crisis-number": make_page(CLEAN_BODY + "\nOr call 0800 123 4567.\n", known_numbers=frozenset({"111"})),
 }
 
 
