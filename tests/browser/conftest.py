@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,11 +20,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-TESTS_DIR = Path(__file__).resolve().parent.parent
-if str(TESTS_DIR) not in sys.path:
-    sys.path.insert(0, str(TESTS_DIR))
-
-import sitebuild  # noqa: E402  (tests/sitebuild.py)
+from tests.support import sitebuild
 
 REPO_ROOT = sitebuild.REPO_ROOT
 AXE_JS = sitebuild.AXE_JS

@@ -80,7 +80,7 @@ def test_query_strings_are_never_stored(browser, site_server):
 
 
 def test_worker_works_under_a_sub_path(browser, built_site, tmp_path):
-    import sitebuild
+    from tests.support import sitebuild
 
     root = tmp_path / "www"
     shutil.copytree(built_site, root / "guide")

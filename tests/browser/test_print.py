@@ -65,7 +65,7 @@ def section_titles(built_site: Path) -> list[str]:
 
 
 def test_print_page_has_every_nav_page_in_order(built_site: Path, section_titles: list[str]):
-    import sitebuild
+    from tests.support import sitebuild
 
     paths = [p for p in sitebuild.sitemap_paths(built_site) if not p.startswith("/embed/")]
     assert len(section_titles) == len(paths), (section_titles, paths)

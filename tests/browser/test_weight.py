@@ -12,7 +12,8 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-import sitebuild
+
+from tests.support import sitebuild
 
 pytestmark = pytest.mark.browser
 

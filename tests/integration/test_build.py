@@ -22,7 +22,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 
-from tests.conftest import SITE_YML, default_files, page, run_cli, snapshot, write_files
+from tests.support.sites import SITE_YML, default_files, page, run_cli, snapshot, write_files
 
 BASE_URL = "https://clinic.example/numbness/"
 FRAMERS = ["https://clinic.example", "https://gp.example"]

@@ -9,7 +9,7 @@ import pytest
 import feelagain.pipeline as pipeline
 from feelagain import workers
 from feelagain.config import load_config
-from tests.conftest import page, snapshot
+from tests.support.sites import page, snapshot
 
 
 def build(site: Path, out: Path, *, use_cache: bool = True) -> pipeline.BuildResult:

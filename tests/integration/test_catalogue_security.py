@@ -17,7 +17,6 @@ import os
 import re
 import sys
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -30,7 +29,7 @@ from tests.integration.test_catalogue import (  # noqa: F401 (base_site is a fix
     base_site,
     error_lines,
     md,
-    run_case,
+    run_cases,
     warning_lines,
 )
 
@@ -178,7 +177,7 @@ assert len(CASES) == len(CATALOGUE), "case names must be unique"
 
 
 def _base_without_crisis() -> str:
-    from tests.conftest import ROOT
+    from tests.support.sites import ROOT
 
     base = (ROOT / "templates" / "base.html").read_text(encoding="utf-8")
     return base.replace('{% include "partials/crisis.html" %}\n', "")
@@ -201,14 +200,13 @@ def catalogue_table() -> str:
 @pytest.fixture(scope="module")
 def outcomes(request: pytest.FixtureRequest, base_site: Path,
              tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Outcome]]:
-    """Run every selected case (a few at a time) and return the outcomes."""
+    """Run every selected case (each in its own fork, a few at a time) and return the outcomes."""
     module = sys.modules[__name__]
     wanted = {item.callspec.params["case"].name for item in request.session.items
               if getattr(item, "module", None) is module and "case" in getattr(getattr(item, "callspec", None), "params", {})}
     todo = [_apply_placeholders(c) for c in CATALOGUE if c.name in wanted]
     root = tmp_path_factory.mktemp("security-cases")
-    with ThreadPoolExecutor(max_workers=max(2, min(4, (os.cpu_count() or 2) * 2))) as pool:
-        done = dict(zip([c.name for c in todo], pool.map(lambda c: run_case(c, base_site, root), todo)))
+    done = run_cases(todo, base_site, root)
     yield done
 
 

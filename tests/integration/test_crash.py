@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, run_cli
+from tests.support.sites import ROOT, run_cli
 
 _spec = importlib.util.spec_from_file_location("feelagain_bench_corpus", ROOT / "bench" / "corpus.py")
 corpus_module = importlib.util.module_from_spec(_spec)

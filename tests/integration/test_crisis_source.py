@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from tests.conftest import ROOT, SITE_YML, page, run_cli
+from tests.support.sites import ROOT, SITE_YML, page, run_cli
 
 BUNDLED = yaml.safe_load((ROOT / "content" / "crisis.yml").read_text(encoding="utf-8"))
 IRELAND = """\

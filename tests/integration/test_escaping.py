@@ -15,7 +15,7 @@ import pytest
 
 from feelagain.config import load_config
 from feelagain.pipeline import build
-from tests.conftest import TODAY
+from tests.support.sites import TODAY
 
 # A quote and a tag to leave an attribute, a newline to add lines to text files, spaces, a backslash.
 HOSTILE = 'https://evil.example/a"><img src=x onerror=alert(1)>\nDisallow: /\r\n x\\y <script>alert(2)</script>/'
@@ -47,7 +47,7 @@ def assert_harmless(html: str, allowed_tags: set[str]) -> None:
 @pytest.fixture(scope="module")
 def hostile_dist(tmp_path_factory) -> Path:
     """The smallest site, built with a hostile base_url injected past validation."""
-    from tests.conftest import default_files, write_files
+    from tests.support.sites import default_files, write_files
 
     site = tmp_path_factory.mktemp("hostile") / "site"
     write_files(site, default_files())

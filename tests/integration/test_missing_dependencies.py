@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.support.sites import ROOT
 
 # Run build.py with one module made unimportable (None in sys.modules makes `import name` fail).
 RUNNER = """\

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from feelagain.writers import check_output_folder
-from tests.conftest import run_cli, snapshot
+from tests.support.sites import run_cli, snapshot
 
 
 def listing(folder: Path) -> dict[str, tuple[int, bytes | None]]:

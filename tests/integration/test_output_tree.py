@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import page, run_cli, snapshot
+from tests.support.sites import page, run_cli, snapshot
 
 
 def _modes(folder: Path) -> dict[str, int]:

@@ -11,7 +11,7 @@ from feelagain import search
 from feelagain.config import load_config
 from feelagain.errors import BuildFailed
 from feelagain.pipeline import build
-from tests.conftest import SITE_YML, TODAY, default_files, page, run_cli, snapshot, write_files
+from tests.support.sites import SITE_YML, TODAY, default_files, page, run_cli, snapshot, write_files
 
 PINNED = "search:\n  pinned:\n    - terms: [crisis, help now]\n      page: get-help\n"
 

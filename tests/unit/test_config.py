@@ -6,7 +6,7 @@ import pytest
 from feelagain.config import load_config
 from feelagain.errors import BuildFailed
 from feelagain.lint import LintSettings
-from tests.conftest import SITE_YML
+from tests.support.sites import SITE_YML
 
 
 def errors_for(make_site, text: str) -> list[str]:

@@ -7,7 +7,7 @@ from pathlib import PurePosixPath
 from feelagain.crisis import load_crisis
 from feelagain.errors import Problems, SourceLocation
 from feelagain.markup import CRISIS_MARK, Converter, CrisisBlock
-from tests.conftest import CRISIS_YML
+from tests.support.sites import CRISIS_YML
 
 TODAY = datetime.date(2026, 11, 25)
 SUPPORT = """\

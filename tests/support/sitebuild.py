@@ -23,7 +23,7 @@ import urllib.parse
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parents[2]
 SITE_YML = REPO_ROOT / "content" / "site.yml"
 NODE_MODULES = REPO_ROOT / "node_modules"
 AXE_JS = NODE_MODULES / "axe-core" / "axe.min.js"
