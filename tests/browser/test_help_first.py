@@ -17,7 +17,7 @@ import yaml
 from playwright.sync_api import expect
 
 from tests.browser.conftest import _guarded_context
-from tests.sitebuild import REPO_ROOT, StrictCSPServer
+from tests.support.sitebuild import REPO_ROOT, StrictCSPServer
 
 pytestmark = pytest.mark.browser
 

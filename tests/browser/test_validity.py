@@ -9,7 +9,8 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from sitebuild import VNU_JAR, npm_ci_hint
+
+from tests.support.sitebuild import VNU_JAR, npm_ci_hint
 
 pytestmark = pytest.mark.browser
 
