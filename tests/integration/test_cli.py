@@ -12,6 +12,9 @@ import pytest
 
 from tests.support.sites import page, run_cli, snapshot, write_files
 
+# A real process is the point here (start-up, exit codes, what a shell sees): the slow tier.
+pytestmark = pytest.mark.slow
+
 SUMMARY = r"Built (\d+) pages in (\d+\.\d\d) s → (.+/)(?: \((\d+) warnings?\))?"
 
 

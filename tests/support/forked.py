@@ -84,3 +84,8 @@ def run_forked_many(argvs: Sequence[list[str]], kill_after: float = 30.0, jobs: 
 def run_forked(argv: list[str], kill_after: float = 30.0) -> Run:
     """Run feelagain.cli.main(argv) in a forked child; kill it (returncode -9) if it runs past kill_after."""
     return run_forked_many([argv], kill_after)[0]
+
+
+def cli_in_fork(*args: str) -> Run:
+    """Run `python build.py ARGS` in-process (a fork calling cli.main): for tests where no process boundary matters."""
+    return run_forked(list(args))
