@@ -73,7 +73,7 @@ def test_clinic_copy_with_ireland_only_publishes_no_other_number(tmp_path):
     for name, text in texts.items():
         for number in foreign + ["116 123"]:
             # As text between non-digits ("988", "13 11 14"), or as a tel:/sms: link ("tel:131114").
-            pattern = rf"(?<![\w#.-]){re.escape(number)}(?![\w-])|(?:tel|sms):\+?{re.sub(r'[^0-9]', '', number)}\b"
+            pattern = rf"(?<![\w#.,-]){re.escape(number)}(?![\w-])|(?:tel|sms):\+?{re.sub(r'[^0-9]', '', number)}\b"
             problems += [f"{name}: {m.group()!r}" for m in re.finditer(pattern, text)
                          if not (name.endswith(".css") and number == "000")]  # e.g. "#000" colours
         for href in re.findall(r"(?:tel|sms):\+?([0-9]+)", text):
