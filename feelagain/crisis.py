@@ -241,9 +241,10 @@ class _Reader:
             return None
         contacts = [self.contact(c, cl, f"a contact of {good['name']}")
                     for c, cl in self.items(good["contacts"], lines, "contacts", good["name"])]
-        if None in contacts:
+        checked = [c for c in contacts if c is not None]
+        if len(checked) != len(contacts):
             return None
-        return Line(good["name"], good["description"], good["hours"], good.get("url"), tuple(contacts),  # type: ignore[arg-type]
+        return Line(good["name"], good["description"], good["hours"], good.get("url"), tuple(checked),
                     good.get("topic", ""))
 
     def region(self, raw: Any, lines: LineMap, index: int) -> Region | None:
@@ -263,9 +264,10 @@ class _Reader:
         lines_ = [self.line(item, il, f"a line of {good['code']}") for item, il in self.items(good["lines"], lines, "lines", good["code"])]
         support = [self.line(item, il, f"a support line of {good['code']}", SUPPORT_FIELDS)
                    for item, il in self.items(good.get("support", []), lines, "support", good["code"])]
-        if None in lines_ or None in support:
+        good_lines, good_support = [x for x in lines_ if x is not None], [x for x in support if x is not None]
+        if len(good_lines) != len(lines_) or len(good_support) != len(support):
             return None
-        return Region(good["code"], good["name"], emergency, tuple(lines_), tuple(support))  # type: ignore[arg-type]
+        return Region(good["code"], good["name"], emergency, tuple(good_lines), tuple(good_support))
 
 
 def load_crisis(site_dir: Path, default_region: str, default_line: int | None, problems: Problems,

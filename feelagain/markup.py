@@ -180,11 +180,12 @@ class _ChecklistBlocks(_PageStep, Preprocessor):
                 state.errors.append(BuildError(state.loc.at(state.body_start_line + index),
                                                f'unknown callout type "{match.group(1)}"',
                                                "use one of: " + ", ".join(CALLOUTS)))
-            if not FENCE_OPEN.match(line):
+            opening = FENCE_OPEN.match(line)
+            if not opening:
                 out.append(line)
                 index += 1
                 continue
-            fence, kind = line.strip()[:3], FENCE_OPEN.match(line).group(2)  # type: ignore[union-attr]
+            fence, kind = line.strip()[:3], opening.group(2)
             end = next((j for j in range(index + 1, len(lines)) if lines[j].strip() == fence), None)
             if end is None:
                 state.errors.append(BuildError(state.loc.at(state.body_start_line + index),

@@ -87,7 +87,7 @@ def pinned_json(pinned: tuple[Pinned, ...], pages: dict[str, dict[str, Any]]) ->
 
 def pagefind_executable() -> Path:
     """Return the Pagefind binary shipped in the pagefind_bin wheel."""
-    import pagefind_bin  # type: ignore[import-untyped]
+    import pagefind_bin  # type: ignore[import-untyped]  # the wheel ships the binary, no type information
 
     return Path(pagefind_bin.get_executable())
 

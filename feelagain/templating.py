@@ -120,9 +120,11 @@ class Renderer:
     def base_of(self, name: str) -> tuple[str, PurePosixPath]:
         """Return the template at the root of name's {% extends %} chain, by name and by site path."""
         seen = [name]
+        loader = self.env.loader
+        assert loader is not None, "make_environment always sets a loader"
         while len(seen) < 20:
             try:
-                source = self.env.loader.get_source(self.env, seen[-1])[0]  # type: ignore[union-attr]
+                source = loader.get_source(self.env, seen[-1])[0]
             except jinja2.TemplateNotFound:
                 break
             match = EXTENDS.search(source)

@@ -198,7 +198,7 @@ class Rebuilder:
             return Outcome(result=build(config, served=self.served, debug=self.debug))
         except BuildFailed as failed:
             return Outcome(failed=failed)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:  # noqa: BLE001 - an engine bug becomes one line on the overlay, not a dead thread
             return Outcome(crash=self._crash_line(exc))
 
     def _crash_line(self, exc: Exception) -> str:

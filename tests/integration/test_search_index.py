@@ -57,7 +57,7 @@ def test_pinned_results_reach_the_search_page(tmp_path: Path):
     site = make_site(tmp_path / "site")
     build(load_config(site), today=TODAY, use_cache=False)
     html = (site / "dist" / "search" / "index.html").read_text()
-    pinned = json.loads(re.search(r"data-pinned='([^']*)'", html).group(1))  # type: ignore[union-attr]
+    pinned = json.loads(re.search(r"data-pinned='([^']*)'", html).group(1))
     assert pinned == [{"terms": ["crisis", "help now"], "title": "Get help now",
                        "description": "About get help now.", "url": "../get-help/"}]
 
