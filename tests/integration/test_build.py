@@ -374,3 +374,22 @@ def test_failed_build_leaves_no_temporary_folders(built: Path, tmp_path: Path):
     assert result.returncode == 1
     assert snapshot(site / "dist") == before
     assert [p.name for p in site.iterdir() if p.name.startswith(".dist.")] == []
+
+
+def test_bug_a_renamed_help_page_satisfies_the_help_link_check(tmp_path: Path):
+    # Issue #15: with `help_page: help` in site.yml, a page linking help.md failed "does not link to the help
+    # page", because the linter had its own idea of the help page. Now site.yml's help_page is the only one.
+    site = tmp_path / "site"
+    files = {**default_files(),
+             "content/site.yml": SITE_YML.replace("nav: [index, get-help]", "nav: [index, help]") + "help_page: help\n",
+             "content/help.md": page("Get help now", "## Call someone\n\nYou can call a helpline at any time.\n"),
+             "content/get-help.md": None,
+             "content/index.md": page("Home", "Some people think about suicide. [Get help now](help.md).\n")}
+    write_files(site, files)
+    result = cli_in_fork("check", "--site", str(site), "--strict")
+    assert result.returncode == 0, result.stderr
+    assert "help page" not in result.stderr
+    write_files(site, {"content/index.md": page("Home", "Some people think about suicide. [Read more](index.md).\n")})
+    failed = cli_in_fork("check", "--site", str(site))
+    assert failed.returncode == 1
+    assert "does not link to the help page" in failed.stderr and "(help.md)" in failed.stderr, failed.stderr
