@@ -216,12 +216,11 @@ class _Reader:
         return None if errors else good
 
     def items(self, raw: Any, lines: LineMap, key: str, what: str) -> list[tuple[Any, LineMap]]:
-        kids = lines.children.get(key) if isinstance(lines.children, dict) else None
         if not isinstance(raw, list):
             self.problems.add(BuildError(self.loc.at(lines.at(key)), f'"{key}" in {what} should be a list',
                                          "write each entry on its own line starting with '- '"))
             return []
-        item_lines = kids.children if kids and isinstance(kids.children, list) else []
+        item_lines = lines.items(key)
         return [(item, item_lines[i] if i < len(item_lines) else lines) for i, item in enumerate(raw)]
 
     def contact(self, raw: Any, lines: LineMap, what: str) -> Contact | None:
@@ -253,7 +252,7 @@ class _Reader:
             return None
         emergency = None
         if good["emergency"] is not None:
-            sub = lines.children.get("emergency", lines) if isinstance(lines.children, dict) else lines
+            sub = lines.child("emergency")
             em = self.mapping(good["emergency"], EMERGENCY_FIELDS, sub, f"the emergency number of {good['code']}")
             if em is None:
                 return None

@@ -59,8 +59,7 @@ def parse_pages(sources: list[SourceFile], problems: Problems) -> list[Page]:
             # Keep what later stages need and no more: on a 10,000-page site the full text and the line of
             # every nested YAML node would double the memory a build needs.
             top = LineMap(lines.line, {k: LineMap(v.line, _item_lines(v) if k == "sources" else {})
-                                       for k, v in lines.children.items()}
-                          if isinstance(lines.children, dict) else {})
+                                       for k, v in lines.entries().items()})
             light = SourceFile(source.rel_path, source.slug, "")
             pages.append(Page(light, meta, body, body_line, top, make_key(source.text)))
     return pages
@@ -79,9 +78,9 @@ def order_site(config: SiteConfig, pages: list[Page], problems: Problems, found:
     """
     by_slug = {p.slug: p for p in pages}
     found = set(by_slug) if found is None else found | set(by_slug)
-    nav_lines = config.lines.child("nav")
+    nav_lines = config.lines.items("nav")
     for index, slug in enumerate(config.nav):
-        line = nav_lines.child(index).line if nav_lines is not config.lines else None
+        line = nav_lines[index].line if index < len(nav_lines) else None
         if slug in config.nav[:index]:
             problems.add(BuildError(SourceLocation(CONFIG_PATH, line), f'nav lists "{slug}" twice', "keep one of them"))
         elif slug not in found:

@@ -213,10 +213,8 @@ def _check_sources(raw: list[Any], loc: SourceLocation, lines: LineMap) -> tuple
     sources: list[Source] = []
     errors: list[BuildError] = []
     for index, item in enumerate(raw):
-        item_lines = LineMap(lines.at("sources", index), {})
-        kids = lines.children.get("sources") if isinstance(lines.children, dict) else None
-        if kids and isinstance(kids.children, list) and index < len(kids.children):
-            item_lines = kids.children[index]
+        items = lines.items("sources")
+        item_lines = items[index] if index < len(items) else LineMap(lines.at("sources", index), {})
         good, problems = check_mapping(item, SOURCE_FIELDS, loc, item_lines, f"source {index + 1}")
         errors.extend(problems)
         if not problems:

@@ -48,8 +48,8 @@ def normalise(text: str) -> str:
 
 def pinned_results(config: SiteConfig, slugs: set[str]) -> tuple[tuple[Pinned, ...], list[BuildError]]:
     """Read site.yml's `search: {pinned: [{terms: [...], page: slug}]}`; return the entries and any problems."""
-    lines = config.lines.children.get("search") if isinstance(config.lines.children, dict) else None
-    loc = SourceLocation(CONFIG_PATH, lines.line if lines else config.lines.at("search"))
+    loc = SourceLocation(CONFIG_PATH, config.lines.at("search"))
+    pinned_lines = config.lines.child("search").items("pinned")
     raw = config.search or {}
     errors: list[BuildError] = []
     unknown = [k for k in raw if k != "pinned"]
@@ -61,10 +61,7 @@ def pinned_results(config: SiteConfig, slugs: set[str]) -> tuple[tuple[Pinned, .
         return (), errors + [BuildError(loc, '"pinned" should be a list', f"write {example}")]
     found = []
     for index, entry in enumerate(entries):
-        at = loc
-        if lines and isinstance(lines.children, dict) and "pinned" in lines.children:
-            items = lines.children["pinned"].children
-            at = SourceLocation(CONFIG_PATH, items[index].line if isinstance(items, list) and index < len(items) else None)
+        at = SourceLocation(CONFIG_PATH, pinned_lines[index].line) if index < len(pinned_lines) else loc
         if not isinstance(entry, dict) or set(entry) != {"terms", "page"}:
             errors.append(BuildError(at, "a pinned result needs exactly 'terms' and 'page'", f"write {example}"))
             continue

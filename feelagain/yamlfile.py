@@ -38,9 +38,14 @@ class LineMap:
             return kids.get(key, self)
         return kids[key] if isinstance(key, int) and 0 <= key < len(kids) else self
 
-    def items(self) -> list[LineMap]:
-        """Return the lines of a list's items (none for a mapping or a scalar)."""
-        return list(self.children) if isinstance(self.children, list) else []
+    def items(self, key: Any = None) -> list[LineMap]:
+        """Return the lines of a list's items: this node's, or those of the list under key (none if no list)."""
+        node = self if key is None else self.entries().get(key)
+        return list(node.children) if node is not None and isinstance(node.children, list) else []
+
+    def entries(self) -> dict[Any, LineMap]:
+        """Return the lines of a mapping's values by key (none for a list or a scalar)."""
+        return self.children if isinstance(self.children, dict) else {}
 
 
 def _map_lines(node: yaml.Node, offset: int, problems: list[tuple[int, str]], seen: set[int] | None = None) -> LineMap:
