@@ -3,7 +3,7 @@
 The linter's reading rules stand on this: `scan` turns a Markdown body into blocks (paragraphs, list items,
 titles, tables, code, checklists) of sentences that know their file line, and `fk_grade` gives textstat's
 Flesch-Kincaid grade of any run of sentences (same formula, word and syllable counts; syllables from pyphen,
-which textstat 0.7.4 uses — textstat itself needs network data or pkg_resources, see lint.py).
+which textstat 0.7.4 uses — textstat itself needs network data or pkg_resources, see lint/rules.py).
 """
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from functools import cached_property, lru_cache
 
 from pyphen import Pyphen
 
-# Mentions of suicide, self-harm or overdose (blocks know whether they have one; lint.py decides what follows).
+# Mentions of suicide, self-harm or overdose (blocks know whether they have one; rules.py decides what follows).
 RISK = re.compile(
     r"\b(?:suicid\w*|self[\s-]?harm\w*|overdos\w*"
     r"|(?:hurt|hurting|harm|harming|kill|killing)\s+(?:yourself|themselves|himself|herself|myself|ourselves)"
