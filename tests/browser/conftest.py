@@ -1,6 +1,6 @@
 """Fixtures for the browser suite: one build, one local strict-CSP server, one Debian Chromium.
 
-The site is built once per session into a temporary folder with tests/sitebuild.py (never the repo's dist/).
+The site is built once per session into a temporary folder with tests/support/sitebuild.py (never the repo's dist/).
 Set FEELAGAIN_DIST=/some/folder to test an already built site instead (skips the build).
 Pages come from the build's sitemap.xml; the 404 page is added as "404" (a missing path served by the server).
 
@@ -206,17 +206,25 @@ class Visit:
         self.origin = origin
         self.response = None
         self.requests: list[str] = []
+        # Requests the page made itself, not the site's service worker filling its offline cache.
+        self.page_requests: list[str] = []
         self.console: list[dict] = []
         self.page_errors: list[str] = []
         self._cdp = None
-        context.on("request", lambda req: self.requests.append(req.url))
+        context.on("request", self._on_request)
         context.on("console", self._on_console)
         page.on("pageerror", lambda err: self.page_errors.append(str(err)))
         page.on("websocket", lambda ws: self.requests.append(ws.url))
 
+    def _on_request(self, req) -> None:
+        self.requests.append(req.url)
+        if req.service_worker is None:
+            self.page_requests.append(req.url)
+
     def reset(self) -> None:
         self.response = None
         self.requests.clear()
+        self.page_requests.clear()
         self.console.clear()
         self.page_errors.clear()
 

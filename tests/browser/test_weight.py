@@ -1,14 +1,16 @@
-"""Page-weight budget (the table of figures is bench/page_weight.py): each page's HTML plus the CSS and JS it loads, gzip -9 each, sum <= 14 KiB.
+"""Page-weight budgets, gzip -9 each file (the table of figures is bench/page_weight.py).
 
-14 KiB is about what the first round trip of a new TCP connection can carry, so a page within it can render
-from the first round trip on a slow connection.
+* What the first screen needs: the HTML plus the stylesheets it loads <= 14 KiB. 14 KiB is about what the first
+  round trip of a new TCP connection can carry, so a page within it can render from the first round trip on a
+  slow connection. Scripts are modules (deferred): the page is readable before they arrive, and works without them.
+* Everything the page loads, scripts included, <= 20 KiB, so the enhancements stay small too.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from tests.support.weight import BUDGET, BUDGETS, page_weight
+from tests.support.weight import BUDGET, BUDGETS, TOTAL_BUDGET, page_weight
 
 pytestmark = pytest.mark.browser
 
@@ -22,6 +24,8 @@ def test_page_weight_within_14_kib(weights, page_case):
     assert not w["missing"], f"{page_case.file} loads files the build does not have: {w['missing']}"
     detail = ", ".join(f"{p['kind']} {p['url']} {p['gzip']} B" for p in w["parts"])
     budget = BUDGETS.get(page_case.id, BUDGET)
-    assert w["total"] <= budget, (
-        f"{page_case.file}: {w['total']} B gzipped > {budget} B budget ({detail})"
+    assert w["render"] <= budget, (
+        f"{page_case.file}: HTML + CSS {w['render']} B gzipped > {budget} B budget ({detail})"
     )
+    total = max(budget, TOTAL_BUDGET)
+    assert w["total"] <= total, f"{page_case.file}: {w['total']} B gzipped in all > {total} B budget ({detail})"

@@ -10,7 +10,8 @@ from urllib.parse import urljoin, urlsplit
 
 from tests.support import sitebuild
 
-BUDGET = 14 * 1024
+BUDGET = 14 * 1024  # HTML + CSS: what renders the first screen
+TOTAL_BUDGET = 20 * 1024  # HTML + CSS + deferred scripts
 # /print/ is the whole guide in one file, made to be printed or saved, not read on a slow first visit.
 BUDGETS = {"print": 48 * 1024}
 
@@ -56,6 +57,7 @@ def page_weight(site_dir: Path, page_file: str) -> dict[str, Any]:
                 continue
             body = f.read_bytes()
             parts.append({"kind": kind, "url": url, "raw": len(body), "gzip": _gz(body)})
-    return {"parts": parts, "missing": missing, "total": sum(p["gzip"] for p in parts)}
+    return {"parts": parts, "missing": missing, "total": sum(p["gzip"] for p in parts),
+            "render": sum(p["gzip"] for p in parts if p["kind"] != "js")}
 
 
