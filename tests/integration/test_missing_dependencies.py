@@ -9,12 +9,12 @@ import pytest
 
 from tests.support.sites import ROOT
 
+# A real process is the point here (start-up, exit codes, what a shell sees): the slow tier.
+pytestmark = pytest.mark.slow
+
 # Run build.py with one module made unimportable (None in sys.modules makes `import name` fail).
 RUNNER = """\
 import runpy, sys
-
-# A real process is the point here (start-up, exit codes, what a shell sees): the slow tier.
-pytestmark = pytest.mark.slow
 sys.modules[sys.argv[1]] = None
 sys.argv = ["build.py", *sys.argv[2:]]
 runpy.run_path(sys.argv[0], run_name="__main__")
