@@ -12,10 +12,10 @@ from pathlib import Path, PurePosixPath
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from feelagain import readability_es  # noqa: E402
-from feelagain.errors import SourceLocation  # noqa: E402
-from feelagain.frontmatter import parse  # noqa: E402
-from feelagain.plaintext import PROSE, scan  # noqa: E402
+from feelagain.errors import SourceLocation
+from feelagain.frontmatter import parse
+from feelagain.lint import readability_es
+from feelagain.lint.plaintext import PROSE, scan
 
 
 def main(paths: list[str]) -> None:

@@ -60,8 +60,7 @@ DIAGNOSING = ("you have ", "you are suffering from", "you are depressed", "diagn
 
 
 def _sub_lines(lines: LineMap, key: str) -> list[LineMap]:
-    kid = lines.children.get(key) if isinstance(lines.children, dict) else None
-    return kid.children if kid and isinstance(kid.children, list) else []
+    return lines.items(key)
 
 
 def parse_checklist(text: str, loc: SourceLocation, offset: int) -> tuple[Checklist | None, list[BuildError]]:

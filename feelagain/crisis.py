@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import datetime
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
-from dataclasses import replace
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import urlsplit
 
 from .discover import read_text_file
@@ -255,9 +255,10 @@ def localize_crisis(crisis: Crisis, code: str, default: str, _: Callable[[str], 
         return next((dict(t) for c, t in item.translations if c in (code, base)), {})
 
     def contact(c: Contact) -> Contact:
-        item = {"call": {"number": c.text}, "text": {"number": c.text, "keyword": c.keyword or None},
-                "chat": {"url": c.href}, "web": {"url": c.href}, "email": {"address": c.text}}[c.kind]
-        return make_contact(c.kind, {k: v for k, v in item.items() if v}, _)
+        fields: dict[str, dict[str, str]] = {
+            "call": {"number": c.text}, "text": {"number": c.text, "keyword": c.keyword},
+            "chat": {"url": c.href}, "web": {"url": c.href}, "email": {"address": c.text}}
+        return make_contact(c.kind, {k: v for k, v in fields[c.kind].items() if v}, _)
 
     def localize(lines: tuple[Line, ...]) -> tuple[Line, ...]:
         shown = []
@@ -303,12 +304,11 @@ class _Reader:
         return None if errors else good
 
     def items(self, raw: Any, lines: LineMap, key: str, what: str) -> list[tuple[Any, LineMap]]:
-        kids = lines.children.get(key) if isinstance(lines.children, dict) else None
         if not isinstance(raw, list):
             self.problems.add(BuildError(self.loc.at(lines.at(key)), f'"{key}" in {what} should be a list',
                                          "write each entry on its own line starting with '- '"))
             return []
-        item_lines = kids.children if kids and isinstance(kids.children, list) else []
+        item_lines = lines.items(key)
         return [(item, item_lines[i] if i < len(item_lines) else lines) for i, item in enumerate(raw)]
 
     def contact(self, raw: Any, lines: LineMap, what: str) -> Contact | None:
@@ -328,11 +328,12 @@ class _Reader:
             return None
         contacts = [self.contact(c, cl, f"a contact of {good['name']}")
                     for c, cl in self.items(good["contacts"], lines, "contacts", good["name"])]
-        if None in contacts:
+        checked = [c for c in contacts if c is not None]
+        if len(checked) != len(contacts):
             return None
-        return Line(good["name"], good["description"], good["hours"], good.get("url"), tuple(contacts),  # type: ignore[arg-type]
-                    translations=_freeze(good.get("translations")), language=good.get("language"),
-                    topic=good.get("topic", ""))
+        return Line(good["name"], good["description"], good["hours"], good.get("url"), tuple(checked),
+                    topic=good.get("topic", ""), translations=_freeze(good.get("translations")),
+                    language=good.get("language"))
 
     def region(self, raw: Any, lines: LineMap, index: int) -> Region | None:
         good = self.mapping(raw, REGION_FIELDS, lines, f"region {index + 1}")
@@ -340,7 +341,7 @@ class _Reader:
             return None
         emergency = None
         if good["emergency"] is not None:
-            sub = lines.children.get("emergency", lines) if isinstance(lines.children, dict) else lines
+            sub = lines.child("emergency")
             em = self.mapping(good["emergency"], EMERGENCY_FIELDS, sub, f"the emergency number of {good['code']}")
             if em is None:
                 return None
@@ -351,10 +352,11 @@ class _Reader:
         lines_ = [self.line(item, il, f"a line of {good['code']}") for item, il in self.items(good["lines"], lines, "lines", good["code"])]
         support = [self.line(item, il, f"a support line of {good['code']}", SUPPORT_FIELDS)
                    for item, il in self.items(good.get("support", []), lines, "support", good["code"])]
-        if None in lines_ or None in support:
+        good_lines, good_support = [x for x in lines_ if x is not None], [x for x in support if x is not None]
+        if len(good_lines) != len(lines_) or len(good_support) != len(support):
             return None
-        return Region(good["code"], good["name"], emergency, tuple(lines_), tuple(support),
-                      translations=_freeze(good.get("translations")))  # type: ignore[arg-type]
+        return Region(good["code"], good["name"], emergency, tuple(good_lines), tuple(good_support),
+                      translations=_freeze(good.get("translations")))
 
 
 def load_crisis(site_dir: Path, default_region: str, default_line: int | None, problems: Problems,

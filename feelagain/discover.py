@@ -10,7 +10,9 @@ from pathlib import Path, PurePosixPath
 
 from .errors import BuildError, Problems, SourceLocation
 
-SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+# A page name (slug): the one definition, used for file names, site.yml and the content-API schema.
+SLUG_PATTERN = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+SLUG = re.compile(SLUG_PATTERN)
 MAX_SLUG = 80  # characters of a page name that `new` makes from a title (file names have a length limit)
 MAX_BYTES = 2 * 1024 * 1024  # a page bigger than this is a paste accident, not an article
 # Page names whose address the site's own files use.

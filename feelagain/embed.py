@@ -4,16 +4,14 @@ from __future__ import annotations
 import json
 import re
 from pathlib import PurePosixPath
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlsplit
 
 from markupsafe import escape
 
 from .config import SiteConfig
+from .discover import SLUG_PATTERN
 from .model import Page, Site, join_url, safe_url
-
-if TYPE_CHECKING:
-    from .render import PageRenderer
 
 EMBED_HEIGHT = 800  # a fallback height until the frame reports its real one
 CACHE_AGE = 86400
@@ -97,7 +95,7 @@ PAGE_SCHEMA = {
     "required": ["slug", "title", "description", "summary", "html", "sections", "reviewed", "next_review",
                  "sources", "url", "embed_url", "licence", "attribution"],
     "properties": {
-        "slug": {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"}, "title": {"type": "string"},
+        "slug": {"type": "string", "pattern": "^" + SLUG_PATTERN.replace("(?:", "(") + "$"}, "title": {"type": "string"},
         "description": {"type": "string", "maxLength": 160}, "summary": {"type": "array", "items": {"type": "string"}},
         "html": {"type": "string"},
         "sections": {"type": "array", "items": {"type": "object", "required": ["id", "title", "html"],
@@ -130,13 +128,8 @@ OEMBED_SCHEMA = {
 }
 
 
-def site_files(config: SiteConfig, site: Site, pages: "PageRenderer",
-               other_pages: tuple[tuple[Page, str], ...] = ()) -> dict[PurePosixPath, bytes]:
-    """Return the content-API index and schemas, plus the 'Embed these pages' guide.
-
-    other_pages (pages in other languages, each with its language's default region) are listed in the guide
-    too, their snippets with data-lang.
-    """
+def api_files(config: SiteConfig, site: Site) -> dict[PurePosixPath, bytes]:
+    """Return the content-API index and its schemas."""
     files: dict[PurePosixPath, bytes] = {}
     index = []
     for page in site.pages:
@@ -150,13 +143,21 @@ def site_files(config: SiteConfig, site: Site, pages: "PageRenderer",
     files[PurePosixPath("api/page.schema.json")] = to_json(PAGE_SCHEMA)
     files[PurePosixPath("api/pages.schema.json")] = to_json(INDEX_SCHEMA)
     files[PurePosixPath("api/oembed.schema.json")] = to_json(OEMBED_SCHEMA)
-    # Ids in the guide must be unique: a Spanish page is "es-index", beside the English "index".
-    embeds = [{"slug": p.lang_prefix.replace("/", "-") + p.slug, "title": p.meta.title,
-               "lang": p.lang_prefix.rstrip("/") or None,
-               "embed_href": f"../{p.lang_prefix}embed/{p.slug}/" if p.lang_prefix else f"{p.slug}/",
-               "iframe_snippet": iframe_snippet(p, config), "script_snippet": script_snippet(p, config, region)}
-              for p, region in [(p, None) for p in site.pages] + list(other_pages)]
-    files[PurePosixPath("embed/index.html")] = pages.render_special(
-        "embed-index.html", "embed/", "Embed these pages",
-        "How clinics and services can show these pages on their own websites.", embeds=embeds)
     return files
+
+
+EMBED_INDEX_URL = "embed/"
+
+
+def embed_index(config: SiteConfig, site: Site,
+                other_pages: tuple[tuple[Page, str], ...] = ()) -> list[dict[str, str | None]]:
+    """Return what the 'Embed these pages' guide lists: each page with its two snippets.
+
+    other_pages (pages in other languages, each with its language's default region) are listed too, their
+    snippets with data-lang. Ids in the guide must be unique: a Spanish page is "es-index", beside "index".
+    """
+    return [{"slug": p.lang_prefix.replace("/", "-") + p.slug, "title": p.meta.title,
+             "lang": p.lang_prefix.rstrip("/") or None,
+             "embed_href": f"../{p.lang_prefix}embed/{p.slug}/" if p.lang_prefix else f"{p.slug}/",
+             "iframe_snippet": iframe_snippet(p, config), "script_snippet": script_snippet(p, config, region)}
+            for p, region in [(p, None) for p in site.pages] + list(other_pages)]

@@ -12,24 +12,28 @@ Update the catalogs after changing strings (see docs/editing.md):
 """
 from __future__ import annotations
 
+import datetime
 import gettext
 import io
 import re
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Callable, Iterable
+from typing import TYPE_CHECKING
 
 from .errors import BuildError, SourceLocation
 
 if TYPE_CHECKING:
+    from babel.messages.catalog import Catalog
+
     from .config import SiteConfig
     from .languages import Language
 
 CATALOG = "messages.po"
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_ROOT = PACKAGE_DIR.parent
-# Python modules whose strings readers see (contact labels of the crisis lines).
-PYTHON_SOURCES = ("crisis.py",)
+# Python modules whose strings readers see (contact labels of the crisis lines, the 404 page's title).
+PYTHON_SOURCES = ("crisis.py", "writers.py")
 MISSING_HINT = ("add its msgstr to {po} (after `pybabel extract -F babel.cfg -o locale/messages.pot . && "
                 "pybabel update -i locale/messages.pot -d locale`, see docs/editing.md)")
 
@@ -51,7 +55,7 @@ def catalog_path(site_dir: Path, code: str) -> tuple[Path, PurePosixPath]:
 PO_LINE = re.compile(r'\s*(?:#.*|(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+"(?:[^"\\]|\\.)*"|"(?:[^"\\]|\\.)*")?\s*')
 
 
-def _read_catalog(path: Path, rel: PurePosixPath):  # type: ignore[no-untyped-def]
+def _read_catalog(path: Path, rel: PurePosixPath) -> Catalog:
     from babel.messages.pofile import PoFileError, read_po
 
     try:
@@ -59,15 +63,15 @@ def _read_catalog(path: Path, rel: PurePosixPath):  # type: ignore[no-untyped-de
     except (OSError, UnicodeDecodeError) as err:
         raise BuildError(SourceLocation(rel), f"the catalog cannot be read ({err})",
                          "save it as UTF-8 text") from None
-    for number, line in enumerate(text.split("\n"), 1):
-        if not PO_LINE.fullmatch(line):
+    for number, po_line in enumerate(text.split("\n"), 1):
+        if not PO_LINE.fullmatch(po_line):
             raise BuildError(SourceLocation(rel, number), "the catalog cannot be read: this line is not a quoted "
                              "msgid/msgstr value", 'put the text in double quotes, e.g. msgstr "Puntos clave"')
     try:
         with path.open("rb") as handle:
             return read_po(handle, abort_invalid=True)
     except PoFileError as err:
-        line = getattr(err, "lineno", None)
+        line = err.lineno if isinstance(err.lineno, int) else None
         raise BuildError(SourceLocation(rel, line), f"the catalog cannot be read: {err}",
                          "fix the quoting on this line (msgid and msgstr values are in double quotes)") from None
     except OSError as err:
@@ -100,7 +104,7 @@ def translations(site_dir: Path, code: str) -> gettext.NullTranslations:
         return gettext.NullTranslations()  # check_catalogs reports it with its line
 
 
-def template_files(config: "SiteConfig") -> list[tuple[Path, PurePosixPath]]:
+def template_files(config: SiteConfig) -> list[tuple[Path, PurePosixPath]]:
     """Return every template (the site's own hiding bundled ones of the same name) with its display path."""
     seen: dict[str, tuple[Path, PurePosixPath]] = {}
     for folder in config.template_dirs:
@@ -112,7 +116,7 @@ def template_files(config: "SiteConfig") -> list[tuple[Path, PurePosixPath]]:
     return list(seen.values())
 
 
-def used_messages(config: "SiteConfig") -> list[tuple[str, PurePosixPath, int]]:
+def used_messages(config: SiteConfig) -> list[tuple[str, PurePosixPath, int]]:
     """Return (msgid, file, line) of every interface string the templates and Python code mark."""
     from babel.messages.extract import extract
 
@@ -129,7 +133,7 @@ def used_messages(config: "SiteConfig") -> list[tuple[str, PurePosixPath, int]]:
     return found
 
 
-def check_catalogs(config: "SiteConfig", languages: Iterable["Language"]) -> tuple[list[BuildError], list[BuildError]]:
+def check_catalogs(config: SiteConfig, languages: Iterable[Language]) -> tuple[list[BuildError], list[BuildError]]:
     """Return (errors, warnings): unreadable catalogs, and every used string a language has no translation for.
 
     A missing translation is a warning, so a draft builds (the string shows in English); `--strict` fails.
@@ -155,8 +159,9 @@ def check_catalogs(config: "SiteConfig", languages: Iterable["Language"]) -> tup
         reported: set[str] = set()
         for msgid, shown, line in used:
             entry = catalog.get(msgid)
-            ok = entry is not None and not entry.fuzzy and bool(entry.string if isinstance(entry.string, str)
-                                                               else all(entry.string))
+            translated = entry.string if entry is not None else None
+            ok = (entry is not None and not entry.fuzzy and bool(translated)
+                  and (isinstance(translated, str) or all(translated or ())))
             if not ok and msgid not in reported:
                 reported.add(msgid)
                 warnings.append(BuildError(SourceLocation(shown, line),
@@ -165,22 +170,23 @@ def check_catalogs(config: "SiteConfig", languages: Iterable["Language"]) -> tup
     return errors, warnings
 
 
-def install(env: "object", code: str, site_dir: Path) -> Callable[[str], str]:
+def install(env: object, code: str, site_dir: Path) -> Callable[[str], str]:
     """Install a language's gettext callables into a Jinja environment; return its gettext for Python use."""
     trans = translations(site_dir, code)
     env.install_gettext_translations(trans, newstyle=True)  # type: ignore[attr-defined]
     return trans.gettext
 
 
-def format_long_date(code: str) -> Callable[[object], str]:
+def format_long_date(code: str) -> Callable[[datetime.date], str]:
     """Return a filter that writes a date as '29 November 2026' / '29 de noviembre de 2026' (Babel, CLDR data)."""
+    from babel import UnknownLocaleError
     from babel.dates import format_date
 
     locale = code.replace("-", "_")
 
-    def longdate(value: object) -> str:
+    def longdate(value: datetime.date) -> str:
         try:
-            return format_date(value, "d MMMM y" if uses_source_strings(code) else "long", locale=locale)  # type: ignore[arg-type]
-        except Exception:  # an unknown locale: the ISO date is still right
-            return value.isoformat()  # type: ignore[attr-defined]
+            return format_date(value, "d MMMM y" if uses_source_strings(code) else "long", locale=locale)
+        except (UnknownLocaleError, ValueError):  # a language CLDR does not know: the ISO date is still right
+            return value.isoformat()
     return longdate

@@ -7,9 +7,10 @@ A page without a pair has no language switcher and no hreflang alternates: nothi
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import Any, Iterable
+from typing import Any
 
 from .errors import BuildError, SourceLocation, did_you_mean
 from .schema import Field, check_mapping, is_https_url, is_slug, is_text

@@ -1,4 +1,5 @@
-"""Markdown to HTML: one configured Python-Markdown instance, plus our callouts, checklist and link rules.
+"""Markdown to HTML: a Converter owning one configured Python-Markdown instance, plus our callouts, checklist and
+link rules, and Body, what a page's converted Markdown comes to once the linter has read it.
 
 Extensions (documented for editors in docs/editing.md):
 - toc: heading ids and the "On this page" list (levels 2–3);
@@ -32,6 +33,7 @@ from .checklist import Checklist, parse_checklist
 from .crisis import TOPICS
 from .errors import BuildError, SourceLocation
 from .model import relative_href, url_for
+from .sanitize import SAFE_SCHEMES
 
 CALLOUTS = {  # type → (default title, words a screen reader hears first)
     "info": ("Good to know", ""),
@@ -40,7 +42,6 @@ CALLOUTS = {  # type → (default title, words a screen reader hears first)
     "urgent": ("Get help soon if", "Urgent advice: "),
     "immediate": ("Get help now if", "Immediate action required: "),
 }
-SAFE_SCHEMES = ("https", "mailto", "tel", "sms")
 # A link or image typed as raw HTML (Python-Markdown keeps raw HTML aside, one block or inline tag at a time).
 RAW_TAG = re.compile(r"<(a|img)\b[^>]*>", re.I)
 RAW_URL_ATTR = re.compile(r"""(\s)(href|src)(\s*=\s*)("[^"]*"|'[^']*'|[^\s"'>]+)""", re.I)
@@ -100,6 +101,16 @@ class Rendered:
     crisis_blocks: tuple[CrisisBlock, ...] = ()
 
 
+@dataclass(frozen=True)
+class Body:
+    """A page's converted Markdown and what the linter found in it (what the render cache stores)."""
+
+    rendered: Rendered
+    errors: tuple[BuildError, ...]
+    warnings: tuple[BuildError, ...]
+    key: str = ""  # the render-cache key: a hash of everything this body was made from
+
+
 @dataclass
 class _State:
     """Per-page state the extension's processors share during one conversion."""
@@ -143,11 +154,24 @@ def _crisis_block(kind: str, text: str, loc: SourceLocation, line: int) -> tuple
     return CrisisBlock(kind, match.group(1)), []
 
 
-class _ChecklistBlocks(Preprocessor):
+class _PageStep:
+    """A processor of ours: it reads the page being converted from the Converter that registered it."""
+
+    def __init__(self, md: markdown.Markdown, converter: Converter) -> None:
+        super().__init__(md)  # type: ignore[call-arg]  # Preprocessor/Treeprocessor take md; object does not
+        self.converter = converter
+
+    @property
+    def page(self) -> _State:
+        assert self.converter.state is not None, "processors run only inside Converter.convert"
+        return self.converter.state
+
+
+class _ChecklistBlocks(_PageStep, Preprocessor):
     """Replace ```checklist, ```crisis-directory and ```support-lines blocks by tokens; check callout types."""
 
     def run(self, lines: list[str]) -> list[str]:
-        state: _State = self.md.fa_state  # type: ignore[attr-defined]
+        state = self.page
         out: list[str] = []
         index = 0
         while index < len(lines):
@@ -157,11 +181,12 @@ class _ChecklistBlocks(Preprocessor):
                 state.errors.append(BuildError(state.loc.at(state.body_start_line + index),
                                                f'unknown callout type "{match.group(1)}"',
                                                "use one of: " + ", ".join(CALLOUTS)))
-            if not FENCE_OPEN.match(line):
+            opening = FENCE_OPEN.match(line)
+            if not opening:
                 out.append(line)
                 index += 1
                 continue
-            fence, kind = line.strip()[:3], FENCE_OPEN.match(line).group(2)  # type: ignore[union-attr]
+            fence, kind = line.strip()[:3], opening.group(2)
             end = next((j for j in range(index + 1, len(lines)) if lines[j].strip() == fence), None)
             if end is None:
                 state.errors.append(BuildError(state.loc.at(state.body_start_line + index),
@@ -240,12 +265,12 @@ class _Footnotes(Treeprocessor):
                     backs[number - 2].tail = " "
 
 
-class _Links(Treeprocessor):
+class _Links(_PageStep, Treeprocessor):
     """Rewrite links between .md files to pretty relative URLs; neutralise unsafe schemes and images from
     other sites; wrap tables. Links and images typed as raw HTML get the same treatment."""
 
     def run(self, root: etree.Element) -> None:
-        state: _State = self.md.fa_state  # type: ignore[attr-defined]
+        state = self.page
         for el in root.iter("a"):
             href = el.get("href")
             if href is not None:
@@ -389,11 +414,15 @@ def _sanitise(html: str, state: _State) -> str:
 
 
 class FeelAgainExtension(Extension):
-    """Registers our processors on a Markdown instance."""
+    """Registers our processors on a Markdown instance, each reading the page from converter."""
 
-    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Python-Markdown's name)
-        md.preprocessors.register(_ChecklistBlocks(md), "fa_checklist", 28)
-        md.treeprocessors.register(_Links(md), "fa_links", 3)
+    def __init__(self, converter: Converter) -> None:
+        super().__init__()
+        self.converter = converter
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        md.preprocessors.register(_ChecklistBlocks(md, self.converter), "fa_checklist", 28)
+        md.treeprocessors.register(_Links(md, self.converter), "fa_links", 3)
         md.treeprocessors.register(_Callouts(md), "fa_callouts", 4)  # after toc (5) so titles stay out of it
         md.treeprocessors.register(_Footnotes(md), "fa_footnotes", 4)  # after toc too: "Notes" is not a section
 
@@ -404,21 +433,6 @@ def _slugify(value: str, separator: str) -> str:
 
     slug = slugify(value, separator)
     return f"{slug}{separator}section" if slug in TEMPLATE_IDS else slug
-
-
-def make_markdown() -> markdown.Markdown:
-    """Return the configured Markdown instance (reuse it; call reset() between pages)."""
-    return markdown.Markdown(
-        extensions=["toc", "tables", "attr_list", "def_list", "admonition", "sane_lists", "fenced_code", "footnotes",
-                    FeelAgainExtension()],
-        extension_configs={"toc": {"permalink": False, "toc_depth": "2-3", "slugify": _slugify},
-                           "footnotes": {"SEPARATOR": "-", "BACKLINK_TEXT": "Back to text",
-                                         "BACKLINK_TITLE": "Back to where note {} is used"}},
-        output_format="html",
-    )
-
-
-_MD: markdown.Markdown | None = None
 
 
 def _flatten(tokens: list[dict], out: list[TocEntry]) -> list[TocEntry]:
@@ -440,50 +454,77 @@ def _faq(body_html: str) -> tuple[tuple[str, str], ...]:
     return tuple(pairs)
 
 
-def render_markdown(body_md: str, loc: SourceLocation, url: str, body_start_line: int, faq: bool = False,
-                    lang_prefix: str = "") -> Rendered:
-    """Return the rendered body of one page (HTML, contents, ids, links, checklists, problems)."""
-    global _MD
-    if _MD is None:
-        _MD = make_markdown()
-    md = _MD
-    md.reset()
-    state = _State(loc, url, body_start_line, body_md, prefix=lang_prefix)
-    prefix = CHECKLIST_TOKEN[:-3]
-    while prefix in body_md:  # the page's text holds our placeholder: pick one that it does not
-        prefix += "Q"
-    state.token = prefix + "{}X"
-    prefix = CRISIS_TOKEN[:-3]
-    while prefix in body_md:
-        prefix += "Q"
-    state.crisis_token = prefix + "{}X"
-    md.fa_state = state  # type: ignore[attr-defined]
-    for number, line in enumerate(body_md.split("\n")):
-        if line.startswith("# "):
-            state.warnings.append(BuildError(loc.at(body_start_line + number), "a level-1 heading in the body",
-                                             "the title is the page's only # heading; use ## for sections",
-                                             rule="heading-one"))
-    too_big = limits.check_body(body_md, loc, body_start_line)
-    if too_big:  # converting would hang or crash; the editor gets the line instead
-        return Rendered("", (), frozenset(), (), (), (), tuple(too_big), ())
-    try:
-        converted = md.convert(body_md)
-    except RecursionError:  # a shape the limits do not know yet: say so rather than crash
-        _MD = None  # the instance may hold half-built state: the next page gets a fresh one
-        lines = body_md.split("\n")  # point at the line with the most nesting marks: the likeliest culprit
-        worst = max(range(len(lines)), key=lambda i: sum(lines[i].count(c) for c in "*_<>-+"))
-        error = BuildError(loc.at(body_start_line + worst), "the page is nested too deeply to convert",
-                           "use fewer levels of lists, quotes, bold or italics, and HTML elements")
-        return Rendered("", (), frozenset(), (), (), (), (error,), ())
-    body = _sanitise(converted, state)
-    for index in range(len(state.checklists)):
-        body = body.replace(f"<p>{state.token.format(index)}</p>", CHECKLIST_MARK.format(index))
-    for index in range(len(state.crisis_blocks)):
-        body = body.replace(f"<p>{state.crisis_token.format(index)}</p>", CRISIS_MARK.format(index))
-    toc = tuple(_flatten(getattr(md, "toc_tokens", []), []))
-    ids = frozenset(re.findall(r'\sid="([^"]+)"', body))
-    for taken in sorted(ids & TEMPLATE_IDS):  # written as {: #main } or raw HTML: two elements would share it
-        state.errors.append(BuildError(loc.at(state.line_of(f"#{taken}") if f"#{taken}" in body_md else state.line_of(taken)),
-                                       f'the id "{taken}" is used by the page template', "choose another id"))
-    return Rendered(body, toc, ids, tuple(state.links), tuple(state.checklists), _faq(body) if faq else (),
-                    tuple(state.errors), tuple(state.warnings), tuple(state.crisis_blocks))
+class Converter:
+    """Markdown to HTML for one page at a time: owns the configured Python-Markdown instance (made once, reset
+    between pages, since making it costs more than converting a page) and the state of the page it converts.
+
+    One per process: a build makes one, and each worker process makes its own.
+    """
+
+    def __init__(self) -> None:
+        self.md = self._make()
+        self.state: _State | None = None
+
+    def _make(self) -> markdown.Markdown:
+        return markdown.Markdown(
+            extensions=["toc", "tables", "attr_list", "def_list", "admonition", "sane_lists", "fenced_code",
+                        "footnotes", FeelAgainExtension(self)],
+            extension_configs={"toc": {"permalink": False, "toc_depth": "2-3", "slugify": _slugify},
+                               "footnotes": {"SEPARATOR": "-", "BACKLINK_TEXT": "Back to text",
+                                             "BACKLINK_TITLE": "Back to where note {} is used"}},
+            output_format="html",
+        )
+
+    def convert(self, body_md: str, loc: SourceLocation, url: str, body_start_line: int, faq: bool = False,
+                lang_prefix: str = "") -> Rendered:
+        """Return the HTML of one page body with its contents, ids, links, checklists and problems.
+
+        lang_prefix ('es/') makes links to .md files point at pages of the same language.
+        """
+        self.state = _State(loc, url, body_start_line, body_md, prefix=lang_prefix)
+        try:
+            return self._convert(self.state, faq)
+        finally:
+            self.state = None
+
+    def _convert(self, state: _State, faq: bool) -> Rendered:
+        md = self.md
+        md.reset()
+        body_md, loc, body_start_line = state.body_md, state.loc, state.body_start_line
+        prefix = CHECKLIST_TOKEN[:-3]
+        while prefix in body_md:  # the page's text holds our placeholder: pick one that it does not
+            prefix += "Q"
+        state.token = prefix + "{}X"
+        prefix = CRISIS_TOKEN[:-3]
+        while prefix in body_md:
+            prefix += "Q"
+        state.crisis_token = prefix + "{}X"
+        for number, line in enumerate(body_md.split("\n")):
+            if line.startswith("# "):
+                state.warnings.append(BuildError(loc.at(body_start_line + number), "a level-1 heading in the body",
+                                                 "the title is the page's only # heading; use ## for sections",
+                                                 rule="heading-one"))
+        too_big = limits.check_body(body_md, loc, body_start_line)
+        if too_big:  # converting would hang or crash; the editor gets the line instead
+            return Rendered("", (), frozenset(), (), (), (), tuple(too_big), ())
+        try:
+            converted = md.convert(body_md)
+        except RecursionError:  # a shape the limits do not know yet: say so rather than crash
+            self.md = self._make()  # the instance may hold half-built state: the next page gets a fresh one
+            lines = body_md.split("\n")  # point at the line with the most nesting marks: the likeliest culprit
+            worst = max(range(len(lines)), key=lambda i: sum(lines[i].count(c) for c in "*_<>-+"))
+            error = BuildError(loc.at(body_start_line + worst), "the page is nested too deeply to convert",
+                               "use fewer levels of lists, quotes, bold or italics, and HTML elements")
+            return Rendered("", (), frozenset(), (), (), (), (error,), ())
+        body = _sanitise(converted, state)
+        for index in range(len(state.checklists)):
+            body = body.replace(f"<p>{state.token.format(index)}</p>", CHECKLIST_MARK.format(index))
+        for index in range(len(state.crisis_blocks)):
+            body = body.replace(f"<p>{state.crisis_token.format(index)}</p>", CRISIS_MARK.format(index))
+        toc = tuple(_flatten(getattr(md, "toc_tokens", []), []))
+        ids = frozenset(re.findall(r'\sid="([^"]+)"', body))
+        for taken in sorted(ids & TEMPLATE_IDS):  # written as {: #main } or raw HTML: two elements would share it
+            state.errors.append(BuildError(loc.at(state.line_of(f"#{taken}") if f"#{taken}" in body_md else state.line_of(taken)),
+                                           f'the id "{taken}" is used by the page template', "choose another id"))
+        return Rendered(body, toc, ids, tuple(state.links), tuple(state.checklists), _faq(body) if faq else (),
+                        tuple(state.errors), tuple(state.warnings), tuple(state.crisis_blocks))

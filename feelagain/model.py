@@ -8,6 +8,7 @@ from urllib.parse import quote
 
 from .discover import SourceFile
 from .schema import PageMeta
+from .yamlfile import LineMap
 
 HOME = "index"
 
@@ -41,7 +42,7 @@ class Page:
     meta: PageMeta
     body_md: str
     body_start_line: int
-    meta_lines: object  # yamlfile.LineMap of the front matter's top-level keys
+    meta_lines: LineMap  # the lines of the front matter's top-level keys
     digest: str = ""  # hash of the whole source file (its text is not kept)
     lang_prefix: str = ""  # '' for the default language, 'es/' for a page in content/es/
 

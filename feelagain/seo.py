@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
 from html import escape
+from typing import Any
 
 from .config import SiteConfig
 from .model import Page, join_url, safe_url

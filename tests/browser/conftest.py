@@ -1,6 +1,6 @@
 """Fixtures for the browser suite: one build, one local strict-CSP server, one Debian Chromium.
 
-The site is built once per session into a temporary folder with tests/sitebuild.py (never the repo's dist/).
+The site is built once per session into a temporary folder with tests/support/sitebuild.py (never the repo's dist/).
 Set FEELAGAIN_DIST=/some/folder to test an already built site instead (skips the build).
 Pages come from the build's sitemap.xml; the 404 page is added as "404" (a missing path served by the server).
 
@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,11 +20,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-TESTS_DIR = Path(__file__).resolve().parent.parent
-if str(TESTS_DIR) not in sys.path:
-    sys.path.insert(0, str(TESTS_DIR))
-
-import sitebuild  # noqa: E402  (tests/sitebuild.py)
+from tests.support import sitebuild
 
 REPO_ROOT = sitebuild.REPO_ROOT
 AXE_JS = sitebuild.AXE_JS
@@ -117,7 +112,7 @@ def _load_site(config: pytest.Config) -> BuiltSite:
             rel = extra.relative_to(site.dir).as_posix()
             site.pages.append(PageCase(rel.replace("/", "-").removesuffix(".html"), "/" + rel, 200, rel))
         site.html_files = sorted(p.relative_to(site.dir).as_posix() for p in site.dir.rglob("*.html"))
-    except Exception as exc:  # noqa: BLE001 - every test then fails with this message
+    except Exception as exc:
         site.error = f"could not build the site for the browser tests:\n{type(exc).__name__}: {exc}"
     return site
 
@@ -199,7 +194,7 @@ def browser(launch_browser):
     """One Chromium for the whole session; a failed start fails the tests with a hint."""
     try:
         instance = launch_browser()
-    except Exception as exc:  # noqa: BLE001 - reported as a test failure
+    except Exception as exc:
         pytest.fail(f"chromium at {CHROMIUM} could not start: {exc}\n(apt-get install -y chromium)", pytrace=False)
     yield instance
     instance.close()
@@ -280,7 +275,7 @@ class Visit:
         found: list[str] = []
         try:
             recorded = self.page.evaluate("() => window.__cspViolations || []")
-        except Exception:  # noqa: BLE001 - JS disabled or page gone
+        except Exception:
             recorded = []
         for v in recorded:
             found.append(

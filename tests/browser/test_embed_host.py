@@ -52,7 +52,7 @@ class _Origin:
             def log_message(self, *args):  # quiet
                 pass
 
-            def do_GET(self):  # noqa: N802 - http.server API
+            def do_GET(self):
                 path = urlsplit(self.path).path
                 if path not in origin.pages:
                     self.send_response(204 if path == "/favicon.ico" else 404)
@@ -195,7 +195,7 @@ class Host:
         for frame in self.page.frames:
             try:
                 found += [f"CSP {v}" for v in frame.evaluate("() => window.__cspViolations || []")]
-            except Exception:  # noqa: BLE001 - detached frame
+            except Exception:
                 pass
         found += [f"dialog {d}" for d in self.dialogs]
         return found

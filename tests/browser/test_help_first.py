@@ -11,14 +11,13 @@ import re
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 import yaml
 from playwright.sync_api import expect
 
-from tests.browser.conftest import CSP_RECORDER_JS, _guarded_context
-from tests.sitebuild import REPO_ROOT, StrictCSPServer
+from tests.browser.conftest import _guarded_context
+from tests.support.sitebuild import REPO_ROOT, StrictCSPServer
 
 pytestmark = pytest.mark.browser
 

@@ -71,7 +71,7 @@ def section_titles(built_site: Path) -> list[str]:
 
 
 def test_print_page_has_every_nav_page_in_order(built_site: Path, section_titles: list[str]):
-    import sitebuild
+    from tests.support import sitebuild
 
     # The printed guide is the default language's (issue #18: other languages' pages live under /<code>/).
     others = tuple(f"/{lang['code']}/" for lang in (_SITE.get("languages") or [])[1:])

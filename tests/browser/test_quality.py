@@ -1,6 +1,6 @@
 """Accessibility, privacy and robustness of every built page (sitemap pages + the 404 page), in Chromium.
 
-Each test opens the page from the local strict-CSP server (tests/sitebuild.py) in a fresh browser context that
+Each test opens the page from the local strict-CSP server (tests/support/sitebuild.py) in a fresh browser context that
 aborts and records every request to another origin.
 """
 

@@ -15,7 +15,7 @@ import yaml
 from babel.messages.pofile import read_po
 from playwright.sync_api import expect
 
-from tests import sitebuild
+from tests.support import sitebuild
 from tests.browser.test_embed_host import Host, _Origin
 
 pytestmark = pytest.mark.browser

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import yaml
 
-from tests.conftest import ROOT, SITE_YML, page, run_cli
+from tests.support.forked import cli_in_fork
+from tests.support.sites import ROOT, SITE_YML, page
 
 BUNDLED = yaml.safe_load((ROOT / "content" / "crisis.yml").read_text(encoding="utf-8"))
 IRELAND = """\
@@ -60,7 +61,7 @@ def _clinic_copy(tmp_path: Path) -> Path:
 
 def test_clinic_copy_with_ireland_only_publishes_no_other_number(tmp_path):
     site = _clinic_copy(tmp_path)
-    result = run_cli("build", "--site", str(site))
+    result = cli_in_fork("build", "--site", str(site))
     assert result.returncode == 0, result.stderr
     dist = site / "dist"
     texts = {p.relative_to(dist).as_posix(): p.read_text(encoding="utf-8") for p in sorted(dist.rglob("*"))
@@ -95,14 +96,14 @@ def test_strict_check_fails_on_a_number_typed_into_a_page(tmp_path):
     lines.insert(at, "If you feel low, call 0800 123 4567 for advice.\n")
     causes.write_text("\n".join(lines), encoding="utf-8")
     for args in (("check", "--strict"), ("check",), ("build",)):
-        result = run_cli(*args, "--site", str(site))
+        result = cli_in_fork(*args, "--site", str(site))
         assert result.returncode != 0, (args, result.stdout)
         assert f"content/causes.md:{at + 1}: phone number \"0800 123 4567\" is not in content/crisis.yml" in result.stderr
         assert "Traceback" not in result.stderr
 
 
 def test_bundled_site_passes_strict_check():
-    result = run_cli("check", "--strict")
+    result = cli_in_fork("check", "--strict")
     assert result.returncode == 0, result.stderr
 
 
@@ -136,7 +137,7 @@ def test_blocks_render_from_crisis_yml_and_support_stays_out_of_the_footer(make_
     site = make_site({"content/crisis.yml": SUPPORT_SITE_CRISIS,
                       "content/site.yml": SITE_YML.replace("default_region: uk", "default_region: ie"),
                       "content/get-help.md": page("Get help now", body)})
-    result = run_cli("build", "--site", str(site))
+    result = cli_in_fork("build", "--site", str(site))
     assert result.returncode == 0, result.stderr
     html = (site / "dist" / "get-help" / "index.html").read_text(encoding="utf-8")
     main = html[html.index("<main"):html.index("</main>")]
@@ -163,6 +164,6 @@ def test_a_number_in_the_front_matter_fails_at_its_line(tmp_path):
     at = next(i for i, line in enumerate(lines) if line.startswith("description:"))
     lines[at] = "description: Why people feel numb. Worried? Call 0800 123 4567."
     causes.write_text("\n".join(lines), encoding="utf-8")
-    result = run_cli("check", "--site", str(site))
+    result = cli_in_fork("check", "--site", str(site))
     assert result.returncode != 0
     assert f"content/causes.md:{at + 1}: phone number \"0800 123 4567\" is not in content/crisis.yml" in result.stderr

@@ -6,8 +6,8 @@ from pathlib import PurePosixPath
 
 from feelagain.crisis import load_crisis
 from feelagain.errors import Problems, SourceLocation
-from feelagain.markup import CRISIS_MARK, CrisisBlock, render_markdown
-from tests.conftest import CRISIS_YML
+from feelagain.markup import CRISIS_MARK, Converter, CrisisBlock
+from tests.support.sites import CRISIS_YML
 
 TODAY = datetime.date(2026, 11, 25)
 SUPPORT = """\
@@ -30,7 +30,7 @@ def load(make_site, text: str):
 
 
 def render(md: str):
-    return render_markdown(md, SourceLocation(PurePosixPath("content/get-help.md")), "get-help/", 10)
+    return Converter().convert(md, SourceLocation(PurePosixPath("content/get-help.md")), "get-help/", 10)
 
 
 # --- schema ------------------------------------------------------------------------------------------

@@ -7,12 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from feelagain import readability_es
 from feelagain.config import load_config
 from feelagain.errors import BuildFailed
-from feelagain.lint import LintPage, LintSettings, lint_page
+from feelagain.lint import LintPage, LintSettings, lint_page, readability_es
 from feelagain.pipeline import build
-from tests.conftest import CRISIS_YML, ROOT, SITE_YML, TODAY, page
+from tests.support.sites import CRISIS_YML, ROOT, SITE_YML, TODAY, page
 
 LANGUAGES = """\
 languages:

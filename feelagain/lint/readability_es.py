@@ -14,8 +14,8 @@ written against.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
-from typing import Iterable
 
 from pyphen import Pyphen
 
