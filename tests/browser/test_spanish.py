@@ -15,8 +15,8 @@ import yaml
 from babel.messages.pofile import read_po
 from playwright.sync_api import expect
 
-from tests.support import sitebuild
 from tests.browser.test_embed_host import Host, _Origin
+from tests.support import sitebuild
 
 pytestmark = pytest.mark.browser
 
