@@ -2,6 +2,8 @@
    document.currentScript is null in modules and we need our own URL.
    Usage: <div data-feelagain="signs" data-title="Signs of emotional numbness"
                data-region="uk" data-accent="005a70"><a href="…/signs/">Read: Signs…</a></div>
+          data-lang="es" embeds the page of another language (its slug: data-feelagain="senales"),
+          from /es/embed/senales/.
           <script src="https://OUR-SITE/embed.js" async></script>
    Host CSP needs: script-src OUR_ORIGIN; frame-src OUR_ORIGIN. No inline styles are needed:
    sizes are set through the CSSOM (element.style), which CSP allows. Nothing is tracked. */
@@ -13,6 +15,7 @@
   var origin = base.origin;
   var frames = [];
   var SLUG = /^[a-z0-9-]+$/;
+  var LANG = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$/;
   var RULES = {
     region: /^[a-z0-9-]{1,20}$/,
     accent: /^#?[0-9a-fA-F]{6}$/,
@@ -26,7 +29,9 @@
   function build(el) {
     var slug = el.getAttribute('data-feelagain');
     if (!slug || !SLUG.test(slug) || el.querySelector('iframe[data-feelagain-frame]')) return;
-    var src = new URL('embed/' + slug + '/', base);
+    var lang = el.getAttribute('data-lang');
+    var prefix = lang && LANG.test(lang) ? lang + '/' : '';
+    var src = new URL(prefix + 'embed/' + slug + '/', base);
     Object.keys(RULES).forEach(function (k) {
       var v = el.getAttribute('data-' + k);
       if (v && RULES[k].test(v)) src.searchParams.set(k, v.replace(/^#/, ''));
@@ -42,10 +47,12 @@
                             reader's "remember my region" choice works (our origin is not the
                             host's, so this gives us no access to the host page);
        allow-popups         lets tel:, sms: and mailto: help-line links open the phone or mail app;
+       allow-modals         lets "Print or save for your appointment" open the print dialog (without it
+                            the browser ignores print() in a sandboxed frame);
        allow-top-navigation-by-user-activation
                             "Leave this site" and links to the full pages replace the host page,
                             but only when the reader clicks: never on its own. */
-    f.setAttribute('sandbox', 'allow-scripts allow-same-origin allow-popups allow-top-navigation-by-user-activation');
+    f.setAttribute('sandbox', 'allow-scripts allow-same-origin allow-popups allow-modals allow-top-navigation-by-user-activation');
     f.setAttribute('data-feelagain-frame', slug);
     f.style.width = '100%';
     f.style.border = '0';

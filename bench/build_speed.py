@@ -39,7 +39,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-import corpus  # noqa: E402
+import corpus
 
 ROOT = HERE.parent
 CACHE_DIR = ".feelagain-cache"

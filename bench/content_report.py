@@ -7,17 +7,17 @@ Usage: python bench/content_report.py [SITE_DIR] [--stats]
 """
 from __future__ import annotations
 
-import re
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from feelagain.config import load_config  # noqa: E402
-from feelagain.discover import read_sources  # noqa: E402
-from feelagain.errors import Problems  # noqa: E402
-from feelagain.lint import FOOTNOTE_REF, PROSE, fk_grade, scan, statistics_in  # noqa: E402
-from feelagain.pipeline import order_site, parse_pages  # noqa: E402
+from feelagain.config import load_config
+from feelagain.discover import read_sources
+from feelagain.errors import Problems
+from feelagain.lint.plaintext import PROSE, fk_grade, scan
+from feelagain.lint.rules import FOOTNOTE_REF, statistics_in
+from feelagain.pipeline import order_site, parse_pages
 
 
 def main() -> int:

@@ -23,9 +23,9 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO / "tests"))
+sys.path.insert(0, str(REPO))  # bench/ uses the tests' shared helpers (tests/support/)
 
-import sitebuild  # noqa: E402  (tests/sitebuild.py)
+from tests.support import sitebuild
 
 CATEGORIES = [("performance", "perf"), ("accessibility", "a11y"), ("best-practices", "best"), ("seo", "seo")]
 

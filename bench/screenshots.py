@@ -18,9 +18,9 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO / "tests"))
+sys.path.insert(0, str(REPO))  # bench/ uses the tests' shared helpers (tests/support/)
 
-import sitebuild  # noqa: E402  (tests/sitebuild.py)
+from tests.support import sitebuild
 
 WIDTHS = (375, 1280)
 SCHEMES = ("light", "dark")

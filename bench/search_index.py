@@ -18,11 +18,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from corpus import make_corpus  # noqa: E402
+from corpus import make_corpus
 
-from feelagain import search  # noqa: E402
-from feelagain.config import load_config  # noqa: E402
-from feelagain.pipeline import build  # noqa: E402
+from feelagain import search
+from feelagain.config import load_config
+from feelagain.pipeline import build
 
 
 def measure(label: str, site: Path, out: Path) -> dict:

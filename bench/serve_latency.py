@@ -50,7 +50,7 @@ class Scenario:
     pages: int
     site: Path
     path: str  # URL path of the page that is edited and watched
-    edit: "callable"  # edit(i) -> the new sentence that must become visible
+    edit: callable  # edit(i) -> the new sentence that must become visible
     rows: list[float] = field(default_factory=list)
     builds: list[float] = field(default_factory=list)
     first_build: float | None = None
@@ -90,7 +90,7 @@ def corpus_scenario(tmp: Path, pages: int) -> Scenario:
     """bench/corpus.py's synthetic site, editing page N//2 with corpus.edit_one_page."""
     sys.path.insert(0, str(ROOT / "bench"))
     try:
-        import corpus  # noqa: PLC0415 - bench/corpus.py, written by the corpus benchmark
+        import corpus
     except ImportError:
         sys.exit("bench/corpus.py is missing (it provides make_corpus and edit_one_page)")
     site = corpus.make_corpus(pages, tmp / f"corpus{pages}", seed=1)
@@ -153,7 +153,7 @@ class Server:
                 self.proc.wait(30)
 
 
-def measure(scenario: Scenario, browser, edits: int, timeout: float) -> None:  # noqa: ANN001
+def measure(scenario: Scenario, browser, edits: int, timeout: float) -> None:
     """Fill scenario.rows with save→visible seconds and scenario.builds with the server's build times."""
     server = Server(scenario.site)
     try:
@@ -186,7 +186,7 @@ def measure(scenario: Scenario, browser, edits: int, timeout: float) -> None:  #
         server.stop()
 
 
-def wait_for_text(page, loads: list[tuple[float, str]], sentence: str, saved: float, timeout: float) -> float:  # noqa: ANN001
+def wait_for_text(page, loads: list[tuple[float, str]], sentence: str, saved: float, timeout: float) -> float:
     """Return the wall-clock time of the first page load after `saved` whose text contains sentence."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

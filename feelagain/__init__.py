@@ -1,14 +1,18 @@
-"""Feel Again: a static site generator for safe, accessible health information."""
-from __future__ import annotations
+"""Feel Again: a static site generator for safe, accessible health information.
 
-__version__ = "0.1.0"
+The public API: build(), load_config(), SiteConfig, BuildError, BuildFailed. Engine modules never import this
+package itself (only its modules), so the facade cannot form an import cycle.
+"""
+from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .errors import BuildError, BuildFailed  # noqa: E402
+from .errors import BuildError, BuildFailed
+from .version import VERSION as __version__
 
 if TYPE_CHECKING:
     from .config import SiteConfig, load_config
+    from .pipeline import BuildResult
 
 
 def __getattr__(name: str) -> Any:
@@ -20,11 +24,11 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'feelagain' has no attribute {name!r}")
 
 
-def build(config: "SiteConfig", **options: object) -> object:
+def build(config: SiteConfig, **options: Any) -> BuildResult:
     """Build a site (see feelagain.pipeline.build)."""
     from .pipeline import build as _build
 
-    return _build(config, **options)  # type: ignore[arg-type]
+    return _build(config, **options)
 
 
-__all__ = ["__version__", "build", "load_config", "BuildError", "BuildFailed", "SiteConfig"]
+__all__ = ["BuildError", "BuildFailed", "SiteConfig", "__version__", "build", "load_config"]

@@ -1,6 +1,6 @@
 """`python -m feelagain` runs the command line."""
 import sys
 
-from .deps import run
+from .entry import run
 
 sys.exit(run())

@@ -22,7 +22,8 @@ def engine_fingerprint() -> str:
     global _ENGINE
     if _ENGINE is None:
         folder = Path(__file__).resolve().parent
-        _ENGINE = make_key(*(p.name + p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.py"))))
+        _ENGINE = make_key(*(p.relative_to(folder).as_posix() + p.read_text(encoding="utf-8")
+                             for p in sorted(folder.rglob("*.py"))))  # lint/ and serve/ too
     return _ENGINE
 
 

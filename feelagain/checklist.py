@@ -60,8 +60,7 @@ DIAGNOSING = ("you have ", "you are suffering from", "you are depressed", "diagn
 
 
 def _sub_lines(lines: LineMap, key: str) -> list[LineMap]:
-    kid = lines.children.get(key) if isinstance(lines.children, dict) else None
-    return kid.children if kid and isinstance(kid.children, list) else []
+    return lines.items(key)
 
 
 def parse_checklist(text: str, loc: SourceLocation, offset: int) -> tuple[Checklist | None, list[BuildError]]:
@@ -95,14 +94,15 @@ def parse_checklist(text: str, loc: SourceLocation, offset: int) -> tuple[Checkl
     if not any(i.urgent for i in items) and not errors:
         errors.append(BuildError(loc.at(lines.at("items")), "no checklist item is marked urgent",
                                  "mark the item about thoughts of self-harm with 'urgent: true'"))
-    errors += _check_ranges(results, len(items), loc.at(lines.at("results")))
+    # Urgent items are not counted (they get the urgent message instead), so the bands cover the others.
+    errors += _check_ranges(results, sum(1 for i in items if not i.urgent), loc.at(lines.at("results")))
     if errors:
         return None, errors
     return Checklist(prefix, good["legend"], good["intro"], tuple(items), tuple(results), good["urgent_message"]), []
 
 
 def _check_ranges(results: list[Result], count: int, loc: SourceLocation) -> list[BuildError]:
-    """Every possible count, 0 to count, needs exactly one message."""
+    """Every possible count of non-urgent items ticked, 0 to count, needs exactly one message."""
     for ticked in range(count + 1):
         matches = [r for r in results if r.min <= ticked and (r.max is None or ticked <= r.max)]
         if len(matches) != 1:

@@ -8,35 +8,13 @@ import sys
 import time
 from pathlib import Path
 
-from . import __version__
 from .config import PROJECT_ROOT, load_config
 from .errors import BuildError, BuildFailed
+from .report import WARNINGS_PER_RULE, display, print_problems, warning_lines
+from .version import VERSION
 
 log = logging.getLogger(__name__)
 
-WARNINGS_PER_RULE = 20  # beyond this many warnings of one rule, the first few and a count say enough
-WARNINGS_SHOWN = 5
-
-
-def warning_lines(warnings: list[BuildError] | tuple[BuildError, ...], verbose: bool = False) -> list[str]:
-    """Return the lines that report warnings, in file order: all of them, or for a rule with more than
-    WARNINGS_PER_RULE, the first WARNINGS_SHOWN and one line with how many more (a 1,000-page site can
-    otherwise print thousands of lines and hide the one that matters)."""
-    ordered = sorted(warnings, key=BuildError.sort_key)
-    by_rule: dict[str, int] = {}
-    for warning in ordered:
-        by_rule[warning.rule] = by_rule.get(warning.rule, 0) + 1
-    lines, shown = [], dict.fromkeys(by_rule, 0)
-    for warning in ordered:
-        if verbose or by_rule[warning.rule] <= WARNINGS_PER_RULE or shown[warning.rule] < WARNINGS_SHOWN:
-            lines.append(f"warning: {warning}")
-            shown[warning.rule] += 1
-    for rule, count in by_rule.items():
-        if count > shown[rule]:
-            name = f'"{rule}" ' if rule else ""
-            lines.append(f"warning: … and {count - shown[rule]} more {name}warnings like these "
-                         "(--verbose shows all of them)")
-    return lines
 
 
 def _site_dir(value: str | None) -> Path:
@@ -54,7 +32,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
 def make_parser() -> argparse.ArgumentParser:
     """Return the argument parser."""
     parser = argparse.ArgumentParser(prog="feelagain", description="Build the Feel Again site from content/.")
-    parser.add_argument("--version", action="version", version=f"feelagain {__version__}")
+    parser.add_argument("--version", action="version", version=f"feelagain {VERSION}")
     sub = parser.add_subparsers(dest="command")
     build = sub.add_parser("build", help="build the site into dist/ (the default)")
     _common(build)
@@ -75,20 +53,6 @@ def make_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def print_problems(failed: BuildFailed, out_dir: str | None, verbose: bool = False) -> None:
-    """Print every problem as 'path:line: problem — fix', then the summary line (out_dir None: a check)."""
-    for line in warning_lines(failed.warnings, verbose):
-        print(line, file=sys.stderr)
-    for error in failed.errors:
-        print(error, file=sys.stderr)
-    count = len(failed.errors)
-    problems = f"{count} problem{'s' if count != 1 else ''}"
-    if out_dir is None:
-        print(f"Check failed: {problems}; nothing was written", file=sys.stderr)
-    else:
-        print(f"Build failed: {problems}; {out_dir} was left unchanged", file=sys.stderr)
-
-
 class _ProgressLine:
     """A 'pages done / total' line for long builds on a terminal; silent otherwise."""
 
@@ -106,22 +70,15 @@ class _ProgressLine:
             print(file=sys.stderr)
 
 
-def _display(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd())) + "/"
-    except ValueError:
-        return str(path) + "/"
-
-
 def run_build(args: argparse.Namespace, write: bool) -> int:
     """Build (or only check) a site; return the exit code."""
     from .pipeline import build
 
     site_dir = _site_dir(args.site)
     out = Path(args.out).resolve() if getattr(args, "out", None) else None
-    out_name = _display(out or site_dir / "dist")
+    out_name = display(out or site_dir / "dist")
     if write:
-        from .output import check_output_folder
+        from .writers import check_output_folder
 
         refusal = check_output_folder(out or site_dir / "dist", site_dir)
         if refusal:  # the output folder is replaced whole: never point it at someone's files
@@ -130,7 +87,8 @@ def run_build(args: argparse.Namespace, write: bool) -> int:
     progress = _ProgressLine()
     try:
         config = load_config(site_dir, out, strict=args.strict)
-        result = build(config, write=write, use_cache=not getattr(args, "no_cache", False), progress=progress)
+        result = build(config, write=write, use_cache=not getattr(args, "no_cache", False), progress=progress,
+                       debug=args.debug)
     except BuildFailed as failed:
         progress.close()
         print_problems(failed, out_name if write else None, getattr(args, "verbose", False))

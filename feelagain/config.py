@@ -1,15 +1,19 @@
 """Site configuration: content/site.yml as a frozen, validated SiteConfig."""
 from __future__ import annotations
 
+import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
 
 from .discover import read_text_file
-from .errors import BuildError, BuildFailed, Problems, SourceLocation
-from .schema import Field, check_mapping, is_https_url, is_slug, is_text
+from .errors import BuildError, BuildFailed, Problems, SourceLocation, did_you_mean
+from .languages import Language, default_languages, parse_languages
+from .lint import BUILD_CHECKS, RULE_IDS, LintSettings
+from .schema import Field, check_mapping, is_bool, is_https_url, is_slug, is_text, type_name
 from .yamlfile import LineMap, parse_yaml
 
 # The templates and assets that ship with the engine; a site folder may override any file.
@@ -34,17 +38,43 @@ class SiteConfig:
     tagline: str = ""
     nav: tuple[str, ...] = ()
     help_page: str = "get-help"
-    lint: dict[str, Any] = field(default_factory=dict)
+    guess_region: bool = True
+    lint: LintSettings = field(default_factory=LintSettings)
     frame_ancestors: tuple[str, ...] = ("*",)
     search: dict[str, Any] = field(default_factory=dict)  # checked by search.pinned_results
     strict: bool = False
     dev_script: str | None = None
     lines: LineMap = field(default_factory=lambda: LineMap(1), compare=False, repr=False)
+    languages: tuple[Language, ...] = ()  # the first is the default; empty means English only, as before
+    lang_prefix: str = ""  # '' for the default language, 'es/' for the config of another language's pages
+    content_subdir: str = ""  # '' for the default language, 'es' for the config of another language's pages
 
     @property
     def content_dir(self) -> Path:
-        """Folder of the Markdown sources, site.yml and crisis.yml."""
-        return self.site_dir / "content"
+        """Folder of this language's Markdown sources (site.yml and crisis.yml live in the default one)."""
+        return self.site_dir / "content" / self.content_subdir if self.content_subdir else self.site_dir / "content"
+
+    @property
+    def all_languages(self) -> tuple[Language, ...]:
+        """Every language of the site, the default first (one language when site.yml lists none)."""
+        return self.languages or default_languages(self.language, {
+            "default_region": self.default_region, "exit_url": self.exit_url, "help_page": self.help_page,
+            "nav": list(self.nav)})
+
+    @property
+    def current_language(self) -> Language:
+        """The language this config's pages are in."""
+        return next((lang for lang in self.all_languages if lang.code == self.language), self.all_languages[0])
+
+    def for_language(self, lang: Language) -> SiteConfig:
+        """Return the config of one language's pages: its region, exit URL, help page, nav and folders."""
+        import dataclasses
+
+        lint = dataclasses.replace(self.lint, help_slug=lang.help_page, language=lang.code.split("-")[0])
+        return dataclasses.replace(self, language=lang.code, default_region=lang.default_region, lint=lint,
+                                   exit_url=lang.exit_url, help_page=lang.help_page, nav=lang.nav,
+                                   lang_prefix=lang.prefix, content_subdir=lang.content_subdir,
+                                   tagline=lang.tagline if lang.tagline is not None else self.tagline)
 
     @property
     def template_dirs(self) -> tuple[Path, ...]:
@@ -126,9 +156,11 @@ SITE_FIELDS = (
     Field("exit_url", is_https_url, "where 'Leave this site' goes", required=True),
     Field("nav", is_slug_list, "page names in navigation order"),
     Field("help_page", is_slug, "page name of the crisis help page"),
+    Field("guess_region", is_bool, "guess the reader's crisis region from the device's time zone (true or false)"),
     Field("lint", is_mapping, "content linter settings"),
     Field("embed", is_mapping, "embedding settings"),
     Field("search", is_mapping, "site search settings, e.g. pinned results"),
+    Field("languages", lambda v: None, "the languages, the default first: [{code, name, default_region, exit_url, help_page, nav}]"),
 )
 LICENCE_FIELDS = (
     Field("name", is_text, "licence name, e.g. CC BY-SA 4.0", required=True),
@@ -144,6 +176,59 @@ def _is_origin_list(value: Any) -> str | None:
 
 
 EMBED_FIELDS = (Field("frame_ancestors", _is_origin_list, "origins allowed to frame /embed/ pages, or ['*']"),)
+
+
+def is_number_from(low: int, high: int, whole: bool) -> Callable[[Any], str | None]:
+    """A number from low to high (a whole number when whole), never NaN or infinite."""
+    what = "a whole number" if whole else "a number"
+
+    def check(value: Any) -> str | None:
+        ok = isinstance(value, int if whole else (int, float)) and not isinstance(value, bool)
+        # NaN compares false with everything and inf is above any limit: either would switch a check off silently.
+        if not ok or not math.isfinite(value) or not low <= value <= high:
+            return f"should be {what} from {low} to {high} but is {type_name(value) if not ok else value}"
+        return None
+    return check
+
+
+def is_rule_list(value: Any) -> str | None:
+    """A list of lint rule ids."""
+    if not isinstance(value, list):
+        return f"should be a list of rule ids but is {type_name(value)}"
+    for item in value:
+        if item in BUILD_CHECKS:
+            return f'lists "{item}", which the linter cannot turn off: {BUILD_CHECKS[item]}'
+        if item not in RULE_IDS:
+            guess = did_you_mean(str(item), RULE_IDS)
+            return f"lists an unknown rule {item!r}" + (f" ({guess})" if guess else "")
+    return None
+
+
+LINT_FIELDS = (
+    Field("max_grade", is_number_from(1, 30, whole=False), "the highest reading grade of a page",
+          hint='write e.g. "max_grade: 8.0"'),
+    Field("max_paragraph_grade", is_number_from(1, 30, whole=False), "the highest reading grade of a paragraph",
+          hint='write e.g. "max_paragraph_grade: 10.0"'),
+    Field("max_sentence_words", is_number_from(1, 200, whole=True), "the most words in a sentence",
+          hint='write e.g. "max_sentence_words: 25"'),
+    Field("max_paragraph_sentences", is_number_from(1, 100, whole=True), "the most sentences in a paragraph",
+          hint='write e.g. "max_paragraph_sentences: 5"'),
+    Field("min_sources", is_number_from(0, 50, whole=True), "the fewest sources a page may name",
+          hint='write e.g. "min_sources: 2"'),
+    Field("min_reading_ease", is_number_from(0, 120, whole=False),
+          "Spanish pages: the lowest Szigriszt-Pazos reading ease of a page", hint='write e.g. "min_reading_ease: 65"'),
+    Field("min_paragraph_ease", is_number_from(0, 120, whole=False),
+          "Spanish pages: the lowest reading ease of a paragraph", hint='write e.g. "min_paragraph_ease: 50"'),
+    Field("disabled", is_rule_list, "lint rules to turn off",
+          hint="write e.g. \"disabled: [grade-paragraph]\"; the rules are " + ", ".join(RULE_IDS)),
+)
+
+
+def lint_settings(good: dict[str, Any], help_page: str) -> LintSettings:
+    """Return the linter's settings from the checked `lint:` values; the help page is site.yml's help_page."""
+    values: dict[str, Any] = {key: float(value) if isinstance(LintSettings.__dataclass_fields__[key].default, float)
+                              else value for key, value in good.items() if key != "disabled"}
+    return LintSettings(**values, help_slug=help_page, disabled=frozenset(good.get("disabled", ())))
 
 
 def _crisis_errors(site_dir: Path, default_region: str | None, default_line: int | None = None) -> list[BuildError]:
@@ -171,19 +256,39 @@ def load_config(site_dir: Path, output_dir: Path | None = None, *, strict: bool 
         raise BuildFailed([err, *_crisis_errors(site_dir, None)]) from None
     good, errors = check_mapping(raw if raw is not None else {}, SITE_FIELDS, loc, lines, "site.yml")
     sub: dict[str, dict[str, Any]] = {}
-    for key, fields in (("licence", LICENCE_FIELDS), ("embed", EMBED_FIELDS)):
+    if isinstance(good.get("lint"), dict) and "help_slug" in good["lint"]:  # the help page has one definition
+        errors.append(BuildError(loc.at(lines.child("lint").at("help_slug")), '"help_slug" is not a lint setting',
+                                 "set help_page at the top of site.yml: the linter, footer and manifest all use it"))
+        good["lint"] = {k: v for k, v in good["lint"].items() if k != "help_slug"}
+    for key, fields in (("licence", LICENCE_FIELDS), ("embed", EMBED_FIELDS), ("lint", LINT_FIELDS)):
         if key in good:
-            sub_lines = lines.children.get(key, lines) if isinstance(lines.children, dict) else lines
-            sub[key], sub_errors = check_mapping(good[key], fields, loc, sub_lines, f"site.yml {key}")
+            sub[key], sub_errors = check_mapping(good[key], fields, loc, lines.child(key), f"site.yml {key}")
             errors.extend(sub_errors)
+    languages: tuple[Language, ...] = ()
+    if "languages" in good:
+        languages, language_errors = parse_languages(good["languages"], lines, good)
+        errors.extend(language_errors)
     if errors:  # report crisis.yml's problems in the same run, so editors fix both files at once
         raise BuildFailed(errors + _crisis_errors(site_dir, good.get("default_region"), lines.at("default_region")))
-    return SiteConfig(
+    config = SiteConfig(
         title=good["title"], tagline=good.get("tagline", ""), base_url=good["base_url"],
-        language=good.get("language", "en"), organisation=good["organisation"],
+        language=languages[0].code if languages else good.get("language", "en"), organisation=good["organisation"],
         licence_name=sub["licence"]["name"], licence_url=sub["licence"]["url"],
         default_region=good["default_region"], exit_url=good["exit_url"],
         nav=tuple(good.get("nav", ())), help_page=good.get("help_page", "get-help"),
-        lint=good.get("lint", {}), search=good.get("search", {}), frame_ancestors=tuple(sub.get("embed", {}).get("frame_ancestors", ["*"])),
+        guess_region=good.get("guess_region", True),
+        lint=lint_settings(sub.get("lint", {}), good.get("help_page", "get-help")), search=good.get("search", {}), frame_ancestors=tuple(sub.get("embed", {}).get("frame_ancestors", ["*"])),
         site_dir=site_dir, output_dir=output_dir or site_dir / "dist", strict=strict,
-        dev_script=dev_script, lines=lines)
+        dev_script=dev_script, lines=lines, languages=languages)
+    return config.for_language(languages[0]) if languages else config
+
+
+def input_folders(site_dir: Path) -> list[Path]:
+    """Return the folders a build reads: the site's content/, templates/, assets/ and locale/, then the bundled ones."""
+    candidates = [site_dir / "content", site_dir / "templates", site_dir / "assets", site_dir / "locale",
+                  PROJECT_ROOT / "templates", PROJECT_ROOT / "assets", PROJECT_ROOT / "locale"]
+    unique: list[Path] = []
+    for folder in candidates:
+        if folder.resolve() not in [f.resolve() for f in unique]:
+            unique.append(folder)
+    return unique

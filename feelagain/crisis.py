@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import datetime
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
@@ -19,6 +20,8 @@ PHONE = re.compile(r"\+?[0-9](?:[0-9 -]*[0-9])?")
 LEGACY_NUMBERS = {"18002738255": "988"}
 STALE_AFTER = datetime.timedelta(days=365)
 KINDS = ("call", "text", "chat", "email", "web")
+# Topics of support lines: services for a need that is not a crisis (never shown in the crisis footer).
+TOPICS = ("grief", "substance")
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,7 @@ class Contact:
     label: str
     href: str
     text: str
+    keyword: str = ""
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,11 @@ class Line:
     hours: str
     url: str | None
     contacts: tuple[Contact, ...]
+    topic: str = ""  # support lines only: one of TOPICS
+    # {language: {name, description, hours}}: the line's text for pages in that language
+    translations: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
+    language: str | None = None  # shown only on pages in this language (e.g. a line's Spanish option)
+    text_lang: str | None = None  # set when shown on a page of another language than its text's (lang="en")
 
 
 @dataclass(frozen=True)
@@ -59,6 +68,19 @@ class Region:
     name: str
     emergency: Emergency | None
     lines: tuple[Line, ...]
+    support: tuple[Line, ...] = ()
+    translations: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()  # {language: {name}}
+    note_lang: str | None = None  # set when the emergency note is shown on a page of another language
+
+    def support_for(self, topic: str) -> tuple[Line, ...]:
+        """Return the support lines of one topic."""
+        return tuple(line for line in self.support if line.topic == topic)
+
+    @property
+    def first_contact(self) -> tuple[Line, Contact] | None:
+        """Return the first call or text contact of the region's crisis lines (else its first contact at all)."""
+        pairs = [(line, c) for line in self.lines for c in line.contacts]
+        return next((p for p in pairs if p[1].kind in ("call", "text")), pairs[0] if pairs else None)
 
 
 @dataclass(frozen=True)
@@ -71,6 +93,18 @@ class Crisis:
     def region(self, code: str) -> Region | None:
         """Return the region with this code, or None."""
         return next((r for r in self.regions if r.code == code), None)
+
+    def numbers(self) -> frozenset[str]:
+        """Return the digits of every phone number in crisis.yml: emergency, crisis and support lines."""
+        found = {digits_of(r.emergency.number) for r in self.regions if r.emergency}
+        found |= {digits_of(c.text) for r in self.regions for line in r.lines + r.support
+                  for c in line.contacts if c.kind in ("call", "text")}
+        return frozenset(found)
+
+
+def digits_of(number: str) -> str:
+    """Return the digits of a phone number ("116 123" → "116123"), the form numbers are compared in."""
+    return re.sub(r"\D", "", number)
 
 
 def is_phone(value: Any) -> str | None:
@@ -112,11 +146,45 @@ def _any(value: Any) -> str | None:
     return None
 
 
+def _is_language(value: Any) -> str | None:
+    problem = is_text(value)
+    return problem or (None if re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})?", value) else "should be a language tag like es")
+
+
+def _translations_of(keys: tuple[str, ...]) -> Any:
+    """Return a checker for {language: {key: text}}, the only keys allowed being keys."""
+    def check(value: Any) -> str | None:
+        if not isinstance(value, dict) or not value:
+            return "should map a language tag to its texts, e.g. es: {name: …}"
+        for code, texts in value.items():
+            if _is_language(code):
+                return f"has {code!r}, which is not a language tag like es"
+            if not isinstance(texts, dict) or not texts:
+                return f"{code}: should be a set of 'key: text' lines ({', '.join(keys)})"
+            for key, text in texts.items():
+                if key not in keys:
+                    return f"{code}: has unknown field {key!r} (known: {', '.join(keys)})"
+                if is_text(text):
+                    return f"{code}.{key} {is_text(text)}"
+        return None
+    return check
+
+
+def _freeze(value: dict[str, dict[str, str]] | None) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
+    return tuple((code, tuple(texts.items())) for code, texts in (value or {}).items())
+
+
+def _is_topic(value: Any) -> str | None:
+    return None if value in TOPICS else f"should be one of {', '.join(TOPICS)}"
+
+
 REGION_FIELDS = (
     Field("code", is_code, "region code, e.g. uk", required=True),
     Field("name", is_text, "region name, e.g. United Kingdom", required=True),
     Field("emergency", _any, "the emergency number, or null for the international fallback", required=True),
     Field("lines", _any, "list of helplines", required=True),
+    Field("translations", _translations_of(("name",)), "the region's name in other languages, e.g. es: {name: España}"),
+    Field("support", _any, "list of support lines for other needs (grief, substance), each with a topic"),
 )
 EMERGENCY_FIELDS = (
     Field("number", is_phone, "emergency number in quotes, e.g. \"999\"", required=True),
@@ -132,7 +200,12 @@ LINE_FIELDS = (
     Field("verified_on", is_date, "date the details were last checked, YYYY-MM-DD", required=True),
     Field("source", is_text, "where they were checked (a URL or publisher)", required=True),
     Field("contacts", _any, "list of ways to reach it", required=True),
+    Field("translations", _translations_of(("name", "description", "hours")),
+          "the line's texts in other languages, e.g. es: {description: …, hours: …}"),
+    Field("language", _is_language, "show this line only on pages in this language, e.g. es"),
+    Field("hours_source", is_https_url, "where the hours were checked, if not on the source page"),
 )
+SUPPORT_FIELDS = LINE_FIELDS + (Field("topic", _is_topic, "what it helps with: " + " or ".join(TOPICS), required=True),)
 CONTACT_FIELDS = (
     Field("kind", _is_kind, "call, text, chat, email or web", required=True),
     Field("number", is_phone, "phone number in quotes"),
@@ -143,23 +216,70 @@ CONTACT_FIELDS = (
 NEEDS = {"call": "number", "text": "number", "chat": "url", "email": "address", "web": "url"}
 
 
-def make_contact(kind: str, item: dict[str, Any]) -> Contact:
-    """Return a contact with its link (tel:, sms:, https:, mailto:) and action text."""
+def _same(message: str) -> str:
+    return message
+
+
+def make_contact(kind: str, item: dict[str, Any], _: Callable[[str], str] = _same) -> Contact:
+    """Return a contact with its link (tel:, sms:, https:, mailto:) and action text (in the language of _)."""
     if kind in ("call", "text"):
         number = item["number"]
         digits = re.sub(r"[^\d+]", "", number)
         if kind == "call":
-            return Contact(kind, f"Call {number}", f"tel:{digits}", number)
+            return Contact(kind, _("Call %(number)s") % {"number": number}, f"tel:{digits}", number)
         keyword = item.get("keyword")
         if keyword:
-            return Contact(kind, f"Text {keyword} to {number}", f"sms:{digits}?body={keyword}", number)
-        return Contact(kind, f"Text {number}", f"sms:{digits}", number)
+            return Contact(kind, _("Text %(keyword)s to %(number)s") % {"keyword": keyword, "number": number},
+                           f"sms:{digits}?body={keyword}", number, keyword)
+        return Contact(kind, _("Text %(number)s") % {"number": number}, f"sms:{digits}", number)
     if kind == "chat":
-        return Contact(kind, "Chat online", item["url"], item["url"])
+        return Contact(kind, _("Chat online"), item["url"], item["url"])
     if kind == "web":
         host = urlsplit(item["url"]).netloc.removeprefix("www.")
-        return Contact(kind, f"Visit {host}", item["url"], item["url"])
-    return Contact(kind, f"Email {item['address']}", f"mailto:{item['address']}", item["address"])
+        return Contact(kind, _("Visit %(host)s") % {"host": host}, item["url"], item["url"])
+    return Contact(kind, _("Email %(address)s") % {"address": item["address"]}, f"mailto:{item['address']}", item["address"])
+
+
+def localize_crisis(crisis: Crisis, code: str, default: str, _: Callable[[str], str] = _same) -> Crisis:
+    """Return the crisis lines as pages in language `code` show them.
+
+    Names, descriptions and hours come from each line's `translations` for that language; a line without them
+    keeps its own text, marked with its language (lang="en") so screen readers read it right. Lines meant only
+    for another language's pages are left out; lines meant for this language's pages come first in their region.
+    The default region is the language's own. Contact labels ("Call 988") are interface strings (catalogs).
+    """
+    base = code.split("-")[0]
+    source_lang = "en"
+
+    def texts(item: Line | Region) -> dict[str, str]:
+        return next((dict(t) for c, t in item.translations if c in (code, base)), {})
+
+    def contact(c: Contact) -> Contact:
+        fields: dict[str, dict[str, str]] = {
+            "call": {"number": c.text}, "text": {"number": c.text, "keyword": c.keyword},
+            "chat": {"url": c.href}, "web": {"url": c.href}, "email": {"address": c.text}}
+        return make_contact(c.kind, {k: v for k, v in fields[c.kind].items() if v}, _)
+
+    def localize(lines: tuple[Line, ...]) -> tuple[Line, ...]:
+        shown = []
+        for line in lines:
+            if line.language is not None and line.language not in (code, base):
+                continue
+            own = texts(line)
+            translated = bool(own) or line.language is not None or base == source_lang
+            shown.append(replace(line, name=own.get("name", line.name), description=own.get("description", line.description),
+                                 hours=own.get("hours", line.hours), contacts=tuple(contact(c) for c in line.contacts),
+                                 text_lang=None if translated else source_lang))
+        shown.sort(key=lambda ln: ln.language is None)  # this language's own lines first (a stable sort)
+        return tuple(shown)
+
+    regions = []
+    for region in crisis.regions:
+        name = texts(region).get("name", region.name)
+        note_lang = source_lang if base != source_lang and region.emergency and region.emergency.note else None
+        regions.append(replace(region, name=name, lines=localize(region.lines), support=localize(region.support),
+                               note_lang=note_lang))
+    return Crisis(default, tuple(regions))
 
 
 class _Reader:
@@ -184,12 +304,11 @@ class _Reader:
         return None if errors else good
 
     def items(self, raw: Any, lines: LineMap, key: str, what: str) -> list[tuple[Any, LineMap]]:
-        kids = lines.children.get(key) if isinstance(lines.children, dict) else None
         if not isinstance(raw, list):
             self.problems.add(BuildError(self.loc.at(lines.at(key)), f'"{key}" in {what} should be a list',
                                          "write each entry on its own line starting with '- '"))
             return []
-        item_lines = kids.children if kids and isinstance(kids.children, list) else []
+        item_lines = lines.items(key)
         return [(item, item_lines[i] if i < len(item_lines) else lines) for i, item in enumerate(raw)]
 
     def contact(self, raw: Any, lines: LineMap, what: str) -> Contact | None:
@@ -203,15 +322,18 @@ class _Reader:
             return None
         return make_contact(good["kind"], good)
 
-    def line(self, raw: Any, lines: LineMap, what: str) -> Line | None:
-        good = self.mapping(raw, LINE_FIELDS, lines, what)
+    def line(self, raw: Any, lines: LineMap, what: str, fields: tuple[Field, ...] = LINE_FIELDS) -> Line | None:
+        good = self.mapping(raw, fields, lines, what)
         if good is None:
             return None
         contacts = [self.contact(c, cl, f"a contact of {good['name']}")
                     for c, cl in self.items(good["contacts"], lines, "contacts", good["name"])]
-        if None in contacts:
+        checked = [c for c in contacts if c is not None]
+        if len(checked) != len(contacts):
             return None
-        return Line(good["name"], good["description"], good["hours"], good.get("url"), tuple(contacts))  # type: ignore[arg-type]
+        return Line(good["name"], good["description"], good["hours"], good.get("url"), tuple(checked),
+                    topic=good.get("topic", ""), translations=_freeze(good.get("translations")),
+                    language=good.get("language"))
 
     def region(self, raw: Any, lines: LineMap, index: int) -> Region | None:
         good = self.mapping(raw, REGION_FIELDS, lines, f"region {index + 1}")
@@ -219,7 +341,7 @@ class _Reader:
             return None
         emergency = None
         if good["emergency"] is not None:
-            sub = lines.children.get("emergency", lines) if isinstance(lines.children, dict) else lines
+            sub = lines.child("emergency")
             em = self.mapping(good["emergency"], EMERGENCY_FIELDS, sub, f"the emergency number of {good['code']}")
             if em is None:
                 return None
@@ -228,9 +350,13 @@ class _Reader:
             self.problems.add(BuildError(self.loc.at(lines.at("emergency")), f'region "{good["code"]}" has no emergency number',
                                          "add emergency: {number, verified_on, source}; only the intl fallback may leave it empty"))
         lines_ = [self.line(item, il, f"a line of {good['code']}") for item, il in self.items(good["lines"], lines, "lines", good["code"])]
-        if None in lines_:
+        support = [self.line(item, il, f"a support line of {good['code']}", SUPPORT_FIELDS)
+                   for item, il in self.items(good.get("support", []), lines, "support", good["code"])]
+        good_lines, good_support = [x for x in lines_ if x is not None], [x for x in support if x is not None]
+        if len(good_lines) != len(lines_) or len(good_support) != len(support):
             return None
-        return Region(good["code"], good["name"], emergency, tuple(lines_))  # type: ignore[arg-type]
+        return Region(good["code"], good["name"], emergency, tuple(good_lines), tuple(good_support),
+                      translations=_freeze(good.get("translations")))
 
 
 def load_crisis(site_dir: Path, default_region: str, default_line: int | None, problems: Problems,

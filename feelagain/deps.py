@@ -1,4 +1,4 @@
-"""Runs the command line, turning a missing required package into one line that says how to install it.
+"""Which packages Feel Again needs, and the one line that says how to install a missing one.
 
 Imports nothing from outside the standard library, so it works when the packages it reports are missing.
 """
@@ -25,16 +25,3 @@ def explain(exc: ModuleNotFoundError) -> str:
     module = (exc.name or "").split(".")[0]
     return (f'the Python package "{missing_package(exc)}" is not installed (needed for "import {module}") — '
             f"install everything Feel Again needs with: {sys.executable} -m pip install -e {PROJECT_ROOT}")
-
-
-def run(argv: list[str] | None = None) -> int:
-    """Run feelagain.cli.main(); return 2 with a clear line when a required package is missing."""
-    try:
-        from .cli import main
-
-        return main(argv)
-    except ModuleNotFoundError as exc:
-        if missing_package(exc) is None or "--debug" in sys.argv:
-            raise
-        print(explain(exc), file=sys.stderr)
-        return 2

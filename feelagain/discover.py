@@ -11,7 +11,9 @@ from typing import Any, Callable
 
 from .errors import BuildError, Problems, SourceLocation
 
-SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+# A page name (slug): the one definition, used for file names, site.yml and the content-API schema.
+SLUG_PATTERN = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+SLUG = re.compile(SLUG_PATTERN)
 MAX_SLUG = 80  # characters of a page name that `new` makes from a title (file names have a length limit)
 MAX_BYTES = 2 * 1024 * 1024  # a page bigger than this is a paste accident, not an article
 # Page names whose address the site's own files use.
@@ -81,16 +83,16 @@ def read_text_file(path: Path, loc: SourceLocation) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def read_sources(content_dir: Path, problems: Problems,
+def read_sources(content_dir: Path, problems: Problems, rel_dir: str = "content",
                  known: Callable[[PurePosixPath, Path], Any] | None = None) -> list[SourceFile]:
-    """Return every content/*.md file, sorted by name; record unreadable or misnamed files in problems.
+    """Return every content/*.md file (rel_dir/*.md for another language), sorted by name; record problems.
 
     known(rel_path, path), if given, returns what an earlier build parsed from the file when it has not
     changed since (or None); such a file is not read again.
     """
     sources: list[SourceFile] = []
     if not content_dir.is_dir():
-        problems.add(BuildError(SourceLocation(PurePosixPath("content")), "the content folder is missing",
+        problems.add(BuildError(SourceLocation(PurePosixPath(rel_dir)), "the content folder is missing",
                                 "create content/ with site.yml and your Markdown pages"))
         return sources
     real_root = content_dir.resolve()
@@ -100,13 +102,13 @@ def read_sources(content_dir: Path, problems: Problems,
         by_lower.setdefault(slug_for(entry.name).lower(), []).append(entry.name)
     for entry in entries:
         if entry.name.lower().endswith(".md") and not entry.name.endswith(".md") and not entry.name.startswith("."):
-            problems.add(BuildError(SourceLocation(PurePosixPath("content", entry.name)),
+            problems.add(BuildError(SourceLocation(PurePosixPath(rel_dir, entry.name)),
                                     "the extension must be .md in lower case",
                                     f"rename it to {entry.name[:-3]}.md"))
             continue
         if not entry.name.endswith(".md") or entry.name.startswith("."):
             continue
-        rel = PurePosixPath("content", entry.name)
+        rel = PurePosixPath(rel_dir, entry.name)
         loc = SourceLocation(rel)
         path = Path(entry.path)
         try:
@@ -122,7 +124,7 @@ def read_sources(content_dir: Path, problems: Problems,
         if twins:
             if SLUG.fullmatch(stem):
                 continue  # reported once, on the file whose name is not a valid address
-            problems.add(BuildError(loc, f"has the same page address as content/{twins[0]} (the names differ only in capitals)",
+            problems.add(BuildError(loc, f"has the same page address as {rel_dir}/{twins[0]} (the names differ only in capitals)",
                                     "merge the two files, or rename this one"))
             continue
         if stem in RESERVED:

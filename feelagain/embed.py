@@ -4,20 +4,18 @@ from __future__ import annotations
 import json
 import re
 from pathlib import PurePosixPath
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlsplit
 
 from markupsafe import escape
 
 from .config import SiteConfig
+from .discover import SLUG_PATTERN
 from .model import Page, Site, join_url, safe_url
-
-if TYPE_CHECKING:
-    from .render import PageRenderer
 
 EMBED_HEIGHT = 800  # a fallback height until the frame reports its real one
 CACHE_AGE = 86400
-SANDBOX = "allow-scripts allow-same-origin allow-popups allow-top-navigation-by-user-activation"
+SANDBOX = "allow-scripts allow-same-origin allow-popups allow-modals allow-top-navigation-by-user-activation"
 
 
 def origin(base_url: str) -> str:
@@ -35,17 +33,18 @@ def attribution(page: Page, config: SiteConfig) -> dict[str, Any]:
 
 def iframe_snippet(page: Page, config: SiteConfig) -> str:
     """Return a plain <iframe> snippet (for sites that cannot add our script)."""
-    src = escape(join_url(config.base_url, f"embed/{page.slug}/"))
+    src = escape(join_url(config.base_url, f"{page.lang_prefix}embed/{page.slug}/"))
     title = escape(f"{page.meta.title} – {config.title}")
     return (f'<iframe src="{src}" title="{title}" width="100%" height="{EMBED_HEIGHT}" loading="lazy" '
             f'sandbox="{SANDBOX}" referrerpolicy="no-referrer"></iframe>')
 
 
-def script_snippet(page: Page, config: SiteConfig) -> str:
+def script_snippet(page: Page, config: SiteConfig, region: str | None = None) -> str:
     """Return the one-line embed: a placeholder (a plain link until the script runs) plus our embed.js."""
     title = escape(f"{page.meta.title} – {config.title}")
     href, script = escape(join_url(config.base_url, page.url)), escape(join_url(config.base_url, "embed.js"))
-    return (f'<div data-feelagain="{page.slug}" data-title="{title}" data-region="{escape(config.default_region)}">'
+    lang = f' data-lang="{escape(page.lang_prefix.rstrip("/"))}"' if page.lang_prefix else ""
+    return (f'<div data-feelagain="{page.slug}"{lang} data-title="{title}" data-region="{escape(region or config.default_region)}">'
             f'<a href="{href}">{escape(page.meta.title)}</a></div>\n'
             f'<script src="{script}" async></script>')
 
@@ -68,7 +67,7 @@ def page_api(page: Page, config: SiteConfig, body_html: str) -> dict[str, Any]:
         "html": body_html, "sections": _sections(body_html),
         "reviewed": meta.reviewed.isoformat(), "next_review": meta.next_review.isoformat(),
         "sources": [{k: v for k, v in vars(s).items() if v is not None} for s in meta.sources],
-        "url": join_url(config.base_url, page.url), "embed_url": join_url(config.base_url, f"embed/{page.slug}/"),
+        "url": join_url(config.base_url, page.url), "embed_url": join_url(config.base_url, f"{page.lang_prefix}embed/{page.slug}/"),
         "licence": {"name": config.licence_name, "url": config.licence_url},
         "attribution": f"Content from {config.title} ({join_url(config.base_url, page.url)}), published by "
                        f"{config.organisation} under {config.licence_name}. Last reviewed {meta.reviewed.isoformat()}.",
@@ -96,7 +95,7 @@ PAGE_SCHEMA = {
     "required": ["slug", "title", "description", "summary", "html", "sections", "reviewed", "next_review",
                  "sources", "url", "embed_url", "licence", "attribution"],
     "properties": {
-        "slug": {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"}, "title": {"type": "string"},
+        "slug": {"type": "string", "pattern": "^" + SLUG_PATTERN.replace("(?:", "(") + "$"}, "title": {"type": "string"},
         "description": {"type": "string", "maxLength": 160}, "summary": {"type": "array", "items": {"type": "string"}},
         "html": {"type": "string"},
         "sections": {"type": "array", "items": {"type": "object", "required": ["id", "title", "html"],
@@ -129,8 +128,8 @@ OEMBED_SCHEMA = {
 }
 
 
-def site_files(config: SiteConfig, site: Site, pages: "PageRenderer") -> dict[PurePosixPath, bytes]:
-    """Return the content-API index and schemas, plus the 'Embed these pages' guide."""
+def api_files(config: SiteConfig, site: Site) -> dict[PurePosixPath, bytes]:
+    """Return the content-API index and its schemas."""
     files: dict[PurePosixPath, bytes] = {}
     index = []
     for page in site.pages:
@@ -144,10 +143,21 @@ def site_files(config: SiteConfig, site: Site, pages: "PageRenderer") -> dict[Pu
     files[PurePosixPath("api/page.schema.json")] = to_json(PAGE_SCHEMA)
     files[PurePosixPath("api/pages.schema.json")] = to_json(INDEX_SCHEMA)
     files[PurePosixPath("api/oembed.schema.json")] = to_json(OEMBED_SCHEMA)
-    embeds = [{"slug": p.slug, "title": p.meta.title, "embed_href": f"{p.slug}/",
-               "iframe_snippet": iframe_snippet(p, config), "script_snippet": script_snippet(p, config)}
-              for p in site.pages]
-    files[PurePosixPath("embed/index.html")] = pages.render_special(
-        "embed-index.html", "embed/", "Embed these pages",
-        "How clinics and services can show these pages on their own websites.", embeds=embeds)
     return files
+
+
+EMBED_INDEX_URL = "embed/"
+
+
+def embed_index(config: SiteConfig, site: Site,
+                other_pages: tuple[tuple[Page, str], ...] = ()) -> list[dict[str, str | None]]:
+    """Return what the 'Embed these pages' guide lists: each page with its two snippets.
+
+    other_pages (pages in other languages, each with its language's default region) are listed too, their
+    snippets with data-lang. Ids in the guide must be unique: a Spanish page is "es-index", beside "index".
+    """
+    return [{"slug": p.lang_prefix.replace("/", "-") + p.slug, "title": p.meta.title,
+             "lang": p.lang_prefix.rstrip("/") or None,
+             "embed_href": f"../{p.lang_prefix}embed/{p.slug}/" if p.lang_prefix else f"{p.slug}/",
+             "iframe_snippet": iframe_snippet(p, config), "script_snippet": script_snippet(p, config, region)}
+            for p, region in [(p, None) for p in site.pages] + list(other_pages)]

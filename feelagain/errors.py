@@ -15,7 +15,7 @@ class SourceLocation:
     def __str__(self) -> str:
         return f"{self.path}:{self.line}" if self.line else str(self.path)
 
-    def at(self, line: int | None) -> "SourceLocation":
+    def at(self, line: int | None) -> SourceLocation:
         """Return the same file at another line."""
         return SourceLocation(self.path, line)
 

@@ -27,7 +27,16 @@ def header_sets(config: SiteConfig, page_urls: list[str]) -> list[tuple[str, dic
     ancestors = " ".join(config.frame_ancestors)
     page_rule = {"Content-Security-Policy": f"{CSP}; frame-ancestors 'none'", **COMMON, "X-Frame-Options": "DENY"}
     sets = [(f"{base}{url}" if url else base, page_rule) for url in page_urls]
-    sets += [(f"{base}{url}*", page_rule) for url in page_urls if url]
+    # A language's home (es/) gets no 'es/*' rule: that would also forbid framing the language's embeds.
+    prefixes = [lang.prefix for lang in config.all_languages if lang.prefix]
+    sets += [(f"{base}{url}*", page_rule) for url in page_urls if url and url not in prefixes]
+    for prefix in prefixes:
+        sets += [
+            (f"{base}{prefix}404.html", page_rule),
+            (f"{base}{prefix}embed/*", {"Content-Security-Policy": f"{CSP}; frame-ancestors {ancestors}", **COMMON}),
+            (f"{base}{prefix}api/*", {**COMMON, "Access-Control-Allow-Origin": "*"}),
+            (f"{base}{prefix}oembed/*", {**COMMON, "Access-Control-Allow-Origin": "*"}),
+        ]
     search_rule = {**page_rule, "Content-Security-Policy": f"{SEARCH_CSP}; frame-ancestors 'none'"}
     sets += [
         (f"{base}search/", search_rule),

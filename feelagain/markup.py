@@ -1,4 +1,5 @@
-"""Markdown to HTML: one configured Python-Markdown instance, plus our callouts, checklist and link rules.
+"""Markdown to HTML: a Converter owning one configured Python-Markdown instance, plus our callouts, checklist and
+link rules, and Body, what a page's converted Markdown comes to once the linter has read it.
 
 Extensions (documented for editors in docs/editing.md):
 - toc: heading ids and the "On this page" list (levels 2–3);
@@ -7,7 +8,11 @@ Extensions (documented for editors in docs/editing.md):
 - footnotes: "46%.[^goodwin]" plus a "[^goodwin]: …" line; every statistic carries one to its source. The
   notes become a "Notes" list at the end of the body (ids fn-…/fnref-…, never clashing with the templates'
   fa-… ids); each reference link says "Note" to screen readers;
-- ours: ```checklist blocks, links between .md files, raw-HTML sanitising, scrollable tables.
+- ours: ```checklist, ```crisis-directory and ```support-lines blocks, links between .md files, raw-HTML
+  sanitising, scrollable tables.
+
+The crisis blocks only mark their place here: the render stage fills them from content/crisis.yml, so every
+number a page shows comes from that one file (and a page body's cache does not depend on it).
 """
 from __future__ import annotations
 
@@ -25,8 +30,10 @@ from markdown.treeprocessors import Treeprocessor
 
 from . import limits, sanitize
 from .checklist import Checklist, parse_checklist
+from .crisis import TOPICS
 from .errors import BuildError, SourceLocation
 from .model import relative_href, url_for
+from .sanitize import SAFE_SCHEMES
 
 CALLOUTS = {  # type → (default title, words a screen reader hears first)
     "info": ("Good to know", ""),
@@ -35,7 +42,6 @@ CALLOUTS = {  # type → (default title, words a screen reader hears first)
     "urgent": ("Get help soon if", "Urgent advice: "),
     "immediate": ("Get help now if", "Immediate action required: "),
 }
-SAFE_SCHEMES = ("https", "mailto", "tel", "sms")
 # A link or image typed as raw HTML (Python-Markdown keeps raw HTML aside, one block or inline tag at a time).
 RAW_TAG = re.compile(r"<(a|img)\b[^>]*>", re.I)
 RAW_URL_ATTR = re.compile(r"""(\s)(href|src)(\s*=\s*)("[^"]*"|'[^']*'|[^\s"'>]+)""", re.I)
@@ -44,7 +50,9 @@ CHECKLIST_MARK = "<!--feelagain:checklist:{}-->"
 # Ids the templates give their own elements; a heading's id never takes one, an editor's {: #id } is an error.
 TEMPLATE_IDS = frozenset({"main", "need-help", "need-help-title", "crisis-region", "crisis-remember",
                           "fa-key-points", "fa-sources", "fa-toc"})
-FENCE_OPEN = re.compile(r"^(```|~~~)\s*checklist\s*$")
+CRISIS_TOKEN = "FEELAGAINCRISIS{}X"
+CRISIS_MARK = "<!--feelagain:crisis:{}-->"
+FENCE_OPEN = re.compile(r"^(```|~~~)\s*(checklist|crisis-directory|support-lines)\s*$")
 CALLOUT_LINE = re.compile(r"^!!!\s+([\w-]+)")
 NOTES_ID = "fa-notes"  # the "Notes" heading; fa- ids are ours, so no heading of an editor's can take it
 NOTES_BLOCK = re.compile(r'<div class="footnotes">.*?</div>\s*$|<sup id="fnref\d*-[^"]*">.*?</sup>', re.S)
@@ -59,6 +67,14 @@ class Link:
     fragment: str | None
     kind: str  # "page", "anchor" (same page), "external", "asset", "unsafe", "remote-image"
     line: int | None = None  # file line, when known at rendering (links typed as raw HTML)
+
+
+@dataclass(frozen=True)
+class CrisisBlock:
+    """A place in a page filled from crisis.yml: the country directory, or the support lines of a topic."""
+
+    kind: str  # "crisis-directory" or "support-lines"
+    topic: str = ""
 
 
 @dataclass(frozen=True)
@@ -82,6 +98,17 @@ class Rendered:
     faq: tuple[tuple[str, str], ...]
     errors: tuple[BuildError, ...] = ()
     warnings: tuple[BuildError, ...] = ()
+    crisis_blocks: tuple[CrisisBlock, ...] = ()
+
+
+@dataclass(frozen=True)
+class Body:
+    """A page's converted Markdown and what the linter found in it (what the render cache stores)."""
+
+    rendered: Rendered
+    errors: tuple[BuildError, ...]
+    warnings: tuple[BuildError, ...]
+    key: str = ""  # the render-cache key: a hash of everything this body was made from
 
 
 @dataclass
@@ -94,9 +121,12 @@ class _State:
     body_md: str
     links: list[Link] = field(default_factory=list)
     checklists: list[Checklist] = field(default_factory=list)
+    crisis_blocks: list[CrisisBlock] = field(default_factory=list)
     errors: list[BuildError] = field(default_factory=list)
     warnings: list[BuildError] = field(default_factory=list)
+    prefix: str = ""  # the language's URL prefix: links to .md files point at pages of the same language
     token: str = CHECKLIST_TOKEN  # a placeholder that does not occur in this page's own text
+    crisis_token: str = CRISIS_TOKEN  # the same, for crisis blocks
     raw_at: tuple[int, int] = (0, 0)  # where the search for the next raw HTML tag starts: (index, body line)
     raw_misses: int = 0  # raw tags not found after raw_at (each costs a search of the whole body)
 
@@ -106,11 +136,42 @@ class _State:
         return self.body_start_line + (self.body_md.count("\n", 0, index) if index >= 0 else 0)
 
 
-class _ChecklistBlocks(Preprocessor):
-    """Replace ```checklist blocks by a token and parse their YAML; check callout types."""
+def _crisis_block(kind: str, text: str, loc: SourceLocation, line: int) -> tuple[CrisisBlock | None, list[BuildError]]:
+    """Return the crisis block of a fence (line = its opening line) and its problems."""
+    if kind == "crisis-directory":
+        if text.strip():
+            return None, [BuildError(loc.at(line + 1), "a crisis-directory block takes no text",
+                                     "leave it empty: the lines come from content/crisis.yml")]
+        return CrisisBlock(kind), []
+    body = [(n, t) for n, t in enumerate(text.split("\n"), line + 1) if t.strip()]
+    match = re.fullmatch(r"\s*topic:\s*([\w-]+)\s*", body[0][1]) if len(body) == 1 else None
+    if match is None:
+        return None, [BuildError(loc.at(body[0][0] if body else line), "a support-lines block needs one line: topic: …",
+                                 "write e.g. topic: " + TOPICS[0])]
+    if match.group(1) not in TOPICS:
+        return None, [BuildError(loc.at(body[0][0]), f'unknown support topic "{match.group(1)}"',
+                                 "use one of: " + ", ".join(TOPICS))]
+    return CrisisBlock(kind, match.group(1)), []
+
+
+class _PageStep:
+    """A processor of ours: it reads the page being converted from the Converter that registered it."""
+
+    def __init__(self, md: markdown.Markdown, converter: Converter) -> None:
+        super().__init__(md)  # type: ignore[call-arg]  # Preprocessor/Treeprocessor take md; object does not
+        self.converter = converter
+
+    @property
+    def page(self) -> _State:
+        assert self.converter.state is not None, "processors run only inside Converter.convert"
+        return self.converter.state
+
+
+class _ChecklistBlocks(_PageStep, Preprocessor):
+    """Replace ```checklist, ```crisis-directory and ```support-lines blocks by tokens; check callout types."""
 
     def run(self, lines: list[str]) -> list[str]:
-        state: _State = self.md.fa_state  # type: ignore[attr-defined]
+        state = self.page
         out: list[str] = []
         index = 0
         while index < len(lines):
@@ -120,16 +181,26 @@ class _ChecklistBlocks(Preprocessor):
                 state.errors.append(BuildError(state.loc.at(state.body_start_line + index),
                                                f'unknown callout type "{match.group(1)}"',
                                                "use one of: " + ", ".join(CALLOUTS)))
-            if not FENCE_OPEN.match(line):
+            opening = FENCE_OPEN.match(line)
+            if not opening:
                 out.append(line)
                 index += 1
                 continue
-            fence = line.strip()[:3]
+            fence, kind = line.strip()[:3], opening.group(2)
             end = next((j for j in range(index + 1, len(lines)) if lines[j].strip() == fence), None)
             if end is None:
                 state.errors.append(BuildError(state.loc.at(state.body_start_line + index),
-                                               "the checklist block is never closed", f"add a {fence} line after it"))
+                                               f"the {kind} block is never closed", f"add a {fence} line after it"))
                 return out
+            if kind != "checklist":
+                block, errors = _crisis_block(kind, "\n".join(lines[index + 1:end]), state.loc,
+                                              state.body_start_line + index)
+                state.errors.extend(errors)
+                if block:
+                    out += ["", state.crisis_token.format(len(state.crisis_blocks)), ""]
+                    state.crisis_blocks.append(block)
+                index = end + 1
+                continue
             checklist, errors = parse_checklist("\n".join(lines[index + 1:end]), state.loc,
                                                 state.body_start_line + index)
             state.errors.extend(errors)
@@ -194,12 +265,12 @@ class _Footnotes(Treeprocessor):
                     backs[number - 2].tail = " "
 
 
-class _Links(Treeprocessor):
+class _Links(_PageStep, Treeprocessor):
     """Rewrite links between .md files to pretty relative URLs; neutralise unsafe schemes and images from
     other sites; wrap tables. Links and images typed as raw HTML get the same treatment."""
 
     def run(self, root: etree.Element) -> None:
-        state: _State = self.md.fa_state  # type: ignore[attr-defined]
+        state = self.page
         for el in root.iter("a"):
             href = el.get("href")
             if href is not None:
@@ -285,7 +356,7 @@ class _Links(Treeprocessor):
         if parts.path.endswith(".md"):
             slug = PurePosixPath(parts.path).name[:-3]
             state.links.append(Link(written, slug, parts.fragment or None, "page"))
-            target = relative_href(state.url, url_for(slug))
+            target = relative_href(state.url, state.prefix + url_for(slug))
             return target + (f"#{parts.fragment}" if parts.fragment else "")
         state.links.append(Link(written, None, parts.fragment or None, "asset"))
         return href
@@ -343,11 +414,15 @@ def _sanitise(html: str, state: _State) -> str:
 
 
 class FeelAgainExtension(Extension):
-    """Registers our processors on a Markdown instance."""
+    """Registers our processors on a Markdown instance, each reading the page from converter."""
 
-    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Python-Markdown's name)
-        md.preprocessors.register(_ChecklistBlocks(md), "fa_checklist", 28)
-        md.treeprocessors.register(_Links(md), "fa_links", 3)
+    def __init__(self, converter: Converter) -> None:
+        super().__init__()
+        self.converter = converter
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        md.preprocessors.register(_ChecklistBlocks(md, self.converter), "fa_checklist", 28)
+        md.treeprocessors.register(_Links(md, self.converter), "fa_links", 3)
         md.treeprocessors.register(_Callouts(md), "fa_callouts", 4)  # after toc (5) so titles stay out of it
         md.treeprocessors.register(_Footnotes(md), "fa_footnotes", 4)  # after toc too: "Notes" is not a section
 
@@ -358,21 +433,6 @@ def _slugify(value: str, separator: str) -> str:
 
     slug = slugify(value, separator)
     return f"{slug}{separator}section" if slug in TEMPLATE_IDS else slug
-
-
-def make_markdown() -> markdown.Markdown:
-    """Return the configured Markdown instance (reuse it; call reset() between pages)."""
-    return markdown.Markdown(
-        extensions=["toc", "tables", "attr_list", "def_list", "admonition", "sane_lists", "fenced_code", "footnotes",
-                    FeelAgainExtension()],
-        extension_configs={"toc": {"permalink": False, "toc_depth": "2-3", "slugify": _slugify},
-                           "footnotes": {"SEPARATOR": "-", "BACKLINK_TEXT": "Back to text",
-                                         "BACKLINK_TITLE": "Back to where note {} is used"}},
-        output_format="html",
-    )
-
-
-_MD: markdown.Markdown | None = None
 
 
 def _flatten(tokens: list[dict], out: list[TocEntry]) -> list[TocEntry]:
@@ -394,43 +454,77 @@ def _faq(body_html: str) -> tuple[tuple[str, str], ...]:
     return tuple(pairs)
 
 
-def render_markdown(body_md: str, loc: SourceLocation, url: str, body_start_line: int, faq: bool = False) -> Rendered:
-    """Return the rendered body of one page (HTML, contents, ids, links, checklists, problems)."""
-    global _MD
-    if _MD is None:
-        _MD = make_markdown()
-    md = _MD
-    md.reset()
-    state = _State(loc, url, body_start_line, body_md)
-    prefix = CHECKLIST_TOKEN[:-3]
-    while prefix in body_md:  # the page's text holds our placeholder: pick one that it does not
-        prefix += "Q"
-    state.token = prefix + "{}X"
-    md.fa_state = state  # type: ignore[attr-defined]
-    for number, line in enumerate(body_md.split("\n")):
-        if line.startswith("# "):
-            state.warnings.append(BuildError(loc.at(body_start_line + number), "a level-1 heading in the body",
-                                             "the title is the page's only # heading; use ## for sections",
-                                             rule="heading-one"))
-    too_big = limits.check_body(body_md, loc, body_start_line)
-    if too_big:  # converting would hang or crash; the editor gets the line instead
-        return Rendered("", (), frozenset(), (), (), (), tuple(too_big), ())
-    try:
-        converted = md.convert(body_md)
-    except RecursionError:  # a shape the limits do not know yet: say so rather than crash
-        _MD = None  # the instance may hold half-built state: the next page gets a fresh one
-        lines = body_md.split("\n")  # point at the line with the most nesting marks: the likeliest culprit
-        worst = max(range(len(lines)), key=lambda i: sum(lines[i].count(c) for c in "*_<>-+"))
-        error = BuildError(loc.at(body_start_line + worst), "the page is nested too deeply to convert",
-                           "use fewer levels of lists, quotes, bold or italics, and HTML elements")
-        return Rendered("", (), frozenset(), (), (), (), (error,), ())
-    body = _sanitise(converted, state)
-    for index in range(len(state.checklists)):
-        body = body.replace(f"<p>{state.token.format(index)}</p>", CHECKLIST_MARK.format(index))
-    toc = tuple(_flatten(getattr(md, "toc_tokens", []), []))
-    ids = frozenset(re.findall(r'\sid="([^"]+)"', body))
-    for taken in sorted(ids & TEMPLATE_IDS):  # written as {: #main } or raw HTML: two elements would share it
-        state.errors.append(BuildError(loc.at(state.line_of(f"#{taken}") if f"#{taken}" in body_md else state.line_of(taken)),
-                                       f'the id "{taken}" is used by the page template', "choose another id"))
-    return Rendered(body, toc, ids, tuple(state.links), tuple(state.checklists), _faq(body) if faq else (),
-                    tuple(state.errors), tuple(state.warnings))
+class Converter:
+    """Markdown to HTML for one page at a time: owns the configured Python-Markdown instance (made once, reset
+    between pages, since making it costs more than converting a page) and the state of the page it converts.
+
+    One per process: a build makes one, and each worker process makes its own.
+    """
+
+    def __init__(self) -> None:
+        self.md = self._make()
+        self.state: _State | None = None
+
+    def _make(self) -> markdown.Markdown:
+        return markdown.Markdown(
+            extensions=["toc", "tables", "attr_list", "def_list", "admonition", "sane_lists", "fenced_code",
+                        "footnotes", FeelAgainExtension(self)],
+            extension_configs={"toc": {"permalink": False, "toc_depth": "2-3", "slugify": _slugify},
+                               "footnotes": {"SEPARATOR": "-", "BACKLINK_TEXT": "Back to text",
+                                             "BACKLINK_TITLE": "Back to where note {} is used"}},
+            output_format="html",
+        )
+
+    def convert(self, body_md: str, loc: SourceLocation, url: str, body_start_line: int, faq: bool = False,
+                lang_prefix: str = "") -> Rendered:
+        """Return the HTML of one page body with its contents, ids, links, checklists and problems.
+
+        lang_prefix ('es/') makes links to .md files point at pages of the same language.
+        """
+        self.state = _State(loc, url, body_start_line, body_md, prefix=lang_prefix)
+        try:
+            return self._convert(self.state, faq)
+        finally:
+            self.state = None
+
+    def _convert(self, state: _State, faq: bool) -> Rendered:
+        md = self.md
+        md.reset()
+        body_md, loc, body_start_line = state.body_md, state.loc, state.body_start_line
+        prefix = CHECKLIST_TOKEN[:-3]
+        while prefix in body_md:  # the page's text holds our placeholder: pick one that it does not
+            prefix += "Q"
+        state.token = prefix + "{}X"
+        prefix = CRISIS_TOKEN[:-3]
+        while prefix in body_md:
+            prefix += "Q"
+        state.crisis_token = prefix + "{}X"
+        for number, line in enumerate(body_md.split("\n")):
+            if line.startswith("# "):
+                state.warnings.append(BuildError(loc.at(body_start_line + number), "a level-1 heading in the body",
+                                                 "the title is the page's only # heading; use ## for sections",
+                                                 rule="heading-one"))
+        too_big = limits.check_body(body_md, loc, body_start_line)
+        if too_big:  # converting would hang or crash; the editor gets the line instead
+            return Rendered("", (), frozenset(), (), (), (), tuple(too_big), ())
+        try:
+            converted = md.convert(body_md)
+        except RecursionError:  # a shape the limits do not know yet: say so rather than crash
+            self.md = self._make()  # the instance may hold half-built state: the next page gets a fresh one
+            lines = body_md.split("\n")  # point at the line with the most nesting marks: the likeliest culprit
+            worst = max(range(len(lines)), key=lambda i: sum(lines[i].count(c) for c in "*_<>-+"))
+            error = BuildError(loc.at(body_start_line + worst), "the page is nested too deeply to convert",
+                               "use fewer levels of lists, quotes, bold or italics, and HTML elements")
+            return Rendered("", (), frozenset(), (), (), (), (error,), ())
+        body = _sanitise(converted, state)
+        for index in range(len(state.checklists)):
+            body = body.replace(f"<p>{state.token.format(index)}</p>", CHECKLIST_MARK.format(index))
+        for index in range(len(state.crisis_blocks)):
+            body = body.replace(f"<p>{state.crisis_token.format(index)}</p>", CRISIS_MARK.format(index))
+        toc = tuple(_flatten(getattr(md, "toc_tokens", []), []))
+        ids = frozenset(re.findall(r'\sid="([^"]+)"', body))
+        for taken in sorted(ids & TEMPLATE_IDS):  # written as {: #main } or raw HTML: two elements would share it
+            state.errors.append(BuildError(loc.at(state.line_of(f"#{taken}") if f"#{taken}" in body_md else state.line_of(taken)),
+                                           f'the id "{taken}" is used by the page template', "choose another id"))
+        return Rendered(body, toc, ids, tuple(state.links), tuple(state.checklists), _faq(body) if faq else (),
+                        tuple(state.errors), tuple(state.warnings), tuple(state.crisis_blocks))

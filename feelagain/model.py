@@ -8,6 +8,7 @@ from urllib.parse import quote
 
 from .discover import SourceFile
 from .schema import PageMeta
+from .yamlfile import LineMap
 
 HOME = "index"
 
@@ -41,8 +42,9 @@ class Page:
     meta: PageMeta
     body_md: str
     body_start_line: int
-    meta_lines: object  # yamlfile.LineMap of the front matter's top-level keys
+    meta_lines: LineMap  # the lines of the front matter's top-level keys
     digest: str = ""  # hash of the whole source file (its text is not kept)
+    lang_prefix: str = ""  # '' for the default language, 'es/' for a page in content/es/
 
     @property
     def slug(self) -> str:
@@ -51,8 +53,8 @@ class Page:
 
     @property
     def url(self) -> str:
-        """The page's site-relative URL."""
-        return url_for(self.slug)
+        """The page's site-relative URL ('es/causas/' for a page in another language)."""
+        return self.lang_prefix + url_for(self.slug)
 
     @property
     def nav_title(self) -> str:

@@ -11,13 +11,11 @@ import hashlib
 import json
 import re
 from pathlib import PurePosixPath
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from .markup import Body
 from .model import Site, url_for
-
-if TYPE_CHECKING:
-    from .pipeline import Body
-    from .render import PageRenderer
+from .pages import PageRenderer
 
 OFFLINE_URL = "offline/"
 SW_NAME = "sw.js"
@@ -33,7 +31,7 @@ def _colour(css: str, name: str, default: str) -> str:
     return match.group(1) if match else default
 
 
-def manifest(pages: "PageRenderer", css: str) -> bytes:
+def manifest(pages: PageRenderer, css: str) -> bytes:
     """Return the web app manifest: the help page is what opens from the home screen."""
     config = pages.config
     icon = pages.asset_paths.get("img/favicon.svg")
@@ -52,7 +50,7 @@ def manifest(pages: "PageRenderer", css: str) -> bytes:
     return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode()
 
 
-def precache_list(pages: "PageRenderer") -> list[str]:
+def precache_list(pages: PageRenderer) -> list[str]:
     """Return what the service worker stores at install, relative to the site root."""
     help_url = url_for(pages.config.help_page)
     assets = sorted(p.as_posix() for p in pages.asset_paths.values() if p.suffix in PRECACHE_KINDS
@@ -60,7 +58,7 @@ def precache_list(pages: "PageRenderer") -> list[str]:
     return [help_url or "./", OFFLINE_URL, MANIFEST_NAME, *assets]
 
 
-def offline_files(site: Site, bodies: dict[str, "Body"], pages: "PageRenderer",
+def offline_files(site: Site, bodies: dict[str, Body], pages: PageRenderer,
                   css: str) -> dict[PurePosixPath, bytes]:
     """Return the offline notice page, the manifest and the service worker (versioned by what it caches)."""
     config = pages.config

@@ -5,40 +5,30 @@ import dataclasses
 import datetime
 import os
 import time
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import PurePosixPath
-from typing import Callable
+from pathlib import Path, PurePosixPath
 
-from . import lint
+from . import lint, workers
 from .cache import RenderCache, engine_fingerprint, make_key
 from .config import CONFIG_PATH, SiteConfig
 from .crisis import load_crisis
 from .discover import SourceFile, read_sources
 from .errors import BuildError, Problems, SourceLocation, did_you_mean
 from .frontmatter import parse as parse_front_matter
+from .languages import Language, PageRef, pair_pages
 from .links import check_links, line_of_link
-from .markup import Rendered, render_markdown
+from .markup import Body, Converter
 from .model import HOME, Page, Site
 from .schema import placeholder_lines, validate_meta
 from .search import pinned_results
 from .sitefiles import check_site_files
+from .writers import LangSite, Served, write_site
 from .yamlfile import LineMap
 
 GENERATED_SLUGS = {"search", "print", "offline"}  # pages the build makes itself (search.py, printbook.py, offline.py)
-PARALLEL_THRESHOLD = 150  # below this many pages to render, starting processes costs more than it saves
 
 Progress = Callable[[int, int], None]
-
-
-@dataclass(frozen=True)
-class Body:
-    """A page's rendered body and its lint findings (what the render cache stores)."""
-
-    rendered: Rendered
-    errors: tuple[BuildError, ...]
-    warnings: tuple[BuildError, ...]
-    key: str = ""  # the render-cache key: a hash of everything this body was made from
 
 
 @dataclass(frozen=True)
@@ -95,11 +85,15 @@ class SourceCache:
             self.cache.put(key, parsed)
 
 
-def parse_pages(sources: list[SourceFile], problems: Problems, store: SourceCache | None = None) -> list[Page]:
-    """Return a Page for every source whose front matter is valid; record the problems of the others."""
+def parse_pages(sources: list[SourceFile], problems: Problems, lang_prefix: str = "",
+                store: SourceCache | None = None) -> list[Page]:
+    """Return a Page for every source whose front matter is valid; record the problems of the others.
+
+    lang_prefix is the URL prefix of the pages' language ('es/'), '' for the default language.
+    """
     pages = []
     for source in sources:
-        if isinstance(source.parsed, Parsed):
+        if isinstance(source.parsed, Parsed) and source.parsed.page.lang_prefix == lang_prefix:
             pages.append(source.parsed.page)
             problems.extend([], list(source.parsed.warnings))
             continue
@@ -114,16 +108,15 @@ def parse_pages(sources: list[SourceFile], problems: Problems, store: SourceCach
                     for line in placeholder_lines(source.text)]  # a warning: drafts build, `check --strict` fails
         problems.extend([], warnings)
         meta, errors = validate_meta(raw, loc, lines, source.text.split("\n"))
-        for err in errors:
-            problems.add(err)
+        for error in errors:
+            problems.add(error)
         if meta:
             # Keep what later stages need and no more: on a 10,000-page site the full text and the line of
             # every nested YAML node would double the memory a build needs.
             top = LineMap(lines.line, {k: LineMap(v.line, _item_lines(v) if k == "sources" else {})
-                                       for k, v in lines.children.items()}
-                          if isinstance(lines.children, dict) else {})
+                                       for k, v in lines.entries().items()})
             light = SourceFile(source.rel_path, source.slug, "")
-            page = Page(light, meta, body, body_line, top, make_key(source.text))
+            page = Page(light, meta, body, body_line, top, make_key(source.text), lang_prefix)
             pages.append(page)
             if store is not None and not errors:
                 store.store(source.rel_path, Parsed(page, tuple(warnings)))
@@ -132,7 +125,7 @@ def parse_pages(sources: list[SourceFile], problems: Problems, store: SourceCach
 
 def _item_lines(node: LineMap) -> list[LineMap]:
     """Return the start line of each item of a YAML list (the linter points at each source's own line)."""
-    return [LineMap(item.line) for item in node.children] if isinstance(node.children, list) else []
+    return [LineMap(item.line) for item in node.items()]
 
 
 def order_site(config: SiteConfig, pages: list[Page], problems: Problems, found: set[str] | None = None) -> Site:
@@ -143,24 +136,26 @@ def order_site(config: SiteConfig, pages: list[Page], problems: Problems, found:
     """
     by_slug = {p.slug: p for p in pages}
     found = set(by_slug) if found is None else found | set(by_slug)
-    nav_lines = config.lines.children.get("nav") if isinstance(config.lines.children, dict) else None
+    folder = f"content/{config.content_subdir}/" if config.content_subdir else "content/"
+    # Another language's nav sits in its entry of `languages`: no line of the top-level nav to point at.
+    nav_lines = [] if config.lang_prefix else config.lines.items("nav")
     for index, slug in enumerate(config.nav):
-        line = nav_lines.children[index].line if nav_lines and isinstance(nav_lines.children, list) else None
+        line = nav_lines[index].line if index < len(nav_lines) else None
         if slug in config.nav[:index]:
             problems.add(BuildError(SourceLocation(CONFIG_PATH, line), f'nav lists "{slug}" twice', "keep one of them"))
         elif slug not in found:
             guess = did_you_mean(slug, sorted(found - set(config.nav)))
-            problems.add(BuildError(SourceLocation(CONFIG_PATH, line), f'nav lists "{slug}", but there is no content/{slug}.md',
+            problems.add(BuildError(SourceLocation(CONFIG_PATH, line), f'nav lists "{slug}", but there is no {folder}{slug}.md',
                                     guess or "fix the name or create the page"))
     listed = [by_slug[s] for s in dict.fromkeys(config.nav) if s in by_slug]
     rest = sorted((p for p in pages if p.slug not in config.nav), key=lambda p: (p.slug != HOME, p.meta.order, p.slug))
     nav = tuple(listed) if config.nav else tuple(rest)
     if HOME not in found and pages:
-        problems.add(BuildError(SourceLocation(PurePosixPath("content/index.md")), "there is no home page",
-                                "create content/index.md"))
+        problems.add(BuildError(SourceLocation(PurePosixPath(f"{folder}index.md")), "there is no home page",
+                                f"create {folder}index.md"))
     if config.help_page not in found and pages:
         problems.add(BuildError(SourceLocation(CONFIG_PATH), f'the help page "{config.help_page}" does not exist',
-                                f"create content/{config.help_page}.md or set help_page in site.yml"))
+                                f"create {folder}{config.help_page}.md or set help_page in site.yml"))
     for page in pages:
         name = page.meta.template
         if name and not any((folder / f"{name}.html").is_file() for folder in config.template_dirs):
@@ -170,10 +165,12 @@ def order_site(config: SiteConfig, pages: list[Page], problems: Problems, found:
     return Site(tuple(listed + rest), nav)
 
 
-def render_body(page: Page, settings: lint.LintSettings, today: datetime.date, key: str = "") -> Body:
-    """Return the rendered body of a page and what the linter found in it."""
+def convert_body(converter: Converter, page: Page, settings: lint.LintSettings, today: datetime.date,
+                 key: str = "", known_numbers: frozenset[str] | None = None) -> Body:
+    """Return the converted body of a page and what the linter found in it (known_numbers: crisis.yml's)."""
     loc = SourceLocation(page.source.rel_path)
-    rendered = render_markdown(page.body_md, loc, page.url, page.body_start_line, faq=page.meta.faq)
+    rendered = converter.convert(page.body_md, loc, page.url, page.body_start_line, faq=page.meta.faq,
+                                 lang_prefix=page.lang_prefix)
     if not rendered.body_html and rendered.errors:  # over an input limit: linting that text could hang too
         return Body(rendered, (), (), key)
     lint_page = lint.LintPage(
@@ -184,29 +181,29 @@ def render_body(page: Page, settings: lint.LintSettings, today: datetime.date, k
         next_review_line=page.meta_lines.at("next_review"),
         links=tuple((link.href, line_of_link(link, page.body_md, page.body_start_line)) for link in rendered.links),
         sources=tuple(lint.SourceRef(s.publisher, s.title, s.url, s.doi, page.meta_lines.at("sources", i))
-                      for i, s in enumerate(page.meta.sources)))
+                      for i, s in enumerate(page.meta.sources)),
+        known_numbers=known_numbers,
+        meta_texts=((page.meta.title, page.meta_lines.at("title")), (page.meta.description, page.meta_lines.at("description")),
+                    *((point, page.meta_lines.at("summary")) for point in page.meta.summary)))
     errors, warnings = lint.lint_page(lint_page, settings, today)
-    # The links module reports unsafe schemes with the exact href; drop the linter's twin of that error.
-    errors = [e for e in errors if e.rule != "link-scheme"]
     return Body(rendered, tuple(errors), tuple(warnings), key)
 
 
-def _ignore_interrupts() -> None:
-    """Let only the main process handle Ctrl-C, so workers never print tracebacks of their own."""
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-def _render_many(args: tuple[list[Page], lint.LintSettings, datetime.date, list[str]]) -> list[Body]:
-    pages, settings, today, keys = args
-    return [render_body(p, settings, today, k) for p, k in zip(pages, keys)]
+def _convert_many(args: tuple[list[Page], lint.LintSettings, datetime.date, list[str], frozenset[str] | None]) -> list[Body]:
+    pages, settings, today, keys, known = args
+    converter = Converter()  # one per worker task: a Markdown instance is not shared across processes
+    return [convert_body(converter, p, settings, today, k, known) for p, k in zip(pages, keys)]
 
 
-def render_bodies(site: Site, settings: lint.LintSettings, today: datetime.date, cache: RenderCache,
-                  progress: Progress | None = None) -> dict[str, Body]:
-    """Return every page's Body, from the cache where possible, in parallel processes for large sites."""
-    salt = make_key(engine_fingerprint(), repr(settings), today.isoformat())
+def convert_bodies(site: Site, settings: lint.LintSettings, today: datetime.date, cache: RenderCache,
+                   progress: Progress | None = None, known_numbers: frozenset[str] | None = None) -> dict[str, Body]:
+    """Return every page's Body, from the cache where possible, in parallel processes for large sites.
+
+    known_numbers (the digits of crisis.yml's numbers) feed the crisis-number lint rule, so they are part of
+    every cache key: a number added to or removed from crisis.yml re-checks every page.
+    """
+    salt = make_key(engine_fingerprint(), repr(settings), today.isoformat(),
+                    repr(sorted(known_numbers)) if known_numbers is not None else "")
     keys = {p.slug: make_key(salt, p.source.rel_path.as_posix(), p.digest) for p in site.pages}
     bodies: dict[str, Body] = {}
     todo = []
@@ -216,13 +213,13 @@ def render_bodies(site: Site, settings: lint.LintSettings, today: datetime.date,
             bodies[page.slug] = hit
         else:
             todo.append(page)
-    workers = min(os.cpu_count() or 1, 8)
-    if len(todo) >= PARALLEL_THRESHOLD and workers > 1:
-        chunks = [todo[i::workers * 4] for i in range(workers * 4)]
+    if workers.worth_parallel(len(todo)):
+        parts = workers.worker_count() * 4
+        chunks = [todo[i::parts] for i in range(parts)]
         cache.close_for_fork()
-        with ProcessPoolExecutor(max_workers=workers, initializer=_ignore_interrupts) as pool:
-            jobs = [(c, settings, today, [keys[p.slug] for p in c]) for c in chunks]
-            done = pool.map(_render_many, jobs)  # submits every job, so the workers exist from here on
+        with workers.pool() as pool:
+            jobs = [(c, settings, today, [keys[p.slug] for p in c], known_numbers) for c in chunks]
+            done = pool.map(_convert_many, jobs)  # submits every job, so the workers exist from here on
             cache.reopen()
             for chunk, results in zip(chunks, done):
                 for page, body in zip(chunk, results):
@@ -231,8 +228,9 @@ def render_bodies(site: Site, settings: lint.LintSettings, today: datetime.date,
                 if progress:
                     progress(len(bodies), len(site.pages))
     else:
+        converter = Converter()
         for page in todo:
-            bodies[page.slug] = body = render_body(page, settings, today, keys[page.slug])
+            bodies[page.slug] = body = convert_body(converter, page, settings, today, keys[page.slug], known_numbers)
             cache.put(keys[page.slug], body)
     return bodies
 
@@ -250,39 +248,70 @@ def validate_bodies(site: Site, bodies: dict[str, Body], problems: Problems) -> 
 
 
 def build(config: SiteConfig, *, write: bool = True, today: datetime.date | None = None, use_cache: bool = True,
-          progress: Progress | None = None, in_place: bool = False) -> BuildResult:
+          progress: Progress | None = None, served: Served | None = None, debug: bool = False) -> BuildResult:
     """Build the site; raise BuildFailed (with every problem) and leave the output folder untouched on failure.
 
-    in_place writes changed files one by one into the output folder (for the dev server) instead of swapping it.
+    served (the dev server's record of what it wrote) writes changed files one by one into the output folder
+    instead of swapping it. debug lets an exception inside a template through, with its traceback.
+    Every language of site.yml is built the same way: its pages in content/<code>/, published under /<code>/.
     """
-    from .render import write_site  # render imports templating, which the check command may never need
+    from .i18n import check_catalogs
 
     started = time.perf_counter()
     today = today or datetime.date.today()
     problems = Problems()
-    settings, lint_errors = lint.settings_from_config(config.lint or None, SourceLocation(CONFIG_PATH, config.lines.at("lint")))
-    if "help_slug" not in (config.lint or {}):  # the help page is wherever site.yml says, not always get-help
-        settings = dataclasses.replace(settings, help_slug=config.help_page)
-    problems.extend(lint_errors, [])
-    cache = RenderCache(config.cache_dir if use_cache else None, read_only=not write)
-    known = SourceCache(cache)
-    sources = read_sources(config.content_dir, problems, known.lookup)
     problems.extend(check_site_files(config.site_dir), [])
     crisis = load_crisis(config.site_dir, config.default_region, config.lines.at("default_region"), problems, today)
-    site = order_site(config, parse_pages(sources, problems, known), problems, {s.slug for s in sources})
-    problems.extend(pinned_results(config, {p.slug for p in site.pages})[1], [])
-    for slug in sorted(GENERATED_SLUGS & {s.slug for s in sources}):
-        problems.add(BuildError(SourceLocation(PurePosixPath(f"content/{slug}.md")),
-                                f'the page name "{slug}" is taken by the generated /{slug}/ page',
-                                "rename the file (and its entry in nav)"))
-    del sources  # the full texts are no longer needed; on large sites they are a good part of the memory
+    languages = config.all_languages
+    cache = RenderCache(config.cache_dir if use_cache else None, read_only=not write)
+    known = SourceCache(cache)
+    sites: list[tuple[SiteConfig, Language, Site]] = []
+    refs: list[PageRef] = []
+    for lang in languages:
+        if crisis is not None and not lang.is_default and crisis.region(lang.default_region) is None:
+            # A clinic's copy may keep our languages but list only its own regions: fall back, and say so.
+            problems.warn(BuildError(SourceLocation(CONFIG_PATH, config.lines.at("languages")),
+                                     f'language "{lang.code}": default_region "{lang.default_region}" is not a region '
+                                     f'in crisis.yml, so its pages show "{config.default_region}" first',
+                                     "use one of: " + ", ".join(r.code for r in crisis.regions), rule="language-region"))
+            lang = dataclasses.replace(lang, default_region=config.default_region)
+        lang_config = config.for_language(lang) if config.languages else config
+        rel_dir = f"content/{lang.content_subdir}" if lang.content_subdir else "content"
+        sources = read_sources(lang_config.content_dir, problems, rel_dir, known.lookup)
+        site = order_site(lang_config, parse_pages(sources, problems, lang.prefix, known), problems,
+                          {s.slug for s in sources})
+        if lang.is_default:
+            problems.extend(pinned_results(config, {p.slug for p in site.pages})[1], [])
+            for slug in sorted(GENERATED_SLUGS & {s.slug for s in sources}):
+                problems.add(BuildError(SourceLocation(PurePosixPath(f"content/{slug}.md")),
+                                        f'the page name "{slug}" is taken by the generated /{slug}/ page',
+                                        "rename the file (and its entry in nav)"))
+        else:
+            refs += [PageRef(lang.code, p.slug, p.source.rel_path, p.meta.translation_of,
+                             p.meta_lines.at("translation_of") if p.meta.translation_of else None)
+                     for p in site.pages]
+        del sources  # the full texts are no longer needed; on large sites they are a good part of the memory
+        sites.append((lang_config, lang, site))
+    if refs:
+        _, pair_errors = pair_pages([p.slug for p in sites[0][2].pages], refs)
+        problems.extend(pair_errors, [])
+    problems.extend(*check_catalogs(config, languages))
     if problems.errors:
         cache.save(prune=False)  # keep what was parsed: the next try reads only the files that changed
     problems.raise_if_any()
-    parsed_hits = cache.hits  # cache_hits counts rendered bodies only, as before the front-matter cache
-    bodies = render_bodies(site, settings, today, cache, progress)
+    parsed_hits = cache.hits  # cache_hits counts rendered bodies only, not front matter
+    built: list[LangSite] = []
+    for lang_config, lang, site in sites:
+        bodies = convert_bodies(site, lang_config.lint, today, cache, progress, crisis.numbers() if crisis else None)
+        built.append(LangSite(lang_config, lang, site, bodies))
     cache.save()  # before any stop for errors: the next try re-renders only what changed
-    validate_bodies(site, bodies, problems)
+    for lang_site in built:
+        validate_bodies(lang_site.site, lang_site.bodies, problems)
     problems.raise_if_any(config.strict)
-    outputs = write_site(config, site, bodies, crisis, problems, in_place) if write else 0  # type: ignore[arg-type]
-    return BuildResult(len(site.pages), outputs, tuple(problems.warnings), time.perf_counter() - started, cache.hits - parsed_hits)
+    assert crisis is not None, "load_crisis returns None only after recording an error"
+    main = built[0]
+    outputs = (write_site(main.config, main.site, main.bodies, crisis, problems, served, debug, languages=tuple(built))
+               if write else 0)
+    pages = sum(len(b.site.pages) for b in built)
+    return BuildResult(pages, outputs, tuple(problems.warnings), time.perf_counter() - started,
+                       cache.hits - parsed_hits)

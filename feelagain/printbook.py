@@ -7,15 +7,10 @@ not the clock, so two builds of the same content stay byte-identical.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
 
-from markupsafe import Markup
-
+from .markup import Body
 from .model import Site, relative_href
-
-if TYPE_CHECKING:
-    from .pipeline import Body
-    from .render import PageRenderer
+from .pages import PageRenderer, PageView
 
 PRINT_URL = "print/"
 ID_ATTR = re.compile(r'(?<![\w-])(id|for|aria-labelledby|aria-describedby|aria-controls|headers)="([^"]*)"')
@@ -49,16 +44,14 @@ def localise(html: str, slug: str, targets: dict[str, str]) -> str:
     return HREF.sub(href, ID_ATTR.sub(ids, html))
 
 
-def print_page(site: Site, bodies: dict[str, "Body"], pages: "PageRenderer") -> bytes:
+def print_page(site: Site, bodies: dict[str, Body], pages: PageRenderer) -> bytes:
     """Return the HTML of the printable guide."""
     context = pages.base_context(PRINT_URL)
     targets = {relative_href(PRINT_URL, p.url): p.slug for p in site.pages}
-    sections: list[dict[str, Any]] = []
+    sections: list[PageView] = []
     for page in site.pages:
-        info = pages.page_dict(page, bodies[page.slug], PRINT_URL, context, page.url)
-        info["body"] = Markup(localise(str(info["body"]), page.slug, targets))
-        info["anchor"] = section_anchor(page.slug)
-        sections.append(info)
+        view = pages.view(page, bodies[page.slug], PRINT_URL, context, page.url)
+        sections.append(view.in_print(localise(str(view.body), page.slug, targets), section_anchor(page.slug)))
     newest = max(p.meta.reviewed for p in site.pages)
     title = f"{pages.config.title}: the whole guide"
     return pages.render_special("print.html", PRINT_URL, title, f"Every page of {pages.config.title} on one page, "

@@ -24,7 +24,8 @@ ATTRS = {
     "ol": {"start", "reversed"},
     "abbr": set(),
 }
-SCHEMES = {"https", "mailto", "tel", "sms"}
+# The only link schemes a published page may use (Markdown links, raw HTML and the link check all use this).
+SAFE_SCHEMES = ("https", "mailto", "tel", "sms")
 
 
 EMPTY_PARAGRAPH = re.compile(r"<p>\s*</p>\n?")
@@ -61,7 +62,7 @@ def clean_html(html: str) -> tuple[str, list[str]]:
     Run on a whole rendered body, so inline elements split across Markdown's raw-HTML stash stay whole and
     attributes added with {: …} (attr_list) are checked too.
     """
-    clean = nh3.clean(html, tags=TAGS, attributes=ATTRS, url_schemes=SCHEMES, link_rel=None,
+    clean = nh3.clean(html, tags=TAGS, attributes=ATTRS, url_schemes=set(SAFE_SCHEMES), link_rel=None,
                       strip_comments=True, clean_content_tags={"script", "style", "iframe", "object", "embed"})
     if '<a href="https://' in clean:  # links typed as raw HTML get the same rel as Markdown links
         clean = EXTERNAL_LINK.sub(r'\1 rel="noopener noreferrer">', clean)

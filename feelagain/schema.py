@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
+from .discover import SLUG
 from .errors import BuildError, SourceLocation, did_you_mean
 from .yamlfile import LineMap
 
@@ -15,7 +17,7 @@ PLACEHOLDERS = ("One sentence about this page for search results.", "The first k
                 "Write here, in short sentences.")
 
 
-def _type_name(value: Any) -> str:
+def type_name(value: Any) -> str:
     if isinstance(value, bool):
         return "a yes/no value"
     if isinstance(value, datetime.datetime):  # before date: a datetime is a date too
@@ -31,34 +33,34 @@ def is_text(value: Any) -> str | None:
     if isinstance(value, bool):
         return "is a yes/no value, not text"
     if not isinstance(value, str):
-        return f"should be text but is {_type_name(value)}"
+        return f"should be text but is {type_name(value)}"
     return None if value.strip() else "is empty"
 
 
 def is_int(value: Any) -> str | None:
     """A whole number."""
-    return None if isinstance(value, int) and not isinstance(value, bool) else f"should be a whole number but is {_type_name(value)}"
+    return None if isinstance(value, int) and not isinstance(value, bool) else f"should be a whole number but is {type_name(value)}"
 
 
 def is_bool(value: Any) -> str | None:
     """true or false."""
-    return None if isinstance(value, bool) else f"should be true or false but is {_type_name(value)}"
+    return None if isinstance(value, bool) else f"should be true or false but is {type_name(value)}"
 
 
 def is_date(value: Any) -> str | None:
     """A YYYY-MM-DD date."""
     if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
         return None
-    return f"should be a date like 2026-11-25 but is {_type_name(value)}"
+    return f"should be a date like 2026-11-25 but is {type_name(value)}"
 
 
 def is_text_list(value: Any) -> str | None:
     """A list of non-empty texts."""
     if not isinstance(value, list):
-        return f"should be a list but is {_type_name(value)}"
+        return f"should be a list but is {type_name(value)}"
     for item in value:
         if is_text(item):
-            return f"should hold only text items, but one is {_type_name(item)}"
+            return f"should hold only text items, but one is {type_name(item)}"
     return None
 
 
@@ -83,7 +85,7 @@ def is_slug(value: Any) -> str | None:
     """A page slug: lower-case letters, digits and hyphens."""
     if is_text(value):
         return is_text(value)
-    return None if re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", value) else "should be a page name like causes"
+    return None if SLUG.fullmatch(value) else "should be a page name like causes"
 
 
 def max_length(limit: int) -> Checker:
@@ -175,6 +177,7 @@ class PageMeta:
     aspect: str | None = None
     faq: bool = False
     template: str | None = None
+    translation_of: str | None = None  # the default-language page this one translates (pages in other languages)
 
 
 SOURCE_FIELDS = (
@@ -189,7 +192,7 @@ SOURCE_FIELDS = (
 
 def is_source_list(value: Any) -> str | None:
     """A list (checked item by item later)."""
-    return None if isinstance(value, list) else f"should be a list but is {_type_name(value)}"
+    return None if isinstance(value, list) else f"should be a list but is {type_name(value)}"
 
 
 PAGE_FIELDS = (
@@ -204,6 +207,7 @@ PAGE_FIELDS = (
     Field("aspect", is_text, "what the page covers for search engines, e.g. causes"),
     Field("faq", is_bool, "true if every ## heading is a question"),
     Field("template", is_slug, "template name without .html, e.g. page"),
+    Field("translation_of", is_slug, "the page name in the default language this page translates, e.g. signs"),
 )
 
 
@@ -211,10 +215,8 @@ def _check_sources(raw: list[Any], loc: SourceLocation, lines: LineMap) -> tuple
     sources: list[Source] = []
     errors: list[BuildError] = []
     for index, item in enumerate(raw):
-        item_lines = LineMap(lines.at("sources", index), {})
-        kids = lines.children.get("sources") if isinstance(lines.children, dict) else None
-        if kids and isinstance(kids.children, list) and index < len(kids.children):
-            item_lines = kids.children[index]
+        items = lines.items("sources")
+        item_lines = items[index] if index < len(items) else LineMap(lines.at("sources", index), {})
         good, problems = check_mapping(item, SOURCE_FIELDS, loc, item_lines, f"source {index + 1}")
         errors.extend(problems)
         if not problems:
@@ -237,7 +239,8 @@ def validate_meta(raw: Any, loc: SourceLocation, lines: LineMap, text_lines: lis
         reviewed=good["reviewed"], next_review=good["next_review"], sources=sources,
         nav_title=good.get("nav_title"), order=good.get("order", 1000),
         summary=tuple(s.strip() for s in good.get("summary", ())), aspect=good.get("aspect"),
-        faq=good.get("faq", False), template=good.get("template"))
+        faq=good.get("faq", False), template=good.get("template"),
+        translation_of=good.get("translation_of"))
     if meta.next_review <= meta.reviewed:
         errors.append(BuildError(loc.at(lines.at("next_review")), "next_review is not after reviewed",
                                  "set next_review to a later date than reviewed"))

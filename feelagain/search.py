@@ -11,14 +11,12 @@ import re
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .config import CONFIG_PATH, SiteConfig
 from .errors import BuildError, SourceLocation
 from .model import Site, relative_href
-
-if TYPE_CHECKING:
-    from .render import PageRenderer
+from .pages import PageRenderer
 
 SEARCH_URL = "search/"
 BUNDLE = "pagefind"
@@ -50,8 +48,8 @@ def normalise(text: str) -> str:
 
 def pinned_results(config: SiteConfig, slugs: set[str]) -> tuple[tuple[Pinned, ...], list[BuildError]]:
     """Read site.yml's `search: {pinned: [{terms: [...], page: slug}]}`; return the entries and any problems."""
-    lines = config.lines.children.get("search") if isinstance(config.lines.children, dict) else None
-    loc = SourceLocation(CONFIG_PATH, lines.line if lines else config.lines.at("search"))
+    loc = SourceLocation(CONFIG_PATH, config.lines.at("search"))
+    pinned_lines = config.lines.child("search").items("pinned")
     raw = config.search or {}
     errors: list[BuildError] = []
     unknown = [k for k in raw if k != "pinned"]
@@ -63,10 +61,7 @@ def pinned_results(config: SiteConfig, slugs: set[str]) -> tuple[tuple[Pinned, .
         return (), errors + [BuildError(loc, '"pinned" should be a list', f"write {example}")]
     found = []
     for index, entry in enumerate(entries):
-        at = loc
-        if lines and isinstance(lines.children, dict) and "pinned" in lines.children:
-            items = lines.children["pinned"].children
-            at = SourceLocation(CONFIG_PATH, items[index].line if isinstance(items, list) and index < len(items) else None)
+        at = SourceLocation(CONFIG_PATH, pinned_lines[index].line) if index < len(pinned_lines) else loc
         if not isinstance(entry, dict) or set(entry) != {"terms", "page"}:
             errors.append(BuildError(at, "a pinned result needs exactly 'terms' and 'page'", f"write {example}"))
             continue
@@ -89,7 +84,7 @@ def pinned_json(pinned: tuple[Pinned, ...], pages: dict[str, dict[str, Any]]) ->
 
 def pagefind_executable() -> Path:
     """Return the Pagefind binary shipped in the pagefind_bin wheel."""
-    import pagefind_bin  # type: ignore[import-untyped]
+    import pagefind_bin  # type: ignore[import-untyped]  # the wheel ships the binary, no type information
 
     return Path(pagefind_bin.get_executable())
 
@@ -127,7 +122,7 @@ def build_index(site_folder: Path) -> None:
             wasm.unlink()
 
 
-def search_page(config: SiteConfig, site: Site, pages: "PageRenderer") -> bytes:
+def search_page(config: SiteConfig, site: Site, pages: PageRenderer) -> bytes:
     """Return the HTML of the search page, with the pinned results it needs."""
     pinned, _ = pinned_results(config, {p.slug for p in site.pages})  # problems were reported by the pipeline
     info = {}

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
 from html import escape
+from typing import Any
 
 from .config import SiteConfig
 from .model import Page, join_url, safe_url
@@ -55,12 +55,25 @@ def page_jsonld(page: Page, config: SiteConfig, faq: tuple[tuple[str, str], ...]
     return script_json({"@context": "https://schema.org", "@graph": graph})
 
 
-def sitemap(urls: list[tuple[str, str]], config: SiteConfig) -> bytes:
-    """Return sitemap.xml for (site-relative URL, last-modified date) pairs."""
-    rows = "".join(f"<url><loc>{escape(join_url(config.base_url, u), quote=False)}</loc><lastmod>{d}</lastmod></url>\n"
-                   for u, d in urls)
+def sitemap(urls: list[tuple[str, str]], config: SiteConfig, alternates: dict[str, list[Any]] | None = None) -> bytes:
+    """Return sitemap.xml for (site-relative URL, last-modified date) pairs.
+
+    A page with versions in other languages lists them all as xhtml:link alternates (itself included, plus
+    x-default for the default language), as Google's sitemap guidance for localized pages asks.
+    """
+    alternates = alternates or {}
+    rows = []
+    for u, d in urls:
+        links = ""
+        for alt in alternates.get(u, []):
+            href = escape(join_url(config.base_url, alt.url))
+            links += f'<xhtml:link rel="alternate" hreflang="{escape(alt.code)}" href="{href}"/>'
+            if alt.is_default:
+                links += f'<xhtml:link rel="alternate" hreflang="x-default" href="{href}"/>'
+        rows.append(f"<url><loc>{escape(join_url(config.base_url, u), quote=False)}</loc><lastmod>{d}</lastmod>{links}</url>\n")
+    xmlns = ' xmlns:xhtml="http://www.w3.org/1999/xhtml"' if alternates else ""
     return ('<?xml version="1.0" encoding="UTF-8"?>\n'
-            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + rows + "</urlset>\n").encode()
+            f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"{xmlns}>\n' + "".join(rows) + "</urlset>\n").encode()
 
 
 def robots(config: SiteConfig) -> bytes:

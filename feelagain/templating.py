@@ -2,17 +2,18 @@
 from __future__ import annotations
 
 import re
-import sys
 import traceback
+from collections.abc import Callable
 from pathlib import Path, PurePosixPath
-from typing import Any, Callable
+from typing import Any
 
 import jinja2
 
 from .config import PROJECT_ROOT, SiteConfig
 from .errors import BuildError, SourceLocation, did_you_mean
 
-
+# Objects templates see under a name (Jinja's messages call them by their Python class).
+VIEW_NAMES = {"feelagain.pages.PageView": "page"}
 EXTENDS = re.compile(r"""\{%-?\s*extends\s+["']([^"']+)["']""")
 
 
@@ -30,9 +31,15 @@ def make_environment(config: SiteConfig) -> jinja2.Environment:
         pass  # read-only site folder: compile every time
     env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-                             auto_reload=False, cache_size=-1, bytecode_cache=bytecode)
+                             auto_reload=False, cache_size=-1, bytecode_cache=bytecode,
+                             extensions=["jinja2.ext.i18n"])
+    from .i18n import format_long_date, install
+
+    install(env, config.language, config.site_dir)  # _() and {% trans %} in this config's language
     env.filters["isodate"] = lambda d: d.isoformat()
-    env.filters["longdate"] = lambda d: f"{d.day} {d:%B %Y}"
+    # |tojson keeps "ó" as it is (fewer bytes than \u00f3); it still escapes < > & ' so a value cannot end a tag.
+    env.policies["json.dumps_kwargs"] = {"sort_keys": False, "ensure_ascii": False}
+    env.filters["longdate"] = format_long_date(config.language)
     return env
 
 
@@ -78,6 +85,8 @@ def template_error(exc: Exception, config: SiteConfig, name: str) -> BuildError:
     else:
         loc = SourceLocation(PurePosixPath("templates", name))
     message = str(getattr(exc, "message", None) or exc)
+    for shown, name in VIEW_NAMES.items():  # Jinja names the Python class; the editor knows the template name
+        message = message.replace(f"'{shown} object'", f"'{name}'")
     hint = "check the variable names against docs/design.md"
     if isinstance(exc, jinja2.UndefinedError) and "has no attribute" in message:
         attr = message.rsplit("'", 2)[-2] if message.count("'") >= 4 else ""
@@ -90,8 +99,8 @@ def template_error(exc: Exception, config: SiteConfig, name: str) -> BuildError:
 class Renderer:
     """Renders named templates with a shared environment, turning Jinja errors into BuildErrors."""
 
-    def __init__(self, config: SiteConfig) -> None:
-        self.config = config
+    def __init__(self, config: SiteConfig, debug: bool = False) -> None:
+        self.config, self.debug = config, debug
         self.env = make_environment(config)
         self._templates: dict[str, jinja2.Template] = {}
         self._splice_crisis_block()
@@ -144,16 +153,18 @@ class Renderer:
         except jinja2.TemplateError as exc:
             raise template_error(exc, self.config, name) from None
         except Exception as exc:  # a template bug (e.g. a filter on the wrong type), not an engine crash
-            if "--debug" in sys.argv:
+            if self.debug:  # --debug: show the template bug's own traceback
                 raise
             raise template_error(exc, self.config, name) from None
 
     def base_of(self, name: str) -> tuple[str, PurePosixPath]:
         """Return the template at the root of name's {% extends %} chain, by name and by site path."""
         seen = [name]
+        loader = self.env.loader
+        assert loader is not None, "make_environment always sets a loader"
         while len(seen) < 20:
             try:
-                source = self.env.loader.get_source(self.env, seen[-1])[0]  # type: ignore[union-attr]
+                source = loader.get_source(self.env, seen[-1])[0]
             except jinja2.TemplateNotFound:
                 break
             match = EXTENDS.search(source)

@@ -1,10 +1,9 @@
 """YAML parsing with file line numbers for every key and item."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
-
-import re
 
 import yaml
 
@@ -19,20 +18,34 @@ class LineMap:
     """File line numbers of a parsed YAML value and of its children."""
 
     line: int
-    children: dict[Any, "LineMap"] | list["LineMap"] = field(default_factory=dict)
+    children: dict[Any, LineMap] | list[LineMap] = field(default_factory=dict)
 
     def at(self, *path: Any) -> int:
         """Return the line of the deepest node that exists along path."""
         node = self
         for key in path:
             kids = node.children
-            if isinstance(kids, dict) and key in kids:
-                node = kids[key]
-            elif isinstance(kids, list) and isinstance(key, int) and 0 <= key < len(kids):
+            if isinstance(kids, dict) and key in kids or isinstance(kids, list) and isinstance(key, int) and 0 <= key < len(kids):
                 node = kids[key]
             else:
                 break
         return node.line
+
+    def child(self, key: Any) -> LineMap:
+        """Return the lines of one child (a mapping key or a list index), or self when there is none."""
+        kids = self.children
+        if isinstance(kids, dict):
+            return kids.get(key, self)
+        return kids[key] if isinstance(key, int) and 0 <= key < len(kids) else self
+
+    def items(self, key: Any = None) -> list[LineMap]:
+        """Return the lines of a list's items: this node's, or those of the list under key (none if no list)."""
+        node = self if key is None else self.entries().get(key)
+        return list(node.children) if node is not None and isinstance(node.children, list) else []
+
+    def entries(self) -> dict[Any, LineMap]:
+        """Return the lines of a mapping's values by key (none for a list or a scalar)."""
+        return self.children if isinstance(self.children, dict) else {}
 
 
 def _map_lines(node: yaml.Node, offset: int, problems: list[tuple[int, str]], seen: set[int] | None = None) -> LineMap:
@@ -66,13 +79,14 @@ def _yaml_problem(exc: yaml.YAMLError, text: str = "") -> tuple[int | None, str]
         return mark.line + 1, "a tab character is used for indentation"
     problem = str(getattr(exc, "problem", None) or str(exc).splitlines()[0])
     context = str(getattr(exc, "context", "") or "")
-    if "quoted scalar" in context and getattr(exc, "context_mark", None) is not None:
+    context_mark = getattr(exc, "context_mark", None)  # only MarkedYAMLError has marks
+    if "quoted scalar" in context and context_mark is not None:
         # The scanner fails at the end of the text; the quote that never closed is more useful.
-        mark, problem = exc.context_mark, "a quote is opened but never closed"
-    elif "flow sequence" in context and getattr(exc, "context_mark", None) is not None:
-        mark, problem = exc.context_mark, "a [ list is opened but never closed with ]"
-    elif "flow mapping" in context and getattr(exc, "context_mark", None) is not None:
-        mark, problem = exc.context_mark, "a { mapping is opened but never closed with }"
+        mark, problem = context_mark, "a quote is opened but never closed"
+    elif "flow sequence" in context and context_mark is not None:
+        mark, problem = context_mark, "a [ list is opened but never closed with ]"
+    elif "flow mapping" in context and context_mark is not None:
+        mark, problem = context_mark, "a { mapping is opened but never closed with }"
     elif "\\t" in problem or "tab" in problem.lower():
         problem = "a tab character is used for indentation"
     line = mark.line + 1 if mark is not None else None
@@ -93,7 +107,7 @@ def _check_events(text: str, location: SourceLocation, offset: int) -> None:
     open_anchors: list[str | None] = []
     for event in yaml.parse(text, Loader=Loader):
         if isinstance(event, yaml.AliasEvent):
-            line = event.start_mark.line + 1 + offset
+            line = event.start_mark.line + 1 + offset if event.start_mark else None
             if event.anchor in open_anchors:
                 raise BuildError(location.at(line), "an alias (*name) that refers to itself",
                                  "write the value out instead of using & and *")
@@ -103,7 +117,7 @@ def _check_events(text: str, location: SourceLocation, offset: int) -> None:
             depth += 1
             open_anchors.append(event.anchor)
             if depth > MAX_DEPTH:
-                raise BuildError(location.at(event.start_mark.line + 1 + offset),
+                raise BuildError(location.at(event.start_mark.line + 1 + offset if event.start_mark else None),
                                  f"the YAML is nested more than {MAX_DEPTH} levels deep",
                                  "write it out flat: a list of 'key: value' entries")
         elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
@@ -185,8 +199,9 @@ def parse_yaml(text: str, location: SourceLocation, offset: int = 0) -> tuple[An
         finally:
             loader.dispose()
     except yaml.YAMLError as exc:
-        line, problem = _yaml_problem(exc, text)
+        problem_line, problem = _yaml_problem(exc, text)
         hint = ("use spaces, not tabs, to indent" if "tab" in problem else
                 "check the quotes, colons and indentation on this line and the one above")
-        raise BuildError(location.at(line + offset if line else None), f"invalid YAML: {problem}", hint) from None
+        raise BuildError(location.at(problem_line + offset if problem_line else None), f"invalid YAML: {problem}",
+                         hint) from None
     return data, lines

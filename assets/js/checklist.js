@@ -1,7 +1,10 @@
 // Self-check: live tally and message, immediate help first when an urgent item is ticked,
 // a printable summary for an appointment, and "Clear answers". Answers are never stored or sent.
+// Urgent items are not counted; when one is ticked its message replaces the band text (which would play it down).
 const d = document, h = d.documentElement;
 h.classList.add('js');
+const T = JSON.parse(d.getElementById('fa-strings')?.textContent || '{}');
+const t = (k, v = {}) => (T[k] || k).replace(/\{(\w+)\}/g, (m, n) => v[n] ?? '');
 const el = (tag, text, cls) => {
   const e = d.createElement(tag);
   if (text) e.textContent = text;
@@ -12,6 +15,8 @@ const label = (box) => box.labels[0].textContent.trim();
 
 for (const form of d.querySelectorAll('[data-checklist]')) {
   const boxes = [...form.querySelectorAll('input[type=checkbox]')];
+  const isUrgentBox = (b) => b.hasAttribute('data-urgent');
+  const plain = boxes.filter((b) => !isUrgentBox(b));
   const urgent = form.querySelector('[data-checklist-urgent]');
   const status = form.querySelector('[data-checklist-status]');
   const urgentText = urgent ? urgent.querySelector('[data-message]').textContent : '';
@@ -22,15 +27,18 @@ for (const form of d.querySelectorAll('[data-checklist]')) {
   }));
 
   const update = (announce) => {
-    const ticked = boxes.filter((b) => b.checked);
-    const isUrgent = ticked.some((b) => b.hasAttribute('data-urgent'));
+    const isUrgent = boxes.some((b) => b.checked && isUrgentBox(b));
     if (urgent) urgent.hidden = !isUrgent;
-    const n = ticked.length;
-    const result = results.find((r) => n >= r.min && n <= r.max);
+    const n = plain.filter((b) => b.checked).length;
     const parts = [];
-    if (isUrgent) parts.push(el('span', `${urgentText} Help lines are shown above. `, 'visually-hidden'));
-    parts.push(el('p', `You ticked ${n} of ${boxes.length}.`, 'checklist__tally'));
-    if (result && (announce || n)) parts.push(el('p', result.text));
+    if (isUrgent) {
+      parts.push(el('p', t('urgent', { message: urgentText }), 'checklist__urgent-note'));
+      if (n) parts.push(el('p', t('alsoTicked', { n, total: plain.length }), 'checklist__tally'));
+    } else {
+      const result = results.find((r) => n >= r.min && n <= r.max);
+      parts.push(el('p', t('tally', { n, total: plain.length }), 'checklist__tally'));
+      if (result && (announce || n)) parts.push(el('p', result.text));
+    }
     status.replaceChildren(...parts);
   };
 
@@ -43,14 +51,14 @@ for (const form of d.querySelectorAll('[data-checklist]')) {
     sec.dataset.for = form.id;
     const when = new Date().toLocaleDateString(h.lang || undefined, { day: 'numeric', month: 'long', year: 'numeric' });
     const list = el('ul');
-    for (const t of ticked.length ? ticked : ['(nothing ticked)']) list.append(el('li', t));
+    for (const item of ticked.length ? ticked : [t('nothing')]) list.append(el('li', item));
     sec.append(
-      el('h2', 'Notes for my appointment'),
-      el('p', `Date: ${when}`),
-      el('p', `From: ${d.title}`),
+      el('h2', t('notes')),
+      el('p', t('date', { date: when })),
+      el('p', t('from', { title: d.title })),
       el('p', form.querySelector('legend').textContent),
       list,
-      el('p', 'This is not a diagnosis. It is a list to help me talk about how I have been feeling.'),
+      el('p', t('notDiagnosis')),
     );
     d.body.append(sec);
   };
@@ -66,7 +74,7 @@ for (const form of d.querySelectorAll('[data-checklist]')) {
     form.reset();
     update(false);
     printout();
-    status.prepend(el('span', 'Answers cleared. ', 'visually-hidden'));
+    status.prepend(el('span', `${t('cleared')} `, 'visually-hidden'));
   });
   addEventListener('afterprint', () => h.classList.remove('print-checklist'));
   addEventListener('pageshow', () => { update(false); printout(); });

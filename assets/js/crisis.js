@@ -1,8 +1,28 @@
-// Crisis block region switcher. Shows the chosen region's help lines (also in [data-crisis-mirror]). Stores the choice in
-// localStorage ONLY while "Remember on this device" is ticked; unticking removes it.
-// Start-up order: remembered choice, then (inside an embed) the `region` query parameter.
+// Crisis region switcher: shows the chosen region's lines (footer, [data-crisis-mirror], [data-help-region]).
+// A choice is kept for the visit (sessionStorage; "Leave this site" clears it), and in localStorage only while
+// "Remember on this device" is ticked. Nothing is sent. Start-up: remembered, this visit's, the embed's
+// `region` parameter, a guess from the time zone (if data-guess-region), else the default.
 const d = document, h = d.documentElement, KEY = 'feelagain:region';
 h.classList.add('js');
+
+// Time zone → region codes to try in order (the site may not have the first). EU: member states only.
+const ZONES = [
+  [/^Europe\/(London|Jersey|Guernsey|Isle_of_Man)$/, 'uk'],
+  [/^Europe\/Dublin$/, 'ie eu'],
+  [/^(Europe\/(Amsterdam|Athens|Berlin|Bratislava|Brussels|Bucharest|Budapest|Busingen|Copenhagen|Helsinki|Lisbon|Ljubljana|Luxembourg|Madrid|Malta|Mariehamn|Nicosia|Paris|Prague|Riga|Rome|Sofia|Stockholm|Tallinn|Vienna|Vilnius|Warsaw|Zagreb)|Asia\/(Nicosia|Famagusta)|Atlantic\/(Canary|Madeira|Azores)|Africa\/Ceuta)$/, 'eu'],
+  [/^America\/(Toronto|Vancouver|Edmonton|Winnipeg|Halifax|St_Johns|Regina|Swift_Current|Moncton|Glace_Bay|Goose_Bay|Whitehorse|Dawson|Dawson_Creek|Fort_Nelson|Creston|Iqaluit|Rankin_Inlet|Resolute|Cambridge_Bay|Inuvik|Atikokan|Blanc-Sablon)$/, 'ca'],
+  [/^(America\/(New_York|Chicago|Denver|Los_Angeles|Phoenix|Anchorage|Boise|Detroit|Juneau|Sitka|Metlakatla|Yakutat|Nome|Adak|Menominee|(Indiana|Kentucky|North_Dakota)\/\w+)|Pacific\/Honolulu)$/, 'us'],
+  [/^Australia\//, 'au'],
+  [/^Pacific\/(Auckland|Chatham)$/, 'nz'],
+];
+const guess = (codes) => {
+  let tz = '';
+  try { tz = Intl.DateTimeFormat().resolvedOptions().timeZone || ''; } catch { /* no guess */ }
+  const hit = ZONES.find(([re]) => re.test(tz));
+  return hit ? hit[1].split(' ').find((c) => codes.includes(c)) : null;
+};
+const read = (store) => { try { return store.getItem(KEY); } catch { return null; } };
+
 const box = d.querySelector('[data-crisis]');
 if (box) {
   const select = box.querySelector('[data-crisis-select]');
@@ -13,6 +33,7 @@ if (box) {
     if (!codes.includes(code)) return false;
     select.value = code;
     for (const b of blocks) b.hidden = b.dataset.region !== code;
+    for (const b of d.querySelectorAll('[data-help-region]')) b.hidden = b.dataset.helpRegion !== code;
     // Copies elsewhere on the page (the self-check's immediate-help box) follow the choice.
     const src = blocks[codes.indexOf(code)];
     for (const m of d.querySelectorAll('[data-crisis-mirror]')) {
@@ -26,11 +47,16 @@ if (box) {
       else localStorage.removeItem(KEY);
     } catch { /* storage blocked: the choice lasts for this page only */ }
   };
-  let stored = null;
-  try { stored = localStorage.getItem(KEY); } catch { /* ignore */ }
-  if (stored && show(stored)) remember.checked = true;
-  else if (h.classList.contains('embed')) show(new URLSearchParams(location.search).get('region'));
-  select.addEventListener('change', () => { show(select.value); if (remember.checked) save(); });
+  const remembered = read(localStorage);
+  if (remembered && show(remembered)) remember.checked = true;
+  else if (show(read(sessionStorage))) { /* chosen earlier in this visit */ }
+  else if (h.classList.contains('embed') && show(new URLSearchParams(location.search).get('region'))) { /* host's */ }
+  else if (box.hasAttribute('data-guess-region')) show(guess(codes));
+  select.addEventListener('change', () => {
+    show(select.value);
+    try { sessionStorage.setItem(KEY, select.value); } catch { /* storage blocked: this page only */ }
+    if (remember.checked) save();
+  });
   remember.addEventListener('change', save);
   box.querySelector('[data-crisis-switch]').hidden = false;
 }

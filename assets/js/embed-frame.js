@@ -17,6 +17,7 @@ const FONTS = {
 const font = q.get('font');
 if (font && Object.prototype.hasOwnProperty.call(FONTS, font)) h.style.setProperty('--font', FONTS[font]);
 if (/^(1|true)$/.test(q.get('compact') || '')) h.classList.add('compact');
+// Light by default (set in embed.html): the host page decides, not the reader's device.
 const theme = q.get('theme');
 if (/^(light|dark|auto)$/.test(theme || '')) h.dataset.theme = theme;
 if (q.get('bg') === 'transparent') h.classList.add('bg-transparent');
@@ -32,14 +33,26 @@ const lum = (c) => {
     return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
   }).reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
 };
-const bg = getComputedStyle(h).getPropertyValue('--bg').trim();
-const readable = (c) => {
-  const a = lum(c), b = lum(bg);
-  return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05) >= 4.5;
-};
+// Checked per theme (site.css reads --fa-accent-light, --fa-accent-dark …), so with theme=auto the colour
+// follows the device into dark mode only where it stays readable there too. The palettes come from site.css:
+// switch the theme for a moment and read them.
+const ratio = (x, y) => { const a = lum(x), b = lum(y); return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05); };
+const shown = h.dataset.theme;
+const palette = {};
+for (const t of ['light', 'dark']) {
+  h.dataset.theme = t;
+  const cs = getComputedStyle(h);
+  palette[t] = { bg: cs.getPropertyValue('--bg').trim(), on: cs.getPropertyValue('--on-accent').trim() };
+}
+if (shown) h.dataset.theme = shown; else delete h.dataset.theme;
 for (const name of ['accent', 'text']) {
   const c = hex(q.get(name));
-  if (c && readable(c)) h.style.setProperty(`--${name}`, c);
+  if (!c) continue;
+  for (const t of ['light', 'dark']) {
+    // An accent is also the background of buttons, under --on-accent text.
+    const ok = ratio(c, palette[t].bg) >= 4.5 && (name === 'text' || ratio(c, palette[t].on) >= 4.5);
+    if (ok) h.style.setProperty(`--fa-${name}-${t}`, c);
+  }
 }
 
 // <base target="_top"> sends links to the top window; in-page links must stay in the frame.

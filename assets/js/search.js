@@ -39,6 +39,8 @@ const excerptNodes = (html) => {
   return out;
 };
 
+const T = JSON.parse(d.getElementById('fa-strings')?.textContent || '{}');
+const t = (k, v = {}) => (T[k] || k).replace(/\{(\w+)\}/g, (m, n) => v[n] ?? '');
 const item = ({ url, title, section, excerpt, pinned }) => {
   const li = d.createElement('li');
   li.className = pinned ? 'search-result search-result--pinned' : 'search-result';
@@ -52,7 +54,7 @@ const item = ({ url, title, section, excerpt, pinned }) => {
   if (section) {
     const p = d.createElement('p');
     p.className = 'search-result__section';
-    p.textContent = `Section: ${section}`;
+    p.textContent = t('section', { section });
     li.append(p);
   }
   const p = d.createElement('p');
@@ -74,14 +76,13 @@ const show = (query, found) => {
   list.replaceChildren(...found.map(item));
   list.hidden = found.length === 0;
   const n = found.length;
-  status.textContent = n ? `${n} ${n === 1 ? 'result' : 'results'} for “${query}”.`
-    : `No results for “${query}”. Try another word, or look through the pages in this guide.`;
+  status.textContent = n ? t(n === 1 ? 'result' : 'results', { n, query }) : t('none', { query });
 };
 
 const run = async (query) => {
   query = query.trim();
   if (!query) { list.replaceChildren(); list.hidden = true; status.textContent = ''; return; }
-  status.textContent = 'Searching…';
+  status.textContent = t('searching');
   const pinned = pinnedFor(query);
   const seen = new Set(pinned.map((p) => new URL(p.url).pathname));
   let found = [];
@@ -100,7 +101,7 @@ const run = async (query) => {
     }
   } catch {
     show(query, pinned);
-    status.textContent = 'Search is not working right now. Please use the list of pages in this guide.';
+    status.textContent = t('failed');
     return;
   }
   show(query, [...pinned, ...found].slice(0, MAX));

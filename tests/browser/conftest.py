@@ -1,6 +1,6 @@
 """Fixtures for the browser suite: one build, one local strict-CSP server, one Debian Chromium.
 
-The site is built once per session into a temporary folder with tests/sitebuild.py (never the repo's dist/).
+The site is built once per session into a temporary folder with tests/support/sitebuild.py (never the repo's dist/).
 Set FEELAGAIN_DIST=/some/folder to test an already built site instead (skips the build).
 Pages come from the build's sitemap.xml; the 404 page is added as "404" (a missing path served by the server).
 
@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,11 +20,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-TESTS_DIR = Path(__file__).resolve().parent.parent
-if str(TESTS_DIR) not in sys.path:
-    sys.path.insert(0, str(TESTS_DIR))
-
-import sitebuild  # noqa: E402  (tests/sitebuild.py)
+from tests.support import sitebuild
 
 REPO_ROOT = sitebuild.REPO_ROOT
 AXE_JS = sitebuild.AXE_JS
@@ -50,6 +45,18 @@ CSP_RECORDER_JS = """
   }, true);
 })();
 """
+
+
+def interface_string(lang: str, msgid: str) -> str:
+    """Return an interface string as pages in `lang` show it (from locale/<lang>/…/messages.po; English as is)."""
+    catalog = REPO_ROOT / "locale" / lang.replace("-", "_") / "LC_MESSAGES" / "messages.po"
+    if lang == "en" or lang.startswith("en-") or not catalog.is_file():
+        return msgid
+    from babel.messages.pofile import read_po
+
+    with catalog.open("rb") as handle:
+        entry = read_po(handle).get(msgid)
+    return entry.string if entry is not None and entry.string else msgid
 
 
 @dataclass(frozen=True)
@@ -100,8 +107,12 @@ def _load_site(config: pytest.Config) -> BuiltSite:
             if path not in paths and sitebuild.path_to_file(site.dir, path).is_file():
                 site.pages.append(PageCase(_page_id(path), path, 200, path.strip("/") + "/index.html"))
         site.pages.append(PageCase("404", NOT_FOUND_PATH, 404, "404.html"))
+        # Each other language has its own 404 page (es/404.html); it goes through the same gate.
+        for extra in sorted(site.dir.glob("*/404.html")):
+            rel = extra.relative_to(site.dir).as_posix()
+            site.pages.append(PageCase(rel.replace("/", "-").removesuffix(".html"), "/" + rel, 200, rel))
         site.html_files = sorted(p.relative_to(site.dir).as_posix() for p in site.dir.rglob("*.html"))
-    except Exception as exc:  # noqa: BLE001 - every test then fails with this message
+    except Exception as exc:
         site.error = f"could not build the site for the browser tests:\n{type(exc).__name__}: {exc}"
     return site
 
@@ -183,7 +194,7 @@ def browser(launch_browser):
     """One Chromium for the whole session; a failed start fails the tests with a hint."""
     try:
         instance = launch_browser()
-    except Exception as exc:  # noqa: BLE001 - reported as a test failure
+    except Exception as exc:
         pytest.fail(f"chromium at {CHROMIUM} could not start: {exc}\n(apt-get install -y chromium)", pytrace=False)
     yield instance
     instance.close()
@@ -211,17 +222,25 @@ class Visit:
         self.origin = origin
         self.response = None
         self.requests: list[str] = []
+        # Requests the page made itself, not the site's service worker filling its offline cache.
+        self.page_requests: list[str] = []
         self.console: list[dict] = []
         self.page_errors: list[str] = []
         self._cdp = None
-        context.on("request", lambda req: self.requests.append(req.url))
+        context.on("request", self._on_request)
         context.on("console", self._on_console)
         page.on("pageerror", lambda err: self.page_errors.append(str(err)))
         page.on("websocket", lambda ws: self.requests.append(ws.url))
 
+    def _on_request(self, req) -> None:
+        self.requests.append(req.url)
+        if req.service_worker is None:
+            self.page_requests.append(req.url)
+
     def reset(self) -> None:
         self.response = None
         self.requests.clear()
+        self.page_requests.clear()
         self.console.clear()
         self.page_errors.clear()
 
@@ -256,7 +275,7 @@ class Visit:
         found: list[str] = []
         try:
             recorded = self.page.evaluate("() => window.__cspViolations || []")
-        except Exception:  # noqa: BLE001 - JS disabled or page gone
+        except Exception:
             recorded = []
         for v in recorded:
             found.append(

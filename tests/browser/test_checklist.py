@@ -66,14 +66,26 @@ def _urgent_box(page):
     return page.locator(FORM).locator("[data-checklist-urgent]")
 
 
-def _tally_and_message(page, n: int, *, message: bool = True) -> None:
+def _tally_and_message(page, n: int, *, message: bool = True, urgent: bool = False) -> None:
+    """n = plain items ticked. Urgent items are not in the tally; with one ticked, the urgent message replaces
+    every band message (issue #12)."""
     status = _status(page)
-    expect(status).to_contain_text(f"You ticked {n} of {len(ITEMS)}")
-    if message:
-        expect(status).to_contain_text(_message_for(n))
-    others = {_message_for(k) for k in range(len(ITEMS) + 1)} - ({_message_for(n)} if message else set())
+    if urgent:
+        expect(status).to_contain_text(URGENT_MESSAGE)
+        if n:
+            expect(status).to_contain_text(f"You also ticked {n} of the other {len(PLAIN)} items")
+        else:
+            expect(status).not_to_contain_text("You ticked")
+            expect(status).not_to_contain_text("You also ticked")
+    else:
+        expect(status).to_contain_text(f"You ticked {n} of {len(PLAIN)}")
+        expect(status).not_to_contain_text(URGENT_MESSAGE)
+        if message:
+            expect(status).to_contain_text(_message_for(n))
+    shown = {_message_for(n)} if message and not urgent else set()
+    others = {_message_for(k) for k in range(len(PLAIN) + 1)} - shown
     text = _norm(status.text_content() or "")
-    assert not [m for m in others if m in text], f"the live region shows another count's message: {text!r}"
+    assert not [m for m in others if m in text], f"the live region shows a band message it should not: {text!r}"
 
 
 @pytest.fixture
@@ -127,7 +139,7 @@ def test_focus_stays_on_the_checkbox_when_ticked_by_keyboard(signs):
         page.keyboard.press("Space")
         expect(box).to_be_checked()
         expect(box).to_be_focused()
-    _tally_and_message(page, 3)
+    _tally_and_message(page, 2, urgent=True)
     expect(_urgent_box(page)).to_be_visible()
     expect(_box(page, PLAIN[1])).to_be_focused()
 
@@ -135,7 +147,8 @@ def test_focus_stays_on_the_checkbox_when_ticked_by_keyboard(signs):
 # ----------------------------------------------------------------------------------- urgent items
 
 
-@pytest.mark.parametrize("plain_ticks", [0, 2, len(PLAIN)], ids=lambda n: f"urgent+{n}")
+# 0: urgent only; 2: with the 1–3 band; 5: with 4–6; 7 and all: with the top band.
+@pytest.mark.parametrize("plain_ticks", [0, 2, 5, 7, len(PLAIN)], ids=lambda n: f"urgent+{n}")
 def test_urgent_item_shows_crisis_box_first(signs, plain_ticks):
     page = signs.page
     urgent = _urgent_box(page)
@@ -158,9 +171,22 @@ def test_urgent_item_shows_crisis_box_first(signs, plain_ticks):
     assert before, "the crisis box must come before the tally/message"
     # Visually first too: its top is above the live region's top.
     assert urgent.bounding_box()["y"] < _status(page).bounding_box()["y"]
-    _tally_and_message(page, plain_ticks + 1)
+    _tally_and_message(page, plain_ticks, urgent=True)
+    # The urgent item is not counted: the status never offers a band message beside it.
     _box(page, URGENT[0]).uncheck()
     expect(urgent).to_be_hidden()
+    _tally_and_message(page, plain_ticks)
+
+
+def test_urgent_only_tick_gets_the_urgent_message_and_no_band_text(signs):
+    """Issue #12: ticking only the urgent item used to add the 1–3 band ("Many people feel like this…")."""
+    page = signs.page
+    _box(page, URGENT[0]).check()
+    expect(_urgent_box(page)).to_be_visible()
+    status = _norm(_status(page).text_content() or "")
+    assert URGENT_MESSAGE in status, status
+    assert _message_for(1) not in status and _message_for(0) not in status, status
+    assert "You ticked" not in status, status
 
 
 # -------------------------------------------------------------------------------- clear and print
@@ -171,7 +197,7 @@ def test_clear_answers_resets_everything(signs):
     for i in PLAIN[:4] + URGENT:
         _box(page, i).check()
     expect(_urgent_box(page)).to_be_visible()
-    _tally_and_message(page, 4 + len(URGENT))
+    _tally_and_message(page, 4, urgent=True)
     page.locator(FORM).get_by_role("button", name="Clear answers").click()
     for i in range(len(ITEMS)):
         expect(_box(page, i)).not_to_be_checked()
@@ -274,7 +300,7 @@ def test_not_a_diagnosis_is_said_and_never_you_have(signs):
     for i in PLAIN + URGENT:
         _box(page, i).check()
         everything.append(_norm(_status(page).text_content() or ""))
-    for text in everything + [_message_for(n) for n in range(len(ITEMS) + 1)] + [URGENT_MESSAGE]:
+    for text in everything + [_message_for(n) for n in range(len(PLAIN) + 1)] + [URGENT_MESSAGE]:
         assert not re.search(r"\byou have\b", text, re.I), f"diagnostic wording 'you have' in: {text!r}"
 
 
@@ -287,15 +313,19 @@ def test_using_the_checklist_sends_and_stores_nothing(visit):
     assert v.requests, "the request recorder saw nothing"
     assert not v.foreign_requests(), v.foreign_requests()
     v.requests.clear()
+    v.page_requests.clear()
     for i in PLAIN[:3] + URGENT:
         _box(page, i).check()
-    _tally_and_message(page, 3 + len(URGENT))
+    _tally_and_message(page, 3, urgent=True)
     _box(page, PLAIN[0]).uncheck()
     page.locator(FORM).get_by_role("button", name=re.compile("Print")).click()
     page.locator(FORM).get_by_role("button", name="Clear answers").click()
     _tally_and_message(page, 0, message=False)
     page.wait_for_load_state("networkidle")
-    assert v.requests == [], f"the checklist made requests: {v.requests}"
+    # The service worker may still be filling the offline cache from our own origin; the page itself asks for
+    # nothing, and nothing at all goes to another origin.
+    assert v.page_requests == [], f"the checklist made requests: {v.page_requests}"
+    assert not v.foreign_requests(), v.foreign_requests()
     assert context.cookies() == []
     storage = page.evaluate("() => [localStorage.length, sessionStorage.length]")
     assert storage == [0, 0], f"localStorage/sessionStorage not empty: {storage}"

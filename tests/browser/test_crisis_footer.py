@@ -1,7 +1,7 @@
 """Issue #5: the crisis footer and the "Get help now" link on every page, with and without JavaScript.
 
-Regions and numbers come from content/crisis.yml; the region choice is stored only while
-"Remember on this device" is ticked.
+Regions and numbers come from content/crisis.yml; the region choice is kept for the visit (sessionStorage)
+and on the device only while "Remember on this device" is ticked.
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ import pytest
 import yaml
 from playwright.sync_api import expect
 
+from tests.browser.conftest import interface_string
+
 pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parents[2]
@@ -23,6 +25,19 @@ DEFAULT = _SITE["default_region"]
 HELP_PATH = "/" + _SITE.get("help_page", "get-help") + "/"
 REGIONS = [r["code"] for r in _CRISIS["regions"]]
 STORAGE_KEY = "feelagain:region"
+# Pages in another language (issue #18) show that language's default region and link its own help page.
+_LANGUAGES = _SITE.get("languages") or [{"code": _SITE.get("language", "en")}]
+FIRST_LANGUAGE = _LANGUAGES[0]["code"]
+LANGUAGE = {lang["code"]: lang for lang in _LANGUAGES}
+
+
+def _expected(lang: str) -> tuple[str, str]:
+    """(default region, help page path) for pages in lang."""
+    entry = LANGUAGE.get(lang, {})
+    if lang == FIRST_LANGUAGE or not entry:
+        return entry.get("default_region", DEFAULT), HELP_PATH
+    return (entry.get("default_region", DEFAULT),
+            f"/{lang}/" + entry.get("help_page", _SITE.get("help_page", "get-help")) + "/")
 CRISIS = "section[data-crisis]"
 
 
@@ -31,22 +46,22 @@ def _region(page, code: str):
 
 
 FOOTER_FACTS_JS = """
-() => {
+(words) => {
   const vis = (el) => !!el && el.checkVisibility();
   const crisis = document.querySelectorAll('section[data-crisis]');
   const box = crisis[0];
   if (!box) return {count: 0};
   const tel = [...box.querySelectorAll('a[href^="tel:"]')];
-  const more = [...box.querySelectorAll('a')].find((a) => a.textContent.trim() === 'All crisis lines by country');
+  const more = [...box.querySelectorAll('a')].find((a) => a.textContent.trim() === words.more);
   const header = document.querySelector('header');
-  const help = header && [...header.querySelectorAll('a')].find((a) => a.textContent.trim() === 'Get help now');
+  const help = header && [...header.querySelectorAll('a')].find((a) => a.textContent.trim() === words.help);
   const select = box.querySelector('select');
   const remember = box.querySelector('[data-crisis-remember]');
   return {
     count: crisis.length,
     inFooter: !!box.closest('footer'),
     visible: vis(box),
-    tel: tel.length, telVisible: vis(tel[0]),
+    tel: tel.length, telVisible: tel.some(vis),
     moreHref: more ? more.href : null, moreVisible: vis(more),
     regions: Object.fromEntries([...box.querySelectorAll('[data-region]')].map((b) => [b.dataset.region, vis(b)])),
     switchVisible: vis(box.querySelector('[data-crisis-switch]')),
@@ -59,26 +74,29 @@ FOOTER_FACTS_JS = """
 
 
 def _check_footer(page, *, js: bool) -> None:
-    f = page.evaluate(FOOTER_FACTS_JS)
+    lang = page.evaluate("document.documentElement.lang")
+    default, help_path = _expected(lang)
+    f = page.evaluate(FOOTER_FACTS_JS, {"more": interface_string(lang, "All crisis lines by country"),
+                                        "help": interface_string(lang, "Get help now")})
     assert f["count"] == 1, f"expected one crisis block, found {f['count']}"
     assert f["inFooter"], "the crisis block is not in a footer"
     assert f["visible"], "the crisis block is not visible"
     assert f["tel"] >= 1 and f["telVisible"], "no visible tel: link in the crisis block"
     assert f["moreHref"] and f["moreVisible"], "no visible 'All crisis lines by country' link"
-    assert urlsplit(f["moreHref"]).path == HELP_PATH, f["moreHref"]
+    assert urlsplit(f["moreHref"]).path == help_path, f["moreHref"]
     # The default region is shown, the others are hidden.
     assert sorted(f["regions"]) == sorted(REGIONS), f["regions"]
     shown = [code for code, visible in f["regions"].items() if visible]
-    assert shown == [DEFAULT], f"regions shown: {shown}, expected only {DEFAULT}"
+    assert shown == [default], f"regions shown: {shown}, expected only {default}"
     if js:
         assert f["switchVisible"], "the region switcher is not shown with JavaScript"
-        assert f["selectValue"] == DEFAULT
+        assert f["selectValue"] == default
         assert f["rememberChecked"] is False
     else:
         assert not f["switchVisible"], "the region switcher (a JS-only control) is shown without JavaScript"
     # "Get help now" in the header.
     assert f["helpHref"] and f["helpVisible"], "no visible 'Get help now' link in the header"
-    assert urlsplit(f["helpHref"]).path == HELP_PATH, f["helpHref"]
+    assert urlsplit(f["helpHref"]).path == help_path, f["helpHref"]
 
 
 @pytest.mark.parametrize("js", [True, False], ids=["js", "no-js"])
@@ -87,7 +105,7 @@ def test_crisis_footer_and_help_link_on_every_page(visit, page_case, js):
     _check_footer(v.page, js=js)
 
 
-def test_region_switch_shows_the_chosen_region_and_stores_nothing(visit):
+def test_region_switch_shows_the_chosen_region_for_this_visit_only(visit):
     assert "us" in REGIONS
     v = visit("/causes/", fresh=True)
     page = v.page
@@ -100,13 +118,19 @@ def test_region_switch_shows_the_chosen_region_and_stores_nothing(visit):
     for code in REGIONS:
         if code != "us":
             expect(_region(page, code)).to_be_hidden()
-    assert page.evaluate("() => [localStorage.length, sessionStorage.length]") == [0, 0]
+    # Kept for this visit only (issue #12): sessionStorage, which dies with the tab; nothing on the device.
+    assert page.evaluate(f"() => [localStorage.length, sessionStorage.length, sessionStorage.getItem('{STORAGE_KEY}')]") \
+        == [0, 1, "us"]
     assert v.context.cookies() == []
-    # Not remembered: a reload shows the default region again.
     page.reload()
-    expect(default).to_be_visible()
-    expect(us).to_be_hidden()
-    expect(page.locator(CRISIS).get_by_label("Show help for")).to_have_value(DEFAULT)
+    expect(us).to_be_visible()
+    expect(default).to_be_hidden()
+    # Another tab is another visit: the default region.
+    other = v.context.new_page()
+    other.goto(page.url)
+    expect(_region(other, DEFAULT)).to_be_visible()
+    expect(other.locator(CRISIS).get_by_label("Show help for")).to_have_value(DEFAULT)
+    other.close()
     assert not v.console_errors() and not v.csp_violations()
 
 
@@ -132,13 +156,17 @@ def test_remember_on_this_device_stores_and_forgets_the_region(visit, base_url):
     page.goto(base_url + "/signs/")
     expect(_region(page, "us")).to_be_visible()
     expect(remember).to_be_checked()
-    # Unticking removes it.
+    # Unticking removes it from the device; the choice still holds for this visit (this tab).
     remember.uncheck()
-    assert page.evaluate("() => [localStorage.length, sessionStorage.length]") == [0, 0]
+    assert page.evaluate("() => localStorage.length") == 0
     page.reload()
-    expect(_region(page, DEFAULT)).to_be_visible()
-    expect(_region(page, "us")).to_be_hidden()
+    expect(_region(page, "us")).to_be_visible()
     expect(remember).not_to_be_checked()
+    other = v.context.new_page()
+    other.goto(base_url + "/signs/")
+    expect(_region(other, DEFAULT)).to_be_visible()
+    expect(_region(other, "us")).to_be_hidden()
+    other.close()
     assert v.context.cookies() == []
     assert not v.console_errors() and not v.csp_violations()
 

@@ -33,7 +33,7 @@ ACCENT = "#005eb8"
 ACCENT_RGB = "rgb(0, 94, 184)"
 EVIL_ACCENT = "red;}</style><script>alert(1)</script>"
 SANDBOX_ALLOWED = {"allow-scripts", "allow-same-origin", "allow-popups", "allow-popups-to-escape-sandbox",
-                   "allow-top-navigation-by-user-activation"}
+                   "allow-modals", "allow-top-navigation-by-user-activation"}
 
 
 # --------------------------------------------------------------------------------- local origins
@@ -52,7 +52,7 @@ class _Origin:
             def log_message(self, *args):  # quiet
                 pass
 
-            def do_GET(self):  # noqa: N802 - http.server API
+            def do_GET(self):
                 path = urlsplit(self.path).path
                 if path not in origin.pages:
                     self.send_response(204 if path == "/favicon.ico" else 404)
@@ -195,7 +195,7 @@ class Host:
         for frame in self.page.frames:
             try:
                 found += [f"CSP {v}" for v in frame.evaluate("() => window.__cspViolations || []")]
-            except Exception:  # noqa: BLE001 - detached frame
+            except Exception:
                 pass
         found += [f"dialog {d}" for d in self.dialogs]
         return found
@@ -447,6 +447,83 @@ def test_links_in_the_embed_lead_to_full_pages_not_embed_pages(open_host, site_s
     assert not bad, "links in the embed that open an embed page in the top window:\n" + "\n".join(bad)
 
 
+# ------------------------------------------------------------------- printing, theme and accent (#12)
+
+PRINT_RECORDER_JS = """() => { window.__prints = 0; addEventListener('beforeprint', () => { window.__prints += 1; }); }"""
+IGNORED_PRINT = "Ignored call to 'print()'"
+
+
+def _print_from(host, frame) -> int:
+    """Tick an item and press "Print or save for your appointment" in a frame; return its beforeprint count."""
+    frame.evaluate(PRINT_RECORDER_JS)
+    form = frame.locator("form[data-checklist]")
+    form.locator("input[type=checkbox]").first.check()
+    form.get_by_role("button", name=re.compile("Print or save")).click()
+    host.page.wait_for_timeout(500)  # print() is synchronous; the console message, if any, arrives async
+    return frame.evaluate("() => window.__prints")
+
+
+def test_printing_works_inside_the_embed(open_host, origins, site_server):
+    """The sandbox allows modals, so print() opens the print flow (beforeprint fires) instead of being
+    ignored. Control: the same page in a frame with the old sandbox (no allow-modals) is refused, which
+    shows the observation can fail."""
+    host = open_host()
+    signs = host.frame("signs")
+    assert "allow-modals" in (host.iframe("signs").get_attribute("sandbox") or "").split()
+    assert _print_from(host, signs) >= 1, "beforeprint never fired inside the embed"
+    assert not [c for c in host.console if IGNORED_PRINT in c], host.console
+    # The printout (ticked items, date) was built for printing.
+    expect(signs.locator(".printout li")).to_have_count(1)
+    # Control: without allow-modals, Chromium ignores print() and says so.
+    old = "allow-scripts allow-same-origin allow-popups allow-top-navigation-by-user-activation"
+    origins[0].pages["/old-sandbox.html"] = (
+        f'<!doctype html><html lang="en"><title>old</title><iframe title="old" sandbox="{old}" '
+        f'src="{site_server.url}/embed/signs/"></iframe>',
+        f"default-src 'self'; frame-src {site_server.url}",
+    )
+    control = open_host("/old-sandbox.html")
+    frame = control.page.locator("iframe").element_handle().content_frame()
+    frame.wait_for_load_state("load")
+    expect(frame.locator("form[data-checklist].is-live")).to_have_count(1)
+    assert _print_from(control, frame) == 0
+    assert [c for c in control.console if IGNORED_PRINT in c], control.console
+
+
+THEME_JS = """() => { const cs = getComputedStyle(document.documentElement);
+  return {theme: document.documentElement.dataset.theme || null, bg: cs.getPropertyValue('--bg').trim(),
+          accent: cs.getPropertyValue('--accent').trim().toLowerCase(),
+          link: getComputedStyle(document.querySelector('.embed-footer a[href]')).color}; }"""
+
+
+def test_embed_is_light_by_default_even_on_a_dark_device(visit):
+    v = visit("/embed/causes/?accent=005eb8", scheme="dark", fresh=True)
+    got = v.page.evaluate(THEME_JS)
+    assert got["theme"] == "light" and got["bg"] == "#fff", got
+    assert got["accent"] == ACCENT and got["link"] == ACCENT_RGB, got  # the clinic's accent survives
+    # theme=auto still follows the device.
+    v.page.goto(v.origin + "/embed/causes/?theme=auto")
+    got = v.page.evaluate(THEME_JS)
+    assert got["theme"] == "auto" and got["bg"] == "#121417", got
+
+
+def test_accent_is_kept_in_each_theme_where_it_is_readable(visit):
+    """theme=auto: a dark accent shows on the light theme and gives way to ours on the dark one, and back;
+    a light accent the other way round. No colour is readable (4.5:1) on both backgrounds."""
+    v = visit("/embed/causes/?theme=auto&accent=005eb8", scheme="light", fresh=True)
+    page = v.page
+    assert page.evaluate(THEME_JS)["accent"] == ACCENT
+    page.emulate_media(color_scheme="dark")
+    dark = page.evaluate(THEME_JS)
+    assert dark["bg"] == "#121417" and dark["accent"] == "#7fd3c9", dark  # 005eb8 on #121417 is 2.6:1
+    page.emulate_media(color_scheme="light")
+    assert page.evaluate(THEME_JS)["accent"] == ACCENT
+    page.goto(v.origin + "/embed/causes/?theme=auto&accent=7fc8ff")
+    assert page.evaluate(THEME_JS)["accent"] == "#0b6163"  # 7fc8ff on white is 1.8:1: ours
+    page.emulate_media(color_scheme="dark")
+    assert page.evaluate(THEME_JS)["accent"] == "#7fc8ff"
+    assert not v.console_errors() and not v.csp_violations()
+
+
 # ---------------------------------------------------------------------------- hygiene and axe
 
 
@@ -510,10 +587,16 @@ def test_embed_guide_snippets_name_the_page_and_script(visit):
     v = visit("/embed/")
     page = v.page
     for section in page.locator("section.embed-item").all():
-        slug = section.locator("h3").get_attribute("id").removeprefix("embed-")
+        heading = section.locator("h3")
+        slug = heading.get_attribute("id").removeprefix("embed-")
+        lang = heading.get_attribute("lang")  # a page in another language (issue #18): id "embed-es-index"
+        prefix = f"{lang}/" if lang else ""
+        if lang:
+            slug = slug.removeprefix(f"{lang}-")
         texts = section.locator("pre > code").all_text_contents()
-        assert any(f'data-feelagain="{slug}"' in t and "/embed.js" in t for t in texts), (slug, texts)
-        assert any("<iframe" in t and f"/embed/{slug}/" in t for t in texts), (slug, texts)
+        marker = f'data-feelagain="{slug}"' + (f' data-lang="{lang}"' if lang else "")
+        assert any(marker in t and "/embed.js" in t for t in texts), (slug, texts)
+        assert any("<iframe" in t and f"/{prefix}embed/{slug}/" in t for t in texts), (slug, texts)
 
 
 def test_embed_guide_without_javascript_shows_snippets_and_hides_copy(visit):

@@ -12,6 +12,8 @@ import pytest
 import yaml
 from playwright.sync_api import expect
 
+from tests.browser.conftest import interface_string
+
 pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parents[2]
@@ -35,8 +37,8 @@ def _exit_link(page):
 # ---------------------------------------------------------------------------------- on every page
 
 EXIT_FACTS_JS = """
-() => {
-  const links = [...document.querySelectorAll('a')].filter((a) => /Leave this site/.test(a.textContent));
+(word) => {
+  const links = [...document.querySelectorAll('a')].filter((a) => a.textContent.includes(word));
   const a = links[0];
   if (!a) return {count: 0};
   const r = a.getBoundingClientRect();
@@ -53,7 +55,9 @@ EXIT_FACTS_JS = """
 def test_exit_control_is_at_the_top_and_sticky_at_375px(visit, page_case, js):
     v = visit(page_case, js=js, width=375, height=700)
     page = v.page
-    f = page.evaluate(EXIT_FACTS_JS)
+    # In the page's own language (issue #18): "Salir de este sitio" on Spanish pages.
+    word = interface_string(page.evaluate("document.documentElement.lang"), "Leave this site")
+    f = page.evaluate(EXIT_FACTS_JS, word)
     assert f["count"] == 1, f"expected one 'Leave this site' control, found {f['count']}"
     assert f["href"] == EXIT_URL, f"the control is not a plain link to {EXIT_URL}: {f['href']}"
     assert f["visible"], "'Leave this site' is not visible"
@@ -65,9 +69,9 @@ def test_exit_control_is_at_the_top_and_sticky_at_375px(visit, page_case, js):
     # Scroll far down: the control stays in the viewport (sticky).
     page.evaluate("() => window.scrollTo({top: document.documentElement.scrollHeight, behavior: 'instant'})")
     assert page.evaluate("() => scrollY") > 300, "page too short to test stickiness"
-    f = page.evaluate(EXIT_FACTS_JS)
+    f = page.evaluate(EXIT_FACTS_JS, word)
     assert f["visible"] and 0 <= f["top"] and f["bottom"] <= f["vh"], f"not sticky after scrolling: {f}"
-    expect(_exit_link(page)).to_be_in_viewport()
+    expect(page.get_by_role("link", name=word)).to_be_in_viewport()
 
 
 # ------------------------------------------------------------------------------------------ clicking

@@ -80,7 +80,7 @@ def test_query_strings_are_never_stored(browser, site_server):
 
 
 def test_worker_works_under_a_sub_path(browser, built_site, tmp_path):
-    import sitebuild
+    from tests.support import sitebuild
 
     root = tmp_path / "www"
     shutil.copytree(built_site, root / "guide")
@@ -112,7 +112,7 @@ def test_embeds_register_no_worker(browser, site_server):
 def test_worker_version_follows_what_it_caches(built_site: Path):
     sw = (built_site / "sw.js").read_text(encoding="utf-8")
     version = re.search(r'const VERSION = "([0-9a-f]{16})";', sw)
-    precache = json.loads(re.search(r"const PRECACHE = (\[.*?\]);", sw).group(1))  # type: ignore[union-attr]
+    precache = json.loads(re.search(r"const PRECACHE = (\[.*?\]);", sw).group(1))
     assert version
     assert precache[:3] == ["get-help/", "offline/", "manifest.webmanifest"]
     for path in precache:

@@ -130,7 +130,7 @@ def test_results_are_axe_clean_at_375px(visit, axe_source, scheme):
 def test_search_works_from_a_sub_path(browser, built_site, tmp_path):
     import shutil
 
-    import sitebuild
+    from tests.support import sitebuild
 
     root = tmp_path / "www"
     shutil.copytree(built_site, root / "guide")

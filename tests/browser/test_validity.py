@@ -10,7 +10,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from sitebuild import VNU_JAR, npm_ci_hint
+from tests.support.sitebuild import VNU_JAR, npm_ci_hint
 
 pytestmark = pytest.mark.browser
 

@@ -22,7 +22,8 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 
-from tests.conftest import SITE_YML, default_files, page, run_cli, snapshot, write_files
+from tests.support.forked import cli_in_fork
+from tests.support.sites import SITE_YML, default_files, page, snapshot, write_files
 
 BASE_URL = "https://clinic.example/numbness/"
 FRAMERS = ["https://clinic.example", "https://gp.example"]
@@ -63,7 +64,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Return a site folder that was built once with the command line."""
     site = tmp_path_factory.mktemp("build") / "site"
     write_files(site, site_files())
-    result = run_cli("build", "--site", str(site))
+    result = cli_in_fork("build", "--site", str(site))
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
     return site
@@ -150,10 +151,10 @@ def test_two_builds_of_the_same_input_are_byte_identical(built: Path, tmp_path: 
     first = snapshot(built / "dist")
     again = tmp_path / "elsewhere" / "copy"  # another folder, no cache, no previous dist/
     write_files(again, site_files())
-    result = run_cli("build", "--site", str(again), "--no-cache")
+    result = cli_in_fork("build", "--site", str(again), "--no-cache")
     assert result.returncode == 0, result.stderr
     assert snapshot(again / "dist") == first
-    warm = run_cli("build", "--site", str(built))  # same folder, warm cache, previous dist/ present
+    warm = cli_in_fork("build", "--site", str(built))  # same folder, warm cache, previous dist/ present
     assert warm.returncode == 0, warm.stderr
     assert snapshot(built / "dist") == first
 
@@ -187,7 +188,7 @@ def test_404_page_links_work_from_any_depth(built: Path):
     refs = parse_refs(dist / "404.html").refs
     assert refs
     for deep in ("", "missing/", "a/b/c/"):
-        for tag, ref in refs:
+        for _tag, ref in refs:
             if urlsplit(ref).scheme in ("mailto", "tel", "sms") or ref.startswith("#"):
                 continue  # a fragment alone points into 404.html itself
             found = resolve(dist, BASE_URL, urljoin(BASE_URL + deep, ref))
@@ -197,7 +198,7 @@ def test_404_page_links_work_from_any_depth(built: Path):
 def test_links_resolve_on_a_site_without_an_about_page(tmp_path: Path):
     site = tmp_path / "site"
     write_files(site, default_files())
-    result = run_cli("build", "--site", str(site))
+    result = cli_in_fork("build", "--site", str(site))
     assert "Traceback" not in result.stderr
     if result.returncode == 0:
         assert [b for b in broken_links(site / "dist", "https://example.org/") if "about" in b] == []
@@ -210,7 +211,7 @@ def test_a_sites_own_page_template_is_used(tmp_path: Path):
     own = ('{% extends "base.html" %}\n{% block content %}\n<h1>{{ page.title }}</h1>\n'
            '<p class="own-template">Own template for {{ page.slug }}</p>\n{{ page.body }}\n{% endblock %}\n')
     write_files(site, {**site_files(), "templates/page.html": own})
-    result = run_cli("build", "--site", str(site))
+    result = cli_in_fork("build", "--site", str(site))
     assert result.returncode == 0, result.stderr
     dist = site / "dist"
     assert '<p class="own-template">Own template for causes</p>' in (dist / "causes/index.html").read_text()
@@ -357,7 +358,8 @@ def test_no_inline_scripts_styles_or_handlers(built: Path):
     for path in html_files(built / "dist"):
         html = path.read_text(encoding="utf-8")
         for tag in re.findall(r"<script\b[^>]*>", html):
-            assert "src=" in tag or 'type="application/ld+json"' in tag, f"{path}: {tag}"
+            # JSON data blocks (structured data, the page's words for scripts) are never run.
+            assert "src=" in tag or 'type="application/ld+json"' in tag or 'type="application/json"' in tag, f"{path}: {tag}"
         assert not re.search(r"<style\b", html), path
         assert not re.search(r"\sstyle=", html), path
         assert not re.search(r"\son[a-z]+=", html), path
@@ -369,8 +371,27 @@ def test_failed_build_leaves_no_temporary_folders(built: Path, tmp_path: Path):
     shutil.copytree(built, site)
     before = snapshot(site / "dist")
     write_files(site, {"content/causes.md": "---\ntitle: x\n"})
-    result = run_cli("build", "--site", str(site))
+    result = cli_in_fork("build", "--site", str(site))
     assert result.returncode == 1
     assert snapshot(site / "dist") == before
     # Only temporary folders count: .dist.spare (the previous generation, kept for the next build) may stay.
     assert [p.name for p in site.iterdir() if p.name.startswith((".dist.tmp-", ".dist.old-"))] == []
+
+
+def test_bug_a_renamed_help_page_satisfies_the_help_link_check(tmp_path: Path):
+    # Issue #15: with `help_page: help` in site.yml, a page linking help.md failed "does not link to the help
+    # page", because the linter had its own idea of the help page. Now site.yml's help_page is the only one.
+    site = tmp_path / "site"
+    files = {**default_files(),
+             "content/site.yml": SITE_YML.replace("nav: [index, get-help]", "nav: [index, help]") + "help_page: help\n",
+             "content/help.md": page("Get help now", "## Call someone\n\nYou can call a helpline at any time.\n"),
+             "content/get-help.md": None,
+             "content/index.md": page("Home", "Some people think about suicide. [Get help now](help.md).\n")}
+    write_files(site, files)
+    result = cli_in_fork("check", "--site", str(site), "--strict")
+    assert result.returncode == 0, result.stderr
+    assert "help page" not in result.stderr
+    write_files(site, {"content/index.md": page("Home", "Some people think about suicide. [Read more](index.md).\n")})
+    failed = cli_in_fork("check", "--site", str(site))
+    assert failed.returncode == 1
+    assert "does not link to the help page" in failed.stderr and "(help.md)" in failed.stderr, failed.stderr

@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 import feelagain.pipeline as pipeline
+from feelagain import workers
 from feelagain.config import load_config
-from tests.conftest import page, snapshot
+from tests.support.sites import page, snapshot
 
 
 def build(site: Path, out: Path, *, use_cache: bool = True) -> pipeline.BuildResult:
@@ -23,10 +24,10 @@ def bigger_site(make_site):
 
 
 def test_cached_and_parallel_builds_equal_a_cold_single_process_build(bigger_site, tmp_path, monkeypatch):
-    monkeypatch.setattr(pipeline, "PARALLEL_THRESHOLD", 10**9)
+    monkeypatch.setattr(workers, "PARALLEL_THRESHOLD", 10**9)
     cold = build(bigger_site, tmp_path / "cold", use_cache=False)
     assert cold.cache_hits == 0
-    monkeypatch.setattr(pipeline, "PARALLEL_THRESHOLD", 2)  # force worker processes
+    monkeypatch.setattr(workers, "PARALLEL_THRESHOLD", 2)  # force worker processes
     build(bigger_site, tmp_path / "parallel")
     warm = build(bigger_site, tmp_path / "warm")
     assert warm.cache_hits == cold.pages
@@ -218,7 +219,8 @@ def test_the_crisis_block_is_spliced_per_depth_and_a_sites_own_is_rendered_per_p
     assert '<a href="get-help/">All crisis lines by country</a>' in top
     assert '<a href="../get-help/">All crisis lines by country</a>' in deep
     own = (PROJECT_ROOT / "templates/partials/crisis.html").read_text().replace(
-        "All crisis lines by country", "All crisis lines (from {{ page.slug }})")
+        '{{ _("All crisis lines by country") }}', "All crisis lines (from {{ page.slug }})")
+    assert "(from {{ page.slug }})" in own
     (site / "templates/partials").mkdir(parents=True)
     (site / "templates/partials/crisis.html").write_text(own)
     build(site, tmp_path / "out")

@@ -13,23 +13,30 @@ import json
 import os
 import re
 import shutil
-import signal
 import sys
-import tempfile
-import time
-import traceback
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 import yaml
 
-from tests.conftest import CRISIS_YML, SITE_YML, page, write_files
 from tests.integration.test_catalogue import (  # noqa: F401 (base_site is a fixture used here)
-    FRONT, YAML_HINT, Case, Outcome, _leftovers, _matches, assert_failed_cleanly, base_site, error_lines, md,
-    snapshot, warning_lines,
+    FRONT,
+    YAML_HINT,
+    Case,
+    Outcome,
+    _leftovers,
+    _matches,
+    assert_failed_cleanly,
+    base_site,
+    error_lines,
+    md,
+    snapshot,
+    warning_lines,
 )
+from tests.support.forked import run_forked
+from tests.support.sites import CRISIS_YML, SITE_YML, page, write_files
 
 BUDGET = 5.0  # seconds any case may take (the hang cases of items 6-9 took from 3 s to forever)
 KILL_AFTER = float(os.environ.get("ROUND2_KILL_AFTER", "30"))  # a case still running then is a hang: kill it and fail
@@ -240,10 +247,10 @@ CATALOGUE2: tuple[Case2, ...] = (
     # --- 13: lint thresholds --------------------------------------------------------------------------
     Case2("lint-nan", "lint: {max_grade: .nan}", item=13,
           files={"content/site.yml": site(add="lint:\n  max_grade: .nan\n")},
-          errors=('content/site.yml:11: lint.max_grade must be a number from 1 to 30, got nan — write e.g. "max_grade: 8.0"',)),
+          errors=('content/site.yml:12: "max_grade" should be a number from 1 to 30 but is nan — write e.g. "max_grade: 8.0"',)),
     Case2("lint-inf", "lint: {max_paragraph_grade: .inf}", item=13,
           files={"content/site.yml": site(add="lint:\n  max_paragraph_grade: .inf\n")},
-          errors=('content/site.yml:11: lint.max_paragraph_grade must be a number from 1 to 30, got inf — '
+          errors=('content/site.yml:12: "max_paragraph_grade" should be a number from 1 to 30 but is inf — '
                   'write e.g. "max_paragraph_grade: 10.0"',)),
     # --- 14: wrong or vague messages ------------------------------------------------------------------
     Case2("date-huge-integer", "reviewed: 9 × 5000 (a 5000-digit number)", item=14,
@@ -349,52 +356,6 @@ def catalogue_table() -> str:
 
 # --- running the cases in a forked interpreter -----------------------------------------------------------
 
-@dataclass
-class Run:
-    """What one forked run of the command line printed and how long it took."""
-
-    returncode: int
-    stdout: str
-    stderr: str
-    seconds: float
-
-
-def run_forked(argv: list[str], kill_after: float = KILL_AFTER) -> Run:
-    """Run feelagain.cli.main(argv) in a forked child; kill it (returncode -9) if it runs past kill_after."""
-    from feelagain import cli
-
-    with tempfile.TemporaryDirectory() as tmp:
-        out_path, err_path = Path(tmp) / "out", Path(tmp) / "err"
-        started = time.perf_counter()
-        pid = os.fork()
-        if pid == 0:  # the child: never return into pytest
-            code = 99
-            try:
-                sys.stdout = open(out_path, "w", encoding="utf-8")
-                sys.stderr = open(err_path, "w", encoding="utf-8")
-                code = cli.main(argv)
-            except BaseException:  # noqa: BLE001 (report anything, then leave)
-                traceback.print_exc()
-            finally:
-                sys.stdout.flush()
-                sys.stderr.flush()
-                os._exit(code if isinstance(code, int) else 98)
-        while True:
-            done, status = os.waitpid(pid, os.WNOHANG)
-            if done:
-                code = os.waitstatus_to_exitcode(status)
-                break
-            if time.perf_counter() - started > kill_after:
-                os.kill(pid, signal.SIGKILL)
-                os.waitpid(pid, 0)
-                code = -9
-                break
-            time.sleep(0.01)
-        seconds = time.perf_counter() - started
-        read = lambda p: p.read_text(encoding="utf-8") if p.exists() else ""  # noqa: E731
-        return Run(code, read(out_path), read(err_path), seconds)
-
-
 def run_case2(case: Case2, base: Path, root: Path) -> tuple[Outcome, float]:
     """Copy the built base site, apply the case, run its command in a fork; return the outcome and seconds."""
     site_dir = root / case.name
@@ -404,7 +365,7 @@ def run_case2(case: Case2, base: Path, root: Path) -> tuple[Outcome, float]:
         case.setup(site_dir)
     before = snapshot(site_dir / "dist")
     argv = [*case.args, "--site", str(site_dir)] if case.args else ["build", "--site", str(site_dir)]
-    run = run_forked(argv)
+    run = run_forked(argv, KILL_AFTER)
     outcome = Outcome(site_dir, run.returncode, run.stdout, run.stderr, before, snapshot(site_dir / "dist"),
                       _leftovers(site_dir))
     return outcome, run.seconds

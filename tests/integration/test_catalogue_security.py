@@ -16,14 +16,21 @@ from __future__ import annotations
 import os
 import re
 import sys
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
 from tests.integration.test_catalogue import (  # noqa: F401 (base_site is a fixture used below)
-    Case, Outcome, _matches, assert_failed_cleanly, base_site, error_lines, md, run_case, warning_lines,
+    Case,
+    Outcome,
+    _matches,
+    assert_failed_cleanly,
+    base_site,
+    error_lines,
+    md,
+    run_cases,
+    warning_lines,
 )
 
 IMAGE_HINT = "copy the image into assets/ and use it from there: an image on another site tells that site who reads the page"
@@ -170,7 +177,7 @@ assert len(CASES) == len(CATALOGUE), "case names must be unique"
 
 
 def _base_without_crisis() -> str:
-    from tests.conftest import ROOT
+    from tests.support.sites import ROOT
 
     base = (ROOT / "templates" / "base.html").read_text(encoding="utf-8")
     return base.replace('{% include "partials/crisis.html" %}\n', "")
@@ -193,14 +200,13 @@ def catalogue_table() -> str:
 @pytest.fixture(scope="module")
 def outcomes(request: pytest.FixtureRequest, base_site: Path,
              tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Outcome]]:
-    """Run every selected case (a few at a time) and return the outcomes."""
+    """Run every selected case (each in its own fork, a few at a time) and return the outcomes."""
     module = sys.modules[__name__]
     wanted = {item.callspec.params["case"].name for item in request.session.items
               if getattr(item, "module", None) is module and "case" in getattr(getattr(item, "callspec", None), "params", {})}
     todo = [_apply_placeholders(c) for c in CATALOGUE if c.name in wanted]
     root = tmp_path_factory.mktemp("security-cases")
-    with ThreadPoolExecutor(max_workers=max(2, min(4, (os.cpu_count() or 2) * 2))) as pool:
-        done = dict(zip([c.name for c in todo], pool.map(lambda c: run_case(c, base_site, root), todo)))
+    done = run_cases(todo, base_site, root)
     yield done
 
 
@@ -249,12 +255,12 @@ def test_many_raw_links_are_checked_in_linear_time():
 
     from feelagain.errors import SourceLocation
     from feelagain.links import check_links
-    from feelagain.markup import render_markdown
+    from feelagain.markup import Converter
 
     body = "Intro.\n\n" + 'See <a href="nosuch&#46;md">this</a> here.\n\n' * 10_000
     loc = SourceLocation(PurePosixPath("content/causes.md"))
     started = time.perf_counter()
-    rendered = render_markdown(body, loc, "causes/", 11)
+    rendered = Converter().convert(body, loc, "causes/", 11)
     errors = check_links("causes", loc, body, 11, rendered, {"causes": frozenset()})
     assert time.perf_counter() - started < 5
     assert [e.location.line for e in errors] == [13 + 2 * i for i in range(10_000)]

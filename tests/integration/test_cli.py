@@ -10,7 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import page, run_cli, snapshot, write_files
+from tests.support.sites import page, run_cli, snapshot, write_files
+
+# A real process is the point here (start-up, exit codes, what a shell sees): the slow tier.
+pytestmark = pytest.mark.slow
 
 SUMMARY = r"Built (\d+) pages in (\d+\.\d\d) s → (.+/)(?: \((\d+) warnings?\))?"
 
@@ -189,7 +192,7 @@ def test_build_py_and_python_m_feelagain_agree(make_site, tmp_path: Path):
     import subprocess
     import sys
 
-    from tests.conftest import ROOT
+    from tests.support.sites import ROOT
 
     site = make_site()
     result = subprocess.run([sys.executable, "-m", "feelagain", "build", "--site", str(site)], cwd=ROOT,

@@ -22,11 +22,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, run_cli
+from tests.support.sites import ROOT, run_cli
 
 _spec = importlib.util.spec_from_file_location("feelagain_bench_corpus", ROOT / "bench" / "corpus.py")
 corpus_module = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(corpus_module)  # type: ignore[union-attr]
+_spec.loader.exec_module(corpus_module)
 make_corpus, edit_one_page = corpus_module.make_corpus, corpus_module.edit_one_page
 
 PAGES = 300

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, run_cli
+from tests.support.sites import ROOT, run_cli
 
 _spec = importlib.util.spec_from_file_location("feelagain_bench_corpus_publish", ROOT / "bench" / "corpus.py")
 corpus_module = importlib.util.module_from_spec(_spec)
@@ -40,7 +40,7 @@ pytestmark = pytest.mark.slow
 WRAPPER = """
 import sys
 sys.path.insert(0, {root!r})
-from feelagain import output
+from feelagain import writers as output
 init, commit = output.SiteWriter.__init__, output.SiteWriter.commit
 def traced_init(self, *a, **k):
     init(self, *a, **k)

@@ -10,7 +10,7 @@ import pytest
 
 from feelagain.config import load_config
 from feelagain.pipeline import build
-from tests.conftest import ROOT
+from tests.support.sites import ROOT
 
 
 @pytest.fixture(scope="module")

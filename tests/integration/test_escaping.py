@@ -15,7 +15,7 @@ import pytest
 
 from feelagain.config import load_config
 from feelagain.pipeline import build
-from tests.conftest import TODAY
+from tests.support.sites import TODAY
 
 # A quote and a tag to leave an attribute, a newline to add lines to text files, spaces, a backslash.
 HOSTILE = 'https://evil.example/a"><img src=x onerror=alert(1)>\nDisallow: /\r\n x\\y <script>alert(2)</script>/'
@@ -47,7 +47,7 @@ def assert_harmless(html: str, allowed_tags: set[str]) -> None:
 @pytest.fixture(scope="module")
 def hostile_dist(tmp_path_factory) -> Path:
     """The smallest site, built with a hostile base_url injected past validation."""
-    from tests.conftest import default_files, write_files
+    from tests.support.sites import default_files, write_files
 
     site = tmp_path_factory.mktemp("hostile") / "site"
     write_files(site, default_files())
@@ -79,8 +79,8 @@ def test_api_page_html_keeps_links_inside_their_attributes(hostile_dist: Path):
 
 
 def test_embed_guide_snippets_are_harmless_once_copied(hostile_dist: Path):
-    from html import unescape
     import re
+    from html import unescape
 
     guide = (hostile_dist / "embed" / "index.html").read_text(encoding="utf-8")
     snippets = [unescape(s) for s in re.findall(r'<pre><code id="embed-[a-z-]+-(?:script|iframe)">(.*?)</code>',
@@ -129,10 +129,10 @@ def test_every_published_html_page_has_no_injected_markup(hostile_dist: Path):
 
 def test_snippet_functions_escape_on_their_own(make_site):
     from feelagain import embed, seo
-    from feelagain.headers import netlify_headers
-    from feelagain.pipeline import parse_pages
     from feelagain.discover import read_sources
     from feelagain.errors import Problems
+    from feelagain.headers import netlify_headers
+    from feelagain.pipeline import parse_pages
 
     config = dataclasses.replace(load_config(make_site()), base_url=HOSTILE)
     problems = Problems()

@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 from feelagain.config import load_config
 from feelagain.errors import BuildFailed
 from feelagain.pipeline import build
-from tests.conftest import TODAY, default_files, write_files
+from tests.support.sites import TODAY, default_files, write_files
 
 FUZZ = settings(max_examples=60, deadline=None, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])

@@ -7,7 +7,10 @@ import sys
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.support.sites import ROOT
+
+# A real process is the point here (start-up, exit codes, what a shell sees): the slow tier.
+pytestmark = pytest.mark.slow
 
 # Run build.py with one module made unimportable (None in sys.modules makes `import name` fail).
 RUNNER = """\

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from feelagain.config import load_config
 from feelagain.pipeline import build
-from tests.conftest import TODAY, default_files, page, snapshot, write_files
+from tests.support.sites import TODAY, default_files, page, snapshot, write_files
 
 
 def _version(dist: Path) -> str:

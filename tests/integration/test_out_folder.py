@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from feelagain.output import check_output_folder
-from tests.conftest import run_cli, snapshot
+from feelagain.writers import check_output_folder
+from tests.support.forked import cli_in_fork
+from tests.support.sites import snapshot
 
 
 def listing(folder: Path) -> dict[str, tuple[int, bytes | None]]:
@@ -31,7 +32,7 @@ def refused(site: Path, out: Path, words: str) -> None:
     """Build with --out; assert it was refused with one 'OUT: … words … — hint' line and nothing changed."""
     around = out.parent
     before = listing(around)
-    result = run_cli("build", "--site", str(site), "--out", str(out))
+    result = cli_in_fork("build", "--site", str(site), "--out", str(out))
     assert "Traceback" not in result.stderr
     assert result.returncode == 2, result.stderr
     assert result.stdout == ""
@@ -88,10 +89,10 @@ def test_empty_folder_and_our_own_build_are_accepted(make_site, tmp_path: Path):
     site = make_site()
     out = tmp_path / "public"
     out.mkdir()
-    first = run_cli("build", "--site", str(site), "--out", str(out))
+    first = cli_in_fork("build", "--site", str(site), "--out", str(out))
     assert first.returncode == 0, first.stderr
     before = snapshot(out)
-    second = run_cli("build", "--site", str(site), "--out", str(out))
+    second = cli_in_fork("build", "--site", str(site), "--out", str(out))
     assert second.returncode == 0, second.stderr
     assert snapshot(out) == before
     # The previous generation waits beside the output folder, to be brought up to date and swapped in next time.
@@ -102,7 +103,7 @@ def test_default_dist_that_is_a_file_is_refused(make_site):
     site = make_site()
     (site / "dist").write_text("not a folder")
     before = listing(site)
-    result = run_cli("build", "--site", str(site))
+    result = cli_in_fork("build", "--site", str(site))
     assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
     assert result.stderr.startswith(f"{site / 'dist'}: is a file, not a folder — ")
     assert listing(site) == before

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import page, run_cli, snapshot
+from tests.support.forked import cli_in_fork
+from tests.support.sites import page, snapshot
 
 
 def _modes(folder: Path) -> dict[str, int]:
@@ -22,7 +23,7 @@ def test_published_tree_has_the_umask_permissions(make_site, umask, folder_mode,
     old = os.umask(umask)
     try:
         for _ in range(2):  # the first build, then one that reuses the files of the first
-            result = run_cli("build", "--site", str(site))
+            result = cli_in_fork("build", "--site", str(site))
             assert result.returncode == 0, result.stderr
     finally:
         os.umask(old)
@@ -37,7 +38,7 @@ def test_published_tree_has_the_umask_permissions(make_site, umask, folder_mode,
 @pytest.mark.parametrize("extra", [[], ["--no-cache"]])
 def test_a_file_edited_by_hand_in_dist_does_not_survive_a_rebuild(make_site, tmp_path: Path, extra):
     site = make_site({"content/causes.md": page("Causes", "Short words here.\n")})
-    assert run_cli("build", "--site", str(site)).returncode == 0
+    assert cli_in_fork("build", "--site", str(site)).returncode == 0
     dist = site / "dist"
     clean = snapshot(dist)
     edited = dist / "causes" / "index.html"
@@ -48,9 +49,9 @@ def test_a_file_edited_by_hand_in_dist_does_not_survive_a_rebuild(make_site, tmp
     os.utime(same_size, ns=(info.st_atime_ns, info.st_mtime_ns))  # and the same modification time
     css = next((dist / "assets").glob("site.*.css"))
     css.write_bytes(css.read_bytes() + b"\nbody{display:none}\n")
-    result = run_cli("build", "--site", str(site), *extra)
+    result = cli_in_fork("build", "--site", str(site), *extra)
     assert result.returncode == 0, result.stderr
     assert snapshot(dist) == clean
     fresh = tmp_path / "fresh"
-    assert run_cli("build", "--site", str(site), "--out", str(fresh)).returncode == 0
+    assert cli_in_fork("build", "--site", str(site), "--out", str(fresh)).returncode == 0
     assert snapshot(fresh) == clean  # same input, same bytes, wherever it was built

@@ -11,7 +11,8 @@ from feelagain import search
 from feelagain.config import load_config
 from feelagain.errors import BuildFailed
 from feelagain.pipeline import build
-from tests.conftest import SITE_YML, TODAY, default_files, page, run_cli, snapshot, write_files
+from tests.support.forked import cli_in_fork
+from tests.support.sites import SITE_YML, TODAY, default_files, page, snapshot, write_files
 
 PINNED = "search:\n  pinned:\n    - terms: [crisis, help now]\n      page: get-help\n"
 
@@ -56,7 +57,7 @@ def test_pinned_results_reach_the_search_page(tmp_path: Path):
     site = make_site(tmp_path / "site")
     build(load_config(site), today=TODAY, use_cache=False)
     html = (site / "dist" / "search" / "index.html").read_text()
-    pinned = json.loads(re.search(r"data-pinned='([^']*)'", html).group(1))  # type: ignore[union-attr]
+    pinned = json.loads(re.search(r"data-pinned='([^']*)'", html).group(1))
     assert pinned == [{"terms": ["crisis", "help now"], "title": "Get help now",
                        "description": "About get help now.", "url": "../get-help/"}]
 
@@ -82,7 +83,7 @@ def test_pagefind_failure_stops_the_build_and_keeps_dist(tmp_path: Path, monkeyp
 ])
 def test_bad_pinned_config_is_a_clear_error(tmp_path: Path, pinned: str, problem: str):
     site = make_site(tmp_path / "site", SITE_YML + pinned)
-    result = run_cli("check", "--site", str(site))
+    result = cli_in_fork("check", "--site", str(site))
     assert result.returncode != 0
     assert "Traceback" not in result.stderr
     line = [ln for ln in result.stderr.splitlines() if problem in ln]
@@ -97,6 +98,6 @@ def test_normalise_matches_the_script():
 def test_a_content_page_cannot_take_a_generated_name(tmp_path: Path):
     site = make_site(tmp_path / "site")
     write_files(site, {"content/print.md": page("Print")})
-    result = run_cli("check", "--site", str(site))
+    result = cli_in_fork("check", "--site", str(site))
     assert result.returncode != 0 and "Traceback" not in result.stderr
     assert 'content/print.md: the page name "print" is taken by the generated /print/ page' in result.stderr

@@ -16,10 +16,12 @@ from pathlib import Path
 
 import pytest
 
-from feelagain import serve as dev
 from feelagain.errors import SourceLocation
 from feelagain.frontmatter import parse as parse_front_matter
 from feelagain.schema import validate_meta
+from feelagain.serve import http as devhttp
+from feelagain.serve import server as devserver
+from feelagain.writers import check_output_folder
 
 from .conftest import ROOT, ServeProcess, copy_site, free_port, start_server
 
@@ -52,7 +54,7 @@ def raw_get(port: int, target: str) -> tuple[int, str]:
         conn.close()
 
 
-def watch_csp(page) -> list[str]:  # noqa: ANN001 - a Playwright Page
+def watch_csp(page) -> list[str]:
     """Collect console messages about the Content-Security-Policy (the dev server sends the production CSP)."""
     found: list[str] = []
     page.on("console", lambda msg: found.append(msg.text) if "Content Security Policy" in msg.text else None)
@@ -142,16 +144,16 @@ def test_two_hundred_fast_edits_leave_the_server_serving_the_last_good_text(serv
     server.wait_status(lambda s: s["browsers"] >= 1, what="the page on the live-reload socket")
     target = site / "content" / "causes.md"
     for i in range(200):
-        set_ending(target, f"Edit number {i} is here.", broken=i % 3 == 2)
+        set_ending(target, f"This is edit {i}.", broken=i % 3 == 2)
         if i % 25 == 0:
             time.sleep(0.4)  # let a few builds land in the middle of the burst
         if i % 10 == 0:
             code, _ = server.get("/causes/")
             assert code == 200, f"edit {i}: HTTP {code}"
-    last = "Edit number 199 is here."  # 199 % 3 == 1: a good edit
+    last = "This is edit 199."  # 199 % 3 == 1: a good edit
     server.wait_status(lambda s: s["ok"] and not s["building"], what="a good build after the burst")
     body = server.wait_page("/causes/", last)
-    assert "Edit number 198 is here." not in body
+    assert "This is edit 198." not in body
     expect(page.locator("main")).to_contain_text(last, timeout=RELOAD_TIMEOUT)
     expect(page.locator("#feelagain-error-overlay")).to_have_count(0)
     assert server.proc.poll() is None
@@ -185,7 +187,7 @@ def test_paths_outside_the_served_folder_are_404(server, site, tmp_path) -> None
     outside = tmp_path / "outside"
     outside.mkdir()
     (outside / "index.html").write_text("<p>TOP SECRET</p>")
-    dist = dev.preview_folder(site)  # the folder serve builds and serves
+    dist = devserver.preview_folder(site)  # the folder serve builds and serves
     (dist / "leak.txt").symlink_to(secret)
     (dist / "leakdir").symlink_to(outside, target_is_directory=True)
     (dist / "inside.html").symlink_to(dist / "404.html")  # a link that stays inside is fine
@@ -306,12 +308,12 @@ def test_new_creates_a_page_with_valid_front_matter(site) -> None:
 @pytest.mark.parametrize("name", ["causes.md~", ".#causes.md", "#causes.md#", "4913", ".causes.md.swp",
                                   "causes.md.swp", ".hidden", "x.tmp"])
 def test_editor_temp_files_are_ignored(name: str) -> None:
-    assert dev.is_editor_temp_file(f"/site/content/{name}")
+    assert devserver.is_editor_temp_file(f"/site/content/{name}")
 
 
 @pytest.mark.parametrize("name", ["causes.md", "site.yml", "site.css", "base.html", "favicon.svg"])
 def test_real_inputs_are_watched(name: str) -> None:
-    assert not dev.is_editor_temp_file(f"/site/content/{name}")
+    assert not devserver.is_editor_temp_file(f"/site/content/{name}")
 
 
 def test_resolve_request_only_returns_files_under_the_root(tmp_path: Path) -> None:
@@ -323,20 +325,20 @@ def test_resolve_request_only_returns_files_under_the_root(tmp_path: Path) -> No
     (root / "assets").mkdir()
     (tmp_path / "dist-secret").mkdir()
     (tmp_path / "dist-secret" / "x.txt").write_text("x")
-    assert dev.resolve_request(root, "/") == ("file", (root / "index.html").resolve())
-    assert dev.resolve_request(root, "/causes/") == ("file", (root / "causes" / "index.html").resolve())
-    assert dev.resolve_request(root, "/causes/index.html") == ("file", (root / "causes" / "index.html").resolve())
-    assert dev.resolve_request(root, "/causes") == ("redirect", "/causes/")
+    assert devhttp.resolve_request(root, "/") == ("file", (root / "index.html").resolve())
+    assert devhttp.resolve_request(root, "/causes/") == ("file", (root / "causes" / "index.html").resolve())
+    assert devhttp.resolve_request(root, "/causes/index.html") == ("file", (root / "causes" / "index.html").resolve())
+    assert devhttp.resolve_request(root, "/causes") == ("redirect", "/causes/")
     for bad in ["/assets/", "/../dist-secret/x.txt", "/..%2fdist-secret/x.txt", "/%2e%2e/dist-secret/x.txt",
                 "//dist-secret/x.txt", "/.index.html.tmp", "/index.html/", "/causes//index.html", "/%ff",
                 "/causes/%2findex.html", "relative", "/a\\..\\b"]:
-        assert dev.resolve_request(root, bad) == ("missing", None), bad
+        assert devhttp.resolve_request(root, bad) == ("missing", None), bad
 
 
 def test_overlay_is_added_after_body_and_escaped() -> None:
     page = b"<!doctype html><html><head><title>t</title></head><body class='x'><h1>Hi</h1></body></html>"
     errors = [{"path": "content/a.md", "line": 3, "problem": "bad <b>", "hint": "fix & go", "text": ""}]
-    out = dev.decorate_html(page, errors, "/livereload.js?port=1").decode()
+    out = devhttp.decorate_html(page, errors, "/livereload.js?port=1").decode()
     assert out.index("<body class='x'>") < out.index('<div role="alert" id="feelagain-error-overlay">') < out.index("<h1>")
     assert "<code>content/a.md:3</code>: bad &lt;b&gt;" in out and "— fix &amp; go" in out
     assert out.index('<script src="/livereload.js?port=1"></script>') < out.index("</head>")
@@ -344,7 +346,7 @@ def test_overlay_is_added_after_body_and_escaped() -> None:
     assert "style=" not in out  # no inline styles: the pages carry a strict CSP
     assert '<meta name="feelagain-generation" content="0">' in out
     assert out.index('<script src="/__feelagain__/reload-guard.js"></script>') < out.index("</head>")
-    clean = dev.decorate_html(page, [], "/livereload.js?port=1").decode()
+    clean = devhttp.decorate_html(page, [], "/livereload.js?port=1").decode()
     assert "feelagain-error-overlay" not in clean and "overlay.css" not in clean
 
 
@@ -353,7 +355,7 @@ def test_fingerprint_sees_a_second_save_in_the_same_clock_tick(tmp_path: Path) -
     folder.mkdir()
     page = folder / "a.md"
     page.write_text("one")
-    inputs = dev.InputFiles([folder])
+    inputs = devserver.InputFiles([folder])
     first = inputs.fingerprint()
     stat = page.stat()
     page.write_text("two")  # same size…
@@ -368,18 +370,18 @@ def test_fingerprint_sees_a_second_save_in_the_same_clock_tick(tmp_path: Path) -
 
 def test_output_folders_that_would_lose_files_are_refused(tmp_path: Path) -> None:
     site = copy_site(tmp_path / "site")
-    assert dev.check_output_folder(site / "dist", site) is None
-    assert dev.check_output_folder(tmp_path / "new-folder", site) is None
-    assert dev.check_output_folder(site, site)
-    assert dev.check_output_folder(tmp_path, site)
-    assert dev.check_output_folder(site / "content" / "out", site)
-    assert dev.check_output_folder(ROOT, site)
+    assert check_output_folder(site / "dist", site) is None
+    assert check_output_folder(tmp_path / "new-folder", site) is None
+    assert check_output_folder(site, site)
+    assert check_output_folder(tmp_path, site)
+    assert check_output_folder(site / "content" / "out", site)
+    assert check_output_folder(ROOT, site)
     other = tmp_path / "documents"
     other.mkdir()
     (other / "letter.txt").write_text("keep me")
-    assert dev.check_output_folder(other, site)
+    assert check_output_folder(other, site)
 
 
 def test_is_loopback() -> None:
-    assert dev.is_loopback("127.0.0.1") and dev.is_loopback("localhost") and dev.is_loopback("::1")
-    assert not dev.is_loopback("0.0.0.0") and not dev.is_loopback("192.168.1.2") and not dev.is_loopback("example.org")
+    assert devserver.is_loopback("127.0.0.1") and devserver.is_loopback("localhost") and devserver.is_loopback("::1")
+    assert not devserver.is_loopback("0.0.0.0") and not devserver.is_loopback("192.168.1.2") and not devserver.is_loopback("example.org")

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from feelagain import devhttp
+from feelagain.serve import http as devhttp
 
-from .conftest import ROOT, ServeProcess, copy_site, free_port, start_server
+from .conftest import ROOT, ServeProcess, start_server
 
 pytestmark = pytest.mark.slow
 
@@ -146,7 +146,7 @@ def test_a_busy_port_stops_serve_before_it_builds(site: Path) -> None:
 
 
 @pytest.mark.browser
-def test_the_warnings_box_is_folded_calm_and_opens(site: Path, page) -> None:  # noqa: ANN001 - Playwright Page
+def test_the_warnings_box_is_folded_calm_and_opens(site: Path, page) -> None:
     from playwright.sync_api import expect
 
     target = site / "content" / "causes.md"

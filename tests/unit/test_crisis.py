@@ -5,7 +5,7 @@ import datetime
 
 from feelagain.crisis import load_crisis, make_contact
 from feelagain.errors import Problems
-from tests.conftest import CRISIS_YML
+from tests.support.sites import CRISIS_YML
 
 TODAY = datetime.date(2026, 11, 25)
 

@@ -8,7 +8,7 @@ import pytest
 from feelagain.errors import SourceLocation
 from feelagain.frontmatter import split
 from feelagain.limits import MAX_BRACKET_WORK, bracket_work, check_body
-from tests.conftest import ROOT
+from tests.support.sites import ROOT
 
 LOC = SourceLocation(PurePosixPath("content/x.md"))
 

@@ -3,21 +3,21 @@ from __future__ import annotations
 
 from pathlib import PurePosixPath
 
-from feelagain.markup import CHECKLIST_MARK, render_markdown
 from feelagain.errors import SourceLocation
+from feelagain.markup import CHECKLIST_MARK, Converter
 
 LOC = SourceLocation(PurePosixPath("content/x.md"))
 
 
 def render(md: str, url: str = "x/", faq: bool = False):
-    return render_markdown(md, LOC, url, 7, faq=faq)
+    return Converter().convert(md, LOC, url, 7, faq=faq)
 
 
 def test_links_to_md_files_become_relative_pretty_urls():
     out = render("See [causes](causes.md#stress) and [home](index.md).")
     assert '<a href="../causes/#stress">causes</a>' in out.body_html
     assert '<a href="../">home</a>' in out.body_html
-    assert [(l.slug, l.fragment, l.kind) for l in out.links] == [("causes", "stress", "page"), ("index", None, "page")]
+    assert [(link.slug, link.fragment, link.kind) for link in out.links] == [("causes", "stress", "page"), ("index", None, "page")]
 
 
 def test_links_from_the_home_page_have_no_parent_step():
@@ -28,7 +28,7 @@ def test_unsafe_link_schemes_are_neutralised():
     out = render("[x](javascript:alert(1)) [y](https://nhs.uk)")
     assert "javascript:" not in out.body_html
     assert 'href="https://nhs.uk" rel="noopener noreferrer"' in out.body_html
-    assert [l.kind for l in out.links] == ["unsafe", "external"]
+    assert [link.kind for link in out.links] == ["unsafe", "external"]
 
 
 def test_callouts_become_care_cards_with_hidden_urgency():
@@ -90,7 +90,7 @@ def test_footnotes_become_notes_with_spoken_references_and_checked_anchors():
     assert '<li id="fn-g">' in out.body_html
     assert ">Back to text</a> <a" in out.body_html and ">Back to text (2)</a>" in out.body_html
     assert {"fn-g", "fnref-g", "fnref2-g", "fa-notes"} <= out.ids
-    assert [l.fragment for l in out.links if l.kind == "anchor"] == ["fn-g", "fn-g", "fnref-g", "fnref2-g"]
+    assert [link.fragment for link in out.links if link.kind == "anchor"] == ["fn-g", "fn-g", "fnref-g", "fnref2-g"]
     assert [t.title for t in out.toc] == ["Is it common?"]  # "Notes" is not a section of the page
     assert out.warnings == () and out.errors == ()  # the sanitiser keeps every part of it
 

@@ -6,7 +6,7 @@ from pathlib import PurePosixPath
 import pytest
 
 from feelagain.errors import BuildError
-from feelagain.output import SiteWriter, recover
+from feelagain.writers import SiteWriter, recover
 
 
 def test_commit_swaps_in_the_new_folder(tmp_path):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import PurePosixPath
 
-from feelagain.cli import WARNINGS_PER_RULE, WARNINGS_SHOWN, warning_lines
+from feelagain.report import WARNINGS_PER_RULE, WARNINGS_SHOWN, warning_lines
 from feelagain.errors import BuildError, SourceLocation
 
 

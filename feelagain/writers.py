@@ -1,4 +1,9 @@
-"""Writing the site: into a sibling temporary folder, then an atomic swap, so dist/ is never half-built."""
+"""Writing the site: which files it has, and writing them into a sibling temporary folder, then an atomic
+swap, so dist/ is never half-built (the dev server instead replaces changed files one by one).
+
+write_site is the build's last stage; the writers (SiteWriter, InPlaceWriter) are the only code that writes
+into an output folder, and the only code that refuses a file outside it or a file written twice.
+"""
 from __future__ import annotations
 
 import ctypes
@@ -10,9 +15,22 @@ import shutil
 import stat
 import sys
 import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from urllib.parse import urlsplit
 
-from .errors import BuildError, SourceLocation
+from . import embed, headers, offline, printbook, search, seo, workers
+from .assets import STABLE_NAMES, collect_assets
+from .cache import engine_fingerprint, make_key
+from .config import PROJECT_ROOT, SiteConfig, input_folders
+from .crisis import Crisis
+from .errors import BuildError, BuildFailed, Problems, SourceLocation
+from .languages import Language
+from .markup import Body
+from .model import Page, Site, dest_for, safe_url
+from .pages import Alternate, PageRenderer
+from .templating import Renderer
 
 
 def _safe_join(root: Path, dest: PurePosixPath) -> Path:
@@ -382,9 +400,9 @@ class SiteWriter:
             self._release()
 
 
-# What the dev server last wrote into each served folder: dest → (render key, mtime_ns, size). In memory only,
-# because it is valid only while this process is the one writing there.
-_SERVED: dict[str, dict[str, tuple[str, int, int]]] = {}
+# What the dev server last wrote into its served folder: dest → (render key, mtime_ns, size). The dev server's
+# rebuilder owns one and hands it to every build; it is valid only while that process is the one writing there.
+Served = dict[str, tuple[str, int, int]]
 
 
 class InPlaceWriter:
@@ -394,13 +412,13 @@ class InPlaceWriter:
     process wrote from the same inputs, and that nobody touched since, is kept without rendering it again.
     """
 
-    def __init__(self, output_dir: Path, manifest_path: Path | None = None) -> None:
+    def __init__(self, output_dir: Path, served: Served, manifest_path: Path | None = None) -> None:
         self.output_dir = output_dir
         self.files: dict[PurePosixPath, bytes] = {}
         self.keys: dict[str, str] = {}
         self.kept: set[PurePosixPath] = set()
         self.manifest_path = manifest_path
-        self.served = _SERVED.setdefault(str(output_dir.resolve()), {})
+        self.served = served
         self.written = 0
         self.linked = 0
 
@@ -451,7 +469,7 @@ class InPlaceWriter:
                 path.unlink()
             elif path.is_dir() and not any(path.iterdir()):
                 path.rmdir()
-        served: dict[str, tuple[str, int, int]] = {}
+        served: Served = {}
         for key, render_key in self.keys.items():
             if render_key:
                 stat = self.output_dir.joinpath(*PurePosixPath(key).parts).stat()
@@ -482,19 +500,6 @@ def write_in_place(output_dir: Path, files: dict[PurePosixPath, bytes]) -> int:
     return changed
 
 
-def input_folders(site_dir: Path) -> list[Path]:
-    """Return the folders a build reads: the site's content/, templates/ and assets/, then the bundled ones."""
-    from .config import PROJECT_ROOT
-
-    candidates = [site_dir / "content", site_dir / "templates", site_dir / "assets",
-                  PROJECT_ROOT / "templates", PROJECT_ROOT / "assets"]
-    unique: list[Path] = []
-    for folder in candidates:
-        if folder.resolve() not in [f.resolve() for f in unique]:
-            unique.append(folder)
-    return unique
-
-
 def is_our_build(folder: Path) -> bool:
     """Return True for a folder a Feel Again build wrote: its content-API index is there and has our shape."""
     index = folder / "api" / "pages.json"
@@ -517,8 +522,6 @@ def check_output_folder(out_dir: Path, site_dir: Path) -> str | None:
     Only a new path, an empty folder or a previous build of ours may be replaced: never a file, a device, or
     a folder with someone's files in it. This runs before anything is written.
     """
-    from .config import PROJECT_ROOT
-
     example = f"choose a new folder, e.g. --out {site_dir / 'dist'}"
     if os.path.lexists(out_dir) and not out_dir.is_dir():
         return f"{out_dir}: {_not_a_folder(out_dir)} — the output folder is replaced whole; {example}"
@@ -537,3 +540,236 @@ def check_output_folder(out_dir: Path, site_dir: Path) -> str | None:
         return (f"{out_dir}: is not a site built by Feel Again — its files would be deleted; "
                 "choose a new or empty folder")
     return None
+
+
+# ---------------------------------------------------------------------------------------- the site
+
+
+@dataclass(frozen=True)
+class PageJob:
+    """Everything the per-page writing needs; worker processes inherit it by fork instead of by pickling."""
+
+    config: SiteConfig
+    pages: PageRenderer
+    site: Site
+    bodies: dict[str, Body]
+    writer: SiteWriter | InPlaceWriter
+    shared: str
+
+
+def _write_range(job: tuple[PageJob, SiteWriter, tuple[Page, ...]],
+                 bounds: tuple[int, int]) -> tuple[dict[str, list[str]], int, int]:
+    """Write the outputs of todo[start:stop] (in a worker); return its manifest entries and counts."""
+    page_job, writer, todo = job
+    before = set(writer.manifest)
+    _write_pages(page_job, todo[bounds[0]:bounds[1]])
+    new = {k: v for k, v in writer.manifest.items() if k not in before}
+    return new, writer.written, writer.linked
+
+
+def _write_pages(job: PageJob, pages: tuple[Page, ...]) -> None:
+    """Render and write the outputs of pages (each file still reused when its inputs did not change)."""
+    for page in pages:
+        body = job.bodies[page.slug]
+        key = make_key(job.shared, body.key, repr(page.meta))
+        for dest, make in page_outputs(job.config, job.pages, page, body).items():
+            if not job.writer.reuse(dest, key):
+                job.writer.add(dest, make(), key)
+
+
+def _reuse_pages(job: PageJob) -> list[Page]:
+    """Keep every page whose outputs are all unchanged; return the pages that need rendering."""
+    todo = []
+    for page in job.site.pages:
+        body = job.bodies[page.slug]
+        key = make_key(job.shared, body.key, repr(page.meta))
+        dests = list(page_outputs(job.config, job.pages, page, body))
+        kept = [dest for dest in dests if job.writer.reuse(dest, key)]
+        if len(kept) != len(dests):
+            job.writer.forget(kept)
+            todo.append(page)
+    return todo
+
+
+def write_pages(job: PageJob) -> None:
+    """Write every page's outputs: in worker processes for large sites (templates cost as much as Markdown)."""
+    todo = tuple(_reuse_pages(job))
+    count = len(todo)
+    writer = job.writer
+    if not workers.worth_parallel(count) or not isinstance(writer, SiteWriter):
+        _write_pages(job, todo)
+        return
+    step = -(-count // (workers.worker_count() * 4))
+    ranges = [(start, min(start + step, count)) for start in range(0, count, step)]
+    for entries, written, linked in workers.map_forked((job, writer, todo), _write_range, ranges):
+        writer.manifest.update(entries)
+        writer.written += written
+        writer.linked += linked
+
+
+@dataclass(frozen=True)
+class LangSite:
+    """One language's pages, ready to write: its config (region, help page, URL prefix), site and bodies."""
+
+    config: SiteConfig
+    language: Language
+    site: Site
+    bodies: dict[str, Body]
+
+
+def alternates_of(languages: tuple[LangSite, ...]) -> dict[str, list[Alternate]]:
+    """Return {page URL: its versions in every language}, for pages that have a translation.
+
+    A page pairs with a default-language page by `translation_of`, or else by the same slug (the pipeline has
+    already refused unknown targets). The default language comes first.
+    """
+    if len(languages) < 2:
+        return {}
+    default = languages[0]
+    groups: dict[str, list[Alternate]] = {}
+    for lang_site in languages:
+        lang = lang_site.language
+        for page in lang_site.site.pages:
+            target = page.slug if lang.is_default else (page.meta.translation_of or page.slug)
+            if default.site.by_slug(target) is None:
+                continue
+            groups.setdefault(target, []).append(Alternate(lang.code, lang.name, lang.locale, page.url, lang.is_default))
+    return {alt.url: group for group in groups.values() if len(group) > 1 for alt in group}
+
+
+def catalog_fingerprint(config: SiteConfig) -> str:
+    """Return the text of the language's catalog (a changed translation changes every page of that language)."""
+    from .i18n import catalog_path
+
+    path, _ = catalog_path(config.site_dir, config.language)
+    return path.read_text(encoding="utf-8", errors="replace") if path.is_file() else ""
+
+
+def write_site(config: SiteConfig, site: Site, bodies: dict[str, Body], crisis: Crisis, problems: Problems,
+               served: Served | None = None, debug: bool = False, languages: tuple[LangSite, ...] = ()) -> int:
+    """Render every output into a temporary folder and swap it in; return the number of files written.
+
+    With served (the dev server's record of what it wrote), changed files are replaced one by one in the served
+    folder instead. debug lets an exception inside a template through, with its traceback.
+    languages holds every language's pages (the default first, the same as config, site and bodies); each other
+    language gets its pages, embeds, oEmbed and API records and a 404 under /<code>/.
+    """
+    in_place = served is not None
+    try:
+        assets = collect_assets(config.asset_dirs)
+    except BuildError as err:
+        raise BuildFailed([err]) from None
+    asset_paths = {name: a.dest for name, a in assets.items()}
+    alternates = alternates_of(languages)
+    pages = PageRenderer(config, site, crisis, asset_paths, debug=debug, alternates=alternates)
+    others = [(ls.config, ls.site, ls.bodies, PageRenderer(ls.config, ls.site, crisis, asset_paths, debug=debug,
+                                                           alternates=alternates))
+              for ls in languages[1:]]
+    # One manifest per output folder: building into another folder (--out) must not cost this one its shortcuts.
+    manifest = config.cache_dir / f"manifest-{make_key(str(config.output_dir.resolve()))[:16]}.json"
+    writer: SiteWriter | InPlaceWriter = (InPlaceWriter(config.output_dir, served, manifest) if served is not None
+                                          else SiteWriter(config.output_dir, manifest))
+    try:
+        for asset in assets.values():
+            writer.add(asset.dest, asset.data)
+            if asset.name in STABLE_NAMES:
+                writer.add(STABLE_NAMES[asset.name], asset.data)
+        shared_alts = repr(sorted((k, [vars(a) for a in v]) for k, v in alternates.items()))
+        shared = make_key(site_fingerprint(config, pages.renderer, site, crisis, asset_paths), shared_alts)
+        write_pages(PageJob(config, pages, site, bodies, writer, shared))
+        keys = [shared] + [bodies[p.slug].key + repr(p.meta) for p in site.pages]
+        for lang_config, lang_site, lang_bodies, lang_pages in others:
+            lang_shared = make_key(site_fingerprint(lang_config, lang_pages.renderer, lang_site, crisis, asset_paths),
+                                   shared_alts, catalog_fingerprint(lang_config))
+            write_pages(PageJob(lang_config, lang_pages, lang_site, lang_bodies, writer, lang_shared))
+            keys += [lang_shared] + [lang_bodies[p.slug].key + repr(p.meta) for p in lang_site.pages]
+        # Files made from the whole site (print page, search page, embed index, sitemap…) depend on the site-wide
+        # inputs of every language and on every page's body and metadata, and on nothing else.
+        whole = make_key(*keys)
+        if not writer.reuse_all(whole):
+            write_site_wide(config, site, bodies, pages, others, alternates, writer, whole)
+        if isinstance(writer, SiteWriter):
+            # Part of the same atomic swap: a failure leaves dist/ as it was. Pagefind reads only the pages,
+            # so when no other file changed its live index is still exact and is taken as it is.
+            bundle = search.BUNDLE + "/"
+            if not (writer.unchanged_except(bundle) and writer.reuse_tree(bundle)):
+                writer.clear_tree(bundle)
+                search.build_index(writer.tmp)
+                writer.claim_tree(bundle)
+        writer.commit()
+        if in_place:
+            search.build_index(config.output_dir)  # the dev server serves the folder it writes into
+    except BuildError as err:
+        writer.abort()
+        raise BuildFailed([err], problems.warnings) from None
+    except BaseException:
+        writer.abort()
+        raise
+    return writer.written + writer.linked
+
+
+def write_site_wide(config: SiteConfig, site: Site, bodies: dict[str, Body], pages: PageRenderer,
+                    others: list[tuple[SiteConfig, Site, dict[str, Body], PageRenderer]],
+                    alternates: dict[str, list[Alternate]], writer: SiteWriter | InPlaceWriter, key: str) -> None:
+    """Write the files that are made from the whole site rather than from one page (render key: key)."""
+    urls = [(page.url, page.meta.reviewed.isoformat()) for page in site.pages]
+    urls += [(page.url, page.meta.reviewed.isoformat()) for o in others for page in o[1].pages]
+    for dest, data in embed.api_files(config, site).items():
+        writer.add(dest, data, key)
+    other_pages = tuple((page, o[0].default_region) for o in others for page in o[1].pages)
+    writer.add(PurePosixPath("embed/index.html"), pages.render_special(
+        "embed-index.html", embed.EMBED_INDEX_URL, "Embed these pages",
+        "How clinics and services can show these pages on their own websites.",
+        embeds=embed.embed_index(config, site, other_pages)), key)
+    # Hosts serve 404.html at any depth, so its links start from the site's own path, not relative.
+    site_root = safe_url(urlsplit(config.base_url).path)
+    for lang_pages in [pages] + [o[3] for o in others]:
+        prefix, _ = lang_pages.config.lang_prefix, lang_pages.text  # _(): pybabel extracts these strings
+        writer.add(PurePosixPath(f"{prefix}404.html"), lang_pages.render_special(
+            "404.html", f"{prefix}404.html", _("Page not found"), _("This page does not exist."), root=site_root), key)
+    urls.append(("embed/", max(p.meta.reviewed for p in site.pages).isoformat()))
+    writer.add(PurePosixPath("sitemap.xml"), seo.sitemap(urls, config, alternates), key)
+    writer.add(PurePosixPath("robots.txt"), seo.robots(config), key)
+    writer.add(PurePosixPath("_headers"), headers.netlify_headers(config, [u for u, _ in urls if u != "embed/"]), key)
+    for dest, data in guide_tools(config, site, bodies, pages).items():
+        writer.add(dest, data, key)
+
+
+def guide_tools(config: SiteConfig, site: Site, bodies: dict[str, Body],
+                pages: PageRenderer) -> dict[PurePosixPath, bytes]:
+    """Return the pages and files that help readers use the whole guide: search, print and offline."""
+    # The manifest takes its colours from the stylesheet in use (a site's own site.css wins, as in collect_assets).
+    stylesheets = [folder / "css" / "site.css" for folder in reversed(config.asset_dirs)]
+    css = next((f.read_text(encoding="utf-8", errors="replace") for f in stylesheets if f.is_file()), "")
+    return {
+        dest_for(search.SEARCH_URL): search.search_page(config, site, pages),
+        dest_for(printbook.PRINT_URL): printbook.print_page(site, bodies, pages),
+        **offline.offline_files(site, bodies, pages, css),
+    }
+
+
+def page_outputs(config: SiteConfig, pages: PageRenderer, page: Page, body: Body) -> dict[PurePosixPath, Callable[[], bytes]]:
+    """Return every output file of one page, each with the function that makes it (called only when needed)."""
+    prefix = page.lang_prefix  # another language's embeds, oEmbed and API records live under /<code>/ too
+    api_url = f"{prefix}api/pages/{page.slug}.json"
+    return {
+        dest_for(page.url): lambda: pages.render_page(page, body),
+        dest_for(f"{prefix}embed/{page.slug}/"): lambda: pages.render_embed(page, body),
+        PurePosixPath(f"{prefix}oembed/{page.slug}.json"): lambda: embed.to_json(embed.oembed(page, config)),
+        PurePosixPath(api_url): lambda: embed.to_json(
+            embed.page_api(page, config, pages.body_html(body, pages.base_context(api_url, root=safe_url(config.base_url)), page.url))),
+    }
+
+
+def site_fingerprint(config: SiteConfig, renderer: Renderer, site: Site, crisis: Crisis,
+                     asset_paths: dict[str, PurePosixPath]) -> str:
+    """Return a hash of everything site-wide that a page's HTML depends on besides its own source.
+
+    That is the engine version, the configuration, every template, the crisis lines, the asset names and the
+    navigation (titles and order, which also fix each page's previous and next links). A page's own body
+    and metadata are added per page; other pages' bodies never appear in a page.
+    """
+    parts = [engine_fingerprint(), repr(config), repr(crisis), repr(sorted(asset_paths.items())),
+             repr([(p.slug, p.nav_title) for p in site.nav]), repr([p.slug for p in site.pages])]
+    parts += [p.as_posix() + "\0" + p.read_text(encoding="utf-8", errors="replace") for p in renderer.source_files()]
+    return make_key(*parts)

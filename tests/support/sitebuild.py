@@ -23,7 +23,7 @@ import urllib.parse
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parents[2]
 SITE_YML = REPO_ROOT / "content" / "site.yml"
 NODE_MODULES = REPO_ROOT / "node_modules"
 AXE_JS = NODE_MODULES / "axe-core" / "axe.min.js"
@@ -164,7 +164,7 @@ class _StrictHandler(http.server.SimpleHTTPRequestHandler):
         self._root = Path(directory).resolve()
         super().__init__(*args, directory=directory, **kwargs)
 
-    def log_message(self, format, *args):  # noqa: A002 - quiet server
+    def log_message(self, format, *args):
         pass
 
     def end_headers(self):
@@ -218,7 +218,7 @@ class _StrictHandler(http.server.SimpleHTTPRequestHandler):
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 return _BytesFile(body)
-        f = open(target, "rb")  # noqa: SIM115 - closed by copyfile's caller
+        f = open(target, "rb")
         size = os.fstat(f.fileno()).st_size
         self.send_response(status)
         self.send_header("Content-Type", self.guess_type(target))
@@ -282,7 +282,7 @@ class StrictCSPServer:
         """Origin without a trailing slash, e.g. http://127.0.0.1:40123"""
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self) -> "StrictCSPServer":
+    def start(self) -> StrictCSPServer:
         directory = str(self.directory)
 
         def handler(*args, **kwargs):
@@ -302,7 +302,7 @@ class StrictCSPServer:
             self._thread.join(timeout=5)
             self._thread = None
 
-    def __enter__(self) -> "StrictCSPServer":
+    def __enter__(self) -> StrictCSPServer:
         return self.start()
 
     def __exit__(self, *exc) -> None:

@@ -14,22 +14,17 @@ setuptools 82 removed, so it fails to import in any fresh Python 3.12+ environme
 """
 from __future__ import annotations
 
-import html
-import math
 import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, fields
 from datetime import date
 from functools import lru_cache
 from pathlib import PurePosixPath
-from typing import Callable, Iterable, Iterator, Literal
+from typing import Literal
 
-
-from .errors import BuildError, SourceLocation, did_you_mean
-from .plaintext import (  # noqa: F401 (re-exported: tests and bench use them from here)
-    ABBREVIATION, ADMONITION, CHECKLIST_KEY, FENCE, HEADING, INLINE, ITEM, LINK_DEF, NON_WORD, PROSE, QUOTE,
-    RULE_LINE, SENTENCE_END, SETEXT, TABLE_SEP, Block, Sentence, Text, fk_grade, make_block, plain, scan,
-    RISK, RISK_KEYS, FOOTNOTE_DEF, split_sentences, syllables,
-)
+from ..errors import BuildError, SourceLocation, did_you_mean
+from . import readability_es
+from .plaintext import FENCE, FOOTNOTE_DEF, PROSE, RISK, Block, Text, fk_grade, scan
 
 Finding = tuple[int | None, str, str]  # (file line, problem, hint)
 
@@ -65,6 +60,10 @@ class LintPage:
     next_review_line: int | None
     links: tuple[tuple[str, int], ...]
     sources: tuple[SourceRef, ...] = ()
+    # Digits of every number in crisis.yml; None when the site's crisis lines are not known (rule skipped).
+    known_numbers: frozenset[str] | None = None
+    # Front-matter text the page shows (title, description, key points), each with its file line.
+    meta_texts: tuple[tuple[str, int | None], ...] = ()
 
 
 @dataclass(frozen=True, repr=False)
@@ -76,7 +75,10 @@ class LintSettings:
     max_sentence_words: int = 25
     max_paragraph_sentences: int = 5
     min_sources: int = 2
-    help_slug: str = "get-help"
+    min_reading_ease: float = readability_es.MIN_EASE  # Spanish pages: Szigriszt-Pazos, "bastante fácil"
+    min_paragraph_ease: float = 50.0  # Spanish paragraphs of 30+ words get room, as English ones get 2 grades
+    language: str = "en"  # set per language by the build, never a lint setting
+    help_slug: str = "get-help"  # always site.yml's help_page (set by config.load_config), never a lint setting
     disabled: frozenset[str] = frozenset()
 
     def __repr__(self) -> str:
@@ -185,8 +187,18 @@ class Context:
 PARAGRAPHS = frozenset({"para", "item"})
 
 
+ES_SPLIT_HINT = "usa frases más cortas y palabras más sencillas (split sentences, use shorter words)"
+
+
 def check_grade_page(ctx: Context) -> Iterator[Finding]:
-    """Flag a page whose reading grade is above max_grade."""
+    """Flag a page whose reading grade is above max_grade (Spanish: reading ease below min_reading_ease)."""
+    if ctx.settings.language == "es":
+        ease, count = readability_es.szigriszt_pazos(b.text for b in ctx.prose())
+        floor = ctx.settings.min_reading_ease
+        if count >= MIN_GRADED_WORDS and round(ease, 1) < floor:
+            yield (ctx.page.body_start_line, f"reading ease (Szigriszt-Pazos) {ease:.1f} < {floor:g} "
+                   f"({readability_es.band(ease)})", ES_SPLIT_HINT)
+        return
     grade, words = fk_grade(s for b in ctx.prose() for s in b.sentences)
     limit = ctx.settings.max_grade
     if words >= MIN_GRADED_WORDS and round(grade, 1) > limit:
@@ -194,7 +206,14 @@ def check_grade_page(ctx: Context) -> Iterator[Finding]:
 
 
 def check_grade_paragraph(ctx: Context) -> Iterator[Finding]:
-    """Flag paragraphs of 30+ words whose reading grade is above max_paragraph_grade."""
+    """Flag paragraphs of 30+ words whose reading grade is above max_paragraph_grade (Spanish: ease too low)."""
+    if ctx.settings.language == "es":
+        floor = ctx.settings.min_paragraph_ease
+        for block in ctx.prose(PARAGRAPHS):
+            ease, count = readability_es.szigriszt_pazos([block.text])
+            if count >= MIN_GRADED_WORDS and round(ease, 1) < floor:
+                yield block.line, f"paragraph reading ease (Szigriszt-Pazos) {ease:.1f} < {floor:g}", ES_SPLIT_HINT
+        return
     limit = ctx.settings.max_paragraph_grade
     for block in ctx.prose(PARAGRAPHS):
         grade, words = fk_grade(block.sentences)
@@ -205,6 +224,14 @@ def check_grade_paragraph(ctx: Context) -> Iterator[Finding]:
 def check_long_sentence(ctx: Context) -> Iterator[Finding]:
     """Flag sentences longer than max_sentence_words."""
     limit = ctx.settings.max_sentence_words
+    if ctx.settings.language == "es":  # Spanish sentences may open with ¿ or ¡: split them the Spanish way
+        for block in ctx.prose():
+            for offset, count in readability_es.sentence_words(block.text):
+                if count > limit:
+                    first = " ".join(block.text[offset:].split()[:5])
+                    yield block.line_at(offset), f'sentence has {count} words > {limit} ("{first}…")', \
+                        "split it into shorter sentences"
+        return
     for sentence in (s for b in ctx.prose() for s in b.sentences if len(s.words) > limit):
         start = " ".join(sentence.text.split()[:5])
         yield sentence.line, f'sentence has {len(sentence.words)} words > {limit} ("{start}…")', \
@@ -215,8 +242,10 @@ def check_long_paragraph(ctx: Context) -> Iterator[Finding]:
     """Flag paragraphs with more than max_paragraph_sentences sentences."""
     limit = ctx.settings.max_paragraph_sentences
     for block in ctx.prose(PARAGRAPHS):
-        if len(block.sentences) > limit:
-            yield block.line, f"paragraph has {len(block.sentences)} sentences > {limit}", \
+        count = (len(readability_es.sentence_words(block.text)) if ctx.settings.language == "es"
+                 else len(block.sentences))
+        if count > limit:
+            yield block.line, f"paragraph has {count} sentences > {limit}", \
                 "split it into smaller paragraphs or a list"
 
 
@@ -226,6 +255,13 @@ PHRASE_KEYS = ("way out", "pain", "selfish", "attention", "cry", "stupid")
 
 def check_safe_language(ctx: Context) -> Iterator[Finding]:
     """Flag wording that safe-messaging guidance advises against, and possible method details."""
+    if ctx.settings.language == "es":
+        for block in ctx.text.blocks:
+            if not any(key in block.lower for key in readability_es.PHRASE_KEYS):
+                continue
+            for pattern, hint in readability_es.PHRASES:
+                for m in pattern.finditer(block.text):
+                    yield block.line_at(m.start()), f'avoid "{_quote(m.group())}"', hint
     for block in ctx.text.blocks:
         if block.risk is None and not any(key in block.lower for key in PHRASE_KEYS):
             continue
@@ -234,9 +270,9 @@ def check_safe_language(ctx: Context) -> Iterator[Finding]:
             for phrase in (p for p in PHRASES if risk or not p.near_risk):
                 for m in phrase.pattern.finditer(s.text):
                     yield block.line_at(s.start + m.start()), f'avoid "{_quote(m.group())}"', phrase.hint
-            if risk and (m := METHOD.search(s.text)):
-                yield (block.line_at(s.start + m.start()),
-                       f'possible method detail "{_quote(m.group())}" near "{_quote(risk.group())}"',
+            if risk and (method := METHOD.search(s.text)):
+                yield (block.line_at(s.start + method.start()),
+                       f'possible method detail "{_quote(method.group())}" near "{_quote(risk.group())}"',
                        "remove it or ask a reviewer")
 
 
@@ -252,6 +288,12 @@ def check_help_link(ctx: Context) -> Iterator[Finding]:
     slug = ctx.settings.help_slug
     if ctx.page.slug == slug or any(help_href(slug).fullmatch(h.strip()) for h, _ in ctx.page.links):
         return
+    if ctx.settings.language == "es":
+        for block in ctx.text.blocks:
+            if any(k in block.lower for k in readability_es.RISK_KEYS) and (m := readability_es.RISK.search(block.text)):
+                yield (block.line_at(m.start()), f'mentions "{_quote(m.group())}" but does not link to the help page',
+                       f"add a link in the text, e.g. [obtener ayuda]({slug}.md)")
+                return
     for block in ctx.text.blocks:
         if m := block.risk:
             yield (block.line_at(m.start()), f'mentions "{_quote(m.group())}" but does not link to the help page',
@@ -288,25 +330,6 @@ def check_review_order(ctx: Context) -> Iterator[Finding]:
         yield (page.next_review_line or page.reviewed_line,
                f"next_review {page.next_review.isoformat()} is not after reviewed {page.reviewed.isoformat()}",
                "set next_review to a later date")
-
-
-SCHEME = re.compile(r"([a-z][a-z0-9+.\-]*):", re.I)
-ALLOWED_SCHEMES = frozenset({"https", "mailto", "tel", "sms"})
-
-
-def check_link_scheme(ctx: Context) -> Iterator[Finding]:
-    """Flag links whose scheme is not https, mailto, tel or sms."""
-    for href, line in ctx.page.links:
-        # Browsers drop tabs and newlines anywhere and decode entities, so "java&#9;script:" is javascript:.
-        clean = re.sub(r"[\t\n\r]", "", html.unescape(href)).lstrip("\x00 \x0b\x0c")
-        shown = clean if len(clean) <= 60 else clean[:57] + "…"
-        if clean.startswith("//"):
-            yield line, f'protocol-relative link "{shown}"', "write the full https:// address"
-        elif (m := SCHEME.match(clean)) and (scheme := m.group(1).lower()) not in ALLOWED_SCHEMES:
-            if scheme == "http":
-                yield line, f'insecure link "{shown}"', 'use "https://" instead of "http://"'
-            else:
-                yield line, f'link scheme "{scheme}:" is not allowed', "use only https:, mailto:, tel: or sms: links"
 
 
 MD_IMAGE_NO_ALT = re.compile(r"!\[\s*\]\s*[(\[]")
@@ -401,6 +424,44 @@ def check_statistic_footnote(ctx: Context) -> Iterator[Finding]:
 
 def _short(title: str) -> str:
     return title if len(title) <= 50 else title[:47] + "…"
+# A phone number in page text: digit groups with spaces or hyphens, optionally after "+", 3 to 15 digits.
+PHONE_IN_TEXT = re.compile(r"(?<![\w.,/:#-])\+?\d(?:[ -]?\d)*(?![\w%/-]|[.,]\d)")
+# Words that, just before a number, say it is one to call or text ("call or text 988", "text HOME to 85258").
+PHONE_WORD = re.compile(r"\b(?:call\w*|ring|phon\w*|dial\w*|text\w*|sms|tel|freephone|numbers?)\b[^.!?\d]{0,25}$", re.I)
+NOT_PHONE = re.compile(r"(?:19|20)\d\d[-–](?:19|20)?\d\d|\d{4}-\d\d-\d\d")  # year ranges, ISO dates
+DIAL_LINK = re.compile(r"^\s*(tel|sms):\s*([^?#]*)", re.I)
+NUMBER_HINT = "take the number out of the text: add it to content/crisis.yml and show it with a crisis block"
+
+
+def _looks_like_phone(text: str, m: re.Match[str]) -> bool:
+    """Return True when a run of digits in text reads as a phone number, not a year, count or statistic."""
+    found, digits = m.group(), re.sub(r"\D", "", m.group())
+    if not 3 <= len(digits) <= 15:
+        return False
+    if NOT_PHONE.fullmatch(found):
+        return False
+    if found.startswith("+") or (re.search(r"\d[ -]\d", found) and len(digits) >= 6):
+        return True  # "+353 …" or grouped digits ("116 123", "0808 808 8000") are numbers, whatever the words
+    return bool(PHONE_WORD.search(text[max(0, m.start() - 40):m.start()]))
+
+
+def check_crisis_number(ctx: Context) -> Iterator[Finding]:
+    """Flag a phone number in page text, or a tel:/sms: link, that is not in content/crisis.yml."""
+    known = ctx.page.known_numbers
+    if known is None:
+        return
+    texts: list[tuple[str, int | None | Block]] = [(text, line) for text, line in ctx.page.meta_texts]
+    texts += [(b.text, b) for b in ctx.text.blocks if b.kind != "code"]
+    for text, where in texts:
+        if not any(c.isdigit() for c in text):
+            continue
+        for m in PHONE_IN_TEXT.finditer(text):
+            if _looks_like_phone(text, m) and re.sub(r"\D", "", m.group()) not in known:
+                line = where.line_at(m.start()) if isinstance(where, Block) else where
+                yield line, f'phone number "{m.group()}" is not in content/crisis.yml', NUMBER_HINT
+    for href, line in ctx.page.links:
+        if (dial := DIAL_LINK.match(href)) and re.sub(r"\D", "", dial.group(2)) not in known:
+            yield line, f'{dial.group(1).lower()}: link "{href}" is not a number in content/crisis.yml', NUMBER_HINT
 
 
 @dataclass(frozen=True)
@@ -423,14 +484,19 @@ RULES: tuple[Rule, ...] = (
     Rule("sources-few", "warning", check_sources_few),
     Rule("review-overdue", "warning", check_review_overdue),
     Rule("review-order", "error", check_review_order),
-    Rule("link-scheme", "error", check_link_scheme),
     Rule("image-alt", "error", check_image_alt),
     Rule("allow-comment", "error", check_allow_comment),
     Rule("source-link", "error", check_source_link),
     Rule("source-nice", "error", check_source_nice),
     Rule("statistic-footnote", "warning", check_statistic_footnote),
+    Rule("crisis-number", "error", check_crisis_number),
 )
 RULE_IDS = tuple(rule.id for rule in RULES)
+# Checks the build makes outside the linter; their findings carry these ids but cannot be turned off.
+BUILD_CHECKS = {"link-scheme": "unsafe links are always errors (the link check reports them)",
+                "placeholder": 'placeholder text from "new" is a warning that --strict turns into an error',
+                "heading-one": "a level-1 heading in the body is always reported",
+                "raw-html": "raw HTML the sanitiser removes is always reported"}
 
 
 def lint_page(page: LintPage, settings: LintSettings, today: date) -> tuple[list[BuildError], list[BuildError]]:
@@ -444,66 +510,5 @@ def lint_page(page: LintPage, settings: LintSettings, today: date) -> tuple[list
                 BuildError(SourceLocation(page.path, line), problem, hint, rule=rule.id)
                 for line, problem, hint in rule.check(ctx)
                 if not any(rule.id in a.rules and a.first <= (line or 0) <= a.last for a in allows))
-    by_line = lambda err: err.location.line or 0  # noqa: E731 - stable sort keeps rule order per line
+    by_line = lambda err: err.location.line or 0
     return sorted(found["error"], key=by_line), sorted(found["warning"], key=by_line)
-
-
-# --- Settings --------------------------------------------------------------------------------------
-
-SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-
-
-def _show(value: object) -> str:
-    return f'"{value}"' if isinstance(value, str) else repr(value)
-
-
-LIMITS = {  # the stated range of each number setting (docs/editing.md)
-    "max_grade": (1, 30), "max_paragraph_grade": (1, 30), "max_sentence_words": (1, 200),
-    "max_paragraph_sentences": (1, 100), "min_sources": (0, 50),
-}
-
-
-def _convert(key: str, value: object) -> tuple[object, list[tuple[str, str]]]:
-    """Return (checked value, problems) for one `lint:` setting."""
-    default = getattr(LintSettings, key)
-    example = f'write e.g. "{key}: {default}"'
-    if key == "help_slug":
-        if isinstance(value, str) and SLUG.fullmatch(value):
-            return value, []
-        return default, [(f"lint.help_slug must be a page slug, got {_show(value)}", example)]
-    if key == "disabled":
-        if not isinstance(value, (list, tuple)):
-            return frozenset(), [(f"lint.disabled must be a list of rule ids, got {_show(value)}",
-                                  'write e.g. "disabled: [grade-paragraph]"')]
-        bad = [(f"unknown lint rule {_show(v)} in lint.disabled",
-                did_you_mean(str(v), RULE_IDS) or "rules: " + ", ".join(RULE_IDS))
-               for v in value if v not in RULE_IDS]
-        return frozenset(v for v in value if v in RULE_IDS), bad
-    is_float = isinstance(default, float)
-    ok = isinstance(value, (int, float) if is_float else int) and not isinstance(value, bool)
-    minimum, maximum = LIMITS[key]
-    # NaN compares false with everything and inf is above any text: either would switch a check off silently.
-    if not ok or not math.isfinite(value) or not minimum <= value <= maximum:  # type: ignore[arg-type]
-        what = "a number" if is_float else "a whole number"
-        return default, [(f"lint.{key} must be {what} from {minimum} to {maximum}, got {_show(value)}", example)]
-    return (float(value) if is_float else value), []  # type: ignore[arg-type]
-
-
-def settings_from_config(raw: dict | None, location: SourceLocation) -> tuple[LintSettings, list[BuildError]]:
-    """Return settings from the `lint:` mapping of site.yml, with one error per unknown key or bad value."""
-    if raw is None:
-        return LintSettings(), []
-    if not isinstance(raw, dict):
-        return LintSettings(), [BuildError(location, f"lint must be a mapping, got {_show(raw)}",
-                                           'write e.g. "lint: {max_grade: 8}"')]
-    known = [f.name for f in fields(LintSettings)]
-    values: dict[str, object] = {}
-    errors: list[BuildError] = []
-    for key, value in raw.items():
-        if key not in known:
-            hint = did_you_mean(str(key), known) or "known settings: " + ", ".join(known)
-            errors.append(BuildError(location, f"unknown lint setting {_show(key)}", hint))
-            continue
-        values[key], problems = _convert(key, value)
-        errors.extend(BuildError(location, problem, hint) for problem, hint in problems)
-    return LintSettings(**values), errors  # type: ignore[arg-type]

@@ -3,20 +3,20 @@
 The linter's reading rules stand on this: `scan` turns a Markdown body into blocks (paragraphs, list items,
 titles, tables, code, checklists) of sentences that know their file line, and `fk_grade` gives textstat's
 Flesch-Kincaid grade of any run of sentences (same formula, word and syllable counts; syllables from pyphen,
-which textstat 0.7.4 uses — textstat itself needs network data or pkg_resources, see lint.py).
+which textstat 0.7.4 uses — textstat itself needs network data or pkg_resources, see lint/rules.py).
 """
 from __future__ import annotations
 
 import html
 import re
 from bisect import bisect_right
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from typing import Iterable, Iterator
 
 from pyphen import Pyphen
 
-# Mentions of suicide, self-harm or overdose (blocks know whether they have one; lint.py decides what follows).
+# Mentions of suicide, self-harm or overdose (blocks know whether they have one; rules.py decides what follows).
 RISK = re.compile(
     r"\b(?:suicid\w*|self[\s-]?harm\w*|overdos\w*"
     r"|(?:hurt|hurting|harm|harming|kill|killing)\s+(?:yourself|themselves|himself|herself|myself|ourselves)"
@@ -162,7 +162,7 @@ def _cells(row: str) -> str:
     return "\n".join(plain(cell) for cell in row.strip().strip("|").split("|"))
 
 
-def scan(body_md: str, first_line: int) -> Text:  # noqa: C901 - one flat state machine reads best
+def scan(body_md: str, first_line: int) -> Text:
     """Return the blocks of a Markdown body; body line i (0-based) is file line first_line + i."""
     blocks: list[Block] = []
     md_lines: list[tuple[int, str]] = []
@@ -212,8 +212,8 @@ def scan(body_md: str, first_line: int) -> Text:  # noqa: C901 - one flat state 
             parts.append((n, plain(HEADING.sub("", raw).rstrip("# "))))
             flush()
         elif TABLE_SEP.match(raw) and kind == "para" and len(parts) == 1:
-            head = parts[0][0]
-            kind, parts = "table", [(head, _cells(raw_lines[head - first_line]))]
+            head_line = parts[0][0]
+            kind, parts = "table", [(head_line, _cells(raw_lines[head_line - first_line]))]
         elif kind == "table" and "|" in stripped or stripped.startswith("|"):
             if kind != "table":
                 flush("table")

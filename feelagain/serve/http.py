@@ -16,15 +16,26 @@ import os
 import re
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 from urllib.parse import unquote
 
 from tornado import web
 
-from .headers import CSP, SEARCH_CSP
+from ..headers import CSP, SEARCH_CSP
 
-if TYPE_CHECKING:
-    from .serve import Rebuilder
+
+class BuildState(Protocol):
+    """What the HTTP side reads from the rebuilder: where the site is and how the last build went."""
+
+    out_dir: Path
+    errors: list[dict[str, object]]
+    warning_items: list[dict[str, object]]
+    dev_script: str
+    generation: int
+
+    def status(self) -> dict[str, object]:
+        """Return what /__feelagain__/status.json says."""
+        ...
 
 OVERLAY_ID = "feelagain-error-overlay"
 WARNINGS_ID = "feelagain-warnings"
@@ -228,7 +239,7 @@ def decorate_html(data: bytes, errors: list[dict[str, object]], dev_script: str,
 class SiteHandler(web.RequestHandler):
     """Serves the output folder: regular files only, 404.html for everything else, the overlay on HTML pages."""
 
-    def initialize(self, rebuilder: Rebuilder) -> None:  # noqa: D401 - tornado hook
+    def initialize(self, rebuilder: BuildState) -> None:
         self.rebuilder = rebuilder
 
     def get(self) -> None:
@@ -247,7 +258,7 @@ class SiteHandler(web.RequestHandler):
             self.redirect(f"{found}{query}", permanent=False)
             return
         data = self._read(found) if isinstance(found, Path) else None
-        path = found if data is not None else self.rebuilder.out_dir / "404.html"
+        path = found if isinstance(found, Path) and data is not None else self.rebuilder.out_dir / "404.html"
         if data is None:
             self.set_status(404)
             data = self._read(path)
@@ -282,7 +293,7 @@ class SiteHandler(web.RequestHandler):
 class StatusHandler(web.RequestHandler):
     """/__feelagain__/status.json: whether the last build worked, and its problems."""
 
-    def initialize(self, rebuilder: Rebuilder) -> None:  # noqa: D401 - tornado hook
+    def initialize(self, rebuilder: BuildState) -> None:
         self.rebuilder = rebuilder
 
     def get(self) -> None:
@@ -294,7 +305,7 @@ class StatusHandler(web.RequestHandler):
 class DevFileHandler(web.RequestHandler):
     """The overlay's stylesheet and the reload guard: same-origin files, so a strict CSP allows them."""
 
-    def initialize(self, content_type: str, text: str) -> None:  # noqa: D401 - tornado hook
+    def initialize(self, content_type: str, text: str) -> None:
         self.content_type, self.text = content_type, text
 
     def get(self) -> None:
@@ -303,7 +314,7 @@ class DevFileHandler(web.RequestHandler):
         self.write(self.text)
 
 
-def _log_request(handler: web.RequestHandler) -> None:
+def log_request(handler: web.RequestHandler) -> None:
     """Stay quiet about requests (the editor wants our lines, not an access log), except server errors."""
     if handler.get_status() >= 500:
         print(f"server error {handler.get_status()} for {handler.request.path}", file=sys.stderr)

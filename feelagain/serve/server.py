@@ -1,6 +1,6 @@
 """The dev server: build, serve the output folder on loopback, rebuild on save, reload the browser.
 
-This is the only module that imports livereload (2.7.x, on tornado >= 6.6.1). What we take from it and what we
+This package is the only code that imports livereload (2.7.x, on tornado >= 6.6.1). What we take from it and what we
 replace, and why (see "Using livereload safely" in the style guide):
 
 - We keep its polling Watcher, its WebSocket reload protocol and its vendored livereload.js.
@@ -24,9 +24,10 @@ import socket
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import Any
 
 from livereload import Server
 from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
@@ -35,17 +36,12 @@ from tornado import ioloop, web
 from tornado.httpserver import HTTPServer
 from tornado.netutil import bind_sockets
 
-from .cli import print_problems
-from .config import PROJECT_ROOT, load_config
-from .errors import BuildError, BuildFailed
-from .devhttp import (  # noqa: F401 (resolve_request and decorate_html are used by tests from here)
-    GUARD_JS, OVERLAY_CSS, DevFileHandler, SiteHandler, StatusHandler, _log_request, decorate_html, guarded,
-    resolve_request,
-)
-from .output import check_output_folder, input_folders
-
-if TYPE_CHECKING:
-    from .pipeline import BuildResult
+from ..config import PROJECT_ROOT, input_folders, load_config
+from ..errors import BuildError, BuildFailed
+from ..pipeline import BuildResult, build
+from ..report import display, print_problems
+from ..writers import Served, check_output_folder
+from .http import GUARD_JS, OVERLAY_CSS, DevFileHandler, SiteHandler, StatusHandler, guarded, log_request
 
 EDITOR_TEMP_SUFFIXES = ("~", ".swp", ".swo", ".swx", ".tmp", ".bak", ".part", ".crdownload")
 POLL_SECONDS = 0.25  # how often the watcher looks at the inputs (livereload's default is 0.8 s)
@@ -116,13 +112,6 @@ class InputFiles:
 # ---------------------------------------------------------------------------------------------- building
 
 
-def _display(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd())) + "/"
-    except ValueError:
-        return str(path) + "/"
-
-
 def _error_dict(err: BuildError) -> dict[str, object]:
     return {"path": str(err.location.path), "line": err.location.line, "problem": err.problem,
             "hint": err.hint, "text": str(err)}
@@ -132,7 +121,7 @@ def _error_dict(err: BuildError) -> dict[str, object]:
 class Outcome:
     """What one build came to: a result, the problems that stopped it, or an engine crash (one line)."""
 
-    result: "BuildResult | None" = None
+    result: BuildResult | None = None
     failed: BuildFailed | None = None
     crash: str | None = None
 
@@ -149,6 +138,7 @@ class Rebuilder:
         self.site_dir, self.out_dir, self.strict, self.debug = site_dir, out_dir, strict, debug
         self.dev_script = f"/livereload.js?port={port}"
         self.inputs = InputFiles(input_folders(site_dir))
+        self.served: Served = {}  # what the last build wrote into out_dir (only one build runs at a time)
         self.built_fingerprint: str | None = None
         self.errors: list[dict[str, object]] = []
         self.warnings: list[str] = []
@@ -174,7 +164,7 @@ class Rebuilder:
                 return
             self.built_fingerprint, self.building = fingerprint, True
             loop = ioloop.IOLoop.current()
-            worker = lambda: loop.add_callback(self._finish, self.run_build())  # noqa: E731
+            worker = lambda: loop.add_callback(self._finish, self.run_build())
             threading.Thread(target=worker, name="feelagain-build", daemon=True).start()
         except Exception as exc:  # noqa: BLE001 - an engine bug must not kill the server or print a tornado traceback
             self.building = False
@@ -202,15 +192,13 @@ class Rebuilder:
         self.rebuild()
 
     def run_build(self) -> Outcome:
-        """Build once into the served folder; return the outcome (touches no state, so any thread may run it)."""
-        from .pipeline import build
-
+        """Build once into the served folder; return the outcome (touches only `served`, which no other code reads)."""
         try:
             config = load_config(self.site_dir, self.out_dir, strict=self.strict, dev_script=self.dev_script)
-            return Outcome(result=build(config, in_place=True))
+            return Outcome(result=build(config, served=self.served, debug=self.debug))
         except BuildFailed as failed:
             return Outcome(failed=failed)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:  # noqa: BLE001 - an engine bug becomes one line on the overlay, not a dead thread
             return Outcome(crash=self._crash_line(exc))
 
     def _crash_line(self, exc: Exception) -> str:
@@ -225,7 +213,7 @@ class Rebuilder:
         before = self.errors
         self.builds += 1
         if outcome.failed:
-            print_problems(outcome.failed, _display(self.out_dir))
+            print_problems(outcome.failed, display(self.out_dir))
             self.errors = [_error_dict(e) for e in outcome.failed.errors]
             self.warnings = [str(w) for w in outcome.failed.warnings]
             self.warning_items = [_error_dict(w) for w in outcome.failed.warnings]
@@ -239,7 +227,7 @@ class Rebuilder:
             return self._report(outcome.result, first, bool(before))
         return self.errors != before
 
-    def _report(self, result: "BuildResult", first: bool, was_failing: bool) -> bool:
+    def _report(self, result: BuildResult, first: bool, was_failing: bool) -> bool:
         warnings = [str(w) for w in result.warnings]
         if warnings != self.warnings:
             for warning in warnings:
@@ -247,7 +235,7 @@ class Rebuilder:
         self.errors, self.warnings = [], warnings
         self.warning_items = [_error_dict(w) for w in result.warnings]
         if first:
-            print(f"Built {result.pages} pages in {result.seconds:.2f} s → {_display(self.out_dir)}")
+            print(f"Built {result.pages} pages in {result.seconds:.2f} s → {display(self.out_dir)}")
         else:
             changed = f"{result.outputs} file{'s' if result.outputs != 1 else ''} changed"
             print(f"Rebuilt in {result.seconds:.2f} s: {changed}" + (" — the last errors are fixed" if was_failing else ""))
@@ -264,16 +252,16 @@ class PollingWatcher(Watcher):
     interpreter, and whatever changed meanwhile is seen on the first poll after it.
     """
 
-    def __init__(self, busy: "Callable[[], bool]") -> None:
+    def __init__(self, busy: Callable[[], bool]) -> None:
         super().__init__()
         self.busy = busy
 
-    def start(self, callback) -> bool:  # type: ignore[no-untyped-def]
+    def start(self, callback: Callable[[], None]) -> bool:
         """Poll every POLL_SECONDS; return True so livereload does not start its own 0.8 s poll."""
         ioloop.PeriodicCallback(callback, POLL_SECONDS * 1000).start()
         return True
 
-    def examine(self):  # type: ignore[no-untyped-def]
+    def examine(self) -> tuple[str | None, str | None]:
         """Run the callbacks of changed folders; report no path, so livereload itself never reloads."""
         if self._changes:
             return self._changes.pop()  # livereload's "reload after restart" message
@@ -289,14 +277,15 @@ class DevServer(Server):
         super().__init__(watcher=PollingWatcher(lambda: rebuilder.building))
         self.rebuilder, self.display_url, self.sockets = rebuilder, display_url, sockets
 
-    def application(self, port, host, liveport=None, debug=None, live_css=True):  # type: ignore[no-untyped-def]
+    def application(self, port: int, host: str, liveport: int | None = None, debug: bool | None = None,
+                    live_css: bool = True) -> None:
         """Listen on host:port with the live-reload socket, our status/overlay URLs and the site."""
         LiveReloadHandler.watcher = self.watcher
         LiveReloadHandler.live_css = live_css
-        def check(handler):  # type: ignore[no-untyped-def]
+        def check(handler: type[web.RequestHandler]) -> type[web.RequestHandler]:
             return guarded(handler, host, port)  # every URL, the status and the socket: no foreign Host header
 
-        handlers = [
+        handlers: list[Any] = [
             (r"/livereload", check(LiveReloadHandler)),
             (r"/livereload\.js", check(LiveReloadJSHandler)),
             (r"/__feelagain__/status\.json", check(StatusHandler), {"rebuilder": self.rebuilder}),
@@ -305,7 +294,7 @@ class DevServer(Server):
              {"content_type": "text/javascript", "text": GUARD_JS}),
             (r"/.*", check(SiteHandler), {"rebuilder": self.rebuilder}),
         ]
-        app = web.Application(handlers, log_function=_log_request)
+        app = web.Application(handlers, log_function=log_request)
         HTTPServer(app).add_sockets(self.sockets)  # bound before the first build, so a busy port fails fast
         print(f"Serving {self.display_url} — press Ctrl-C to stop", flush=True)
 

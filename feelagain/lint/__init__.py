@@ -1,0 +1,8 @@
+"""The content linter (the only code that needs pyphen): reading level, safe language, help links, sources.
+
+`rules` holds the rule table and runs it over one page; `plaintext` turns Markdown into graded prose.
+The engine uses only what is exported here.
+"""
+from .rules import BUILD_CHECKS, RULE_IDS, LintPage, LintSettings, SourceRef, lint_page
+
+__all__ = ["BUILD_CHECKS", "RULE_IDS", "LintPage", "LintSettings", "SourceRef", "lint_page"]

@@ -1,0 +1,235 @@
+"""Pages as HTML: the template context every page shares, the view of one page, and the safety check.
+
+"Render" means one thing in this package: fill a Jinja template (templating.Renderer.render). PageRenderer
+does that for content pages, embeds and generated pages; writers decides which files exist and writes them.
+"""
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, replace
+from pathlib import PurePosixPath
+from typing import Any
+
+import jinja2
+from markupsafe import Markup, escape
+
+from . import embed, seo
+from .config import SiteConfig
+from .crisis import Crisis, localize_crisis
+from .errors import BuildError, SourceLocation
+from .i18n import translations
+from .markup import CHECKLIST_MARK, CRISIS_MARK, Body, TocEntry
+from .model import HOME, Page, Site, join_url, relative_href, root_prefix, safe_url, url_for
+from .schema import Source
+from .templating import Renderer, asset_function
+from .version import VERSION
+
+# What every published page must carry, whatever the site's templates say (and how to recognise it).
+MUST_HAVE = (
+    ("no crisis help block", re.compile(r"<[a-z]+\b[^>]*\sdata-crisis[\s>]")),
+    ('no "Leave this site" link', re.compile(r"<a\b[^>]*\sdata-exit-link[\s>]")),
+    ("no <main>", re.compile(r"<main[\s>]")),
+)
+MUST_HAVE_HINT = ('every page needs them: keep {% include "partials/crisis.html" %}, '
+                  '{% include "partials/exit.html" %} and <main id="main"> in it, as the bundled base.html does')
+
+
+@dataclass(frozen=True)
+class PageView:
+    """What templates see as `page`: one content page (or a generated page, which has no body or sources)."""
+
+    slug: str
+    title: str
+    description: str
+    canonical: str
+    url: str
+    summary: tuple[str, ...] = ()
+    reviewed: datetime.date | None = None
+    next_review: datetime.date | None = None
+    sources: tuple[Source, ...] = ()
+    body: Markup = Markup("")
+    toc: tuple[TocEntry, ...] = ()
+    is_home: bool = False
+    has_checklist: bool = False
+    aspect: str | None = None
+    faq: bool = False
+    anchor: str = ""  # the section's id in the printed guide
+
+    def in_print(self, body: str, anchor: str) -> PageView:
+        """Return this view with the body and anchor it has in the printed guide."""
+        return replace(self, body=Markup(body), anchor=anchor)
+
+
+@dataclass(frozen=True)
+class Alternate:
+    """One language version of a page: the language and the page's site-relative URL."""
+
+    code: str
+    name: str
+    locale: str
+    url: str
+    is_default: bool
+
+
+class PageRenderer:
+    """Holds what every page shares (computed once per build) and renders one page at a time.
+
+    One per language: its config gives the language, its crisis lines are shown in that language, and
+    alternates ({page URL: versions in every language}) give the hreflang links and the language switcher.
+    """
+
+    def __init__(self, config: SiteConfig, site: Site, crisis: Crisis, asset_paths: dict[str, PurePosixPath],
+                 debug: bool = False, alternates: dict[str, list[Alternate]] | None = None) -> None:
+        self.config, self.site, self.asset_paths = config, site, asset_paths
+        self.renderer = Renderer(config, debug=debug)
+        self.gettext = translations(config.site_dir, config.language).gettext
+        self.lang = config.current_language
+        # Crisis lines in this language: translated names and descriptions, and lines only for its readers.
+        self.crisis = localize_crisis(crisis, self.lang.code, config.default_region, self.text)
+        self.alternates = alternates or {}
+        self.site_ctx = {
+            "title": config.title, "tagline": config.tagline, "base_url": safe_url(config.base_url),
+            "language": config.language, "organisation": config.organisation,
+            "licence": {"name": config.licence_name, "url": config.licence_url},
+            "default_region": config.default_region, "exit_url": config.exit_url,
+            "help_page": config.help_page,
+        }
+        self.known = {p.slug for p in site.pages}
+
+    def text(self, message: str, **values: str) -> str:
+        """Return an interface string in this config's language (the Python side of _())."""
+        translated = self.gettext(message)
+        return translated % values if values else translated
+
+    def base_context(self, url: str, root: str | None = None) -> dict[str, Any]:
+        """Return the context every template gets, for a page at url (root overrides the relative prefix)."""
+        root = root_prefix(url) if root is None else root
+        href = lambda to: (root + to) or "./"
+        prefix = self.config.lang_prefix
+        help_href = href(prefix + url_for(self.config.help_page))
+
+        def page_url(slug: str) -> str:
+            if slug not in self.known:
+                raise jinja2.UndefinedError(f"url('{slug}'): there is no page named '{slug}' (check with has_page first)")
+            return href(prefix + url_for(slug))
+
+        return {
+            "site": self.site_ctx, "root": root, "asset": asset_function(root, self.asset_paths),
+            "url": page_url, "has_page": lambda slug: slug in self.known,
+            "nav": [{"slug": p.slug, "title": p.nav_title, "href": href(p.url)} for p in self.site.nav],
+            "crisis": {"default": self.crisis.default, "help_href": help_href, "regions": self.crisis.regions,
+                       "guess": self.config.guess_region},
+            "help_href": help_href, "dev": bool(self.config.dev_script), "dev_script": self.config.dev_script,
+            "generator": f"Feel Again {VERSION}", "embed": False, "oembed_href": None, "prev": None,
+            "next": None, "jsonld": Markup(""), "origin": embed.origin(self.config.base_url),
+            "lang": {"code": self.lang.code, "name": self.lang.name, "locale": self.lang.locale,
+                     "prefix": prefix, "is_default": self.lang.is_default},
+            "alternates": [], "translations": [],
+        }
+
+    def finish(self, template: str, html: str) -> bytes:
+        """Return a rendered page's bytes; raise BuildError naming the template if a page lacks the safety parts."""
+        missing = [what for what, pattern in MUST_HAVE if not pattern.search(html)]
+        if missing:
+            root, path = self.renderer.base_of(template)
+            made = "pages made with it" + (f" ({template})" if root != template else "")
+            listed = ", ".join(missing[:-1]) + " and " + missing[-1] if len(missing) > 1 else missing[0]
+            raise BuildError(SourceLocation(path), f"{made} have {listed}", MUST_HAVE_HINT)
+        return html.encode()
+
+    def body_html(self, body: Body, context: dict[str, Any], page_url: str | None = None) -> str:
+        """Return a page body with its checklists rendered in place.
+
+        The Markdown's links are relative to the page's own URL; page_url, when the body appears at another
+        depth (an embed or an API record), keeps them pointing at the same full pages.
+        """
+        html = body.rendered.body_html
+        if page_url is not None:
+            html = rebase_links(html, page_url, context["root"])
+        for index, checklist in enumerate(body.rendered.checklists):
+            part = self.renderer.render("partials/checklist.html", {**context, "checklist": checklist})
+            html = html.replace(CHECKLIST_MARK.format(index), part)
+        for index, block in enumerate(body.rendered.crisis_blocks):
+            part = self.renderer.render(f"partials/{block.kind}.html", {**context, "block": block})
+            html = html.replace(CRISIS_MARK.format(index), part)
+        return html
+
+    def view(self, page: Page, body: Body, url: str, context: dict[str, Any],
+             source_url: str | None = None) -> PageView:
+        """Return the `page` object of the template context (source_url: where the body's links were made for)."""
+        rendered = body.rendered
+        meta = page.meta
+        return PageView(
+            slug=page.slug, title=meta.title, description=meta.description, summary=meta.summary,
+            reviewed=meta.reviewed, next_review=meta.next_review, sources=meta.sources,
+            body=Markup(self.body_html(body, context, source_url)), toc=rendered.toc,
+            canonical=join_url(self.config.base_url, page.url), is_home=page.slug == HOME,
+            has_checklist=bool(rendered.checklists), aspect=meta.aspect, faq=meta.faq, url=url)
+
+    def render_page(self, page: Page, body: Body) -> bytes:
+        """Return the HTML of a content page."""
+        url = page.url
+        context = self.base_context(url)
+        nav = list(self.site.nav)
+        if page in nav:
+            index = nav.index(page)
+            link = lambda p: {"slug": p.slug, "title": p.nav_title, "href": relative_href(url, p.url)}
+            context["prev"] = link(nav[index - 1]) if index > 0 else None
+            context["next"] = link(nav[index + 1]) if index + 1 < len(nav) else None
+        context["page"] = self.view(page, body, url, context)
+        context["jsonld"] = Markup(seo.page_jsonld(page, self.config, body.rendered.faq))
+        context["oembed_href"] = relative_href(url, f"{page.lang_prefix}oembed/{page.slug}.json")
+        self.add_alternates(context, page, url)
+        template = f'{page.meta.template or ("home" if page.slug == HOME else "page")}.html'
+        return self.finish(template, self.renderer.render(template, context))
+
+    def add_alternates(self, context: dict[str, Any], page: Page, url: str) -> None:
+        """Add the page's versions in every language (hreflang, og:locale:alternate) and the switcher's links."""
+        versions = self.alternates.get(page.url, [])
+        if len(versions) < 2:
+            return
+        context["alternates"] = [{**vars(v), "abs": join_url(self.config.base_url, v.url)} for v in versions]
+        context["translations"] = [{**vars(v), "href": relative_href(url, v.url)} for v in versions
+                                   if v.code != self.lang.code]
+
+    def render_embed(self, page: Page, body: Body) -> bytes:
+        """Return the chrome-less embed version of a page."""
+        url = f"{page.lang_prefix}embed/{page.slug}/"
+        context = self.base_context(url)
+        context["page"] = self.view(page, body, url, context, page.url)
+        context["embed"] = True
+        context["attribution"] = embed.attribution(page, self.config)
+        return self.finish("embed.html", self.renderer.render("embed.html", context))
+
+    def render_special(self, template: str, url: str, title: str, description: str, root: str | None = None,
+                       **extra: Any) -> bytes:
+        """Return a generated page (404, embed guide) that has no Markdown source."""
+        context = self.base_context(url, root)
+        context["page"] = PageView(slug=url.strip("/").replace("/", "-") or "404", title=title,
+                                   description=description, canonical=join_url(self.config.base_url, url), url=url)
+        context.update(extra)
+        return self.finish(template, self.renderer.render(template, context))
+
+
+# A start tag with its attributes (values in quotes may hold '>'); text never matches, since '<' in text is
+# always written &lt;. Links are rebased only inside tags: prose or code that shows href="x" stays as written.
+START_TAG = re.compile(r"""<[a-zA-Z][^\s/>]*(?:\s+[^\s"'=<>`/]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*\s*/?>""")
+RELATIVE_LINK = re.compile(r'(?<=\s)(href|src)="(?![a-zA-Z][a-zA-Z0-9+.-]*:|#|/)([^"]*)"')
+
+
+def rebase_links(html: str, from_url: str, new_root: str) -> str:
+    """Return html whose relative links, written for a page at from_url, work from a page whose root is new_root."""
+    old_root = root_prefix(from_url)
+    new_root = str(escape(safe_url(new_root)))  # the root may be base_url: it must not end the attribute
+
+    def move(match: re.Match[str]) -> str:
+        href = match.group(2)
+        if href.startswith(old_root):
+            href = href[len(old_root):]
+        else:  # a link into the page's own folder (e.g. an image next to it)
+            href = from_url + href
+        return f'{match.group(1)}="{new_root}{href}"'
+    return START_TAG.sub(lambda tag: RELATIVE_LINK.sub(move, tag.group()), html)
+
+

@@ -1,0 +1,219 @@
+"""Issue #12: help first on Get help, the reader's region on every page (kept for the visit, guessed from the
+time zone, forgotten on "Leave this site"), in Chromium under the strict CSP.
+
+The exit URL is answered locally (nothing leaves the machine). The guess-off test builds a copy of the site with
+`guess_region: false` in a temporary folder and serves it like the main build.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+
+import pytest
+import yaml
+from playwright.sync_api import expect
+
+from tests.browser.conftest import _guarded_context
+from tests.support.sitebuild import REPO_ROOT, StrictCSPServer
+
+pytestmark = pytest.mark.browser
+
+SITE = yaml.safe_load((REPO_ROOT / "content" / "site.yml").read_text(encoding="utf-8"))
+CRISIS = yaml.safe_load((REPO_ROOT / "content" / "crisis.yml").read_text(encoding="utf-8"))
+REGIONS = {r["code"]: r for r in CRISIS["regions"]}
+DEFAULT = SITE["default_region"]
+HELP = "/" + SITE.get("help_page", "get-help") + "/"
+KEY = "feelagain:region"
+SELECT = "section[data-crisis] [data-crisis-select]"
+
+
+def _neutral(context) -> None:
+    context.route(re.sub(r"/?$", "/**", SITE["exit_url"]),
+                  lambda route: route.fulfill(status=200, body="<title>neutral</title>", content_type="text/html"))
+
+
+def _digits(number: str) -> str:
+    return re.sub(r"[^0-9+]", "", number)
+
+
+def _shown_region(page) -> str:
+    """The region whose footer lines are visible (exactly one)."""
+    shown = page.evaluate("""() => [...document.querySelectorAll('[data-crisis] [data-region]')]
+                                   .filter((b) => !b.hidden).map((b) => b.dataset.region)""")
+    assert len(shown) == 1, shown
+    return shown[0]
+
+
+# ------------------------------------------------------------------------------------------ help first
+
+FIRST_TAP_JS = """
+() => {
+  const main = document.querySelector('main');
+  const taps = [...main.querySelectorAll('a[href^="tel:"], a[href^="sms:"]')].filter((a) => a.checkVisibility());
+  const box = (a) => { const r = a.getBoundingClientRect(); return {top: r.top + scrollY, bottom: r.bottom + scrollY,
+                                                                    height: r.height, width: r.width,
+                                                                    text: a.textContent.trim(), href: a.getAttribute('href')}; };
+  const explain = main.querySelector('.key-points, .toc, .prose');
+  return {taps: taps.map(box), explanation: explain ? explain.getBoundingClientRect().top + scrollY : null};
+}
+"""
+
+
+@pytest.mark.parametrize("js", [True, False], ids=["js", "no-js"])
+def test_first_tappable_number_is_in_the_first_screen_at_375px(visit, js):
+    v = visit(HELP, width=375, height=812, js=js, fresh=True)
+    facts = v.page.evaluate(FIRST_TAP_JS)
+    region = REGIONS[DEFAULT]
+    taps = facts["taps"]
+    assert taps, "no visible tel:/sms: link in the page body"
+    first, emergency = taps[0], next(t for t in taps if t["href"] == "tel:" + _digits(region["emergency"]["number"]))
+    assert first["top"] >= 0 and first["bottom"] < 812, first
+    assert emergency["bottom"] < 812, emergency  # "In danger now? Call 999" also in the first screen
+    assert first["top"] < facts["explanation"], "the call button must come before any explanation"
+    # Big enough to tap, with the number and what it is on the button.
+    for tap in (first, emergency):
+        assert tap["height"] >= 48 and tap["width"] >= 300, tap
+    first_line = region["lines"][0]
+    number = next(c["number"] for c in first_line["contacts"] if c["kind"] in ("call", "text"))
+    assert number in first["text"] and first_line["name"] in first["text"], first
+    assert emergency["text"] == f"In danger now? Call {region['emergency']['number']}", emergency
+    assert not v.console_errors() and not v.csp_violations()
+
+
+def test_get_help_now_in_the_header_leads_to_the_buttons(visit, base_url):
+    v = visit("/causes/", width=375, height=812, fresh=True)
+    page = v.page
+    page.locator(".site-header").get_by_role("link", name="Get help now").click()
+    page.wait_for_url(re.compile(r"/get-help/#help-now$"))
+    button = page.locator("#help-now a[href^='tel:']").first
+    expect(button).to_be_in_viewport()
+    expect(page.locator("#help-now")).to_be_in_viewport()
+
+
+def test_help_buttons_follow_the_region(visit):
+    v = visit(HELP, width=375, height=812, fresh=True)
+    page = v.page
+    for code in ("au", "us", DEFAULT):
+        page.locator(SELECT).select_option(code)
+        region = REGIONS[code]
+        buttons = page.locator("#help-now a:visible")
+        expect(page.locator("#help-now [data-help-region]:visible")).to_have_count(1)
+        expect(buttons.filter(has_text=f"In danger now? Call {region['emergency']['number']}")).to_have_count(1)
+        first_number = next(c["number"] for line in region["lines"] for c in line["contacts"]
+                            if c["kind"] in ("call", "text"))
+        expect(buttons.first).to_contain_text(first_number)
+
+
+# ---------------------------------------------------------------------------------- region for the visit
+
+
+def test_region_chosen_on_one_page_holds_on_the_next_and_exit_forgets_it(browser, base_url):
+    context = _guarded_context(browser, timezone_id="UTC")
+    _neutral(context)
+    try:
+        page = context.new_page()
+        page.goto(base_url + "/causes/")
+        page.locator(SELECT).select_option("au")
+        assert page.evaluate(f"() => [sessionStorage.getItem('{KEY}'), localStorage.length]") == ["au", 0]
+        # Next page, by a link: still Australia, in the footer and in the help page's buttons.
+        page.locator("nav").get_by_role("link", name=re.compile("Signs")).first.click()
+        page.wait_for_load_state()
+        assert _shown_region(page) == "au"
+        expect(page.locator(SELECT)).to_have_value("au")
+        page.goto(base_url + HELP)
+        expect(page.locator("#help-now [data-help-region='au']")).to_be_visible()
+        expect(page.locator("#help-now [data-help-region]:visible")).to_have_count(1)
+        # Another tab of the same browser is another visit: the default region.
+        other = context.new_page()
+        other.goto(base_url + "/causes/")
+        assert _shown_region(other) == DEFAULT
+        other.close()
+        # "Leave this site", then back to the site in the same tab: the choice is gone.
+        page.get_by_role("link", name="Leave this site").click()
+        page.wait_for_url(re.sub(r"/?$", "/**", SITE["exit_url"]))
+        page.goto(base_url + "/causes/")
+        assert _shown_region(page) == DEFAULT
+        assert page.evaluate("() => [sessionStorage.length, localStorage.length]") == [0, 0]
+    finally:
+        context.close()
+
+
+def test_remembered_region_survives_leave_this_site(browser, base_url):
+    context = _guarded_context(browser, timezone_id="UTC")
+    _neutral(context)
+    try:
+        page = context.new_page()
+        page.goto(base_url + "/causes/")
+        page.locator(SELECT).select_option("nz")
+        page.get_by_label("Remember on this device").check()
+        page.get_by_role("link", name="Leave this site").click()
+        page.wait_for_url(re.sub(r"/?$", "/**", SITE["exit_url"]))
+        page.goto(base_url + "/signs/")
+        assert _shown_region(page) == "nz"  # the reader asked this device to remember it
+    finally:
+        context.close()
+
+
+# ---------------------------------------------------------------------------------------- time zone
+
+
+def _first_visit(browser, url: str, timezone: str, requests: list[str] | None = None):
+    context = _guarded_context(browser, timezone_id=timezone)
+    if requests is not None:
+        context.on("request", lambda r: requests.append(r.url))
+    page = context.new_page()
+    page.goto(url)
+    return context, page
+
+
+@pytest.mark.parametrize("timezone,expected", [
+    ("Australia/Sydney", "au"), ("Europe/Dublin", "ie"), ("America/Toronto", "ca"), ("America/Chicago", "us"),
+    ("Pacific/Auckland", "nz"), ("Europe/Berlin", "eu"), ("Europe/London", "uk"),
+    ("Asia/Tokyo", DEFAULT), ("Europe/Oslo", DEFAULT),  # no mapping (Norway is not in the EU): the default
+])
+def test_first_visit_guesses_the_region_from_the_time_zone(browser, base_url, timezone, expected):
+    assert expected in REGIONS
+    requests: list[str] = []
+    context, page = _first_visit(browser, base_url + HELP, timezone, requests)
+    try:
+        assert page.evaluate("() => Intl.DateTimeFormat().resolvedOptions().timeZone") == timezone
+        assert _shown_region(page) == expected
+        expect(page.locator(f"#help-now [data-help-region='{expected}']")).to_be_visible()
+        # A guess is not a choice: nothing is stored, and nothing was sent.
+        assert page.evaluate("() => [sessionStorage.length, localStorage.length]") == [0, 0]
+        assert requests and [u for u in requests if not u.startswith(base_url + "/")] == []
+        # An explicit choice beats the guess.
+        page.locator(SELECT).select_option("us" if expected != "us" else "uk")
+        page.reload()
+        assert _shown_region(page) == ("us" if expected != "us" else "uk")
+    finally:
+        context.close()
+
+
+@pytest.fixture(scope="module")
+def no_guess_site(tmp_path_factory):
+    """The bundled content built with `guess_region: false`, served with the strict CSP."""
+    root = tmp_path_factory.mktemp("noguess")
+    shutil.copytree(REPO_ROOT / "content", root / "content")
+    config = root / "content" / "site.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "guess_region: false\n", encoding="utf-8")
+    subprocess.run([sys.executable, "build.py", "build", "--site", str(root)], cwd=REPO_ROOT, check=True,
+                   capture_output=True, text=True, timeout=300)
+    with StrictCSPServer(root / "dist") as server:
+        yield server.url
+
+
+def test_site_yml_turns_the_guess_off(browser, no_guess_site):
+    context, page = _first_visit(browser, no_guess_site + HELP, "Australia/Sydney")
+    try:
+        assert page.locator("[data-crisis][data-guess-region]").count() == 0
+        assert _shown_region(page) == DEFAULT
+        expect(page.locator(f"#help-now [data-help-region='{DEFAULT}']")).to_be_visible()
+        # The switch still works.
+        page.locator(SELECT).select_option("au")
+        assert _shown_region(page) == "au"
+    finally:
+        context.close()
