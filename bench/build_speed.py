@@ -405,7 +405,7 @@ def goals_table(peers: list[Result], ours: list[Result]) -> str:
         rows.append(f"| {label} | {n + 2:,} | {wall:.2f} | {cpu:.2f} | {target} | {'yes' if ok(wall) else 'no'} |")
 
     for n in sorted({r.n for r in peers}):
-        ours_of = lambda s: get.get(("ours", n, s))  # noqa: E731
+        ours_of = lambda s, n=n: get.get(("ours", n, s))
         ratio("ours cold ÷ floor", n, ours_of("cold"), get.get(("floor", n, "cold")), "≤ 1.5", lambda x: x <= 1.5)
         ratio("Pelican cold ÷ ours cold", n, get.get(("pelican", n, "cold")), ours_of("cold"), "≥ 1.4",
               lambda x: x >= 1.4)

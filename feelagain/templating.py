@@ -134,7 +134,7 @@ class Renderer:
             if key not in done:  # the regions object is kept alive with the entry, so its id stays unique
                 done[key] = (crisis["regions"], list(render(context)))
             yield from done[key][1]
-        partial.root_render_func = spliced  # type: ignore[method-assign]
+        partial.root_render_func = spliced
 
     def template(self, name: str) -> jinja2.Template:
         """Return a compiled template (compiled once per build)."""

@@ -167,7 +167,7 @@ class SiteWriter:
         except ImportError:  # not POSIX: builds of one site are not expected to overlap there
             return None
         self.manifest_path.parent.mkdir(parents=True, exist_ok=True)
-        handle = open(self.manifest_path.with_suffix(".lock"), "a")  # noqa: SIM115 (held until _release)
+        handle = open(self.manifest_path.with_suffix(".lock"), "a")
         fcntl.flock(handle, fcntl.LOCK_EX)
         return handle
 

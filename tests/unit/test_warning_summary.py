@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from pathlib import PurePosixPath
 
-from feelagain.report import WARNINGS_PER_RULE, WARNINGS_SHOWN, warning_lines
 from feelagain.errors import BuildError, SourceLocation
+from feelagain.report import WARNINGS_PER_RULE, WARNINGS_SHOWN, warning_lines
 
 
 def _warn(n: int, rule: str) -> BuildError:
