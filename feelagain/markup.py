@@ -435,6 +435,14 @@ def _slugify(value: str, separator: str) -> str:
     return f"{slug}{separator}section" if slug in TEMPLATE_IDS else slug
 
 
+def _free_token(template: str, text: str) -> str:
+    """Return the placeholder template ("NAME{}X") made longer until the page's own text does not hold it."""
+    prefix = template[:-3]
+    while prefix in text:
+        prefix += "Q"
+    return prefix + "{}X"
+
+
 def _flatten(tokens: list[dict], out: list[TocEntry]) -> list[TocEntry]:
     for token in tokens:
         if token["level"] in (2, 3):
@@ -491,14 +499,8 @@ class Converter:
         md = self.md
         md.reset()
         body_md, loc, body_start_line = state.body_md, state.loc, state.body_start_line
-        prefix = CHECKLIST_TOKEN[:-3]
-        while prefix in body_md:  # the page's text holds our placeholder: pick one that it does not
-            prefix += "Q"
-        state.token = prefix + "{}X"
-        prefix = CRISIS_TOKEN[:-3]
-        while prefix in body_md:
-            prefix += "Q"
-        state.crisis_token = prefix + "{}X"
+        state.token = _free_token(CHECKLIST_TOKEN, body_md)
+        state.crisis_token = _free_token(CRISIS_TOKEN, body_md)
         for number, line in enumerate(body_md.split("\n")):
             if line.startswith("# "):
                 state.warnings.append(BuildError(loc.at(body_start_line + number), "a level-1 heading in the body",
