@@ -156,8 +156,8 @@ def environment_key(options: Options) -> str:
     return _hash(parts)
 
 
-def _hash(parts: list[str]) -> str:
-    return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
+def _hash(parts: list[str], separator: str = "\0") -> str:
+    return hashlib.sha256(separator.join(parts).encode("utf-8", "surrogateescape")).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -174,42 +174,39 @@ def list_folders(folders: list[str]) -> Listing:
     lines: list[str] = []
     newest = 0
     odd = False
-    for root in folders:
-        stack = [(root, "")]
+    for index, root in enumerate(folders):
+        stack = [(root, f"{index}|")]
         while stack:
             path, rel = stack.pop()
             try:
-                with os.scandir(path) as found:
-                    entries = sorted(found, key=_name)
+                found = os.scandir(path)
             except FileNotFoundError:
-                lines.append(f"{root}|{rel}|missing")
+                lines.append(f"{rel}\0missing")
                 continue
             except OSError:  # a file where a folder should be, or a folder we may not read
-                lines.append(f"{root}|{rel}|unreadable")
+                lines.append(f"{rel}\0unreadable")
                 odd = True
                 continue
-            lines.append(f"{root}|{rel}/")
-            for entry in entries:
-                if entry.name == "__pycache__" and root == PACKAGE_DIR:
-                    continue  # bytecode follows the sources, which are listed
-                here = f"{rel}/{entry.name}"
-                try:
-                    info = entry.stat(follow_symlinks=False)
-                    if entry.is_dir(follow_symlinks=False):
-                        stack.append((entry.path, here))
+            lines.append(f"{rel}/")
+            with found:
+                for entry in found:
+                    here = f"{rel}/{entry.name}"
+                    try:
+                        if entry.is_dir(follow_symlinks=False):  # from the folder listing: no system call
+                            if not (entry.name == "__pycache__" and root == PACKAGE_DIR):  # follows the sources
+                                stack.append((entry.path, here))
+                            continue
+                        info = entry.stat(follow_symlinks=False)
+                    except OSError:  # removed while we looked
+                        lines.append(f"{here}\0vanished")
+                        odd = True
                         continue
-                except OSError:  # removed while we looked
-                    lines.append(f"{here}|vanished")
-                    odd = True
-                    continue
-                odd = odd or entry.is_symlink()
-                newest = max(newest, info.st_mtime_ns, info.st_ctime_ns)
-                lines.append(f"{here}|{info.st_mode}|{info.st_size}|{info.st_mtime_ns}|{info.st_ctime_ns}|{info.st_ino}")
-    return Listing(_hash(lines), newest, odd)
-
-
-def _name(entry: os.DirEntry[str]) -> str:
-    return entry.name
+                    odd = odd or entry.is_symlink()
+                    newest = max(newest, info.st_mtime_ns, info.st_ctime_ns)
+                    lines.append(f"{here}\0{info.st_mode}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ctime_ns}"
+                                 f"\0{info.st_ino}")
+    lines.sort()  # folders are read in the order the file system gives
+    return Listing(_hash(lines, "\0\n"), newest, odd)  # a name holds no NUL, so no line holds NUL + newline
 
 
 @dataclass(frozen=True)
