@@ -41,7 +41,9 @@ CACHE_DIR = ".feelagain-cache"  # config.SiteConfig.cache_dir
 PACKAGE_DIR = os.path.dirname(os.path.realpath(__file__))
 PROJECT_ROOT = os.path.dirname(PACKAGE_DIR)  # config.PROJECT_ROOT: the bundled templates, assets and locale
 # The packages whose code shapes the output or the warnings (see pyproject.toml); found, never imported.
-DEPENDENCIES = ("jinja2", "markupsafe", "markdown", "yaml", "babel", "nh3", "pyphen", "pagefind_bin")
+# Markdown imports Pygments when it is installed (its code highlighting is not used, but the presence is cheap
+# to note); it finds its extensions through the entry points of every installed package (site-packages below).
+DEPENDENCIES = ("jinja2", "markupsafe", "markdown", "yaml", "babel", "nh3", "pyphen", "pagefind_bin", "pygments")
 # Environment variables that can change what the build or Pagefind does: the date (TZ), locale defaults,
 # Python's own settings, Pagefind's configuration, and HOME (the output folder must not be the home folder).
 ENV_NAMES = ("TZ", "LANG", "LANGUAGE", "HOME")
@@ -175,6 +177,7 @@ def list_folders(folders: list[str]) -> Listing:
     newest = 0
     odd = False
     for index, root in enumerate(folders):
+        odd = odd or os.path.islink(root)  # its target could change without any listed file changing
         stack = [(root, f"{index}|")]
         while stack:
             path, rel = stack.pop()

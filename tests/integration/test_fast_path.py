@@ -254,11 +254,17 @@ def test_the_racy_rule(tmp_path):
     assert fingerprint.write_record(old, [], ("", ""))
 
 
-def test_a_link_among_the_inputs_is_never_trusted(site, tmp_path, builds, capsys):
-    (site / "content/linked.md").symlink_to(site / "content/extra.md")
+@pytest.mark.parametrize("link", ["content/linked.md", "templates"])
+def test_a_link_among_the_inputs_is_never_trusted(site, tmp_path, builds, capsys, link):
+    """A link's target can change while the link does not: a file linked in content/, a linked folder."""
+    (site / "own-templates").mkdir()
+    target = {"content/linked.md": site / "content/extra.md", "templates": site / "own-templates"}[link]
+    (site / link).symlink_to(target)
     out = tmp_path / "out"
     assert run(capsys, "build", "--site", str(site), "--out", str(out))[0] == 0
     assert not record_of(site, out).exists()
+    assert run(capsys, "build", "--site", str(site), "--out", str(out))[0] == 0
+    assert len(builds) == 2
 
 
 @pytest.mark.parametrize("argv, expected", [
