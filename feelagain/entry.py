@@ -16,7 +16,10 @@ from .fingerprint import fast_build
 def run(argv: list[str] | None = None) -> int:
     """Run feelagain.cli.main(); return 2 with a clear line when a required package is missing."""
     args = sys.argv[1:] if argv is None else argv
-    done = fast_build(list(args))
+    try:
+        done = fast_build(list(args))
+    except KeyboardInterrupt:
+        return 130  # as cli.main
     if done is not None:
         return done
     try:
