@@ -298,6 +298,20 @@ def test_the_inputs_are_the_folders_the_build_reads(make_site):
         assert listed[-1] == str(Path(pipeline.__file__).resolve().parent)  # the engine itself
 
 
+def test_the_record_module_imports_only_the_standard_library():
+    """It runs before the engine's packages are imported: that import is what the fast path saves."""
+    import ast
+
+    tree = ast.parse(Path(fingerprint.__file__).read_text(encoding="utf-8"))
+    names = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+    names |= {(node.module or "").split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    assert not any(isinstance(node, ast.ImportFrom) and node.level for node in ast.walk(tree))  # nothing of ours
+    assert names and names <= set(sys.stdlib_module_names) | {"__future__"}, names - set(sys.stdlib_module_names)
+    entry_tree = ast.parse(Path(entry.__file__).read_text(encoding="utf-8"))
+    top_level = [node for node in entry_tree.body if isinstance(node, (ast.Import, ast.ImportFrom))]
+    assert {node.module for node in top_level if isinstance(node, ast.ImportFrom)} == {"__future__", "deps", "fingerprint"}
+
+
 @pytest.mark.slow
 def test_the_fast_path_imports_none_of_the_engines_packages(site, tmp_path):
     """The real command line: the first build (run as build.py runs, trusting files written a moment ago)
