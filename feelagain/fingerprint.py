@@ -1,10 +1,11 @@
 """The record of one successful build's inputs and outputs, so a `build` with nothing changed stops early.
 
 After every successful `build`, the command line writes a record beside the render cache (one per output
-folder): a hash of everything the build depended on besides the files (its options, the engine, the
-packages that shape the output, Python, today's date, the environment variables the build and Pagefind
-read, the working directory), a hash of the listing of every input file (path, size, mtime, ctime, inode),
-a hash of the listing of the output folder as the build left it, and the lines the build printed.
+folder): a hash of everything the build depended on besides the files (its options, the packages that shape
+the output, Python, today's date, the environment variables the build and Pagefind read, the working folder),
+a hash of the listing of every input file (path, size, mtime, ctime, inode: the site's content/, templates/,
+assets/ and locale/, the bundled ones, and the engine's own source), a hash of the listing of the output
+folder as the build left it, and the lines the build printed.
 The next `build` with the same options (feelagain/entry.py, before the engine and its packages are even
 imported) lists the same folders again; if every hash is the same, the output folder is already what a build
 would make, so it prints the saved lines and stops. Anything else, or any doubt, runs the normal build.
@@ -138,8 +139,9 @@ def environment_key(options: Options) -> str:
     """Return a hash of everything besides the files that a build's output and printed lines depend on."""
     import importlib.util  # already imported by Python's start-up; finding a package does not import it
 
-    parts = [f"record {RECORD_VERSION}", f"strict={options.strict} verbose={options.verbose}", options.site_dir, options.out_dir, os.getcwd(),
-             _today(), sys.version, sys.executable, sys.prefix, repr(sys.flags), repr(sys.path)]
+    parts = [f"record {RECORD_VERSION}", f"strict={options.strict} verbose={options.verbose}", options.site_dir,
+             options.out_dir, os.getcwd(), _today(), sys.version, sys.executable, sys.prefix, repr(sys.flags),
+             repr(sys.path)]
     parts += sorted(f"{k}={v}" for k, v in os.environ.items()
                     if k in ENV_NAMES or k.startswith(ENV_PREFIXES))
     folders: set[str] = set()
