@@ -8,6 +8,7 @@ import sys
 import time
 from pathlib import Path
 
+from . import fingerprint
 from .config import PROJECT_ROOT, load_config
 from .errors import BuildError, BuildFailed
 from .report import WARNINGS_PER_RULE, display, print_problems, warning_lines
@@ -77,7 +78,9 @@ def run_build(args: argparse.Namespace, write: bool) -> int:
     site_dir = _site_dir(args.site)
     out = Path(args.out).resolve() if getattr(args, "out", None) else None
     out_name = display(out or site_dir / "dist")
-    if write:
+    pending = None
+    if write:  # before anything else: a build that fails or is killed must not leave the old record behind
+        pending = fingerprint.start(fingerprint.Options(args.site, args.out, args.strict, args.verbose))
         from .writers import check_output_folder
 
         refusal = check_output_folder(out or site_dir / "dist", site_dir)
@@ -94,11 +97,14 @@ def run_build(args: argparse.Namespace, write: bool) -> int:
         print_problems(failed, out_name if write else None, getattr(args, "verbose", False))
         return 1
     progress.close()
-    for line in warning_lines(result.warnings, getattr(args, "verbose", False)):
+    lines = warning_lines(result.warnings, getattr(args, "verbose", False))
+    for line in lines:
         print(line, file=sys.stderr)
     note = f" ({len(result.warnings)} warning{'s' if len(result.warnings) != 1 else ''})" if result.warnings else ""
     if write:
         print(f"Built {result.pages} pages in {result.seconds:.2f} s → {out_name}{note}")
+        if pending is not None:  # so the next build with nothing changed can say the same at once
+            fingerprint.write_record(pending, lines, (f"Built {result.pages} pages in ", f" s → {out_name}{note}"))
     else:
         print(f"Checked {result.pages} pages in {result.seconds:.2f} s: no errors{note}")
     return 0
