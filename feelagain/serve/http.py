@@ -37,11 +37,16 @@ class BuildState(Protocol):
         """Return what /__feelagain__/status.json says."""
         ...
 
+    def search_bundle(self) -> Path | None:
+        """Return the folder /pagefind/ is served from (the search index is built beside the site)."""
+        ...
+
 OVERLAY_ID = "feelagain-error-overlay"
 WARNINGS_ID = "feelagain-warnings"
 MAX_NAME = 255  # the longest file name most file systems allow; a longer URL segment can name nothing
 OVERLAY_CSS_URL = "/__feelagain__/overlay.css"
 GUARD_JS_URL = "/__feelagain__/reload-guard.js"
+SEARCH_PREFIX = "/pagefind/"  # search.BUNDLE: served from the dev server's own index folder
 
 OVERLAY_CSS = """\
 #feelagain-error-overlay{position:sticky;top:0;z-index:2147483647;box-sizing:border-box;max-height:60vh;
@@ -249,7 +254,11 @@ class SiteHandler(web.RequestHandler):
         self._respond(send_body=False)
 
     def _respond(self, send_body: bool) -> None:
-        kind, found = resolve_request(self.rebuilder.out_dir, self.request.path)
+        root = self.rebuilder.out_dir
+        if unquote(self.request.path).startswith(SEARCH_PREFIX):
+            bundle = self.rebuilder.search_bundle()  # Pagefind's index: built beside the site, after the reload
+            root = bundle.parent if bundle is not None else root
+        kind, found = resolve_request(root, self.request.path)
         if kind == "missing" and has_long_name(self.request.path):
             print(f"404 for {self.request.path[:40]}…: a name in the address is longer than {MAX_NAME} characters",
                   file=sys.stderr)

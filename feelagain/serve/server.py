@@ -42,10 +42,12 @@ from ..pipeline import BuildResult, build
 from ..report import display, print_problems
 from ..writers import Served, check_output_folder
 from .http import GUARD_JS, OVERLAY_CSS, DevFileHandler, SiteHandler, StatusHandler, guarded, log_request
+from .indexer import IndexRun, SearchIndexer
 
 EDITOR_TEMP_SUFFIXES = ("~", ".swp", ".swo", ".swx", ".tmp", ".bak", ".part", ".crdownload")
 POLL_SECONDS = 0.25  # how often the watcher looks at the inputs (livereload's default is 0.8 s)
 RACY_NS = 1_000_000_000  # a file saved less than this before we looked at it may change again with the same mtime
+INDEX_DELAY = 0.15  # seconds between a reload and the start of the search re-index: the reloaded page goes first
 # ------------------------------------------------------------------------------------------------ inputs
 
 
@@ -146,11 +148,49 @@ class Rebuilder:
         self.builds = 0
         self.generation = 0  # goes up whenever the browsers are told to reload
         self.building = self.dirty = self.recheck_pending = False
+        self.indexer = SearchIndexer(out_dir, self._index_done, busy=lambda: self.building)
+        self.indexed: IndexRun | None = None  # the last finished search index run
+        self.index_generation: int | None = None  # the reload generation the served search index was made from
+        self.index_wanted = 0  # the newest reload generation whose pages the search index should show
+        self.loop: ioloop.IOLoop | None = None  # the server's loop, once a build or an index was started from it
 
     def status(self) -> dict[str, object]:
-        """Return what /__feelagain__/status.json says."""
+        """Return what /__feelagain__/status.json says (search: which reload generation the index shows)."""
+        last = self.indexed
+        behind = self.index_wanted > (last.generation if last else 0)
+        search = {"generation": self.index_generation, "indexing": behind or self.indexer.pending,
+                  "error": last.error if last else None}
         return {"ok": not self.errors, "errors": self.errors, "warnings": self.warnings, "builds": self.builds,
-                "generation": self.generation, "building": self.building, "browsers": len(LiveReloadHandler.waiters)}
+                "generation": self.generation, "building": self.building, "browsers": len(LiveReloadHandler.waiters),
+                "search": search}
+
+    def search_bundle(self) -> Path | None:
+        """Return the folder the preview's /pagefind/ is served from (None before the first index)."""
+        return self.indexer.current()
+
+    def index_later(self) -> None:
+        """Ask for a search index of the pages just written, a moment after the reload went out."""
+        self.index_wanted = generation = self.generation
+        self.loop = ioloop.IOLoop.current()
+        self.loop.call_later(INDEX_DELAY, lambda: self.indexer.request(generation))
+
+    def _index_done(self, run: IndexRun) -> None:
+        """Called on the indexing thread after each run: report it on the server's thread."""
+        if self.loop is None:
+            self.report_index(run)  # the first index, before the server runs
+        else:
+            self.loop.add_callback(self.report_index, run)
+
+    def report_index(self, run: IndexRun) -> None:
+        """Print how an index run went and remember it for status.json."""
+        self.indexed = run
+        if not run.error:
+            self.index_generation = run.generation
+        if run.error:
+            print(f"search index not updated: {run.error} — search shows the previous index until it works",
+                  file=sys.stderr)
+        else:
+            print(f"Search index updated in {run.seconds:.2f} s ({run.pages} pages)")
 
     def rebuild(self) -> None:
         """Start a build if an input changed since the last one (the watcher's callback: never raises or waits)."""
@@ -163,7 +203,7 @@ class Rebuilder:
                 self.schedule_recheck()
                 return
             self.built_fingerprint, self.building = fingerprint, True
-            loop = ioloop.IOLoop.current()
+            loop = self.loop = ioloop.IOLoop.current()
             worker = lambda: loop.add_callback(self._finish, self.run_build())
             threading.Thread(target=worker, name="feelagain-build", daemon=True).start()
         except Exception as exc:  # noqa: BLE001 - an engine bug must not kill the server or print a tornado traceback
@@ -175,6 +215,8 @@ class Rebuilder:
         if self.apply(outcome, first=False):
             self.generation += 1
             LiveReloadHandler.reload_waiters("*")
+        if outcome.result is not None:
+            self.index_later()  # after the reload: only the search page shows the index
         if self.dirty:
             self.dirty = False
             self.rebuild()
@@ -352,8 +394,12 @@ def serve(args: argparse.Namespace) -> int:
     server = DevServer(rebuilder, f"http://{shown}:{args.port}/", sockets)
     try:
         rebuilder.built_fingerprint = rebuilder.inputs.fingerprint()
-        rebuilder.apply(rebuilder.run_build(), first=True)
+        first = rebuilder.run_build()
+        rebuilder.apply(first, first=True)
         rebuilder.generation = 1
+        if first.result is not None:
+            rebuilder.index_wanted = 1
+            rebuilder.indexer.run_now(1)  # before serving: search works from the first page the editor opens
         rebuilder.schedule_recheck()
         for folder in rebuilder.inputs.folders:
             pattern = str(folder) if folder.is_dir() else str(folder / "**" / "*")
@@ -362,9 +408,11 @@ def serve(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         pass
     except OSError as exc:
+        rebuilder.indexer.close()
         fix = (f"is another preview running? Try --port {args.port + 1}" if exc.errno == errno.EADDRINUSE
                else "use an address of this computer, or leave --host out")
         print(f"cannot listen on {shown}:{args.port} ({exc.strerror or exc}) — {fix}", file=sys.stderr)
         return 1
+    rebuilder.indexer.close()
     print("Stopped.")
     return 0
