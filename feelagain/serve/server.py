@@ -156,6 +156,7 @@ class Rebuilder:
         self.index_generation: int | None = None  # the reload generation the served search index was made from
         self.index_wanted = 0  # the newest reload generation whose pages the search index should show
         self.loop: ioloop.IOLoop | None = None  # the server's loop, once a build or an index was started from it
+        self.watching = "not yet"  # how saves are noticed: "events" (inotify…) or "polling"; set by the watcher
 
     def status(self) -> dict[str, object]:
         """Return what /__feelagain__/status.json says (search: which reload generation the index shows)."""
@@ -165,7 +166,7 @@ class Rebuilder:
                   "error": last.error if last else None}
         return {"ok": not self.errors, "errors": self.errors, "warnings": self.warnings, "builds": self.builds,
                 "generation": self.generation, "building": self.building, "browsers": len(LiveReloadHandler.waiters),
-                "search": search}
+                "search": search, "watching": self.watching}
 
     def search_bundle(self) -> Path | None:
         """Return the folder the preview's /pagefind/ is served from (None before the first index)."""
@@ -300,9 +301,9 @@ class ChangeWatcher(Watcher):
     changed meanwhile is seen when it ends (rebuild() remembers that it was asked).
     """
 
-    def __init__(self, busy: Callable[[], bool]) -> None:
+    def __init__(self, busy: Callable[[], bool], on_mode: Callable[[str], None] = lambda _mode: None) -> None:
         super().__init__()
-        self.busy = busy
+        self.busy, self.on_mode = busy, on_mode
         self.observer: Any = None
         self.poke_pending = False
         self.loop: ioloop.IOLoop | None = None
@@ -312,6 +313,7 @@ class ChangeWatcher(Watcher):
         self.loop = ioloop.IOLoop.current()
         self.observer = self._observe()
         seconds = SAFETY_POLL_SECONDS if self.observer is not None else POLL_SECONDS
+        self.on_mode("events" if self.observer is not None else "polling")
         ioloop.PeriodicCallback(lambda: self._poll(callback), seconds * 1000).start()
         return True
 
@@ -386,7 +388,8 @@ class DevServer(Server):
     """livereload's Server with our handlers instead of its script injector and static file handler."""
 
     def __init__(self, rebuilder: Rebuilder, display_url: str, sockets: list[socket.socket]) -> None:
-        super().__init__(watcher=ChangeWatcher(lambda: rebuilder.building))
+        super().__init__(watcher=ChangeWatcher(lambda: rebuilder.building,
+                                               lambda mode: setattr(rebuilder, "watching", mode)))
         self.rebuilder, self.display_url, self.sockets = rebuilder, display_url, sockets
 
     def application(self, port: int, host: str, liveport: int | None = None, debug: bool | None = None,
