@@ -333,6 +333,8 @@ class ChangeWatcher(Watcher):
             def on_any_event(self, event: Any) -> None:
                 if event.event_type not in CHANGE_EVENTS:
                     return  # reads (ours too: the build and the fingerprint open files) are not changes
+                if event.is_directory and event.event_type == "modified":
+                    return  # a folder changes with every file made in it: the file's own event decides
                 paths = [os.fsdecode(event.src_path), os.fsdecode(getattr(event, "dest_path", "") or "")]
                 if any(p and not self.ignore(p) for p in paths):
                     watcher.poke()
