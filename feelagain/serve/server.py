@@ -194,7 +194,7 @@ class Rebuilder:
             print(f"search index not updated: {run.error} — search shows the previous index until it works",
                   file=sys.stderr)
         else:
-            print(f"Search index updated in {run.seconds:.2f} s ({run.pages} pages)")
+            print(f"Search index updated in {run.seconds:.2f} s")
 
     def rebuild(self) -> None:
         """Start a build if an input changed since the last one (the watcher's callback: never raises or waits)."""
