@@ -89,3 +89,21 @@ def test_two_quick_edits_end_with_an_index_of_the_second(server, site, page) -> 
     assert search_for(server, page, "figlantern") == ["/causes/"]
     assert search_for(server, page, "plumtrellis") == []  # the first edit's index did not win the race
     assert "Traceback" not in server.output
+
+
+def test_an_open_search_page_searches_again_once_the_index_has_the_edit(server, site, page) -> None:
+    from playwright.sync_api import expect
+
+    notes: list[str] = []
+    page.on("console", lambda m: notes.append(m.text) if "Content Security Policy" in m.text else None)
+    server.wait_status(caught_up, what="the first index")
+    assert search_for(server, page, "glimmerquokka") == []
+    server.wait_status(lambda s: s["browsers"] >= 1, what="the search page on the socket")
+    add_sentence(site, "A glimmerquokka walk is one way to rest.")
+    # Nobody touches the page: the reload, then the guard script's own search once the index caught up.
+    expect(page.locator(".search-result__title a")).to_have_count(1, timeout=30_000)
+    first = page.locator(".search-result__title a").first.evaluate("a => new URL(a.href).pathname")
+    assert first == "/causes/"
+    assert caught_up(server.status())
+    expect(page.locator("#feelagain-search-note")).to_have_count(0)
+    assert notes == [], notes

@@ -1,7 +1,9 @@
 """The dev server's change watcher (feelagain/serve/server.py ChangeWatcher), in-process on a real IOLoop."""
 from __future__ import annotations
 
+import asyncio
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -15,32 +17,42 @@ BUDGET = 5.0  # seconds: a generous limit for "it never came", not a speed goal
 
 def run_watcher(folder: Path, monkeypatch: pytest.MonkeyPatch, action, wait: float) -> tuple[list[float], str]:
     """Start a ChangeWatcher on folder, do action() on the loop, run the loop for up to `wait` seconds or until
-    the watched callback ran; return the callback's times (relative to the action) and the watcher's mode."""
+    the watched callback ran; return the callback's times (relative to the action) and the watcher's mode.
+
+    The loop runs on a thread of its own (Playwright's tests may leave an asyncio loop on the main thread)."""
     monkeypatch.setattr(devserver, "SAFETY_POLL_SECONDS", 3600.0)  # only an event can call back in time
     monkeypatch.setattr(devserver, "POLL_SECONDS", 3600.0)
-    loop = ioloop.IOLoop()
     calls: list[float] = []
     modes: list[str] = []
-    started: list[float] = []
-    watcher = devserver.ChangeWatcher(lambda: False, modes.append)
 
-    def callback() -> None:
-        calls.append(time.monotonic() - started[0])
-        loop.stop()
+    def run() -> None:
+        asyncio.set_event_loop(asyncio.new_event_loop())
+        loop = ioloop.IOLoop.current()
+        started: list[float] = []
+        watcher = devserver.ChangeWatcher(lambda: False, modes.append)
 
-    def begin() -> None:
-        watcher.watch(str(folder), callback, ignore=devserver.IgnoreUnder(folder))
-        watcher.start(lambda: None)
-        started.append(time.monotonic())
-        action()
-        loop.call_later(wait, loop.stop)
+        def callback() -> None:
+            calls.append(time.monotonic() - started[0])
+            loop.stop()
 
-    loop.add_callback(begin)
-    try:
-        loop.start()
-    finally:
-        watcher.stop()
-        loop.close(all_fds=True)
+        def begin() -> None:
+            watcher.watch(str(folder), callback, ignore=devserver.IgnoreUnder(folder))
+            watcher.start(lambda: None)
+            started.append(time.monotonic())
+            action()
+            loop.call_later(wait, loop.stop)
+
+        loop.add_callback(begin)
+        try:
+            loop.start()
+        finally:
+            watcher.stop()
+            loop.close(all_fds=True)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(wait + 30)
+    assert not thread.is_alive(), "the watcher's loop did not stop"
     return calls, modes[0] if modes else "none"
 
 
