@@ -1,11 +1,13 @@
 """The dev server's search index: rebuilt after the browsers were told to reload, in the background.
 
 Pagefind re-indexes the whole site every time (about 2.3 ms a page: over 2 s on 1,000 pages), and no page but
-the search page shows its result, so the reload does not wait for it. Each run indexes a snapshot: the
-preview's HTML files hard-linked (copied where links cannot be made) into a folder of their own beside the
-preview, so Pagefind reads one consistent site while the next build replaces files in the preview, and the
-in-place writer, which removes every file it did not write, never sees the index. The server answers
-/pagefind/… from the newest finished snapshot, so search works throughout and lags at most one run behind.
+the search page shows its result, so the reload does not wait for it. Each run indexes a mirror of the pages
+Pagefind reads (search.GLOB), hard-linked (copied where links cannot be made) into a folder beside the preview
+and brought up to date page by page (the in-place writer replaces a changed file, so a new inode means a new
+page), so Pagefind reads one consistent site while the next build replaces files in the preview, and the
+in-place writer, which removes every file it did not write, never sees the index. Each finished index is moved
+to a folder of its own; the server answers /pagefind/… from the newest, so search works throughout and lags
+at most one run behind.
 
 Requests made while a run is going are merged into one more run after it, which starts from the files as they
 are then: the last index always reflects the last build. Pagefind runs at a lower CPU priority (the nice
@@ -20,18 +22,20 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from .. import search
 from ..errors import BuildError
 
 NICE = 10  # how much lower Pagefind's CPU priority is than the server's
 BUSY_WAIT = 0.05  # seconds between looks while a build runs
+MIRROR = "site"  # index_folder()/site: the pages, hard-linked from the preview
+PUBLISHED = "published"  # index_folder()/published/<run>/pagefind: finished indexes
 
 
 @dataclass(frozen=True)
 class IndexRun:
-    """One finished indexing run: which snapshot it made, of which build generation, and how it went."""
+    """One finished indexing run: its number, which build generation it indexed, and how it went."""
 
     number: int
     generation: int  # the reload generation whose pages were indexed
@@ -41,34 +45,51 @@ class IndexRun:
 
 
 def index_folder(out_dir: Path) -> Path:
-    """Return where the snapshots and their indexes live: beside the served folder, never inside it."""
+    """Return where the page mirror and the indexes live: beside the served folder, never inside it."""
     return out_dir.parent / f".{out_dir.name}.search"
 
 
-def snapshot(out_dir: Path, dest: Path) -> int:
-    """Hard-link every HTML file of out_dir into dest, keeping the paths; return how many were linked."""
-    count = 0
-    root = str(out_dir)
-    for folder, dirs, names in os.walk(root):
-        dirs[:] = [d for d in dirs if d != search.BUNDLE and not d.startswith(".")]
-        rel = os.path.relpath(folder, root)
-        target = dest if rel == "." else dest / rel
-        made = False
-        for name in names:
-            if not name.endswith(".html"):
+def page_patterns() -> list[str]:
+    """Return the file patterns Pagefind reads (search.GLOB, "{a,b}" spelled out as [a, b])."""
+    glob = search.GLOB
+    return glob[1:-1].split(",") if glob.startswith("{") and glob.endswith("}") else [glob]
+
+
+Mirrored = dict[PurePosixPath, tuple[int, int, int]]  # page → (inode, mtime_ns, size) of the file it was made from
+
+
+def sync_pages(out_dir: Path, mirror: Path, known: Mirrored) -> int:
+    """Bring mirror up to date with the pages Pagefind reads in out_dir, by hard links (copies where links
+    cannot be made), touching only pages that changed since `known` (updated in place); return how many."""
+    found: dict[PurePosixPath, tuple[Path, tuple[int, int, int]]] = {}
+    for pattern in page_patterns():
+        for source in out_dir.glob(pattern):
+            rel = PurePosixPath(source.relative_to(out_dir).as_posix())
+            if rel.parts[0] == search.BUNDLE or any(p.startswith(".") for p in rel.parts):
                 continue
-            if not made:
-                target.mkdir(parents=True, exist_ok=True)
-                made = True
-            source = os.path.join(folder, name)
             try:
-                os.link(source, target / name)
+                info = os.stat(source)
             except FileNotFoundError:
                 continue  # removed by a build since we listed it: that build asks for another run
-            except OSError:
-                shutil.copy2(source, target / name)  # another file system, or no hard links there
-            count += 1
-    return count
+            found[rel] = (source, (info.st_ino, info.st_mtime_ns, info.st_size))
+    for rel in set(known) - set(found):
+        mirror.joinpath(*rel.parts).unlink(missing_ok=True)
+        del known[rel]
+    for rel, (source, key) in found.items():
+        if known.get(rel) == key:
+            continue  # the in-place writer replaces a changed file, so the same inode is the same page
+        target = mirror.joinpath(*rel.parts)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.unlink(missing_ok=True)
+        try:
+            os.link(source, target)
+        except FileNotFoundError:
+            known.pop(rel, None)
+            continue
+        except OSError:
+            shutil.copy2(source, target)  # another file system, or no hard links there
+        known[rel] = key
+    return len(known)
 
 
 def lower_priority() -> None:
@@ -95,9 +116,11 @@ class SearchIndexer:
         self.wanted: int | None = None  # the newest generation asked for and not yet started
         self.running = False
         self.runs = 0
-        self.published: Path | None = None  # the snapshot folder whose index is served
+        self.published: Path | None = None  # the folder whose pagefind/ is served
+        self.mirror = self.root / MIRROR  # the pages Pagefind reads, as of the last run
+        self.mirrored: Mirrored = {}
         self.last: IndexRun | None = None
-        shutil.rmtree(self.root, ignore_errors=True)  # snapshots of an earlier server, killed before it cleaned up
+        shutil.rmtree(self.root, ignore_errors=True)  # left by an earlier server that was killed
 
     def current(self) -> Path | None:
         """Return the Pagefind bundle folder to serve /pagefind/ from, or None while there is none."""
@@ -130,7 +153,7 @@ class SearchIndexer:
         lower_priority()
         while True:
             while self.busy():
-                time.sleep(BUSY_WAIT)  # a build is replacing files: a snapshot now could mix two sites
+                time.sleep(BUSY_WAIT)  # a build is replacing files: a mirror now could mix two sites
             with self.lock:
                 generation = self.wanted
                 self.wanted = None
@@ -145,26 +168,30 @@ class SearchIndexer:
         started = time.perf_counter()
         self.runs += 1
         number = self.runs
-        folder = self.root / str(number)
-        for old in self.root.glob("*") if self.root.is_dir() else []:
-            if old != self.published:
-                shutil.rmtree(old, ignore_errors=True)
         pages, error = 0, None
+        bundle = self.mirror / search.BUNDLE
         try:
-            pages = snapshot(self.out_dir, folder)
-            search.build_index(folder)
+            pages = sync_pages(self.out_dir, self.mirror, self.mirrored)
+            if bundle.exists():
+                shutil.rmtree(bundle)  # left by a run that failed
+            search.build_index(self.mirror)
+            dest = self.root / PUBLISHED / str(number)
+            dest.mkdir(parents=True)
+            os.rename(bundle, dest / search.BUNDLE)
         except BuildError as err:
             error = str(err)
         except OSError as exc:
             error = f"{exc.__class__.__name__}: {exc}"
         if error is None:
-            self.published = folder  # one assignment: a request sees the old index or the new one, never a mix
-        else:
-            shutil.rmtree(folder, ignore_errors=True)
+            before, self.published = self.published, dest  # one assignment: old index or new, never a mix
+            keep = {dest, before}  # the one before may still be answering a request that started earlier
+            for old in (self.root / PUBLISHED).iterdir():
+                if old not in keep:
+                    shutil.rmtree(old, ignore_errors=True)
         run = IndexRun(number, generation, time.perf_counter() - started, pages, error)
         self.last = run
         return run
 
     def close(self) -> None:
-        """Remove the snapshots (the server is stopping)."""
+        """Remove the mirror and the indexes (the server is stopping)."""
         shutil.rmtree(self.root, ignore_errors=True)

@@ -7,7 +7,7 @@ import threading
 import time
 from pathlib import Path
 
-from feelagain.serve.indexer import IndexRun, SearchIndexer, index_folder, snapshot
+from feelagain.serve.indexer import IndexRun, Mirrored, SearchIndexer, index_folder, sync_pages
 
 PAGE = ('<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>{title}</title></head>\n'
         '<body><main data-pagefind-body><h1>{title}</h1><p>{text}</p></main></body></html>\n')
@@ -33,14 +33,26 @@ def make_site(out: Path) -> None:
     (out / ".hidden" / "index.html").write_text("<p>secret</p>")
 
 
-def test_snapshot_links_only_the_pages_and_keeps_them_when_the_site_changes(tmp_path: Path) -> None:
-    out, dest = tmp_path / "preview", tmp_path / "snap"
+def test_the_mirror_links_only_the_pages_and_follows_changes_page_by_page(tmp_path: Path) -> None:
+    out, mirror = tmp_path / "preview", tmp_path / "mirror"
     make_site(out)
-    assert snapshot(out, dest) == 2
-    found = sorted(p.relative_to(dest).as_posix() for p in dest.rglob("*") if p.is_file())
-    assert found == ["causes/index.html", "index.html"]  # no assets, no old index, nothing hidden
+    known: Mirrored = {}
+    assert sync_pages(out, mirror, known) == 2
+    files = lambda: sorted(p.relative_to(mirror).as_posix() for p in mirror.rglob("*") if p.is_file())
+    assert files() == ["causes/index.html", "index.html"]  # no assets, no old index, nothing hidden
     write_page(out, "causes/index.html", "Causes", "Grief can dull feelings too.")
-    assert "Stress can dull" in (dest / "causes" / "index.html").read_text()  # the snapshot did not move
+    assert "Stress can dull" in (mirror / "causes" / "index.html").read_text()  # untouched until the next sync
+    write_page(out, "grief/index.html", "Grief", "Loss can numb.")
+    (out / "index.html").unlink()
+    assert sync_pages(out, mirror, known) == 2
+    assert files() == ["causes/index.html", "grief/index.html"]
+    assert "Grief can dull" in (mirror / "causes" / "index.html").read_text()
+    write_page(out, "index.html", "Home", "Welcome back.")
+    sync_pages(out, mirror, known)
+    assert "Welcome back" in (mirror / "index.html").read_text()  # even if the new file got the old inode back
+    causes = (mirror / "causes" / "index.html").stat().st_ino
+    sync_pages(out, mirror, known)
+    assert (mirror / "causes" / "index.html").stat().st_ino == causes  # unchanged pages are left alone
 
 
 def test_the_index_lives_beside_the_preview_not_in_it(tmp_path: Path) -> None:
@@ -77,7 +89,7 @@ def test_requests_made_during_a_build_become_one_run_of_the_newest_pages(tmp_pat
     assert [r.generation for r in runs][0] == 4 and all(r.generation == 4 for r in runs), runs
     assert runs[0].error is None and runs[0].pages == 3  # the page written while it waited is in
     bundle = indexer.current()
-    assert bundle is not None and bundle.parent.parent == index_folder(out)
+    assert bundle is not None and index_folder(out) in bundle.parents
     entry = json.loads((bundle / "pagefind-entry.json").read_text())
     assert entry["languages"], entry
     assert not (bundle / "pagefind-ui.js").exists()  # search.build_index's clean-up ran
@@ -86,7 +98,7 @@ def test_requests_made_during_a_build_become_one_run_of_the_newest_pages(tmp_pat
     assert not index_folder(out).exists()
 
 
-def test_old_snapshots_are_removed_keeping_the_one_before_for_requests_in_flight(tmp_path: Path) -> None:
+def test_old_indexes_are_removed_keeping_the_one_before_for_requests_in_flight(tmp_path: Path) -> None:
     out = tmp_path / "preview"
     make_site(out)
     indexer = SearchIndexer(out)
@@ -94,7 +106,10 @@ def test_old_snapshots_are_removed_keeping_the_one_before_for_requests_in_flight
     for generation in (2, 3):
         write_page(out, "causes/index.html", "Causes", f"Changed words, take {generation}.")
         runs.append(indexer.run_now(generation))
-    assert [(r.number, r.error) for r in runs] == [(1, None), (2, None), (3, None)]
-    assert sorted(p.name for p in index_folder(out).iterdir()) == ["2", "3"]
-    assert indexer.current() == index_folder(out) / "3" / "pagefind"
+    assert [(r.number, r.error, r.pages) for r in runs] == [(1, None, 2), (2, None, 2), (3, None, 2)]
+    published = index_folder(out) / "published"
+    assert sorted(p.name for p in published.iterdir()) == ["2", "3"]
+    assert indexer.current() == published / "3" / "pagefind"
+    assert (indexer.current() / "pagefind-entry.json").is_file()
+    assert not (index_folder(out) / "site" / "pagefind").exists()  # moved out of the mirror, not copied
     indexer.close()
