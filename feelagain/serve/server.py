@@ -3,7 +3,8 @@
 This package is the only code that imports livereload (2.7.x, on tornado >= 6.6.1). What we take from it and what we
 replace, and why (see "Using livereload safely" in the style guide):
 
-- We keep its polling Watcher, its WebSocket reload protocol and its vendored livereload.js.
+- We keep its Watcher interface, its WebSocket reload protocol and its vendored livereload.js. Saves are heard
+  through watchdog (inotify and the like) as they happen, with a slow poll as a safety net (ChangeWatcher).
 - We replace its HTTP side. Its LiveScriptInjector adds an *inline* script (blocked by our CSP, and a second
   client next to the external `dev_script` the templates add) and its StaticFileHandler answers 403 for paths
   outside the root. Our SiteHandler serves only regular files under the output folder, answers 404 (with the
@@ -12,6 +13,8 @@ replace, and why (see "Using livereload safely" in the style guide):
   one at a time on a worker thread (the server keeps answering), and the browsers reload only when a build
   changed the output or the list of errors. A page that was still loading when a reload went out catches up
   by itself (the reload guard script compares its build generation with /__feelagain__/status.json).
+- The search index is rebuilt after the reload, in the background (indexer.py): only the search page shows it,
+  and Pagefind takes seconds on a large site. status.json says when it is catching up; so does the search page.
 """
 from __future__ import annotations
 
