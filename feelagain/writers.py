@@ -654,7 +654,6 @@ def write_site(config: SiteConfig, site: Site, bodies: dict[str, Body], crisis: 
     languages holds every language's pages (the default first, the same as config, site and bodies); each other
     language gets its pages, embeds, oEmbed and API records and a 404 under /<code>/.
     """
-    in_place = served is not None
     try:
         assets = collect_assets(config.asset_dirs)
     except BuildError as err:
@@ -697,8 +696,7 @@ def write_site(config: SiteConfig, site: Site, bodies: dict[str, Body], crisis: 
                 search.build_index(writer.tmp)
                 writer.claim_tree(bundle)
         writer.commit()
-        if in_place:
-            search.build_index(config.output_dir)  # the dev server serves the folder it writes into
+        # In place, the dev server indexes after it has sent the reload (feelagain/serve/indexer.py).
     except BuildError as err:
         writer.abort()
         raise BuildFailed([err], problems.warnings) from None

@@ -37,11 +37,16 @@ class BuildState(Protocol):
         """Return what /__feelagain__/status.json says."""
         ...
 
+    def search_bundle(self) -> Path | None:
+        """Return the folder /pagefind/ is served from (the search index is built beside the site)."""
+        ...
+
 OVERLAY_ID = "feelagain-error-overlay"
 WARNINGS_ID = "feelagain-warnings"
 MAX_NAME = 255  # the longest file name most file systems allow; a longer URL segment can name nothing
 OVERLAY_CSS_URL = "/__feelagain__/overlay.css"
 GUARD_JS_URL = "/__feelagain__/reload-guard.js"
+SEARCH_PREFIX = "/pagefind/"  # search.BUNDLE: served from the dev server's own index folder
 
 OVERLAY_CSS = """\
 #feelagain-error-overlay{position:sticky;top:0;z-index:2147483647;box-sizing:border-box;max-height:60vh;
@@ -65,6 +70,8 @@ background:#fffbe6;color:#1a1a1a;font:.95rem/1.45 system-ui,-apple-system,"Segoe
 #feelagain-warnings summary{color:#f0dc8c}}
 """
 
+SEARCH_NOTE_ID = "feelagain-search-note"
+
 # A page that was loading while a reload was sent is not on the socket yet and misses it. So each page carries
 # the build generation it was served at; once its socket is connected, it reloads itself if that is outdated.
 GUARD_JS = """\
@@ -82,6 +89,40 @@ GUARD_JS = """\
   }
   // After the socket's handshake, give the server a moment to register this page, then compare.
   document.addEventListener('LiveReloadConnect', function () { setTimeout(check, 200); });
+  // The search index is rebuilt after the reload. While it catches up, the search page says so, and it
+  // searches again by itself when the index is ready (unless the reader has typed a new query meanwhile).
+  var results = null;
+  var note = null;
+  var typed = '';  // the search box when the note appeared
+  function box() { return document.querySelector('[data-search-form] input[name=q]'); }
+  function watchSearch() {
+    fetch('/__feelagain__/status.json', {cache: 'no-store'})
+      .then(function (response) { return response.json(); })
+      .then(function (status) {
+        if (status.search && status.search.indexing) {
+          if (!note) {
+            note = document.createElement('p');
+            note.id = '""" + SEARCH_NOTE_ID + """';
+            note.setAttribute('role', 'status');
+            note.textContent = 'Preview: search is catching up with your last save. Results may still show ' +
+              'the old text; they refresh by themselves in a moment.';
+            results.parentNode.insertBefore(note, results);
+            typed = box() ? box().value : '';
+          }
+          setTimeout(watchSearch, 500);
+        } else if (note) {
+          if (!box() || box().value === typed) location.reload();
+          else note.textContent = 'Preview: search is up to date. Reload the page to include your last save.';
+        }
+      })
+      .catch(function () {});
+  }
+  function startSearchWatch() {
+    results = document.querySelector('[data-search-status]');  // only the search page has it
+    if (results) watchSearch();
+  }
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', startSearchWatch);
+  else startSearchWatch();
 })();
 """
 
@@ -249,7 +290,11 @@ class SiteHandler(web.RequestHandler):
         self._respond(send_body=False)
 
     def _respond(self, send_body: bool) -> None:
-        kind, found = resolve_request(self.rebuilder.out_dir, self.request.path)
+        root = self.rebuilder.out_dir
+        if unquote(self.request.path).startswith(SEARCH_PREFIX):
+            bundle = self.rebuilder.search_bundle()  # Pagefind's index: built beside the site, after the reload
+            root = bundle.parent if bundle is not None else root
+        kind, found = resolve_request(root, self.request.path)
         if kind == "missing" and has_long_name(self.request.path):
             print(f"404 for {self.request.path[:40]}…: a name in the address is longer than {MAX_NAME} characters",
                   file=sys.stderr)

@@ -3,7 +3,8 @@
 This package is the only code that imports livereload (2.7.x, on tornado >= 6.6.1). What we take from it and what we
 replace, and why (see "Using livereload safely" in the style guide):
 
-- We keep its polling Watcher, its WebSocket reload protocol and its vendored livereload.js.
+- We keep its Watcher interface, its WebSocket reload protocol and its vendored livereload.js. Saves are heard
+  through watchdog (inotify and the like) as they happen, with a slow poll as a safety net (ChangeWatcher).
 - We replace its HTTP side. Its LiveScriptInjector adds an *inline* script (blocked by our CSP, and a second
   client next to the external `dev_script` the templates add) and its StaticFileHandler answers 403 for paths
   outside the root. Our SiteHandler serves only regular files under the output folder, answers 404 (with the
@@ -12,6 +13,8 @@ replace, and why (see "Using livereload safely" in the style guide):
   one at a time on a worker thread (the server keeps answering), and the browsers reload only when a build
   changed the output or the list of errors. A page that was still loading when a reload went out catches up
   by itself (the reload guard script compares its build generation with /__feelagain__/status.json).
+- The search index is rebuilt after the reload, in the background (indexer.py): only the search page shows it,
+  and Pagefind takes seconds on a large site. status.json says when it is catching up; so does the search page.
 """
 from __future__ import annotations
 
@@ -42,10 +45,15 @@ from ..pipeline import BuildResult, build
 from ..report import display, print_problems
 from ..writers import Served, check_output_folder
 from .http import GUARD_JS, OVERLAY_CSS, DevFileHandler, SiteHandler, StatusHandler, guarded, log_request
+from .indexer import IndexRun, SearchIndexer
 
 EDITOR_TEMP_SUFFIXES = ("~", ".swp", ".swo", ".swx", ".tmp", ".bak", ".part", ".crdownload")
-POLL_SECONDS = 0.25  # how often the watcher looks at the inputs (livereload's default is 0.8 s)
+POLL_SECONDS = 0.25  # how often the watcher looks at the inputs without inotify (livereload's default is 0.8 s)
+SAFETY_POLL_SECONDS = 1.0  # with inotify, a look now and then in case an event never comes
+SETTLE_SECONDS = 0.01  # after a change event, how long to wait for the rest of the save's events
+CHANGE_EVENTS = frozenset({"created", "modified", "deleted", "moved", "closed"})  # watchdog's event types
 RACY_NS = 1_000_000_000  # a file saved less than this before we looked at it may change again with the same mtime
+INDEX_DELAY = 0.15  # seconds between a reload and the start of the search re-index: the reloaded page goes first
 # ------------------------------------------------------------------------------------------------ inputs
 
 
@@ -146,11 +154,50 @@ class Rebuilder:
         self.builds = 0
         self.generation = 0  # goes up whenever the browsers are told to reload
         self.building = self.dirty = self.recheck_pending = False
+        self.indexer = SearchIndexer(out_dir, self._index_done, busy=lambda: self.building)
+        self.indexed: IndexRun | None = None  # the last finished search index run
+        self.index_generation: int | None = None  # the reload generation the served search index was made from
+        self.index_wanted = 0  # the newest reload generation whose pages the search index should show
+        self.loop: ioloop.IOLoop | None = None  # the server's loop, once a build or an index was started from it
+        self.watching = "not yet"  # how saves are noticed: "events" (inotify…) or "polling"; set by the watcher
 
     def status(self) -> dict[str, object]:
-        """Return what /__feelagain__/status.json says."""
+        """Return what /__feelagain__/status.json says (search: which reload generation the index shows)."""
+        last = self.indexed
+        behind = self.index_wanted > (last.generation if last else 0)
+        search = {"generation": self.index_generation, "indexing": behind or self.indexer.pending,
+                  "error": last.error if last else None}
         return {"ok": not self.errors, "errors": self.errors, "warnings": self.warnings, "builds": self.builds,
-                "generation": self.generation, "building": self.building, "browsers": len(LiveReloadHandler.waiters)}
+                "generation": self.generation, "building": self.building, "browsers": len(LiveReloadHandler.waiters),
+                "search": search, "watching": self.watching}
+
+    def search_bundle(self) -> Path | None:
+        """Return the folder the preview's /pagefind/ is served from (None before the first index)."""
+        return self.indexer.current()
+
+    def index_later(self) -> None:
+        """Ask for a search index of the pages just written, a moment after the reload went out."""
+        self.index_wanted = generation = self.generation
+        self.loop = ioloop.IOLoop.current()
+        self.loop.call_later(INDEX_DELAY, lambda: self.indexer.request(generation))
+
+    def _index_done(self, run: IndexRun) -> None:
+        """Called on the indexing thread after each run: report it on the server's thread."""
+        if self.loop is None:
+            self.report_index(run)  # the first index, before the server runs
+        else:
+            self.loop.add_callback(self.report_index, run)
+
+    def report_index(self, run: IndexRun) -> None:
+        """Print how an index run went and remember it for status.json."""
+        self.indexed = run
+        if not run.error:
+            self.index_generation = run.generation
+        if run.error:
+            print(f"search index not updated: {run.error} — search shows the previous index until it works",
+                  file=sys.stderr)
+        else:
+            print(f"Search index updated in {run.seconds:.2f} s")
 
     def rebuild(self) -> None:
         """Start a build if an input changed since the last one (the watcher's callback: never raises or waits)."""
@@ -163,7 +210,7 @@ class Rebuilder:
                 self.schedule_recheck()
                 return
             self.built_fingerprint, self.building = fingerprint, True
-            loop = ioloop.IOLoop.current()
+            loop = self.loop = ioloop.IOLoop.current()
             worker = lambda: loop.add_callback(self._finish, self.run_build())
             threading.Thread(target=worker, name="feelagain-build", daemon=True).start()
         except Exception as exc:  # noqa: BLE001 - an engine bug must not kill the server or print a tornado traceback
@@ -175,6 +222,8 @@ class Rebuilder:
         if self.apply(outcome, first=False):
             self.generation += 1
             LiveReloadHandler.reload_waiters("*")
+        if outcome.result is not None:
+            self.index_later()  # after the reload: only the search page shows the index
         if self.dirty:
             self.dirty = False
             self.rebuild()
@@ -245,36 +294,107 @@ class Rebuilder:
 # ---------------------------------------------------------------------------------------------- server
 
 
-class PollingWatcher(Watcher):
-    """livereload's polling watcher, polling more often, and leaving the reload to Rebuilder (only on change).
+class ChangeWatcher(Watcher):
+    """Tells Rebuilder about saves: at once through inotify (watchdog) where it works, else by polling.
 
-    It does not look while a build runs: walking the inputs then would only compete with the build for the
-    interpreter, and whatever changed meanwhile is seen on the first poll after it.
+    A save reaches rebuild() within a few milliseconds of the file being closed, instead of up to a poll
+    interval later. Events only start a look (rebuild() compares the input fingerprint), so a missed, doubled
+    or spurious event costs nothing but that look; a slow poll stays on as a safety net for file systems that
+    send no events (network and some container mounts). Nothing is looked at while a build runs: whatever
+    changed meanwhile is seen when it ends (rebuild() remembers that it was asked).
     """
 
-    def __init__(self, busy: Callable[[], bool]) -> None:
+    def __init__(self, busy: Callable[[], bool], on_mode: Callable[[str], None] = lambda _mode: None) -> None:
         super().__init__()
-        self.busy = busy
+        self.busy, self.on_mode = busy, on_mode
+        self.observer: Any = None
+        self.poke_pending = False
+        self.loop: ioloop.IOLoop | None = None
 
     def start(self, callback: Callable[[], None]) -> bool:
-        """Poll every POLL_SECONDS; return True so livereload does not start its own 0.8 s poll."""
-        ioloop.PeriodicCallback(callback, POLL_SECONDS * 1000).start()
+        """Start the event watcher and the poll; return True so livereload does not start its own 0.8 s poll."""
+        self.loop = ioloop.IOLoop.current()
+        self.observer = self._observe()
+        seconds = SAFETY_POLL_SECONDS if self.observer is not None else POLL_SECONDS
+        self.on_mode("events" if self.observer is not None else "polling")
+        ioloop.PeriodicCallback(lambda: self._poll(callback), seconds * 1000).start()
         return True
 
+    def _observe(self) -> Any:
+        """Watch every existing input folder with inotify; return the observer, or None (then we poll)."""
+        try:
+            from watchdog.events import FileSystemEventHandler
+            from watchdog.observers import Observer
+        except ImportError:
+            return None
+        watcher = self
+
+        class Handler(FileSystemEventHandler):
+            def __init__(self, ignore: Callable[[str], bool]) -> None:
+                self.ignore = ignore
+
+            def on_any_event(self, event: Any) -> None:
+                if event.event_type not in CHANGE_EVENTS:
+                    return  # reads (ours too: the build and the fingerprint open files) are not changes
+                if event.is_directory and event.event_type == "modified":
+                    return  # a folder changes with every file made in it: the file's own event decides
+                paths = [os.fsdecode(event.src_path), os.fsdecode(getattr(event, "dest_path", "") or "")]
+                if any(p and not self.ignore(p) for p in paths):
+                    watcher.poke()
+
+        observer = Observer()
+        try:
+            for path, task in self._tasks.items():
+                if os.path.isdir(path):
+                    observer.schedule(Handler(task["ignore"] or (lambda _p: False)), path, recursive=True)
+            observer.daemon = True
+            observer.start()
+        except (OSError, RuntimeError):
+            return None  # no inotify here, or out of watches: polling still works
+        return observer
+
+    def poke(self) -> None:
+        """Called on watchdog's thread for every change event: look once, soon, on the server's thread."""
+        if self.loop is not None:
+            self.loop.add_callback(self._poked)
+
+    def _poked(self) -> None:
+        # An editor's save is a burst of events (write, close, rename): wait a moment and look once.
+        if not self.poke_pending:
+            self.poke_pending = True
+            ioloop.IOLoop.current().call_later(SETTLE_SECONDS, self._look)
+
+    def _look(self) -> None:
+        self.poke_pending = False
+        self._run_tasks()
+
+    def _poll(self, livereload_poll: Callable[[], None]) -> None:
+        livereload_poll()  # livereload's own messages (the reload after a restart), via examine()
+        if not self.busy():
+            self._run_tasks()
+
+    def _run_tasks(self) -> None:
+        for func in {id(task["func"]): task["func"] for task in self._tasks.values() if task["func"]}.values():
+            func()
+
     def examine(self) -> tuple[str | None, str | None]:
-        """Run the callbacks of changed folders; report no path, so livereload itself never reloads."""
+        """Report no path, so livereload itself never reloads (Rebuilder does, only after a build)."""
         if self._changes:
             return self._changes.pop()  # livereload's "reload after restart" message
-        if not self.busy():
-            super().examine()
         return None, None
+
+    def stop(self) -> None:
+        """Stop the event watcher's thread."""
+        if self.observer is not None:
+            self.observer.stop()
 
 
 class DevServer(Server):
     """livereload's Server with our handlers instead of its script injector and static file handler."""
 
     def __init__(self, rebuilder: Rebuilder, display_url: str, sockets: list[socket.socket]) -> None:
-        super().__init__(watcher=PollingWatcher(lambda: rebuilder.building))
+        super().__init__(watcher=ChangeWatcher(lambda: rebuilder.building,
+                                               lambda mode: setattr(rebuilder, "watching", mode)))
         self.rebuilder, self.display_url, self.sockets = rebuilder, display_url, sockets
 
     def application(self, port: int, host: str, liveport: int | None = None, debug: bool | None = None,
@@ -352,8 +472,12 @@ def serve(args: argparse.Namespace) -> int:
     server = DevServer(rebuilder, f"http://{shown}:{args.port}/", sockets)
     try:
         rebuilder.built_fingerprint = rebuilder.inputs.fingerprint()
-        rebuilder.apply(rebuilder.run_build(), first=True)
+        first = rebuilder.run_build()
+        rebuilder.apply(first, first=True)
         rebuilder.generation = 1
+        if first.result is not None:
+            rebuilder.index_wanted = 1
+            rebuilder.indexer.run_now(1)  # before serving: search works from the first page the editor opens
         rebuilder.schedule_recheck()
         for folder in rebuilder.inputs.folders:
             pattern = str(folder) if folder.is_dir() else str(folder / "**" / "*")
@@ -362,9 +486,12 @@ def serve(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         pass
     except OSError as exc:
+        rebuilder.indexer.close()
         fix = (f"is another preview running? Try --port {args.port + 1}" if exc.errno == errno.EADDRINUSE
                else "use an address of this computer, or leave --host out")
         print(f"cannot listen on {shown}:{args.port} ({exc.strerror or exc}) — {fix}", file=sys.stderr)
         return 1
+    server.watcher.stop()
+    rebuilder.indexer.close()
     print("Stopped.")
     return 0

@@ -85,9 +85,11 @@ def test_a_build_after_serve_publishes_no_live_reload(site: Path) -> None:
     server = start_server(site)
     try:
         assert "/livereload.js" in server.get("/causes/")[1]
+        assert (site / ".feelagain-cache" / ".preview.search").is_dir()  # the search index, beside the preview
         assert server.interrupt() == 0
     finally:
         server.kill()
+    assert not (site / ".feelagain-cache" / ".preview.search").exists()  # Ctrl-C cleaned it up
     assert _live_reload_files(site / "dist") == []  # the preview is built elsewhere: dist/ is what was published
     page = site / "content" / "causes.md"
     good = page.read_text(encoding="utf-8")
