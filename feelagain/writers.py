@@ -314,6 +314,18 @@ class SiteWriter:
         return len(outside) == len(self.manifest) and all(
             self.manifest.get(k, [None])[0] == self.live[k][0] for k in outside)
 
+    def drop_unclaimed(self, match: Callable[[str], bool]) -> None:
+        """Delete the staging files this build has not claimed (yet) whose path matches (they would be
+        written anew or pruned at commit anyway), e.g. before a tool reads the staging folder."""
+        for key in [k for k in self.present if k not in self.manifest and match(k)]:
+            try:
+                os.unlink(os.path.join(self.tmp, key))
+            except FileNotFoundError:
+                pass
+            except OSError:
+                continue  # left for _prune, which copes with anything
+            del self.present[key]
+
     def reuse_tree(self, prefix: str) -> bool:
         """Take every live file under prefix/ as it is (e.g. a search index made from unchanged pages)."""
         keys = [k for k in self.live if k.startswith(prefix)]
@@ -686,16 +698,30 @@ def write_site(config: SiteConfig, site: Site, bodies: dict[str, Body], crisis: 
         # Files made from the whole site (print page, search page, embed index, sitemap…) depend on the site-wide
         # inputs of every language and on every page's body and metadata, and on nothing else.
         whole = make_key(*keys)
-        if not writer.reuse_all(whole):
-            write_site_wide(config, site, bodies, pages, others, alternates, writer, whole)
+        site_wide_kept = writer.reuse_all(whole)
+        index: search.IndexRun | None = None
         if isinstance(writer, SiteWriter):
             # Part of the same atomic swap: a failure leaves dist/ as it was. Pagefind reads only the pages,
             # so when no other file changed its live index is still exact and is taken as it is.
             bundle = search.BUNDLE + "/"
-            if not (writer.unchanged_except(bundle) and writer.reuse_tree(bundle)):
+            if not (site_wide_kept and writer.unchanged_except(bundle) and writer.reuse_tree(bundle)):
                 writer.clear_tree(bundle)
-                search.build_index(writer.tmp)
-                writer.claim_tree(bundle)
+                # Every page is in place now: Pagefind indexes them while the site-wide files are made. The
+                # last generation's generated pages go first (they are made again below), so that Pagefind
+                # neither parses them (the print page is the whole guide) nor sees one being replaced.
+                writer.drop_unclaimed(search.crawled)
+                index = search.start_index(writer.tmp)
+        try:
+            made = {} if site_wide_kept else site_wide_files(config, site, bodies, pages, others, alternates)
+            if index is not None:
+                index.wait()
+            for dest, data in made.items():
+                writer.add(dest, data, whole)
+            if isinstance(writer, SiteWriter) and index is not None:
+                writer.claim_tree(search.BUNDLE + "/")
+        finally:
+            if index is not None:
+                index.kill()
         writer.commit()
         if in_place:
             search.build_index(config.output_dir)  # the dev server serves the folder it writes into
@@ -708,31 +734,39 @@ def write_site(config: SiteConfig, site: Site, bodies: dict[str, Body], crisis: 
     return writer.written + writer.linked
 
 
-def write_site_wide(config: SiteConfig, site: Site, bodies: dict[str, Body], pages: PageRenderer,
+def site_wide_files(config: SiteConfig, site: Site, bodies: dict[str, Body], pages: PageRenderer,
                     others: list[tuple[SiteConfig, Site, dict[str, Body], PageRenderer]],
-                    alternates: dict[str, list[Alternate]], writer: SiteWriter | InPlaceWriter, key: str) -> None:
-    """Write the files that are made from the whole site rather than from one page (render key: key)."""
+                    alternates: dict[str, list[Alternate]]) -> dict[PurePosixPath, bytes]:
+    """Return the files that are made from the whole site rather than from one page (written after Pagefind)."""
+    files: dict[PurePosixPath, bytes] = {}
+
+    def add(dest: PurePosixPath, data: bytes) -> None:
+        if dest in files:
+            raise BuildError(SourceLocation(dest), "two sources write the same output file", "rename one of them")
+        files[dest] = data
+
     urls = [(page.url, page.meta.reviewed.isoformat()) for page in site.pages]
     urls += [(page.url, page.meta.reviewed.isoformat()) for o in others for page in o[1].pages]
     for dest, data in embed.api_files(config, site).items():
-        writer.add(dest, data, key)
+        add(dest, data)
     other_pages = tuple((page, o[0].default_region) for o in others for page in o[1].pages)
-    writer.add(PurePosixPath("embed/index.html"), pages.render_special(
+    add(PurePosixPath("embed/index.html"), pages.render_special(
         "embed-index.html", embed.EMBED_INDEX_URL, "Embed these pages",
         "How clinics and services can show these pages on their own websites.",
-        embeds=embed.embed_index(config, site, other_pages)), key)
+        embeds=embed.embed_index(config, site, other_pages)))
     # Hosts serve 404.html at any depth, so its links start from the site's own path, not relative.
     site_root = safe_url(urlsplit(config.base_url).path)
     for lang_pages in [pages] + [o[3] for o in others]:
         prefix, _ = lang_pages.config.lang_prefix, lang_pages.text  # _(): pybabel extracts these strings
-        writer.add(PurePosixPath(f"{prefix}404.html"), lang_pages.render_special(
-            "404.html", f"{prefix}404.html", _("Page not found"), _("This page does not exist."), root=site_root), key)
+        add(PurePosixPath(f"{prefix}404.html"), lang_pages.render_special(
+            "404.html", f"{prefix}404.html", _("Page not found"), _("This page does not exist."), root=site_root))
     urls.append(("embed/", max(p.meta.reviewed for p in site.pages).isoformat()))
-    writer.add(PurePosixPath("sitemap.xml"), seo.sitemap(urls, config, alternates), key)
-    writer.add(PurePosixPath("robots.txt"), seo.robots(config), key)
-    writer.add(PurePosixPath("_headers"), headers.netlify_headers(config, [u for u, _ in urls if u != "embed/"]), key)
+    add(PurePosixPath("sitemap.xml"), seo.sitemap(urls, config, alternates))
+    add(PurePosixPath("robots.txt"), seo.robots(config))
+    add(PurePosixPath("_headers"), headers.netlify_headers(config, [u for u, _ in urls if u != "embed/"]))
     for dest, data in guide_tools(config, site, bodies, pages).items():
-        writer.add(dest, data, key)
+        add(dest, data)
+    return files
 
 
 def guide_tools(config: SiteConfig, site: Site, bodies: dict[str, Body],
