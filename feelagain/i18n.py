@@ -183,10 +183,19 @@ def format_long_date(code: str) -> Callable[[datetime.date], str]:
     from babel.dates import format_date
 
     locale = code.replace("-", "_")
+    pattern = "d MMMM y" if uses_source_strings(code) else "long"
+    # A site has a few dozen distinct dates but shows them thousands of times (the print page shows three per
+    # page), and Babel parses the pattern on every call: remember each date's text.
+    known: dict[datetime.date, str] = {}
 
     def longdate(value: datetime.date) -> str:
-        try:
-            return format_date(value, "d MMMM y" if uses_source_strings(code) else "long", locale=locale)
-        except (UnknownLocaleError, ValueError):  # a language CLDR does not know: the ISO date is still right
-            return value.isoformat()
+        text = known.get(value) if type(value) is datetime.date else None
+        if text is None:
+            try:
+                text = format_date(value, pattern, locale=locale)
+            except (UnknownLocaleError, ValueError):  # a language CLDR does not know: the ISO date is still right
+                text = value.isoformat()
+            if type(value) is datetime.date:
+                known[value] = text
+        return text
     return longdate

@@ -156,14 +156,15 @@ class PageRenderer:
         return html
 
     def view(self, page: Page, body: Body, url: str, context: dict[str, Any],
-             source_url: str | None = None) -> PageView:
-        """Return the `page` object of the template context (source_url: where the body's links were made for)."""
+             source_url: str | None = None, html: str | None = None) -> PageView:
+        """Return the `page` object of the template context (source_url: where the body's links were made for;
+        html: the body as made earlier for this context, which then is not rendered again)."""
         rendered = body.rendered
         meta = page.meta
         return PageView(
             slug=page.slug, title=meta.title, description=meta.description, summary=meta.summary,
             reviewed=meta.reviewed, next_review=meta.next_review, sources=meta.sources,
-            body=Markup(self.body_html(body, context, source_url)), toc=rendered.toc,
+            body=Markup(self.body_html(body, context, source_url) if html is None else html), toc=rendered.toc,
             canonical=join_url(self.config.base_url, page.url), is_home=page.slug == HOME,
             has_checklist=bool(rendered.checklists), aspect=meta.aspect, faq=meta.faq, url=url)
 

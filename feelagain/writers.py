@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 
 from . import embed, headers, offline, printbook, search, seo, workers
 from .assets import STABLE_NAMES, collect_assets
-from .cache import engine_fingerprint, make_key
+from .cache import RenderCache, engine_fingerprint, make_key
 from .config import PROJECT_ROOT, SiteConfig, input_folders
 from .crisis import Crisis
 from .errors import BuildError, BuildFailed, Problems, SourceLocation
@@ -712,7 +712,7 @@ def write_site(config: SiteConfig, site: Site, bodies: dict[str, Body], crisis: 
                 writer.drop_unclaimed(search.crawled)
                 index = search.start_index(writer.tmp)
         try:
-            made = {} if site_wide_kept else site_wide_files(config, site, bodies, pages, others, alternates)
+            made = {} if site_wide_kept else site_wide_files(config, site, bodies, pages, others, alternates, shared)
             if index is not None:
                 index.wait()
             for dest, data in made.items():
@@ -736,8 +736,11 @@ def write_site(config: SiteConfig, site: Site, bodies: dict[str, Body], crisis: 
 
 def site_wide_files(config: SiteConfig, site: Site, bodies: dict[str, Body], pages: PageRenderer,
                     others: list[tuple[SiteConfig, Site, dict[str, Body], PageRenderer]],
-                    alternates: dict[str, list[Alternate]]) -> dict[PurePosixPath, bytes]:
-    """Return the files that are made from the whole site rather than from one page (written after Pagefind)."""
+                    alternates: dict[str, list[Alternate]], salt: str) -> dict[PurePosixPath, bytes]:
+    """Return the files that are made from the whole site rather than from one page (written after Pagefind).
+
+    salt is a hash of the site-wide inputs of the default language's pages (the print page keeps its
+    sections by it)."""
     files: dict[PurePosixPath, bytes] = {}
 
     def add(dest: PurePosixPath, data: bytes) -> None:
@@ -764,20 +767,29 @@ def site_wide_files(config: SiteConfig, site: Site, bodies: dict[str, Body], pag
     add(PurePosixPath("sitemap.xml"), seo.sitemap(urls, config, alternates))
     add(PurePosixPath("robots.txt"), seo.robots(config))
     add(PurePosixPath("_headers"), headers.netlify_headers(config, [u for u, _ in urls if u != "embed/"]))
-    for dest, data in guide_tools(config, site, bodies, pages).items():
+    for dest, data in guide_tools(config, site, bodies, pages, salt).items():
         add(dest, data)
     return files
 
 
+def print_page(config: SiteConfig, site: Site, bodies: dict[str, Body], pages: PageRenderer, salt: str) -> bytes:
+    """Return the print page, each page's section kept in the cache folder between builds (salt: site-wide key)."""
+    store = RenderCache(config.cache_dir / "print")
+    try:
+        return printbook.print_page(site, bodies, pages, store, make_key(salt, catalog_fingerprint(config)))
+    finally:
+        store.save()
+
+
 def guide_tools(config: SiteConfig, site: Site, bodies: dict[str, Body],
-                pages: PageRenderer) -> dict[PurePosixPath, bytes]:
+                pages: PageRenderer, salt: str) -> dict[PurePosixPath, bytes]:
     """Return the pages and files that help readers use the whole guide: search, print and offline."""
     # The manifest takes its colours from the stylesheet in use (a site's own site.css wins, as in collect_assets).
     stylesheets = [folder / "css" / "site.css" for folder in reversed(config.asset_dirs)]
     css = next((f.read_text(encoding="utf-8", errors="replace") for f in stylesheets if f.is_file()), "")
     return {
         dest_for(search.SEARCH_URL): search.search_page(config, site, pages),
-        dest_for(printbook.PRINT_URL): printbook.print_page(site, bodies, pages),
+        dest_for(printbook.PRINT_URL): print_page(config, site, bodies, pages, salt),
         **offline.offline_files(site, bodies, pages, css),
     }
 
