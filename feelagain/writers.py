@@ -40,6 +40,12 @@ def _safe_join(root: Path, dest: PurePosixPath) -> Path:
     return root.joinpath(*dest.parts)
 
 
+def _safe_key(key: str) -> bool:
+    """Return True for a plain relative path with '/' that stays inside its folder (the common case, cheaply)."""
+    return bool(key) and not key.startswith("/") and ".." not in key and "//" not in key and "\\" not in key \
+        and not key.endswith("/") and "/./" not in key and not key.startswith("./")
+
+
 def _umask() -> int:
     """Return the process umask (Python can only read it by setting it)."""
     mask = os.umask(0o022)
@@ -151,7 +157,8 @@ class SiteWriter:
         os.chmod(self.tmp, 0o777 & ~_umask())
         self.live, self.staged = self._load_manifest()
         self.present: dict[str, list[int]] = {}  # what the staging folder holds now: dest → inode, size, mtime
-        self.folders: set[Path] = {self.tmp}  # made already: mkdir on an existing folder is a wasted system call
+        self.root = str(self.tmp)
+        self.folders: set[str] = {self.root}  # made already: mkdir on an existing folder is a wasted system call
         if not self.fresh:
             self._scan()
         self.manifest: dict[str, Entry] = {}
@@ -181,7 +188,7 @@ class SiteWriter:
         root = str(self.tmp)
         cut = len(root) + 1
         for folder, dirs, files in os.walk(root):
-            self.folders.add(Path(folder))
+            self.folders.add(folder)
             for name in files:
                 path = os.path.join(folder, name)
                 try:
@@ -211,15 +218,21 @@ class SiteWriter:
         except (ValueError, KeyError, OSError, AttributeError):
             return {}, {}  # a damaged manifest only costs us the shortcut
 
-    def _claim(self, dest: PurePosixPath) -> tuple[str, Path]:
-        key = dest.as_posix()
+    def _claim(self, key: str) -> str:
+        """Return where the file key (a relative path with '/') goes in the staging folder; make its folder."""
         if key in self.manifest:
-            raise BuildError(SourceLocation(dest), "two sources write the same output file", "rename one of them")
-        target = _safe_join(self.tmp, dest)
-        if target.parent not in self.folders:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            self.folders.update(target.parents)
-        return key, target
+            raise BuildError(SourceLocation(PurePosixPath(key)), "two sources write the same output file",
+                             "rename one of them")
+        if not _safe_key(key):
+            _safe_join(self.tmp, PurePosixPath(key))  # raises the error that names it
+        target = f"{self.root}/{key}"
+        parent = target.rpartition("/")[0]
+        if parent not in self.folders:
+            os.makedirs(parent, exist_ok=True)
+            while parent not in self.folders and len(parent) > len(self.root):
+                self.folders.add(parent)
+                parent = parent.rpartition("/")[0]
+        return target
 
     def _live_stat(self, key: str) -> list[int] | None:
         """Return the live file's inode, size and mtime if it is still the one the manifest describes."""
@@ -227,13 +240,14 @@ class SiteWriter:
         if not entry:
             return None
         try:
-            info = os.lstat(_safe_join(self.output_dir, PurePosixPath(key)))
+            info = os.lstat(os.path.join(self.output_dir, key) if _safe_key(key)
+                            else _safe_join(self.output_dir, PurePosixPath(key)))
         except OSError:
             return None
         now = _stat_key(info)
         return now if stat.S_ISREG(info.st_mode) and now == entry[2:6] else None
 
-    def _place(self, key: str, target: Path, digest: str, render_key: str, data: bytes | None,
+    def _place(self, key: str, target: str, digest: str, render_key: str, data: bytes | None,
                live: list[int] | None) -> None:
         """Make the staging file hold these bytes: keep it, link the live twin, or write it anew."""
         spare = self.staged.get(key)
@@ -243,9 +257,12 @@ class SiteWriter:
             self.linked += 1
         else:
             if here is not None:
-                target.unlink(missing_ok=True)  # never write into a file the live folder may share
+                try:
+                    os.unlink(target)  # never write into a file the live folder may share
+                except FileNotFoundError:
+                    pass
             if live is not None:
-                os.link(_safe_join(self.output_dir, PurePosixPath(key)), target, follow_symlinks=False)
+                os.link(os.path.join(self.output_dir, key), target, follow_symlinks=False)
                 now = _stat_key(os.lstat(target))  # a new link changes the shared inode's ctime
                 self.linked += 1
             else:
@@ -263,14 +280,21 @@ class SiteWriter:
 
     def reuse(self, dest: PurePosixPath, render_key: str) -> bool:
         """Keep the live output file if it was made from exactly the same inputs; return whether it was kept."""
-        key = dest.as_posix()
+        return self.reuse_key(dest.as_posix(), render_key)
+
+    def reuse_key(self, key: str, render_key: str) -> bool:
+        """reuse() for a file named by its relative path with '/' (what the manifest holds)."""
         old = self.live.get(key)
         if not render_key or not old or len(old) < 6 or old[1] != render_key or key in self.manifest:
             return False
-        live = self._live_stat(key)
-        if live is None:
-            return False
-        key, target = self._claim(dest)
+        spare = self.staged.get(key)
+        if spare and spare[0] == old[0] and spare[2:6] == self.present.get(key):
+            live = None  # the staging folder holds these bytes already: the live file is not needed
+        else:
+            live = self._live_stat(key)
+            if live is None:
+                return False
+        target = self._claim(key)
         try:
             self._place(key, target, old[0], render_key, None, live)
         except OSError:
@@ -279,13 +303,18 @@ class SiteWriter:
 
     def forget(self, dests: list[PurePosixPath]) -> None:
         """Undo reuse() of these files, so they can be added (or reused) again."""
-        for dest in dests:
-            if self.manifest.pop(dest.as_posix(), None) is not None:
+        self.forget_keys([dest.as_posix() for dest in dests])
+
+    def forget_keys(self, keys: list[str]) -> None:
+        """forget() for files named by their relative paths with '/'."""
+        for key in keys:
+            if self.manifest.pop(key, None) is not None:
                 self.linked -= 1
 
     def add(self, dest: PurePosixPath, data: bytes, render_key: str = "") -> None:
         """Add one output file (render_key: a hash of the inputs it was made from, for reuse next time)."""
-        key, target = self._claim(dest)
+        key = dest.as_posix()
+        target = self._claim(key)
         digest = hashlib.sha256(data).hexdigest()
         old = self.live.get(key)
         live = self._live_stat(key) if old and old[0] == digest else None
@@ -304,8 +333,7 @@ class SiteWriter:
         if not render_key or not keys or any(s is None for s in stats) or any(k in self.manifest for k in keys):
             return False
         for key, live in zip(keys, stats):
-            key, target = self._claim(PurePosixPath(key))
-            self._place(key, target, self.live[key][0], render_key, None, live)
+            self._place(key, self._claim(key), self.live[key][0], render_key, None, live)
         return True
 
     def unchanged_except(self, prefix: str) -> bool:
@@ -332,29 +360,54 @@ class SiteWriter:
         if not keys or any(self._live_stat(k) is None for k in keys):
             return False
         for key in keys:
-            key, target = self._claim(PurePosixPath(key))
-            self._place(key, target, self.live[key][0], self.live[key][1], None, self._live_stat(key))
+            self._place(key, self._claim(key), self.live[key][0], self.live[key][1], None, self._live_stat(key))
         return True
 
     def clear_tree(self, prefix: str) -> None:
         """Remove prefix/ from the staging folder (a tool is about to write it anew)."""
-        shutil.rmtree(self.tmp / prefix, ignore_errors=True)
+        aside = self.set_aside(prefix)
+        if aside is not None:
+            shutil.rmtree(aside, ignore_errors=True)
+
+    def set_aside(self, prefix: str) -> Path | None:
+        """Take prefix/ out of the staging folder in one rename (a tool is about to write it anew); return the
+        folder it now is, for the caller to delete while other work goes on (a thousand unlinks take a while).
+
+        The folder is named like a temporary build folder, so recover() deletes it if the build is killed.
+        """
+        source = self.tmp / prefix
+        aside: Path | None = None
+        if os.path.lexists(source):
+            aside = Path(tempfile.mkdtemp(prefix=f".{self.output_dir.name}.tmp-", dir=self.output_dir.parent))
+            try:
+                os.rename(source, aside)  # onto the empty folder mkdtemp made
+            except OSError:
+                shutil.rmtree(aside, ignore_errors=True)
+                aside = None
+                shutil.rmtree(source, ignore_errors=True)
+                if os.path.lexists(source):
+                    os.unlink(source)  # a file or a link where the folder should be
         for key in [k for k in self.present if k.startswith(prefix)]:
             del self.present[key]
-        self.folders = {f for f in self.folders if not f.is_relative_to(self.tmp / prefix)}
+        gone = f"{self.root}/{prefix.strip('/')}"
+        self.folders = {f for f in self.folders if f != gone and not f.startswith(gone + "/")}
+        return aside
 
     def claim_tree(self, prefix: str) -> None:
         """Record the files a tool wrote under prefix/ in the staging folder as outputs of this build."""
-        root = self.tmp / prefix
-        for folder, _dirs, files in os.walk(root):
+        cut = len(self.root) + 1
+        for folder, _dirs, files in os.walk(os.path.join(self.root, prefix.strip("/"))):
+            self.folders.add(folder)
             for name in files:
-                path = Path(folder, name)
-                key = path.relative_to(self.tmp).as_posix()
+                path = os.path.join(folder, name)
+                key = path[cut:].replace(os.sep, "/")
                 if key in self.manifest:
                     continue
-                info = os.lstat(path)
-                self.manifest[key] = [hashlib.sha256(path.read_bytes()).hexdigest(), "", *_stat_key(info)]
-                self.present[key] = _stat_key(info)
+                with open(path, "rb") as handle:
+                    now = _stat_key(os.fstat(handle.fileno()))
+                    digest = hashlib.sha256(handle.read()).hexdigest()
+                self.manifest[key] = [digest, "", *now]
+                self.present[key] = now
 
     def commit(self) -> None:
         """Remove stale files from the staging folder, then swap it in as the output folder."""
@@ -591,15 +644,30 @@ def _write_pages(job: PageJob, pages: tuple[Page, ...]) -> None:
 
 def _reuse_pages(job: PageJob) -> list[Page]:
     """Keep every page whose outputs are all unchanged; return the pages that need rendering."""
+    writer = job.writer
+    if not isinstance(writer, SiteWriter):
+        todo = []
+        for page in job.site.pages:
+            body = job.bodies[page.slug]
+            key = make_key(job.shared, body.key, repr(page.meta))
+            dests = list(page_outputs(job.config, job.pages, page, body))
+            kept = [dest for dest in dests if writer.reuse(dest, key)]
+            if len(kept) != len(dests):
+                writer.forget(kept)
+                todo.append(page)
+        return todo
+    if not writer.live:  # a first build, or after --out changed: nothing to keep
+        return list(job.site.pages)
     todo = []
     for page in job.site.pages:
-        body = job.bodies[page.slug]
-        key = make_key(job.shared, body.key, repr(page.meta))
-        dests = list(page_outputs(job.config, job.pages, page, body))
-        kept = [dest for dest in dests if job.writer.reuse(dest, key)]
-        if len(kept) != len(dests):
-            job.writer.forget(kept)
-            todo.append(page)
+        key = make_key(job.shared, job.bodies[page.slug].key, repr(page.meta))
+        names: list[str] = []
+        for name in page_output_keys(page):
+            if not writer.reuse_key(name, key):
+                writer.forget_keys(names)
+                todo.append(page)
+                break
+            names.append(name)
     return todo
 
 
@@ -700,19 +768,22 @@ def write_site(config: SiteConfig, site: Site, bodies: dict[str, Body], crisis: 
         whole = make_key(*keys)
         site_wide_kept = writer.reuse_all(whole)
         index: search.IndexRun | None = None
-        if isinstance(writer, SiteWriter):
-            # Part of the same atomic swap: a failure leaves dist/ as it was. Pagefind reads only the pages,
-            # so when no other file changed its live index is still exact and is taken as it is.
-            bundle = search.BUNDLE + "/"
-            if not (site_wide_kept and writer.unchanged_except(bundle) and writer.reuse_tree(bundle)):
-                writer.clear_tree(bundle)
-                # Every page is in place now: Pagefind indexes them while the site-wide files are made. The
-                # last generation's generated pages go first (they are made again below), so that Pagefind
-                # neither parses them (the print page is the whole guide) nor sees one being replaced.
-                writer.drop_unclaimed(search.crawled)
-                index = search.start_index(writer.tmp)
+        aside: Path | None = None
         try:
+            if isinstance(writer, SiteWriter):
+                # Part of the same atomic swap: a failure leaves dist/ as it was. Pagefind reads only the pages,
+                # so when no other file changed its live index is still exact and is taken as it is.
+                bundle = search.BUNDLE + "/"
+                if not (site_wide_kept and writer.unchanged_except(bundle) and writer.reuse_tree(bundle)):
+                    aside = writer.set_aside(bundle)
+                    # Every page is in place now: Pagefind indexes them while the site-wide files are made. The
+                    # last generation's generated pages go first (they are made again below), so that Pagefind
+                    # neither parses them (the print page is the whole guide) nor sees one being replaced.
+                    writer.drop_unclaimed(search.crawled)
+                    index = search.start_index(writer.tmp)
             made = {} if site_wide_kept else site_wide_files(config, site, bodies, pages, others, alternates, shared)
+            if aside is not None:
+                shutil.rmtree(aside, ignore_errors=True)  # the last index, while Pagefind makes the new one
             if index is not None:
                 index.wait()
             for dest, data in made.items():
@@ -722,6 +793,8 @@ def write_site(config: SiteConfig, site: Site, bodies: dict[str, Body], crisis: 
         finally:
             if index is not None:
                 index.kill()
+            if aside is not None:
+                shutil.rmtree(aside, ignore_errors=True)
         writer.commit()
         if in_place:
             search.build_index(config.output_dir)  # the dev server serves the folder it writes into
@@ -792,6 +865,15 @@ def guide_tools(config: SiteConfig, site: Site, bodies: dict[str, Body],
         dest_for(printbook.PRINT_URL): print_page(config, site, bodies, pages, salt),
         **offline.offline_files(site, bodies, pages, css),
     }
+
+
+def page_output_keys(page: Page) -> tuple[str, str, str, str]:
+    """Return the names of page_outputs() as relative paths with '/', without making a path object for each."""
+    prefix = page.lang_prefix
+    url = page.url
+    main = url + "index.html" if (url == "" or url.endswith("/")) and "//" not in url else dest_for(url).as_posix()
+    return (main, f"{prefix}embed/{page.slug}/index.html", f"{prefix}oembed/{page.slug}.json",
+            f"{prefix}api/pages/{page.slug}.json")
 
 
 def page_outputs(config: SiteConfig, pages: PageRenderer, page: Page, body: Body) -> dict[PurePosixPath, Callable[[], bytes]]:

@@ -82,3 +82,40 @@ def test_writer_never_takes_over_a_file(tmp_path):
         SiteWriter(target)
     assert target.read_text() == "mine"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
+
+
+@pytest.mark.parametrize("key", ["../evil.html", "/etc/evil.html", "a/../../evil.html", "a/..", ".."])
+def test_reusing_a_name_from_a_tampered_manifest_cannot_leave_the_folder(tmp_path, key):
+    writer = SiteWriter(tmp_path / "dist")
+    writer.live[key] = ["0" * 64, "k", 1, 1, 1, 1]
+    writer.staged[key] = ["0" * 64, "k", 1, 1, 1, 1]
+    writer.present[key] = [1, 1, 1, 1]
+    with pytest.raises(BuildError):
+        writer.reuse_key(key, "k")
+    writer.abort()
+    assert not (tmp_path / "evil.html").exists()
+
+
+def test_page_output_keys_name_the_same_files_as_page_outputs(tmp_path):
+    from feelagain.config import load_config
+    from feelagain.crisis import load_crisis
+    from feelagain.discover import read_sources
+    from feelagain.errors import Problems
+    from feelagain.model import Page
+    from feelagain.pages import PageRenderer
+    from feelagain.pipeline import order_site, parse_pages
+    from feelagain.writers import page_output_keys, page_outputs
+    from tests.support.sites import TODAY, default_files, page, write_files
+
+    write_files(tmp_path, {**default_files(), "content/causes.md": page("Causes")})
+    config = load_config(tmp_path)
+    problems = Problems()
+    crisis = load_crisis(tmp_path, config.default_region, None, problems, TODAY)
+    site = order_site(config, parse_pages(read_sources(config.content_dir, problems, "content"), problems), problems)
+    pages = PageRenderer(config, site, crisis, {})
+    spanish = [Page(p.source, p.meta, p.body_md, p.body_start_line, p.meta_lines, p.digest, "es/")
+               for p in site.pages]
+    assert sorted(p.url for p in spanish) == ["es/", "es/causes/", "es/get-help/"]  # the home page's URL is "" in English
+    for one in [*site.pages, *spanish]:
+        expected = tuple(d.as_posix() for d in page_outputs(config, pages, one, None))  # type: ignore[arg-type]
+        assert page_output_keys(one) == expected
