@@ -126,3 +126,14 @@ def test_a_damaged_section_store_is_only_a_miss(site: Path, tmp_path: Path):
     write_files(site, {"content/causes.md": page("Causes", "Changed.\n\n## Sleep\n\nRest.\n")})
     build(load_config(site), today=TODAY)
     assert_equals_cold_build(site, tmp_path)
+
+
+def test_a_site_section_template_is_used_and_invalidates_kept_sections(site: Path, tmp_path: Path):
+    build(load_config(site), today=TODAY)
+    write_files(site, {"templates/partials/print-section.html":
+                       '<article class="print-section" id="{{ s.anchor }}"><h2>{{ s.title }} SECTION-MARK</h2>'
+                       "{{ s.body }}</article>"})
+    build(load_config(site), today=TODAY)
+    html = (site / "dist" / "print" / "index.html").read_text()
+    assert html.count("SECTION-MARK") == 4
+    assert_equals_cold_build(site, tmp_path)
