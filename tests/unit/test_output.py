@@ -1,6 +1,7 @@
 """Writing output: atomic swap, failures keep the old folder, no writes outside it, crash recovery."""
 from __future__ import annotations
 
+import shutil
 from pathlib import PurePosixPath
 
 import pytest
@@ -119,3 +120,35 @@ def test_page_output_keys_name_the_same_files_as_page_outputs(tmp_path):
     for one in [*site.pages, *spanish]:
         expected = tuple(d.as_posix() for d in page_outputs(config, pages, one, None))  # type: ignore[arg-type]
         assert page_output_keys(one) == expected
+
+
+def test_links_and_strays_in_the_spare_folder_are_never_followed_or_published(tmp_path):
+    out, manifest = tmp_path / "dist", tmp_path / "cache/manifest.json"
+    outside = tmp_path / "outside"
+    (outside / "sub").mkdir(parents=True)
+    (outside / "sub" / "index.html").write_text("not ours")
+    (outside / "page.html").write_text("not ours either")
+    for _ in range(2):  # two builds: the second leaves the first generation beside dist/ as the spare
+        writer = SiteWriter(out, manifest)
+        writer.add(PurePosixPath("a/index.html"), b"one")
+        writer.add(PurePosixPath("sub/index.html"), b"two")
+        writer.add(PurePosixPath("page.html"), b"three")
+        writer.commit()
+    spare = tmp_path / ".dist.spare"
+    assert (spare / "a" / "index.html").is_file()
+    shutil.rmtree(spare / "sub")
+    (spare / "sub").symlink_to(outside / "sub")  # a folder link: following it would write outside
+    (spare / "page.html").unlink()
+    (spare / "page.html").symlink_to(outside / "page.html")
+    (spare / "a" / "stray.html").write_text("stray")
+    writer = SiteWriter(out, manifest)
+    writer.add(PurePosixPath("a/index.html"), b"one")
+    writer.add(PurePosixPath("sub/index.html"), b"two")
+    writer.add(PurePosixPath("page.html"), b"three")
+    writer.commit()
+    assert (outside / "sub" / "index.html").read_text() == "not ours"
+    assert (outside / "page.html").read_text() == "not ours either"
+    published = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file() or p.is_symlink())
+    assert published == ["a/index.html", "page.html", "sub/index.html"]
+    assert not any(p.is_symlink() for p in out.rglob("*"))
+    assert [(out / name).read_bytes() for name in published] == [b"one", b"three", b"two"]
