@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .errors import BuildError, SourceLocation
 
@@ -172,8 +172,28 @@ def check_catalogs(config: SiteConfig, languages: Iterable[Language]) -> tuple[l
 
 def install(env: object, code: str, site_dir: Path) -> Callable[[str], str]:
     """Install a language's gettext callables into a Jinja environment; return its gettext for Python use."""
+    from jinja2 import pass_context
+
     trans = translations(site_dir, code)
     env.install_gettext_translations(trans, newstyle=True)  # type: ignore[attr-defined]
+    # Every page asks for the same few dozen strings (34 calls per page), and Jinja's wrapper escapes and
+    # formats each one every time: remember what a string without values gave (the catalog is fixed for the
+    # environment's life).
+    globals_ = env.globals  # type: ignore[attr-defined]
+    plain = globals_["gettext"]
+    known: dict[tuple[str, bool], Any] = {}
+
+    @pass_context
+    def gettext(context: Any, string: str, /, **variables: Any) -> Any:
+        if variables:
+            return plain(context, string, **variables)
+        key = (string, bool(context.eval_ctx.autoescape))
+        text = known.get(key)
+        if text is None:
+            text = known[key] = plain(context, string)
+        return text
+    globals_["gettext"] = gettext
+    globals_["_"] = gettext  # the extension's _ looks gettext up again on every call
     return trans.gettext
 
 

@@ -69,3 +69,24 @@ def test_the_safety_check_agrees_with_a_plain_search_on_random_markup():
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 14)))
         for (_, pattern), needle in zip(MUST_HAVE, MUST_HAVE_NEEDLES):
             assert has_part(pattern, needle, text) == bool(pattern.search(text)), (needle, text)
+
+
+@pytest.mark.parametrize("code", ["en", "es"])
+def test_remembered_interface_strings_render_as_jinja_would(code: str):
+    import jinja2
+
+    from feelagain.config import PROJECT_ROOT
+    from feelagain.i18n import install, translations
+
+    source = ('{{ _("Key points") }}|{{ _("Key points") + "<i>" }}|{% trans %}Key points{% endtrans %}|'
+              '{{ _("Open %(hours)s.", hours="9<10") }}|{{ _("Open %(hours)s.", hours="24/7") }}|'
+              '{% autoescape false %}{{ _("Key points") + "<i>" }}|{{ _("Open %(hours)s.", hours="<b>") }}'
+              '{% endautoescape %}|{{ gettext("Key points") }}')
+    ours = jinja2.Environment(autoescape=True, extensions=["jinja2.ext.i18n"])
+    install(ours, code, PROJECT_ROOT)
+    plain = jinja2.Environment(autoescape=True, extensions=["jinja2.ext.i18n"])
+    plain.install_gettext_translations(translations(PROJECT_ROOT, code), newstyle=True)  # type: ignore[attr-defined]
+    expected = plain.from_string(source).render()
+    assert ours.from_string(source).render() == expected
+    assert ours.from_string(source).render() == expected  # the second time from what was remembered
+    assert "<i>" in expected and "&lt;i&gt;" in expected  # both escaping modes are exercised
