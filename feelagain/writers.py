@@ -636,10 +636,10 @@ def _write_range(job: tuple[PageJob, SiteWriter, tuple[Page, ...]],
                  bounds: tuple[int, int]) -> tuple[dict[str, list[str]], int, int]:
     """Write the outputs of todo[start:stop] (in a worker); return its manifest entries and counts."""
     page_job, writer, todo = job
-    before = set(writer.manifest)
+    before, written, linked = set(writer.manifest), writer.written, writer.linked
     _write_pages(page_job, todo[bounds[0]:bounds[1]])
     new = {k: v for k, v in writer.manifest.items() if k not in before}
-    return new, writer.written, writer.linked
+    return new, writer.written - written, writer.linked - linked  # a worker serves several ranges
 
 
 def _write_pages(job: PageJob, pages: tuple[Page, ...]) -> None:
