@@ -489,9 +489,10 @@ class InPlaceWriter:
 
     def __init__(self, output_dir: Path, served: Served, manifest_path: Path | None = None) -> None:
         self.output_dir = output_dir
+        self.root = str(output_dir)
         self.files: dict[PurePosixPath, bytes] = {}
         self.keys: dict[str, str] = {}
-        self.kept: set[PurePosixPath] = set()
+        self.kept: set[str] = set()  # names of files kept as they are
         self.manifest_path = manifest_path
         self.served = served
         self.written = 0
@@ -499,17 +500,22 @@ class InPlaceWriter:
 
     def reuse(self, dest: PurePosixPath, render_key: str) -> bool:
         """Keep a file this process wrote from the same inputs, if it is still as we left it."""
-        entry = self.served.get(dest.as_posix())
-        if not render_key or not entry or entry[0] != render_key:
+        return self.reuse_key(dest.as_posix(), render_key)
+
+    def reuse_key(self, key: str, render_key: str) -> bool:
+        """reuse() for a file named by its relative path with '/'."""
+        entry = self.served.get(key)
+        if not render_key or not entry or entry[0] != render_key or key in self.kept:
             return False
+        path = f"{self.root}/{key}" if _safe_key(key) else _safe_join(self.output_dir, PurePosixPath(key))
         try:
-            stat = _safe_join(self.output_dir, dest).stat()
+            info = os.stat(path)
         except OSError:
             return False
-        if (stat.st_mtime_ns, stat.st_size) != entry[1:]:
+        if (info.st_mtime_ns, info.st_size) != entry[1:]:
             return False
-        self.kept.add(dest)
-        self.keys[dest.as_posix()] = render_key
+        self.kept.add(key)
+        self.keys[key] = render_key
         self.linked += 1
         return True
 
@@ -519,14 +525,19 @@ class InPlaceWriter:
 
     def forget(self, dests: list[PurePosixPath]) -> None:
         """Undo reuse() of these files, so they can be added (or reused) again."""
-        for dest in dests:
-            self.kept.discard(dest)
-            self.keys.pop(dest.as_posix(), None)
-            self.linked -= 1
+        self.forget_keys([dest.as_posix() for dest in dests])
+
+    def forget_keys(self, keys: list[str]) -> None:
+        """forget() for files named by their relative paths with '/'."""
+        for key in keys:
+            if key in self.kept:
+                self.kept.discard(key)
+                self.keys.pop(key, None)
+                self.linked -= 1
 
     def add(self, dest: PurePosixPath, data: bytes, render_key: str = "") -> None:
         """Queue one output file."""
-        if dest in self.files or dest in self.kept:
+        if dest in self.files or dest.as_posix() in self.kept:
             raise BuildError(SourceLocation(dest), "two sources write the same output file", "rename one of them")
         _safe_join(self.output_dir, dest)
         self.files[dest] = data
@@ -538,19 +549,36 @@ class InPlaceWriter:
             self.manifest_path.unlink(missing_ok=True)  # the swap shortcut must not trust files we replace here
         self.output_dir.mkdir(parents=True, exist_ok=True)
         self.written = write_in_place(self.output_dir, self.files)
-        keep = {self.output_dir.joinpath(*d.parts) for d in (*self.files, *self.kept)}
-        for path in sorted(self.output_dir.rglob("*"), reverse=True):
-            if path.is_file() and path not in keep:
-                path.unlink()
-            elif path.is_dir() and not any(path.iterdir()):
-                path.rmdir()
-        served: Served = {}
-        for key, render_key in self.keys.items():
-            if render_key:
-                stat = self.output_dir.joinpath(*PurePosixPath(key).parts).stat()
-                served[key] = (render_key, stat.st_mtime_ns, stat.st_size)
+        self._remove_all_but({dest.as_posix() for dest in self.files} | self.kept)
+        served: Served = {key: self.served[key] for key in self.kept}  # checked by reuse() a moment ago
+        for dest in self.files:
+            key = dest.as_posix()
+            if self.keys.get(key):
+                info = os.stat(os.path.join(self.output_dir, *dest.parts))
+                served[key] = (self.keys[key], info.st_mtime_ns, info.st_size)
         self.served.clear()
         self.served.update(served)
+
+    def _remove_all_but(self, keep: set[str]) -> None:
+        """Delete every file of the served folder not named in keep, then the folders that leaves empty."""
+        cut = len(self.root) + 1
+
+        def sweep(folder: str) -> bool:  # return True if folder is empty afterwards
+            empty = True
+            with os.scandir(folder) as listing:
+                entries = list(listing)
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    if sweep(entry.path):
+                        os.rmdir(entry.path)
+                    else:
+                        empty = False
+                elif entry.path[cut:].replace(os.sep, "/") in keep:
+                    empty = False
+                else:
+                    os.unlink(entry.path)  # also a link: removed, never followed
+            return empty
+        sweep(self.root)
 
     def abort(self) -> None:
         """Nothing was written yet, so there is nothing to undo."""
@@ -655,19 +683,8 @@ def _write_pages(job: PageJob, pages: tuple[Page, ...]) -> None:
 def _reuse_pages(job: PageJob) -> list[Page]:
     """Keep every page whose outputs are all unchanged; return the pages that need rendering."""
     writer = job.writer
-    if not isinstance(writer, SiteWriter):
-        todo = []
-        for page in job.site.pages:
-            body = job.bodies[page.slug]
-            key = make_key(job.shared, body.key, repr(page.meta))
-            dests = list(page_outputs(job.config, job.pages, page, body))
-            kept = [dest for dest in dests if writer.reuse(dest, key)]
-            if len(kept) != len(dests):
-                writer.forget(kept)
-                todo.append(page)
-        return todo
-    if not writer.live:  # a first build, or after --out changed: nothing to keep
-        return list(job.site.pages)
+    if not (writer.live if isinstance(writer, SiteWriter) else writer.served):
+        return list(job.site.pages)  # a first build, or after --out changed: nothing to keep
     todo = []
     for page in job.site.pages:
         key = make_key(job.shared, job.bodies[page.slug].key, repr(page.meta))

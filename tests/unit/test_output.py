@@ -152,3 +152,38 @@ def test_links_and_strays_in_the_spare_folder_are_never_followed_or_published(tm
     assert published == ["a/index.html", "page.html", "sub/index.html"]
     assert not any(p.is_symlink() for p in out.rglob("*"))
     assert [(out / name).read_bytes() for name in published] == [b"one", b"three", b"two"]
+
+
+def test_the_dev_servers_writer_keeps_unchanged_files_and_removes_the_rest(tmp_path):
+    from feelagain.writers import InPlaceWriter
+
+    out = tmp_path / "served"
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "keep.html").write_text("not ours")
+    served: dict = {}
+    first = InPlaceWriter(out, served)
+    first.add(PurePosixPath("a/index.html"), b"one", "k1")
+    first.add(PurePosixPath("b/deep/index.html"), b"two", "k2")
+    first.add(PurePosixPath("c.json"), b"three", "k3")
+    first.commit()
+    (out / "stray.txt").write_text("stray")
+    (out / "link").symlink_to(outside)
+    (out / "empty" / "er").mkdir(parents=True)
+    a_inode = (out / "a/index.html").stat().st_ino
+    second = InPlaceWriter(out, served)
+    assert second.reuse(PurePosixPath("a/index.html"), "k1")
+    assert not second.reuse(PurePosixPath("c.json"), "other inputs")
+    second.add(PurePosixPath("c.json"), b"three again", "k3b")
+    second.commit()
+    files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file() or p.is_symlink())
+    assert files == ["a/index.html", "c.json"]
+    assert sorted(p.name for p in out.iterdir()) == ["a", "c.json"]
+    assert (out / "a/index.html").stat().st_ino == a_inode and (out / "c.json").read_bytes() == b"three again"
+    assert (outside / "keep.html").read_text() == "not ours"
+    assert set(served) == {"a/index.html", "c.json"} and served["c.json"][0] == "k3b"
+    third = InPlaceWriter(out, served)  # what commit recorded lets the next build keep both
+    assert third.reuse(PurePosixPath("a/index.html"), "k1") and third.reuse(PurePosixPath("c.json"), "k3b")
+    (out / "c.json").write_bytes(b"edited by hand")
+    fourth = InPlaceWriter(out, served)
+    assert not fourth.reuse(PurePosixPath("c.json"), "k3b")
