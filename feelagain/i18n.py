@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .errors import BuildError, SourceLocation
 
@@ -172,21 +172,65 @@ def check_catalogs(config: SiteConfig, languages: Iterable[Language]) -> tuple[l
 
 def install(env: object, code: str, site_dir: Path) -> Callable[[str], str]:
     """Install a language's gettext callables into a Jinja environment; return its gettext for Python use."""
+    from jinja2 import pass_context
+
     trans = translations(site_dir, code)
     env.install_gettext_translations(trans, newstyle=True)  # type: ignore[attr-defined]
+    # Every page asks for the same few dozen strings (34 calls per page), and Jinja's wrapper escapes and
+    # formats each one every time: remember what a string without values gave (the catalog is fixed for the
+    # environment's life).
+    globals_ = env.globals  # type: ignore[attr-defined]
+    plain = globals_["gettext"]
+    known: dict[tuple[str, bool], Any] = {}
+
+    @pass_context
+    def gettext(context: Any, string: str, /, **variables: Any) -> Any:
+        if variables:
+            return plain(context, string, **variables)
+        key = (string, bool(context.eval_ctx.autoescape))
+        text = known.get(key)
+        if text is None:
+            text = known[key] = plain(context, string)
+        return text
+    globals_["gettext"] = gettext
+    globals_["_"] = gettext  # the extension's _ looks gettext up again on every call
     return trans.gettext
+
+
+ENGLISH_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+                  "October", "November", "December")
+
+
+def _known_locale(locale: str) -> bool:
+    from babel.localedata import exists
+
+    return exists(locale)
 
 
 def format_long_date(code: str) -> Callable[[datetime.date], str]:
     """Return a filter that writes a date as '29 November 2026' / '29 de noviembre de 2026' (Babel, CLDR data)."""
-    from babel import UnknownLocaleError
-    from babel.dates import format_date
-
     locale = code.replace("-", "_")
+    pattern = "d MMMM y" if uses_source_strings(code) else "long"
+    # English, the source language, is the common case: its dates are written here without loading Babel's
+    # locale data (50 ms on every build that renders a page). Only for locales CLDR knows, as Babel would.
+    english = code == "en" or (uses_source_strings(code) and _known_locale(locale))
+    # A site has a few dozen distinct dates but shows them thousands of times (the print page shows three per
+    # page), and Babel parses the pattern on every call: remember each date's text.
+    known: dict[datetime.date, str] = {}
 
     def longdate(value: datetime.date) -> str:
-        try:
-            return format_date(value, "d MMMM y" if uses_source_strings(code) else "long", locale=locale)
-        except (UnknownLocaleError, ValueError):  # a language CLDR does not know: the ISO date is still right
-            return value.isoformat()
+        text = known.get(value) if type(value) is datetime.date else None
+        if text is None and english:
+            text = f"{value.day} {ENGLISH_MONTHS[value.month - 1]} {value.year}"
+        if text is None:
+            from babel import UnknownLocaleError
+            from babel.dates import format_date
+
+            try:
+                text = format_date(value, pattern, locale=locale)
+            except (UnknownLocaleError, ValueError):  # a language CLDR does not know: the ISO date is still right
+                text = value.isoformat()
+            if type(value) is datetime.date:
+                known[value] = text
+        return text
     return longdate

@@ -31,6 +31,23 @@ MUST_HAVE = (
     ('no "Leave this site" link', re.compile(r"<a\b[^>]*\sdata-exit-link[\s>]")),
     ("no <main>", re.compile(r"<main[\s>]")),
 )
+# The text each pattern's matches end with (then one more character), and no match holds a '>' before it.
+MUST_HAVE_NEEDLES = ("data-crisis", "data-exit-link", "<main")
+
+
+def has_part(pattern: re.Pattern[str], needle: str, html: str) -> bool:
+    """Return bool(pattern.search(html)), looking only around each occurrence of needle.
+
+    A match of a MUST_HAVE pattern holds no '>' before its needle, so it starts after the last '>' before the
+    needle and ends one character after it. The crisis block comes last: on the 6 MB print page a plain search
+    tries the pattern at every tag.
+    """
+    at = html.find(needle)
+    while at != -1:
+        if pattern.search(html, html.rfind(">", 0, at) + 1, at + len(needle) + 1):
+            return True
+        at = html.find(needle, at + 1)
+    return False
 MUST_HAVE_HINT = ('every page needs them: keep {% include "partials/crisis.html" %}, '
                   '{% include "partials/exit.html" %} and <main id="main"> in it, as the bundled base.html does')
 
@@ -130,7 +147,8 @@ class PageRenderer:
 
     def finish(self, template: str, html: str) -> bytes:
         """Return a rendered page's bytes; raise BuildError naming the template if a page lacks the safety parts."""
-        missing = [what for what, pattern in MUST_HAVE if not pattern.search(html)]
+        missing = [what for (what, pattern), needle in zip(MUST_HAVE, MUST_HAVE_NEEDLES)
+                   if not has_part(pattern, needle, html)]
         if missing:
             root, path = self.renderer.base_of(template)
             made = "pages made with it" + (f" ({template})" if root != template else "")
@@ -156,14 +174,15 @@ class PageRenderer:
         return html
 
     def view(self, page: Page, body: Body, url: str, context: dict[str, Any],
-             source_url: str | None = None) -> PageView:
-        """Return the `page` object of the template context (source_url: where the body's links were made for)."""
+             source_url: str | None = None, html: str | None = None) -> PageView:
+        """Return the `page` object of the template context (source_url: where the body's links were made for;
+        html: the body as made earlier for this context, which then is not rendered again)."""
         rendered = body.rendered
         meta = page.meta
         return PageView(
             slug=page.slug, title=meta.title, description=meta.description, summary=meta.summary,
             reviewed=meta.reviewed, next_review=meta.next_review, sources=meta.sources,
-            body=Markup(self.body_html(body, context, source_url)), toc=rendered.toc,
+            body=Markup(self.body_html(body, context, source_url) if html is None else html), toc=rendered.toc,
             canonical=join_url(self.config.base_url, page.url), is_home=page.slug == HOME,
             has_checklist=bool(rendered.checklists), aspect=meta.aspect, faq=meta.faq, url=url)
 

@@ -7,12 +7,17 @@ not the clock, so two builds of the same content stay byte-identical.
 from __future__ import annotations
 
 import re
+from typing import Any, Protocol
 
+from markupsafe import Markup
+
+from .cache import make_key
 from .markup import Body
 from .model import Site, relative_href
 from .pages import PageRenderer, PageView
 
 PRINT_URL = "print/"
+SECTION_TEMPLATE = "partials/print-section.html"
 ID_ATTR = re.compile(r'(?<![\w-])(id|for|aria-labelledby|aria-describedby|aria-controls|headers)="([^"]*)"')
 HREF = re.compile(r'(?<![\w-])href="([^"]*)"')
 
@@ -44,15 +49,45 @@ def localise(html: str, slug: str, targets: dict[str, str]) -> str:
     return HREF.sub(href, ID_ATTR.sub(ids, html))
 
 
-def print_page(site: Site, bodies: dict[str, Body], pages: PageRenderer) -> bytes:
-    """Return the HTML of the printable guide."""
+class SectionStore(Protocol):
+    """Where the sections of earlier builds are kept (cache.RenderCache is one)."""
+
+    def get(self, key: str) -> Any | None: ...
+
+    def put(self, key: str, value: Any) -> None: ...
+
+
+def print_page(site: Site, bodies: dict[str, Body], pages: PageRenderer, store: SectionStore | None = None,
+               salt: str = "") -> bytes:
+    """Return the HTML of the printable guide.
+
+    Each page's section is made with partials/print-section.html. With a store, its body and its section are
+    kept under a key made of salt (a hash of every site-wide input: templates, configuration, crisis lines,
+    the page list…) and that page's own body and metadata, so an edit to one page makes one section again.
+    """
     context = pages.base_context(PRINT_URL)
-    targets = {relative_href(PRINT_URL, p.url): p.slug for p in site.pages}
+    targets: dict[str, str] | None = None
     sections: list[PageView] = []
+    articles: list[Markup] = []
     for page in site.pages:
-        view = pages.view(page, bodies[page.slug], PRINT_URL, context, page.url)
-        sections.append(view.in_print(localise(str(view.body), page.slug, targets), section_anchor(page.slug)))
+        body = bodies[page.slug]
+        key = make_key("print-section", salt, body.key, repr(page.meta)) if store is not None else ""
+        kept = store.get(key) if store is not None else None
+        if isinstance(kept, tuple) and len(kept) == 2 and all(isinstance(part, str) for part in kept):
+            html, article = kept
+            sections.append(pages.view(page, body, PRINT_URL, context, page.url, html=html).in_print(
+                html, section_anchor(page.slug)))
+        else:
+            if targets is None:
+                targets = {relative_href(PRINT_URL, p.url): p.slug for p in site.pages}
+            view = pages.view(page, body, PRINT_URL, context, page.url)
+            html = localise(str(view.body), page.slug, targets)
+            sections.append(view.in_print(html, section_anchor(page.slug)))
+            article = pages.renderer.render(SECTION_TEMPLATE, {**context, "s": sections[-1]})
+            if store is not None:
+                store.put(key, (html, article))
+        articles.append(Markup(article))
     newest = max(p.meta.reviewed for p in site.pages)
     title = f"{pages.config.title}: the whole guide"
     return pages.render_special("print.html", PRINT_URL, title, f"Every page of {pages.config.title} on one page, "
-                                "for printing.", sections=sections, built=newest)
+                                "for printing.", sections=sections, articles=articles, built=newest)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -23,6 +25,13 @@ BUNDLE = "pagefind"
 # Content pages are index.html or <slug>/index.html; embeds (embed/<slug>/index.html) are never crawled.
 # Only pages that mark their <main> with data-pagefind-body are indexed (not the search, print or 404 pages).
 GLOB = "{index.html,*/index.html}"
+
+
+def crawled(path: str) -> bool:
+    """Return True if GLOB takes this output file (a path relative to the site root, with '/')."""
+    return path == "index.html" or (path.count("/") == 1 and path.endswith("/index.html"))
+
+
 # Inside <main>, leave out the chrome that repeats on every page or says nothing about the topic.
 EXCLUDE = ".toc, .pager, .review, .print-tools, .checklist__privacy, .checklist__status, .checklist__actions"
 # The loader, the WebAssembly and the index are all the search page needs. Pagefind's ready-made UIs use
@@ -91,25 +100,80 @@ def pagefind_executable() -> Path:
 
 def build_index(site_folder: Path) -> None:
     """Index the built site in site_folder with Pagefind; raise BuildError when it fails."""
-    where = SourceLocation(PurePosixPath(BUNDLE))
-    hint = "reinstall the engine's dependencies (bash scripts/setup.sh), then build again"
-    try:
-        executable = pagefind_executable()
-    except (ImportError, FileNotFoundError) as exc:
-        raise BuildError(where, f"Pagefind is not installed ({exc})", hint) from None
-    command = [str(executable), "--site", str(site_folder), "--glob", GLOB, "--exclude-selectors", EXCLUDE,
-               "--output-subdir", BUNDLE, "--silent"]
-    try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT, check=False)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise BuildError(where, f"Pagefind could not run ({exc.__class__.__name__}: {exc})", hint) from None
-    if done.returncode != 0:
-        said = (done.stderr or done.stdout).strip().splitlines()
-        detail = said[-1] if said else f"exit code {done.returncode}"
-        raise BuildError(where, f"Pagefind could not build the search index: {detail}",
-                         "the words after the colon are Pagefind's; if they name a file, check it, "
-                         "otherwise reinstall with bash scripts/setup.sh")
-    bundle = site_folder / BUNDLE
+    start_index(site_folder).wait()
+
+
+class IndexRun:
+    """One Pagefind run over a site folder, working in the background while the build goes on.
+
+    wait() finishes it (or raises BuildError); kill() stops it: a build that fails while Pagefind runs must
+    not leave it writing into the staging folder.
+    """
+
+    def __init__(self, site_folder: Path) -> None:
+        self.site_folder = site_folder
+        self.where = SourceLocation(PurePosixPath(BUNDLE))
+        try:
+            executable = pagefind_executable()
+        except (ImportError, FileNotFoundError) as exc:
+            raise BuildError(self.where, f"Pagefind is not installed ({exc})", _REINSTALL) from None
+        command = [str(executable), "--site", str(site_folder), "--glob", GLOB, "--exclude-selectors", EXCLUDE,
+                   "--output-subdir", BUNDLE, "--silent"]
+        # Its output goes to a file, not a pipe: nobody reads a pipe while the build goes on, and a full pipe
+        # would stop Pagefind.
+        self.output = tempfile.TemporaryFile()
+        self.deadline = time.monotonic() + TIMEOUT
+        try:
+            self.proc: subprocess.Popen[bytes] | None = subprocess.Popen(
+                command, stdin=subprocess.DEVNULL, stdout=self.output, stderr=subprocess.STDOUT)
+        except OSError as exc:
+            self.output.close()
+            raise BuildError(self.where, f"Pagefind could not run ({exc.__class__.__name__}: {exc})",
+                             _REINSTALL) from None
+
+    def kill(self) -> None:
+        """Stop Pagefind if it still runs (a failed build); safe to call more than once."""
+        if self.proc is not None:
+            if self.proc.poll() is None:
+                self.proc.kill()
+            self.proc.wait()
+            self.proc = None
+            self.output.close()
+
+    def wait(self) -> None:
+        """Wait for Pagefind, then keep only the parts of its bundle we use; raise BuildError when it failed."""
+        proc = self.proc
+        assert proc is not None, "wait() after kill()"
+        try:
+            code = proc.wait(timeout=max(0.0, self.deadline - time.monotonic()))
+        except subprocess.TimeoutExpired as exc:
+            self.kill()
+            raise BuildError(self.where, f"Pagefind could not run ({exc.__class__.__name__}: {exc})",
+                             _REINSTALL) from None
+        except BaseException:
+            self.kill()
+            raise
+        self.output.seek(0)
+        said = self.output.read().decode("utf-8", "replace").strip().splitlines()
+        self.kill()
+        if code != 0:
+            detail = said[-1] if said else f"exit code {code}"
+            raise BuildError(self.where, f"Pagefind could not build the search index: {detail}",
+                             "the words after the colon are Pagefind's; if they name a file, check it, "
+                             "otherwise reinstall with bash scripts/setup.sh")
+        prune_bundle(self.site_folder / BUNDLE)
+
+
+_REINSTALL = "reinstall the engine's dependencies (bash scripts/setup.sh), then build again"
+
+
+def start_index(site_folder: Path) -> IndexRun:
+    """Start Pagefind over site_folder in the background; the caller must wait() or kill() the run."""
+    return IndexRun(site_folder)
+
+
+def prune_bundle(bundle: Path) -> None:
+    """Remove the files of Pagefind's bundle that the search page never loads."""
     for name in UNUSED:
         (bundle / name).unlink(missing_ok=True)
     # Pagefind ships a WebAssembly build per stemming language plus a generic one; keep only those in use.

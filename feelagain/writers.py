@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 
 from . import embed, headers, offline, printbook, search, seo, workers
 from .assets import STABLE_NAMES, collect_assets
-from .cache import engine_fingerprint, make_key
+from .cache import RenderCache, engine_fingerprint, make_key
 from .config import PROJECT_ROOT, SiteConfig, input_folders
 from .crisis import Crisis
 from .errors import BuildError, BuildFailed, Problems, SourceLocation
@@ -38,6 +38,12 @@ def _safe_join(root: Path, dest: PurePosixPath) -> Path:
     if dest.is_absolute() or ".." in dest.parts:
         raise BuildError(SourceLocation(dest), "output path leaves the output folder", "rename the page")
     return root.joinpath(*dest.parts)
+
+
+def _safe_key(key: str) -> bool:
+    """Return True for a plain relative path with '/' that stays inside its folder (the common case, cheaply)."""
+    return bool(key) and not key.startswith("/") and ".." not in key and "//" not in key and "\\" not in key \
+        and not key.endswith("/") and "/./" not in key and not key.startswith("./")
 
 
 def _umask() -> int:
@@ -151,7 +157,8 @@ class SiteWriter:
         os.chmod(self.tmp, 0o777 & ~_umask())
         self.live, self.staged = self._load_manifest()
         self.present: dict[str, list[int]] = {}  # what the staging folder holds now: dest → inode, size, mtime
-        self.folders: set[Path] = {self.tmp}  # made already: mkdir on an existing folder is a wasted system call
+        self.root = str(self.tmp)
+        self.folders: set[str] = {self.root}  # made already: mkdir on an existing folder is a wasted system call
         if not self.fresh:
             self._scan()
         self.manifest: dict[str, Entry] = {}
@@ -177,26 +184,36 @@ class SiteWriter:
             self._lock = None
 
     def _scan(self) -> None:
-        """Record every file in the staging folder (removed at commit unless this build claims it)."""
-        root = str(self.tmp)
-        cut = len(root) + 1
-        for folder, dirs, files in os.walk(root):
-            self.folders.add(Path(folder))
-            for name in files:
-                path = os.path.join(folder, name)
-                try:
-                    info = os.lstat(path)
-                except OSError:
-                    continue
-                key = path[cut:].replace(os.sep, "/")
-                if stat.S_ISREG(info.st_mode):
-                    self.present[key] = _stat_key(info)
-                else:
-                    self.present[key] = [-1, -1, -1, -1]  # a link or a device: never trusted, always replaced
-            for name in list(dirs):
-                if os.path.islink(os.path.join(folder, name)):
-                    os.unlink(os.path.join(folder, name))  # never follow a link out of the staging folder
-                    dirs.remove(name)
+        """Record every file in the staging folder (removed at commit unless this build claims it).
+
+        One scandir per folder: the entry's type comes with the listing, so only regular files cost a stat.
+        """
+        cut = len(self.root) + 1
+        stack = [self.root]
+        while stack:
+            folder = stack.pop()
+            self.folders.add(folder)
+            try:
+                listing = os.scandir(folder)
+            except OSError:
+                continue
+            with listing:
+                for entry in listing:
+                    try:
+                        if entry.is_dir(follow_symlinks=False):
+                            stack.append(entry.path)
+                            continue
+                        if entry.is_symlink() and entry.is_dir():
+                            os.unlink(entry.path)  # never follow a link out of the staging folder
+                            continue
+                        info = entry.stat(follow_symlinks=False)
+                    except OSError:
+                        continue
+                    key = entry.path[cut:].replace(os.sep, "/")
+                    if stat.S_ISREG(info.st_mode):
+                        self.present[key] = _stat_key(info)
+                    else:
+                        self.present[key] = [-1, -1, -1, -1]  # a link or a device: never trusted, always replaced
 
     def _load_manifest(self) -> tuple[dict[str, Entry], dict[str, Entry]]:
         """Return the live and the spare folder's entries (empty when there is no usable manifest)."""
@@ -211,15 +228,21 @@ class SiteWriter:
         except (ValueError, KeyError, OSError, AttributeError):
             return {}, {}  # a damaged manifest only costs us the shortcut
 
-    def _claim(self, dest: PurePosixPath) -> tuple[str, Path]:
-        key = dest.as_posix()
+    def _claim(self, key: str) -> str:
+        """Return where the file key (a relative path with '/') goes in the staging folder; make its folder."""
         if key in self.manifest:
-            raise BuildError(SourceLocation(dest), "two sources write the same output file", "rename one of them")
-        target = _safe_join(self.tmp, dest)
-        if target.parent not in self.folders:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            self.folders.update(target.parents)
-        return key, target
+            raise BuildError(SourceLocation(PurePosixPath(key)), "two sources write the same output file",
+                             "rename one of them")
+        if not _safe_key(key):
+            _safe_join(self.tmp, PurePosixPath(key))  # raises the error that names it
+        target = f"{self.root}/{key}"
+        parent = target.rpartition("/")[0]
+        if parent not in self.folders:
+            os.makedirs(parent, exist_ok=True)
+            while parent not in self.folders and len(parent) > len(self.root):
+                self.folders.add(parent)
+                parent = parent.rpartition("/")[0]
+        return target
 
     def _live_stat(self, key: str) -> list[int] | None:
         """Return the live file's inode, size and mtime if it is still the one the manifest describes."""
@@ -227,13 +250,14 @@ class SiteWriter:
         if not entry:
             return None
         try:
-            info = os.lstat(_safe_join(self.output_dir, PurePosixPath(key)))
+            info = os.lstat(os.path.join(self.output_dir, key) if _safe_key(key)
+                            else _safe_join(self.output_dir, PurePosixPath(key)))
         except OSError:
             return None
         now = _stat_key(info)
         return now if stat.S_ISREG(info.st_mode) and now == entry[2:6] else None
 
-    def _place(self, key: str, target: Path, digest: str, render_key: str, data: bytes | None,
+    def _place(self, key: str, target: str, digest: str, render_key: str, data: bytes | None,
                live: list[int] | None) -> None:
         """Make the staging file hold these bytes: keep it, link the live twin, or write it anew."""
         spare = self.staged.get(key)
@@ -243,9 +267,12 @@ class SiteWriter:
             self.linked += 1
         else:
             if here is not None:
-                target.unlink(missing_ok=True)  # never write into a file the live folder may share
+                try:
+                    os.unlink(target)  # never write into a file the live folder may share
+                except FileNotFoundError:
+                    pass
             if live is not None:
-                os.link(_safe_join(self.output_dir, PurePosixPath(key)), target, follow_symlinks=False)
+                os.link(os.path.join(self.output_dir, key), target, follow_symlinks=False)
                 now = _stat_key(os.lstat(target))  # a new link changes the shared inode's ctime
                 self.linked += 1
             else:
@@ -263,14 +290,21 @@ class SiteWriter:
 
     def reuse(self, dest: PurePosixPath, render_key: str) -> bool:
         """Keep the live output file if it was made from exactly the same inputs; return whether it was kept."""
-        key = dest.as_posix()
+        return self.reuse_key(dest.as_posix(), render_key)
+
+    def reuse_key(self, key: str, render_key: str) -> bool:
+        """reuse() for a file named by its relative path with '/' (what the manifest holds)."""
         old = self.live.get(key)
         if not render_key or not old or len(old) < 6 or old[1] != render_key or key in self.manifest:
             return False
-        live = self._live_stat(key)
-        if live is None:
-            return False
-        key, target = self._claim(dest)
+        spare = self.staged.get(key)
+        if spare and spare[0] == old[0] and spare[2:6] == self.present.get(key):
+            live = None  # the staging folder holds these bytes already: the live file is not needed
+        else:
+            live = self._live_stat(key)
+            if live is None:
+                return False
+        target = self._claim(key)
         try:
             self._place(key, target, old[0], render_key, None, live)
         except OSError:
@@ -279,13 +313,18 @@ class SiteWriter:
 
     def forget(self, dests: list[PurePosixPath]) -> None:
         """Undo reuse() of these files, so they can be added (or reused) again."""
-        for dest in dests:
-            if self.manifest.pop(dest.as_posix(), None) is not None:
+        self.forget_keys([dest.as_posix() for dest in dests])
+
+    def forget_keys(self, keys: list[str]) -> None:
+        """forget() for files named by their relative paths with '/'."""
+        for key in keys:
+            if self.manifest.pop(key, None) is not None:
                 self.linked -= 1
 
     def add(self, dest: PurePosixPath, data: bytes, render_key: str = "") -> None:
         """Add one output file (render_key: a hash of the inputs it was made from, for reuse next time)."""
-        key, target = self._claim(dest)
+        key = dest.as_posix()
+        target = self._claim(key)
         digest = hashlib.sha256(data).hexdigest()
         old = self.live.get(key)
         live = self._live_stat(key) if old and old[0] == digest else None
@@ -304,8 +343,7 @@ class SiteWriter:
         if not render_key or not keys or any(s is None for s in stats) or any(k in self.manifest for k in keys):
             return False
         for key, live in zip(keys, stats):
-            key, target = self._claim(PurePosixPath(key))
-            self._place(key, target, self.live[key][0], render_key, None, live)
+            self._place(key, self._claim(key), self.live[key][0], render_key, None, live)
         return True
 
     def unchanged_except(self, prefix: str) -> bool:
@@ -314,35 +352,72 @@ class SiteWriter:
         return len(outside) == len(self.manifest) and all(
             self.manifest.get(k, [None])[0] == self.live[k][0] for k in outside)
 
+    def drop_unclaimed(self, match: Callable[[str], bool]) -> None:
+        """Delete the staging files this build has not claimed (yet) whose path matches (they would be
+        written anew or pruned at commit anyway), e.g. before a tool reads the staging folder."""
+        for key in [k for k in self.present if k not in self.manifest and match(k)]:
+            try:
+                os.unlink(os.path.join(self.tmp, key))
+            except FileNotFoundError:
+                pass
+            except OSError:
+                continue  # left for _prune, which copes with anything
+            del self.present[key]
+
     def reuse_tree(self, prefix: str) -> bool:
         """Take every live file under prefix/ as it is (e.g. a search index made from unchanged pages)."""
         keys = [k for k in self.live if k.startswith(prefix)]
         if not keys or any(self._live_stat(k) is None for k in keys):
             return False
         for key in keys:
-            key, target = self._claim(PurePosixPath(key))
-            self._place(key, target, self.live[key][0], self.live[key][1], None, self._live_stat(key))
+            self._place(key, self._claim(key), self.live[key][0], self.live[key][1], None, self._live_stat(key))
         return True
 
     def clear_tree(self, prefix: str) -> None:
         """Remove prefix/ from the staging folder (a tool is about to write it anew)."""
-        shutil.rmtree(self.tmp / prefix, ignore_errors=True)
+        aside = self.set_aside(prefix)
+        if aside is not None:
+            shutil.rmtree(aside, ignore_errors=True)
+
+    def set_aside(self, prefix: str) -> Path | None:
+        """Take prefix/ out of the staging folder in one rename (a tool is about to write it anew); return the
+        folder it now is, for the caller to delete while other work goes on (a thousand unlinks take a while).
+
+        The folder is named like a temporary build folder, so recover() deletes it if the build is killed.
+        """
+        source = self.tmp / prefix
+        aside: Path | None = None
+        if os.path.lexists(source):
+            aside = Path(tempfile.mkdtemp(prefix=f".{self.output_dir.name}.tmp-", dir=self.output_dir.parent))
+            try:
+                os.rename(source, aside)  # onto the empty folder mkdtemp made
+            except OSError:
+                shutil.rmtree(aside, ignore_errors=True)
+                aside = None
+                shutil.rmtree(source, ignore_errors=True)
+                if os.path.lexists(source):
+                    os.unlink(source)  # a file or a link where the folder should be
         for key in [k for k in self.present if k.startswith(prefix)]:
             del self.present[key]
-        self.folders = {f for f in self.folders if not f.is_relative_to(self.tmp / prefix)}
+        gone = f"{self.root}/{prefix.strip('/')}"
+        self.folders = {f for f in self.folders if f != gone and not f.startswith(gone + "/")}
+        return aside
 
     def claim_tree(self, prefix: str) -> None:
         """Record the files a tool wrote under prefix/ in the staging folder as outputs of this build."""
-        root = self.tmp / prefix
-        for folder, _dirs, files in os.walk(root):
+        cut = len(self.root) + 1
+        for folder, _dirs, files in os.walk(os.path.join(self.root, prefix.strip("/"))):
+            self.folders.add(folder)
             for name in files:
-                path = Path(folder, name)
-                key = path.relative_to(self.tmp).as_posix()
+                path = os.path.join(folder, name)
+                key = path[cut:].replace(os.sep, "/")
                 if key in self.manifest:
                     continue
-                info = os.lstat(path)
-                self.manifest[key] = [hashlib.sha256(path.read_bytes()).hexdigest(), "", *_stat_key(info)]
-                self.present[key] = _stat_key(info)
+                with open(path, "rb") as handle:
+                    now = _stat_key(os.fstat(handle.fileno()))
+                    digest = hashlib.sha256(handle.read()).hexdigest()
+                self.manifest[key] = [digest, "", *now]
+                self.present[key] = now
 
     def commit(self) -> None:
         """Remove stale files from the staging folder, then swap it in as the output folder."""
@@ -414,9 +489,10 @@ class InPlaceWriter:
 
     def __init__(self, output_dir: Path, served: Served, manifest_path: Path | None = None) -> None:
         self.output_dir = output_dir
+        self.root = str(output_dir)
         self.files: dict[PurePosixPath, bytes] = {}
         self.keys: dict[str, str] = {}
-        self.kept: set[PurePosixPath] = set()
+        self.kept: set[str] = set()  # names of files kept as they are
         self.manifest_path = manifest_path
         self.served = served
         self.written = 0
@@ -424,17 +500,22 @@ class InPlaceWriter:
 
     def reuse(self, dest: PurePosixPath, render_key: str) -> bool:
         """Keep a file this process wrote from the same inputs, if it is still as we left it."""
-        entry = self.served.get(dest.as_posix())
-        if not render_key or not entry or entry[0] != render_key:
+        return self.reuse_key(dest.as_posix(), render_key)
+
+    def reuse_key(self, key: str, render_key: str) -> bool:
+        """reuse() for a file named by its relative path with '/'."""
+        entry = self.served.get(key)
+        if not render_key or not entry or entry[0] != render_key or key in self.kept:
             return False
+        path = f"{self.root}/{key}" if _safe_key(key) else _safe_join(self.output_dir, PurePosixPath(key))
         try:
-            stat = _safe_join(self.output_dir, dest).stat()
+            info = os.stat(path)
         except OSError:
             return False
-        if (stat.st_mtime_ns, stat.st_size) != entry[1:]:
+        if (info.st_mtime_ns, info.st_size) != entry[1:]:
             return False
-        self.kept.add(dest)
-        self.keys[dest.as_posix()] = render_key
+        self.kept.add(key)
+        self.keys[key] = render_key
         self.linked += 1
         return True
 
@@ -444,14 +525,19 @@ class InPlaceWriter:
 
     def forget(self, dests: list[PurePosixPath]) -> None:
         """Undo reuse() of these files, so they can be added (or reused) again."""
-        for dest in dests:
-            self.kept.discard(dest)
-            self.keys.pop(dest.as_posix(), None)
-            self.linked -= 1
+        self.forget_keys([dest.as_posix() for dest in dests])
+
+    def forget_keys(self, keys: list[str]) -> None:
+        """forget() for files named by their relative paths with '/'."""
+        for key in keys:
+            if key in self.kept:
+                self.kept.discard(key)
+                self.keys.pop(key, None)
+                self.linked -= 1
 
     def add(self, dest: PurePosixPath, data: bytes, render_key: str = "") -> None:
         """Queue one output file."""
-        if dest in self.files or dest in self.kept:
+        if dest in self.files or dest.as_posix() in self.kept:
             raise BuildError(SourceLocation(dest), "two sources write the same output file", "rename one of them")
         _safe_join(self.output_dir, dest)
         self.files[dest] = data
@@ -463,19 +549,36 @@ class InPlaceWriter:
             self.manifest_path.unlink(missing_ok=True)  # the swap shortcut must not trust files we replace here
         self.output_dir.mkdir(parents=True, exist_ok=True)
         self.written = write_in_place(self.output_dir, self.files)
-        keep = {self.output_dir.joinpath(*d.parts) for d in (*self.files, *self.kept)}
-        for path in sorted(self.output_dir.rglob("*"), reverse=True):
-            if path.is_file() and path not in keep:
-                path.unlink()
-            elif path.is_dir() and not any(path.iterdir()):
-                path.rmdir()
-        served: Served = {}
-        for key, render_key in self.keys.items():
-            if render_key:
-                stat = self.output_dir.joinpath(*PurePosixPath(key).parts).stat()
-                served[key] = (render_key, stat.st_mtime_ns, stat.st_size)
+        self._remove_all_but({dest.as_posix() for dest in self.files} | self.kept)
+        served: Served = {key: self.served[key] for key in self.kept}  # checked by reuse() a moment ago
+        for dest in self.files:
+            key = dest.as_posix()
+            if self.keys.get(key):
+                info = os.stat(os.path.join(self.output_dir, *dest.parts))
+                served[key] = (self.keys[key], info.st_mtime_ns, info.st_size)
         self.served.clear()
         self.served.update(served)
+
+    def _remove_all_but(self, keep: set[str]) -> None:
+        """Delete every file of the served folder not named in keep, then the folders that leaves empty."""
+        cut = len(self.root) + 1
+
+        def sweep(folder: str) -> bool:  # return True if folder is empty afterwards
+            empty = True
+            with os.scandir(folder) as listing:
+                entries = list(listing)
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    if sweep(entry.path):
+                        os.rmdir(entry.path)
+                    else:
+                        empty = False
+                elif entry.path[cut:].replace(os.sep, "/") in keep:
+                    empty = False
+                else:
+                    os.unlink(entry.path)  # also a link: removed, never followed
+            return empty
+        sweep(self.root)
 
     def abort(self) -> None:
         """Nothing was written yet, so there is nothing to undo."""
@@ -561,10 +664,10 @@ def _write_range(job: tuple[PageJob, SiteWriter, tuple[Page, ...]],
                  bounds: tuple[int, int]) -> tuple[dict[str, list[str]], int, int]:
     """Write the outputs of todo[start:stop] (in a worker); return its manifest entries and counts."""
     page_job, writer, todo = job
-    before = set(writer.manifest)
+    before, written, linked = set(writer.manifest), writer.written, writer.linked
     _write_pages(page_job, todo[bounds[0]:bounds[1]])
     new = {k: v for k, v in writer.manifest.items() if k not in before}
-    return new, writer.written, writer.linked
+    return new, writer.written - written, writer.linked - linked  # a worker serves several ranges
 
 
 def _write_pages(job: PageJob, pages: tuple[Page, ...]) -> None:
@@ -579,15 +682,19 @@ def _write_pages(job: PageJob, pages: tuple[Page, ...]) -> None:
 
 def _reuse_pages(job: PageJob) -> list[Page]:
     """Keep every page whose outputs are all unchanged; return the pages that need rendering."""
+    writer = job.writer
+    if not (writer.live if isinstance(writer, SiteWriter) else writer.served):
+        return list(job.site.pages)  # a first build, or after --out changed: nothing to keep
     todo = []
     for page in job.site.pages:
-        body = job.bodies[page.slug]
-        key = make_key(job.shared, body.key, repr(page.meta))
-        dests = list(page_outputs(job.config, job.pages, page, body))
-        kept = [dest for dest in dests if job.writer.reuse(dest, key)]
-        if len(kept) != len(dests):
-            job.writer.forget(kept)
-            todo.append(page)
+        key = make_key(job.shared, job.bodies[page.slug].key, repr(page.meta))
+        names: list[str] = []
+        for name in page_output_keys(page):
+            if not writer.reuse_key(name, key):
+                writer.forget_keys(names)
+                todo.append(page)
+                break
+            names.append(name)
     return todo
 
 
@@ -685,16 +792,35 @@ def write_site(config: SiteConfig, site: Site, bodies: dict[str, Body], crisis: 
         # Files made from the whole site (print page, search page, embed index, sitemap…) depend on the site-wide
         # inputs of every language and on every page's body and metadata, and on nothing else.
         whole = make_key(*keys)
-        if not writer.reuse_all(whole):
-            write_site_wide(config, site, bodies, pages, others, alternates, writer, whole)
-        if isinstance(writer, SiteWriter):
-            # Part of the same atomic swap: a failure leaves dist/ as it was. Pagefind reads only the pages,
-            # so when no other file changed its live index is still exact and is taken as it is.
-            bundle = search.BUNDLE + "/"
-            if not (writer.unchanged_except(bundle) and writer.reuse_tree(bundle)):
-                writer.clear_tree(bundle)
-                search.build_index(writer.tmp)
-                writer.claim_tree(bundle)
+        site_wide_kept = writer.reuse_all(whole)
+        index: search.IndexRun | None = None
+        aside: Path | None = None
+        try:
+            if isinstance(writer, SiteWriter):
+                # Part of the same atomic swap: a failure leaves dist/ as it was. Pagefind reads only the pages,
+                # so when no other file changed its live index is still exact and is taken as it is.
+                bundle = search.BUNDLE + "/"
+                if not (site_wide_kept and writer.unchanged_except(bundle) and writer.reuse_tree(bundle)):
+                    aside = writer.set_aside(bundle)
+                    # Every page is in place now: Pagefind indexes them while the site-wide files are made. The
+                    # last generation's generated pages go first (they are made again below), so that Pagefind
+                    # neither parses them (the print page is the whole guide) nor sees one being replaced.
+                    writer.drop_unclaimed(search.crawled)
+                    index = search.start_index(writer.tmp)
+            made = {} if site_wide_kept else site_wide_files(config, site, bodies, pages, others, alternates, shared)
+            if aside is not None:
+                shutil.rmtree(aside, ignore_errors=True)  # the last index, while Pagefind makes the new one
+            if index is not None:
+                index.wait()
+            for dest, data in made.items():
+                writer.add(dest, data, whole)
+            if isinstance(writer, SiteWriter) and index is not None:
+                writer.claim_tree(search.BUNDLE + "/")
+        finally:
+            if index is not None:
+                index.kill()
+            if aside is not None:
+                shutil.rmtree(aside, ignore_errors=True)
         writer.commit()
         # In place, the dev server indexes after it has sent the reload (feelagain/serve/indexer.py).
     except BuildError as err:
@@ -706,44 +832,73 @@ def write_site(config: SiteConfig, site: Site, bodies: dict[str, Body], crisis: 
     return writer.written + writer.linked
 
 
-def write_site_wide(config: SiteConfig, site: Site, bodies: dict[str, Body], pages: PageRenderer,
+def site_wide_files(config: SiteConfig, site: Site, bodies: dict[str, Body], pages: PageRenderer,
                     others: list[tuple[SiteConfig, Site, dict[str, Body], PageRenderer]],
-                    alternates: dict[str, list[Alternate]], writer: SiteWriter | InPlaceWriter, key: str) -> None:
-    """Write the files that are made from the whole site rather than from one page (render key: key)."""
+                    alternates: dict[str, list[Alternate]], salt: str) -> dict[PurePosixPath, bytes]:
+    """Return the files that are made from the whole site rather than from one page (written after Pagefind).
+
+    salt is a hash of the site-wide inputs of the default language's pages (the print page keeps its
+    sections by it)."""
+    files: dict[PurePosixPath, bytes] = {}
+
+    def add(dest: PurePosixPath, data: bytes) -> None:
+        if dest in files:
+            raise BuildError(SourceLocation(dest), "two sources write the same output file", "rename one of them")
+        files[dest] = data
+
     urls = [(page.url, page.meta.reviewed.isoformat()) for page in site.pages]
     urls += [(page.url, page.meta.reviewed.isoformat()) for o in others for page in o[1].pages]
     for dest, data in embed.api_files(config, site).items():
-        writer.add(dest, data, key)
+        add(dest, data)
     other_pages = tuple((page, o[0].default_region) for o in others for page in o[1].pages)
-    writer.add(PurePosixPath("embed/index.html"), pages.render_special(
+    add(PurePosixPath("embed/index.html"), pages.render_special(
         "embed-index.html", embed.EMBED_INDEX_URL, "Embed these pages",
         "How clinics and services can show these pages on their own websites.",
-        embeds=embed.embed_index(config, site, other_pages)), key)
+        embeds=embed.embed_index(config, site, other_pages)))
     # Hosts serve 404.html at any depth, so its links start from the site's own path, not relative.
     site_root = safe_url(urlsplit(config.base_url).path)
     for lang_pages in [pages] + [o[3] for o in others]:
         prefix, _ = lang_pages.config.lang_prefix, lang_pages.text  # _(): pybabel extracts these strings
-        writer.add(PurePosixPath(f"{prefix}404.html"), lang_pages.render_special(
-            "404.html", f"{prefix}404.html", _("Page not found"), _("This page does not exist."), root=site_root), key)
+        add(PurePosixPath(f"{prefix}404.html"), lang_pages.render_special(
+            "404.html", f"{prefix}404.html", _("Page not found"), _("This page does not exist."), root=site_root))
     urls.append(("embed/", max(p.meta.reviewed for p in site.pages).isoformat()))
-    writer.add(PurePosixPath("sitemap.xml"), seo.sitemap(urls, config, alternates), key)
-    writer.add(PurePosixPath("robots.txt"), seo.robots(config), key)
-    writer.add(PurePosixPath("_headers"), headers.netlify_headers(config, [u for u, _ in urls if u != "embed/"]), key)
-    for dest, data in guide_tools(config, site, bodies, pages).items():
-        writer.add(dest, data, key)
+    add(PurePosixPath("sitemap.xml"), seo.sitemap(urls, config, alternates))
+    add(PurePosixPath("robots.txt"), seo.robots(config))
+    add(PurePosixPath("_headers"), headers.netlify_headers(config, [u for u, _ in urls if u != "embed/"]))
+    for dest, data in guide_tools(config, site, bodies, pages, salt).items():
+        add(dest, data)
+    return files
+
+
+def print_page(config: SiteConfig, site: Site, bodies: dict[str, Body], pages: PageRenderer, salt: str) -> bytes:
+    """Return the print page, each page's section kept in the cache folder between builds (salt: site-wide key)."""
+    store = RenderCache(config.cache_dir / "print")
+    try:
+        return printbook.print_page(site, bodies, pages, store, make_key(salt, catalog_fingerprint(config)))
+    finally:
+        store.save()
 
 
 def guide_tools(config: SiteConfig, site: Site, bodies: dict[str, Body],
-                pages: PageRenderer) -> dict[PurePosixPath, bytes]:
+                pages: PageRenderer, salt: str) -> dict[PurePosixPath, bytes]:
     """Return the pages and files that help readers use the whole guide: search, print and offline."""
     # The manifest takes its colours from the stylesheet in use (a site's own site.css wins, as in collect_assets).
     stylesheets = [folder / "css" / "site.css" for folder in reversed(config.asset_dirs)]
     css = next((f.read_text(encoding="utf-8", errors="replace") for f in stylesheets if f.is_file()), "")
     return {
         dest_for(search.SEARCH_URL): search.search_page(config, site, pages),
-        dest_for(printbook.PRINT_URL): printbook.print_page(site, bodies, pages),
+        dest_for(printbook.PRINT_URL): print_page(config, site, bodies, pages, salt),
         **offline.offline_files(site, bodies, pages, css),
     }
+
+
+def page_output_keys(page: Page) -> tuple[str, str, str, str]:
+    """Return the names of page_outputs() as relative paths with '/', without making a path object for each."""
+    prefix = page.lang_prefix
+    url = page.url
+    main = url + "index.html" if (url == "" or url.endswith("/")) and "//" not in url else dest_for(url).as_posix()
+    return (main, f"{prefix}embed/{page.slug}/index.html", f"{prefix}oembed/{page.slug}.json",
+            f"{prefix}api/pages/{page.slug}.json")
 
 
 def page_outputs(config: SiteConfig, pages: PageRenderer, page: Page, body: Body) -> dict[PurePosixPath, Callable[[], bytes]]:

@@ -2,14 +2,16 @@
 from __future__ import annotations
 
 import json
+import os
 import re
-from pathlib import Path
+import time
+from pathlib import Path, PurePosixPath
 
 import pytest
 
-from feelagain import search
+from feelagain import search, writers
 from feelagain.config import load_config
-from feelagain.errors import BuildFailed
+from feelagain.errors import BuildError, BuildFailed, SourceLocation
 from feelagain.pipeline import build
 from tests.support.forked import cli_in_fork
 from tests.support.sites import SITE_YML, TODAY, default_files, page, snapshot, write_files
@@ -101,3 +103,89 @@ def test_a_content_page_cannot_take_a_generated_name(tmp_path: Path):
     result = cli_in_fork("check", "--site", str(site))
     assert result.returncode != 0 and "Traceback" not in result.stderr
     assert 'content/print.md: the page name "print" is taken by the generated /print/ page' in result.stderr
+
+
+# Pagefind runs in the background while the build makes the print page, the sitemap and the other site-wide
+# files. A stand-in executable shows that a failure then still stops the build and leaves dist/ as it was.
+FAKE_PAGEFIND = """#!/bin/sh
+echo $$ > "{pid_file}"
+while [ $# -gt 0 ]; do [ "$1" = "--site" ] && site="$2"; shift; done
+mkdir -p "$site/pagefind" && echo half > "$site/pagefind/pagefind.js"
+{then}
+"""
+
+
+def fake_pagefind(tmp_path: Path, then: str) -> tuple[Path, Path]:
+    """Write a stand-in for Pagefind that records its process id, writes half a bundle, then runs `then`."""
+    pid_file = tmp_path / "pagefind.pid"
+    script = tmp_path / "fake-pagefind"
+    script.write_text(FAKE_PAGEFIND.format(pid_file=pid_file, then=then))
+    script.chmod(0o755)
+    return script, pid_file
+
+
+def assert_gone(pid_file: Path) -> None:
+    pid = int(pid_file.read_text())
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
+
+
+def test_pagefind_failing_in_the_background_keeps_dist(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    site = make_site(tmp_path / "site")
+    build(load_config(site), today=TODAY)
+    before = snapshot(site / "dist")
+    write_files(site, {"content/causes.md": page("Causes", "Changed text.\n")})
+    script, pid_file = fake_pagefind(tmp_path, 'sleep 0.3; echo "Error: the index broke" >&2; exit 3')
+    with monkeypatch.context() as patch:
+        patch.setattr(search, "pagefind_executable", lambda: script)
+        with pytest.raises(BuildFailed) as caught:
+            build(load_config(site), today=TODAY)
+    assert str(caught.value.errors[0]).startswith(
+        "pagefind: Pagefind could not build the search index: Error: the index broke")
+    assert snapshot(site / "dist") == before
+    assert not list(site.glob(".dist.tmp-*"))
+    # The next build copes with the half-written bundle left in the spare folder.
+    build(load_config(site), today=TODAY)
+    cold = make_site(tmp_path / "cold")
+    write_files(cold, {"content/causes.md": page("Causes", "Changed text.\n")})
+    build(load_config(cold), today=TODAY, use_cache=False)
+    assert snapshot(site / "dist") == snapshot(cold / "dist")
+
+
+def test_pagefind_that_hangs_is_stopped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    site = make_site(tmp_path / "site")
+    build(load_config(site), today=TODAY)
+    before = snapshot(site / "dist")
+    write_files(site, {"content/causes.md": page("Causes", "Changed text.\n")})
+    script, pid_file = fake_pagefind(tmp_path, "exec sleep 60")
+    monkeypatch.setattr(search, "pagefind_executable", lambda: script)
+    monkeypatch.setattr(search, "TIMEOUT", 1)
+    started = time.monotonic()
+    with pytest.raises(BuildFailed) as caught:
+        build(load_config(site), today=TODAY)
+    assert time.monotonic() - started < 5  # generous: the budget is one second
+    assert "Pagefind could not run (TimeoutExpired" in str(caught.value.errors[0])
+    assert_gone(pid_file)
+    assert snapshot(site / "dist") == before
+
+
+def test_a_failure_while_pagefind_runs_stops_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    site = make_site(tmp_path / "site")
+    build(load_config(site), today=TODAY)
+    before = snapshot(site / "dist")
+    write_files(site, {"content/causes.md": page("Causes", "Changed text.\n")})
+    script, pid_file = fake_pagefind(tmp_path, "exec sleep 60")
+    monkeypatch.setattr(search, "pagefind_executable", lambda: script)
+
+    def broken(*args: object) -> bytes:
+        deadline = time.monotonic() + 5
+        while not pid_file.exists() and time.monotonic() < deadline:  # Pagefind has started
+            time.sleep(0.01)
+        raise BuildError(SourceLocation(PurePosixPath("templates/print.html"), 3), "broken", "fix it")
+
+    monkeypatch.setattr(writers.printbook, "print_page", broken)
+    with pytest.raises(BuildFailed) as caught:
+        build(load_config(site), today=TODAY)
+    assert str(caught.value.errors[0]).startswith("templates/print.html:3: broken")
+    assert_gone(pid_file)
+    assert snapshot(site / "dist") == before

@@ -1,6 +1,7 @@
 """Writing output: atomic swap, failures keep the old folder, no writes outside it, crash recovery."""
 from __future__ import annotations
 
+import shutil
 from pathlib import PurePosixPath
 
 import pytest
@@ -82,3 +83,107 @@ def test_writer_never_takes_over_a_file(tmp_path):
         SiteWriter(target)
     assert target.read_text() == "mine"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
+
+
+@pytest.mark.parametrize("key", ["../evil.html", "/etc/evil.html", "a/../../evil.html", "a/..", ".."])
+def test_reusing_a_name_from_a_tampered_manifest_cannot_leave_the_folder(tmp_path, key):
+    writer = SiteWriter(tmp_path / "dist")
+    writer.live[key] = ["0" * 64, "k", 1, 1, 1, 1]
+    writer.staged[key] = ["0" * 64, "k", 1, 1, 1, 1]
+    writer.present[key] = [1, 1, 1, 1]
+    with pytest.raises(BuildError):
+        writer.reuse_key(key, "k")
+    writer.abort()
+    assert not (tmp_path / "evil.html").exists()
+
+
+def test_page_output_keys_name_the_same_files_as_page_outputs(tmp_path):
+    from feelagain.config import load_config
+    from feelagain.crisis import load_crisis
+    from feelagain.discover import read_sources
+    from feelagain.errors import Problems
+    from feelagain.model import Page
+    from feelagain.pages import PageRenderer
+    from feelagain.pipeline import order_site, parse_pages
+    from feelagain.writers import page_output_keys, page_outputs
+    from tests.support.sites import TODAY, default_files, page, write_files
+
+    write_files(tmp_path, {**default_files(), "content/causes.md": page("Causes")})
+    config = load_config(tmp_path)
+    problems = Problems()
+    crisis = load_crisis(tmp_path, config.default_region, None, problems, TODAY)
+    site = order_site(config, parse_pages(read_sources(config.content_dir, problems, "content"), problems), problems)
+    pages = PageRenderer(config, site, crisis, {})
+    spanish = [Page(p.source, p.meta, p.body_md, p.body_start_line, p.meta_lines, p.digest, "es/")
+               for p in site.pages]
+    assert sorted(p.url for p in spanish) == ["es/", "es/causes/", "es/get-help/"]  # the home page's URL is "" in English
+    for one in [*site.pages, *spanish]:
+        expected = tuple(d.as_posix() for d in page_outputs(config, pages, one, None))  # type: ignore[arg-type]
+        assert page_output_keys(one) == expected
+
+
+def test_links_and_strays_in_the_spare_folder_are_never_followed_or_published(tmp_path):
+    out, manifest = tmp_path / "dist", tmp_path / "cache/manifest.json"
+    outside = tmp_path / "outside"
+    (outside / "sub").mkdir(parents=True)
+    (outside / "sub" / "index.html").write_text("not ours")
+    (outside / "page.html").write_text("not ours either")
+    for _ in range(2):  # two builds: the second leaves the first generation beside dist/ as the spare
+        writer = SiteWriter(out, manifest)
+        writer.add(PurePosixPath("a/index.html"), b"one")
+        writer.add(PurePosixPath("sub/index.html"), b"two")
+        writer.add(PurePosixPath("page.html"), b"three")
+        writer.commit()
+    spare = tmp_path / ".dist.spare"
+    assert (spare / "a" / "index.html").is_file()
+    shutil.rmtree(spare / "sub")
+    (spare / "sub").symlink_to(outside / "sub")  # a folder link: following it would write outside
+    (spare / "page.html").unlink()
+    (spare / "page.html").symlink_to(outside / "page.html")
+    (spare / "a" / "stray.html").write_text("stray")
+    writer = SiteWriter(out, manifest)
+    writer.add(PurePosixPath("a/index.html"), b"one")
+    writer.add(PurePosixPath("sub/index.html"), b"two")
+    writer.add(PurePosixPath("page.html"), b"three")
+    writer.commit()
+    assert (outside / "sub" / "index.html").read_text() == "not ours"
+    assert (outside / "page.html").read_text() == "not ours either"
+    published = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file() or p.is_symlink())
+    assert published == ["a/index.html", "page.html", "sub/index.html"]
+    assert not any(p.is_symlink() for p in out.rglob("*"))
+    assert [(out / name).read_bytes() for name in published] == [b"one", b"three", b"two"]
+
+
+def test_the_dev_servers_writer_keeps_unchanged_files_and_removes_the_rest(tmp_path):
+    from feelagain.writers import InPlaceWriter
+
+    out = tmp_path / "served"
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "keep.html").write_text("not ours")
+    served: dict = {}
+    first = InPlaceWriter(out, served)
+    first.add(PurePosixPath("a/index.html"), b"one", "k1")
+    first.add(PurePosixPath("b/deep/index.html"), b"two", "k2")
+    first.add(PurePosixPath("c.json"), b"three", "k3")
+    first.commit()
+    (out / "stray.txt").write_text("stray")
+    (out / "link").symlink_to(outside)
+    (out / "empty" / "er").mkdir(parents=True)
+    a_inode = (out / "a/index.html").stat().st_ino
+    second = InPlaceWriter(out, served)
+    assert second.reuse(PurePosixPath("a/index.html"), "k1")
+    assert not second.reuse(PurePosixPath("c.json"), "other inputs")
+    second.add(PurePosixPath("c.json"), b"three again", "k3b")
+    second.commit()
+    files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file() or p.is_symlink())
+    assert files == ["a/index.html", "c.json"]
+    assert sorted(p.name for p in out.iterdir()) == ["a", "c.json"]
+    assert (out / "a/index.html").stat().st_ino == a_inode and (out / "c.json").read_bytes() == b"three again"
+    assert (outside / "keep.html").read_text() == "not ours"
+    assert set(served) == {"a/index.html", "c.json"} and served["c.json"][0] == "k3b"
+    third = InPlaceWriter(out, served)  # what commit recorded lets the next build keep both
+    assert third.reuse(PurePosixPath("a/index.html"), "k1") and third.reuse(PurePosixPath("c.json"), "k3b")
+    (out / "c.json").write_bytes(b"edited by hand")
+    fourth = InPlaceWriter(out, served)
+    assert not fourth.reuse(PurePosixPath("c.json"), "k3b")

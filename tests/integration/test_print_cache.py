@@ -1,0 +1,139 @@
+"""The print page keeps each page's section between builds, and never a stale one.
+
+Each rebuild below must equal a cold build, without any cache, of the same input in a fresh folder.
+"""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from feelagain import printbook
+from feelagain.config import load_config
+from feelagain.pipeline import build
+from tests.support.sites import SITE_YML, TODAY, default_files, page, snapshot, write_files
+
+CHECKLIST = """legend: Over the last two weeks, have you…
+intro: This is not a diagnosis.
+items:
+  - Felt flat
+  - text: Thought about hurting yourself
+    urgent: true
+results:
+  - {min: 0, max: 0, message: Nothing ticked.}
+  - {min: 1, message: Talk to someone you trust.}
+urgent_message: Please get help now.
+"""
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    root = tmp_path / "site"
+    files: dict[str, str | bytes | None] = {
+        **default_files(),
+        "content/signs.md": page("Signs", "Some signs.\n\n```checklist\n" + CHECKLIST + "```\n\n"
+                                 "Read about [sleep](causes.md#sleep). You can [get help now](get-help.md).\n"),
+        "content/causes.md": page("Causes", "Stress can play a part.\n\n## Sleep\n\nRest helps.\n"),
+    }
+    files["content/site.yml"] = SITE_YML.replace("nav: [index, get-help]", "nav: [index, signs, causes, get-help]")
+    write_files(root, files)
+    return root
+
+
+@pytest.fixture
+def sections_made(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Record the slug of every print section rendered (not taken from the cache)."""
+    made: list[str] = []
+    localise = printbook.localise
+
+    def counting(html: str, slug: str, targets: dict[str, str]) -> str:
+        made.append(slug)
+        return localise(html, slug, targets)
+    monkeypatch.setattr(printbook, "localise", counting)
+    return made
+
+
+def assert_equals_cold_build(site: Path, tmp_path: Path) -> None:
+    cold = tmp_path / "cold"
+    shutil.rmtree(cold, ignore_errors=True)
+    cache = load_config(site).cache_dir.name
+    shutil.copytree(site, cold, ignore=shutil.ignore_patterns("dist", ".dist*", cache))
+    assert not (cold / cache).exists()
+    build(load_config(cold), today=TODAY, use_cache=False)
+    assert snapshot(site / "dist") == snapshot(cold / "dist")
+
+
+def test_editing_one_page_renders_only_its_section(site: Path, tmp_path: Path, sections_made: list[str]):
+    build(load_config(site), today=TODAY)
+    assert sorted(sections_made) == ["causes", "get-help", "index", "signs"]
+    sections_made.clear()
+    write_files(site, {"content/causes.md": page("Causes", "Poor sleep can play a part.\n\n## Sleep\n\nRest.\n")})
+    build(load_config(site), today=TODAY)
+    assert sections_made == ["causes"]
+    assert "Poor sleep can play a part." in (site / "dist" / "print" / "index.html").read_text()
+    assert_equals_cold_build(site, tmp_path)
+
+
+def test_a_changed_title_reaches_the_print_page(site: Path, tmp_path: Path):
+    build(load_config(site), today=TODAY)
+    causes = site / "content" / "causes.md"
+    causes.write_text(causes.read_text().replace("title: Causes", "title: What can cause it"))
+    build(load_config(site), today=TODAY)
+    assert "What can cause it" in (site / "dist" / "print" / "index.html").read_text()
+    assert_equals_cold_build(site, tmp_path)
+
+
+def test_a_changed_metadata_field_reaches_the_print_page(site: Path, tmp_path: Path):
+    build(load_config(site), today=TODAY)
+    causes = site / "content" / "causes.md"
+    causes.write_text(causes.read_text().replace("reviewed: 2026-11-01", "reviewed: 2026-11-20"))
+    build(load_config(site), today=TODAY)
+    assert "20 November 2026" in (site / "dist" / "print" / "index.html").read_text()
+    assert_equals_cold_build(site, tmp_path)
+
+
+def test_a_changed_partial_template_renders_every_section_again(site: Path, tmp_path: Path,
+                                                                 sections_made: list[str]):
+    build(load_config(site), today=TODAY)
+    sections_made.clear()
+    bundled = Path(__file__).resolve().parents[2] / "templates" / "partials" / "checklist.html"
+    write_files(site, {"templates/partials/checklist.html":
+                       "<p>CHECKLIST-MARK</p>\n" + bundled.read_text(encoding="utf-8")})
+    build(load_config(site), today=TODAY)
+    assert sorted(sections_made) == ["causes", "get-help", "index", "signs"]
+    assert "CHECKLIST-MARK" in (site / "dist" / "print" / "index.html").read_text()
+    assert_equals_cold_build(site, tmp_path)
+
+
+def test_a_renamed_page_moves_links_to_it_inside_the_print_page(site: Path, tmp_path: Path):
+    build(load_config(site), today=TODAY)
+    text = (site / "content" / "causes.md").read_text()
+    write_files(site, {"content/causes.md": None, "content/reasons.md": text,
+                       "content/signs.md": (site / "content" / "signs.md").read_text().replace("causes.md", "reasons.md"),
+                       "content/site.yml": (site / "content" / "site.yml").read_text().replace("causes", "reasons")})
+    build(load_config(site), today=TODAY)
+    html = (site / "dist" / "print" / "index.html").read_text()
+    assert 'href="#reasons--sleep"' in html and "causes" not in html
+    assert_equals_cold_build(site, tmp_path)
+
+
+def test_a_damaged_section_store_is_only_a_miss(site: Path, tmp_path: Path):
+    build(load_config(site), today=TODAY)
+    store = load_config(site).cache_dir / "print" / "render.sqlite"
+    assert store.is_file()
+    store.write_bytes(b"not a database" * 100)
+    write_files(site, {"content/causes.md": page("Causes", "Changed.\n\n## Sleep\n\nRest.\n")})
+    build(load_config(site), today=TODAY)
+    assert_equals_cold_build(site, tmp_path)
+
+
+def test_a_site_section_template_is_used_and_invalidates_kept_sections(site: Path, tmp_path: Path):
+    build(load_config(site), today=TODAY)
+    write_files(site, {"templates/partials/print-section.html":
+                       '<article class="print-section" id="{{ s.anchor }}"><h2>{{ s.title }} SECTION-MARK</h2>'
+                       "{{ s.body }}</article>"})
+    build(load_config(site), today=TODAY)
+    html = (site / "dist" / "print" / "index.html").read_text()
+    assert html.count("SECTION-MARK") == 4
+    assert_equals_cold_build(site, tmp_path)
