@@ -189,9 +189,22 @@ def convert_body(converter: Converter, page: Page, settings: lint.LintSettings, 
     return Body(rendered, tuple(errors), tuple(warnings), key)
 
 
+class _WorkerConverter:
+    """The Converter of this worker process, made on its first task: making one costs as much as converting
+    ten pages, and a worker gets several tasks. A copy inherited by fork is safe (no open files)."""
+
+    converter: Converter | None = None
+
+    @classmethod
+    def get(cls) -> Converter:
+        if cls.converter is None:
+            cls.converter = Converter()
+        return cls.converter
+
+
 def _convert_many(args: tuple[list[Page], lint.LintSettings, datetime.date, list[str], frozenset[str] | None]) -> list[Body]:
     pages, settings, today, keys, known = args
-    converter = Converter()  # one per worker task: a Markdown instance is not shared across processes
+    converter = _WorkerConverter.get()
     return [convert_body(converter, p, settings, today, k, known) for p, k in zip(pages, keys)]
 
 
