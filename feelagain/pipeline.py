@@ -4,22 +4,24 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import os
+import pickle
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import cast
 
 from . import lint, workers
-from .cache import RenderCache, engine_fingerprint, make_key
+from .cache import DiskStore, RenderCache, engine_fingerprint, make_key
 from .config import CONFIG_PATH, SiteConfig
 from .crisis import load_crisis
 from .discover import SourceFile, read_sources
 from .errors import BuildError, Problems, SourceLocation, did_you_mean
 from .frontmatter import parse as parse_front_matter
 from .languages import Language, PageRef, pair_pages
-from .links import check_links, line_of_link
-from .markup import Body, Converter
-from .model import HOME, Page, Site
+from .links import check_links, links_with_lines
+from .markup import Body, Converter, Link
+from .model import HOME, Page, Site, pack
 from .schema import placeholder_lines, validate_meta
 from .search import pinned_results
 from .sitefiles import check_site_files
@@ -113,10 +115,10 @@ def parse_pages(sources: list[SourceFile], problems: Problems, lang_prefix: str 
         if meta:
             # Keep what later stages need and no more: on a 10,000-page site the full text and the line of
             # every nested YAML node would double the memory a build needs.
-            top = LineMap(lines.line, {k: LineMap(v.line, _item_lines(v) if k == "sources" else {})
+            top = LineMap(lines.line, {k: LineMap(v.line, _item_lines(v) if k == "sources" else None)
                                        for k, v in lines.entries().items()})
             light = SourceFile(source.rel_path, source.slug, "")
-            page = Page(light, meta, body, body_line, top, make_key(source.text), lang_prefix)
+            page = Page(light, meta, pack(body), body_line, top, make_key(source.text), lang_prefix)
             pages.append(page)
             if store is not None and not errors:
                 store.store(source.rel_path, Parsed(page, tuple(warnings)))
@@ -126,6 +128,16 @@ def parse_pages(sources: list[SourceFile], problems: Problems, lang_prefix: str 
 def _item_lines(node: LineMap) -> list[LineMap]:
     """Return the start line of each item of a YAML list (the linter points at each source's own line)."""
     return [LineMap(item.line) for item in node.items()]
+
+
+def for_writing(site: Site) -> Site:
+    """Return the site without what only the earlier stages read: each page's Markdown and front-matter lines.
+
+    Once the pages are converted and checked, the writers need neither; on a large site they are a good part
+    of the memory the writing stage would otherwise hold.
+    """
+    light = {id(p): dataclasses.replace(p, packed_md=b"", meta_lines=LineMap(p.meta_lines.line)) for p in site.pages}
+    return Site(tuple(light[id(p)] for p in site.pages), tuple(light.get(id(p), p) for p in site.nav))
 
 
 def order_site(config: SiteConfig, pages: list[Page], problems: Problems, found: set[str] | None = None) -> Site:
@@ -165,28 +177,55 @@ def order_site(config: SiteConfig, pages: list[Page], problems: Problems, found:
     return Site(tuple(listed + rest), nav)
 
 
+@dataclass(frozen=True)
+class Checks:
+    """What validation needs of a page's Body; the Body itself waits on disk (DiskStore) until it is written."""
+
+    errors: tuple[BuildError, ...]  # the markup's, then the linter's
+    warnings: tuple[BuildError, ...]
+    links: tuple[tuple[Link, int], ...]  # every link with its file line
+    ids: tuple[str, ...]  # the page's element ids (a tuple: a large site keeps every page's, and they are few)
+
+
+def _checks(body: Body, links: list[tuple[Link, int]]) -> Checks:
+    rendered = body.rendered
+    return Checks(rendered.errors + body.errors, rendered.warnings + body.warnings, tuple(links),
+                  tuple(sorted(rendered.ids)))
+
+
 def convert_body(converter: Converter, page: Page, settings: lint.LintSettings, today: datetime.date,
                  key: str = "", known_numbers: frozenset[str] | None = None) -> Body:
     """Return the converted body of a page and what the linter found in it (known_numbers: crisis.yml's)."""
+    return _convert_checked(converter, page, settings, today, key, known_numbers)[0]
+
+
+def _convert_checked(converter: Converter, page: Page, settings: lint.LintSettings, today: datetime.date,
+                     key: str = "", known_numbers: frozenset[str] | None = None) -> tuple[Body, Checks]:
+    """Return convert_body()'s Body and its Checks."""
     loc = SourceLocation(page.source.rel_path)
-    rendered = converter.convert(page.body_md, loc, page.url, page.body_start_line, faq=page.meta.faq,
+    body_md = page.body_md  # unpacked once
+    rendered = converter.convert(body_md, loc, page.url, page.body_start_line, faq=page.meta.faq,
                                  lang_prefix=page.lang_prefix)
-    if not rendered.body_html and rendered.errors:  # over an input limit: linting that text could hang too
-        return Body(rendered, (), (), key)
+    body_html = rendered.body_html
+    links = links_with_lines(rendered.links, body_md, page.body_start_line)
+    if not body_html and rendered.errors:  # over an input limit: linting that text could hang too
+        body = Body(rendered, (), (), key)
+        return body, _checks(body, links)
     lint_page = lint.LintPage(
-        path=page.source.rel_path, slug=page.slug, body_md=page.body_md, body_start_line=page.body_start_line,
-        body_html=rendered.body_html, sources_count=len(page.meta.sources),
+        path=page.source.rel_path, slug=page.slug, body_md=body_md, body_start_line=page.body_start_line,
+        body_html=body_html, sources_count=len(page.meta.sources),
         sources_line=page.meta_lines.at("sources"), reviewed=page.meta.reviewed,
         next_review=page.meta.next_review, reviewed_line=page.meta_lines.at("reviewed"),
         next_review_line=page.meta_lines.at("next_review"),
-        links=tuple((link.href, line_of_link(link, page.body_md, page.body_start_line)) for link in rendered.links),
+        links=tuple((link.href, line) for link, line in links),
         sources=tuple(lint.SourceRef(s.publisher, s.title, s.url, s.doi, page.meta_lines.at("sources", i))
                       for i, s in enumerate(page.meta.sources)),
         known_numbers=known_numbers,
         meta_texts=((page.meta.title, page.meta_lines.at("title")), (page.meta.description, page.meta_lines.at("description")),
                     *((point, page.meta_lines.at("summary")) for point in page.meta.summary)))
     errors, warnings = lint.lint_page(lint_page, settings, today)
-    return Body(rendered, tuple(errors), tuple(warnings), key)
+    body = Body(rendered, tuple(errors), tuple(warnings), key)
+    return body, _checks(body, links)
 
 
 class _WorkerConverter:
@@ -202,28 +241,46 @@ class _WorkerConverter:
         return cls.converter
 
 
-def _convert_many(args: tuple[list[Page], lint.LintSettings, datetime.date, list[str], frozenset[str] | None]) -> list[Body]:
+def _convert_many(args: tuple[list[Page], lint.LintSettings, datetime.date, list[str], frozenset[str] | None]
+                  ) -> list[tuple[Checks, bytes]]:
+    """Convert pages in a worker; return each page's Checks and its Body pickled once, for the cache and the store."""
     pages, settings, today, keys, known = args
     converter = _WorkerConverter.get()
-    return [convert_body(converter, p, settings, today, k, known) for p, k in zip(pages, keys)]
+    done = []
+    for page, key in zip(pages, keys):
+        body, checks = _convert_checked(converter, page, settings, today, key, known)
+        done.append((checks, pickle.dumps(body, protocol=pickle.HIGHEST_PROTOCOL)))
+    return done
+
+
+@dataclass(frozen=True)
+class Converted:
+    """Every page's Body (on disk, read back one at a time) and what validation needs of each (in memory)."""
+
+    bodies: Mapping[str, Body]
+    checks: dict[str, Checks]
 
 
 def convert_bodies(site: Site, settings: lint.LintSettings, today: datetime.date, cache: RenderCache,
-                   progress: Progress | None = None, known_numbers: frozenset[str] | None = None) -> dict[str, Body]:
+                   store: DiskStore[Body], progress: Progress | None = None,
+                   known_numbers: frozenset[str] | None = None) -> Converted:
     """Return every page's Body, from the cache where possible, in parallel processes for large sites.
 
-    known_numbers (the digits of crisis.yml's numbers) feed the crisis-number lint rule, so they are part of
-    every cache key: a number added to or removed from crisis.yml re-checks every page.
+    The bodies go to store as they come (on a large site they would be most of the build's memory); only
+    their Checks stay in memory. known_numbers (the digits of crisis.yml's numbers) feed the crisis-number
+    lint rule, so they are part of every cache key: a number added to or removed from crisis.yml re-checks
+    every page.
     """
     salt = make_key(engine_fingerprint(), repr(settings), today.isoformat(),
                     repr(sorted(known_numbers)) if known_numbers is not None else "")
     keys = {p.slug: make_key(salt, p.source.rel_path.as_posix(), p.digest) for p in site.pages}
-    bodies: dict[str, Body] = {}
+    checks: dict[str, Checks] = {}
     todo = []
     for page in site.pages:
-        hit = cache.get(keys[page.slug])
+        hit, data = cache.get_with_data(keys[page.slug])
         if isinstance(hit, Body):
-            bodies[page.slug] = hit
+            store.add(page.slug, data)
+            checks[page.slug] = _checks(hit, links_with_lines(hit.rendered.links, page.body_md, page.body_start_line))
         else:
             todo.append(page)
     if workers.worth_parallel(len(todo)):
@@ -235,29 +292,39 @@ def convert_bodies(site: Site, settings: lint.LintSettings, today: datetime.date
             done = pool.map(_convert_many, jobs)  # submits every job, so the workers exist from here on
             cache.reopen()
             for chunk, results in zip(chunks, done):
-                for page, body in zip(chunk, results):
-                    bodies[page.slug] = body
-                    cache.put(keys[page.slug], body)
+                for page, (page_checks, data) in zip(chunk, results):
+                    checks[page.slug] = page_checks
+                    cache.put_data(keys[page.slug], data)
+                    store.add(page.slug, data)
                 if progress:
-                    progress(len(bodies), len(site.pages))
+                    progress(len(checks), len(site.pages))
     else:
         converter = Converter()
         for page in todo:
-            bodies[page.slug] = body = convert_body(converter, page, settings, today, keys[page.slug], known_numbers)
-            cache.put(keys[page.slug], body)
-    return bodies
+            body, checks[page.slug] = _convert_checked(converter, page, settings, today, keys[page.slug], known_numbers)
+            data = pickle.dumps(body, protocol=pickle.HIGHEST_PROTOCOL)
+            cache.put_data(keys[page.slug], data)
+            store.add(page.slug, data)
+    return Converted(store, checks)
 
 
-def validate_bodies(site: Site, bodies: dict[str, Body], problems: Problems) -> None:
+def validate_bodies(site: Site, checks: dict[str, Checks], problems: Problems) -> None:
     """Record markup and lint problems, and check every link between pages."""
-    anchors = {slug: body.rendered.ids for slug, body in bodies.items()}
+    anchors = {slug: page_checks.ids for slug, page_checks in checks.items()}
     for page in site.pages:
-        body = bodies[page.slug]
-        problems.extend(list(body.rendered.errors) + list(body.errors),
-                        list(body.rendered.warnings) + list(body.warnings))
-        for err in check_links(page.slug, SourceLocation(page.source.rel_path), page.body_md,
-                               page.body_start_line, body.rendered, anchors):
+        page_checks = checks[page.slug]
+        problems.extend(list(page_checks.errors), list(page_checks.warnings))
+        for err in check_links(page.slug, SourceLocation(page.source.rel_path), page_checks.links, anchors):
             problems.add(err)
+
+
+def _convert_and_check(site: Site, settings: lint.LintSettings, today: datetime.date, cache: RenderCache,
+                       store: DiskStore[Body], problems: Problems, progress: Progress | None,
+                       known_numbers: frozenset[str] | None) -> Mapping[str, Body]:
+    """Convert and validate one language's pages; return the bodies (the Checks are dropped: no later stage reads them)."""
+    converted = convert_bodies(site, settings, today, cache, store, progress, known_numbers)
+    validate_bodies(site, converted.checks, problems)
+    return converted.bodies
 
 
 def build(config: SiteConfig, *, write: bool = True, today: datetime.date | None = None, use_cache: bool = True,
@@ -313,18 +380,26 @@ def build(config: SiteConfig, *, write: bool = True, today: datetime.date | None
         cache.save(prune=False)  # keep what was parsed: the next try reads only the files that changed
     problems.raise_if_any()
     parsed_hits = cache.hits  # cache_hits counts rendered bodies only, not front matter
-    built: list[LangSite] = []
-    for lang_config, lang, site in sites:
-        bodies = convert_bodies(site, lang_config.lint, today, cache, progress, crisis.numbers() if crisis else None)
-        built.append(LangSite(lang_config, lang, site, bodies))
-    cache.save()  # before any stop for errors: the next try re-renders only what changed
-    for lang_site in built:
-        validate_bodies(lang_site.site, lang_site.bodies, problems)
-    problems.raise_if_any(config.strict)
-    assert crisis is not None, "load_crisis returns None only after recording an error"
-    main = built[0]
-    outputs = (write_site(main.config, main.site, main.bodies, crisis, problems, served, debug, languages=tuple(built))
-               if write else 0)
+    stores: list[DiskStore[Body]] = []
+    try:
+        built: list[LangSite] = []
+        while sites:  # popped, so the pages as parsed (with their Markdown) are not kept alive
+            lang_config, lang, site = sites.pop(0)
+            stores.append(DiskStore(config.cache_dir if write and use_cache else None))
+            bodies = _convert_and_check(site, lang_config.lint, today, cache, stores[-1], problems, progress,
+                                        crisis.numbers() if crisis else None)
+            # The writers only look bodies up by slug, one page at a time: the mapping reads each from disk.
+            built.append(LangSite(lang_config, lang, for_writing(site),
+                                  cast(dict[str, Body], bodies)))  # writers.py says dict; a Mapping is all it needs
+        cache.save()  # before any stop for errors: the next try re-renders only what changed
+        problems.raise_if_any(config.strict)
+        assert crisis is not None, "load_crisis returns None only after recording an error"
+        main = built[0]
+        outputs = (write_site(main.config, main.site, main.bodies, crisis, problems, served, debug,
+                              languages=tuple(built)) if write else 0)
+    finally:
+        for store in stores:
+            store.close()
     pages = sum(len(b.site.pages) for b in built)
     return BuildResult(pages, outputs, tuple(problems.warnings), time.perf_counter() - started,
                        cache.hits - parsed_hits)
