@@ -7,6 +7,7 @@ import os
 import pickle
 import time
 from collections.abc import Callable, Mapping
+from concurrent.futures import as_completed
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import cast
@@ -15,7 +16,7 @@ from . import lint, workers
 from .cache import DiskStore, RenderCache, engine_fingerprint, make_key
 from .config import CONFIG_PATH, SiteConfig
 from .crisis import load_crisis
-from .discover import SourceFile, read_sources
+from .discover import SourceFile, read_sources, source_text
 from .errors import BuildError, Problems, SourceLocation, did_you_mean
 from .frontmatter import parse as parse_front_matter
 from .languages import Language, PageRef, pair_pages
@@ -88,10 +89,12 @@ class SourceCache:
 
 
 def parse_pages(sources: list[SourceFile], problems: Problems, lang_prefix: str = "",
-                store: SourceCache | None = None) -> list[Page]:
+                store: SourceCache | None = None, unreadable: set[str] | None = None) -> list[Page]:
     """Return a Page for every source whose front matter is valid; record the problems of the others.
 
-    lang_prefix is the URL prefix of the pages' language ('es/'), '' for the default language.
+    lang_prefix is the URL prefix of the pages' language ('es/'), '' for the default language. A source
+    read_sources left unread (path set) is read here, so one text at a time is in memory; the slugs of
+    those that cannot be read go into unreadable.
     """
     pages = []
     for source in sources:
@@ -101,15 +104,22 @@ def parse_pages(sources: list[SourceFile], problems: Problems, lang_prefix: str 
             continue
         loc = SourceLocation(source.rel_path)
         try:
-            raw, lines, body, body_line = parse_front_matter(source.text, loc)
+            text = source_text(source)
+        except BuildError as err:
+            problems.add(err)
+            if unreadable is not None:
+                unreadable.add(source.slug)
+            continue
+        try:
+            raw, lines, body, body_line = parse_front_matter(text, loc)
         except BuildError as err:
             problems.add(err)
             continue
         warnings = [BuildError(loc.at(line), 'placeholder text from "new" is still here',
                                "replace it with your own words", rule="placeholder")
-                    for line in placeholder_lines(source.text)]  # a warning: drafts build, `check --strict` fails
+                    for line in placeholder_lines(text)]  # a warning: drafts build, `check --strict` fails
         problems.extend([], warnings)
-        meta, errors = validate_meta(raw, loc, lines, source.text.split("\n"))
+        meta, errors = validate_meta(raw, loc, lines, text.split("\n"))
         for error in errors:
             problems.add(error)
         if meta:
@@ -118,7 +128,7 @@ def parse_pages(sources: list[SourceFile], problems: Problems, lang_prefix: str 
             top = LineMap(lines.line, {k: LineMap(v.line, _item_lines(v) if k == "sources" else None)
                                        for k, v in lines.entries().items()})
             light = SourceFile(source.rel_path, source.slug, "")
-            page = Page(light, meta, pack(body), body_line, top, make_key(source.text), lang_prefix)
+            page = Page(light, meta, pack(body), body_line, top, make_key(text), lang_prefix)
             pages.append(page)
             if store is not None and not errors:
                 store.store(source.rel_path, Parsed(page, tuple(warnings)))
@@ -253,6 +263,9 @@ def _convert_many(args: tuple[list[Page], lint.LintSettings, datetime.date, list
     return done
 
 
+CHUNK_PAGES = 250  # pages per conversion task at most (their results wait in memory until the task is taken)
+
+
 @dataclass(frozen=True)
 class Converted:
     """Every page's Body (on disk, read back one at a time) and what validation needs of each (in memory)."""
@@ -284,18 +297,20 @@ def convert_bodies(site: Site, settings: lint.LintSettings, today: datetime.date
         else:
             todo.append(page)
     if workers.worth_parallel(len(todo)):
-        parts = workers.worker_count() * 4
+        # Small tasks, taken as they finish: a finished task's bodies wait in memory only until stored.
+        parts = max(workers.worker_count() * 4, -(-len(todo) // CHUNK_PAGES))
         chunks = [todo[i::parts] for i in range(parts)]
         cache.close_for_fork()
         with workers.pool() as pool:
-            jobs = [(c, settings, today, [keys[p.slug] for p in c], known_numbers) for c in chunks]
-            done = pool.map(_convert_many, jobs)  # submits every job, so the workers exist from here on
+            futures = {pool.submit(_convert_many, (c, settings, today, [keys[p.slug] for p in c], known_numbers)): c
+                       for c in chunks}  # every task submitted, so the workers exist from here on
             cache.reopen()
-            for chunk, results in zip(chunks, done):
-                for page, (page_checks, data) in zip(chunk, results):
+            for future in as_completed(futures):
+                for page, (page_checks, data) in zip(futures.pop(future), future.result()):
                     checks[page.slug] = page_checks
                     cache.put_data(keys[page.slug], data)
                     store.add(page.slug, data)
+                del future
                 if progress:
                     progress(len(checks), len(site.pages))
     else:
@@ -357,9 +372,10 @@ def build(config: SiteConfig, *, write: bool = True, today: datetime.date | None
             lang = dataclasses.replace(lang, default_region=config.default_region)
         lang_config = config.for_language(lang) if config.languages else config
         rel_dir = f"content/{lang.content_subdir}" if lang.content_subdir else "content"
-        sources = read_sources(lang_config.content_dir, problems, rel_dir, known.lookup)
-        site = order_site(lang_config, parse_pages(sources, problems, lang.prefix, known), problems,
-                          {s.slug for s in sources})
+        sources = read_sources(lang_config.content_dir, problems, rel_dir, known.lookup, defer=True)
+        unreadable: set[str] = set()
+        site = order_site(lang_config, parse_pages(sources, problems, lang.prefix, known, unreadable), problems,
+                          {s.slug for s in sources} - unreadable)
         if lang.is_default:
             problems.extend(pinned_results(config, {p.slug for p in site.pages})[1], [])
             for slug in sorted(GENERATED_SLUGS & {s.slug for s in sources}):
@@ -370,7 +386,7 @@ def build(config: SiteConfig, *, write: bool = True, today: datetime.date | None
             refs += [PageRef(lang.code, p.slug, p.source.rel_path, p.meta.translation_of,
                              p.meta_lines.at("translation_of") if p.meta.translation_of else None)
                      for p in site.pages]
-        del sources  # the full texts are no longer needed; on large sites they are a good part of the memory
+        del sources
         sites.append((lang_config, lang, site))
     if refs:
         _, pair_errors = pair_pages([p.slug for p in sites[0][2].pages], refs)
