@@ -32,7 +32,7 @@ from . import limits, sanitize
 from .checklist import Checklist, parse_checklist
 from .crisis import TOPICS
 from .errors import BuildError, SourceLocation
-from .model import pack, relative_href, unpack, url_for
+from .model import relative_href, url_for
 from .sanitize import SAFE_SCHEMES
 
 CALLOUTS = {  # type → (default title, words a screen reader hears first)
@@ -90,7 +90,7 @@ class TocEntry:
 class Rendered:
     """The HTML of a page body and everything the later stages need to know about it."""
 
-    packed_html: bytes  # the HTML, pack()ed: see body_html
+    body_html: str
     toc: tuple[TocEntry, ...]
     ids: frozenset[str]
     links: tuple[Link, ...]
@@ -99,11 +99,6 @@ class Rendered:
     errors: tuple[BuildError, ...] = ()
     warnings: tuple[BuildError, ...] = ()
     crisis_blocks: tuple[CrisisBlock, ...] = ()
-
-    @property
-    def body_html(self) -> str:
-        """The HTML of the body (kept compressed: a large site holds every page's at once)."""
-        return unpack(self.packed_html)
 
 
 @dataclass(frozen=True)
@@ -513,7 +508,7 @@ class Converter:
                                                  rule="heading-one"))
         too_big = limits.check_body(body_md, loc, body_start_line)
         if too_big:  # converting would hang or crash; the editor gets the line instead
-            return Rendered(pack(""), (), frozenset(), (), (), (), tuple(too_big), ())
+            return Rendered("", (), frozenset(), (), (), (), tuple(too_big), ())
         try:
             converted = md.convert(body_md)
         except RecursionError:  # a shape the limits do not know yet: say so rather than crash
@@ -522,7 +517,7 @@ class Converter:
             worst = max(range(len(lines)), key=lambda i: sum(lines[i].count(c) for c in "*_<>-+"))
             error = BuildError(loc.at(body_start_line + worst), "the page is nested too deeply to convert",
                                "use fewer levels of lists, quotes, bold or italics, and HTML elements")
-            return Rendered(pack(""), (), frozenset(), (), (), (), (error,), ())
+            return Rendered("", (), frozenset(), (), (), (), (error,), ())
         body = _sanitise(converted, state)
         for index in range(len(state.checklists)):
             body = body.replace(f"<p>{state.token.format(index)}</p>", CHECKLIST_MARK.format(index))
@@ -533,5 +528,5 @@ class Converter:
         for taken in sorted(ids & TEMPLATE_IDS):  # written as {: #main } or raw HTML: two elements would share it
             state.errors.append(BuildError(loc.at(state.line_of(f"#{taken}") if f"#{taken}" in body_md else state.line_of(taken)),
                                            f'the id "{taken}" is used by the page template', "choose another id"))
-        return Rendered(pack(body), toc, ids, tuple(state.links), tuple(state.checklists), _faq(body) if faq else (),
+        return Rendered(body, toc, ids, tuple(state.links), tuple(state.checklists), _faq(body) if faq else (),
                         tuple(state.errors), tuple(state.warnings), tuple(state.crisis_blocks))

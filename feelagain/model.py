@@ -15,10 +15,10 @@ HOME = "index"
 
 
 def pack(text: str) -> bytes:
-    """Return text compressed, for the Markdown and HTML bodies a build keeps for every page at once.
+    """Return text compressed, for the Markdown bodies a build keeps for every page until it converts them.
 
-    On a 10,000-page site those bodies are most of a build's memory; zlib's fastest level shrinks them
-    three- to fivefold and costs tens of microseconds a page, less than one Markdown paragraph.
+    On a 10,000-page site those bodies would be a third of the memory the build holds by then; zlib's
+    fastest level shrinks them about threefold for some tens of microseconds a page.
     """
     return zlib.compress(text.encode(), 1)
 
