@@ -155,10 +155,6 @@ class RenderCache:
 
     def get(self, key: str) -> Any | None:
         """Return the cached value for key, or None."""
-        return self.get_with_data(key)[0]
-
-    def get_with_data(self, key: str) -> tuple[Any | None, bytes]:
-        """Return the cached value for key and its pickled form, or (None, b"")."""
         row = None
         if self.db is not None:
             try:
@@ -167,28 +163,22 @@ class RenderCache:
                 row = None
         if row is None or hashlib.sha256(row[1]).digest() != row[0]:
             self.misses += 1
-            return None, b""
+            return None
         try:
             value = pickle.loads(row[1])
         except Exception:  # noqa: BLE001 (an entry from an incompatible engine is just a miss)
             self.misses += 1
-            return None, b""
+            return None
         self.hits += 1
         self.used.add(key)
-        return value, bytes(row[1])
+        return value
 
     def put(self, key: str, value: Any) -> None:
         """Store value under key (committed by save())."""
-        if self.db is not None and not self.read_only:
-            self.put_data(key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
-        else:
-            self.used.add(key)
-
-    def put_data(self, key: str, body: bytes) -> None:
-        """Store a value already pickled (pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)) under key."""
         self.used.add(key)
         if self.db is None or self.read_only:
             return
+        body = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
         try:
             self.db.execute("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)", (key, hashlib.sha256(body).digest(), body))
         except sqlite3.DatabaseError:

@@ -197,6 +197,15 @@ class Checks:
     ids: tuple[str, ...]  # the page's element ids (a tuple: a large site keeps every page's, and they are few)
 
 
+@dataclass(frozen=True)
+class CachedBody:
+    """A render-cache entry: the page's Checks, and its Body as pickled bytes, which go to the DiskStore as they
+    are (a build that takes every page from the cache never unpickles a Body before writing)."""
+
+    checks: Checks
+    body: bytes
+
+
 def _checks(body: Body, links: list[tuple[Link, int]]) -> Checks:
     rendered = body.rendered
     return Checks(rendered.errors + body.errors, rendered.warnings + body.warnings, tuple(links),
@@ -290,10 +299,10 @@ def convert_bodies(site: Site, settings: lint.LintSettings, today: datetime.date
     checks: dict[str, Checks] = {}
     todo = []
     for page in site.pages:
-        hit, data = cache.get_with_data(keys[page.slug])
-        if isinstance(hit, Body):
-            store.add(page.slug, data)
-            checks[page.slug] = _checks(hit, links_with_lines(hit.rendered.links, page.body_md, page.body_start_line))
+        hit = cache.get(keys[page.slug])
+        if isinstance(hit, CachedBody):
+            store.add(page.slug, hit.body)
+            checks[page.slug] = hit.checks
         else:
             todo.append(page)
     if workers.worth_parallel(len(todo)):
@@ -308,7 +317,7 @@ def convert_bodies(site: Site, settings: lint.LintSettings, today: datetime.date
             for future in as_completed(futures):
                 for page, (page_checks, data) in zip(futures.pop(future), future.result()):
                     checks[page.slug] = page_checks
-                    cache.put_data(keys[page.slug], data)
+                    cache.put(keys[page.slug], CachedBody(page_checks, data))
                     store.add(page.slug, data)
                 del future
                 if progress:
@@ -318,7 +327,7 @@ def convert_bodies(site: Site, settings: lint.LintSettings, today: datetime.date
         for page in todo:
             body, checks[page.slug] = _convert_checked(converter, page, settings, today, keys[page.slug], known_numbers)
             data = pickle.dumps(body, protocol=pickle.HIGHEST_PROTOCOL)
-            cache.put_data(keys[page.slug], data)
+            cache.put(keys[page.slug], CachedBody(checks[page.slug], data))
             store.add(page.slug, data)
     return Converted(store, checks)
 
