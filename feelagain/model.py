@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import posixpath
-import zlib
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from urllib.parse import quote
@@ -12,20 +11,6 @@ from .schema import PageMeta
 from .yamlfile import LineMap
 
 HOME = "index"
-
-
-def pack(text: str) -> bytes:
-    """Return text compressed, for the Markdown bodies a build keeps for every page until it converts them.
-
-    On a 10,000-page site those bodies would be a third of the memory the build holds by then; zlib's
-    fastest level shrinks them about threefold for some tens of microseconds a page.
-    """
-    return zlib.compress(text.encode(), 1)
-
-
-def unpack(data: bytes) -> str:
-    """Return the text pack() compressed."""
-    return zlib.decompress(data).decode()
 
 
 def url_for(slug: str) -> str:
@@ -55,16 +40,11 @@ class Page:
 
     source: SourceFile
     meta: PageMeta
-    packed_md: bytes  # the Markdown body, pack()ed: see body_md
+    body_md: str  # "" once the build has set it aside (pipeline.parse_pages with a DiskStore)
     body_start_line: int
     meta_lines: LineMap  # the lines of the front matter's top-level keys
     digest: str = ""  # hash of the whole source file (its text is not kept)
     lang_prefix: str = ""  # '' for the default language, 'es/' for a page in content/es/
-
-    @property
-    def body_md(self) -> str:
-        """The Markdown body (kept compressed: a large site holds every page's at once)."""
-        return unpack(self.packed_md)
 
     @property
     def slug(self) -> str:

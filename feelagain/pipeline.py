@@ -7,10 +7,9 @@ import os
 import pickle
 import time
 from collections.abc import Callable, Mapping
-from concurrent.futures import as_completed
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import cast
+from typing import Any, cast
 
 from . import lint, workers
 from .cache import DiskStore, RenderCache, engine_fingerprint, make_key
@@ -22,7 +21,7 @@ from .frontmatter import parse as parse_front_matter
 from .languages import Language, PageRef, pair_pages
 from .links import check_links, links_with_lines
 from .markup import Body, Converter, Link
-from .model import HOME, Page, Site, pack
+from .model import HOME, Page, Site
 from .schema import placeholder_lines, validate_meta
 from .search import pinned_results
 from .sitefiles import check_site_files
@@ -89,17 +88,27 @@ class SourceCache:
 
 
 def parse_pages(sources: list[SourceFile], problems: Problems, lang_prefix: str = "",
-                store: SourceCache | None = None, unreadable: set[str] | None = None) -> list[Page]:
+                store: SourceCache | None = None, unreadable: set[str] | None = None,
+                markdown: DiskStore[str] | None = None) -> list[Page]:
     """Return a Page for every source whose front matter is valid; record the problems of the others.
 
     lang_prefix is the URL prefix of the pages' language ('es/'), '' for the default language. A source
     read_sources left unread (path set) is read here, so one text at a time is in memory; the slugs of
-    those that cannot be read go into unreadable.
+    those that cannot be read go into unreadable. With markdown, each page's body is set aside there by
+    slug and the page keeps body_md "" (convert_bodies takes it back): a large site's bodies need not all
+    be in memory at once.
     """
     pages = []
+
+    def keep(page: Page) -> None:
+        if markdown is not None:
+            markdown.add(page.slug, pickle.dumps(page.body_md, protocol=pickle.HIGHEST_PROTOCOL))
+            page = dataclasses.replace(page, body_md="")
+        pages.append(page)
+
     for source in sources:
         if isinstance(source.parsed, Parsed) and source.parsed.page.lang_prefix == lang_prefix:
-            pages.append(source.parsed.page)
+            keep(source.parsed.page)
             problems.extend([], list(source.parsed.warnings))
             continue
         loc = SourceLocation(source.rel_path)
@@ -128,10 +137,10 @@ def parse_pages(sources: list[SourceFile], problems: Problems, lang_prefix: str 
             top = LineMap(lines.line, {k: LineMap(v.line, _item_lines(v) if k == "sources" else None)
                                        for k, v in lines.entries().items()})
             light = SourceFile(source.rel_path, source.slug, "")
-            page = Page(light, meta, pack(body), body_line, top, make_key(text), lang_prefix)
-            pages.append(page)
+            page = Page(light, meta, body, body_line, top, make_key(text), lang_prefix)
             if store is not None and not errors:
                 store.store(source.rel_path, Parsed(page, tuple(warnings)))
+            keep(page)
     return pages
 
 
@@ -146,7 +155,7 @@ def for_writing(site: Site) -> Site:
     Once the pages are converted and checked, the writers need neither; on a large site they are a good part
     of the memory the writing stage would otherwise hold.
     """
-    light = {id(p): dataclasses.replace(p, packed_md=b"", meta_lines=LineMap(p.meta_lines.line)) for p in site.pages}
+    light = {id(p): dataclasses.replace(p, body_md="", meta_lines=LineMap(p.meta_lines.line)) for p in site.pages}
     return Site(tuple(light[id(p)] for p in site.pages), tuple(light.get(id(p), p) for p in site.nav))
 
 
@@ -222,7 +231,7 @@ def _convert_checked(converter: Converter, page: Page, settings: lint.LintSettin
                      key: str = "", known_numbers: frozenset[str] | None = None) -> tuple[Body, Checks]:
     """Return convert_body()'s Body and its Checks."""
     loc = SourceLocation(page.source.rel_path)
-    body_md = page.body_md  # unpacked once
+    body_md = page.body_md
     rendered = converter.convert(body_md, loc, page.url, page.body_start_line, faq=page.meta.faq,
                                  lang_prefix=page.lang_prefix)
     body_html = rendered.body_html
@@ -260,19 +269,33 @@ class _WorkerConverter:
         return cls.converter
 
 
-def _convert_many(args: tuple[list[Page], lint.LintSettings, datetime.date, list[str], frozenset[str] | None]
-                  ) -> list[tuple[Checks, bytes]]:
+@dataclass(frozen=True)
+class _ConvertJob:
+    """What every conversion task shares; forked workers inherit it (the Markdown store's file included)."""
+
+    settings: lint.LintSettings
+    today: datetime.date
+    known_numbers: frozenset[str] | None
+    markdown: DiskStore[str] | None
+
+
+def _with_body(page: Page, markdown: DiskStore[str] | None) -> Page:
+    """Return the page with the Markdown body parse_pages set aside."""
+    return dataclasses.replace(page, body_md=markdown[page.slug]) if markdown is not None and page.slug in markdown else page
+
+
+def _convert_many(job: _ConvertJob, task: tuple[list[Page], list[str]]) -> list[tuple[Checks, bytes]]:
     """Convert pages in a worker; return each page's Checks and its Body pickled once, for the cache and the store."""
-    pages, settings, today, keys, known = args
     converter = _WorkerConverter.get()
     done = []
-    for page, key in zip(pages, keys):
-        body, checks = _convert_checked(converter, page, settings, today, key, known)
+    for page, key in zip(*task):
+        body, checks = _convert_checked(converter, _with_body(page, job.markdown), job.settings, job.today, key,
+                                        job.known_numbers)
         done.append((checks, pickle.dumps(body, protocol=pickle.HIGHEST_PROTOCOL)))
     return done
 
 
-CHUNK_PAGES = 250  # pages per conversion task at most (their results wait in memory until the task is taken)
+CHUNK_PAGES = 250  # pages per conversion task at most (a finished task's results wait in memory until taken)
 
 
 @dataclass(frozen=True)
@@ -285,13 +308,13 @@ class Converted:
 
 def convert_bodies(site: Site, settings: lint.LintSettings, today: datetime.date, cache: RenderCache,
                    store: DiskStore[Body], progress: Progress | None = None,
-                   known_numbers: frozenset[str] | None = None) -> Converted:
+                   known_numbers: frozenset[str] | None = None, markdown: DiskStore[str] | None = None) -> Converted:
     """Return every page's Body, from the cache where possible, in parallel processes for large sites.
 
     The bodies go to store as they come (on a large site they would be most of the build's memory); only
-    their Checks stay in memory. known_numbers (the digits of crisis.yml's numbers) feed the crisis-number
-    lint rule, so they are part of every cache key: a number added to or removed from crisis.yml re-checks
-    every page.
+    their Checks stay in memory. markdown holds the pages' Markdown when parse_pages set it aside.
+    known_numbers (the digits of crisis.yml's numbers) feed the crisis-number lint rule, so they are part of
+    every cache key: a number added to or removed from crisis.yml re-checks every page.
     """
     salt = make_key(engine_fingerprint(), repr(settings), today.isoformat(),
                     repr(sorted(known_numbers)) if known_numbers is not None else "")
@@ -305,27 +328,28 @@ def convert_bodies(site: Site, settings: lint.LintSettings, today: datetime.date
             checks[page.slug] = hit.checks
         else:
             todo.append(page)
+    job = _ConvertJob(settings, today, known_numbers, markdown)
     if workers.worth_parallel(len(todo)):
-        # Small tasks, taken as they finish: a finished task's bodies wait in memory only until stored.
+        # Small tasks of pages without their Markdown: forked workers read it from the store they inherit,
+        # and a finished task's bodies wait in memory only until stored.
         parts = max(workers.worker_count() * 4, -(-len(todo) // CHUNK_PAGES))
         chunks = [todo[i::parts] for i in range(parts)]
         cache.close_for_fork()
-        with workers.pool() as pool:
-            futures = {pool.submit(_convert_many, (c, settings, today, [keys[p.slug] for p in c], known_numbers)): c
-                       for c in chunks}  # every task submitted, so the workers exist from here on
-            cache.reopen()
-            for future in as_completed(futures):
-                for page, (page_checks, data) in zip(futures.pop(future), future.result()):
-                    checks[page.slug] = page_checks
-                    cache.put(keys[page.slug], CachedBody(page_checks, data))
-                    store.add(page.slug, data)
-                del future
-                if progress:
-                    progress(len(checks), len(site.pages))
+        tasks = [(chunk, [keys[p.slug] for p in chunk]) for chunk in chunks]
+        for chunk, results in zip(chunks, workers.map_forked(job, _convert_many, tasks)):
+            cache.reopen()  # the workers exist once the first result is in
+            for page, (page_checks, data) in zip(chunk, results):
+                checks[page.slug] = page_checks
+                cache.put(keys[page.slug], CachedBody(page_checks, data))
+                store.add(page.slug, data)
+            if progress:
+                progress(len(checks), len(site.pages))
+        cache.reopen()
     else:
         converter = Converter()
         for page in todo:
-            body, checks[page.slug] = _convert_checked(converter, page, settings, today, keys[page.slug], known_numbers)
+            body, checks[page.slug] = _convert_checked(converter, _with_body(page, markdown), settings, today,
+                                                       keys[page.slug], known_numbers)
             data = pickle.dumps(body, protocol=pickle.HIGHEST_PROTOCOL)
             cache.put(keys[page.slug], CachedBody(checks[page.slug], data))
             store.add(page.slug, data)
@@ -344,9 +368,9 @@ def validate_bodies(site: Site, checks: dict[str, Checks], problems: Problems) -
 
 def _convert_and_check(site: Site, settings: lint.LintSettings, today: datetime.date, cache: RenderCache,
                        store: DiskStore[Body], problems: Problems, progress: Progress | None,
-                       known_numbers: frozenset[str] | None) -> Mapping[str, Body]:
+                       known_numbers: frozenset[str] | None, markdown: DiskStore[str]) -> Mapping[str, Body]:
     """Convert and validate one language's pages; return the bodies (the Checks are dropped: no later stage reads them)."""
-    converted = convert_bodies(site, settings, today, cache, store, progress, known_numbers)
+    converted = convert_bodies(site, settings, today, cache, store, progress, known_numbers, markdown)
     validate_bodies(site, converted.checks, problems)
     return converted.bodies
 
@@ -359,6 +383,17 @@ def build(config: SiteConfig, *, write: bool = True, today: datetime.date | None
     instead of swapping it. debug lets an exception inside a template through, with its traceback.
     Every language of site.yml is built the same way: its pages in content/<code>/, published under /<code>/.
     """
+    stores: list[DiskStore[Any]] = []  # temporary files, deleted whatever happens
+    try:
+        return _build(config, stores, write=write, today=today, use_cache=use_cache, progress=progress,
+                      served=served, debug=debug)
+    finally:
+        for store in stores:
+            store.close()
+
+
+def _build(config: SiteConfig, stores: list[DiskStore[Any]], *, write: bool, today: datetime.date | None,
+           use_cache: bool, progress: Progress | None, served: Served | None, debug: bool) -> BuildResult:
     from .i18n import check_catalogs
 
     started = time.perf_counter()
@@ -369,7 +404,8 @@ def build(config: SiteConfig, *, write: bool = True, today: datetime.date | None
     languages = config.all_languages
     cache = RenderCache(config.cache_dir if use_cache else None, read_only=not write)
     known = SourceCache(cache)
-    sites: list[tuple[SiteConfig, Language, Site]] = []
+    temp_dir = config.cache_dir if write and use_cache else None  # the site's disk: /tmp may be a RAM disk
+    sites: list[tuple[SiteConfig, Language, Site, DiskStore[str]]] = []
     refs: list[PageRef] = []
     for lang in languages:
         if crisis is not None and not lang.is_default and crisis.region(lang.default_region) is None:
@@ -383,8 +419,10 @@ def build(config: SiteConfig, *, write: bool = True, today: datetime.date | None
         rel_dir = f"content/{lang.content_subdir}" if lang.content_subdir else "content"
         sources = read_sources(lang_config.content_dir, problems, rel_dir, known.lookup, defer=True)
         unreadable: set[str] = set()
-        site = order_site(lang_config, parse_pages(sources, problems, lang.prefix, known, unreadable), problems,
-                          {s.slug for s in sources} - unreadable)
+        markdown: DiskStore[str] = DiskStore(temp_dir)
+        stores.append(markdown)
+        site = order_site(lang_config, parse_pages(sources, problems, lang.prefix, known, unreadable, markdown),
+                          problems, {s.slug for s in sources} - unreadable)
         if lang.is_default:
             problems.extend(pinned_results(config, {p.slug for p in site.pages})[1], [])
             for slug in sorted(GENERATED_SLUGS & {s.slug for s in sources}):
@@ -396,7 +434,7 @@ def build(config: SiteConfig, *, write: bool = True, today: datetime.date | None
                              p.meta_lines.at("translation_of") if p.meta.translation_of else None)
                      for p in site.pages]
         del sources
-        sites.append((lang_config, lang, site))
+        sites.append((lang_config, lang, site, markdown))
     if refs:
         _, pair_errors = pair_pages([p.slug for p in sites[0][2].pages], refs)
         problems.extend(pair_errors, [])
@@ -405,26 +443,22 @@ def build(config: SiteConfig, *, write: bool = True, today: datetime.date | None
         cache.save(prune=False)  # keep what was parsed: the next try reads only the files that changed
     problems.raise_if_any()
     parsed_hits = cache.hits  # cache_hits counts rendered bodies only, not front matter
-    stores: list[DiskStore[Body]] = []
-    try:
-        built: list[LangSite] = []
-        while sites:  # popped, so the pages as parsed (with their Markdown) are not kept alive
-            lang_config, lang, site = sites.pop(0)
-            stores.append(DiskStore(config.cache_dir if write and use_cache else None))
-            bodies = _convert_and_check(site, lang_config.lint, today, cache, stores[-1], problems, progress,
-                                        crisis.numbers() if crisis else None)
-            # The writers only look bodies up by slug, one page at a time: the mapping reads each from disk.
-            built.append(LangSite(lang_config, lang, for_writing(site),
-                                  cast(dict[str, Body], bodies)))  # writers.py says dict; a Mapping is all it needs
-        cache.save()  # before any stop for errors: the next try re-renders only what changed
-        problems.raise_if_any(config.strict)
-        assert crisis is not None, "load_crisis returns None only after recording an error"
-        main = built[0]
-        outputs = (write_site(main.config, main.site, main.bodies, crisis, problems, served, debug,
-                              languages=tuple(built)) if write else 0)
-    finally:
-        for store in stores:
-            store.close()
+    built: list[LangSite] = []
+    while sites:  # popped, so the pages as parsed are not kept alive
+        lang_config, lang, site, markdown = sites.pop(0)
+        body_store: DiskStore[Body] = DiskStore(temp_dir)
+        stores.append(body_store)
+        bodies = _convert_and_check(site, lang_config.lint, today, cache, body_store, problems, progress,
+                                    crisis.numbers() if crisis else None, markdown)
+        # The writers only look bodies up by slug, one page at a time: the mapping reads each from disk.
+        built.append(LangSite(lang_config, lang, for_writing(site),
+                              cast(dict[str, Body], bodies)))  # writers.py says dict; a Mapping is all it needs
+    cache.save()  # before any stop for errors: the next try re-renders only what changed
+    problems.raise_if_any(config.strict)
+    assert crisis is not None, "load_crisis returns None only after recording an error"
+    main = built[0]
+    outputs = (write_site(main.config, main.site, main.bodies, crisis, problems, served, debug,
+                          languages=tuple(built)) if write else 0)
     pages = sum(len(b.site.pages) for b in built)
     return BuildResult(pages, outputs, tuple(problems.warnings), time.perf_counter() - started,
                        cache.hits - parsed_hits)
