@@ -153,8 +153,8 @@ class RenderCache:
         if self.path is not None and self.db is None and (not self.read_only or self.path.exists()):
             self.db = self._open(self.path, self.read_only)
 
-    def get(self, key: str) -> Any | None:
-        """Return the cached value for key, or None."""
+    def get(self, key: str, count: bool = True) -> Any | None:
+        """Return the cached value for key, or None (count=False: a second look at an entry, not a hit or miss)."""
         row = None
         if self.db is not None:
             try:
@@ -162,14 +162,14 @@ class RenderCache:
             except sqlite3.DatabaseError:
                 row = None
         if row is None or hashlib.sha256(row[1]).digest() != row[0]:
-            self.misses += 1
+            self.misses += count
             return None
         try:
             value = pickle.loads(row[1])
         except Exception:  # noqa: BLE001 (an entry from an incompatible engine is just a miss)
-            self.misses += 1
+            self.misses += count
             return None
-        self.hits += 1
+        self.hits += count
         self.used.add(key)
         return value
 

@@ -15,9 +15,10 @@ from . import lint, workers
 from .cache import DiskStore, RenderCache, engine_fingerprint, make_key
 from .config import CONFIG_PATH, SiteConfig
 from .crisis import load_crisis
-from .discover import SourceFile, read_sources, source_text
+from .discover import SourceFile, read_sources, read_text_file, source_text
 from .errors import BuildError, Problems, SourceLocation, did_you_mean
 from .frontmatter import parse as parse_front_matter
+from .frontmatter import split as split_front_matter
 from .languages import Language, PageRef, pair_pages
 from .links import check_links, links_with_lines
 from .markup import Body, Converter, Link
@@ -62,6 +63,7 @@ class SourceCache:
         self.cache = cache
         self.salt = make_key("front-matter", engine_fingerprint())
         self.stats: dict[PurePosixPath, str] = {}
+        self.found: dict[PurePosixPath, str] = {}  # the keys of the files lookup() found
         self.now = time.time_ns()
 
     def lookup(self, rel: PurePosixPath, path: Path) -> Parsed | None:
@@ -76,9 +78,16 @@ class SourceCache:
                                                         info.st_ctime_ns)))
         hit = self.cache.get(key)
         if isinstance(hit, Parsed):
+            self.found[rel] = key
             return hit
         self.stats[rel] = key
         return None
+
+    def markdown(self, page: Page) -> str | None:
+        """Return the Markdown body of a page lookup() found (parse_pages drops it: most builds never need it)."""
+        key = self.found.get(page.source.rel_path)
+        hit = self.cache.get(key, count=False) if key else None
+        return hit.page.body_md if isinstance(hit, Parsed) else None
 
     def store(self, rel: PurePosixPath, parsed: Parsed) -> None:
         """Cache what a clean parse of rel gave (only files lookup() saw and did not find)."""
@@ -96,19 +105,20 @@ def parse_pages(sources: list[SourceFile], problems: Problems, lang_prefix: str 
     read_sources left unread (path set) is read here, so one text at a time is in memory; the slugs of
     those that cannot be read go into unreadable. With markdown, each page's body is set aside there by
     slug and the page keeps body_md "" (convert_bodies takes it back): a large site's bodies need not all
-    be in memory at once.
+    be in memory at once. A page from store (the front-matter cache) keeps its body only there.
     """
     pages = []
 
-    def keep(page: Page) -> None:
+    def keep(page: Page, cached: bool = False) -> None:
         if markdown is not None:
-            markdown.add(page.slug, pickle.dumps(page.body_md, protocol=pickle.HIGHEST_PROTOCOL))
+            if not cached:  # a cached page's body stays in the cache until a conversion needs it (SourceCache.markdown)
+                markdown.add(page.slug, pickle.dumps(page.body_md, protocol=pickle.HIGHEST_PROTOCOL))
             page = dataclasses.replace(page, body_md="")
         pages.append(page)
 
     for source in sources:
         if isinstance(source.parsed, Parsed) and source.parsed.page.lang_prefix == lang_prefix:
-            keep(source.parsed.page)
+            keep(source.parsed.page, cached=store is not None)
             problems.extend([], list(source.parsed.warnings))
             continue
         loc = SourceLocation(source.rel_path)
@@ -308,11 +318,13 @@ class Converted:
 
 def convert_bodies(site: Site, settings: lint.LintSettings, today: datetime.date, cache: RenderCache,
                    store: DiskStore[Body], progress: Progress | None = None,
-                   known_numbers: frozenset[str] | None = None, markdown: DiskStore[str] | None = None) -> Converted:
+                   known_numbers: frozenset[str] | None = None, markdown: DiskStore[str] | None = None,
+                   recall: Callable[[Page], str] | None = None) -> Converted:
     """Return every page's Body, from the cache where possible, in parallel processes for large sites.
 
     The bodies go to store as they come (on a large site they would be most of the build's memory); only
-    their Checks stay in memory. markdown holds the pages' Markdown when parse_pages set it aside.
+    their Checks stay in memory. markdown holds the pages' Markdown when parse_pages set it aside; recall
+    gives the Markdown of a page parse_pages took from the front-matter cache (it is not in markdown).
     known_numbers (the digits of crisis.yml's numbers) feed the crisis-number lint rule, so they are part of
     every cache key: a number added to or removed from crisis.yml re-checks every page.
     """
@@ -328,6 +340,10 @@ def convert_bodies(site: Site, settings: lint.LintSettings, today: datetime.date
             checks[page.slug] = hit.checks
         else:
             todo.append(page)
+    if markdown is not None and recall is not None:
+        for page in todo:
+            if page.slug not in markdown:
+                markdown.add(page.slug, pickle.dumps(recall(page), protocol=pickle.HIGHEST_PROTOCOL))
     job = _ConvertJob(settings, today, known_numbers, markdown)
     if workers.worth_parallel(len(todo)):
         # Small tasks of pages without their Markdown: forked workers read it from the store they inherit,
@@ -368,9 +384,10 @@ def validate_bodies(site: Site, checks: dict[str, Checks], problems: Problems) -
 
 def _convert_and_check(site: Site, settings: lint.LintSettings, today: datetime.date, cache: RenderCache,
                        store: DiskStore[Body], problems: Problems, progress: Progress | None,
-                       known_numbers: frozenset[str] | None, markdown: DiskStore[str]) -> Mapping[str, Body]:
+                       known_numbers: frozenset[str] | None, markdown: DiskStore[str],
+                       recall: Callable[[Page], str]) -> Mapping[str, Body]:
     """Convert and validate one language's pages; return the bodies (the Checks are dropped: no later stage reads them)."""
-    converted = convert_bodies(site, settings, today, cache, store, progress, known_numbers, markdown)
+    converted = convert_bodies(site, settings, today, cache, store, progress, known_numbers, markdown, recall)
     validate_bodies(site, converted.checks, problems)
     return converted.bodies
 
@@ -443,13 +460,20 @@ def _build(config: SiteConfig, stores: list[DiskStore[Any]], *, write: bool, tod
         cache.save(prune=False)  # keep what was parsed: the next try reads only the files that changed
     problems.raise_if_any()
     parsed_hits = cache.hits  # cache_hits counts rendered bodies only, not front matter
+    def recall(page: Page) -> str:
+        text = known.markdown(page)
+        if text is None:  # gone from the cache since this build read it; the file is unchanged, so read it again
+            loc = SourceLocation(page.source.rel_path)
+            text = split_front_matter(read_text_file(config.site_dir / page.source.rel_path, loc), loc)[1]
+        return text
+
     built: list[LangSite] = []
     while sites:  # popped, so the pages as parsed are not kept alive
         lang_config, lang, site, markdown = sites.pop(0)
         body_store: DiskStore[Body] = DiskStore(temp_dir)
         stores.append(body_store)
         bodies = _convert_and_check(site, lang_config.lint, today, cache, body_store, problems, progress,
-                                    crisis.numbers() if crisis else None, markdown)
+                                    crisis.numbers() if crisis else None, markdown, recall)
         # The writers only look bodies up by slug, one page at a time: the mapping reads each from disk.
         built.append(LangSite(lang_config, lang, for_writing(site),
                               cast(dict[str, Body], bodies)))  # writers.py says dict; a Mapping is all it needs
