@@ -9,10 +9,13 @@ rendered again. The folder is safe to delete.
 from __future__ import annotations
 
 import hashlib
+import os
 import pickle
 import sqlite3
+import tempfile
+from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 SCHEMA = "CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, sum BLOB NOT NULL, value BLOB NOT NULL)"
 
@@ -38,6 +41,63 @@ def make_key(*parts: str | bytes) -> str:
         digest.update(len(data).to_bytes(8, "big"))
         digest.update(data)
     return digest.hexdigest()
+
+
+Value = TypeVar("Value")
+
+
+class DiskStore(Mapping[str, Value], Generic[Value]):
+    """Pickled values by name in an unnamed temporary file: a read-only mapping that keeps only offsets in memory.
+
+    A build renders every page's body before it writes any page, and the site-wide files need them all again;
+    held in memory, 10,000 bodies would be most of a build's memory. Reads use pread, which does not move a shared
+    file position, so processes forked while the store is open read it safely. The file has no name: nothing
+    is left on disk, even after a crash.
+    """
+
+    def __init__(self, folder: Path | None = None) -> None:
+        self._file = None
+        if folder is not None:  # on the site's disk: /tmp may be a RAM disk
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+                self._file = tempfile.TemporaryFile(dir=folder, buffering=0)
+            except OSError:
+                self._file = None
+        if self._file is None:
+            self._file = tempfile.TemporaryFile(buffering=0)
+        self._fd = self._file.fileno()
+        self._at: dict[str, tuple[int, int]] = {}
+        self._end = 0
+
+    def add(self, name: str, data: bytes) -> None:
+        """Store a pickled value (pickle.dumps of the value) under name."""
+        view = memoryview(data)
+        while view:
+            view = view[os.pwrite(self._fd, view, self._end + len(data) - len(view)):]
+        self._at[name] = (self._end, len(data))
+        self._end += len(data)
+
+    def __getitem__(self, name: str) -> Value:
+        offset, size = self._at[name]
+        data = os.pread(self._fd, size, offset)
+        if len(data) != size:
+            raise OSError(f"the temporary store lost {name}")
+        value: Value = pickle.loads(data)
+        return value
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._at)
+
+    def __len__(self) -> int:
+        return len(self._at)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._at
+
+    def close(self) -> None:
+        """Delete the file (the store reads nothing after this)."""
+        if self._file is not None:
+            self._file.close()
 
 
 class RenderCache:
@@ -93,8 +153,8 @@ class RenderCache:
         if self.path is not None and self.db is None and (not self.read_only or self.path.exists()):
             self.db = self._open(self.path, self.read_only)
 
-    def get(self, key: str) -> Any | None:
-        """Return the cached value for key, or None."""
+    def get(self, key: str, count: bool = True) -> Any | None:
+        """Return the cached value for key, or None (count=False: a second look at an entry, not a hit or miss)."""
         row = None
         if self.db is not None:
             try:
@@ -102,14 +162,14 @@ class RenderCache:
             except sqlite3.DatabaseError:
                 row = None
         if row is None or hashlib.sha256(row[1]).digest() != row[0]:
-            self.misses += 1
+            self.misses += count
             return None
         try:
             value = pickle.loads(row[1])
         except Exception:  # noqa: BLE001 (an entry from an incompatible engine is just a miss)
-            self.misses += 1
+            self.misses += count
             return None
-        self.hits += 1
+        self.hits += count
         self.used.add(key)
         return value
 

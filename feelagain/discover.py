@@ -29,6 +29,7 @@ class SourceFile:
     slug: str
     text: str
     parsed: Any = None  # what an earlier build made of this unchanged file (then text is not read: "")
+    path: Path | None = None  # the file, when its text is left for the reader to read (read_sources(defer=True))
 
 
 def slug_for(name: str) -> str:
@@ -84,12 +85,19 @@ def read_text_file(path: Path, loc: SourceLocation) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+def source_text(source: SourceFile) -> str:
+    """Return a source's text, reading it now when read_sources left it unread; raise BuildError when unreadable."""
+    return read_text_file(source.path, SourceLocation(source.rel_path)) if source.path is not None else source.text
+
+
 def read_sources(content_dir: Path, problems: Problems, rel_dir: str = "content",
-                 known: Callable[[PurePosixPath, Path], Any] | None = None) -> list[SourceFile]:
+                 known: Callable[[PurePosixPath, Path], Any] | None = None, defer: bool = False) -> list[SourceFile]:
     """Return every content/*.md file (rel_dir/*.md for another language), sorted by name; record problems.
 
     known(rel_path, path), if given, returns what an earlier build parsed from the file when it has not
-    changed since (or None); such a file is not read again.
+    changed since (or None); such a file is not read again. defer=True leaves every text unread (its path
+    set instead), for a reader that reads one file at a time: a large site's texts need not all be in
+    memory at once.
     """
     sources: list[SourceFile] = []
     if not content_dir.is_dir():
@@ -139,6 +147,9 @@ def read_sources(content_dir: Path, problems: Problems, rel_dir: str = "content"
         parsed = known(rel, path) if known is not None else None
         if parsed is not None:
             sources.append(SourceFile(rel, stem, "", parsed))
+            continue
+        if defer:
+            sources.append(SourceFile(rel, stem, "", path=path))
             continue
         try:
             sources.append(SourceFile(rel, stem, read_text_file(path, loc)))

@@ -1,8 +1,10 @@
 """Internal link and anchor checks across the whole site; errors point at the Markdown line."""
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable, Mapping
+
 from .errors import BuildError, SourceLocation, did_you_mean
-from .markup import Link, Rendered
+from .markup import Link
 
 IMAGE_HINT = ("copy the image into assets/ and use it from there: an image on another site tells that site "
               "who reads the page")
@@ -18,12 +20,20 @@ def line_of_link(link: Link, body_md: str, body_start_line: int) -> int:
     return body_start_line + (body_md.count("\n", 0, index) if index >= 0 else 0)
 
 
-def check_links(slug: str, loc: SourceLocation, body_md: str, body_start_line: int, rendered: Rendered,
-                anchors: dict[str, frozenset[str]]) -> list[BuildError]:
-    """Return an error for every link from this page to a missing page or anchor, or with an unsafe scheme."""
+def links_with_lines(links: Iterable[Link], body_md: str, body_start_line: int) -> list[tuple[Link, int]]:
+    """Return each link with the file line where it is written (what check_links takes)."""
+    return [(link, line_of_link(link, body_md, body_start_line)) for link in links]
+
+
+def check_links(slug: str, loc: SourceLocation, links: Iterable[tuple[Link, int]],
+                anchors: Mapping[str, Collection[str]]) -> list[BuildError]:
+    """Return an error for every link from this page to a missing page or anchor, or with an unsafe scheme.
+
+    links holds each link of the page with its file line (line_of_link).
+    """
     errors: list[BuildError] = []
-    for link in rendered.links:
-        at = loc.at(line_of_link(link, body_md, body_start_line))
+    for link, line in links:
+        at = loc.at(line)
         if link.kind == "page":
             target = link.slug or ""
             if target not in anchors:

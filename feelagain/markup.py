@@ -281,6 +281,8 @@ class _Links(_PageStep, Treeprocessor):
         for index, block in enumerate(stash):
             if isinstance(block, str) and RAW_TAG.search(block):
                 stash[index] = RAW_TAG.sub(lambda m: self._raw_tag(m, state), block)
+        if root.find(".//table") is None:  # most pages have none: skip the walk over every element
+            return
         for parent in list(root.iter()):
             for index, child in enumerate(list(parent)):
                 if child.tag == "table":
@@ -501,7 +503,7 @@ class Converter:
         body_md, loc, body_start_line = state.body_md, state.loc, state.body_start_line
         state.token = _free_token(CHECKLIST_TOKEN, body_md)
         state.crisis_token = _free_token(CRISIS_TOKEN, body_md)
-        for number, line in enumerate(body_md.split("\n")):
+        for number, line in enumerate(body_md.split("\n") if body_md.startswith("# ") or "\n# " in body_md else ()):
             if line.startswith("# "):
                 state.warnings.append(BuildError(loc.at(body_start_line + number), "a level-1 heading in the body",
                                                  "the title is the page's only # heading; use ## for sections",

@@ -40,7 +40,7 @@ class Page:
 
     source: SourceFile
     meta: PageMeta
-    body_md: str
+    body_md: str  # "" once the build has set it aside (pipeline.parse_pages with a DiskStore)
     body_start_line: int
     meta_lines: LineMap  # the lines of the front matter's top-level keys
     digest: str = ""  # hash of the whole source file (its text is not kept)

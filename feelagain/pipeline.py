@@ -4,21 +4,24 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import os
+import pickle
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Any, cast
 
 from . import lint, workers
-from .cache import RenderCache, engine_fingerprint, make_key
+from .cache import DiskStore, RenderCache, engine_fingerprint, make_key
 from .config import CONFIG_PATH, SiteConfig
 from .crisis import load_crisis
-from .discover import SourceFile, read_sources
+from .discover import SourceFile, read_sources, read_text_file, source_text
 from .errors import BuildError, Problems, SourceLocation, did_you_mean
 from .frontmatter import parse as parse_front_matter
+from .frontmatter import split as split_front_matter
 from .languages import Language, PageRef, pair_pages
-from .links import check_links, line_of_link
-from .markup import Body, Converter
+from .links import check_links, links_with_lines
+from .markup import Body, Converter, Link
 from .model import HOME, Page, Site
 from .schema import placeholder_lines, validate_meta
 from .search import pinned_results
@@ -60,6 +63,7 @@ class SourceCache:
         self.cache = cache
         self.salt = make_key("front-matter", engine_fingerprint())
         self.stats: dict[PurePosixPath, str] = {}
+        self.found: dict[PurePosixPath, str] = {}  # the keys of the files lookup() found
         self.now = time.time_ns()
 
     def lookup(self, rel: PurePosixPath, path: Path) -> Parsed | None:
@@ -74,9 +78,16 @@ class SourceCache:
                                                         info.st_ctime_ns)))
         hit = self.cache.get(key)
         if isinstance(hit, Parsed):
+            self.found[rel] = key
             return hit
         self.stats[rel] = key
         return None
+
+    def markdown(self, page: Page) -> str | None:
+        """Return the Markdown body of a page lookup() found (parse_pages drops it: most builds never need it)."""
+        key = self.found.get(page.source.rel_path)
+        hit = self.cache.get(key, count=False) if key else None
+        return hit.page.body_md if isinstance(hit, Parsed) else None
 
     def store(self, rel: PurePosixPath, parsed: Parsed) -> None:
         """Cache what a clean parse of rel gave (only files lookup() saw and did not find)."""
@@ -86,46 +97,76 @@ class SourceCache:
 
 
 def parse_pages(sources: list[SourceFile], problems: Problems, lang_prefix: str = "",
-                store: SourceCache | None = None) -> list[Page]:
+                store: SourceCache | None = None, unreadable: set[str] | None = None,
+                markdown: DiskStore[str] | None = None) -> list[Page]:
     """Return a Page for every source whose front matter is valid; record the problems of the others.
 
-    lang_prefix is the URL prefix of the pages' language ('es/'), '' for the default language.
+    lang_prefix is the URL prefix of the pages' language ('es/'), '' for the default language. A source
+    read_sources left unread (path set) is read here, so one text at a time is in memory; the slugs of
+    those that cannot be read go into unreadable. With markdown, each page's body is set aside there by
+    slug and the page keeps body_md "" (convert_bodies takes it back): a large site's bodies need not all
+    be in memory at once. A page from store (the front-matter cache) keeps its body only there.
     """
     pages = []
+
+    def keep(page: Page, cached: bool = False) -> None:
+        if markdown is not None:
+            if not cached:  # a cached page's body stays in the cache until a conversion needs it (SourceCache.markdown)
+                markdown.add(page.slug, pickle.dumps(page.body_md, protocol=pickle.HIGHEST_PROTOCOL))
+            page = dataclasses.replace(page, body_md="")
+        pages.append(page)
+
     for source in sources:
         if isinstance(source.parsed, Parsed) and source.parsed.page.lang_prefix == lang_prefix:
-            pages.append(source.parsed.page)
+            keep(source.parsed.page, cached=store is not None)
             problems.extend([], list(source.parsed.warnings))
             continue
         loc = SourceLocation(source.rel_path)
         try:
-            raw, lines, body, body_line = parse_front_matter(source.text, loc)
+            text = source_text(source)
+        except BuildError as err:
+            problems.add(err)
+            if unreadable is not None:
+                unreadable.add(source.slug)
+            continue
+        try:
+            raw, lines, body, body_line = parse_front_matter(text, loc)
         except BuildError as err:
             problems.add(err)
             continue
         warnings = [BuildError(loc.at(line), 'placeholder text from "new" is still here',
                                "replace it with your own words", rule="placeholder")
-                    for line in placeholder_lines(source.text)]  # a warning: drafts build, `check --strict` fails
+                    for line in placeholder_lines(text)]  # a warning: drafts build, `check --strict` fails
         problems.extend([], warnings)
-        meta, errors = validate_meta(raw, loc, lines, source.text.split("\n"))
+        meta, errors = validate_meta(raw, loc, lines, text.split("\n"))
         for error in errors:
             problems.add(error)
         if meta:
             # Keep what later stages need and no more: on a 10,000-page site the full text and the line of
             # every nested YAML node would double the memory a build needs.
-            top = LineMap(lines.line, {k: LineMap(v.line, _item_lines(v) if k == "sources" else {})
+            top = LineMap(lines.line, {k: LineMap(v.line, _item_lines(v) if k == "sources" else None)
                                        for k, v in lines.entries().items()})
             light = SourceFile(source.rel_path, source.slug, "")
-            page = Page(light, meta, body, body_line, top, make_key(source.text), lang_prefix)
-            pages.append(page)
+            page = Page(light, meta, body, body_line, top, make_key(text), lang_prefix)
             if store is not None and not errors:
                 store.store(source.rel_path, Parsed(page, tuple(warnings)))
+            keep(page)
     return pages
 
 
 def _item_lines(node: LineMap) -> list[LineMap]:
     """Return the start line of each item of a YAML list (the linter points at each source's own line)."""
     return [LineMap(item.line) for item in node.items()]
+
+
+def for_writing(site: Site) -> Site:
+    """Return the site without what only the earlier stages read: each page's Markdown and front-matter lines.
+
+    Once the pages are converted and checked, the writers need neither; on a large site they are a good part
+    of the memory the writing stage would otherwise hold.
+    """
+    light = {id(p): dataclasses.replace(p, body_md="", meta_lines=LineMap(p.meta_lines.line)) for p in site.pages}
+    return Site(tuple(light[id(p)] for p in site.pages), tuple(light.get(id(p), p) for p in site.nav))
 
 
 def order_site(config: SiteConfig, pages: list[Page], problems: Problems, found: set[str] | None = None) -> Site:
@@ -165,86 +206,190 @@ def order_site(config: SiteConfig, pages: list[Page], problems: Problems, found:
     return Site(tuple(listed + rest), nav)
 
 
+@dataclass(frozen=True)
+class Checks:
+    """What validation needs of a page's Body; the Body itself waits on disk (DiskStore) until it is written."""
+
+    errors: tuple[BuildError, ...]  # the markup's, then the linter's
+    warnings: tuple[BuildError, ...]
+    links: tuple[tuple[Link, int], ...]  # every link with its file line
+    ids: tuple[str, ...]  # the page's element ids (a tuple: a large site keeps every page's, and they are few)
+
+
+@dataclass(frozen=True)
+class CachedBody:
+    """A render-cache entry: the page's Checks, and its Body as pickled bytes, which go to the DiskStore as they
+    are (a build that takes every page from the cache never unpickles a Body before writing)."""
+
+    checks: Checks
+    body: bytes
+
+
+def _checks(body: Body, links: list[tuple[Link, int]]) -> Checks:
+    rendered = body.rendered
+    return Checks(rendered.errors + body.errors, rendered.warnings + body.warnings, tuple(links),
+                  tuple(sorted(rendered.ids)))
+
+
 def convert_body(converter: Converter, page: Page, settings: lint.LintSettings, today: datetime.date,
                  key: str = "", known_numbers: frozenset[str] | None = None) -> Body:
     """Return the converted body of a page and what the linter found in it (known_numbers: crisis.yml's)."""
+    return _convert_checked(converter, page, settings, today, key, known_numbers)[0]
+
+
+def _convert_checked(converter: Converter, page: Page, settings: lint.LintSettings, today: datetime.date,
+                     key: str = "", known_numbers: frozenset[str] | None = None) -> tuple[Body, Checks]:
+    """Return convert_body()'s Body and its Checks."""
     loc = SourceLocation(page.source.rel_path)
-    rendered = converter.convert(page.body_md, loc, page.url, page.body_start_line, faq=page.meta.faq,
+    body_md = page.body_md
+    rendered = converter.convert(body_md, loc, page.url, page.body_start_line, faq=page.meta.faq,
                                  lang_prefix=page.lang_prefix)
-    if not rendered.body_html and rendered.errors:  # over an input limit: linting that text could hang too
-        return Body(rendered, (), (), key)
+    body_html = rendered.body_html
+    links = links_with_lines(rendered.links, body_md, page.body_start_line)
+    if not body_html and rendered.errors:  # over an input limit: linting that text could hang too
+        body = Body(rendered, (), (), key)
+        return body, _checks(body, links)
     lint_page = lint.LintPage(
-        path=page.source.rel_path, slug=page.slug, body_md=page.body_md, body_start_line=page.body_start_line,
-        body_html=rendered.body_html, sources_count=len(page.meta.sources),
+        path=page.source.rel_path, slug=page.slug, body_md=body_md, body_start_line=page.body_start_line,
+        body_html=body_html, sources_count=len(page.meta.sources),
         sources_line=page.meta_lines.at("sources"), reviewed=page.meta.reviewed,
         next_review=page.meta.next_review, reviewed_line=page.meta_lines.at("reviewed"),
         next_review_line=page.meta_lines.at("next_review"),
-        links=tuple((link.href, line_of_link(link, page.body_md, page.body_start_line)) for link in rendered.links),
+        links=tuple((link.href, line) for link, line in links),
         sources=tuple(lint.SourceRef(s.publisher, s.title, s.url, s.doi, page.meta_lines.at("sources", i))
                       for i, s in enumerate(page.meta.sources)),
         known_numbers=known_numbers,
         meta_texts=((page.meta.title, page.meta_lines.at("title")), (page.meta.description, page.meta_lines.at("description")),
                     *((point, page.meta_lines.at("summary")) for point in page.meta.summary)))
     errors, warnings = lint.lint_page(lint_page, settings, today)
-    return Body(rendered, tuple(errors), tuple(warnings), key)
+    body = Body(rendered, tuple(errors), tuple(warnings), key)
+    return body, _checks(body, links)
 
 
-def _convert_many(args: tuple[list[Page], lint.LintSettings, datetime.date, list[str], frozenset[str] | None]) -> list[Body]:
-    pages, settings, today, keys, known = args
-    converter = Converter()  # one per worker task: a Markdown instance is not shared across processes
-    return [convert_body(converter, p, settings, today, k, known) for p, k in zip(pages, keys)]
+class _WorkerConverter:
+    """The Converter of this worker process, made on its first task: making one costs as much as converting
+    ten pages, and a worker gets several tasks. A copy inherited by fork is safe (no open files)."""
+
+    converter: Converter | None = None
+
+    @classmethod
+    def get(cls) -> Converter:
+        if cls.converter is None:
+            cls.converter = Converter()
+        return cls.converter
+
+
+@dataclass(frozen=True)
+class _ConvertJob:
+    """What every conversion task shares; forked workers inherit it (the Markdown store's file included)."""
+
+    settings: lint.LintSettings
+    today: datetime.date
+    known_numbers: frozenset[str] | None
+    markdown: DiskStore[str] | None
+
+
+def _with_body(page: Page, markdown: DiskStore[str] | None) -> Page:
+    """Return the page with the Markdown body parse_pages set aside."""
+    return dataclasses.replace(page, body_md=markdown[page.slug]) if markdown is not None and page.slug in markdown else page
+
+
+def _convert_many(job: _ConvertJob, task: tuple[list[Page], list[str]]) -> list[tuple[Checks, bytes]]:
+    """Convert pages in a worker; return each page's Checks and its Body pickled once, for the cache and the store."""
+    converter = _WorkerConverter.get()
+    done = []
+    for page, key in zip(*task):
+        body, checks = _convert_checked(converter, _with_body(page, job.markdown), job.settings, job.today, key,
+                                        job.known_numbers)
+        done.append((checks, pickle.dumps(body, protocol=pickle.HIGHEST_PROTOCOL)))
+    return done
+
+
+CHUNK_PAGES = 250  # pages per conversion task at most (a finished task's results wait in memory until taken)
+
+
+@dataclass(frozen=True)
+class Converted:
+    """Every page's Body (on disk, read back one at a time) and what validation needs of each (in memory)."""
+
+    bodies: Mapping[str, Body]
+    checks: dict[str, Checks]
 
 
 def convert_bodies(site: Site, settings: lint.LintSettings, today: datetime.date, cache: RenderCache,
-                   progress: Progress | None = None, known_numbers: frozenset[str] | None = None) -> dict[str, Body]:
+                   store: DiskStore[Body], progress: Progress | None = None,
+                   known_numbers: frozenset[str] | None = None, markdown: DiskStore[str] | None = None,
+                   recall: Callable[[Page], str] | None = None) -> Converted:
     """Return every page's Body, from the cache where possible, in parallel processes for large sites.
 
+    The bodies go to store as they come (on a large site they would be most of the build's memory); only
+    their Checks stay in memory. markdown holds the pages' Markdown when parse_pages set it aside; recall
+    gives the Markdown of a page parse_pages took from the front-matter cache (it is not in markdown).
     known_numbers (the digits of crisis.yml's numbers) feed the crisis-number lint rule, so they are part of
     every cache key: a number added to or removed from crisis.yml re-checks every page.
     """
     salt = make_key(engine_fingerprint(), repr(settings), today.isoformat(),
                     repr(sorted(known_numbers)) if known_numbers is not None else "")
     keys = {p.slug: make_key(salt, p.source.rel_path.as_posix(), p.digest) for p in site.pages}
-    bodies: dict[str, Body] = {}
+    checks: dict[str, Checks] = {}
     todo = []
     for page in site.pages:
         hit = cache.get(keys[page.slug])
-        if isinstance(hit, Body):
-            bodies[page.slug] = hit
+        if isinstance(hit, CachedBody):
+            store.add(page.slug, hit.body)
+            checks[page.slug] = hit.checks
         else:
             todo.append(page)
+    if markdown is not None and recall is not None:
+        for page in todo:
+            if page.slug not in markdown:
+                markdown.add(page.slug, pickle.dumps(recall(page), protocol=pickle.HIGHEST_PROTOCOL))
+    job = _ConvertJob(settings, today, known_numbers, markdown)
     if workers.worth_parallel(len(todo)):
-        parts = workers.worker_count() * 4
+        # Small tasks of pages without their Markdown: forked workers read it from the store they inherit,
+        # and a finished task's bodies wait in memory only until stored.
+        parts = max(workers.worker_count() * 4, -(-len(todo) // CHUNK_PAGES))
         chunks = [todo[i::parts] for i in range(parts)]
         cache.close_for_fork()
-        with workers.pool() as pool:
-            jobs = [(c, settings, today, [keys[p.slug] for p in c], known_numbers) for c in chunks]
-            done = pool.map(_convert_many, jobs)  # submits every job, so the workers exist from here on
-            cache.reopen()
-            for chunk, results in zip(chunks, done):
-                for page, body in zip(chunk, results):
-                    bodies[page.slug] = body
-                    cache.put(keys[page.slug], body)
-                if progress:
-                    progress(len(bodies), len(site.pages))
+        tasks = [(chunk, [keys[p.slug] for p in chunk]) for chunk in chunks]
+        for chunk, results in zip(chunks, workers.map_forked(job, _convert_many, tasks)):
+            cache.reopen()  # the workers exist once the first result is in
+            for page, (page_checks, data) in zip(chunk, results):
+                checks[page.slug] = page_checks
+                cache.put(keys[page.slug], CachedBody(page_checks, data))
+                store.add(page.slug, data)
+            if progress:
+                progress(len(checks), len(site.pages))
+        cache.reopen()
     else:
         converter = Converter()
         for page in todo:
-            bodies[page.slug] = body = convert_body(converter, page, settings, today, keys[page.slug], known_numbers)
-            cache.put(keys[page.slug], body)
-    return bodies
+            body, checks[page.slug] = _convert_checked(converter, _with_body(page, markdown), settings, today,
+                                                       keys[page.slug], known_numbers)
+            data = pickle.dumps(body, protocol=pickle.HIGHEST_PROTOCOL)
+            cache.put(keys[page.slug], CachedBody(checks[page.slug], data))
+            store.add(page.slug, data)
+    return Converted(store, checks)
 
 
-def validate_bodies(site: Site, bodies: dict[str, Body], problems: Problems) -> None:
+def validate_bodies(site: Site, checks: dict[str, Checks], problems: Problems) -> None:
     """Record markup and lint problems, and check every link between pages."""
-    anchors = {slug: body.rendered.ids for slug, body in bodies.items()}
+    anchors = {slug: page_checks.ids for slug, page_checks in checks.items()}
     for page in site.pages:
-        body = bodies[page.slug]
-        problems.extend(list(body.rendered.errors) + list(body.errors),
-                        list(body.rendered.warnings) + list(body.warnings))
-        for err in check_links(page.slug, SourceLocation(page.source.rel_path), page.body_md,
-                               page.body_start_line, body.rendered, anchors):
+        page_checks = checks[page.slug]
+        problems.extend(list(page_checks.errors), list(page_checks.warnings))
+        for err in check_links(page.slug, SourceLocation(page.source.rel_path), page_checks.links, anchors):
             problems.add(err)
+
+
+def _convert_and_check(site: Site, settings: lint.LintSettings, today: datetime.date, cache: RenderCache,
+                       store: DiskStore[Body], problems: Problems, progress: Progress | None,
+                       known_numbers: frozenset[str] | None, markdown: DiskStore[str],
+                       recall: Callable[[Page], str]) -> Mapping[str, Body]:
+    """Convert and validate one language's pages; return the bodies (the Checks are dropped: no later stage reads them)."""
+    converted = convert_bodies(site, settings, today, cache, store, progress, known_numbers, markdown, recall)
+    validate_bodies(site, converted.checks, problems)
+    return converted.bodies
 
 
 def build(config: SiteConfig, *, write: bool = True, today: datetime.date | None = None, use_cache: bool = True,
@@ -255,6 +400,17 @@ def build(config: SiteConfig, *, write: bool = True, today: datetime.date | None
     instead of swapping it. debug lets an exception inside a template through, with its traceback.
     Every language of site.yml is built the same way: its pages in content/<code>/, published under /<code>/.
     """
+    stores: list[DiskStore[Any]] = []  # temporary files, deleted whatever happens
+    try:
+        return _build(config, stores, write=write, today=today, use_cache=use_cache, progress=progress,
+                      served=served, debug=debug)
+    finally:
+        for store in stores:
+            store.close()
+
+
+def _build(config: SiteConfig, stores: list[DiskStore[Any]], *, write: bool, today: datetime.date | None,
+           use_cache: bool, progress: Progress | None, served: Served | None, debug: bool) -> BuildResult:
     from .i18n import check_catalogs
 
     started = time.perf_counter()
@@ -265,7 +421,8 @@ def build(config: SiteConfig, *, write: bool = True, today: datetime.date | None
     languages = config.all_languages
     cache = RenderCache(config.cache_dir if use_cache else None, read_only=not write)
     known = SourceCache(cache)
-    sites: list[tuple[SiteConfig, Language, Site]] = []
+    temp_dir = config.cache_dir if write and use_cache else None  # the site's disk: /tmp may be a RAM disk
+    sites: list[tuple[SiteConfig, Language, Site, DiskStore[str]]] = []
     refs: list[PageRef] = []
     for lang in languages:
         if crisis is not None and not lang.is_default and crisis.region(lang.default_region) is None:
@@ -277,9 +434,12 @@ def build(config: SiteConfig, *, write: bool = True, today: datetime.date | None
             lang = dataclasses.replace(lang, default_region=config.default_region)
         lang_config = config.for_language(lang) if config.languages else config
         rel_dir = f"content/{lang.content_subdir}" if lang.content_subdir else "content"
-        sources = read_sources(lang_config.content_dir, problems, rel_dir, known.lookup)
-        site = order_site(lang_config, parse_pages(sources, problems, lang.prefix, known), problems,
-                          {s.slug for s in sources})
+        sources = read_sources(lang_config.content_dir, problems, rel_dir, known.lookup, defer=True)
+        unreadable: set[str] = set()
+        markdown: DiskStore[str] = DiskStore(temp_dir)
+        stores.append(markdown)
+        site = order_site(lang_config, parse_pages(sources, problems, lang.prefix, known, unreadable, markdown),
+                          problems, {s.slug for s in sources} - unreadable)
         if lang.is_default:
             problems.extend(pinned_results(config, {p.slug for p in site.pages})[1], [])
             for slug in sorted(GENERATED_SLUGS & {s.slug for s in sources}):
@@ -290,8 +450,8 @@ def build(config: SiteConfig, *, write: bool = True, today: datetime.date | None
             refs += [PageRef(lang.code, p.slug, p.source.rel_path, p.meta.translation_of,
                              p.meta_lines.at("translation_of") if p.meta.translation_of else None)
                      for p in site.pages]
-        del sources  # the full texts are no longer needed; on large sites they are a good part of the memory
-        sites.append((lang_config, lang, site))
+        del sources
+        sites.append((lang_config, lang, site, markdown))
     if refs:
         _, pair_errors = pair_pages([p.slug for p in sites[0][2].pages], refs)
         problems.extend(pair_errors, [])
@@ -300,18 +460,29 @@ def build(config: SiteConfig, *, write: bool = True, today: datetime.date | None
         cache.save(prune=False)  # keep what was parsed: the next try reads only the files that changed
     problems.raise_if_any()
     parsed_hits = cache.hits  # cache_hits counts rendered bodies only, not front matter
+    def recall(page: Page) -> str:
+        text = known.markdown(page)
+        if text is None:  # gone from the cache since this build read it; the file is unchanged, so read it again
+            loc = SourceLocation(page.source.rel_path)
+            text = split_front_matter(read_text_file(config.site_dir / page.source.rel_path, loc), loc)[1]
+        return text
+
     built: list[LangSite] = []
-    for lang_config, lang, site in sites:
-        bodies = convert_bodies(site, lang_config.lint, today, cache, progress, crisis.numbers() if crisis else None)
-        built.append(LangSite(lang_config, lang, site, bodies))
+    while sites:  # popped, so the pages as parsed are not kept alive
+        lang_config, lang, site, markdown = sites.pop(0)
+        body_store: DiskStore[Body] = DiskStore(temp_dir)
+        stores.append(body_store)
+        bodies = _convert_and_check(site, lang_config.lint, today, cache, body_store, problems, progress,
+                                    crisis.numbers() if crisis else None, markdown, recall)
+        # The writers only look bodies up by slug, one page at a time: the mapping reads each from disk.
+        built.append(LangSite(lang_config, lang, for_writing(site),
+                              cast(dict[str, Body], bodies)))  # writers.py says dict; a Mapping is all it needs
     cache.save()  # before any stop for errors: the next try re-renders only what changed
-    for lang_site in built:
-        validate_bodies(lang_site.site, lang_site.bodies, problems)
     problems.raise_if_any(config.strict)
     assert crisis is not None, "load_crisis returns None only after recording an error"
     main = built[0]
-    outputs = (write_site(main.config, main.site, main.bodies, crisis, problems, served, debug, languages=tuple(built))
-               if write else 0)
+    outputs = (write_site(main.config, main.site, main.bodies, crisis, problems, served, debug,
+                          languages=tuple(built)) if write else 0)
     pages = sum(len(b.site.pages) for b in built)
     return BuildResult(pages, outputs, tuple(problems.warnings), time.perf_counter() - started,
                        cache.hits - parsed_hits)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import yaml
@@ -13,12 +13,12 @@ from .errors import BuildError, SourceLocation
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-@dataclass
+@dataclass(slots=True)  # slots, and no dict for a value without children: a large site keeps ~20 per page
 class LineMap:
-    """File line numbers of a parsed YAML value and of its children."""
+    """File line numbers of a parsed YAML value and of its children (None: a scalar, or children not kept)."""
 
     line: int
-    children: dict[Any, LineMap] | list[LineMap] = field(default_factory=dict)
+    children: dict[Any, LineMap] | list[LineMap] | None = None
 
     def at(self, *path: Any) -> int:
         """Return the line of the deepest node that exists along path."""
@@ -36,7 +36,9 @@ class LineMap:
         kids = self.children
         if isinstance(kids, dict):
             return kids.get(key, self)
-        return kids[key] if isinstance(key, int) and 0 <= key < len(kids) else self
+        if isinstance(kids, list):
+            return kids[key] if isinstance(key, int) and 0 <= key < len(kids) else self
+        return self
 
     def items(self, key: Any = None) -> list[LineMap]:
         """Return the lines of a list's items: this node's, or those of the list under key (none if no list)."""

@@ -36,6 +36,26 @@ def test_cached_and_parallel_builds_equal_a_cold_single_process_build(bigger_sit
     assert snapshot(tmp_path / "warm") == expected
 
 
+@pytest.mark.parametrize("parallel", [False, True])
+def test_pages_rendered_again_from_cached_front_matter_equal_a_cold_build(bigger_site, tmp_path, monkeypatch,
+                                                                         parallel):
+    """A new day changes every render key but no source: the front matter comes from the cache, without its
+    Markdown, which conversion then takes back from the cache (in worker processes too)."""
+    import datetime
+
+    monkeypatch.setattr(pipeline, "RACY_NS", 0)  # the files were written a moment ago
+    monkeypatch.setattr(workers, "PARALLEL_THRESHOLD", 2 if parallel else 10**9)
+    day = datetime.date(2026, 11, 29)
+    pipeline.build(load_config(bigger_site, tmp_path / "out"), today=day)
+    reads = _count_reads(monkeypatch)
+    again = pipeline.build(load_config(bigger_site, tmp_path / "out"), today=day + datetime.timedelta(days=1))
+    assert again.cache_hits == 0  # every body rendered again…
+    assert reads == []  # …from pages and Markdown the cache gave: no source file was read
+    pipeline.build(load_config(bigger_site, tmp_path / "cold"), today=day + datetime.timedelta(days=1), use_cache=False)
+    assert snapshot(tmp_path / "out") == snapshot(tmp_path / "cold")
+    assert "Text of page 7." in (tmp_path / "out/p007/index.html").read_text()
+
+
 def test_rebuild_after_editing_one_page_equals_a_cold_build(bigger_site, tmp_path):
     build(bigger_site, tmp_path / "out")
     target = bigger_site / "content/p007.md"

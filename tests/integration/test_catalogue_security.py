@@ -254,14 +254,14 @@ def test_many_raw_links_are_checked_in_linear_time():
     from pathlib import PurePosixPath
 
     from feelagain.errors import SourceLocation
-    from feelagain.links import check_links
+    from feelagain.links import check_links, links_with_lines
     from feelagain.markup import Converter
 
     body = "Intro.\n\n" + 'See <a href="nosuch&#46;md">this</a> here.\n\n' * 10_000
     loc = SourceLocation(PurePosixPath("content/causes.md"))
     started = time.perf_counter()
     rendered = Converter().convert(body, loc, "causes/", 11)
-    errors = check_links("causes", loc, body, 11, rendered, {"causes": frozenset()})
+    errors = check_links("causes", loc, links_with_lines(rendered.links, body, 11), {"causes": frozenset()})
     assert time.perf_counter() - started < 5
     assert [e.location.line for e in errors] == [13 + 2 * i for i in range(10_000)]
 

@@ -6,7 +6,7 @@ from pathlib import PurePosixPath
 import pytest
 
 from feelagain.errors import SourceLocation
-from feelagain.links import check_links
+from feelagain.links import check_links, links_with_lines
 from feelagain.markup import Converter
 
 LOC = SourceLocation(PurePosixPath("content/a.md"))
@@ -15,7 +15,7 @@ ANCHORS = {"a": frozenset({"intro"}), "causes": frozenset({"stress", "grief"})}
 
 def errors_for(md: str) -> list[str]:
     rendered = Converter().convert(md, LOC, "a/", 6)
-    return [str(e) for e in check_links("a", LOC, md, 6, rendered, ANCHORS)]
+    return [str(e) for e in check_links("a", LOC, links_with_lines(rendered.links, md, 6), ANCHORS)]
 
 
 def test_good_links_pass():
@@ -54,7 +54,7 @@ def test_root_relative_links_would_break_under_a_sub_path():
 def test_unsafe_schemes_are_errors_at_the_link_line(href):
     md = f"Intro.\n\nSee [this]({href}).\n"
     rendered = Converter().convert(md, LOC, "a/", 6)
-    errors = check_links("a", LOC, md, 6, rendered, ANCHORS)
+    errors = check_links("a", LOC, links_with_lines(rendered.links, md, 6), ANCHORS)
     # Python-Markdown expands the tab, so that one link is not found in the text: the body's first line is named.
     line = 6 if "\t" in href else 8
     assert [(e.location.line, e.rule) for e in errors] == [(line, "link-scheme")], [str(e) for e in errors]
