@@ -50,7 +50,7 @@ from ..errors import BuildError, BuildFailed
 from ..pipeline import BuildResult, build
 from ..report import display, print_problems
 from ..writers import Served, SiteWideLater, check_output_folder
-from .http import GUARD_JS, OVERLAY_CSS, DevFileHandler, SiteHandler, StatusHandler, guarded, log_request
+from .http import GUARD_JS, OVERLAY_CSS, Activity, DevFileHandler, SiteHandler, StatusHandler, guarded, log_request
 from .indexer import IndexRun, SearchIndexer
 
 EDITOR_TEMP_SUFFIXES = ("~", ".swp", ".swo", ".swx", ".tmp", ".bak", ".part", ".crdownload")
@@ -60,7 +60,9 @@ SETTLE_SECONDS = 0.01  # after a change event, how long to wait for the rest of 
 CHANGE_EVENTS = frozenset({"created", "modified", "deleted", "moved", "closed"})  # watchdog's event types
 RACY_NS = 1_000_000_000  # a file saved less than this before we looked at it may change again with the same mtime
 INDEX_DELAY = 0.15  # seconds between a reload and the start of the search re-index: the reloaded page goes first
-SITE_WIDE_DELAY = 0.05  # seconds between a reload and writing the site-wide files: the reloaded page goes first
+SITE_WIDE_DELAY = 0.05  # seconds between a reload and writing the site-wide files: the reloaded page goes first…
+QUIET_SECONDS = 0.05  # …until no request came for this long (with browsers open, after at least one request)…
+SITE_WIDE_WAIT = 1.0  # …but no longer than this after the reload
 COLLECT_DELAY = 0.3  # seconds between a reload and the garbage collection the build put off
 # ------------------------------------------------------------------------------------------------ inputs
 
@@ -167,7 +169,10 @@ class Rebuilder:
         self.later: SiteWideLater | None = None  # the site-wide files of the last build, not yet written
         self.later_generation = 0  # the reload generation whose pages `later` belongs to
         self.site_wide_generation: int | None = None  # the reload generation whose site-wide files are written
-        self.indexer = SearchIndexer(out_dir, self._index_done, busy=lambda: self.busy)
+        self.reloaded_at = 0.0  # time.monotonic() of the last reload
+        self.reloaded_browsers = 0  # how many browsers were told to reload then
+        # The index waits for the site-wide files too: they wait for the reloaded pages, and it reads them.
+        self.indexer = SearchIndexer(out_dir, self._index_done, busy=lambda: self.busy or self.later is not None)
         self.indexed: IndexRun | None = None  # the last finished search index run
         self.index_generation: int | None = None  # the reload generation the served search index was made from
         self.index_wanted = 0  # the newest reload generation whose pages the search index should show
@@ -240,6 +245,7 @@ class Rebuilder:
         self.building = False
         if self.apply(outcome, first=False):
             self.generation += 1
+            self.reloaded_at, self.reloaded_browsers = time.monotonic(), len(LiveReloadHandler.waiters)
             LiveReloadHandler.reload_waiters("*")
         if outcome.result is not None:
             # A build that worked supersedes the site-wide files still waiting (it wrote its own, or left them).
@@ -272,8 +278,14 @@ class Rebuilder:
         later = self.later
         if later is None or self.busy:
             return
-        self.later, self.finishing, generation = None, True, self.later_generation
         loop = self.loop = ioloop.IOLoop.current()
+        now = time.monotonic()
+        page_loaded = not self.reloaded_browsers or (Activity.answered > self.reloaded_at
+                                                     and now - Activity.answered >= QUIET_SECONDS)
+        if not page_loaded and now - self.reloaded_at < SITE_WIDE_WAIT:
+            loop.call_later(QUIET_SECONDS / 2, self.write_site_wide)
+            return
+        self.later, self.finishing, generation = None, True, self.later_generation
 
         def work() -> None:
             started = time.perf_counter()
@@ -316,7 +328,9 @@ class Rebuilder:
             self.served.later = None
             gc.disable()  # collected after the reload (collect_garbage); reference counting still frees the rest
             result = build(config, served=self.served, debug=self.debug)
-            return Outcome(result=result, later=self.served.later)
+            # Only the rebuilder holds it from here: the last build's pages are freed once it ran, after the reload.
+            later, self.served.later = self.served.later, None
+            return Outcome(result=result, later=later)
         except BuildFailed as failed:
             return Outcome(failed=failed)
         except Exception as exc:  # noqa: BLE001 - an engine bug becomes one line on the overlay, not a dead thread
