@@ -145,3 +145,22 @@ def test_the_server_reloads_before_it_rewrites_the_print_page_and_ends_equal_to_
         assert settled["errors"] == []
     finally:
         server.kill()
+
+
+@pytest.mark.slow
+def test_after_quick_edits_the_preview_settles_equal_to_a_fresh_build(tmp_path: Path) -> None:
+    site = copy_site(tmp_path / "site")
+    server = start_server(site)
+    try:
+        before = server.status()
+        for i in range(6):  # saves faster than the server builds: the last one must win everywhere
+            edit(site, f"Quick edit number {i}.", reviewed=f"2026-11-{20 + i:02d}")
+        server.wait_page("/causes/", "Quick edit number 5.")
+        server.wait_status(
+            lambda s: s["generation"] > before["generation"] and s["site_wide"]["generation"] == s["generation"]
+            and not s["site_wide"]["pending"] and not s["building"] and not s["search"]["indexing"],
+            timeout=BUILD_TIMEOUT, what="the site-wide files and the search index caught up")
+        assert "Quick edit number 5." in server.get("/print/")[1]
+        assert tree(preview_folder(site)) == fresh_build(site, tmp_path / "fresh", f"/livereload.js?port={server.port}")
+    finally:
+        server.kill()
