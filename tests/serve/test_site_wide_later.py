@@ -164,3 +164,59 @@ def test_after_quick_edits_the_preview_settles_equal_to_a_fresh_build(tmp_path: 
         assert tree(preview_folder(site)) == fresh_build(site, tmp_path / "fresh", f"/livereload.js?port={server.port}")
     finally:
         server.kill()
+
+
+def test_the_site_wide_write_waits_for_the_reloaded_page_to_load(tmp_path: Path) -> None:
+    import asyncio
+
+    from tornado import ioloop
+
+    from feelagain.serve import http as devhttp
+    from feelagain.serve import server as devserver
+
+    site = copy_site(tmp_path / "site")
+    rebuilder = devserver.Rebuilder(site, tmp_path / "preview", 8000)
+    rebuilder.built_fingerprint = rebuilder.inputs.fingerprint()  # so that no build starts after the write
+    calls: list[float] = []
+
+    def later() -> int:
+        calls.append(devhttp.Activity.answered)
+        return 0
+
+    async def scenario() -> None:
+        rebuilder.later = later  # type: ignore[assignment]  # stands in for a build's SiteWideLater
+        rebuilder.reloaded_at, rebuilder.reloaded_browsers = devserver.time.monotonic(), 1
+        devhttp.Activity.answered = 0.0  # no request since the reload yet: the browser is still on its way
+        rebuilder.write_site_wide()
+        await asyncio.sleep(devserver.QUIET_SECONDS * 3)
+        assert calls == [] and rebuilder.later is not None and not rebuilder.finishing
+        devhttp.Activity.answered = devserver.time.monotonic()  # the reloaded page was served
+        for _ in range(200):  # generous: a loaded machine
+            if calls and not rebuilder.finishing:
+                break
+            await asyncio.sleep(0.05)
+        assert calls and calls[0] > rebuilder.reloaded_at
+        assert rebuilder.later is None and rebuilder.site_wide_generation == rebuilder.later_generation
+
+    loop = ioloop.IOLoop(make_current=False)
+    try:
+        loop.run_sync(scenario, timeout=30)
+    finally:
+        loop.close()
+
+
+def test_status_polls_do_not_count_as_loading_a_page() -> None:
+    from feelagain.serve import http as devhttp
+
+    devhttp.Activity.answered = 0.0
+
+    class Finished:
+        def get_status(self) -> int:
+            return 200
+
+    status = devhttp.StatusHandler.__new__(devhttp.StatusHandler)
+    status.get_status = lambda: 200  # type: ignore[method-assign]
+    devhttp.log_request(status)
+    assert devhttp.Activity.answered == 0.0
+    devhttp.log_request(Finished())  # type: ignore[arg-type]
+    assert devhttp.Activity.answered > 0.0
