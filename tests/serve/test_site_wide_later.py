@@ -8,6 +8,7 @@ everything has settled the preview equals a fresh build of the same content.
 from __future__ import annotations
 
 import re
+import threading
 from pathlib import Path, PurePosixPath
 
 import pytest
@@ -198,11 +199,23 @@ def test_the_site_wide_write_waits_for_the_reloaded_page_to_load(tmp_path: Path)
         assert calls and calls[0] > rebuilder.reloaded_at
         assert rebuilder.later is None and rebuilder.site_wide_generation == rebuilder.later_generation
 
-    loop = ioloop.IOLoop(make_current=False)
-    try:
-        loop.run_sync(scenario, timeout=30)
-    finally:
-        loop.close()
+    failures: list[BaseException] = []
+
+    def run() -> None:  # a thread of its own: Playwright's tests may have left an event loop on this one
+        loop = ioloop.IOLoop(make_current=False)
+        try:
+            loop.run_sync(scenario, timeout=30)
+        except BaseException as exc:  # re-raised on the test thread
+            failures.append(exc)
+        finally:
+            loop.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(60)
+    assert not thread.is_alive(), "the scenario hung"
+    if failures:
+        raise failures[0]
 
 
 def test_status_polls_do_not_count_as_loading_a_page() -> None:
