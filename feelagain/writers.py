@@ -15,7 +15,7 @@ import shutil
 import stat
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
@@ -475,9 +475,22 @@ class SiteWriter:
             self._release()
 
 
-# What the dev server last wrote into its served folder: dest → (render key, mtime_ns, size). The dev server's
-# rebuilder owns one and hands it to every build; it is valid only while that process is the one writing there.
-Served = dict[str, tuple[str, int, int]]
+class Served(dict[str, tuple[str, int, int]]):
+    """What the dev server last wrote into its served folder: dest → (render key, mtime_ns, size).
+
+    The dev server's rebuilder owns one and hands it to every build; it is valid only while that process is the
+    one writing there. With `defer` set, a build whose site-wide inputs (templates, configuration, crisis
+    lines…) did not change writes only the pages and assets, keeps the site-wide files (print page, sitemap,
+    embed index, API files, offline files, 404, search page) as they are, and leaves in `later` a callable
+    that writes them: the server runs it after the browsers were told to reload, since no page shows them.
+    """
+
+    def __init__(self, defer: bool = False) -> None:
+        super().__init__()
+        self.defer = defer
+        self.site_wide: set[str] = set()  # the site-wide files in the served folder (a commit keeps them)
+        self.shared = ""  # the site-wide key of the last build whose site-wide files were written
+        self.later: SiteWideLater | None = None  # writes the last build's site-wide files (a deferring build sets it)
 
 
 class InPlaceWriter:
@@ -543,14 +556,18 @@ class InPlaceWriter:
         self.files[dest] = data
         self.keys[dest.as_posix()] = render_key
 
-    def commit(self) -> None:
-        """Write the changed files, then remove files that are no longer part of the site."""
+    def names(self) -> set[str]:
+        """Return the names of every file this build claimed so far (written or kept)."""
+        return {dest.as_posix() for dest in self.files} | self.kept
+
+    def commit(self, keep: Iterable[str] = ()) -> None:
+        """Write the changed files, then remove files that are no longer part of the site (except keep)."""
         if self.manifest_path:
             self.manifest_path.unlink(missing_ok=True)  # the swap shortcut must not trust files we replace here
         self.output_dir.mkdir(parents=True, exist_ok=True)
         self.written = write_in_place(self.output_dir, self.files)
-        self._remove_all_but({dest.as_posix() for dest in self.files} | self.kept)
-        served: Served = {key: self.served[key] for key in self.kept}  # checked by reuse() a moment ago
+        self._remove_all_but(self.names() | set(keep))
+        served = {key: self.served[key] for key in self.kept}  # checked by reuse() a moment ago
         for dest in self.files:
             key = dest.as_posix()
             if self.keys.get(key):
@@ -783,15 +800,26 @@ def write_site(config: SiteConfig, site: Site, bodies: dict[str, Body], crisis: 
         shared_alts = repr(sorted((k, [vars(a) for a in v]) for k, v in alternates.items()))
         shared = make_key(site_fingerprint(config, pages.renderer, site, crisis, asset_paths), shared_alts)
         write_pages(PageJob(config, pages, site, bodies, writer, shared))
-        keys = [shared] + [bodies[p.slug].key + repr(p.meta) for p in site.pages]
+        parts = [(shared, site, bodies)]
         for lang_config, lang_site, lang_bodies, lang_pages in others:
             lang_shared = make_key(site_fingerprint(lang_config, lang_pages.renderer, lang_site, crisis, asset_paths),
                                    shared_alts, catalog_fingerprint(lang_config))
             write_pages(PageJob(lang_config, lang_pages, lang_site, lang_bodies, writer, lang_shared))
-            keys += [lang_shared] + [lang_bodies[p.slug].key + repr(p.meta) for p in lang_site.pages]
+            parts.append((lang_shared, lang_site, lang_bodies))
+        site_key = make_key(*(part[0] for part in parts))
+        if isinstance(writer, InPlaceWriter) and isinstance(served, Served):
+            if served.defer and served.shared == site_key:
+                # Only page bodies or metadata changed: the site-wide templates and settings were rendered
+                # without a problem last time, so the pages go out now and the site-wide files after the reload.
+                writer.commit(keep=served.site_wide)
+                make = lambda: site_wide_files(config, site, bodies, pages, others, alternates, shared)
+                served.later = SiteWideLater(config.output_dir, served, make, writer.names(), tuple(problems.warnings))
+                return writer.written + writer.linked
+            served.later = None  # written below, in this build: a pending run is out of date
         # Files made from the whole site (print page, search page, embed index, sitemap…) depend on the site-wide
         # inputs of every language and on every page's body and metadata, and on nothing else.
-        whole = make_key(*keys)
+        whole = make_key(*(key for part_shared, part_site, part_bodies in parts
+                           for key in [part_shared] + [part_bodies[p.slug].key + repr(p.meta) for p in part_site.pages]))
         site_wide_kept = writer.reuse_all(whole)
         index: search.IndexRun | None = None
         aside: Path | None = None
@@ -822,6 +850,8 @@ def write_site(config: SiteConfig, site: Site, bodies: dict[str, Body], crisis: 
             if aside is not None:
                 shutil.rmtree(aside, ignore_errors=True)
         writer.commit()
+        if isinstance(served, Served):
+            served.site_wide, served.shared = {dest.as_posix() for dest in made}, site_key
         # In place, the dev server indexes after it has sent the reload (feelagain/serve/indexer.py).
     except BuildError as err:
         writer.abort()
@@ -830,6 +860,49 @@ def write_site(config: SiteConfig, site: Site, bodies: dict[str, Body], crisis: 
         writer.abort()
         raise
     return writer.written + writer.linked
+
+
+@dataclass
+class SiteWideLater:
+    """The site-wide files of a dev-server build that wrote only its pages: call it to write them (in place).
+
+    Calling it renders them from that build's pages, replaces those that changed, removes the ones the site no
+    longer has, and returns how many changed; a problem raises BuildFailed (and the next build writes the
+    site-wide files itself, so it reports the problem as a failed build). Call it only while no build runs.
+    """
+
+    output_dir: Path
+    served: Served
+    make: Callable[[], dict[PurePosixPath, bytes]]
+    claimed: set[str]  # what the build's pages and assets wrote or kept: never removed here
+    warnings: tuple[BuildError, ...]
+
+    def __call__(self) -> int:
+        try:
+            made = self.make()
+        except BuildError as err:
+            self.served.shared = ""
+            raise BuildFailed([err], list(self.warnings)) from None
+        except BaseException:
+            self.served.shared = ""
+            raise
+        names = {dest.as_posix() for dest in made}
+        for dest in made:
+            _safe_join(self.output_dir, dest)
+        changed = write_in_place(self.output_dir, made)
+        for name in sorted(self.served.site_wide - names - self.claimed):
+            path = _safe_join(self.output_dir, PurePosixPath(name))
+            path.unlink(missing_ok=True)
+            changed += 1
+            for folder in path.parents:
+                if folder == self.output_dir or not folder.is_relative_to(self.output_dir):
+                    break
+                try:
+                    folder.rmdir()
+                except OSError:
+                    break
+        self.served.site_wide = names
+        return changed
 
 
 def site_wide_files(config: SiteConfig, site: Site, bodies: dict[str, Body], pages: PageRenderer,

@@ -15,6 +15,7 @@ import mimetypes
 import os
 import re
 import sys
+import time
 from pathlib import Path
 from typing import Protocol
 from urllib.parse import unquote
@@ -359,7 +360,16 @@ class DevFileHandler(web.RequestHandler):
         self.write(self.text)
 
 
+class Activity:
+    """When the server last answered a request: after a reload, background work waits until the reloaded
+    pages have loaded (a Python thread holding the interpreter slows every request of a page load)."""
+
+    answered = 0.0  # time.monotonic() at the end of the last request
+
+
 def log_request(handler: web.RequestHandler) -> None:
     """Stay quiet about requests (the editor wants our lines, not an access log), except server errors."""
+    if not isinstance(handler, StatusHandler):  # polled by scripts and tools: not part of loading a page
+        Activity.answered = time.monotonic()
     if handler.get_status() >= 500:
         print(f"server error {handler.get_status()} for {handler.request.path}", file=sys.stderr)

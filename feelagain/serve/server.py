@@ -13,6 +13,11 @@ replace, and why (see "Using livereload safely" in the style guide):
   one at a time on a worker thread (the server keeps answering), and the browsers reload only when a build
   changed the output or the list of errors. A page that was still loading when a reload went out catches up
   by itself (the reload guard script compares its build generation with /__feelagain__/status.json).
+- The site-wide files (print page, sitemap, embed index, API files, offline files, 404, search page) are
+  written after the reload when only pages changed (writers.Served.later): no page shows them, and on a large
+  site they cost more than the edited page. A newer build supersedes a run that has not started yet.
+- Python's cyclic garbage collector is paused while a build runs and catches up after the reload: a full
+  collection of a large site's objects costs about a third of a one-page rebuild, at a random moment in it.
 - The search index is rebuilt after the reload, in the background (indexer.py): only the search page shows it,
   and Pagefind takes seconds on a large site. status.json says when it is catching up; so does the search page.
 """
@@ -20,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import gc
 import hashlib
 import ipaddress
 import os
@@ -43,8 +49,8 @@ from ..config import PROJECT_ROOT, input_folders, load_config
 from ..errors import BuildError, BuildFailed
 from ..pipeline import BuildResult, build
 from ..report import display, print_problems
-from ..writers import Served, check_output_folder
-from .http import GUARD_JS, OVERLAY_CSS, DevFileHandler, SiteHandler, StatusHandler, guarded, log_request
+from ..writers import Served, SiteWideLater, check_output_folder
+from .http import GUARD_JS, OVERLAY_CSS, Activity, DevFileHandler, SiteHandler, StatusHandler, guarded, log_request
 from .indexer import IndexRun, SearchIndexer
 
 EDITOR_TEMP_SUFFIXES = ("~", ".swp", ".swo", ".swx", ".tmp", ".bak", ".part", ".crdownload")
@@ -54,6 +60,10 @@ SETTLE_SECONDS = 0.01  # after a change event, how long to wait for the rest of 
 CHANGE_EVENTS = frozenset({"created", "modified", "deleted", "moved", "closed"})  # watchdog's event types
 RACY_NS = 1_000_000_000  # a file saved less than this before we looked at it may change again with the same mtime
 INDEX_DELAY = 0.15  # seconds between a reload and the start of the search re-index: the reloaded page goes first
+SITE_WIDE_DELAY = 0.05  # seconds between a reload and writing the site-wide files: the reloaded page goes first…
+QUIET_SECONDS = 0.05  # …until no request came for this long (with browsers open, after at least one request)…
+SITE_WIDE_WAIT = 1.0  # …but no longer than this after the reload
+COLLECT_DELAY = 0.3  # seconds between a reload and the garbage collection the build put off
 # ------------------------------------------------------------------------------------------------ inputs
 
 
@@ -132,6 +142,7 @@ class Outcome:
     result: BuildResult | None = None
     failed: BuildFailed | None = None
     crash: str | None = None
+    later: SiteWideLater | None = None  # the site-wide files this build left for after the reload
 
 
 class Rebuilder:
@@ -146,7 +157,7 @@ class Rebuilder:
         self.site_dir, self.out_dir, self.strict, self.debug = site_dir, out_dir, strict, debug
         self.dev_script = f"/livereload.js?port={port}"
         self.inputs = InputFiles(input_folders(site_dir))
-        self.served: Served = {}  # what the last build wrote into out_dir (only one build runs at a time)
+        self.served = Served()  # what the last build wrote into out_dir (only one build runs at a time)
         self.built_fingerprint: str | None = None
         self.errors: list[dict[str, object]] = []
         self.warnings: list[str] = []
@@ -154,12 +165,24 @@ class Rebuilder:
         self.builds = 0
         self.generation = 0  # goes up whenever the browsers are told to reload
         self.building = self.dirty = self.recheck_pending = False
-        self.indexer = SearchIndexer(out_dir, self._index_done, busy=lambda: self.building)
+        self.finishing = False  # the site-wide files are being written (no build may start meanwhile)
+        self.later: SiteWideLater | None = None  # the site-wide files of the last build, not yet written
+        self.later_generation = 0  # the reload generation whose pages `later` belongs to
+        self.site_wide_generation: int | None = None  # the reload generation whose site-wide files are written
+        self.reloaded_at = 0.0  # time.monotonic() of the last reload
+        self.reloaded_browsers = 0  # how many browsers were told to reload then
+        # The index waits for the site-wide files too: they wait for the reloaded pages, and it reads them.
+        self.indexer = SearchIndexer(out_dir, self._index_done, busy=lambda: self.busy or self.later is not None)
         self.indexed: IndexRun | None = None  # the last finished search index run
         self.index_generation: int | None = None  # the reload generation the served search index was made from
         self.index_wanted = 0  # the newest reload generation whose pages the search index should show
         self.loop: ioloop.IOLoop | None = None  # the server's loop, once a build or an index was started from it
         self.watching = "not yet"  # how saves are noticed: "events" (inotify…) or "polling"; set by the watcher
+
+    @property
+    def busy(self) -> bool:
+        """True while a build runs or the site-wide files are being written: nothing else may write out_dir."""
+        return self.building or self.finishing
 
     def status(self) -> dict[str, object]:
         """Return what /__feelagain__/status.json says (search: which reload generation the index shows)."""
@@ -169,7 +192,8 @@ class Rebuilder:
                   "error": last.error if last else None}
         return {"ok": not self.errors, "errors": self.errors, "warnings": self.warnings, "builds": self.builds,
                 "generation": self.generation, "building": self.building, "browsers": len(LiveReloadHandler.waiters),
-                "search": search, "watching": self.watching}
+                "search": search, "watching": self.watching,
+                "site_wide": {"generation": self.site_wide_generation, "pending": self.finishing or bool(self.later)}}
 
     def search_bundle(self) -> Path | None:
         """Return the folder the preview's /pagefind/ is served from (None before the first index)."""
@@ -202,7 +226,7 @@ class Rebuilder:
     def rebuild(self) -> None:
         """Start a build if an input changed since the last one (the watcher's callback: never raises or waits)."""
         try:
-            if self.building:
+            if self.busy:
                 self.dirty = True  # looked at again when the running build ends
                 return
             fingerprint = self.inputs.fingerprint()
@@ -221,14 +245,71 @@ class Rebuilder:
         self.building = False
         if self.apply(outcome, first=False):
             self.generation += 1
+            self.reloaded_at, self.reloaded_browsers = time.monotonic(), len(LiveReloadHandler.waiters)
             LiveReloadHandler.reload_waiters("*")
         if outcome.result is not None:
+            # A build that worked supersedes the site-wide files still waiting (it wrote its own, or left them).
+            self.later, self.later_generation = outcome.later, self.generation
+            if outcome.later is None:
+                self.site_wide_generation = self.generation
             self.index_later()  # after the reload: only the search page shows the index
+        if self.later is not None:
+            ioloop.IOLoop.current().call_later(SITE_WIDE_DELAY, self.write_site_wide)
+        ioloop.IOLoop.current().call_later(COLLECT_DELAY, self.collect_garbage)
+        self._next()
+
+    def collect_garbage(self) -> None:
+        """Collect the garbage the last build left and let the collector run again (unless a build runs, or the
+        site-wide files are being written: their end calls this again)."""
+        if not self.busy and not gc.isenabled():
+            gc.collect()
+            gc.enable()
+
+    def _next(self) -> None:
         if self.dirty:
             self.dirty = False
             self.rebuild()
         else:
             self.schedule_recheck()
+
+    def write_site_wide(self) -> None:
+        """Write the site-wide files the last build left for after the reload, on a worker thread (unless a
+        build runs: it writes or replaces them, or, if it fails, they are written once it is over)."""
+        later = self.later
+        if later is None or self.busy:
+            return
+        loop = self.loop = ioloop.IOLoop.current()
+        now = time.monotonic()
+        page_loaded = not self.reloaded_browsers or (Activity.answered > self.reloaded_at
+                                                     and now - Activity.answered >= QUIET_SECONDS)
+        if not page_loaded and now - self.reloaded_at < SITE_WIDE_WAIT:
+            loop.call_later(QUIET_SECONDS / 2, self.write_site_wide)
+            return
+        self.later, self.finishing, generation = None, True, self.later_generation
+
+        def work() -> None:
+            started = time.perf_counter()
+            try:
+                outcome = Outcome(result=BuildResult(0, later(), (), time.perf_counter() - started))
+            except BuildFailed as failed:
+                outcome = Outcome(failed=failed)
+            except Exception as exc:  # noqa: BLE001 - as in run_build
+                outcome = Outcome(crash=self._crash_line(exc))
+            loop.add_callback(self._site_wide_done, outcome, generation, time.perf_counter() - started)
+
+        threading.Thread(target=work, name="feelagain-site-wide", daemon=True).start()
+
+    def _site_wide_done(self, outcome: Outcome, generation: int, seconds: float) -> None:
+        self.finishing = False
+        ioloop.IOLoop.current().call_later(COLLECT_DELAY, self.collect_garbage)
+        if outcome.result is not None:
+            self.site_wide_generation = generation
+            print(f"Site-wide files (print page, sitemap…) written in {seconds:.2f} s: "
+                  f"{outcome.result.outputs} changed")
+        elif self.apply(outcome, first=False):  # the next build writes them itself and reports the problem
+            self.generation += 1
+            LiveReloadHandler.reload_waiters("*")
+        self._next()
 
     def schedule_recheck(self) -> None:
         """Look again once recently saved inputs have settled (a save in the same clock tick keeps the mtime)."""
@@ -244,7 +325,12 @@ class Rebuilder:
         """Build once into the served folder; return the outcome (touches only `served`, which no other code reads)."""
         try:
             config = load_config(self.site_dir, self.out_dir, strict=self.strict, dev_script=self.dev_script)
-            return Outcome(result=build(config, served=self.served, debug=self.debug))
+            self.served.later = None
+            gc.disable()  # collected after the reload (collect_garbage); reference counting still frees the rest
+            result = build(config, served=self.served, debug=self.debug)
+            # Only the rebuilder holds it from here: the last build's pages are freed once it ran, after the reload.
+            later, self.served.later = self.served.later, None
+            return Outcome(result=result, later=later)
         except BuildFailed as failed:
             return Outcome(failed=failed)
         except Exception as exc:  # noqa: BLE001 - an engine bug becomes one line on the overlay, not a dead thread
@@ -393,7 +479,7 @@ class DevServer(Server):
     """livereload's Server with our handlers instead of its script injector and static file handler."""
 
     def __init__(self, rebuilder: Rebuilder, display_url: str, sockets: list[socket.socket]) -> None:
-        super().__init__(watcher=ChangeWatcher(lambda: rebuilder.building,
+        super().__init__(watcher=ChangeWatcher(lambda: rebuilder.busy,
                                                lambda mode: setattr(rebuilder, "watching", mode)))
         self.rebuilder, self.display_url, self.sockets = rebuilder, display_url, sockets
 
@@ -475,9 +561,12 @@ def serve(args: argparse.Namespace) -> int:
         first = rebuilder.run_build()
         rebuilder.apply(first, first=True)
         rebuilder.generation = 1
+        rebuilder.site_wide_generation = 1 if first.result is not None else None
+        rebuilder.served.defer = True  # the first build wrote everything; later ones write pages first
         if first.result is not None:
             rebuilder.index_wanted = 1
             rebuilder.indexer.run_now(1)  # before serving: search works from the first page the editor opens
+        rebuilder.collect_garbage()
         rebuilder.schedule_recheck()
         for folder in rebuilder.inputs.folders:
             pattern = str(folder) if folder.is_dir() else str(folder / "**" / "*")
