@@ -405,8 +405,14 @@ def build(config: SiteConfig, *, write: bool = True, today: datetime.date | None
         return _build(config, stores, write=write, today=today, use_cache=use_cache, progress=progress,
                       served=served, debug=debug)
     finally:
-        for store in stores:
-            store.close()
+        later = served.later if served is not None else None
+        if later is not None and later.stores is None:
+            # This dev-server build left its site-wide files for after the reload; they read the bodies from
+            # these stores, so the stores close when those files are written (or the run is dropped).
+            later.stores = tuple(stores)
+        else:
+            for store in stores:
+                store.close()
 
 
 def _build(config: SiteConfig, stores: list[DiskStore[Any]], *, write: bool, today: datetime.date | None,

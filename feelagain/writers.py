@@ -18,11 +18,12 @@ import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Any
 from urllib.parse import urlsplit
 
 from . import embed, headers, offline, printbook, search, seo, workers
 from .assets import STABLE_NAMES, collect_assets
-from .cache import RenderCache, engine_fingerprint, make_key
+from .cache import DiskStore, RenderCache, engine_fingerprint, make_key
 from .config import PROJECT_ROOT, SiteConfig, input_folders
 from .crisis import Crisis
 from .errors import BuildError, BuildFailed, Problems, SourceLocation
@@ -876,6 +877,7 @@ class SiteWideLater:
     make: Callable[[], dict[PurePosixPath, bytes]]
     claimed: set[str]  # what the build's pages and assets wrote or kept: never removed here
     warnings: tuple[BuildError, ...]
+    stores: tuple[DiskStore[Any], ...] | None = None  # the build's temporary body stores (DiskStore), closed once made
 
     def __call__(self) -> int:
         try:
@@ -886,6 +888,9 @@ class SiteWideLater:
         except BaseException:
             self.served.shared = ""
             raise
+        finally:
+            for store in self.stores or ():
+                store.close()
         names = {dest.as_posix() for dest in made}
         for dest in made:
             _safe_join(self.output_dir, dest)
