@@ -57,6 +57,7 @@ EDITOR_TEMP_SUFFIXES = ("~", ".swp", ".swo", ".swx", ".tmp", ".bak", ".part", ".
 POLL_SECONDS = 0.25  # how often the watcher looks at the inputs without inotify (livereload's default is 0.8 s)
 SAFETY_POLL_SECONDS = 1.0  # with inotify, a look now and then in case an event never comes
 SETTLE_SECONDS = 0.01  # after a change event, how long to wait for the rest of the save's events
+STOP_WAIT = 2.0  # seconds Ctrl-C waits for the event watcher to stop
 CHANGE_EVENTS = frozenset({"created", "modified", "deleted", "moved", "closed"})  # watchdog's event types
 RACY_NS = 1_000_000_000  # a file saved less than this before we looked at it may change again with the same mtime
 INDEX_DELAY = 0.15  # seconds between a reload and the start of the search re-index: the reloaded page goes first
@@ -470,9 +471,12 @@ class ChangeWatcher(Watcher):
         return None, None
 
     def stop(self) -> None:
-        """Stop the event watcher's thread."""
+        """Stop the event watcher's thread, waiting for it at most STOP_WAIT seconds."""
         if self.observer is not None:
-            self.observer.stop()
+            # watchdog's stop() joins its reader threads; Ctrl-C must not wait on them (they are daemons).
+            stopper = threading.Thread(target=self.observer.stop, name="feelagain-watch-stop", daemon=True)
+            stopper.start()
+            stopper.join(STOP_WAIT)
 
 
 class DevServer(Server):
@@ -582,5 +586,8 @@ def serve(args: argparse.Namespace) -> int:
         return 1
     server.watcher.stop()
     rebuilder.indexer.close()
-    print("Stopped.")
-    return 0
+    print("Stopped.", flush=True)
+    sys.stderr.flush()
+    # Leave now: a build, site-wide or index thread may be mid-run, and interpreter shutdown would wait on
+    # whatever it holds (a worker pool, a subprocess). The preview is rewritten by the next `serve` anyway.
+    os._exit(0)
