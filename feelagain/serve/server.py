@@ -29,6 +29,7 @@ import gc
 import hashlib
 import ipaddress
 import os
+import signal
 import socket
 import sys
 import threading
@@ -537,6 +538,8 @@ def serve(args: argparse.Namespace) -> int:
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(line_buffering=True)  # so a terminal or a test sees each line as it happens
+    # A process started in the background of a script inherits Ctrl-C ignored; the preview must still stop on it.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     site_dir = Path(args.site).resolve() if args.site else PROJECT_ROOT
     out_dir = Path(args.out).resolve() if args.out else preview_folder(site_dir)
     problem = check_output_folder(out_dir, site_dir)
