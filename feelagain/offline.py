@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Mapping
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -58,7 +59,7 @@ def precache_list(pages: PageRenderer) -> list[str]:
     return [help_url or "./", OFFLINE_URL, MANIFEST_NAME, *assets]
 
 
-def offline_files(site: Site, bodies: dict[str, Body], pages: PageRenderer,
+def offline_files(site: Site, bodies: Mapping[str, Body], pages: PageRenderer,
                   css: str) -> dict[PurePosixPath, bytes]:
     """Return the offline notice page, the manifest and the service worker (versioned by what it caches)."""
     config = pages.config

@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any, cast
+from typing import Any
 
 from . import lint, workers
 from .cache import DiskStore, RenderCache, engine_fingerprint, make_key
@@ -481,8 +481,7 @@ def _build(config: SiteConfig, stores: list[DiskStore[Any]], *, write: bool, tod
         bodies = _convert_and_check(site, lang_config.lint, today, cache, body_store, problems, progress,
                                     crisis.numbers() if crisis else None, markdown, recall)
         # The writers only look bodies up by slug, one page at a time: the mapping reads each from disk.
-        built.append(LangSite(lang_config, lang, for_writing(site),
-                              cast(dict[str, Body], bodies)))  # writers.py says dict; a Mapping is all it needs
+        built.append(LangSite(lang_config, lang, for_writing(site), bodies))
     cache.save()  # before any stop for errors: the next try re-renders only what changed
     problems.raise_if_any(config.strict)
     assert crisis is not None, "load_crisis returns None only after recording an error"

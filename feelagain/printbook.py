@@ -7,6 +7,7 @@ not the clock, so two builds of the same content stay byte-identical.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any, Protocol
 
 from markupsafe import Markup
@@ -57,7 +58,7 @@ class SectionStore(Protocol):
     def put(self, key: str, value: Any) -> None: ...
 
 
-def print_page(site: Site, bodies: dict[str, Body], pages: PageRenderer, store: SectionStore | None = None,
+def print_page(site: Site, bodies: Mapping[str, Body], pages: PageRenderer, store: SectionStore | None = None,
                salt: str = "") -> bytes:
     """Return the HTML of the printable guide.
 

@@ -15,7 +15,7 @@ import shutil
 import stat
 import sys
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -673,7 +673,7 @@ class PageJob:
     config: SiteConfig
     pages: PageRenderer
     site: Site
-    bodies: dict[str, Body]
+    bodies: Mapping[str, Body]
     writer: SiteWriter | InPlaceWriter
     shared: str
 
@@ -739,7 +739,7 @@ class LangSite:
     config: SiteConfig
     language: Language
     site: Site
-    bodies: dict[str, Body]
+    bodies: Mapping[str, Body]
 
 
 def alternates_of(languages: tuple[LangSite, ...]) -> dict[str, list[Alternate]]:
@@ -770,7 +770,7 @@ def catalog_fingerprint(config: SiteConfig) -> str:
     return path.read_text(encoding="utf-8", errors="replace") if path.is_file() else ""
 
 
-def write_site(config: SiteConfig, site: Site, bodies: dict[str, Body], crisis: Crisis, problems: Problems,
+def write_site(config: SiteConfig, site: Site, bodies: Mapping[str, Body], crisis: Crisis, problems: Problems,
                served: Served | None = None, debug: bool = False, languages: tuple[LangSite, ...] = ()) -> int:
     """Render every output into a temporary folder and swap it in; return the number of files written.
 
@@ -910,8 +910,8 @@ class SiteWideLater:
         return changed
 
 
-def site_wide_files(config: SiteConfig, site: Site, bodies: dict[str, Body], pages: PageRenderer,
-                    others: list[tuple[SiteConfig, Site, dict[str, Body], PageRenderer]],
+def site_wide_files(config: SiteConfig, site: Site, bodies: Mapping[str, Body], pages: PageRenderer,
+                    others: list[tuple[SiteConfig, Site, Mapping[str, Body], PageRenderer]],
                     alternates: dict[str, list[Alternate]], salt: str) -> dict[PurePosixPath, bytes]:
     """Return the files that are made from the whole site rather than from one page (written after Pagefind).
 
@@ -948,7 +948,7 @@ def site_wide_files(config: SiteConfig, site: Site, bodies: dict[str, Body], pag
     return files
 
 
-def print_page(config: SiteConfig, site: Site, bodies: dict[str, Body], pages: PageRenderer, salt: str) -> bytes:
+def print_page(config: SiteConfig, site: Site, bodies: Mapping[str, Body], pages: PageRenderer, salt: str) -> bytes:
     """Return the print page, each page's section kept in the cache folder between builds (salt: site-wide key)."""
     store = RenderCache(config.cache_dir / "print")
     try:
@@ -957,7 +957,7 @@ def print_page(config: SiteConfig, site: Site, bodies: dict[str, Body], pages: P
         store.save()
 
 
-def guide_tools(config: SiteConfig, site: Site, bodies: dict[str, Body],
+def guide_tools(config: SiteConfig, site: Site, bodies: Mapping[str, Body],
                 pages: PageRenderer, salt: str) -> dict[PurePosixPath, bytes]:
     """Return the pages and files that help readers use the whole guide: search, print and offline."""
     # The manifest takes its colours from the stylesheet in use (a site's own site.css wins, as in collect_assets).
