@@ -63,10 +63,13 @@ def header_sets(config: SiteConfig, page_urls: list[str]) -> list[tuple[str, dic
 
 
 def netlify_headers(config: SiteConfig, page_urls: list[str]) -> bytes:
-    """Return the _headers file."""
-    lines = []
+    """Return the _headers file: each rule's path, its headers, then a blank line (none after the last)."""
+    # Most rules share one set of headers (every page's): its lines are written out once, not once per page.
+    blocks: dict[int, str] = {}
+    parts: list[str] = []
     for pattern, values in header_sets(config, page_urls):
-        lines.append(pattern)
-        lines += [f"  {name}: {value}" for name, value in values.items()]
-        lines.append("")
-    return "\n".join(lines).encode()
+        block = blocks.get(id(values))
+        if block is None:
+            block = blocks[id(values)] = "".join(f"  {name}: {value}\n" for name, value in values.items())
+        parts += (pattern, "\n", block, "\n")
+    return "".join(parts[:-1]).encode()
