@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import jinja2
@@ -22,6 +23,7 @@ from .i18n import translations
 from .markup import CHECKLIST_MARK, CRISIS_MARK, Body, TocEntry
 from .model import HOME, Page, Site, join_url, relative_href, root_prefix, safe_url, url_for
 from .schema import Source
+from .spool import Spooled
 from .templating import Renderer, asset_function
 from .version import VERSION
 
@@ -48,6 +50,8 @@ def has_part(pattern: re.Pattern[str], needle: str, html: str) -> bool:
             return True
         at = html.find(needle, at + 1)
     return False
+BLOCK = 1 << 16  # finish_into(): characters searched at a time
+OVERLAP = 1 << 14  # and kept from the block before (longer than any tag a part is in)
 MUST_HAVE_HINT = ('every page needs them: keep {% include "partials/crisis.html" %}, '
                   '{% include "partials/exit.html" %} and <main id="main"> in it, as the bundled base.html does')
 
@@ -150,11 +154,44 @@ class PageRenderer:
         missing = [what for (what, pattern), needle in zip(MUST_HAVE, MUST_HAVE_NEEDLES)
                    if not has_part(pattern, needle, html)]
         if missing:
-            root, path = self.renderer.base_of(template)
-            made = "pages made with it" + (f" ({template})" if root != template else "")
-            listed = ", ".join(missing[:-1]) + " and " + missing[-1] if len(missing) > 1 else missing[0]
-            raise BuildError(SourceLocation(path), f"{made} have {listed}", MUST_HAVE_HINT)
+            raise self._lacks(template, missing)
         return html.encode()
+
+    def _lacks(self, template: str, missing: list[str]) -> BuildError:
+        root, path = self.renderer.base_of(template)
+        made = "pages made with it" + (f" ({template})" if root != template else "")
+        listed = ", ".join(missing[:-1]) + " and " + missing[-1] if len(missing) > 1 else missing[0]
+        return BuildError(SourceLocation(path), f"{made} have {listed}", MUST_HAVE_HINT)
+
+    def finish_into(self, template: str, pieces: Iterable[str], spooled: Spooled) -> None:
+        """finish() for a page made in pieces: check the safety parts as the pieces go into spooled.
+
+        Pieces are gathered into blocks of BLOCK characters; each block is searched together with the last
+        OVERLAP characters before it, so a part cut between two blocks is still found (a part is one tag).
+        """
+        missing = list(zip(MUST_HAVE, MUST_HAVE_NEEDLES))
+        before = ""
+        block: list[str] = []
+        size = 0
+
+        def flush() -> None:
+            nonlocal before, missing, size
+            text = before + "".join(block)
+            if missing:
+                missing = [part for part in missing if not has_part(part[0][1], part[1], text)]
+            spooled.write(text[len(before):].encode())
+            before = text[-OVERLAP:]
+            block.clear()
+            size = 0
+
+        for piece in pieces:
+            block.append(piece)
+            size += len(piece)
+            if size >= BLOCK:
+                flush()
+        flush()
+        if missing:
+            raise self._lacks(template, [what for (what, _), _ in missing])
 
     def body_html(self, body: Body, context: dict[str, Any], page_url: str | None = None) -> str:
         """Return a page body with its checklists rendered in place.
@@ -224,11 +261,29 @@ class PageRenderer:
     def render_special(self, template: str, url: str, title: str, description: str, root: str | None = None,
                        **extra: Any) -> bytes:
         """Return a generated page (404, embed guide) that has no Markdown source."""
+        context = self._special_context(url, title, description, root, extra)
+        return self.finish(template, self.renderer.render(template, context))
+
+    def render_special_spooled(self, template: str, url: str, title: str, description: str,
+                               spool_dir: Path | None = None, **extra: Any) -> Spooled:
+        """render_special() for a generated page that grows with the site (the embed guide lists every page):
+        written into a Spooled file (in spool_dir) as it is made, never whole in memory."""
+        context = self._special_context(url, title, description, None, extra)
+        spooled = Spooled(spool_dir)
+        try:
+            self.finish_into(template, self.renderer.generate(template, context), spooled)
+        except BaseException:
+            spooled.close()
+            raise
+        return spooled
+
+    def _special_context(self, url: str, title: str, description: str, root: str | None,
+                         extra: dict[str, Any]) -> dict[str, Any]:
         context = self.base_context(url, root)
         context["page"] = PageView(slug=url.strip("/").replace("/", "-") or "404", title=title,
                                    description=description, canonical=join_url(self.config.base_url, url), url=url)
         context.update(extra)
-        return self.finish(template, self.renderer.render(template, context))
+        return context
 
 
 # A start tag with its attributes (values in quotes may hold '>'); text never matches, since '<' in text is

@@ -487,7 +487,7 @@ def _build(config: SiteConfig, stores: list[DiskStore[Any]], *, write: bool, tod
     assert crisis is not None, "load_crisis returns None only after recording an error"
     main = built[0]
     outputs = (write_site(main.config, main.site, main.bodies, crisis, problems, served, debug,
-                          languages=tuple(built)) if write else 0)
+                          languages=tuple(built), use_cache=use_cache) if write else 0)
     pages = sum(len(b.site.pages) for b in built)
     return BuildResult(pages, outputs, tuple(problems.warnings), time.perf_counter() - started,
                        cache.hits - parsed_hits)

@@ -7,15 +7,17 @@ not the clock, so two builds of the same content stay byte-identical.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from typing import Any, Protocol
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any, Protocol, overload
 
 from markupsafe import Markup
 
 from .cache import make_key
 from .markup import Body
-from .model import Site, relative_href
+from .model import Page, Site, relative_href
 from .pages import PageRenderer, PageView
+from .spool import Spooled
 
 PRINT_URL = "print/"
 SECTION_TEMPLATE = "partials/print-section.html"
@@ -59,36 +61,122 @@ class SectionStore(Protocol):
 
 
 def print_page(site: Site, bodies: Mapping[str, Body], pages: PageRenderer, store: SectionStore | None = None,
-               salt: str = "") -> bytes:
-    """Return the HTML of the printable guide.
+               salt: str = "", spool_dir: Path | None = None) -> Spooled:
+    """Return the HTML of the printable guide, written a section at a time into a Spooled file.
 
     Each page's section is made with partials/print-section.html. With a store, its body and its section are
     kept under a key made of salt (a hash of every site-wide input: templates, configuration, crisis lines,
     the page list…) and that page's own body and metadata, so an edit to one page makes one section again.
+
+    print.html is filled once with stand-ins for the sections, then each section takes its place in the file
+    as it is made, so the guide is never whole in memory. A print.html that shows the pages' bodies some other
+    way (a site's own template) is filled the ordinary way instead (whole_print_page), with the same result.
     """
     context = pages.base_context(PRINT_URL)
-    targets: dict[str, str] | None = None
-    sections: list[PageView] = []
+    contents = _Contents(site, bodies, pages, context)
+    # Two stand-ins show what print.html puts before the first section, between two, and after the last.
+    first, second = (SECTIONS_STAND_IN.format(n).encode() for n in (1, 2))
+    skeleton = _render(pages, site, contents, [Markup(SECTIONS_STAND_IN.format(n)) for n in (1, 2)])
+    head, _, rest = skeleton.partition(first)
+    between, _, tail = rest.partition(second)
+    spooled = Spooled(spool_dir)
+    try:
+        if (skeleton.count(first) != 1 or skeleton.count(second) != 1 or first in between
+                or BODY_STAND_IN.encode() in skeleton):
+            spooled.write(whole_print_page(site, bodies, pages, store, salt))
+            return spooled
+        spooled.write(head)
+        sections = _Sections(site, bodies, pages, context, store)
+        for index, page in enumerate(site.pages):
+            if index:
+                spooled.write(between)
+            body = bodies[page.slug]
+            key = make_key("print-section", salt, body.key, repr(page.meta)) if store is not None else ""
+            spooled.write(sections.section(page, key, body)[1].encode())
+        spooled.write(tail)
+        return spooled
+    except BaseException:
+        spooled.close()
+        raise
+
+
+# Stand-ins that print.html shows in place of the sections and of each page's body (HTML comments, so that
+# a template which escapes them or drops them is noticed: then the whole page is made the ordinary way).
+SECTIONS_STAND_IN = "<!--feelagain:print-section-{}-->"
+BODY_STAND_IN = "<!--feelagain:print-body-->"
+
+
+def whole_print_page(site: Site, bodies: Mapping[str, Body], pages: PageRenderer, store: SectionStore | None = None,
+                     salt: str = "") -> bytes:
+    """Return the printable guide made in memory, every section's view in the context (see print_page)."""
+    context = pages.base_context(PRINT_URL)
+    sections = _Sections(site, bodies, pages, context, store)
+    views: list[PageView] = []
     articles: list[Markup] = []
     for page in site.pages:
         body = bodies[page.slug]
         key = make_key("print-section", salt, body.key, repr(page.meta)) if store is not None else ""
-        kept = store.get(key) if store is not None else None
-        if isinstance(kept, tuple) and len(kept) == 2 and all(isinstance(part, str) for part in kept):
-            html, article = kept
-            sections.append(pages.view(page, body, PRINT_URL, context, page.url, html=html).in_print(
-                html, section_anchor(page.slug)))
-        else:
-            if targets is None:
-                targets = {relative_href(PRINT_URL, p.url): p.slug for p in site.pages}
-            view = pages.view(page, body, PRINT_URL, context, page.url)
-            html = localise(str(view.body), page.slug, targets)
-            sections.append(view.in_print(html, section_anchor(page.slug)))
-            article = pages.renderer.render(SECTION_TEMPLATE, {**context, "s": sections[-1]})
-            if store is not None:
-                store.put(key, (html, article))
+        html, article = sections.section(page, key, body)
+        views.append(pages.view(page, body, PRINT_URL, context, page.url, html=html).in_print(
+            html, section_anchor(page.slug)))
         articles.append(Markup(article))
+    return _render(pages, site, views, articles)
+
+
+def _render(pages: PageRenderer, site: Site, sections: Sequence[PageView], articles: list[Markup]) -> bytes:
     newest = max(p.meta.reviewed for p in site.pages)
     title = f"{pages.config.title}: the whole guide"
     return pages.render_special("print.html", PRINT_URL, title, f"Every page of {pages.config.title} on one page, "
                                 "for printing.", sections=sections, articles=articles, built=newest)
+
+
+class _Contents(Sequence[PageView]):
+    """print.html's `sections` while the sections themselves are spooled: each page's view with a stand-in
+    for its body, made when it is read, so that a large site's views are never all in memory."""
+
+    def __init__(self, site: Site, bodies: Mapping[str, Body], pages: PageRenderer, context: dict[str, Any]) -> None:
+        self.site, self.bodies, self.pages, self.context = site, bodies, pages, context
+
+    def __len__(self) -> int:
+        return len(self.site.pages)
+
+    @overload
+    def __getitem__(self, index: int) -> PageView: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[PageView]: ...
+
+    def __getitem__(self, index: int | slice) -> PageView | list[PageView]:
+        if isinstance(index, slice):
+            return [self._view(page) for page in self.site.pages[index]]
+        return self._view(self.site.pages[index])
+
+    def _view(self, page: Page) -> PageView:
+        return self.pages.view(page, self.bodies[page.slug], PRINT_URL, self.context, page.url,
+                               html=BODY_STAND_IN).in_print(BODY_STAND_IN, section_anchor(page.slug))
+
+
+class _Sections:
+    """Makes each page's section of the printed guide, or takes it from the store."""
+
+    def __init__(self, site: Site, bodies: Mapping[str, Body], pages: PageRenderer, context: dict[str, Any],
+                 store: SectionStore | None) -> None:
+        self.site, self.bodies, self.pages, self.context, self.store = site, bodies, pages, context, store
+        self.targets: dict[str, str] | None = None
+
+    def section(self, page: Page, key: str, body: Body | None = None) -> tuple[str, str]:
+        """Return the page's body as it is in the guide and its whole section (key: its store key, or "")."""
+        kept = self.store.get(key) if self.store is not None else None
+        if isinstance(kept, tuple) and len(kept) == 2 and all(isinstance(part, str) for part in kept):
+            return kept[0], kept[1]
+        if body is None:
+            body = self.bodies[page.slug]
+        if self.targets is None:
+            self.targets = {relative_href(PRINT_URL, p.url): p.slug for p in self.site.pages}
+        view = self.pages.view(page, body, PRINT_URL, self.context, page.url)
+        html = localise(str(view.body), page.slug, self.targets)
+        article = self.pages.renderer.render(SECTION_TEMPLATE,
+                                             {**self.context, "s": view.in_print(html, section_anchor(page.slug))})
+        if self.store is not None:
+            self.store.put(key, (html, article))
+        return html, article

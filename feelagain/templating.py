@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -154,6 +154,18 @@ class Renderer:
             raise template_error(exc, self.config, name) from None
         except Exception as exc:  # a template bug (e.g. a filter on the wrong type), not an engine crash
             if self.debug:  # --debug: show the template bug's own traceback
+                raise
+            raise template_error(exc, self.config, name) from None
+
+    def generate(self, name: str, context: dict[str, Any]) -> Iterator[str]:
+        """Yield the rendered template in pieces as it is filled (for pages too large to hold whole)."""
+        template = self.template(name)
+        try:
+            yield from template.generate(context)
+        except jinja2.TemplateError as exc:
+            raise template_error(exc, self.config, name) from None
+        except Exception as exc:  # as in render(): a template bug, not an engine crash
+            if self.debug:
                 raise
             raise template_error(exc, self.config, name) from None
 

@@ -18,7 +18,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, TextIO
 from urllib.parse import urlsplit
 
 from . import embed, headers, offline, printbook, search, seo, workers
@@ -31,6 +31,7 @@ from .languages import Language
 from .markup import Body
 from .model import Page, Site, dest_for, safe_url
 from .pages import Alternate, PageRenderer
+from .spool import Spooled, digest_of
 from .templating import Renderer
 
 
@@ -258,7 +259,7 @@ class SiteWriter:
         now = _stat_key(info)
         return now if stat.S_ISREG(info.st_mode) and now == entry[2:6] else None
 
-    def _place(self, key: str, target: str, digest: str, render_key: str, data: bytes | None,
+    def _place(self, key: str, target: str, digest: str, render_key: str, data: bytes | Spooled | None,
                live: list[int] | None) -> None:
         """Make the staging file hold these bytes: keep it, link the live twin, or write it anew."""
         spare = self.staged.get(key)
@@ -280,7 +281,10 @@ class SiteWriter:
                 assert data is not None
                 fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666)
                 with os.fdopen(fd, "wb") as handle:
-                    handle.write(data)
+                    if isinstance(data, Spooled):
+                        data.copy_to(handle)
+                    else:
+                        handle.write(data)
                     handle.flush()
                     now = _stat_key(os.fstat(handle.fileno()))
                 self.written += 1
@@ -322,11 +326,11 @@ class SiteWriter:
             if self.manifest.pop(key, None) is not None:
                 self.linked -= 1
 
-    def add(self, dest: PurePosixPath, data: bytes, render_key: str = "") -> None:
+    def add(self, dest: PurePosixPath, data: bytes | Spooled, render_key: str = "") -> None:
         """Add one output file (render_key: a hash of the inputs it was made from, for reuse next time)."""
         key = dest.as_posix()
         target = self._claim(key)
-        digest = hashlib.sha256(data).hexdigest()
+        digest = digest_of(data)
         old = self.live.get(key)
         live = self._live_stat(key) if old and old[0] == digest else None
         try:
@@ -438,10 +442,10 @@ class SiteWriter:
                 # ctime) with the new live ones.
                 spare = {k: (self.manifest[k] if k in self.manifest and self.manifest[k][2] == entry[2]
                              else entry) for k, entry in self.live.items() if len(entry) >= 6} if had_live else {}
-                payload = json.dumps({"version": 3, "output": str(self.output_dir.resolve()), "live": self.manifest,
-                                      "spare": spare}, sort_keys=True)
                 tmp_manifest = self.manifest_path.with_suffix(".tmp")
-                tmp_manifest.write_text(payload)
+                with open(tmp_manifest, "w", encoding="utf-8") as handle:
+                    write_json(handle, {"version": 3, "output": str(self.output_dir.resolve()),
+                                        "live": self.manifest, "spare": spare})
                 os.replace(tmp_manifest, self.manifest_path)
             if had_live and not self.keep_spare:
                 shutil.rmtree(self.tmp, ignore_errors=True)
@@ -476,6 +480,23 @@ class SiteWriter:
             self._release()
 
 
+def write_json(handle: TextIO, value: Mapping[str, Any]) -> None:
+    """Write json.dumps(value, sort_keys=True) into handle an entry at a time.
+
+    The manifest of a 10,000-page site is about 10 MB of JSON: made whole, it would be the build's largest
+    value at the very end. json.dump would stream it too, but with the pure-Python encoder (about 5× slower).
+    """
+    handle.write("{")
+    for index, key in enumerate(sorted(value)):
+        item = value[key]
+        handle.write((", " if index else "") + json.dumps(key) + ": ")
+        if isinstance(item, Mapping):
+            write_json(handle, item)
+        else:
+            handle.write(json.dumps(item, sort_keys=True))
+    handle.write("}")
+
+
 class Served(dict[str, tuple[str, int, int]]):
     """What the dev server last wrote into its served folder: dest → (render key, mtime_ns, size).
 
@@ -504,7 +525,7 @@ class InPlaceWriter:
     def __init__(self, output_dir: Path, served: Served, manifest_path: Path | None = None) -> None:
         self.output_dir = output_dir
         self.root = str(output_dir)
-        self.files: dict[PurePosixPath, bytes] = {}
+        self.files: dict[PurePosixPath, bytes | Spooled] = {}
         self.keys: dict[str, str] = {}
         self.kept: set[str] = set()  # names of files kept as they are
         self.manifest_path = manifest_path
@@ -549,7 +570,7 @@ class InPlaceWriter:
                 self.keys.pop(key, None)
                 self.linked -= 1
 
-    def add(self, dest: PurePosixPath, data: bytes, render_key: str = "") -> None:
+    def add(self, dest: PurePosixPath, data: bytes | Spooled, render_key: str = "") -> None:
         """Queue one output file."""
         if dest in self.files or dest.as_posix() in self.kept:
             raise BuildError(SourceLocation(dest), "two sources write the same output file", "rename one of them")
@@ -603,19 +624,27 @@ class InPlaceWriter:
         self.files.clear()
 
 
-def write_in_place(output_dir: Path, files: dict[PurePosixPath, bytes]) -> int:
+def write_in_place(output_dir: Path, files: Mapping[PurePosixPath, bytes | Spooled]) -> int:
     """Replace changed files one by one with os.replace (used by the dev server); return how many changed."""
     changed = 0
-    for dest, data in sorted(files.items()):
+    for dest, data in sorted(files.items(), key=lambda item: item[0]):
         target = _safe_join(output_dir, dest)
-        try:
-            if target.read_bytes() == data:
+        if isinstance(data, Spooled):
+            if data.same_as(target):
                 continue
-        except OSError:
-            pass
+        else:
+            try:
+                if target.read_bytes() == data:
+                    continue
+            except OSError:
+                pass
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_name(f".{target.name}.tmp")
-        tmp.write_bytes(data)
+        with open(tmp, "wb") as handle:
+            if isinstance(data, Spooled):
+                data.copy_to(handle)
+            else:
+                handle.write(data)
         os.replace(tmp, target)
         changed += 1
     return changed
@@ -771,13 +800,15 @@ def catalog_fingerprint(config: SiteConfig) -> str:
 
 
 def write_site(config: SiteConfig, site: Site, bodies: Mapping[str, Body], crisis: Crisis, problems: Problems,
-               served: Served | None = None, debug: bool = False, languages: tuple[LangSite, ...] = ()) -> int:
+               served: Served | None = None, debug: bool = False, languages: tuple[LangSite, ...] = (),
+               use_cache: bool = True) -> int:
     """Render every output into a temporary folder and swap it in; return the number of files written.
 
     With served (the dev server's record of what it wrote), changed files are replaced one by one in the served
     folder instead. debug lets an exception inside a template through, with its traceback.
     languages holds every language's pages (the default first, the same as config, site and bodies); each other
     language gets its pages, embeds, oEmbed and API records and a 404 under /<code>/.
+    use_cache=False (--no-cache) makes the print page's sections again instead of taking them from the cache.
     """
     try:
         assets = collect_assets(config.asset_dirs)
@@ -813,7 +844,7 @@ def write_site(config: SiteConfig, site: Site, bodies: Mapping[str, Body], crisi
                 # Only page bodies or metadata changed: the site-wide templates and settings were rendered
                 # without a problem last time, so the pages go out now and the site-wide files after the reload.
                 writer.commit(keep=served.site_wide)
-                make = lambda: site_wide_files(config, site, bodies, pages, others, alternates, shared)
+                make = lambda: site_wide_files(config, site, bodies, pages, others, alternates, shared, use_cache)
                 served.later = SiteWideLater(config.output_dir, served, make, writer.names(), tuple(problems.warnings))
                 return writer.written + writer.linked
             served.later = None  # written below, in this build: a pending run is out of date
@@ -824,6 +855,7 @@ def write_site(config: SiteConfig, site: Site, bodies: Mapping[str, Body], crisi
         site_wide_kept = writer.reuse_all(whole)
         index: search.IndexRun | None = None
         aside: Path | None = None
+        made: dict[PurePosixPath, bytes | Spooled] = {}
         try:
             if isinstance(writer, SiteWriter):
                 # Part of the same atomic swap: a failure leaves dist/ as it was. Pagefind reads only the pages,
@@ -836,7 +868,8 @@ def write_site(config: SiteConfig, site: Site, bodies: Mapping[str, Body], crisi
                     # neither parses them (the print page is the whole guide) nor sees one being replaced.
                     writer.drop_unclaimed(search.crawled)
                     index = search.start_index(writer.tmp)
-            made = {} if site_wide_kept else site_wide_files(config, site, bodies, pages, others, alternates, shared)
+            if not site_wide_kept:
+                made = site_wide_files(config, site, bodies, pages, others, alternates, shared, use_cache)
             if aside is not None:
                 shutil.rmtree(aside, ignore_errors=True)  # the last index, while Pagefind makes the new one
             if index is not None:
@@ -850,7 +883,10 @@ def write_site(config: SiteConfig, site: Site, bodies: Mapping[str, Body], crisi
                 index.kill()
             if aside is not None:
                 shutil.rmtree(aside, ignore_errors=True)
-        writer.commit()
+        try:
+            writer.commit()
+        finally:
+            close_spooled(made)
         if isinstance(served, Served):
             served.site_wide, served.shared = {dest.as_posix() for dest in made}, site_key
         # In place, the dev server indexes after it has sent the reload (feelagain/serve/indexer.py).
@@ -861,6 +897,13 @@ def write_site(config: SiteConfig, site: Site, bodies: Mapping[str, Body], crisi
         writer.abort()
         raise
     return writer.written + writer.linked
+
+
+def close_spooled(files: Mapping[PurePosixPath, bytes | Spooled]) -> None:
+    """Delete the temporary files behind the spooled outputs once they are written (or the build failed)."""
+    for data in files.values():
+        if isinstance(data, Spooled):
+            data.close()
 
 
 @dataclass
@@ -874,7 +917,7 @@ class SiteWideLater:
 
     output_dir: Path
     served: Served
-    make: Callable[[], dict[PurePosixPath, bytes]]
+    make: Callable[[], dict[PurePosixPath, bytes | Spooled]]
     claimed: set[str]  # what the build's pages and assets wrote or kept: never removed here
     warnings: tuple[BuildError, ...]
     stores: tuple[DiskStore[Any], ...] | None = None  # the build's temporary body stores (DiskStore), closed once made
@@ -892,9 +935,12 @@ class SiteWideLater:
             for store in self.stores or ():
                 store.close()
         names = {dest.as_posix() for dest in made}
-        for dest in made:
-            _safe_join(self.output_dir, dest)
-        changed = write_in_place(self.output_dir, made)
+        try:
+            for dest in made:
+                _safe_join(self.output_dir, dest)
+            changed = write_in_place(self.output_dir, made)
+        finally:
+            close_spooled(made)
         for name in sorted(self.served.site_wide - names - self.claimed):
             path = _safe_join(self.output_dir, PurePosixPath(name))
             path.unlink(missing_ok=True)
@@ -912,60 +958,70 @@ class SiteWideLater:
 
 def site_wide_files(config: SiteConfig, site: Site, bodies: Mapping[str, Body], pages: PageRenderer,
                     others: list[tuple[SiteConfig, Site, Mapping[str, Body], PageRenderer]],
-                    alternates: dict[str, list[Alternate]], salt: str) -> dict[PurePosixPath, bytes]:
+                    alternates: dict[str, list[Alternate]], salt: str,
+                    use_cache: bool = True) -> dict[PurePosixPath, bytes | Spooled]:
     """Return the files that are made from the whole site rather than from one page (written after Pagefind).
 
     salt is a hash of the site-wide inputs of the default language's pages (the print page keeps its
-    sections by it)."""
-    files: dict[PurePosixPath, bytes] = {}
+    sections by it, unless use_cache is False). The print page and the embed guide come spooled to temporary
+    files (the caller writes them, then closes them with close_spooled)."""
+    files: dict[PurePosixPath, bytes | Spooled] = {}
 
-    def add(dest: PurePosixPath, data: bytes) -> None:
+    def add(dest: PurePosixPath, data: bytes | Spooled) -> None:
         if dest in files:
             raise BuildError(SourceLocation(dest), "two sources write the same output file", "rename one of them")
         files[dest] = data
 
-    urls = [(page.url, page.meta.reviewed.isoformat()) for page in site.pages]
-    urls += [(page.url, page.meta.reviewed.isoformat()) for o in others for page in o[1].pages]
-    for dest, data in embed.api_files(config, site).items():
-        add(dest, data)
-    other_pages = tuple((page, o[0].default_region) for o in others for page in o[1].pages)
-    add(PurePosixPath("embed/index.html"), pages.render_special(
-        "embed-index.html", embed.EMBED_INDEX_URL, "Embed these pages",
-        "How clinics and services can show these pages on their own websites.",
-        embeds=embed.embed_index(config, site, other_pages)))
-    # Hosts serve 404.html at any depth, so its links start from the site's own path, not relative.
-    site_root = safe_url(urlsplit(config.base_url).path)
-    for lang_pages in [pages] + [o[3] for o in others]:
-        prefix, _ = lang_pages.config.lang_prefix, lang_pages.text  # _(): pybabel extracts these strings
-        add(PurePosixPath(f"{prefix}404.html"), lang_pages.render_special(
-            "404.html", f"{prefix}404.html", _("Page not found"), _("This page does not exist."), root=site_root))
-    urls.append(("embed/", max(p.meta.reviewed for p in site.pages).isoformat()))
-    add(PurePosixPath("sitemap.xml"), seo.sitemap(urls, config, alternates))
-    add(PurePosixPath("robots.txt"), seo.robots(config))
-    add(PurePosixPath("_headers"), headers.netlify_headers(config, [u for u, _ in urls if u != "embed/"]))
-    for dest, data in guide_tools(config, site, bodies, pages, salt).items():
-        add(dest, data)
+    try:
+        urls = [(page.url, page.meta.reviewed.isoformat()) for page in site.pages]
+        urls += [(page.url, page.meta.reviewed.isoformat()) for o in others for page in o[1].pages]
+        for dest, data in embed.api_files(config, site).items():
+            add(dest, data)
+        other_pages = tuple((page, o[0].default_region) for o in others for page in o[1].pages)
+        # It lists every page with its snippets (17 MB at 10,000 pages): written to disk as it is made.
+        add(PurePosixPath("embed/index.html"), pages.render_special_spooled(
+            "embed-index.html", embed.EMBED_INDEX_URL, "Embed these pages",
+            "How clinics and services can show these pages on their own websites.", spool_dir=config.output_dir.parent,
+            embeds=embed.embed_index(config, site, other_pages)))
+        # Hosts serve 404.html at any depth, so its links start from the site's own path, not relative.
+        site_root = safe_url(urlsplit(config.base_url).path)
+        for lang_pages in [pages] + [o[3] for o in others]:
+            prefix, _ = lang_pages.config.lang_prefix, lang_pages.text  # _(): pybabel extracts these strings
+            add(PurePosixPath(f"{prefix}404.html"), lang_pages.render_special(
+                "404.html", f"{prefix}404.html", _("Page not found"), _("This page does not exist."), root=site_root))
+        urls.append(("embed/", max(p.meta.reviewed for p in site.pages).isoformat()))
+        add(PurePosixPath("sitemap.xml"), seo.sitemap(urls, config, alternates))
+        add(PurePosixPath("robots.txt"), seo.robots(config))
+        add(PurePosixPath("_headers"), headers.netlify_headers(config, [u for u, _ in urls if u != "embed/"]))
+        for dest, made_data in guide_tools(config, site, bodies, pages, salt, use_cache).items():
+            add(dest, made_data)
+    except BaseException:
+        close_spooled(files)  # a problem after the print page or the embed guide was spooled
+        raise
     return files
 
 
-def print_page(config: SiteConfig, site: Site, bodies: Mapping[str, Body], pages: PageRenderer, salt: str) -> bytes:
+def print_page(config: SiteConfig, site: Site, bodies: Mapping[str, Body], pages: PageRenderer, salt: str,
+               use_cache: bool = True) -> Spooled:
     """Return the print page, each page's section kept in the cache folder between builds (salt: site-wide key)."""
-    store = RenderCache(config.cache_dir / "print")
+    store = RenderCache(config.cache_dir / "print" if use_cache else None)
     try:
-        return printbook.print_page(site, bodies, pages, store, make_key(salt, catalog_fingerprint(config)))
+        # Spooled on the output's disk: /tmp may be memory, and this file is the whole guide.
+        return printbook.print_page(site, bodies, pages, store, make_key(salt, catalog_fingerprint(config)),
+                                    spool_dir=config.output_dir.parent)
     finally:
         store.save()
 
 
 def guide_tools(config: SiteConfig, site: Site, bodies: Mapping[str, Body],
-                pages: PageRenderer, salt: str) -> dict[PurePosixPath, bytes]:
+                pages: PageRenderer, salt: str, use_cache: bool = True) -> dict[PurePosixPath, bytes | Spooled]:
     """Return the pages and files that help readers use the whole guide: search, print and offline."""
     # The manifest takes its colours from the stylesheet in use (a site's own site.css wins, as in collect_assets).
     stylesheets = [folder / "css" / "site.css" for folder in reversed(config.asset_dirs)]
     css = next((f.read_text(encoding="utf-8", errors="replace") for f in stylesheets if f.is_file()), "")
     return {
         dest_for(search.SEARCH_URL): search.search_page(config, site, pages),
-        dest_for(printbook.PRINT_URL): print_page(config, site, bodies, pages, salt),
+        dest_for(printbook.PRINT_URL): print_page(config, site, bodies, pages, salt, use_cache),
         **offline.offline_files(site, bodies, pages, css),
     }
 

@@ -177,7 +177,7 @@ def test_a_failure_while_pagefind_runs_stops_it(tmp_path: Path, monkeypatch: pyt
     script, pid_file = fake_pagefind(tmp_path, "exec sleep 60")
     monkeypatch.setattr(search, "pagefind_executable", lambda: script)
 
-    def broken(*args: object) -> bytes:
+    def broken(*args: object, **kwargs: object) -> bytes:
         deadline = time.monotonic() + 5
         while not pid_file.exists() and time.monotonic() < deadline:  # Pagefind has started
             time.sleep(0.01)

@@ -187,3 +187,22 @@ def test_the_dev_servers_writer_keeps_unchanged_files_and_removes_the_rest(tmp_p
     (out / "c.json").write_bytes(b"edited by hand")
     fourth = InPlaceWriter(out, served)
     assert not fourth.reuse(PurePosixPath("c.json"), "k3b")
+
+
+@pytest.mark.parametrize("value", [
+    {},
+    {"version": 3, "output": "/a/dist", "live": {}, "spare": {}},
+    {"version": 3, "output": "/sité/\"dist\"", "spare": {"b.html": ["d2", "", 1, 2, 3, 4]},
+     "live": {"z/index.html": ["d1", "k1", 7, 8, 9, 10], "a b.json": ["d3", "k3", 1, 1, 1, 1], "é": [None, True]}},
+    {"nested": {"deeper": {"b": 1, "a": [{"y": 1, "x": 2}]}}, "list": [{"b": 1, "a": 2}]},
+])
+def test_write_json_writes_what_json_dumps_makes(tmp_path, value):
+    import io
+    import json
+
+    from feelagain.writers import write_json
+
+    out = io.StringIO()
+    write_json(out, value)
+    assert out.getvalue() == json.dumps(value, sort_keys=True)
+    assert json.loads(out.getvalue()) == value
