@@ -18,16 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.crash import (
-    bench_corpus,
-    change_site,
-    kill_group,
-    leftovers,
-    manifest,
-    old_site_after_kill,
-    rounds,
-    start_group,
-)
+from tests.support import crash
 from tests.support.sites import ROOT, run_cli
 
 PAGES = 300
@@ -41,25 +32,25 @@ pytestmark = pytest.mark.slow
 
 def start_build(site: Path) -> subprocess.Popen[bytes]:
     """Start `build.py build` in its own process group (its render workers join that group)."""
-    return start_group([str(ROOT / "build.py"), "build", "--site", str(site)])
+    return crash.start_group([str(ROOT / "build.py"), "build", "--site", str(site)])
 
 
 def change_input(site: Path, iteration: int) -> None:
     """Change one page (even iterations) or the tagline, which is on every page (odd iterations)."""
-    change_site(site, iteration, pages=PAGES, tagline="Edition")
+    crash.change_site(site, iteration, pages=PAGES, tagline="Edition")
 
 
 def reference_manifest(site: Path, out: Path) -> dict[str, str]:
     """Return the manifest of a clean build of the site's current input into out."""
     result = run_cli("build", "--site", str(site), "--out", str(out))
     assert result.returncode == 0, result.stderr
-    return manifest(out)
+    return crash.manifest(out)
 
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, tuple[float, float]]:
     """Return a built 300-page site and how long a warm rebuild takes after each kind of change."""
-    site = bench_corpus().make_corpus(PAGES, tmp_path_factory.mktemp("crash") / "site", seed=SEED)
+    site = crash.bench_corpus().make_corpus(PAGES, tmp_path_factory.mktemp("crash") / "site", seed=SEED)
     first = run_cli("build", "--site", str(site))
     assert first.returncode == 0, first.stderr
     seconds = []
@@ -76,21 +67,21 @@ def test_killed_builds_never_damage_dist(corpus: tuple[Path, tuple[float, float]
     site, build_seconds = corpus
     dist = site / "dist"
     rng = random.Random(SEED)
-    previous = manifest(dist)
+    previous = crash.manifest(dist)
     assert len(previous) > 2 * PAGES
     loop_started = time.perf_counter()
     outcomes = []
-    for iteration in rounds(ITERATIONS, MIN_ITERATIONS, LOOP_BUDGET):
+    for iteration in crash.rounds(ITERATIONS, MIN_ITERATIONS, LOOP_BUDGET):
         change_input(site, iteration)
         delay = rng.uniform(0, build_seconds[iteration % 2])
         proc = start_build(site)
         time.sleep(delay)
         finished = proc.poll() is not None
-        assert b"Traceback" not in kill_group(proc)
+        assert b"Traceback" not in crash.kill_group(proc)
         if dist.is_dir():
-            now = manifest(dist)
+            now = crash.manifest(dist)
             if now == previous:  # note whether the kill landed while the new site was being written
-                mid_write = any(p.name.startswith(".dist.tmp-") for p in leftovers(site))
+                mid_write = any(p.name.startswith(".dist.tmp-") for p in crash.leftovers(site))
                 outcomes.append("unchanged, killed mid-write" if mid_write else "unchanged")
             else:  # the swap happened before the kill: dist/ must be exactly a clean build of the new input
                 assert now == reference_manifest(site, tmp_path / f"ref-{iteration}"), \
@@ -98,14 +89,14 @@ def test_killed_builds_never_damage_dist(corpus: tuple[Path, tuple[float, float]
                 outcomes.append("finished" if finished else "swapped")
                 previous = now
         else:  # killed between the two renames of the swap: the old site waits in .dist.old-*
-            assert old_site_after_kill(site, iteration) == previous, f"iteration {iteration}: dist/ is gone"
+            assert crash.old_site_after_kill(site, iteration) == previous, f"iteration {iteration}: dist/ is gone"
             outcomes.append("between renames")
     loop_seconds = time.perf_counter() - loop_started
     print(f"\nbuilds {build_seconds[0]:.1f} s / {build_seconds[1]:.1f} s; kills: {outcomes}; loop {loop_seconds:.1f} s")
     final = run_cli("build", "--site", str(site))
     assert final.returncode == 0, final.stderr
-    assert leftovers(site) == [], f"left behind after {outcomes}"
-    assert manifest(dist) == reference_manifest(site, tmp_path / "ref-final")
+    assert crash.leftovers(site) == [], f"left behind after {outcomes}"
+    assert crash.manifest(dist) == reference_manifest(site, tmp_path / "ref-final")
     assert len(outcomes) >= MIN_ITERATIONS
 
 
@@ -114,11 +105,11 @@ def test_a_build_after_a_kill_between_the_renames_restores_the_old_site(corpus: 
     site, _ = corpus
     dist = site / "dist"
     assert run_cli("build", "--site", str(site)).returncode == 0
-    before = manifest(dist)
+    before = crash.manifest(dist)
     os.rename(dist, site / ".dist.old-killed")
     (site / ".dist.tmp-killed").mkdir()
     (site / ".dist.tmp-killed" / "index.html").write_text("half a page")
     result = run_cli("build", "--site", str(site))
     assert result.returncode == 0, result.stderr
-    assert manifest(dist) == before
-    assert leftovers(site) == []
+    assert crash.manifest(dist) == before
+    assert crash.leftovers(site) == []

@@ -17,16 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.crash import (
-    bench_corpus,
-    change_site,
-    kill_group,
-    leftovers,
-    manifest,
-    old_site_after_kill,
-    rounds,
-    start_group,
-)
+from tests.support import crash
 from tests.support.sites import ROOT, run_cli
 
 PAGES = 200  # above the parallel threshold, so worker processes write into the spare folder too
@@ -57,11 +48,11 @@ sys.exit(main(["build", "--site", sys.argv[1]]))
 
 def change_input(site: Path, iteration: int) -> None:
     """Change one page (even iterations) or the tagline, which is on every page (odd iterations)."""
-    change_site(site, iteration, pages=PAGES, tagline="Publish edition")
+    crash.change_site(site, iteration, pages=PAGES, tagline="Publish edition")
 
 
 def start(site: Path) -> subprocess.Popen[bytes]:
-    return start_group(["-c", WRAPPER.format(root=str(ROOT)), str(site)])
+    return crash.start_group(["-c", WRAPPER.format(root=str(ROOT)), str(site)])
 
 
 def wait_for(proc: subprocess.Popen[bytes], marker: bytes, timeout: float = 120) -> float:
@@ -83,7 +74,7 @@ def wait_for(proc: subprocess.Popen[bytes], marker: bytes, timeout: float = 120)
 def site_and_timing(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[tuple[float, float]]]:
     """Return a built site whose spare generation exists, and for each kind of change how long the publish
     step and the swap take (seconds from the marker to the end of the build)."""
-    site = bench_corpus().make_corpus(PAGES, tmp_path_factory.mktemp("publish") / "site", seed=SEED)
+    site = crash.bench_corpus().make_corpus(PAGES, tmp_path_factory.mktemp("publish") / "site", seed=SEED)
     for _ in range(2):  # the second build leaves the first generation as the spare
         first = run_cli("build", "--site", str(site))
         assert first.returncode == 0, first.stderr
@@ -105,9 +96,9 @@ def test_sigkill_during_publish_leaves_old_or_new_site(site_and_timing, tmp_path
     dist = site / "dist"
     assert (site / ".dist.spare").is_dir()
     rng = random.Random(SEED)
-    previous = manifest(dist)
+    previous = crash.manifest(dist)
     outcomes: list[str] = []
-    for iteration in rounds(ITERATIONS, MIN_ITERATIONS, LOOP_BUDGET):
+    for iteration in crash.rounds(ITERATIONS, MIN_ITERATIONS, LOOP_BUDGET):
         change_input(site, iteration)
         publish_seconds, swap_seconds = timing[iteration % 2]
         in_swap = iteration % 3 == 2  # every third kill aims at the swap itself, the rest anywhere in publishing
@@ -115,14 +106,14 @@ def test_sigkill_during_publish_leaves_old_or_new_site(site_and_timing, tmp_path
         wait_for(proc, b"SWAP" if in_swap else b"PUBLISH")
         time.sleep(rng.uniform(0, (swap_seconds if in_swap else publish_seconds) * 1.05))
         finished = proc.poll() is not None
-        assert b"Traceback" not in kill_group(proc)
+        assert b"Traceback" not in crash.kill_group(proc)
         if dist.is_dir():
-            killed = manifest(dist)
+            killed = crash.manifest(dist)
         else:  # two-rename fallback, killed between them: the old site waits in .dist.old-*
-            killed = old_site_after_kill(site, iteration)
+            killed = crash.old_site_after_kill(site, iteration)
         done = run_cli("build", "--site", str(site))
         assert done.returncode == 0, done.stderr
-        new = manifest(dist)
+        new = crash.manifest(dist)
         assert new != previous, "every change must change the site, or the test proves nothing"
         assert killed in (previous, new), \
             f"iteration {iteration}: dist/ was a mix of the old and the new site after the kill"
@@ -130,7 +121,7 @@ def test_sigkill_during_publish_leaves_old_or_new_site(site_and_timing, tmp_path
         previous = new
     print(f"\npublish {timing}; kills: {outcomes}")
     assert len(outcomes) >= MIN_ITERATIONS
-    assert leftovers(site) == [], "a .dist.tmp-* or .dist.old-* folder was left behind"
+    assert crash.leftovers(site) == [], "a .dist.tmp-* or .dist.old-* folder was left behind"
     clean = run_cli("build", "--site", str(site), "--out", str(tmp_path / "clean"), "--no-cache")
     assert clean.returncode == 0, clean.stderr
-    assert manifest(dist) == manifest(tmp_path / "clean")
+    assert crash.manifest(dist) == crash.manifest(tmp_path / "clean")
