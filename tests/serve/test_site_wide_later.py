@@ -19,7 +19,7 @@ from feelagain.pipeline import build
 from feelagain.serve.server import preview_folder
 from feelagain.writers import Served
 
-from .conftest import BUILD_TIMEOUT, copy_site, start_server
+from .conftest import BUILD_TIMEOUT, ServeProcess, copy_site, start_server
 
 DEV_SCRIPT = "/livereload.js?port=8000"
 
@@ -122,6 +122,15 @@ def test_a_failed_site_wide_run_makes_the_next_build_write_them_itself(dev: DevB
 # ------------------------------------------------------------------------------------------- real server
 
 
+def wait_settled(server: ServeProcess, before: dict) -> dict:
+    """Wait until a build newer than the status before has finished and its site-wide files and search index
+    caught up; return that status."""
+    return server.wait_status(
+        lambda s: s["generation"] > before["generation"] and s["site_wide"]["generation"] == s["generation"]
+        and not s["site_wide"]["pending"] and not s["building"] and not s["search"]["indexing"],
+        timeout=BUILD_TIMEOUT, what="the site-wide files and the search index caught up")
+
+
 @pytest.mark.slow
 def test_the_server_reloads_before_it_rewrites_the_print_page_and_ends_equal_to_a_fresh_build(tmp_path: Path) -> None:
     site = copy_site(tmp_path / "site")
@@ -131,10 +140,7 @@ def test_the_server_reloads_before_it_rewrites_the_print_page_and_ends_equal_to_
         start = len(server.lines)
         edit(site, "A sentence the print page gets after the reload.")
         server.wait_page("/causes/", "A sentence the print page gets after the reload.")
-        settled = server.wait_status(
-            lambda s: s["generation"] > before["generation"] and s["site_wide"]["generation"] == s["generation"]
-            and not s["site_wide"]["pending"] and not s["building"] and not s["search"]["indexing"],
-            timeout=BUILD_TIMEOUT, what="the site-wide files and the search index caught up")
+        settled = wait_settled(server, before)
         lines = server.lines[start:]
         rebuilt = next(i for i, line in enumerate(lines) if line.startswith("Rebuilt in"))
         site_wide = next(i for i, line in enumerate(lines) if line.startswith("Site-wide files"))
@@ -157,10 +163,7 @@ def test_after_quick_edits_the_preview_settles_equal_to_a_fresh_build(tmp_path: 
         for i in range(6):  # saves faster than the server builds: the last one must win everywhere
             edit(site, f"Quick edit number {i}.", reviewed=f"2026-11-{20 + i:02d}")
         server.wait_page("/causes/", "Quick edit number 5.")
-        server.wait_status(
-            lambda s: s["generation"] > before["generation"] and s["site_wide"]["generation"] == s["generation"]
-            and not s["site_wide"]["pending"] and not s["building"] and not s["search"]["indexing"],
-            timeout=BUILD_TIMEOUT, what="the site-wide files and the search index caught up")
+        wait_settled(server, before)
         assert "Quick edit number 5." in server.get("/print/")[1]
         assert tree(preview_folder(site)) == fresh_build(site, tmp_path / "fresh", f"/livereload.js?port={server.port}")
     finally:
