@@ -19,7 +19,7 @@ from feelagain.pipeline import build
 from feelagain.serve.server import preview_folder
 from feelagain.writers import Served
 
-from .conftest import BUILD_TIMEOUT, ServeProcess, copy_site, start_server
+from .conftest import BUILD_TIMEOUT, ServeProcess, copy_site
 
 DEV_SCRIPT = "/livereload.js?port=8000"
 
@@ -131,43 +131,38 @@ def wait_settled(server: ServeProcess, before: dict) -> dict:
         timeout=BUILD_TIMEOUT, what="the site-wide files and the search index caught up")
 
 
-@pytest.mark.slow
-def test_the_server_reloads_before_it_rewrites_the_print_page_and_ends_equal_to_a_fresh_build(tmp_path: Path) -> None:
-    site = copy_site(tmp_path / "site")
-    server = start_server(site)
-    try:
-        before = server.status()
-        start = len(server.lines)
-        edit(site, "A sentence the print page gets after the reload.")
-        server.wait_page("/causes/", "A sentence the print page gets after the reload.")
-        settled = wait_settled(server, before)
-        lines = server.lines[start:]
-        rebuilt = next(i for i, line in enumerate(lines) if line.startswith("Rebuilt in"))
-        site_wide = next(i for i, line in enumerate(lines) if line.startswith("Site-wide files"))
-        assert rebuilt < site_wide, lines  # the reload went out first
-        assert "A sentence the print page gets after the reload." in server.get("/print/")[1]
-        preview = preview_folder(site)
-        served = tree(preview)
-        assert served == fresh_build(site, tmp_path / "fresh", f"/livereload.js?port={server.port}")
-        assert settled["errors"] == []
-    finally:
-        server.kill()
+def assert_preview_equals_fresh_build(site: Path, server: ServeProcess, tmp_path: Path) -> None:
+    """The folder the server serves equals, byte for byte, a fresh build of the site with the server's script."""
+    assert tree(preview_folder(site)) == fresh_build(site, tmp_path / "fresh", f"/livereload.js?port={server.port}")
 
 
 @pytest.mark.slow
-def test_after_quick_edits_the_preview_settles_equal_to_a_fresh_build(tmp_path: Path) -> None:
-    site = copy_site(tmp_path / "site")
-    server = start_server(site)
-    try:
-        before = server.status()
-        for i in range(6):  # saves faster than the server builds: the last one must win everywhere
-            edit(site, f"Quick edit number {i}.", reviewed=f"2026-11-{20 + i:02d}")
-        server.wait_page("/causes/", "Quick edit number 5.")
-        wait_settled(server, before)
-        assert "Quick edit number 5." in server.get("/print/")[1]
-        assert tree(preview_folder(site)) == fresh_build(site, tmp_path / "fresh", f"/livereload.js?port={server.port}")
-    finally:
-        server.kill()
+def test_the_server_reloads_before_it_rewrites_the_print_page_and_ends_equal_to_a_fresh_build(
+        site: Path, server: ServeProcess, tmp_path: Path) -> None:
+    before = server.status()
+    start = len(server.lines)
+    edit(site, "A sentence the print page gets after the reload.")
+    server.wait_page("/causes/", "A sentence the print page gets after the reload.")
+    settled = wait_settled(server, before)
+    lines = server.lines[start:]
+    rebuilt = next(i for i, line in enumerate(lines) if line.startswith("Rebuilt in"))
+    site_wide = next(i for i, line in enumerate(lines) if line.startswith("Site-wide files"))
+    assert rebuilt < site_wide, lines  # the reload went out first
+    assert "A sentence the print page gets after the reload." in server.get("/print/")[1]
+    assert_preview_equals_fresh_build(site, server, tmp_path)
+    assert settled["errors"] == []
+
+
+@pytest.mark.slow
+def test_after_quick_edits_the_preview_settles_equal_to_a_fresh_build(site: Path, server: ServeProcess,
+                                                                       tmp_path: Path) -> None:
+    before = server.status()
+    for i in range(6):  # saves faster than the server builds: the last one must win everywhere
+        edit(site, f"Quick edit number {i}.", reviewed=f"2026-11-{20 + i:02d}")
+    server.wait_page("/causes/", "Quick edit number 5.")
+    wait_settled(server, before)
+    assert "Quick edit number 5." in server.get("/print/")[1]
+    assert_preview_equals_fresh_build(site, server, tmp_path)
 
 
 def test_the_site_wide_write_waits_for_the_reloaded_page_to_load(tmp_path: Path) -> None:
