@@ -18,21 +18,17 @@ from feelagain.errors import BuildError, BuildFailed, SourceLocation
 from feelagain.pipeline import build
 from feelagain.serve.server import preview_folder
 from feelagain.writers import Served
+from tests.support.sites import snapshot
 
 from .conftest import BUILD_TIMEOUT, ServeProcess, copy_site
 
 DEV_SCRIPT = "/livereload.js?port=8000"
 
 
-def tree(folder: Path) -> dict[str, bytes]:
-    """Return every file under folder by its relative path, with its bytes."""
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
 def fresh_build(site: Path, out: Path, dev_script: str = DEV_SCRIPT) -> dict[str, bytes]:
     """Build site from scratch in place into out, the way the dev server's first build does; return the files."""
     build(load_config(site, out, dev_script=dev_script), served=Served(), use_cache=False)
-    return tree(out)
+    return snapshot(out)
 
 
 def edit(site: Path, sentence: str, reviewed: str = "2026-11-28") -> None:
@@ -75,7 +71,7 @@ def test_the_edited_page_is_written_first_and_the_site_wide_files_after(dev: Dev
     assert later() > 0
     assert "A sentence about slow mornings." in (out / "print" / "index.html").read_text(encoding="utf-8")
     assert "2026-11-28" in (out / "sitemap.xml").read_text(encoding="utf-8")
-    assert tree(out) == fresh_build(dev.site, tmp_path / "fresh")
+    assert snapshot(out) == fresh_build(dev.site, tmp_path / "fresh")
 
 
 def test_a_newer_build_supersedes_site_wide_files_still_waiting(dev: DevBuilds, tmp_path: Path) -> None:
@@ -86,7 +82,7 @@ def test_a_newer_build_supersedes_site_wide_files_still_waiting(dev: DevBuilds, 
     dev.build()
     assert first is not None and dev.served.later is not None and dev.served.later is not first
     dev.served.later()  # only the newest runs, as the server does
-    assert tree(dev.out) == fresh_build(dev.site, tmp_path / "fresh")
+    assert snapshot(dev.out) == fresh_build(dev.site, tmp_path / "fresh")
 
 
 def test_a_template_change_writes_the_site_wide_files_in_the_same_build(dev: DevBuilds, tmp_path: Path) -> None:
@@ -98,7 +94,7 @@ def test_a_template_change_writes_the_site_wide_files_in_the_same_build(dev: Dev
     dev.build()
     assert dev.served.later is None  # a site-wide input changed: a problem in it must fail this build
     assert "Printed here." in (dev.out / "print" / "index.html").read_text(encoding="utf-8")
-    assert tree(dev.out) == fresh_build(dev.site, tmp_path / "fresh")
+    assert snapshot(dev.out) == fresh_build(dev.site, tmp_path / "fresh")
 
 
 def test_a_failed_site_wide_run_makes_the_next_build_write_them_itself(dev: DevBuilds) -> None:
@@ -133,7 +129,7 @@ def wait_settled(server: ServeProcess, before: dict) -> dict:
 
 def assert_preview_equals_fresh_build(site: Path, server: ServeProcess, tmp_path: Path) -> None:
     """The folder the server serves equals, byte for byte, a fresh build of the site with the server's script."""
-    assert tree(preview_folder(site)) == fresh_build(site, tmp_path / "fresh", f"/livereload.js?port={server.port}")
+    assert snapshot(preview_folder(site)) == fresh_build(site, tmp_path / "fresh", f"/livereload.js?port={server.port}")
 
 
 @pytest.mark.slow
