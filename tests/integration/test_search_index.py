@@ -27,7 +27,7 @@ def make_site(root: Path, site_yml: str = SITE_YML + PINNED) -> Path:
     return root
 
 
-CHANGED = {"content/causes.md": page("Causes", "Changed text.\n")}
+CHANGED: dict[str, str | bytes | None] = {"content/causes.md": page("Causes", "Changed text.\n")}
 
 
 def built_then_changed(tmp_path: Path, use_cache: bool = True) -> tuple[Path, dict[str, bytes]]:
