@@ -172,6 +172,15 @@ def site_server(built_site: Path):
         yield server
 
 
+@pytest.fixture
+def sub_path_server(built_site: Path, tmp_path: Path):
+    """A strict-CSP server whose root holds the built site in the sub-folder guide/ (a site that lives at /guide/)."""
+    root = tmp_path / "www"
+    shutil.copytree(built_site, root / "guide")
+    with sitebuild.StrictCSPServer(root) as server:
+        yield server
+
+
 @pytest.fixture(scope="session")
 def base_url(site_server) -> str:
     """Overrides pytest-playwright's base_url: page.goto("/causes/") goes to the local server."""

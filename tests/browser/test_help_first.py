@@ -11,10 +11,12 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 import yaml
-from playwright.sync_api import expect
+from playwright.sync_api import BrowserContext, Page, expect
 
 from tests.browser.conftest import _guarded_context
 from tests.support.sitebuild import REPO_ROOT, StrictCSPServer
@@ -30,9 +32,32 @@ KEY = "feelagain:region"
 SELECT = "section[data-crisis] [data-crisis-select]"
 
 
-def _neutral(context) -> None:
-    context.route(re.sub(r"/?$", "/**", SITE["exit_url"]),
+EXIT_PAGES = re.sub(r"/?$", "/**", SITE["exit_url"])
+
+
+@contextmanager
+def _neutral_context(browser) -> Iterator[BrowserContext]:
+    """A guarded UTC browser context where the exit URL is answered locally; closed when the block ends."""
+    context = _guarded_context(browser, timezone_id="UTC")
+    context.route(EXIT_PAGES,
                   lambda route: route.fulfill(status=200, body="<title>neutral</title>", content_type="text/html"))
+    try:
+        yield context
+    finally:
+        context.close()
+
+
+def _region_chosen(context: BrowserContext, url: str, code: str) -> Page:
+    """Open url in a new tab of context, choose the crisis region code in the footer; return the tab."""
+    page = context.new_page()
+    page.goto(url)
+    page.locator(SELECT).select_option(code)
+    return page
+
+
+def _leave_this_site(page: Page) -> None:
+    page.get_by_role("link", name="Leave this site").click()
+    page.wait_for_url(EXIT_PAGES)
 
 
 def _digits(number: str) -> str:
@@ -111,12 +136,8 @@ def test_help_buttons_follow_the_region(visit):
 
 
 def test_region_chosen_on_one_page_holds_on_the_next_and_exit_forgets_it(browser, base_url):
-    context = _guarded_context(browser, timezone_id="UTC")
-    _neutral(context)
-    try:
-        page = context.new_page()
-        page.goto(base_url + "/causes/")
-        page.locator(SELECT).select_option("au")
+    with _neutral_context(browser) as context:
+        page = _region_chosen(context, base_url + "/causes/", "au")
         assert page.evaluate(f"() => [sessionStorage.getItem('{KEY}'), localStorage.length]") == ["au", 0]
         # Next page, by a link: still Australia, in the footer and in the help page's buttons.
         page.locator("nav").get_by_role("link", name=re.compile("Signs")).first.click()
@@ -132,29 +153,19 @@ def test_region_chosen_on_one_page_holds_on_the_next_and_exit_forgets_it(browser
         assert _shown_region(other) == DEFAULT
         other.close()
         # "Leave this site", then back to the site in the same tab: the choice is gone.
-        page.get_by_role("link", name="Leave this site").click()
-        page.wait_for_url(re.sub(r"/?$", "/**", SITE["exit_url"]))
+        _leave_this_site(page)
         page.goto(base_url + "/causes/")
         assert _shown_region(page) == DEFAULT
         assert page.evaluate("() => [sessionStorage.length, localStorage.length]") == [0, 0]
-    finally:
-        context.close()
 
 
 def test_remembered_region_survives_leave_this_site(browser, base_url):
-    context = _guarded_context(browser, timezone_id="UTC")
-    _neutral(context)
-    try:
-        page = context.new_page()
-        page.goto(base_url + "/causes/")
-        page.locator(SELECT).select_option("nz")
+    with _neutral_context(browser) as context:
+        page = _region_chosen(context, base_url + "/causes/", "nz")
         page.get_by_label("Remember on this device").check()
-        page.get_by_role("link", name="Leave this site").click()
-        page.wait_for_url(re.sub(r"/?$", "/**", SITE["exit_url"]))
+        _leave_this_site(page)
         page.goto(base_url + "/signs/")
         assert _shown_region(page) == "nz"  # the reader asked this device to remember it
-    finally:
-        context.close()
 
 
 # ---------------------------------------------------------------------------------------- time zone

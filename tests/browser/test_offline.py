@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -79,22 +78,18 @@ def test_query_strings_are_never_stored(browser, site_server):
         context.close()
 
 
-def test_worker_works_under_a_sub_path(browser, built_site, tmp_path):
-    from tests.support import sitebuild
-
-    root = tmp_path / "www"
-    shutil.copytree(built_site, root / "guide")
-    with sitebuild.StrictCSPServer(root) as server:
-        context = browser.new_context()
-        try:
-            page = _first_visit(context, server.url + "/guide/causes/")
-            scope = page.evaluate("() => navigator.serviceWorker.ready.then(r => r.scope)")
-            assert scope == server.url + "/guide/"
-            context.set_offline(True)
-            page.goto(server.url + "/guide/get-help/")
-            expect(page.locator("#need-help")).to_contain_text("116 123")
-        finally:
-            context.close()
+def test_worker_works_under_a_sub_path(browser, sub_path_server):
+    server = sub_path_server
+    context = browser.new_context()
+    try:
+        page = _first_visit(context, server.url + "/guide/causes/")
+        scope = page.evaluate("() => navigator.serviceWorker.ready.then(r => r.scope)")
+        assert scope == server.url + "/guide/"
+        context.set_offline(True)
+        page.goto(server.url + "/guide/get-help/")
+        expect(page.locator("#need-help")).to_contain_text("116 123")
+    finally:
+        context.close()
 
 
 def test_embeds_register_no_worker(browser, site_server):

@@ -127,23 +127,16 @@ def test_results_are_axe_clean_at_375px(visit, axe_source, scheme):
     assert not violations, _describe_violations(violations)
 
 
-def test_search_works_from_a_sub_path(browser, built_site, tmp_path):
-    import shutil
-
-    from tests.support import sitebuild
-
-    root = tmp_path / "www"
-    shutil.copytree(built_site, root / "guide")
-    with sitebuild.StrictCSPServer(root) as server:
-        context = browser.new_context()
-        try:
-            page = context.new_page()
-            page.goto(server.url + "/guide/search/?q=alexithymia")
-            expect(page.locator("[data-search-status]")).to_contain_text("for “alexithymia”", timeout=10_000)
-            first = page.locator(".search-result__title a").first.evaluate("a => new URL(a.href).pathname")
-            assert first.startswith("/guide/numbness-vs-alexithymia/"), first
-        finally:
-            context.close()
+def test_search_works_from_a_sub_path(browser, sub_path_server):
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(sub_path_server.url + "/guide/search/?q=alexithymia")
+        expect(page.locator("[data-search-status]")).to_contain_text("for “alexithymia”", timeout=10_000)
+        first = page.locator(".search-result__title a").first.evaluate("a => new URL(a.href).pathname")
+        assert first.startswith("/guide/numbness-vs-alexithymia/"), first
+    finally:
+        context.close()
 
 
 def test_pinned_data_comes_from_site_yml(built_site: Path):

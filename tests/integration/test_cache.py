@@ -16,6 +16,14 @@ def build(site: Path, out: Path, *, use_cache: bool = True) -> pipeline.BuildRes
     return pipeline.build(load_config(site, out), use_cache=use_cache)
 
 
+def rebuild_after_replacing(site: Path, out: Path, name: str, old: str, new: str) -> pipeline.BuildResult:
+    """Build site into out, replace old with new in the site's file name, build again; return the second build."""
+    build(site, out)
+    path = site / name
+    path.write_text(path.read_text().replace(old, new))
+    return build(site, out)
+
+
 @pytest.fixture
 def bigger_site(make_site):
     files = {f"content/p{i:03d}.md": page(f"Page {i}", f"Text of page {i}. See [home](index.md).\n\n## Part {i}\n\nMore.\n")
@@ -57,10 +65,8 @@ def test_pages_rendered_again_from_cached_front_matter_equal_a_cold_build(bigger
 
 
 def test_rebuild_after_editing_one_page_equals_a_cold_build(bigger_site, tmp_path):
-    build(bigger_site, tmp_path / "out")
-    target = bigger_site / "content/p007.md"
-    target.write_text(target.read_text().replace("Text of page 7.", "Changed words on page 7."))
-    result = build(bigger_site, tmp_path / "out")
+    result = rebuild_after_replacing(bigger_site, tmp_path / "out", "content/p007.md", "Text of page 7.",
+                                     "Changed words on page 7.")
     assert result.cache_hits == result.pages - 1
     assert "Changed words on page 7." in (tmp_path / "out/p007/index.html").read_text()
     build(bigger_site, tmp_path / "cold", use_cache=False)
@@ -79,20 +85,13 @@ def test_a_changed_template_invalidates_cached_pages(make_site, tmp_path):
 
 
 def test_a_changed_config_invalidates_cached_pages(make_site, tmp_path):
-    site = make_site()
-    build(site, tmp_path / "out")
-    config = site / "content/site.yml"
-    config.write_text(config.read_text().replace("title: Test Site", "title: Renamed Site"))
-    build(site, tmp_path / "out")
+    rebuild_after_replacing(make_site(), tmp_path / "out", "content/site.yml", "title: Test Site", "title: Renamed Site")
     assert "Renamed Site" in (tmp_path / "out/get-help/index.html").read_text()
 
 
 def test_a_changed_title_updates_navigation_on_other_pages(make_site, tmp_path):
-    site = make_site()
-    build(site, tmp_path / "out")
-    help_page = site / "content/get-help.md"
-    help_page.write_text(help_page.read_text().replace("title: Get help now", "title: Urgent support"))
-    build(site, tmp_path / "out")
+    rebuild_after_replacing(make_site(), tmp_path / "out", "content/get-help.md", "title: Get help now",
+                            "title: Urgent support")
     assert "Urgent support" in (tmp_path / "out/index.html").read_text()
 
 

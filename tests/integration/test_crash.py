@@ -10,24 +10,16 @@ and leaves no `.dist.tmp-*` / `.dist.old-*` folders behind.
 """
 from __future__ import annotations
 
-import hashlib
-import importlib.util
 import os
 import random
-import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
+from tests.support import crash
 from tests.support.sites import ROOT, run_cli
-
-_spec = importlib.util.spec_from_file_location("feelagain_bench_corpus", ROOT / "bench" / "corpus.py")
-corpus_module = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(corpus_module)
-make_corpus, edit_one_page = corpus_module.make_corpus, corpus_module.edit_one_page
 
 PAGES = 300
 ITERATIONS = 8
@@ -38,54 +30,27 @@ SEED = 20261125
 pytestmark = pytest.mark.slow
 
 
-def manifest(folder: Path) -> dict[str, str]:
-    """Return {relative path: sha256} of every file under folder."""
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-def leftovers(site: Path) -> list[Path]:
-    """Return the temporary and old copies of dist/ next to it."""
-    return sorted(p for p in site.iterdir() if p.name.startswith((".dist.tmp-", ".dist.old-")))
-
-
-def start_build(site: Path) -> subprocess.Popen:
+def start_build(site: Path) -> subprocess.Popen[bytes]:
     """Start `build.py build` in its own process group (its render workers join that group)."""
-    return subprocess.Popen([sys.executable, str(ROOT / "build.py"), "build", "--site", str(site)], cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
-
-
-def kill_group(proc: subprocess.Popen) -> bytes:
-    """SIGKILL the build and every process it started (by the group id we gave it), reap it; return its stderr."""
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-    _out, err = proc.communicate(timeout=30)
-    return err
+    return crash.start_group([str(ROOT / "build.py"), "build", "--site", str(site)])
 
 
 def change_input(site: Path, iteration: int) -> None:
     """Change one page (even iterations) or the tagline, which is on every page (odd iterations)."""
-    if iteration % 2 == 0:
-        edit_one_page(site, index=1 + (iteration * 37) % PAGES)
-        return
-    site_yml = site / "content" / "site.yml"
-    lines = [line for line in site_yml.read_text(encoding="utf-8").splitlines() if not line.startswith("tagline:")]
-    site_yml.write_text("\n".join(lines + [f"tagline: Edition {iteration}"]) + "\n", encoding="utf-8")
+    crash.change_site(site, iteration, pages=PAGES, tagline="Edition")
 
 
 def reference_manifest(site: Path, out: Path) -> dict[str, str]:
     """Return the manifest of a clean build of the site's current input into out."""
     result = run_cli("build", "--site", str(site), "--out", str(out))
     assert result.returncode == 0, result.stderr
-    return manifest(out)
+    return crash.manifest(out)
 
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, tuple[float, float]]:
     """Return a built 300-page site and how long a warm rebuild takes after each kind of change."""
-    site = make_corpus(PAGES, tmp_path_factory.mktemp("crash") / "site", seed=SEED)
+    site = crash.bench_corpus().make_corpus(PAGES, tmp_path_factory.mktemp("crash") / "site", seed=SEED)
     first = run_cli("build", "--site", str(site))
     assert first.returncode == 0, first.stderr
     seconds = []
@@ -102,23 +67,21 @@ def test_killed_builds_never_damage_dist(corpus: tuple[Path, tuple[float, float]
     site, build_seconds = corpus
     dist = site / "dist"
     rng = random.Random(SEED)
-    previous = manifest(dist)
+    previous = crash.manifest(dist)
     assert len(previous) > 2 * PAGES
     loop_started = time.perf_counter()
     outcomes = []
-    for iteration in range(ITERATIONS):
-        if iteration >= MIN_ITERATIONS and time.perf_counter() - loop_started > LOOP_BUDGET:
-            break
+    for iteration in crash.rounds(ITERATIONS, MIN_ITERATIONS, LOOP_BUDGET):
         change_input(site, iteration)
         delay = rng.uniform(0, build_seconds[iteration % 2])
         proc = start_build(site)
         time.sleep(delay)
         finished = proc.poll() is not None
-        assert b"Traceback" not in kill_group(proc)
+        assert b"Traceback" not in crash.kill_group(proc)
         if dist.is_dir():
-            now = manifest(dist)
+            now = crash.manifest(dist)
             if now == previous:  # note whether the kill landed while the new site was being written
-                mid_write = any(p.name.startswith(".dist.tmp-") for p in leftovers(site))
+                mid_write = any(p.name.startswith(".dist.tmp-") for p in crash.leftovers(site))
                 outcomes.append("unchanged, killed mid-write" if mid_write else "unchanged")
             else:  # the swap happened before the kill: dist/ must be exactly a clean build of the new input
                 assert now == reference_manifest(site, tmp_path / f"ref-{iteration}"), \
@@ -126,15 +89,14 @@ def test_killed_builds_never_damage_dist(corpus: tuple[Path, tuple[float, float]
                 outcomes.append("finished" if finished else "swapped")
                 previous = now
         else:  # killed between the two renames of the swap: the old site waits in .dist.old-*
-            olds = [p for p in leftovers(site) if p.name.startswith(".dist.old-")]
-            assert len(olds) == 1 and manifest(olds[0]) == previous, f"iteration {iteration}: dist/ is gone"
+            assert crash.old_site_after_kill(site, iteration) == previous, f"iteration {iteration}: dist/ is gone"
             outcomes.append("between renames")
     loop_seconds = time.perf_counter() - loop_started
     print(f"\nbuilds {build_seconds[0]:.1f} s / {build_seconds[1]:.1f} s; kills: {outcomes}; loop {loop_seconds:.1f} s")
     final = run_cli("build", "--site", str(site))
     assert final.returncode == 0, final.stderr
-    assert leftovers(site) == [], f"left behind after {outcomes}"
-    assert manifest(dist) == reference_manifest(site, tmp_path / "ref-final")
+    assert crash.leftovers(site) == [], f"left behind after {outcomes}"
+    assert crash.manifest(dist) == reference_manifest(site, tmp_path / "ref-final")
     assert len(outcomes) >= MIN_ITERATIONS
 
 
@@ -143,11 +105,11 @@ def test_a_build_after_a_kill_between_the_renames_restores_the_old_site(corpus: 
     site, _ = corpus
     dist = site / "dist"
     assert run_cli("build", "--site", str(site)).returncode == 0
-    before = manifest(dist)
+    before = crash.manifest(dist)
     os.rename(dist, site / ".dist.old-killed")
     (site / ".dist.tmp-killed").mkdir()
     (site / ".dist.tmp-killed" / "index.html").write_text("half a page")
     result = run_cli("build", "--site", str(site))
     assert result.returncode == 0, result.stderr
-    assert manifest(dist) == before
-    assert leftovers(site) == []
+    assert crash.manifest(dist) == before
+    assert crash.leftovers(site) == []

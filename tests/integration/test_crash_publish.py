@@ -9,24 +9,16 @@ half-updated. At the end dist/ must equal a clean build of the final input into 
 """
 from __future__ import annotations
 
-import hashlib
-import importlib.util
-import os
 import random
 import select
-import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
+from tests.support import crash
 from tests.support.sites import ROOT, run_cli
-
-_spec = importlib.util.spec_from_file_location("feelagain_bench_corpus_publish", ROOT / "bench" / "corpus.py")
-corpus_module = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(corpus_module)  # type: ignore[union-attr]
 
 PAGES = 200  # above the parallel threshold, so worker processes write into the spare folder too
 ITERATIONS = 10
@@ -54,24 +46,13 @@ sys.exit(main(["build", "--site", sys.argv[1]]))
 """
 
 
-def manifest(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
 def change_input(site: Path, iteration: int) -> None:
     """Change one page (even iterations) or the tagline, which is on every page (odd iterations)."""
-    if iteration % 2 == 0:
-        corpus_module.edit_one_page(site, index=1 + (iteration * 37) % PAGES)
-        return
-    site_yml = site / "content" / "site.yml"
-    lines = [line for line in site_yml.read_text(encoding="utf-8").splitlines() if not line.startswith("tagline:")]
-    site_yml.write_text("\n".join(lines + [f"tagline: Publish edition {iteration}"]) + "\n", encoding="utf-8")
+    crash.change_site(site, iteration, pages=PAGES, tagline="Publish edition")
 
 
 def start(site: Path) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([sys.executable, "-c", WRAPPER.format(root=str(ROOT)), str(site)], cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    return crash.start_group(["-c", WRAPPER.format(root=str(ROOT)), str(site)])
 
 
 def wait_for(proc: subprocess.Popen[bytes], marker: bytes, timeout: float = 120) -> float:
@@ -89,20 +70,11 @@ def wait_for(proc: subprocess.Popen[bytes], marker: bytes, timeout: float = 120)
     raise AssertionError(f"no {marker!r} from the build: {proc.stderr.read() if proc.stderr else b''!r}")
 
 
-def kill_group(proc: subprocess.Popen[bytes]) -> bytes:
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-    _out, err = proc.communicate(timeout=30)
-    return err
-
-
 @pytest.fixture(scope="module")
 def site_and_timing(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[tuple[float, float]]]:
     """Return a built site whose spare generation exists, and for each kind of change how long the publish
     step and the swap take (seconds from the marker to the end of the build)."""
-    site = corpus_module.make_corpus(PAGES, tmp_path_factory.mktemp("publish") / "site", seed=SEED)
+    site = crash.bench_corpus().make_corpus(PAGES, tmp_path_factory.mktemp("publish") / "site", seed=SEED)
     for _ in range(2):  # the second build leaves the first generation as the spare
         first = run_cli("build", "--site", str(site))
         assert first.returncode == 0, first.stderr
@@ -124,12 +96,9 @@ def test_sigkill_during_publish_leaves_old_or_new_site(site_and_timing, tmp_path
     dist = site / "dist"
     assert (site / ".dist.spare").is_dir()
     rng = random.Random(SEED)
-    previous = manifest(dist)
+    previous = crash.manifest(dist)
     outcomes: list[str] = []
-    started = time.perf_counter()
-    for iteration in range(ITERATIONS):
-        if iteration >= MIN_ITERATIONS and time.perf_counter() - started > LOOP_BUDGET:
-            break
+    for iteration in crash.rounds(ITERATIONS, MIN_ITERATIONS, LOOP_BUDGET):
         change_input(site, iteration)
         publish_seconds, swap_seconds = timing[iteration % 2]
         in_swap = iteration % 3 == 2  # every third kill aims at the swap itself, the rest anywhere in publishing
@@ -137,16 +106,14 @@ def test_sigkill_during_publish_leaves_old_or_new_site(site_and_timing, tmp_path
         wait_for(proc, b"SWAP" if in_swap else b"PUBLISH")
         time.sleep(rng.uniform(0, (swap_seconds if in_swap else publish_seconds) * 1.05))
         finished = proc.poll() is not None
-        assert b"Traceback" not in kill_group(proc)
+        assert b"Traceback" not in crash.kill_group(proc)
         if dist.is_dir():
-            killed = manifest(dist)
+            killed = crash.manifest(dist)
         else:  # two-rename fallback, killed between them: the old site waits in .dist.old-*
-            olds = sorted(site.glob(".dist.old-*"))
-            assert len(olds) == 1, f"iteration {iteration}: dist/ is gone"
-            killed = manifest(olds[0])
+            killed = crash.old_site_after_kill(site, iteration)
         done = run_cli("build", "--site", str(site))
         assert done.returncode == 0, done.stderr
-        new = manifest(dist)
+        new = crash.manifest(dist)
         assert new != previous, "every change must change the site, or the test proves nothing"
         assert killed in (previous, new), \
             f"iteration {iteration}: dist/ was a mix of the old and the new site after the kill"
@@ -154,7 +121,7 @@ def test_sigkill_during_publish_leaves_old_or_new_site(site_and_timing, tmp_path
         previous = new
     print(f"\npublish {timing}; kills: {outcomes}")
     assert len(outcomes) >= MIN_ITERATIONS
-    assert not list(site.glob(".dist.tmp-*")) and not list(site.glob(".dist.old-*"))
+    assert crash.leftovers(site) == [], "a .dist.tmp-* or .dist.old-* folder was left behind"
     clean = run_cli("build", "--site", str(site), "--out", str(tmp_path / "clean"), "--no-cache")
     assert clean.returncode == 0, clean.stderr
-    assert manifest(dist) == manifest(tmp_path / "clean")
+    assert crash.manifest(dist) == crash.manifest(tmp_path / "clean")

@@ -12,19 +12,7 @@ import pytest
 from feelagain import printbook
 from feelagain.config import load_config
 from feelagain.pipeline import build
-from tests.support.sites import SITE_YML, TODAY, default_files, page, snapshot, write_files
-
-CHECKLIST = """legend: Over the last two weeks, have you…
-intro: This is not a diagnosis.
-items:
-  - Felt flat
-  - text: Thought about hurting yourself
-    urgent: true
-results:
-  - {min: 0, max: 0, message: Nothing ticked.}
-  - {min: 1, message: Talk to someone you trust.}
-urgent_message: Please get help now.
-"""
+from tests.support.sites import CHECKLIST, SITE_YML, TODAY, default_files, page, snapshot, write_files
 
 
 @pytest.fixture
@@ -64,6 +52,24 @@ def assert_equals_cold_build(site: Path, tmp_path: Path) -> None:
     assert snapshot(site / "dist") == snapshot(cold / "dist")
 
 
+def print_page(site: Path) -> str:
+    """Return the built print page of site."""
+    return (site / "dist" / "print" / "index.html").read_text()
+
+
+def replaced(site: Path, name: str, old: str, new: str) -> str:
+    """Return the text of the site's file name with old replaced by new."""
+    return (site / name).read_text().replace(old, new)
+
+
+def rebuild_with(site: Path, edits: dict[str, str | bytes | None]) -> str:
+    """Build site, write edits (a None value deletes the file), build again; return the print page."""
+    build(load_config(site), today=TODAY)
+    write_files(site, edits)
+    build(load_config(site), today=TODAY)
+    return print_page(site)
+
+
 def test_editing_one_page_renders_only_its_section(site: Path, tmp_path: Path, sections_made: list[str]):
     build(load_config(site), today=TODAY)
     assert sorted(sections_made) == ["causes", "get-help", "index", "signs"]
@@ -71,25 +77,21 @@ def test_editing_one_page_renders_only_its_section(site: Path, tmp_path: Path, s
     write_files(site, {"content/causes.md": page("Causes", "Poor sleep can play a part.\n\n## Sleep\n\nRest.\n")})
     build(load_config(site), today=TODAY)
     assert sections_made == ["causes"]
-    assert "Poor sleep can play a part." in (site / "dist" / "print" / "index.html").read_text()
+    assert "Poor sleep can play a part." in print_page(site)
     assert_equals_cold_build(site, tmp_path)
 
 
 def test_a_changed_title_reaches_the_print_page(site: Path, tmp_path: Path):
-    build(load_config(site), today=TODAY)
-    causes = site / "content" / "causes.md"
-    causes.write_text(causes.read_text().replace("title: Causes", "title: What can cause it"))
-    build(load_config(site), today=TODAY)
-    assert "What can cause it" in (site / "dist" / "print" / "index.html").read_text()
+    html = rebuild_with(site, {"content/causes.md": replaced(site, "content/causes.md", "title: Causes",
+                                                             "title: What can cause it")})
+    assert "What can cause it" in html
     assert_equals_cold_build(site, tmp_path)
 
 
 def test_a_changed_metadata_field_reaches_the_print_page(site: Path, tmp_path: Path):
-    build(load_config(site), today=TODAY)
-    causes = site / "content" / "causes.md"
-    causes.write_text(causes.read_text().replace("reviewed: 2026-11-01", "reviewed: 2026-11-20"))
-    build(load_config(site), today=TODAY)
-    assert "20 November 2026" in (site / "dist" / "print" / "index.html").read_text()
+    html = rebuild_with(site, {"content/causes.md": replaced(site, "content/causes.md", "reviewed: 2026-11-01",
+                                                             "reviewed: 2026-11-20")})
+    assert "20 November 2026" in html
     assert_equals_cold_build(site, tmp_path)
 
 
@@ -102,18 +104,15 @@ def test_a_changed_partial_template_renders_every_section_again(site: Path, tmp_
                        "<p>CHECKLIST-MARK</p>\n" + bundled.read_text(encoding="utf-8")})
     build(load_config(site), today=TODAY)
     assert sorted(sections_made) == ["causes", "get-help", "index", "signs"]
-    assert "CHECKLIST-MARK" in (site / "dist" / "print" / "index.html").read_text()
+    assert "CHECKLIST-MARK" in print_page(site)
     assert_equals_cold_build(site, tmp_path)
 
 
 def test_a_renamed_page_moves_links_to_it_inside_the_print_page(site: Path, tmp_path: Path):
-    build(load_config(site), today=TODAY)
-    text = (site / "content" / "causes.md").read_text()
-    write_files(site, {"content/causes.md": None, "content/reasons.md": text,
-                       "content/signs.md": (site / "content" / "signs.md").read_text().replace("causes.md", "reasons.md"),
-                       "content/site.yml": (site / "content" / "site.yml").read_text().replace("causes", "reasons")})
-    build(load_config(site), today=TODAY)
-    html = (site / "dist" / "print" / "index.html").read_text()
+    html = rebuild_with(site, {"content/causes.md": None,
+                               "content/reasons.md": (site / "content" / "causes.md").read_text(),
+                               "content/signs.md": replaced(site, "content/signs.md", "causes.md", "reasons.md"),
+                               "content/site.yml": replaced(site, "content/site.yml", "causes", "reasons")})
     assert 'href="#reasons--sleep"' in html and "causes" not in html
     assert_equals_cold_build(site, tmp_path)
 
@@ -129,11 +128,8 @@ def test_a_damaged_section_store_is_only_a_miss(site: Path, tmp_path: Path):
 
 
 def test_a_site_section_template_is_used_and_invalidates_kept_sections(site: Path, tmp_path: Path):
-    build(load_config(site), today=TODAY)
-    write_files(site, {"templates/partials/print-section.html":
-                       '<article class="print-section" id="{{ s.anchor }}"><h2>{{ s.title }} SECTION-MARK</h2>'
-                       "{{ s.body }}</article>"})
-    build(load_config(site), today=TODAY)
-    html = (site / "dist" / "print" / "index.html").read_text()
+    html = rebuild_with(site, {"templates/partials/print-section.html":
+                               '<article class="print-section" id="{{ s.anchor }}"><h2>{{ s.title }} SECTION-MARK</h2>'
+                               "{{ s.body }}</article>"})
     assert html.count("SECTION-MARK") == 4
     assert_equals_cold_build(site, tmp_path)

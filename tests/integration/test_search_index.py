@@ -27,6 +27,18 @@ def make_site(root: Path, site_yml: str = SITE_YML + PINNED) -> Path:
     return root
 
 
+CHANGED: dict[str, str | bytes | None] = {"content/causes.md": page("Causes", "Changed text.\n")}
+
+
+def built_then_changed(tmp_path: Path, use_cache: bool = True) -> tuple[Path, dict[str, bytes]]:
+    """Make and build the site, keep a snapshot of dist/, then change causes.md (CHANGED); return both."""
+    site = make_site(tmp_path / "site")
+    build(load_config(site), today=TODAY, use_cache=use_cache)
+    before = snapshot(site / "dist")
+    write_files(site, CHANGED)
+    return site, before
+
+
 def test_index_covers_content_pages_only(tmp_path: Path):
     site = make_site(tmp_path / "site")
     build(load_config(site), today=TODAY, use_cache=False)
@@ -65,10 +77,7 @@ def test_pinned_results_reach_the_search_page(tmp_path: Path):
 
 
 def test_pagefind_failure_stops_the_build_and_keeps_dist(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    site = make_site(tmp_path / "site")
-    build(load_config(site), today=TODAY, use_cache=False)
-    before = snapshot(site / "dist")
-    write_files(site, {"content/causes.md": page("Causes", "Changed text.\n")})
+    site, before = built_then_changed(tmp_path, use_cache=False)
     monkeypatch.setattr(search, "pagefind_executable", lambda: Path("/bin/false"))
     with pytest.raises(BuildFailed) as caught:
         build(load_config(site), today=TODAY, use_cache=False)
@@ -131,10 +140,7 @@ def assert_gone(pid_file: Path) -> None:
 
 
 def test_pagefind_failing_in_the_background_keeps_dist(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    site = make_site(tmp_path / "site")
-    build(load_config(site), today=TODAY)
-    before = snapshot(site / "dist")
-    write_files(site, {"content/causes.md": page("Causes", "Changed text.\n")})
+    site, before = built_then_changed(tmp_path)
     script, pid_file = fake_pagefind(tmp_path, 'sleep 0.3; echo "Error: the index broke" >&2; exit 3')
     with monkeypatch.context() as patch:
         patch.setattr(search, "pagefind_executable", lambda: script)
@@ -147,16 +153,13 @@ def test_pagefind_failing_in_the_background_keeps_dist(tmp_path: Path, monkeypat
     # The next build copes with the half-written bundle left in the spare folder.
     build(load_config(site), today=TODAY)
     cold = make_site(tmp_path / "cold")
-    write_files(cold, {"content/causes.md": page("Causes", "Changed text.\n")})
+    write_files(cold, CHANGED)
     build(load_config(cold), today=TODAY, use_cache=False)
     assert snapshot(site / "dist") == snapshot(cold / "dist")
 
 
 def test_pagefind_that_hangs_is_stopped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    site = make_site(tmp_path / "site")
-    build(load_config(site), today=TODAY)
-    before = snapshot(site / "dist")
-    write_files(site, {"content/causes.md": page("Causes", "Changed text.\n")})
+    site, before = built_then_changed(tmp_path)
     script, pid_file = fake_pagefind(tmp_path, "exec sleep 60")
     monkeypatch.setattr(search, "pagefind_executable", lambda: script)
     monkeypatch.setattr(search, "TIMEOUT", 1)
@@ -170,10 +173,7 @@ def test_pagefind_that_hangs_is_stopped(tmp_path: Path, monkeypatch: pytest.Monk
 
 
 def test_a_failure_while_pagefind_runs_stops_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    site = make_site(tmp_path / "site")
-    build(load_config(site), today=TODAY)
-    before = snapshot(site / "dist")
-    write_files(site, {"content/causes.md": page("Causes", "Changed text.\n")})
+    site, before = built_then_changed(tmp_path)
     script, pid_file = fake_pagefind(tmp_path, "exec sleep 60")
     monkeypatch.setattr(search, "pagefind_executable", lambda: script)
 

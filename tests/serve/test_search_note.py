@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from tornado import httpserver, ioloop, netutil, web
@@ -16,6 +17,9 @@ from tornado import httpserver, ioloop, netutil, web
 from feelagain.serve import http as devhttp
 
 from .conftest import free_port
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Locator
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -78,15 +82,21 @@ def preview(tmp_path: Path):
     thread.join(10)
 
 
-def test_the_search_page_says_it_lags_and_searches_again_when_the_index_is_ready(preview, page) -> None:
-    from playwright.sync_api import expect
-
+def open_while_indexing(preview, page) -> tuple[PreviewState, Locator, list[str]]:
+    """Open the search page for "walks" while the index is catching up; return the preview state, the note's
+    locator and the list of the page's loads (it grows with each load from now on)."""
     url, state = preview
     loads: list[str] = []
     page.on("load", lambda: loads.append(page.url))
     state.indexing = True
     page.goto(url + "/search/?q=walks")
-    note = page.locator("#" + devhttp.SEARCH_NOTE_ID)
+    return state, page.locator("#" + devhttp.SEARCH_NOTE_ID), loads
+
+
+def test_the_search_page_says_it_lags_and_searches_again_when_the_index_is_ready(preview, page) -> None:
+    from playwright.sync_api import expect
+
+    state, note, loads = open_while_indexing(preview, page)
     expect(note).to_contain_text("search is catching up with your last save", timeout=10_000)
     assert note.get_attribute("role") == "status"
     assert len(loads) == 1
@@ -98,12 +108,7 @@ def test_the_search_page_says_it_lags_and_searches_again_when_the_index_is_ready
 def test_a_query_being_typed_is_not_thrown_away(preview, page) -> None:
     from playwright.sync_api import expect
 
-    url, state = preview
-    loads: list[str] = []
-    page.on("load", lambda: loads.append(page.url))
-    state.indexing = True
-    page.goto(url + "/search/?q=walks")
-    note = page.locator("#" + devhttp.SEARCH_NOTE_ID)
+    state, note, loads = open_while_indexing(preview, page)
     expect(note).to_be_visible(timeout=10_000)
     page.locator("input[name=q]").fill("sleep problems")  # typed, not sent yet
     state.indexing = False

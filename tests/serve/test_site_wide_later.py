@@ -18,21 +18,17 @@ from feelagain.errors import BuildError, BuildFailed, SourceLocation
 from feelagain.pipeline import build
 from feelagain.serve.server import preview_folder
 from feelagain.writers import Served
+from tests.support.sites import snapshot
 
-from .conftest import BUILD_TIMEOUT, copy_site, start_server
+from .conftest import BUILD_TIMEOUT, ServeProcess, copy_site
 
 DEV_SCRIPT = "/livereload.js?port=8000"
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    """Return every file under folder by its relative path, with its bytes."""
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def fresh_build(site: Path, out: Path, dev_script: str = DEV_SCRIPT) -> dict[str, bytes]:
     """Build site from scratch in place into out, the way the dev server's first build does; return the files."""
     build(load_config(site, out, dev_script=dev_script), served=Served(), use_cache=False)
-    return tree(out)
+    return snapshot(out)
 
 
 def edit(site: Path, sentence: str, reviewed: str = "2026-11-28") -> None:
@@ -75,7 +71,7 @@ def test_the_edited_page_is_written_first_and_the_site_wide_files_after(dev: Dev
     assert later() > 0
     assert "A sentence about slow mornings." in (out / "print" / "index.html").read_text(encoding="utf-8")
     assert "2026-11-28" in (out / "sitemap.xml").read_text(encoding="utf-8")
-    assert tree(out) == fresh_build(dev.site, tmp_path / "fresh")
+    assert snapshot(out) == fresh_build(dev.site, tmp_path / "fresh")
 
 
 def test_a_newer_build_supersedes_site_wide_files_still_waiting(dev: DevBuilds, tmp_path: Path) -> None:
@@ -86,7 +82,7 @@ def test_a_newer_build_supersedes_site_wide_files_still_waiting(dev: DevBuilds, 
     dev.build()
     assert first is not None and dev.served.later is not None and dev.served.later is not first
     dev.served.later()  # only the newest runs, as the server does
-    assert tree(dev.out) == fresh_build(dev.site, tmp_path / "fresh")
+    assert snapshot(dev.out) == fresh_build(dev.site, tmp_path / "fresh")
 
 
 def test_a_template_change_writes_the_site_wide_files_in_the_same_build(dev: DevBuilds, tmp_path: Path) -> None:
@@ -98,7 +94,7 @@ def test_a_template_change_writes_the_site_wide_files_in_the_same_build(dev: Dev
     dev.build()
     assert dev.served.later is None  # a site-wide input changed: a problem in it must fail this build
     assert "Printed here." in (dev.out / "print" / "index.html").read_text(encoding="utf-8")
-    assert tree(dev.out) == fresh_build(dev.site, tmp_path / "fresh")
+    assert snapshot(dev.out) == fresh_build(dev.site, tmp_path / "fresh")
 
 
 def test_a_failed_site_wide_run_makes_the_next_build_write_them_itself(dev: DevBuilds) -> None:
@@ -122,49 +118,47 @@ def test_a_failed_site_wide_run_makes_the_next_build_write_them_itself(dev: DevB
 # ------------------------------------------------------------------------------------------- real server
 
 
-@pytest.mark.slow
-def test_the_server_reloads_before_it_rewrites_the_print_page_and_ends_equal_to_a_fresh_build(tmp_path: Path) -> None:
-    site = copy_site(tmp_path / "site")
-    server = start_server(site)
-    try:
-        before = server.status()
-        start = len(server.lines)
-        edit(site, "A sentence the print page gets after the reload.")
-        server.wait_page("/causes/", "A sentence the print page gets after the reload.")
-        settled = server.wait_status(
-            lambda s: s["generation"] > before["generation"] and s["site_wide"]["generation"] == s["generation"]
-            and not s["site_wide"]["pending"] and not s["building"] and not s["search"]["indexing"],
-            timeout=BUILD_TIMEOUT, what="the site-wide files and the search index caught up")
-        lines = server.lines[start:]
-        rebuilt = next(i for i, line in enumerate(lines) if line.startswith("Rebuilt in"))
-        site_wide = next(i for i, line in enumerate(lines) if line.startswith("Site-wide files"))
-        assert rebuilt < site_wide, lines  # the reload went out first
-        assert "A sentence the print page gets after the reload." in server.get("/print/")[1]
-        preview = preview_folder(site)
-        served = tree(preview)
-        assert served == fresh_build(site, tmp_path / "fresh", f"/livereload.js?port={server.port}")
-        assert settled["errors"] == []
-    finally:
-        server.kill()
+def wait_settled(server: ServeProcess, before: dict) -> dict:
+    """Wait until a build newer than the status before has finished and its site-wide files and search index
+    caught up; return that status."""
+    return server.wait_status(
+        lambda s: s["generation"] > before["generation"] and s["site_wide"]["generation"] == s["generation"]
+        and not s["site_wide"]["pending"] and not s["building"] and not s["search"]["indexing"],
+        timeout=BUILD_TIMEOUT, what="the site-wide files and the search index caught up")
+
+
+def assert_preview_equals_fresh_build(site: Path, server: ServeProcess, tmp_path: Path) -> None:
+    """The folder the server serves equals, byte for byte, a fresh build of the site with the server's script."""
+    assert snapshot(preview_folder(site)) == fresh_build(site, tmp_path / "fresh", f"/livereload.js?port={server.port}")
 
 
 @pytest.mark.slow
-def test_after_quick_edits_the_preview_settles_equal_to_a_fresh_build(tmp_path: Path) -> None:
-    site = copy_site(tmp_path / "site")
-    server = start_server(site)
-    try:
-        before = server.status()
-        for i in range(6):  # saves faster than the server builds: the last one must win everywhere
-            edit(site, f"Quick edit number {i}.", reviewed=f"2026-11-{20 + i:02d}")
-        server.wait_page("/causes/", "Quick edit number 5.")
-        server.wait_status(
-            lambda s: s["generation"] > before["generation"] and s["site_wide"]["generation"] == s["generation"]
-            and not s["site_wide"]["pending"] and not s["building"] and not s["search"]["indexing"],
-            timeout=BUILD_TIMEOUT, what="the site-wide files and the search index caught up")
-        assert "Quick edit number 5." in server.get("/print/")[1]
-        assert tree(preview_folder(site)) == fresh_build(site, tmp_path / "fresh", f"/livereload.js?port={server.port}")
-    finally:
-        server.kill()
+def test_the_server_reloads_before_it_rewrites_the_print_page_and_ends_equal_to_a_fresh_build(
+        site: Path, server: ServeProcess, tmp_path: Path) -> None:
+    before = server.status()
+    start = len(server.lines)
+    edit(site, "A sentence the print page gets after the reload.")
+    server.wait_page("/causes/", "A sentence the print page gets after the reload.")
+    settled = wait_settled(server, before)
+    lines = server.lines[start:]
+    rebuilt = next(i for i, line in enumerate(lines) if line.startswith("Rebuilt in"))
+    site_wide = next(i for i, line in enumerate(lines) if line.startswith("Site-wide files"))
+    assert rebuilt < site_wide, lines  # the reload went out first
+    assert "A sentence the print page gets after the reload." in server.get("/print/")[1]
+    assert_preview_equals_fresh_build(site, server, tmp_path)
+    assert settled["errors"] == []
+
+
+@pytest.mark.slow
+def test_after_quick_edits_the_preview_settles_equal_to_a_fresh_build(site: Path, server: ServeProcess,
+                                                                       tmp_path: Path) -> None:
+    before = server.status()
+    for i in range(6):  # saves faster than the server builds: the last one must win everywhere
+        edit(site, f"Quick edit number {i}.", reviewed=f"2026-11-{20 + i:02d}")
+    server.wait_page("/causes/", "Quick edit number 5.")
+    wait_settled(server, before)
+    assert "Quick edit number 5." in server.get("/print/")[1]
+    assert_preview_equals_fresh_build(site, server, tmp_path)
 
 
 def test_the_site_wide_write_waits_for_the_reloaded_page_to_load(tmp_path: Path) -> None:

@@ -52,6 +52,21 @@ sources:
 """
 
 
+CHECKLIST = """\
+legend: Over the last two weeks, have you…
+intro: This is not a diagnosis.
+items:
+  - Felt flat
+  - text: Thought about hurting yourself
+    urgent: true
+results:
+  - {min: 0, max: 0, message: Nothing ticked.}
+  - {min: 1, message: Talk to someone you trust.}
+urgent_message: Please get help now.
+"""
+"""A valid ```checklist block body: two items (one urgent), results for every count, no diagnosing words."""
+
+
 def page(title: str, body: str = "You may feel flat. This is common. It often gets better.\n", **extra: str) -> str:
     """Return a valid Markdown page with front matter (extra fields are added as 'key: value' lines)."""
     lines = [f"title: {title}", f"description: About {title.lower()}.", "reviewed: 2026-11-01",

@@ -5,19 +5,10 @@ from pathlib import PurePosixPath
 
 from feelagain.checklist import parse_checklist
 from feelagain.errors import SourceLocation
+from tests.support.sites import CHECKLIST
 
 LOC = SourceLocation(PurePosixPath("content/signs.md"))
-GOOD = """legend: Over the last two weeks, have you…
-intro: This is not a diagnosis.
-items:
-  - Felt flat
-  - text: Thought about hurting yourself
-    urgent: true
-results:
-  - {min: 0, max: 0, message: Nothing ticked.}
-  - {min: 1, message: Talk to someone you trust.}
-urgent_message: Please get help now.
-"""
+GOOD = CHECKLIST
 
 
 def test_good_block_parses():
