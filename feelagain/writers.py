@@ -771,8 +771,10 @@ def catalog_fingerprint(config: SiteConfig) -> str:
 
 
 def write_site(config: SiteConfig, site: Site, bodies: Mapping[str, Body], crisis: Crisis, problems: Problems,
-               served: Served | None = None, debug: bool = False, languages: tuple[LangSite, ...] = ()) -> int:
-    """Render every output into a temporary folder and swap it in; return the number of files written.
+               served: Served | None = None, debug: bool = False, languages: tuple[LangSite, ...] = ()
+               ) -> tuple[int, search.IndexStats | None]:
+    """Render every output into a temporary folder and swap it in; return the number of files written and
+    what the Pagefind run cost (None when this build did not run it).
 
     With served (the dev server's record of what it wrote), changed files are replaced one by one in the served
     folder instead. debug lets an exception inside a template through, with its traceback.
@@ -815,7 +817,7 @@ def write_site(config: SiteConfig, site: Site, bodies: Mapping[str, Body], crisi
                 writer.commit(keep=served.site_wide)
                 make = lambda: site_wide_files(config, site, bodies, pages, others, alternates, shared)
                 served.later = SiteWideLater(config.output_dir, served, make, writer.names(), tuple(problems.warnings))
-                return writer.written + writer.linked
+                return writer.written + writer.linked, None
             served.later = None  # written below, in this build: a pending run is out of date
         # Files made from the whole site (print page, search page, embed index, sitemap…) depend on the site-wide
         # inputs of every language and on every page's body and metadata, and on nothing else.
@@ -823,6 +825,7 @@ def write_site(config: SiteConfig, site: Site, bodies: Mapping[str, Body], crisi
                            for key in [part_shared] + [part_bodies[p.slug].key + repr(p.meta) for p in part_site.pages]))
         site_wide_kept = writer.reuse_all(whole)
         index: search.IndexRun | None = None
+        indexed: search.IndexStats | None = None
         aside: Path | None = None
         try:
             if isinstance(writer, SiteWriter):
@@ -840,7 +843,7 @@ def write_site(config: SiteConfig, site: Site, bodies: Mapping[str, Body], crisi
             if aside is not None:
                 shutil.rmtree(aside, ignore_errors=True)  # the last index, while Pagefind makes the new one
             if index is not None:
-                index.wait()
+                indexed = index.wait()
             for dest, data in made.items():
                 writer.add(dest, data, whole)
             if isinstance(writer, SiteWriter) and index is not None:
@@ -860,7 +863,7 @@ def write_site(config: SiteConfig, site: Site, bodies: Mapping[str, Body], crisi
     except BaseException:
         writer.abort()
         raise
-    return writer.written + writer.linked
+    return writer.written + writer.linked, indexed
 
 
 @dataclass
