@@ -230,9 +230,13 @@ def test_wall_time_ends_when_pagefind_exits_not_when_the_build_waits(tmp_path: P
 
 
 def test_verbose_build_prints_the_line_only_when_pagefind_ran(make_site, capsys, monkeypatch: pytest.MonkeyPatch):
+    import feelagain.pipeline as pipeline
     from feelagain import entry, fingerprint
 
     monkeypatch.setattr(fingerprint, "RACY_NS", 0)  # trust files written a moment ago: the fast path may answer
+    builds: list[object] = []
+    real = pipeline.build
+    monkeypatch.setattr(pipeline, "build", lambda config, **options: builds.append(config) or real(config, **options))
     site = make_site({"content/causes.md": page("Causes", "Stress and poor sleep can play a part.\n")})
 
     def run(*args: str) -> str:
@@ -247,7 +251,9 @@ def test_verbose_build_prints_the_line_only_when_pagefind_ran(make_site, capsys,
     assert 0 < wall <= built and cpu > 0 and peak >= 1
     assert out.index("Search index:") < out.index("Built ")
     assert "Search index" not in run("--verbose")  # nothing changed: answered from the record, no Pagefind
+    assert len(builds) == 1
     pipeline_out = run("--verbose", "--no-cache")  # a normal build (not the fast path), still nothing to index
+    assert len(builds) == 2
     assert "Built " in pipeline_out and "Search index" not in pipeline_out
     write_files(site, {"content/causes.md": page("Causes", "Changed text.\n")})
     plain = run()  # Pagefind runs again, but the normal output stays as it was
