@@ -102,7 +102,7 @@ def pagefind_executable() -> Path:
 
 
 def build_index(site_folder: Path) -> IndexStats | None:
-    """Index the built site in site_folder with Pagefind; raise BuildError when it fails."""
+    """Index the built site in site_folder with Pagefind and return what that cost; raise BuildError when it fails."""
     return start_index(site_folder).wait()
 
 
