@@ -8,9 +8,11 @@ three scenarios, each `--runs` times, and reports the median:
 * warm  – cache and output present, nothing changed;
 * edit  – one word of one page changed before each run (`corpus.edit_one_page`).
 
-Every build is a fresh process (`sys.executable build.py build --site DIR`), timed with
+Every build is a fresh process (`sys.executable build.py build --site DIR --verbose`), timed with
 `time.perf_counter` around `subprocess.Popen` + `os.wait4`, whose rusage gives that one
-child's peak RSS.
+child's peak RSS. `--verbose` makes a build that ran Pagefind print Pagefind's own wall, CPU and
+peak RSS ("Search index: Pagefind …"), which the tables show beside the build's, and our CPU
+without Pagefind's.
 
 `--peers` also times the floor (bench/floor.py: read + YAML C loader + Python-Markdown + one
 Jinja template + write, 2 processes) and builds the same corpus with MkDocs 1.6, Pelican 4.10
@@ -58,6 +60,10 @@ class Run:
     rc: int
     cpu: float = 0.0  # user + system seconds of the child (less sensitive to a busy machine)
     own_kib: int = 0  # our engine's main process alone (bench/own_rss.py), 0 when not reported
+    pagefind: bool = False  # the build ran Pagefind and printed what it cost (build --verbose)
+    pf_wall: float = 0.0  # Pagefind's own seconds from start to exit (it overlaps the build's other work)
+    pf_cpu: float = 0.0  # Pagefind's user + system seconds (part of `cpu`: the build reaps it)
+    pf_mib: float = 0.0  # Pagefind's own peak RSS
 
 
 @dataclass
@@ -90,6 +96,32 @@ class Result:
     def own_mib(self) -> float:
         return max(r.own_kib for r in self.runs) / 1024
 
+    @property
+    def indexed(self) -> list[Run]:
+        """The runs that ran Pagefind (a no-change build does not)."""
+        return [r for r in self.runs if r.pagefind]
+
+    @property
+    def pf_wall_median(self) -> float:
+        return statistics.median(r.pf_wall for r in self.indexed)
+
+    @property
+    def pf_cpu_median(self) -> float:
+        return statistics.median(r.pf_cpu for r in self.indexed)
+
+    @property
+    def pf_peak_mib(self) -> float:
+        return max(r.pf_mib for r in self.indexed)
+
+    @property
+    def cpu_without_pf_median(self) -> float:
+        """Median over runs of the build's CPU minus Pagefind's (0 for Pagefind when it did not run)."""
+        return statistics.median(r.cpu - r.pf_cpu for r in self.runs)
+
+
+# What `build.py build --verbose` prints when the build ran Pagefind (feelagain/search.py, IndexStats.describe).
+PAGEFIND_LINE = re.compile(r"^Search index: Pagefind (\d+\.\d+) s \((\d+\.\d+) s CPU, peak (\d+) MiB\)\.$", re.M)
+
 
 def timed(cmd: list[str], cwd: Path, log: Path, timeout: float, env: dict | None = None) -> Run:
     """Run cmd as one child process; return its wall time, peak RSS (KiB) and exit code."""
@@ -105,9 +137,12 @@ def timed(cmd: list[str], cwd: Path, log: Path, timeout: float, env: dict | None
             killer.cancel()
         seconds = time.perf_counter() - t0
     proc.returncode = os.waitstatus_to_exitcode(status)  # already reaped: keep Popen from waiting
-    own = re.findall(rf"^{re.escape(own_rss.MARKER)} (\d+)$", log.read_text(errors="replace"), re.M)
+    said = log.read_text(errors="replace")
+    own = re.findall(rf"^{re.escape(own_rss.MARKER)} (\d+)$", said, re.M)
+    pf = PAGEFIND_LINE.findall(said)
+    pf_wall, pf_cpu, pf_mib = (float(x) for x in pf[-1]) if pf else (0.0, 0.0, 0.0)
     return Run(seconds, usage.ru_maxrss, proc.returncode, usage.ru_utime + usage.ru_stime,
-               int(own[-1]) if own else 0)
+               int(own[-1]) if own else 0, bool(pf), pf_wall, pf_cpu, pf_mib)
 
 
 def tail(log: Path, lines: int = 25) -> str:
@@ -142,8 +177,10 @@ def measure(res: Result, cmd: list[str], cwd: Path, runs: int, logdir: Path, tim
             res.error = f"exit {run.rc} (run {k + 1}); log {log}:\n{tail(log)}"
             break
         res.runs.append(run)
+        pf = (f"; Pagefind {run.pf_wall:.2f} s, cpu {run.pf_cpu:.2f} s, {run.pf_mib:.0f} MiB" if run.pagefind
+              else "")
         print(f"  {res.tool:8} N={res.n:<6} {res.scenario:5} run {k + 1}: {run.seconds:7.2f} s "
-              f"(cpu {run.cpu:6.2f} s) {run.rss_kib / 1024:7.1f} MiB", file=sys.stderr, flush=True)
+              f"(cpu {run.cpu:6.2f} s) {run.rss_kib / 1024:7.1f} MiB{pf}", file=sys.stderr, flush=True)
     if out_dir is not None:
         res.outputs = count_files(out_dir)
     return res
@@ -156,7 +193,8 @@ def bench_ours(n: int, work: Path, runs: int, root: Path, timeout: float, logdir
     if not (site / "content").is_dir():
         corpus.make_corpus(n, site)
     pages = n + 2
-    cmd = [sys.executable, str(Path(__file__).with_name("own_rss.py")), "build.py", "build", "--site", str(site)]
+    cmd = [sys.executable, str(Path(__file__).with_name("own_rss.py")), "build.py", "build", "--site", str(site),
+           "--verbose"]  # --verbose: what Pagefind cost (and every warning line, not a count per rule)
     cache, dist = site / CACHE_DIR, site / OUT_DIR
     results = []
 
@@ -372,17 +410,20 @@ def bench_peers(n: int, work: Path, venv: Path | None, runs: int, timeout: float
 # --------------------------------------------------------------------------- report
 
 def ours_table(results: list[Result]) -> str:
-    rows = ["| pages | scenario | median s | min–max s | CPU s | pages/s | peak RSS MiB | our process MiB | files out |",
-            "|---:|---|---:|---:|---:|---:|---:|---:|---:|"]
+    rows = ["| pages | scenario | median s | min–max s | CPU s | pages/s | peak RSS MiB | our process MiB | files out "
+            "| Pagefind s | Pagefind CPU s | Pagefind peak MiB | CPU s without Pagefind |",
+            "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in results:
         if r.ok:
             secs = [x.seconds for x in r.runs]
+            pf = (f"{r.pf_wall_median:.2f} | {r.pf_cpu_median:.2f} | {r.pf_peak_mib:.0f}" if r.indexed
+                  else "not run | not run | not run")
             rows.append(f"| {r.pages:,} | {r.scenario} | {r.median:.2f} | {min(secs):.2f}–{max(secs):.2f} | "
                         f"{r.cpu_median:.2f} | {r.pages / r.median:,.0f} | {r.peak_mib:.0f} | {r.own_mib:.0f} | "
-                        f"{r.outputs:,} |")
+                        f"{r.outputs:,} | {pf} | {r.cpu_without_pf_median:.2f} |")
         else:
             first = r.error.splitlines()[0] if r.error else "no runs"
-            rows.append(f"| {r.pages:,} | {r.scenario} | FAILED: {first} | | | | | | |")
+            rows.append(f"| {r.pages:,} | {r.scenario} | FAILED: {first} | | | | | | | | | | |")
     return "\n".join(rows)
 
 
@@ -417,6 +458,19 @@ def goals_table(peers: list[Result], ours: list[Result]) -> str:
         cpu = num.cpu_median / den.cpu_median if den.cpu_median else float("nan")
         rows.append(f"| {label} | {n + 2:,} | {wall:.2f} | {cpu:.2f} | {target} | {'yes' if ok(wall) else 'no'} |")
 
+    def cpu_only(label: str, n: int, num: Result | None, den: Result | None, target: str, ok,
+                 mine_on_top: bool) -> None:
+        """A ratio of CPU seconds where ours (num if mine_on_top, else den) counts without Pagefind's CPU."""
+        ours_r = num if mine_on_top else den
+        if num is None or den is None or ours_r is None or not ours_r.indexed:
+            rows.append(f"| {label} | {n + 2:,} | n/a | n/a | {target} | n/a |")
+            return
+        top = num.cpu_without_pf_median if mine_on_top else num.cpu_median
+        bottom = den.cpu_median if mine_on_top else den.cpu_without_pf_median
+        cpu = top / bottom if bottom else float("nan")
+        rows.append(f"| {label} | {n + 2:,} | n/a (overlaps) | {cpu:.2f} | {target} | "
+                    f"{'yes' if ok(cpu) else 'no'} (CPU) |")
+
     for n in sorted({r.n for r in peers}):
         ours_of = lambda s, n=n: get.get(("ours", n, s))
         ratio("ours cold ÷ floor", n, ours_of("cold"), get.get(("floor", n, "cold")), "≤ 1.5", lambda x: x <= 1.5)
@@ -426,6 +480,12 @@ def goals_table(peers: list[Result], ours: list[Result]) -> str:
               lambda x: x >= 3)
         ratio("Hugo rebuild ÷ ours no change", n, get.get(("hugo", n, "warm")), ours_of("warm"), "≥ 3",
               lambda x: x >= 3)
+        # Without Pagefind: CPU only. Pagefind runs beside the site-wide files, so its wall time does not
+        # subtract from the build's; its CPU time (reaped by the build, so inside ours) does.
+        cpu_only("ours cold without Pagefind CPU ÷ floor CPU", n, ours_of("cold"), get.get(("floor", n, "cold")),
+                 "≤ 1.5", lambda x: x <= 1.5, mine_on_top=True)
+        cpu_only("Hugo rebuild CPU ÷ ours edit one without Pagefind CPU", n, get.get(("hugo", n, "edit")),
+                 ours_of("edit"), "≥ 3", lambda x: x >= 3, mine_on_top=False)
     ns = sorted({r.n for r in ours if r.tool == "ours"})
     for small, big in zip(ns, ns[1:]):
         if big == 10 * small and small >= 1000:
@@ -439,6 +499,9 @@ def goals_table(peers: list[Result], ours: list[Result]) -> str:
                         f"≤ 150 MiB | {'yes' if r.peak_mib <= 150 else 'no'} |")
             rows.append(f"| ours peak RSS, our own process | {r.pages:,} | {r.own_mib:.0f} MiB | | ≤ 150 MiB | "
                         f"{'yes' if 0 < r.own_mib <= 150 else 'no'} |")
+            if r.indexed:
+                rows.append(f"| Pagefind's peak RSS, its own process (build --verbose) | {r.pages:,} | "
+                            f"{r.pf_peak_mib:.0f} MiB | | ≤ 150 MiB | {'yes' if r.pf_peak_mib <= 150 else 'no'} |")
     return "\n".join(rows)
 
 

@@ -102,6 +102,8 @@ def run_build(args: argparse.Namespace, write: bool) -> int:
         print(line, file=sys.stderr)
     note = f" ({len(result.warnings)} warning{'s' if len(result.warnings) != 1 else ''})" if result.warnings else ""
     if write:
+        if result.index is not None and getattr(args, "verbose", False):  # not in the record: only when it ran
+            print(result.index.describe())
         print(f"Built {result.pages} pages in {result.seconds:.2f} s → {out_name}{note}")
         if pending is not None:  # so the next build with nothing changed can say the same at once
             fingerprint.write_record(pending, lines, (f"Built {result.pages} pages in ", f" s → {out_name}{note}"))

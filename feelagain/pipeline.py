@@ -24,7 +24,7 @@ from .links import check_links, links_with_lines
 from .markup import Body, Converter, Link
 from .model import HOME, Page, Site
 from .schema import placeholder_lines, validate_meta
-from .search import pinned_results
+from .search import IndexStats, pinned_results
 from .sitefiles import check_site_files
 from .writers import LangSite, Served, write_site
 from .yamlfile import LineMap
@@ -43,6 +43,7 @@ class BuildResult:
     warnings: tuple[BuildError, ...]
     seconds: float
     cache_hits: int = 0
+    index: IndexStats | None = None  # what Pagefind cost, when this build ran it
 
 
 @dataclass(frozen=True)
@@ -486,8 +487,8 @@ def _build(config: SiteConfig, stores: list[DiskStore[Any]], *, write: bool, tod
     problems.raise_if_any(config.strict)
     assert crisis is not None, "load_crisis returns None only after recording an error"
     main = built[0]
-    outputs = (write_site(main.config, main.site, main.bodies, crisis, problems, served, debug,
-                          languages=tuple(built), use_cache=use_cache) if write else 0)
+    outputs, indexed = (write_site(main.config, main.site, main.bodies, crisis, problems, served, debug,
+                                   languages=tuple(built), use_cache=use_cache) if write else (0, None))
     pages = sum(len(b.site.pages) for b in built)
     return BuildResult(pages, outputs, tuple(problems.warnings), time.perf_counter() - started,
-                       cache.hits - parsed_hits)
+                       cache.hits - parsed_hits, indexed)

@@ -7,9 +7,12 @@ Pagefind's JS API; ranking and excerpts are Pagefind's, so we keep no index or r
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
+import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -98,16 +101,34 @@ def pagefind_executable() -> Path:
     return Path(pagefind_bin.get_executable())
 
 
-def build_index(site_folder: Path) -> None:
-    """Index the built site in site_folder with Pagefind; raise BuildError when it fails."""
-    start_index(site_folder).wait()
+def build_index(site_folder: Path) -> IndexStats | None:
+    """Index the built site in site_folder with Pagefind and return what that cost; raise BuildError when it fails."""
+    return start_index(site_folder).wait()
+
+
+@dataclass(frozen=True)
+class IndexStats:
+    """What one Pagefind run cost, as the kernel counted it for the Pagefind process alone."""
+
+    wall: float  # seconds from its start to its exit (it overlaps the build's own work)
+    cpu: float  # user + system seconds, all its threads
+    peak_rss_kib: int  # peak resident set size (ru_maxrss)
+
+    def describe(self) -> str:
+        """Return the line `build --verbose` prints (bench/build_speed.py parses it)."""
+        return (f"Search index: Pagefind {self.wall:.2f} s ({self.cpu:.2f} s CPU, "
+                f"peak {self.peak_rss_kib / 1024:.0f} MiB).")
 
 
 class IndexRun:
     """One Pagefind run over a site folder, working in the background while the build goes on.
 
-    wait() finishes it (or raises BuildError); kill() stops it: a build that fails while Pagefind runs must
-    not leave it writing into the staging folder.
+    wait() finishes it (or raises BuildError) and returns its IndexStats; kill() stops it: a build that fails
+    while Pagefind runs must not leave it writing into the staging folder.
+
+    The child is reaped with os.wait4, not Popen.wait, to get its own CPU time and peak memory; a watcher
+    thread notes when it exits (without reaping it: WNOWAIT), so its wall time is right even when the build
+    is still busy then, and wait()'s time limit is a join on that thread.
     """
 
     def __init__(self, site_folder: Path) -> None:
@@ -123,6 +144,9 @@ class IndexRun:
         # would stop Pagefind.
         self.output = tempfile.TemporaryFile()
         self.deadline = time.monotonic() + TIMEOUT
+        self.started = time.monotonic()
+        self.exited: float | None = None  # when the watcher saw it exit
+        self.stats: IndexStats | None = None  # after a successful wait()
         try:
             self.proc: subprocess.Popen[bytes] | None = subprocess.Popen(
                 command, stdin=subprocess.DEVNULL, stdout=self.output, stderr=subprocess.STDOUT)
@@ -130,22 +154,58 @@ class IndexRun:
             self.output.close()
             raise BuildError(self.where, f"Pagefind could not run ({exc.__class__.__name__}: {exc})",
                              _REINSTALL) from None
+        self.watcher = threading.Thread(target=self._watch, args=(self.proc,), name="pagefind-watcher",
+                                        daemon=True)
+        self.watcher.start()
+
+    def _watch(self, proc: subprocess.Popen[bytes]) -> None:
+        """Note when the child exits, leaving it to _reap() (WNOWAIT)."""
+        if hasattr(os, "waitid"):
+            try:
+                os.waitid(os.P_PID, proc.pid, os.WEXITED | os.WNOWAIT)
+            except ChildProcessError:  # reaped already (by poll() in kill())
+                pass
+        else:  # no way to wait without reaping here: Popen reaps it, and the run has no figures
+            proc.wait()
+        self.exited = time.monotonic()
+
+    def _reap(self, proc: subprocess.Popen[bytes]) -> IndexStats | None:
+        """Reap the exited (or killed) child, setting its return code; return what it cost, if it was counted."""
+        self.watcher.join()
+        if proc.returncode is not None:  # Popen reaped it: poll() in kill(), or the watcher above
+            return None
+        try:
+            _, status, usage = os.wait4(proc.pid, 0)
+        except ChildProcessError:  # reaped elsewhere (SIGCHLD ignored): as Popen does, take it as a clean exit
+            proc.returncode = 0
+            return None
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        peak = usage.ru_maxrss // 1024 if sys.platform == "darwin" else usage.ru_maxrss  # bytes there, KiB on Linux
+        return IndexStats((self.exited or time.monotonic()) - self.started, usage.ru_utime + usage.ru_stime, peak)
 
     def kill(self) -> None:
         """Stop Pagefind if it still runs (a failed build); safe to call more than once."""
         if self.proc is not None:
             if self.proc.poll() is None:
                 self.proc.kill()
-            self.proc.wait()
+            self._reap(self.proc)
             self.proc = None
             self.output.close()
 
-    def wait(self) -> None:
-        """Wait for Pagefind, then keep only the parts of its bundle we use; raise BuildError when it failed."""
+    def wait(self) -> IndexStats | None:
+        """Wait for Pagefind, then keep only the parts of its bundle we use; raise BuildError when it failed.
+
+        Return what the run cost (None only when the child was reaped elsewhere, so nothing was counted).
+        """
         proc = self.proc
         assert proc is not None, "wait() after kill()"
         try:
-            code = proc.wait(timeout=max(0.0, self.deadline - time.monotonic()))
+            timeout = max(0.0, self.deadline - time.monotonic())
+            self.watcher.join(timeout)
+            if self.watcher.is_alive():
+                raise subprocess.TimeoutExpired(proc.args, timeout)
+            stats = self._reap(proc)
+            code = proc.returncode
         except subprocess.TimeoutExpired as exc:
             self.kill()
             raise BuildError(self.where, f"Pagefind could not run ({exc.__class__.__name__}: {exc})",
@@ -162,6 +222,8 @@ class IndexRun:
                              "the words after the colon are Pagefind's; if they name a file, check it, "
                              "otherwise reinstall with bash scripts/setup.sh")
         prune_bundle(self.site_folder / BUNDLE)
+        self.stats = stats
+        return stats
 
 
 _REINSTALL = "reinstall the engine's dependencies (bash scripts/setup.sh), then build again"
@@ -177,10 +239,21 @@ def prune_bundle(bundle: Path) -> None:
     for name in UNUSED:
         (bundle / name).unlink(missing_ok=True)
     # Pagefind ships a WebAssembly build per stemming language plus a generic one; keep only those in use.
+    entry_file = bundle / "pagefind-entry.json"
     try:
-        used = {lang.get("wasm") for lang in json.loads((bundle / "pagefind-entry.json").read_text())["languages"].values()}
-    except (OSError, ValueError, KeyError, AttributeError):
+        entry = json.loads(entry_file.read_text(encoding="utf-8"))
+        languages = entry["languages"]
+        used = {lang.get("wasm") for lang in languages.values()}
+    except (OSError, ValueError, KeyError, AttributeError, TypeError):
         return  # an entry file we cannot read: keep everything
+    # Pagefind lists the languages in a different order from run to run; sorted, the same site gives the same
+    # bytes. The loader looks languages up by key; only its fallback (the language with most pages, first on
+    # a tie) reads the order, and sorted makes that choice the same every time. Compact, as Pagefind writes it.
+    entry["languages"] = dict(sorted(languages.items()))
+    # A new file renamed over the old one: never rewrite in place a file that may be hard-linked elsewhere.
+    fresh = bundle / "pagefind-entry.json.tmp"
+    fresh.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    os.replace(fresh, entry_file)
     for wasm in bundle.glob("wasm.*.pagefind"):
         if wasm.name.split(".")[1] not in used:
             wasm.unlink()

@@ -801,8 +801,9 @@ def catalog_fingerprint(config: SiteConfig) -> str:
 
 def write_site(config: SiteConfig, site: Site, bodies: Mapping[str, Body], crisis: Crisis, problems: Problems,
                served: Served | None = None, debug: bool = False, languages: tuple[LangSite, ...] = (),
-               use_cache: bool = True) -> int:
-    """Render every output into a temporary folder and swap it in; return the number of files written.
+               use_cache: bool = True) -> tuple[int, search.IndexStats | None]:
+    """Render every output into a temporary folder and swap it in; return the number of files written and
+    what the Pagefind run cost (None when this build did not run it).
 
     With served (the dev server's record of what it wrote), changed files are replaced one by one in the served
     folder instead. debug lets an exception inside a template through, with its traceback.
@@ -846,7 +847,7 @@ def write_site(config: SiteConfig, site: Site, bodies: Mapping[str, Body], crisi
                 writer.commit(keep=served.site_wide)
                 make = lambda: site_wide_files(config, site, bodies, pages, others, alternates, shared, use_cache)
                 served.later = SiteWideLater(config.output_dir, served, make, writer.names(), tuple(problems.warnings))
-                return writer.written + writer.linked
+                return writer.written + writer.linked, None
             served.later = None  # written below, in this build: a pending run is out of date
         # Files made from the whole site (print page, search page, embed index, sitemap…) depend on the site-wide
         # inputs of every language and on every page's body and metadata, and on nothing else.
@@ -854,6 +855,7 @@ def write_site(config: SiteConfig, site: Site, bodies: Mapping[str, Body], crisi
                            for key in [part_shared] + [part_bodies[p.slug].key + repr(p.meta) for p in part_site.pages]))
         site_wide_kept = writer.reuse_all(whole)
         index: search.IndexRun | None = None
+        indexed: search.IndexStats | None = None
         aside: Path | None = None
         made: dict[PurePosixPath, bytes | Spooled] = {}
         try:
@@ -873,7 +875,7 @@ def write_site(config: SiteConfig, site: Site, bodies: Mapping[str, Body], crisi
             if aside is not None:
                 shutil.rmtree(aside, ignore_errors=True)  # the last index, while Pagefind makes the new one
             if index is not None:
-                index.wait()
+                indexed = index.wait()
             for dest, data in made.items():
                 writer.add(dest, data, whole)
             if isinstance(writer, SiteWriter) and index is not None:
@@ -896,7 +898,7 @@ def write_site(config: SiteConfig, site: Site, bodies: Mapping[str, Body], crisi
     except BaseException:
         writer.abort()
         raise
-    return writer.written + writer.linked
+    return writer.written + writer.linked, indexed
 
 
 def close_spooled(files: Mapping[PurePosixPath, bytes | Spooled]) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import subprocess
 import time
 from pathlib import Path, PurePosixPath
 
@@ -189,3 +190,119 @@ def test_a_failure_while_pagefind_runs_stops_it(tmp_path: Path, monkeypatch: pyt
     assert str(caught.value.errors[0]).startswith("templates/print.html:3: broken")
     assert_gone(pid_file)
     assert snapshot(site / "dist") == before
+
+
+# What Pagefind cost: os.wait4 counts the Pagefind process alone, and `build --verbose` prints it when it ran.
+INDEX_LINE = re.compile(r"^Search index: Pagefind (\d+\.\d\d) s \((\d+\.\d\d) s CPU, peak (\d+) MiB\)\.$", re.M)
+
+
+def test_a_build_that_runs_pagefind_reports_its_cost(tmp_path: Path):
+    site = make_site(tmp_path / "site")
+    first = build(load_config(site), today=TODAY)
+    stats = first.index
+    assert stats is not None
+    # Pagefind runs inside the build, so it cannot take longer than the build; it does some work, and the binary
+    # with its index in memory takes more than 1 MiB and (for three pages) far less than 1 GiB.
+    assert 0 < stats.wall < first.seconds
+    assert stats.cpu > 0
+    assert 1024 < stats.peak_rss_kib < 1024 * 1024
+    assert build(load_config(site), today=TODAY).index is None  # nothing changed: Pagefind did not run
+    write_files(site, {"content/causes.md": page("Causes", "Changed text.\n")})
+    assert build(load_config(site), today=TODAY).index is not None
+
+
+def test_wall_time_ends_when_pagefind_exits_not_when_the_build_waits(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    script, _ = fake_pagefind(tmp_path, "sleep 0.2")
+    monkeypatch.setattr(search, "pagefind_executable", lambda: script)
+    folder = tmp_path / "out"
+    folder.mkdir()
+    started = time.monotonic()
+    run = search.start_index(folder)
+    deadline = started + 5
+    while run.exited is None and time.monotonic() < deadline:  # the watcher saw it exit
+        time.sleep(0.01)
+    time.sleep(0.5)  # the build is busy elsewhere: this must not count as Pagefind's time
+    waited = time.monotonic() - started
+    stats = run.wait()
+    assert stats is not None
+    assert 0.2 <= stats.wall <= waited - 0.5
+    assert run.proc is None and run.stats == stats
+
+
+def test_verbose_build_prints_the_line_only_when_pagefind_ran(make_site, capsys, monkeypatch: pytest.MonkeyPatch):
+    import feelagain.pipeline as pipeline
+    from feelagain import entry, fingerprint
+
+    monkeypatch.setattr(fingerprint, "RACY_NS", 0)  # trust files written a moment ago: the fast path may answer
+    builds: list[object] = []
+    real = pipeline.build
+    monkeypatch.setattr(pipeline, "build", lambda config, **options: builds.append(config) or real(config, **options))
+    site = make_site({"content/causes.md": page("Causes", "Stress and poor sleep can play a part.\n")})
+
+    def run(*args: str) -> str:
+        assert entry.run(["build", "--site", str(site), *args]) == 0
+        return capsys.readouterr().out
+
+    out = run("--verbose")
+    found = INDEX_LINE.findall(out)
+    assert len(found) == 1, out
+    wall, cpu, peak = (float(x) for x in found[0])
+    built = float(re.search(r"Built \d+ pages in (\d+\.\d\d) s", out).group(1))
+    assert 0 < wall <= built and cpu > 0 and peak >= 1
+    assert out.index("Search index:") < out.index("Built ")
+    assert "Search index" not in run("--verbose")  # nothing changed: answered from the record, no Pagefind
+    assert len(builds) == 1
+    pipeline_out = run("--verbose", "--no-cache")  # a normal build (not the fast path), still nothing to index
+    assert len(builds) == 2
+    assert "Built " in pipeline_out and "Search index" not in pipeline_out
+    write_files(site, {"content/causes.md": page("Causes", "Changed text.\n")})
+    plain = run()  # Pagefind runs again, but the normal output stays as it was
+    assert "Search index" not in plain and plain.startswith("Built ")
+
+
+# Pagefind lists the languages of pagefind-entry.json in a different order from run to run; the build sorts them.
+LANGUAGES = """\
+languages:
+  - code: en
+    name: English
+  - code: es
+    name: Español
+    default_region: uk
+    help_page: obtener-ayuda
+    nav: [index, obtener-ayuda]
+"""
+ES_BODY = "Puedes sentirte apagado. Es algo común. Casi siempre mejora con el tiempo.\n"
+
+
+def test_two_language_site_lists_its_languages_sorted(tmp_path: Path):
+    site = make_site(tmp_path / "site", SITE_YML.replace("language: en\n", "") + LANGUAGES)
+    write_files(site, {
+        "content/es/index.md": page("Inicio", ES_BODY, translation_of="index"),
+        "content/es/obtener-ayuda.md": page("Obtener ayuda", ES_BODY, translation_of="get-help"),
+    })
+    build(load_config(site), today=TODAY, use_cache=False)
+    text = (site / "dist" / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8")
+    entry = json.loads(text)
+    assert list(entry["languages"]) == ["en", "es"]  # Pagefind's own order is "es" first in about half its runs
+    assert sorted(p.name for p in (site / "dist" / "pagefind").glob("wasm.*")) == ["wasm.en.pagefind",
+                                                                                  "wasm.es.pagefind"]
+
+
+def test_entry_languages_are_sorted_and_nothing_else_changes(tmp_path: Path):
+    # Seven languages: Pagefind's own order is sorted by chance once in 5,040 runs, so this test sees the shuffle.
+    codes = ["pt", "de", "fr", "en", "nl", "es", "it"]
+    folders = [tmp_path / "ours", tmp_path / "raw"]
+    for folder in folders:
+        for code in codes:
+            write_files(folder, {f"{code}/index.html": f'<!doctype html><html lang="{code}"><head><title>{code}</title>'
+                                                       f'</head><body><main data-pagefind-body><p>Words {code} here.'
+                                                       f'</p></main></body></html>'})
+    search.build_index(folders[0])
+    subprocess.run([str(search.pagefind_executable()), "--site", str(folders[1]), "--glob", search.GLOB,
+                    "--output-subdir", search.BUNDLE, "--silent"], check=True, timeout=120)
+    ours = (folders[0] / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8")
+    raw = (folders[1] / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8")
+    assert list(json.loads(ours)["languages"]) == sorted(codes)
+    assert json.loads(ours) == json.loads(raw)  # the same entries: only their order differs
+    assert len(ours) == len(raw) and ours[-1] == raw[-1] == "}"  # compact, as Pagefind writes it
+    assert not (folders[0] / "pagefind" / "pagefind-entry.json.tmp").exists()
