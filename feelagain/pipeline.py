@@ -80,7 +80,9 @@ class SourceCache:
         hit = self.cache.get(key)
         if isinstance(hit, Parsed):
             self.found[rel] = key
-            return hit
+            # The Markdown stays in the cache until a conversion asks for it (markdown()): read_sources keeps
+            # every hit until parse_pages has seen them all, and 10,000 pages' texts are about 50 MB.
+            return dataclasses.replace(hit, page=dataclasses.replace(hit.page, body_md=""))
         self.stats[rel] = key
         return None
 

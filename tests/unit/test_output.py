@@ -206,3 +206,37 @@ def test_write_json_writes_what_json_dumps_makes(tmp_path, value):
     write_json(out, value)
     assert out.getvalue() == json.dumps(value, sort_keys=True)
     assert json.loads(out.getvalue()) == value
+
+
+def test_the_two_manifests_share_one_copy_of_each_name_and_digest(tmp_path):
+    out, manifest = tmp_path / "dist", tmp_path / "cache/manifest.json"
+    for text in (b"one", b"one", b"two"):  # the third build loads live and spare entries for a.html
+        writer = SiteWriter(out, manifest)
+        if text == b"two":
+            live, spare = writer.live, writer.staged
+            key = next(k for k in live if k == "a.html")
+            assert key is next(k for k in spare if k == "a.html")
+            assert spare["a.html"][0] is live["a.html"][0] and spare["a.html"][1] is live["a.html"][1]
+        writer.add(PurePosixPath("a.html"), b"same", "key-a")
+        writer.add(PurePosixPath("b.html"), text, "key-b")
+        writer.commit()
+    assert (out / "b.html").read_bytes() == b"two"
+
+
+@pytest.mark.parametrize("damage", [{"a.html": 5}, []])
+def test_a_manifest_with_damaged_entries_only_costs_the_shortcut(tmp_path, damage):
+    import json
+
+    out, manifest = tmp_path / "dist", tmp_path / "cache/manifest.json"
+    for _ in range(2):
+        writer = SiteWriter(out, manifest)
+        writer.add(PurePosixPath("a.html"), b"same", "key-a")
+        writer.commit()
+    data = json.loads(manifest.read_text())
+    data["spare"] = damage
+    manifest.write_text(json.dumps(data))
+    writer = SiteWriter(out, manifest)
+    assert writer.live == {} and writer.staged == {}
+    writer.add(PurePosixPath("a.html"), b"new", "key-a")
+    writer.commit()
+    assert (out / "a.html").read_bytes() == b"new"
