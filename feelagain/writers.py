@@ -857,11 +857,16 @@ def write_site(config: SiteConfig, site: Site, bodies: Mapping[str, Body], crisi
                 served.later = SiteWideLater(config.output_dir, served, make, writer.names(), tuple(problems.warnings))
                 return writer.written + writer.linked, None
             served.later = None  # written below, in this build: a pending run is out of date
-        # Files made from the whole site (print page, search page, embed index, sitemap…) depend on the site-wide
-        # inputs of every language and on every page's body and metadata, and on nothing else.
-        whole = make_key(*(key for part_shared, part_site, part_bodies in parts
-                           for key in [part_shared] + [part_bodies[p.slug].key + repr(p.meta) for p in part_site.pages]))
-        site_wide_kept = writer.reuse_all(whole)
+        # Files made from the whole site depend on the site-wide inputs of every language and on every page's
+        # metadata (the listings: embed guide, API index, sitemap…), and some on every page's body too (the
+        # guide's print page and offline files): an edit to a page's text leaves the listings as they are.
+        listing = make_key("listing", *(key for part_shared, part_site, _ in parts
+                                        for key in [part_shared] + [repr(p.meta) for p in part_site.pages]))
+        whole = make_key("guide", *(key for part_shared, part_site, part_bodies in parts for key in
+                                    [part_shared] + [part_bodies[p.slug].key + repr(p.meta) for p in part_site.pages]))
+        listings_kept = writer.reuse_all(listing)
+        guide_kept = writer.reuse_all(whole)
+        site_wide_kept = listings_kept and guide_kept
         index: search.IndexRun | None = None
         indexed: search.IndexStats | None = None
         aside: Path | None = None
@@ -879,13 +884,14 @@ def write_site(config: SiteConfig, site: Site, bodies: Mapping[str, Body], crisi
                     writer.drop_unclaimed(search.crawled)
                     index = search.start_index(writer.tmp)
             if not site_wide_kept:
-                made = site_wide_files(config, site, bodies, pages, others, alternates, shared, use_cache)
+                made = site_wide_files(config, site, bodies, pages, others, alternates, shared, use_cache,
+                                       listings=not listings_kept, guide=not guide_kept)
             if aside is not None:
                 shutil.rmtree(aside, ignore_errors=True)  # the last index, while Pagefind makes the new one
             if index is not None:
                 indexed = index.wait()
             for dest, data in made.items():
-                writer.add(dest, data, whole)
+                writer.add(dest, data, whole if dest in GUIDE_FILES else listing)
             if isinstance(writer, SiteWriter) and index is not None:
                 writer.claim_tree(search.BUNDLE + "/")
         finally:
@@ -968,13 +974,15 @@ class SiteWideLater:
 
 def site_wide_files(config: SiteConfig, site: Site, bodies: Mapping[str, Body], pages: PageRenderer,
                     others: list[tuple[SiteConfig, Site, Mapping[str, Body], PageRenderer]],
-                    alternates: dict[str, list[Alternate]], salt: str,
-                    use_cache: bool = True) -> dict[PurePosixPath, bytes | Spooled]:
+                    alternates: dict[str, list[Alternate]], salt: str, use_cache: bool = True,
+                    listings: bool = True, guide: bool = True) -> dict[PurePosixPath, bytes | Spooled]:
     """Return the files that are made from the whole site rather than from one page (written after Pagefind).
 
-    salt is a hash of the site-wide inputs of the default language's pages (the print page keeps its
-    sections by it, unless use_cache is False). The print page and the embed guide come spooled to temporary
-    files (the caller writes them, then closes them with close_spooled)."""
+    They are the listings, made from the pages' metadata alone (left out with listings=False), and the
+    GUIDE_FILES, made from every page's body too (left out with guide=False). salt is a hash of the site-wide
+    inputs of the default language's pages (the print page keeps its sections by it, unless use_cache is
+    False). The print page and the embed guide come spooled to temporary files (the caller writes them, then
+    closes them with close_spooled)."""
     files: dict[PurePosixPath, bytes | Spooled] = {}
 
     def add(dest: PurePosixPath, data: bytes | Spooled) -> None:
@@ -983,28 +991,31 @@ def site_wide_files(config: SiteConfig, site: Site, bodies: Mapping[str, Body], 
         files[dest] = data
 
     try:
-        urls = [(page.url, page.meta.reviewed.isoformat()) for page in site.pages]
-        urls += [(page.url, page.meta.reviewed.isoformat()) for o in others for page in o[1].pages]
-        for dest, data in embed.api_files(config, site).items():
-            add(dest, data)
-        other_pages = tuple((page, o[0].default_region) for o in others for page in o[1].pages)
-        # It lists every page with its snippets (17 MB at 10,000 pages): written to disk as it is made.
-        add(PurePosixPath("embed/index.html"), pages.render_special_spooled(
-            "embed-index.html", embed.EMBED_INDEX_URL, "Embed these pages",
-            "How clinics and services can show these pages on their own websites.", spool_dir=config.output_dir.parent,
-            embeds=embed.embed_index(config, site, other_pages)))
-        # Hosts serve 404.html at any depth, so its links start from the site's own path, not relative.
-        site_root = safe_url(urlsplit(config.base_url).path)
-        for lang_pages in [pages] + [o[3] for o in others]:
-            prefix, _ = lang_pages.config.lang_prefix, lang_pages.text  # _(): pybabel extracts these strings
-            add(PurePosixPath(f"{prefix}404.html"), lang_pages.render_special(
-                "404.html", f"{prefix}404.html", _("Page not found"), _("This page does not exist."), root=site_root))
-        urls.append(("embed/", max(p.meta.reviewed for p in site.pages).isoformat()))
-        add(PurePosixPath("sitemap.xml"), seo.sitemap(urls, config, alternates))
-        add(PurePosixPath("robots.txt"), seo.robots(config))
-        add(PurePosixPath("_headers"), headers.netlify_headers(config, [u for u, _ in urls if u != "embed/"]))
-        for dest, made_data in guide_tools(config, site, bodies, pages, salt, use_cache).items():
-            add(dest, made_data)
+        if listings:
+            urls = [(page.url, page.meta.reviewed.isoformat()) for page in site.pages]
+            urls += [(page.url, page.meta.reviewed.isoformat()) for o in others for page in o[1].pages]
+            for dest, data in embed.api_files(config, site).items():
+                add(dest, data)
+            other_pages = tuple((page, o[0].default_region) for o in others for page in o[1].pages)
+            # It lists every page with its snippets (17 MB at 10,000 pages): written to disk as it is made.
+            add(PurePosixPath("embed/index.html"), pages.render_special_spooled(
+                "embed-index.html", embed.EMBED_INDEX_URL, "Embed these pages",
+                "How clinics and services can show these pages on their own websites.", spool_dir=config.output_dir.parent,
+                embeds=embed.embed_index(config, site, other_pages)))
+            # Hosts serve 404.html at any depth, so its links start from the site's own path, not relative.
+            site_root = safe_url(urlsplit(config.base_url).path)
+            for lang_pages in [pages] + [o[3] for o in others]:
+                prefix, _ = lang_pages.config.lang_prefix, lang_pages.text  # _(): pybabel extracts these strings
+                add(PurePosixPath(f"{prefix}404.html"), lang_pages.render_special(
+                    "404.html", f"{prefix}404.html", _("Page not found"), _("This page does not exist."), root=site_root))
+            urls.append(("embed/", max(p.meta.reviewed for p in site.pages).isoformat()))
+            add(PurePosixPath("sitemap.xml"), seo.sitemap(urls, config, alternates))
+            add(PurePosixPath("robots.txt"), seo.robots(config))
+            add(PurePosixPath("_headers"), headers.netlify_headers(config, [u for u, _ in urls if u != "embed/"]))
+            add(dest_for(search.SEARCH_URL), search.search_page(config, site, pages))
+        if guide:
+            for dest, made_data in guide_tools(config, site, bodies, pages, salt, use_cache).items():
+                add(dest, made_data)
     except BaseException:
         close_spooled(files)  # a problem after the print page or the embed guide was spooled
         raise
@@ -1023,14 +1034,19 @@ def print_page(config: SiteConfig, site: Site, bodies: Mapping[str, Body], pages
         store.save()
 
 
+# The site-wide files made from every page's body, not only from the pages' metadata (see site_wide_files):
+# the print page holds every page, and the service worker's version hashes the help page as readers see it.
+GUIDE_FILES = frozenset({dest_for(printbook.PRINT_URL), PurePosixPath(offline.OFFLINE_URL, "index.html"),
+                         PurePosixPath(offline.MANIFEST_NAME), PurePosixPath(offline.SW_NAME)})
+
+
 def guide_tools(config: SiteConfig, site: Site, bodies: Mapping[str, Body],
                 pages: PageRenderer, salt: str, use_cache: bool = True) -> dict[PurePosixPath, bytes | Spooled]:
-    """Return the pages and files that help readers use the whole guide: search, print and offline."""
+    """Return the GUIDE_FILES: the pages and files made from the whole guide's text (print and offline)."""
     # The manifest takes its colours from the stylesheet in use (a site's own site.css wins, as in collect_assets).
     stylesheets = [folder / "css" / "site.css" for folder in reversed(config.asset_dirs)]
     css = next((f.read_text(encoding="utf-8", errors="replace") for f in stylesheets if f.is_file()), "")
     return {
-        dest_for(search.SEARCH_URL): search.search_page(config, site, pages),
         dest_for(printbook.PRINT_URL): print_page(config, site, bodies, pages, salt, use_cache),
         **offline.offline_files(site, bodies, pages, css),
     }

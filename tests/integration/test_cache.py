@@ -245,3 +245,60 @@ def test_the_crisis_block_is_spliced_per_depth_and_a_sites_own_is_rendered_per_p
     build(site, tmp_path / "out")
     assert "All crisis lines (from index)" in (tmp_path / "out/index.html").read_text()
     assert "All crisis lines (from get-help)" in (tmp_path / "out/get-help/index.html").read_text()
+
+
+def test_an_edit_to_a_pages_text_keeps_the_listings_and_remakes_the_guide(bigger_site, tmp_path,
+                                                                         monkeypatch: pytest.MonkeyPatch):
+    """A change to one page's words (not its metadata): the files made from every page's metadata (embed
+    guide, API index, sitemap, search page…) are kept as they are, the print page and offline files are made
+    again, and the whole output still equals a cold build."""
+    from feelagain import writers
+
+    out = tmp_path / "out"
+    build(bigger_site, out)
+    build(bigger_site, out)
+    before = _state(out)
+    made: list[str] = []
+    for name in ("api_files", "embed_index"):
+        monkeypatch.setattr(writers.embed, name, _recorder(made, name, getattr(writers.embed, name)))
+    monkeypatch.setattr(writers, "guide_tools", _recorder(made, "guide_tools", writers.guide_tools))
+    target = bigger_site / "content/p007.md"
+    target.write_text(target.read_text() + "\nOne more plain sentence about rest.\n")
+    build(bigger_site, out)
+    assert made == ["guide_tools"]
+    after = _state(out)
+    listings = {"embed/index.html", "api/pages.json", "sitemap.xml", "_headers", "search/index.html", "404.html"}
+    assert all(before[k] == after[k] for k in listings)
+    assert before["print/index.html"][0] != after["print/index.html"][0]
+    assert before["p007/index.html"][0] != after["p007/index.html"][0]
+    made.clear()
+    target.write_text(target.read_text().replace("title: Page 7", "title: Page Seven"))
+    build(bigger_site, out)  # a new title: the listings show it
+    assert sorted(made) == ["api_files", "embed_index", "guide_tools"]
+    assert "Page Seven" in (out / "embed/index.html").read_text()
+    build(bigger_site, tmp_path / "cold", use_cache=False)
+    assert snapshot(out) == snapshot(tmp_path / "cold")
+
+
+def _recorder(made: list[str], name: str, function):
+    def recording(*args, **kwargs):
+        made.append(name)
+        return function(*args, **kwargs)
+    return recording
+
+
+def test_guide_files_names_what_guide_tools_makes(make_site, tmp_path):
+    from feelagain import writers
+
+    site = make_site()
+    made: list[set[str]] = []
+    guide_tools = writers.guide_tools
+
+    def recording(*args, **kwargs):
+        files = guide_tools(*args, **kwargs)
+        made.append({dest.as_posix() for dest in files})
+        return files
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(writers, "guide_tools", recording)
+        build(site, tmp_path / "out")
+    assert made == [{p.as_posix() for p in writers.GUIDE_FILES}]
