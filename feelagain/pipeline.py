@@ -92,6 +92,11 @@ class SourceCache:
         hit = self.cache.get(key, count=False) if key else None
         return hit.page.body_md if isinstance(hit, Parsed) else None
 
+    def forget(self) -> None:
+        """Drop what lookup() remembered of each file, once every page is converted (markdown() then finds none)."""
+        self.stats.clear()
+        self.found.clear()
+
     def store(self, rel: PurePosixPath, parsed: Parsed) -> None:
         """Cache what a clean parse of rel gave (only files lookup() saw and did not find)."""
         key = self.stats.get(rel)
@@ -485,6 +490,8 @@ def _build(config: SiteConfig, stores: list[DiskStore[Any]], *, write: bool, tod
                                     crisis.numbers() if crisis else None, markdown, recall)
         # The writers only look bodies up by slug, one page at a time: the mapping reads each from disk.
         built.append(LangSite(lang_config, lang, for_writing(site), bodies))
+        del site  # the pages as parsed (front-matter lines and all): the writers have their light copies
+    known.forget()  # what the parse remembered of each file: no later stage needs it
     cache.save()  # before any stop for errors: the next try re-renders only what changed
     problems.raise_if_any(config.strict)
     assert crisis is not None, "load_crisis returns None only after recording an error"

@@ -13,12 +13,13 @@ import json
 import os
 import shutil
 import stat
+import struct
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any, TextIO
+from typing import Any
 from urllib.parse import urlsplit
 
 from . import embed, headers, offline, printbook, search, seo, workers
@@ -107,12 +108,36 @@ def exchange(a: Path, b: Path) -> bool:
     raise OSError(err, os.strerror(err), str(a))
 
 
-Entry = list  # [sha256 hex, render key, inode, size, mtime_ns, ctime_ns] of one output file
+# One output file: [sha256 hex, render key, its stat packed with STAT (inode, size, mtime_ns, ctime_ns)]. The
+# manifest file writes the four numbers out; in memory they are packed, because a 10,000-page site has 50,000
+# files in each of the live, spare, staging and new tables, and four int objects each would be most of them.
+Entry = list
+STAT = struct.Struct("<Qqqq")
+UNTRUSTED = b""  # the stat of a staging entry that is no regular file: equal to no packed stat
 
 
-def _stat_key(info: os.stat_result) -> list[int]:
+def _stat_key(info: os.stat_result) -> bytes:
     # ctime too: an edit by hand can keep the size and put the mtime back, but it cannot put the ctime back.
-    return [info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns]
+    return STAT.pack(info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+
+
+MANIFEST_VERSION = 4
+
+
+def _entry(row: Any) -> Entry | None:
+    """Return the entry of one manifest line ([table, name, digest, render key, four stat numbers]), or None
+    for a line that is not one."""
+    if (isinstance(row, list) and len(row) == 8 and isinstance(row[1], str) and isinstance(row[2], str)
+            and isinstance(row[3], str) and all(isinstance(n, int) for n in row[4:])):
+        try:
+            return [row[2], row[3], STAT.pack(*row[4:])]
+        except struct.error:
+            return None
+    return None
+
+
+def _manifest_line(table: str, name: str, entry: Entry) -> str:
+    return json.dumps([table, name, entry[0], entry[1], *STAT.unpack(entry[2])]) + "\n"
 
 
 class SiteWriter:
@@ -158,7 +183,7 @@ class SiteWriter:
         # umask; mkdtemp makes 0700), or a web server running as another user gets 403.
         os.chmod(self.tmp, 0o777 & ~_umask())
         self.live, self.staged = self._load_manifest()
-        self.present: dict[str, list[int]] = {}  # what the staging folder holds now: dest → inode, size, mtime
+        self.present: dict[str, bytes] = {}  # what the staging folder holds now: dest → packed stat (STAT)
         self.root = str(self.tmp)
         self.folders: set[str] = {self.root}  # made already: mkdir on an existing folder is a wasted system call
         if not self.fresh:
@@ -215,28 +240,38 @@ class SiteWriter:
                     if stat.S_ISREG(info.st_mode):
                         self.present[key] = _stat_key(info)
                     else:
-                        self.present[key] = [-1, -1, -1, -1]  # a link or a device: never trusted, always replaced
+                        self.present[key] = UNTRUSTED  # a link or a device: never trusted, always replaced
 
     def _load_manifest(self) -> tuple[dict[str, Entry], dict[str, Entry]]:
-        """Return the live and the spare folder's entries (empty when there is no usable manifest)."""
+        """Return the live and the spare folder's entries (empty when there is no usable manifest).
+
+        The file is read a line at a time (see commit): parsed whole, a large site's manifest would briefly
+        need several times the memory of the tables made from it.
+        """
         if not self.manifest_path or not self.manifest_path.exists():
             return {}, {}
+        tables: dict[str, dict[str, Entry]] = {"live": {}, "spare": {}}
+        wanted = {"live": self.output_dir.is_dir(), "spare": not self.fresh}
         try:
-            data = json.loads(self.manifest_path.read_text())
-            if data.get("output") != str(self.output_dir.resolve()) or data.get("version") != 3:
-                return {}, {}
-            live, spare = data["live"], data["spare"]
-            live = {sys.intern(key): entry for key, entry in live.items()} if self.output_dir.is_dir() else {}
-            spare = {sys.intern(key): entry for key, entry in spare.items()} if not self.fresh else {}
-            for key, entry in spare.items():
-                # A file both folders share has one digest and render key: keep one copy of each in memory (on
-                # a 10,000-page site the two tables hold 50,000 entries each), as the names are kept once above.
-                twin = live.get(key)
-                if twin is not None and twin[:2] == entry[:2]:
-                    entry[:2] = twin[:2]
-            return live, spare
-        except (ValueError, KeyError, OSError, AttributeError, TypeError):
+            with open(self.manifest_path, encoding="utf-8") as lines:
+                head = json.loads(lines.readline())
+                if head != {"version": MANIFEST_VERSION, "output": str(self.output_dir.resolve())}:
+                    return {}, {}
+                for line in lines:
+                    row = json.loads(line)
+                    entry = _entry(row)
+                    if entry is not None and wanted.get(row[0]):
+                        tables[row[0]][sys.intern(row[1])] = entry
+        except (ValueError, OSError):
             return {}, {}  # a damaged manifest only costs us the shortcut
+        live, spare = tables["live"], tables["spare"]
+        for key, entry in spare.items():
+            # A file both folders share has one digest and render key: keep one copy of each in memory (on a
+            # 10,000-page site the two tables hold 50,000 entries each), as the names are kept once above.
+            twin = live.get(key)
+            if twin is not None and twin[:2] == entry[:2]:
+                entry[:2] = twin[:2]
+        return live, spare
 
     def _claim(self, key: str) -> str:
         """Return where the file key (a relative path with '/') goes in the staging folder; make its folder."""
@@ -254,7 +289,7 @@ class SiteWriter:
                 parent = parent.rpartition("/")[0]
         return target
 
-    def _live_stat(self, key: str) -> list[int] | None:
+    def _live_stat(self, key: str) -> bytes | None:
         """Return the live file's inode, size and mtime if it is still the one the manifest describes."""
         entry = self.live.get(key)
         if not entry:
@@ -265,14 +300,14 @@ class SiteWriter:
         except OSError:
             return None
         now = _stat_key(info)
-        return now if stat.S_ISREG(info.st_mode) and now == entry[2:6] else None
+        return now if stat.S_ISREG(info.st_mode) and now == entry[2] else None
 
     def _place(self, key: str, target: str, digest: str, render_key: str, data: bytes | Spooled | None,
-               live: list[int] | None) -> None:
+               live: bytes | None) -> None:
         """Make the staging file hold these bytes: keep it, link the live twin, or write it anew."""
         spare = self.staged.get(key)
         here = self.present.get(key)
-        if spare and here and spare[0] == digest and spare[2:6] == here:
+        if spare and here and spare[0] == digest and spare[2] == here:
             now = here
             self.linked += 1
         else:
@@ -296,7 +331,7 @@ class SiteWriter:
                     handle.flush()
                     now = _stat_key(os.fstat(handle.fileno()))
                 self.written += 1
-        entry = [digest, render_key, *now]
+        entry = [digest, render_key, now]
         self.manifest[key] = entry
         self.staged[key] = entry  # so forget() and add() again can keep it
         self.present[key] = now
@@ -308,10 +343,10 @@ class SiteWriter:
     def reuse_key(self, key: str, render_key: str) -> bool:
         """reuse() for a file named by its relative path with '/' (what the manifest holds)."""
         old = self.live.get(key)
-        if not render_key or not old or len(old) < 6 or old[1] != render_key or key in self.manifest:
+        if not render_key or not old or old[1] != render_key or key in self.manifest:
             return False
         spare = self.staged.get(key)
-        if spare and spare[0] == old[0] and spare[2:6] == self.present.get(key):
+        if spare and spare[0] == old[0] and spare[2] == self.present.get(key):
             live = None  # the staging folder holds these bytes already: the live file is not needed
         else:
             live = self._live_stat(key)
@@ -351,7 +386,7 @@ class SiteWriter:
     def reuse_all(self, render_key: str) -> bool:
         """Keep every live file made from render_key (outputs made from the whole site, e.g. the print page),
         if there are any and all are as the manifest says; return whether they were kept."""
-        keys = [k for k, entry in self.live.items() if len(entry) >= 6 and entry[1] == render_key]
+        keys = [k for k, entry in self.live.items() if entry[1] == render_key]
         stats = [self._live_stat(k) for k in keys]
         if not render_key or not keys or any(s is None for s in stats) or any(k in self.manifest for k in keys):
             return False
@@ -429,7 +464,7 @@ class SiteWriter:
                 with open(path, "rb") as handle:
                     now = _stat_key(os.fstat(handle.fileno()))
                     digest = hashlib.sha256(handle.read()).hexdigest()
-                self.manifest[key] = [digest, "", *now]
+                self.manifest[key] = [digest, "", now]
                 self.present[key] = now
 
     def commit(self) -> None:
@@ -448,12 +483,18 @@ class SiteWriter:
             if self.manifest_path:
                 # The old live files are the spare now; those this build linked share an inode (and so a new
                 # ctime) with the new live ones.
-                spare = {k: (self.manifest[k] if k in self.manifest and self.manifest[k][2] == entry[2]
-                             else entry) for k, entry in self.live.items() if len(entry) >= 6} if had_live else {}
+                ino = slice(0, 8)  # the inode, first in a packed stat
+                spare = {k: (self.manifest[k] if k in self.manifest and self.manifest[k][2][ino] == entry[2][ino]
+                             else entry) for k, entry in self.live.items()} if had_live else {}
+                # One line per file, written and read a line at a time (_load_manifest): 50,000 files at
+                # 10,000 pages would otherwise be one 25 MB value made and parsed whole.
                 tmp_manifest = self.manifest_path.with_suffix(".tmp")
                 with open(tmp_manifest, "w", encoding="utf-8") as handle:
-                    write_json(handle, {"version": 3, "output": str(self.output_dir.resolve()),
-                                        "live": self.manifest, "spare": spare})
+                    handle.write(json.dumps({"version": MANIFEST_VERSION, "output": str(self.output_dir.resolve())},
+                                            sort_keys=True) + "\n")
+                    for table, entries in (("live", self.manifest), ("spare", spare)):
+                        for name in sorted(entries):
+                            handle.write(_manifest_line(table, name, entries[name]))
                 os.replace(tmp_manifest, self.manifest_path)
             if had_live and not self.keep_spare:
                 shutil.rmtree(self.tmp, ignore_errors=True)
@@ -486,23 +527,6 @@ class SiteWriter:
                 shutil.rmtree(self.tmp, ignore_errors=True)
         finally:
             self._release()
-
-
-def write_json(handle: TextIO, value: Mapping[str, Any]) -> None:
-    """Write json.dumps(value, sort_keys=True) into handle an entry at a time.
-
-    The manifest of a 10,000-page site is about 10 MB of JSON: made whole, it would be the build's largest
-    value at the very end. json.dump would stream it too, but with the pure-Python encoder (about 5× slower).
-    """
-    handle.write("{")
-    for index, key in enumerate(sorted(value)):
-        item = value[key]
-        handle.write((", " if index else "") + json.dumps(key) + ": ")
-        if isinstance(item, Mapping):
-            write_json(handle, item)
-        else:
-            handle.write(json.dumps(item, sort_keys=True))
-    handle.write("}")
 
 
 class Served(dict[str, tuple[str, int, int]]):
