@@ -497,8 +497,13 @@ def goals_table(peers: list[Result], ours: list[Result]) -> str:
         if r.ok and r.n >= 10000 and r.scenario == "cold":
             rows.append(f"| ours peak RSS, largest process (Pagefind's) | {r.pages:,} | {r.peak_mib:.0f} MiB | | "
                         f"≤ 150 MiB | {'yes' if r.peak_mib <= 150 else 'no'} |")
-            rows.append(f"| ours peak RSS, our own process | {r.pages:,} | {r.own_mib:.0f} MiB | | ≤ 150 MiB | "
+            rows.append(f"| ours peak RSS, our own process, cold | {r.pages:,} | {r.own_mib:.0f} MiB | | ≤ 150 MiB | "
                         f"{'yes' if 0 < r.own_mib <= 150 else 'no'} |")
+            # The goal is the build's peak whatever it does: an edit build also holds the last build's manifest.
+            highest = max((o for o in ours if o.ok and o.n == r.n and o.own_mib), key=lambda o: o.own_mib, default=None)
+            if highest is not None and highest.scenario != "cold":
+                rows.append(f"| ours peak RSS, our own process, {highest.scenario} (its highest) | {r.pages:,} | "
+                            f"{highest.own_mib:.0f} MiB | | ≤ 150 MiB | {'yes' if highest.own_mib <= 150 else 'no'} |")
             if r.indexed:
                 rows.append(f"| Pagefind's peak RSS, its own process (build --verbose) | {r.pages:,} | "
                             f"{r.pf_peak_mib:.0f} MiB | | ≤ 150 MiB | {'yes' if r.pf_peak_mib <= 150 else 'no'} |")
