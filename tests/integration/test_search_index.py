@@ -15,7 +15,7 @@ from feelagain.config import load_config
 from feelagain.errors import BuildError, BuildFailed, SourceLocation
 from feelagain.pipeline import build
 from tests.support.forked import cli_in_fork
-from tests.support.sites import SITE_YML, TODAY, default_files, page, snapshot, write_files
+from tests.support.sites import LANGUAGES, SITE_YML, TODAY, default_files, page, snapshot, write_files
 
 PINNED = "search:\n  pinned:\n    - terms: [crisis, help now]\n      page: get-help\n"
 
@@ -261,16 +261,6 @@ def test_verbose_build_prints_the_line_only_when_pagefind_ran(make_site, capsys,
 
 
 # Pagefind lists the languages of pagefind-entry.json in a different order from run to run; the build sorts them.
-LANGUAGES = """\
-languages:
-  - code: en
-    name: English
-  - code: es
-    name: Español
-    default_region: uk
-    help_page: obtener-ayuda
-    nav: [index, obtener-ayuda]
-"""
 ES_BODY = "Puedes sentirte apagado. Es algo común. Casi siempre mejora con el tiempo.\n"
 
 

@@ -110,3 +110,16 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 
 TODAY = datetime.date(2026, 11, 25)
+
+
+# site.yml's languages for a site in English and Spanish (the Spanish pages are under content/es/).
+LANGUAGES = """\
+languages:
+  - code: en
+    name: English
+  - code: es
+    name: Español
+    default_region: uk
+    help_page: obtener-ayuda
+    nav: [index, obtener-ayuda]
+"""

@@ -11,18 +11,8 @@ from feelagain.config import load_config
 from feelagain.errors import BuildFailed
 from feelagain.lint import LintPage, LintSettings, lint_page, readability_es
 from feelagain.pipeline import build
-from tests.support.sites import CRISIS_YML, ROOT, SITE_YML, TODAY, page
+from tests.support.sites import CRISIS_YML, LANGUAGES, ROOT, SITE_YML, TODAY, page
 
-LANGUAGES = """\
-languages:
-  - code: en
-    name: English
-  - code: es
-    name: Español
-    default_region: uk
-    help_page: obtener-ayuda
-    nav: [index, obtener-ayuda]
-"""
 SITE_ES = SITE_YML.replace("language: en\n", "") + LANGUAGES
 ES_BODY = "Puedes sentirte apagado. Es algo común. Casi siempre mejora con el tiempo.\n"
 
