@@ -108,9 +108,9 @@ def exchange(a: Path, b: Path) -> bool:
     raise OSError(err, os.strerror(err), str(a))
 
 
-# One output file: [sha256 hex, render key, its stat packed with STAT (inode, size, mtime_ns, ctime_ns)]. The
-# manifest file writes the four numbers out; in memory they are packed, because a 10,000-page site has 50,000
-# files in each of the live, spare, staging and new tables, and four int objects each would be most of them.
+# One output file: [SHA-256, render key, its stat packed with STAT (inode, size, mtime_ns, ctime_ns)]. The
+# manifest file writes the digest in hex and the four numbers out; in memory they are bytes, because a
+# 10,000-page site has 50,000 files in each of the live, spare, staging and new tables.
 Entry = list
 STAT = struct.Struct("<Qqqq")
 UNTRUSTED = b""  # the stat of a staging entry that is no regular file: equal to no packed stat
@@ -130,14 +130,25 @@ def _entry(row: Any) -> Entry | None:
     if (isinstance(row, list) and len(row) == 8 and isinstance(row[1], str) and isinstance(row[2], str)
             and isinstance(row[3], str) and all(isinstance(n, int) for n in row[4:])):
         try:
-            return [row[2], row[3], STAT.pack(*row[4:])]
-        except struct.error:
+            return [bytes.fromhex(row[2]), _compact(row[3]), STAT.pack(*row[4:])]
+        except (struct.error, ValueError):
             return None
     return None
 
 
 def _manifest_line(table: str, name: str, entry: Entry) -> str:
-    return json.dumps([table, name, entry[0], entry[1], *STAT.unpack(entry[2])]) + "\n"
+    render_key = entry[1].hex() if isinstance(entry[1], bytes) else entry[1]
+    return json.dumps([table, name, entry[0].hex(), render_key, *STAT.unpack(entry[2])]) + "\n"
+
+
+def _compact(render_key: str | bytes) -> str | bytes:
+    """Return a render key as the tables keep it: a hash (64 hex digits) as its 32 bytes, anything else as it is."""
+    if isinstance(render_key, str) and len(render_key) == 64:
+        try:
+            return bytes.fromhex(render_key)
+        except ValueError:
+            return render_key
+    return render_key
 
 
 class SiteWriter:
@@ -302,7 +313,7 @@ class SiteWriter:
         now = _stat_key(info)
         return now if stat.S_ISREG(info.st_mode) and now == entry[2] else None
 
-    def _place(self, key: str, target: str, digest: str, render_key: str, data: bytes | Spooled | None,
+    def _place(self, key: str, target: str, digest: bytes, render_key: str | bytes, data: bytes | Spooled | None,
                live: bytes | None) -> None:
         """Make the staging file hold these bytes: keep it, link the live twin, or write it anew."""
         spare = self.staged.get(key)
@@ -331,7 +342,7 @@ class SiteWriter:
                     handle.flush()
                     now = _stat_key(os.fstat(handle.fileno()))
                 self.written += 1
-        entry = [digest, render_key, now]
+        entry = [digest, _compact(render_key), now]
         self.manifest[key] = entry
         self.staged[key] = entry  # so forget() and add() again can keep it
         self.present[key] = now
@@ -343,7 +354,7 @@ class SiteWriter:
     def reuse_key(self, key: str, render_key: str) -> bool:
         """reuse() for a file named by its relative path with '/' (what the manifest holds)."""
         old = self.live.get(key)
-        if not render_key or not old or old[1] != render_key or key in self.manifest:
+        if not render_key or not old or old[1] != _compact(render_key) or key in self.manifest:
             return False
         spare = self.staged.get(key)
         if spare and spare[0] == old[0] and spare[2] == self.present.get(key):
@@ -373,7 +384,7 @@ class SiteWriter:
         """Add one output file (render_key: a hash of the inputs it was made from, for reuse next time)."""
         key = dest.as_posix()
         target = self._claim(key)
-        digest = digest_of(data)
+        digest = bytes.fromhex(digest_of(data))
         old = self.live.get(key)
         live = self._live_stat(key) if old and old[0] == digest else None
         try:
@@ -386,7 +397,8 @@ class SiteWriter:
     def reuse_all(self, render_key: str) -> bool:
         """Keep every live file made from render_key (outputs made from the whole site, e.g. the print page),
         if there are any and all are as the manifest says; return whether they were kept."""
-        keys = [k for k, entry in self.live.items() if entry[1] == render_key]
+        wanted = _compact(render_key)
+        keys = [k for k, entry in self.live.items() if entry[1] == wanted]
         stats = [self._live_stat(k) for k in keys]
         if not render_key or not keys or any(s is None for s in stats) or any(k in self.manifest for k in keys):
             return False
@@ -463,7 +475,7 @@ class SiteWriter:
                     continue
                 with open(path, "rb") as handle:
                     now = _stat_key(os.fstat(handle.fileno()))
-                    digest = hashlib.sha256(handle.read()).hexdigest()
+                    digest = hashlib.sha256(handle.read()).digest()
                 self.manifest[key] = [digest, "", now]
                 self.present[key] = now
 

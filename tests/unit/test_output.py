@@ -210,7 +210,7 @@ def test_the_manifest_is_one_line_per_file_and_reads_back_as_written(tmp_path):
                            info.st_mtime_ns, info.st_ctime_ns]
     reader = SiteWriter(out, manifest)
     assert reader.live == written
-    assert reader.staged["a b/index.html"][0] == hashlib.sha256(b"one").hexdigest()
+    assert reader.staged["a b/index.html"][0] == hashlib.sha256(b"one").digest()
     reader.abort()
 
 
@@ -249,3 +249,18 @@ def test_a_manifest_with_damaged_entries_only_costs_the_shortcut(tmp_path, damag
     writer.add(PurePosixPath("a.html"), b"new", "key-a")
     writer.commit()
     assert (out / "a.html").read_bytes() == b"new"
+
+
+@pytest.mark.parametrize("render_key", ["", "key-a", "ab" * 32, "AB" * 32, "zz" * 32])
+def test_a_manifest_line_reads_back_as_the_entry_it_was_written_from(render_key):
+    import json
+
+    from feelagain.writers import STAT, _compact, _entry, _manifest_line
+
+    digest = hashlib.sha256(b"x").digest()
+    entry = [digest, _compact(render_key), STAT.pack(7, 8, 9, 10)]
+    row = json.loads(_manifest_line("live", "a.html", entry))
+    assert row[:3] == ["live", "a.html", digest.hex()] and row[4:] == [7, 8, 9, 10]
+    assert _entry(row) == entry
+    assert row[3] == (render_key.lower() if len(render_key) == 64 and render_key != "zz" * 32 else render_key)
+    assert isinstance(entry[1], bytes) == (render_key.lower() == "ab" * 32)  # a hash is kept as its 32 bytes
