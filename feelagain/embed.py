@@ -3,16 +3,15 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
 from pathlib import PurePosixPath
-from typing import Any, overload
+from typing import Any
 from urllib.parse import urlsplit
 
 from markupsafe import escape
 
 from .config import SiteConfig
 from .discover import SLUG_PATTERN
-from .model import Page, Site, join_url, safe_url
+from .model import MadeOnRead, Page, Site, join_url, safe_url
 
 EMBED_HEIGHT = 800  # a fallback height until the frame reports its real one
 CACHE_AGE = 86400
@@ -150,39 +149,19 @@ def api_files(config: SiteConfig, site: Site) -> dict[PurePosixPath, bytes]:
 EMBED_INDEX_URL = "embed/"
 
 
-def embed_index(config: SiteConfig, site: Site, other_pages: tuple[tuple[Page, str], ...] = ()) -> EmbedIndex:
+def embed_index(config: SiteConfig, site: Site,
+                other_pages: tuple[tuple[Page, str], ...] = ()) -> MadeOnRead[tuple[Page, str | None], dict[str, str | None]]:
     """Return what the 'Embed these pages' guide lists: each page with its two snippets.
 
     other_pages (pages in other languages, each with its language's default region) are listed too, their
     snippets with data-lang. Ids in the guide must be unique: a Spanish page is "es-index", beside "index".
     """
-    return EmbedIndex(config, [(p, None) for p in site.pages] + list(other_pages))
-
-
-class EmbedIndex(Sequence[dict[str, str | None]]):
-    """The guide's entries, each made when it is read: a large site's snippets are never all in memory."""
-
-    def __init__(self, config: SiteConfig, pages: list[tuple[Page, str | None]]) -> None:
-        self.config = config
-        self.pages = pages
-
-    def __len__(self) -> int:
-        return len(self.pages)
-
-    @overload
-    def __getitem__(self, index: int) -> dict[str, str | None]: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[dict[str, str | None]]: ...
-
-    def __getitem__(self, index: int | slice) -> dict[str, str | None] | list[dict[str, str | None]]:
-        if isinstance(index, slice):
-            return [self._entry(*item) for item in self.pages[index]]
-        return self._entry(*self.pages[index])
-
-    def _entry(self, p: Page, region: str | None) -> dict[str, str | None]:
+    def entry(item: tuple[Page, str | None]) -> dict[str, str | None]:
+        p, region = item
         return {"slug": p.lang_prefix.replace("/", "-") + p.slug, "title": p.meta.title,
                 "lang": p.lang_prefix.rstrip("/") or None,
                 "embed_href": f"../{p.lang_prefix}embed/{p.slug}/" if p.lang_prefix else f"{p.slug}/",
-                "iframe_snippet": iframe_snippet(p, self.config),
-                "script_snippet": script_snippet(p, self.config, region)}
+                "iframe_snippet": iframe_snippet(p, config), "script_snippet": script_snippet(p, config, region)}
+
+    # Made when the template reads them: a large site's snippets are never all in memory.
+    return MadeOnRead([(p, None) for p in site.pages] + list(other_pages), entry)

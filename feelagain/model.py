@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
+from typing import Generic, TypeVar, overload
 from urllib.parse import quote
 
 from .discover import SourceFile
@@ -90,3 +92,33 @@ class Site:
     def by_slug(self, slug: str) -> Page | None:
         """Return the page with this slug, or None."""
         return next((p for p in self.pages if p.slug == slug), None)
+
+
+Raw = TypeVar("Raw")
+Made = TypeVar("Made")
+
+
+class MadeOnRead(Sequence[Made], Generic[Raw, Made]):
+    """A read-only sequence whose items are made from `sources` by `make` each time they are read.
+
+    Templates get it where a list of every page's entry would be a large site's biggest value (the embed
+    guide's snippets, the print page's contents): the loop reads one entry at a time.
+    """
+
+    def __init__(self, sources: Sequence[Raw], make: Callable[[Raw], Made]) -> None:
+        self.sources = sources
+        self.make = make
+
+    def __len__(self) -> int:
+        return len(self.sources)
+
+    @overload
+    def __getitem__(self, index: int) -> Made: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Made]: ...
+
+    def __getitem__(self, index: int | slice) -> Made | list[Made]:
+        if isinstance(index, slice):
+            return [self.make(source) for source in self.sources[index]]
+        return self.make(self.sources[index])

@@ -50,6 +50,8 @@ def has_part(pattern: re.Pattern[str], needle: str, html: str) -> bool:
             return True
         at = html.find(needle, at + 1)
     return False
+
+
 BLOCK = 1 << 16  # finish_into(): characters searched at a time
 OVERLAP = 1 << 14  # and kept from the block before (longer than any tag a part is in)
 MUST_HAVE_HINT = ('every page needs them: keep {% include "partials/crisis.html" %}, '

@@ -118,9 +118,10 @@ def parse_pages(sources: list[SourceFile], problems: Problems, lang_prefix: str 
     pages = []
 
     def keep(page: Page, cached: bool = False) -> None:
-        if markdown is not None:
-            if not cached:  # a cached page's body stays in the cache until a conversion needs it (SourceCache.markdown)
-                markdown.add(page.slug, pickle.dumps(page.body_md, protocol=pickle.HIGHEST_PROTOCOL))
+        # A cached page comes without its body: it stays in the cache until a conversion needs it
+        # (SourceCache.markdown).
+        if markdown is not None and not cached:
+            markdown.add(page.slug, pickle.dumps(page.body_md, protocol=pickle.HIGHEST_PROTOCOL))
             page = dataclasses.replace(page, body_md="")
         pages.append(page)
 

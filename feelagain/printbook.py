@@ -9,13 +9,13 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Protocol, overload
+from typing import Any, Protocol
 
 from markupsafe import Markup
 
 from .cache import make_key
 from .markup import Body
-from .model import Page, Site, relative_href
+from .model import MadeOnRead, Page, Site, relative_href
 from .pages import PageRenderer, PageView
 from .spool import Spooled
 
@@ -73,7 +73,11 @@ def print_page(site: Site, bodies: Mapping[str, Body], pages: PageRenderer, stor
     way (a site's own template) is filled the ordinary way instead (whole_print_page), with the same result.
     """
     context = pages.base_context(PRINT_URL)
-    contents = _Contents(site, bodies, pages, context)
+
+    def contents_view(page: Page) -> PageView:  # the contents list needs each page's view, not its body
+        return pages.view(page, bodies[page.slug], PRINT_URL, context, page.url, html=BODY_STAND_IN).in_print(
+            BODY_STAND_IN, section_anchor(page.slug))
+    contents = MadeOnRead(site.pages, contents_view)
     # Two stand-ins show what print.html puts before the first section, between two, and after the last.
     first, second = (SECTIONS_STAND_IN.format(n).encode() for n in (1, 2))
     skeleton = _render(pages, site, contents, [Markup(SECTIONS_STAND_IN.format(n)) for n in (1, 2)])
@@ -86,13 +90,11 @@ def print_page(site: Site, bodies: Mapping[str, Body], pages: PageRenderer, stor
             spooled.write(whole_print_page(site, bodies, pages, store, salt))
             return spooled
         spooled.write(head)
-        sections = _Sections(site, bodies, pages, context, store)
+        sections = _Sections(site, pages, context, store, salt)
         for index, page in enumerate(site.pages):
             if index:
                 spooled.write(between)
-            body = bodies[page.slug]
-            key = make_key("print-section", salt, body.key, repr(page.meta)) if store is not None else ""
-            spooled.write(sections.section(page, key, body)[1].encode())
+            spooled.write(sections.section(page, bodies[page.slug])[1].encode())
         spooled.write(tail)
         return spooled
     except BaseException:
@@ -110,13 +112,12 @@ def whole_print_page(site: Site, bodies: Mapping[str, Body], pages: PageRenderer
                      salt: str = "") -> bytes:
     """Return the printable guide made in memory, every section's view in the context (see print_page)."""
     context = pages.base_context(PRINT_URL)
-    sections = _Sections(site, bodies, pages, context, store)
+    sections = _Sections(site, pages, context, store, salt)
     views: list[PageView] = []
     articles: list[Markup] = []
     for page in site.pages:
         body = bodies[page.slug]
-        key = make_key("print-section", salt, body.key, repr(page.meta)) if store is not None else ""
-        html, article = sections.section(page, key, body)
+        html, article = sections.section(page, body)
         views.append(pages.view(page, body, PRINT_URL, context, page.url, html=html).in_print(
             html, section_anchor(page.slug)))
         articles.append(Markup(article))
@@ -130,47 +131,20 @@ def _render(pages: PageRenderer, site: Site, sections: Sequence[PageView], artic
                                 "for printing.", sections=sections, articles=articles, built=newest)
 
 
-class _Contents(Sequence[PageView]):
-    """print.html's `sections` while the sections themselves are spooled: each page's view with a stand-in
-    for its body, made when it is read, so that a large site's views are never all in memory."""
-
-    def __init__(self, site: Site, bodies: Mapping[str, Body], pages: PageRenderer, context: dict[str, Any]) -> None:
-        self.site, self.bodies, self.pages, self.context = site, bodies, pages, context
-
-    def __len__(self) -> int:
-        return len(self.site.pages)
-
-    @overload
-    def __getitem__(self, index: int) -> PageView: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[PageView]: ...
-
-    def __getitem__(self, index: int | slice) -> PageView | list[PageView]:
-        if isinstance(index, slice):
-            return [self._view(page) for page in self.site.pages[index]]
-        return self._view(self.site.pages[index])
-
-    def _view(self, page: Page) -> PageView:
-        return self.pages.view(page, self.bodies[page.slug], PRINT_URL, self.context, page.url,
-                               html=BODY_STAND_IN).in_print(BODY_STAND_IN, section_anchor(page.slug))
-
-
 class _Sections:
     """Makes each page's section of the printed guide, or takes it from the store."""
 
-    def __init__(self, site: Site, bodies: Mapping[str, Body], pages: PageRenderer, context: dict[str, Any],
-                 store: SectionStore | None) -> None:
-        self.site, self.bodies, self.pages, self.context, self.store = site, bodies, pages, context, store
+    def __init__(self, site: Site, pages: PageRenderer, context: dict[str, Any], store: SectionStore | None,
+                 salt: str) -> None:
+        self.site, self.pages, self.context, self.store, self.salt = site, pages, context, store, salt
         self.targets: dict[str, str] | None = None
 
-    def section(self, page: Page, key: str, body: Body | None = None) -> tuple[str, str]:
-        """Return the page's body as it is in the guide and its whole section (key: its store key, or "")."""
+    def section(self, page: Page, body: Body) -> tuple[str, str]:
+        """Return the page's body as it is in the guide and its whole section."""
+        key = make_key("print-section", self.salt, body.key, repr(page.meta)) if self.store is not None else ""
         kept = self.store.get(key) if self.store is not None else None
         if isinstance(kept, tuple) and len(kept) == 2 and all(isinstance(part, str) for part in kept):
             return kept[0], kept[1]
-        if body is None:
-            body = self.bodies[page.slug]
         if self.targets is None:
             self.targets = {relative_href(PRINT_URL, p.url): p.slug for p in self.site.pages}
         view = self.pages.view(page, body, PRINT_URL, self.context, page.url)

@@ -1,8 +1,9 @@
 """An output file made in pieces and kept in an unnamed temporary file, not in memory.
 
-The print page holds the whole guide: at 10,000 pages it is about 65 MB, and holding it as text, then as bytes,
-then in the list of files waiting for Pagefind, would triple the build's memory. It is written here a section
-at a time instead, hashed as it goes, and copied into the output folder by the writers.
+The print page holds the whole guide (about 65 MB at 10,000 pages) and the embed guide lists every page (17 MB):
+holding either as text, then as bytes, then in the list of files waiting for Pagefind, would triple the build's
+memory. They are written here as they are made instead, hashed as they go, and copied into the output folder
+by the writers, which take an output either way (the functions at the end).
 """
 from __future__ import annotations
 
@@ -71,11 +72,25 @@ class Spooled:
         self.file.close()
 
 
-def as_bytes(data: bytes | Spooled) -> bytes:
-    """Return the bytes of an output, whether it is held in memory or spooled."""
-    return data.read() if isinstance(data, Spooled) else data
+def digest_of(data: bytes | Spooled) -> bytes:
+    """Return the SHA-256 of an output (32 bytes), whether it is held in memory or spooled."""
+    return bytes.fromhex(data.digest) if isinstance(data, Spooled) else hashlib.sha256(data).digest()
 
 
-def digest_of(data: bytes | Spooled) -> str:
-    """Return the SHA-256 (hex) of an output, whether it is held in memory or spooled."""
-    return data.digest if isinstance(data, Spooled) else hashlib.sha256(data).hexdigest()
+def write_to(handle: BinaryIO, data: bytes | Spooled) -> None:
+    """Write an output into an open binary file, whether it is held in memory or spooled."""
+    if isinstance(data, Spooled):
+        data.copy_to(handle)
+    else:
+        handle.write(data)
+
+
+def is_in(path: str | os.PathLike[str], data: bytes | Spooled) -> bool:
+    """Return True if the file at path holds exactly this output (False if it cannot be read)."""
+    if isinstance(data, Spooled):
+        return data.same_as(path)
+    try:
+        with open(path, "rb") as handle:
+            return handle.read() == data
+    except OSError:
+        return False

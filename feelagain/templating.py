@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 import traceback
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -148,24 +149,24 @@ class Renderer:
     def render(self, name: str, context: dict[str, Any]) -> str:
         """Return the rendered template."""
         template = self.template(name)
-        try:
+        with self._errors_named(name):
             return template.render(context)
-        except jinja2.TemplateError as exc:
-            raise template_error(exc, self.config, name) from None
-        except Exception as exc:  # a template bug (e.g. a filter on the wrong type), not an engine crash
-            if self.debug:  # --debug: show the template bug's own traceback
-                raise
-            raise template_error(exc, self.config, name) from None
 
     def generate(self, name: str, context: dict[str, Any]) -> Iterator[str]:
         """Yield the rendered template in pieces as it is filled (for pages too large to hold whole)."""
         template = self.template(name)
-        try:
+        with self._errors_named(name):
             yield from template.generate(context)
+
+    @contextmanager
+    def _errors_named(self, name: str) -> Iterator[None]:
+        """Turn an error while filling the template into one that names it (template:line)."""
+        try:
+            yield
         except jinja2.TemplateError as exc:
             raise template_error(exc, self.config, name) from None
-        except Exception as exc:  # as in render(): a template bug, not an engine crash
-            if self.debug:
+        except Exception as exc:  # a template bug (e.g. a filter on the wrong type), not an engine crash
+            if self.debug:  # --debug: show the template bug's own traceback
                 raise
             raise template_error(exc, self.config, name) from None
 

@@ -32,7 +32,7 @@ from .languages import Language
 from .markup import Body
 from .model import Page, Site, dest_for, safe_url
 from .pages import Alternate, PageRenderer
-from .spool import Spooled, digest_of
+from .spool import Spooled, digest_of, is_in, write_to
 from .templating import Renderer
 
 
@@ -335,10 +335,7 @@ class SiteWriter:
                 assert data is not None
                 fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666)
                 with os.fdopen(fd, "wb") as handle:
-                    if isinstance(data, Spooled):
-                        data.copy_to(handle)
-                    else:
-                        handle.write(data)
+                    write_to(handle, data)
                     handle.flush()
                     now = _stat_key(os.fstat(handle.fileno()))
                 self.written += 1
@@ -384,7 +381,7 @@ class SiteWriter:
         """Add one output file (render_key: a hash of the inputs it was made from, for reuse next time)."""
         key = dest.as_posix()
         target = self._claim(key)
-        digest = bytes.fromhex(digest_of(data))
+        digest = digest_of(data)
         old = self.live.get(key)
         live = self._live_stat(key) if old and old[0] == digest else None
         try:
@@ -398,13 +395,7 @@ class SiteWriter:
         """Keep every live file made from render_key (outputs made from the whole site, e.g. the print page),
         if there are any and all are as the manifest says; return whether they were kept."""
         wanted = _compact(render_key)
-        keys = [k for k, entry in self.live.items() if entry[1] == wanted]
-        stats = [self._live_stat(k) for k in keys]
-        if not render_key or not keys or any(s is None for s in stats) or any(k in self.manifest for k in keys):
-            return False
-        for key, live in zip(keys, stats):
-            self._place(key, self._claim(key), self.live[key][0], render_key, None, live)
-        return True
+        return bool(render_key) and self._keep_live([k for k, entry in self.live.items() if entry[1] == wanted])
 
     def unchanged_except(self, prefix: str) -> bool:
         """Return True if every file outside prefix/ is byte-identical to the live one and none was removed."""
@@ -426,11 +417,15 @@ class SiteWriter:
 
     def reuse_tree(self, prefix: str) -> bool:
         """Take every live file under prefix/ as it is (e.g. a search index made from unchanged pages)."""
-        keys = [k for k in self.live if k.startswith(prefix)]
-        if not keys or any(self._live_stat(k) is None for k in keys):
+        return self._keep_live([k for k in self.live if k.startswith(prefix)])
+
+    def _keep_live(self, keys: list[str]) -> bool:
+        """Keep these live files as the manifest describes them, all or none; return whether they were kept."""
+        stats = [self._live_stat(k) for k in keys]
+        if not keys or any(s is None for s in stats) or any(k in self.manifest for k in keys):
             return False
-        for key in keys:
-            self._place(key, self._claim(key), self.live[key][0], self.live[key][1], None, self._live_stat(key))
+        for key, live in zip(keys, stats):
+            self._place(key, self._claim(key), self.live[key][0], self.live[key][1], None, live)
         return True
 
     def clear_tree(self, prefix: str) -> None:
@@ -673,22 +668,12 @@ def write_in_place(output_dir: Path, files: Mapping[PurePosixPath, bytes | Spool
     changed = 0
     for dest, data in sorted(files.items(), key=lambda item: item[0]):
         target = _safe_join(output_dir, dest)
-        if isinstance(data, Spooled):
-            if data.same_as(target):
-                continue
-        else:
-            try:
-                if target.read_bytes() == data:
-                    continue
-            except OSError:
-                pass
+        if is_in(target, data):
+            continue
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_name(f".{target.name}.tmp")
         with open(tmp, "wb") as handle:
-            if isinstance(data, Spooled):
-                data.copy_to(handle)
-            else:
-                handle.write(data)
+            write_to(handle, data)
         os.replace(tmp, target)
         changed += 1
     return changed
@@ -896,12 +881,12 @@ def write_site(config: SiteConfig, site: Site, bodies: Mapping[str, Body], crisi
         # Files made from the whole site depend on the site-wide inputs of every language and on every page's
         # metadata (the listings: embed guide, API index, sitemap…), and some on every page's body too (the
         # guide's print page and offline files): an edit to a page's text leaves the listings as they are.
-        listing = make_key("listing", *(key for part_shared, part_site, _ in parts
-                                        for key in [part_shared] + [repr(p.meta) for p in part_site.pages]))
-        whole = make_key("guide", *(key for part_shared, part_site, part_bodies in parts for key in
-                                    [part_shared] + [part_bodies[p.slug].key + repr(p.meta) for p in part_site.pages]))
-        listings_kept = writer.reuse_all(listing)
-        guide_kept = writer.reuse_all(whole)
+        listing_key = make_key("listing", *(key for part_shared, part_site, _ in parts
+                                            for key in [part_shared] + [repr(p.meta) for p in part_site.pages]))
+        guide_key = make_key("guide", *(key for part_shared, part_site, part_bodies in parts for key in
+                                        [part_shared] + [part_bodies[p.slug].key + repr(p.meta) for p in part_site.pages]))
+        listings_kept = writer.reuse_all(listing_key)
+        guide_kept = writer.reuse_all(guide_key)
         site_wide_kept = listings_kept and guide_kept
         index: search.IndexRun | None = None
         indexed: search.IndexStats | None = None
@@ -927,7 +912,7 @@ def write_site(config: SiteConfig, site: Site, bodies: Mapping[str, Body], crisi
             if index is not None:
                 indexed = index.wait()
             for dest, data in made.items():
-                writer.add(dest, data, whole if dest in GUIDE_FILES else listing)
+                writer.add(dest, data, guide_key if dest in GUIDE_FILES else listing_key)
             if isinstance(writer, SiteWriter) and index is not None:
                 writer.claim_tree(search.BUNDLE + "/")
         finally:
