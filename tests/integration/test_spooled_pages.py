@@ -206,3 +206,19 @@ def test_an_embed_guide_without_the_safety_parts_stops_the_build(tmp_path: Path)
     message = str(caught.value.errors[0])
     assert message.startswith("templates/embed-index.html: pages made with it have no crisis help block")
     assert not (site / "dist").exists()
+
+
+def test_the_printed_sources_name_every_doi(tmp_path: Path):
+    """A source known by its DOI alone keeps it on paper: the printed guide shows the DOI and links it."""
+    import yaml
+
+    site = bundled_copy(tmp_path / "site")
+    build(load_config(site))
+    html = (site / "dist" / PRINT).read_text(encoding="utf-8")
+    dois = []
+    for path in sorted((site / "content").glob("*.md")):
+        meta = yaml.safe_load(path.read_text(encoding="utf-8").split("---")[1])
+        dois += [src["doi"] for src in meta.get("sources", []) if src.get("doi")]
+    assert dois  # the bundled pages cite papers by DOI
+    for doi in dois:
+        assert f'DOI: <a class="print-url" href="https://doi.org/{doi}">{doi}</a>' in html
