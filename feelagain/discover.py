@@ -21,7 +21,7 @@ MAX_BYTES = 2 * 1024 * 1024  # a page bigger than this is a paste accident, not 
 RESERVED = frozenset({"assets", "embed", "api", "oembed", "404", "sitemap", "robots", "feelagain"})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SourceFile:
     """One Markdown file's text and where it came from."""
 

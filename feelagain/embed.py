@@ -1,6 +1,7 @@
 """Syndication: embed snippets, oEmbed responses, the content API and their JSON schemas."""
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from pathlib import PurePosixPath
@@ -66,7 +67,7 @@ def page_api(page: Page, config: SiteConfig, body_html: str) -> dict[str, Any]:
         "slug": page.slug, "title": meta.title, "description": meta.description, "summary": list(meta.summary),
         "html": body_html, "sections": _sections(body_html),
         "reviewed": meta.reviewed.isoformat(), "next_review": meta.next_review.isoformat(),
-        "sources": [{k: v for k, v in vars(s).items() if v is not None} for s in meta.sources],
+        "sources": [{k: v for k, v in dataclasses.asdict(s).items() if v is not None} for s in meta.sources],
         "url": join_url(config.base_url, page.url), "embed_url": join_url(config.base_url, f"{page.lang_prefix}embed/{page.slug}/"),
         "licence": {"name": config.licence_name, "url": config.licence_url},
         "attribution": f"Content from {config.title} ({join_url(config.base_url, page.url)}), published by "

@@ -36,7 +36,7 @@ def relative_href(from_url: str, to_url: str) -> str:
     return href or "./"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Page:
     """One content page: its source, validated metadata and where it goes."""
 

@@ -46,7 +46,7 @@ class BuildResult:
     index: IndexStats | None = None  # what Pagefind cost, when this build ran it
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Parsed:
     """A page parsed from an unchanged source file, and the warnings that came with it (the front-matter cache)."""
 

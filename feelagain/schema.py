@@ -141,7 +141,7 @@ def check_mapping(raw: Any, fields: tuple[Field, ...], loc: SourceLocation, line
     return good, errors
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Source:
     """A publication a page draws on."""
 
@@ -162,7 +162,7 @@ class Source:
         return self.url or self.doi_url
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PageMeta:
     """The validated front matter of one page."""
 
