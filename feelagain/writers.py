@@ -108,11 +108,16 @@ def exchange(a: Path, b: Path) -> bool:
     raise OSError(err, os.strerror(err), str(a))
 
 
-# One output file: [SHA-256, render key, its stat packed with STAT (inode, size, mtime_ns, ctime_ns)]. The
-# manifest file writes the digest in hex and the four numbers out; in memory they are bytes, because a
-# 10,000-page site has 50,000 files in each of the live, spare, staging and new tables.
-Entry = list
+# One output file, as one bytes object: its SHA-256 (32 bytes), its stat packed with STAT (32 bytes: inode,
+# size, mtime_ns, ctime_ns), then its render key as _compact makes it. The manifest file writes the digest and
+# key in hex and the four numbers out. One object per file, not a list of three, because a 10,000-page site has
+# 50,000 files in each of the live, spare, staging and new tables.
+Entry = bytes
 STAT = struct.Struct("<Qqqq")
+DIGEST = slice(0, 32)
+STATS = slice(32, 64)
+INODE = slice(32, 40)  # first in a packed stat
+KEY = slice(64, None)
 UNTRUSTED = b""  # the stat of a staging entry that is no regular file: equal to no packed stat
 
 
@@ -124,31 +129,40 @@ def _stat_key(info: os.stat_result) -> bytes:
 MANIFEST_VERSION = 4
 
 
+def _make_entry(digest: bytes, packed_stat: bytes, render_key: str | bytes) -> Entry:
+    return digest + packed_stat + _compact(render_key)
+
+
 def _entry(row: Any) -> Entry | None:
     """Return the entry of one manifest line ([table, name, digest, render key, four stat numbers]), or None
     for a line that is not one."""
     if (isinstance(row, list) and len(row) == 8 and isinstance(row[1], str) and isinstance(row[2], str)
             and isinstance(row[3], str) and all(isinstance(n, int) for n in row[4:])):
         try:
-            return [bytes.fromhex(row[2]), _compact(row[3]), STAT.pack(*row[4:])]
+            digest = bytes.fromhex(row[2])
+            return _make_entry(digest, STAT.pack(*row[4:]), row[3]) if len(digest) == 32 else None
         except (struct.error, ValueError):
             return None
     return None
 
 
 def _manifest_line(table: str, name: str, entry: Entry) -> str:
-    render_key = entry[1].hex() if isinstance(entry[1], bytes) else entry[1]
-    return json.dumps([table, name, entry[0].hex(), render_key, *STAT.unpack(entry[2])]) + "\n"
+    key = entry[KEY]
+    render_key = key[1:].hex() if key[:1] == b"#" else key[1:].decode()
+    return json.dumps([table, name, entry[DIGEST].hex(), render_key, *STAT.unpack(entry[STATS])]) + "\n"
 
 
-def _compact(render_key: str | bytes) -> str | bytes:
-    """Return a render key as the tables keep it: a hash (64 hex digits) as its 32 bytes, anything else as it is."""
-    if isinstance(render_key, str) and len(render_key) == 64:
+def _compact(render_key: str | bytes) -> bytes:
+    """Return a render key as entries keep it: a hash (64 hex digits) as "#" and its 32 bytes, anything else as
+    "=" and its UTF-8, so the two kinds never look alike. Bytes were made by _compact already."""
+    if isinstance(render_key, bytes):
+        return render_key
+    if len(render_key) == 64:
         try:
-            return bytes.fromhex(render_key)
+            return b"#" + bytes.fromhex(render_key)
         except ValueError:
-            return render_key
-    return render_key
+            pass
+    return b"=" + render_key.encode()
 
 
 class SiteWriter:
@@ -277,11 +291,11 @@ class SiteWriter:
             return {}, {}  # a damaged manifest only costs us the shortcut
         live, spare = tables["live"], tables["spare"]
         for key, entry in spare.items():
-            # A file both folders share has one digest and render key: keep one copy of each in memory (on a
+            # A file both folders share (a hard link: same digest, key and stat) is kept once in memory (on a
             # 10,000-page site the two tables hold 50,000 entries each), as the names are kept once above.
             twin = live.get(key)
-            if twin is not None and twin[:2] == entry[:2]:
-                entry[:2] = twin[:2]
+            if twin == entry:
+                spare[key] = twin
         return live, spare
 
     def _claim(self, key: str) -> str:
@@ -311,14 +325,14 @@ class SiteWriter:
         except OSError:
             return None
         now = _stat_key(info)
-        return now if stat.S_ISREG(info.st_mode) and now == entry[2] else None
+        return now if stat.S_ISREG(info.st_mode) and now == entry[STATS] else None
 
     def _place(self, key: str, target: str, digest: bytes, render_key: str | bytes, data: bytes | Spooled | None,
                live: bytes | None) -> None:
         """Make the staging file hold these bytes: keep it, link the live twin, or write it anew."""
         spare = self.staged.get(key)
         here = self.present.get(key)
-        if spare and here and spare[0] == digest and spare[2] == here:
+        if spare and here and spare[DIGEST] == digest and spare[STATS] == here:
             now = here
             self.linked += 1
         else:
@@ -339,7 +353,9 @@ class SiteWriter:
                     handle.flush()
                     now = _stat_key(os.fstat(handle.fileno()))
                 self.written += 1
-        entry = [digest, _compact(render_key), now]
+        entry = _make_entry(digest, now, render_key)
+        if entry == spare:
+            entry = spare  # one object for the file in both tables: most files of an edit build are kept so
         self.manifest[key] = entry
         self.staged[key] = entry  # so forget() and add() again can keep it
         self.present[key] = now
@@ -351,10 +367,10 @@ class SiteWriter:
     def reuse_key(self, key: str, render_key: str) -> bool:
         """reuse() for a file named by its relative path with '/' (what the manifest holds)."""
         old = self.live.get(key)
-        if not render_key or not old or old[1] != _compact(render_key) or key in self.manifest:
+        if not render_key or not old or old[KEY] != _compact(render_key) or key in self.manifest:
             return False
         spare = self.staged.get(key)
-        if spare and spare[0] == old[0] and spare[2] == self.present.get(key):
+        if spare and spare[DIGEST] == old[DIGEST] and spare[STATS] == self.present.get(key):
             live = None  # the staging folder holds these bytes already: the live file is not needed
         else:
             live = self._live_stat(key)
@@ -362,7 +378,7 @@ class SiteWriter:
                 return False
         target = self._claim(key)
         try:
-            self._place(key, target, old[0], render_key, None, live)
+            self._place(key, target, old[DIGEST], render_key, None, live)
         except OSError:
             return False  # a file system without hard links: render and write it instead
         return True
@@ -383,7 +399,7 @@ class SiteWriter:
         target = self._claim(key)
         digest = digest_of(data)
         old = self.live.get(key)
-        live = self._live_stat(key) if old and old[0] == digest else None
+        live = self._live_stat(key) if old and old[DIGEST] == digest else None
         try:
             self._place(key, target, digest, render_key, data, live)
         except OSError:
@@ -395,13 +411,13 @@ class SiteWriter:
         """Keep every live file made from render_key (outputs made from the whole site, e.g. the print page),
         if there are any and all are as the manifest says; return whether they were kept."""
         wanted = _compact(render_key)
-        return bool(render_key) and self._keep_live([k for k, entry in self.live.items() if entry[1] == wanted])
+        return bool(render_key) and self._keep_live([k for k, entry in self.live.items() if entry[KEY] == wanted])
 
     def unchanged_except(self, prefix: str) -> bool:
         """Return True if every file outside prefix/ is byte-identical to the live one and none was removed."""
         outside = [k for k in self.live if not k.startswith(prefix)]
         return len(outside) == len(self.manifest) and all(
-            self.manifest.get(k, [None])[0] == self.live[k][0] for k in outside)
+            self.manifest.get(k, b"")[DIGEST] == self.live[k][DIGEST] for k in outside)
 
     def drop_unclaimed(self, match: Callable[[str], bool]) -> None:
         """Delete the staging files this build has not claimed (yet) whose path matches (they would be
@@ -425,7 +441,8 @@ class SiteWriter:
         if not keys or any(s is None for s in stats) or any(k in self.manifest for k in keys):
             return False
         for key, live in zip(keys, stats):
-            self._place(key, self._claim(key), self.live[key][0], self.live[key][1], None, live)
+            entry = self.live[key]
+            self._place(key, self._claim(key), entry[DIGEST], entry[KEY], None, live)
         return True
 
     def clear_tree(self, prefix: str) -> None:
@@ -471,7 +488,7 @@ class SiteWriter:
                 with open(path, "rb") as handle:
                     now = _stat_key(os.fstat(handle.fileno()))
                     digest = hashlib.sha256(handle.read()).digest()
-                self.manifest[key] = [digest, "", now]
+                self.manifest[key] = _make_entry(digest, now, "")
                 self.present[key] = now
 
     def commit(self) -> None:
@@ -490,8 +507,7 @@ class SiteWriter:
             if self.manifest_path:
                 # The old live files are the spare now; those this build linked share an inode (and so a new
                 # ctime) with the new live ones.
-                ino = slice(0, 8)  # the inode, first in a packed stat
-                spare = {k: (self.manifest[k] if k in self.manifest and self.manifest[k][2][ino] == entry[2][ino]
+                spare = {k: (self.manifest[k] if k in self.manifest and self.manifest[k][INODE] == entry[INODE]
                              else entry) for k, entry in self.live.items()} if had_live else {}
                 # One line per file, written and read a line at a time (_load_manifest): 50,000 files at
                 # 10,000 pages would otherwise be one 25 MB value made and parsed whole.
@@ -737,7 +753,7 @@ class PageJob:
 
 
 def _write_range(job: tuple[PageJob, SiteWriter, tuple[Page, ...]],
-                 bounds: tuple[int, int]) -> tuple[dict[str, list[str]], int, int]:
+                 bounds: tuple[int, int]) -> tuple[dict[str, Entry], int, int]:
     """Write the outputs of todo[start:stop] (in a worker); return its manifest entries and counts."""
     page_job, writer, todo = job
     before, written, linked = set(writer.manifest), writer.written, writer.linked
