@@ -203,6 +203,10 @@ class Rebuilder:
         """Return the folder the preview's /pagefind/ is served from (None before the first index)."""
         return self.indexer.current()
 
+    def search_pages(self) -> tuple[Path, ...]:
+        """Return the files of the search pages of the last build's languages (search/, es/search/)."""
+        return tuple(self.out_dir.joinpath(prefix, "search", "index.html") for prefix in ("", *self.indexer.prefixes))
+
     def index_later(self) -> None:
         """Ask for a search index of the pages just written, a moment after the reload went out."""
         self.index_wanted = generation = self.generation
