@@ -114,7 +114,7 @@ def pinned_results(config: SiteConfig, slugs: set[str]) -> tuple[tuple[Pinned, .
         at = SourceLocation(CONFIG_PATH, lines.at(unknown[0]))
         errors.append(BuildError(at, f'unknown field "{unknown[0]}" in {what}', "the only field is pinned"))
     entries = raw.get("pinned", [])
-    help_page = config.help_page if config.lang_prefix else "get-help"
+    help_page = config.help_page
     example = f"pinned: [{{terms: [crisis, helpline], page: {help_page}}}]"
     if not isinstance(entries, list):
         return (), errors + [BuildError(SourceLocation(CONFIG_PATH, lines.at("pinned")), '"pinned" should be a list',
@@ -188,8 +188,8 @@ class IndexRun:
             executable = pagefind_executable()
         except (ImportError, FileNotFoundError) as exc:
             raise BuildError(self.where, f"Pagefind is not installed ({exc})", _REINSTALL) from None
-        command = [str(executable), "--site", str(site_folder), "--glob", glob_for(prefixes), "--exclude-selectors", EXCLUDE,
-                   "--output-subdir", BUNDLE, "--silent"]
+        command = [str(executable), "--site", str(site_folder), "--glob", glob_for(prefixes),
+                   "--exclude-selectors", EXCLUDE, "--output-subdir", BUNDLE, "--silent"]
         # Its output goes to a file, not a pipe: nobody reads a pipe while the build goes on, and a full pipe
         # would stop Pagefind.
         self.output = tempfile.TemporaryFile()

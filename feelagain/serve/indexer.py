@@ -2,12 +2,12 @@
 
 Pagefind re-indexes the whole site every time (about 2.3 ms a page: over 2 s on 1,000 pages), and no page but
 the search page shows its result, so the reload does not wait for it. Each run indexes a mirror of the pages
-Pagefind reads (search.glob_for: every language's pages), hard-linked (copied where links cannot be made) into a folder beside the preview
-and brought up to date page by page (the in-place writer replaces a changed file, so a new inode means a new
-page), so Pagefind reads one consistent site while the next build replaces files in the preview, and the
-in-place writer, which removes every file it did not write, never sees the index. Each finished index is moved
-to a folder of its own; the server answers /pagefind/… from the newest, so search works throughout and lags
-at most one run behind.
+Pagefind reads (search.glob_for: every language's pages), hard-linked (copied where links cannot be made) into
+a folder beside the preview and brought up to date page by page (the in-place writer replaces a changed file,
+so a new inode means a new page), so Pagefind reads one consistent site while the next build replaces files in
+the preview, and the in-place writer, which removes every file it did not write, never sees the index. Each
+finished index is moved to a folder of its own; the server answers /pagefind/… from the newest, so search works
+throughout and lags at most one run behind.
 
 Requests made while a run is going are merged into one more run after it, which starts from the files as they
 are then: the last index always reflects the last build. Pagefind runs at a lower CPU priority (the nice
