@@ -160,7 +160,7 @@ SITE_FIELDS = (
     Field("lint", is_mapping, "content linter settings"),
     Field("embed", is_mapping, "embedding settings"),
     Field("search", is_mapping, "site search settings, e.g. pinned results"),
-    Field("languages", lambda v: None, "the languages, the default first: [{code, name, default_region, exit_url, help_page, nav}]"),
+    Field("languages", lambda v: None, "the languages, the default first: [{code, name, default_region, exit_url, help_page, nav, tagline, search}]"),
 )
 LICENCE_FIELDS = (
     Field("name", is_text, "licence name, e.g. CC BY-SA 4.0", required=True),

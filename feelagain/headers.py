@@ -7,7 +7,7 @@ from .config import SiteConfig
 from .model import safe_url
 
 CSP = "default-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'self'; object-src 'none'"
-# Only the search page runs WebAssembly (Pagefind); never 'unsafe-eval' or 'unsafe-inline'.
+# Only the search pages (search/, es/search/) run WebAssembly (Pagefind); never 'unsafe-eval' or 'unsafe-inline'.
 SEARCH_CSP = f"{CSP}; script-src 'self' 'wasm-unsafe-eval'"
 COMMON = {
     "Referrer-Policy": "no-referrer",
@@ -30,14 +30,16 @@ def header_sets(config: SiteConfig, page_urls: list[str]) -> list[tuple[str, dic
     # A language's home (es/) gets no 'es/*' rule: that would also forbid framing the language's embeds.
     prefixes = [lang.prefix for lang in config.all_languages if lang.prefix]
     sets += [(f"{base}{url}*", page_rule) for url in page_urls if url and url not in prefixes]
+    search_rule = {**page_rule, "Content-Security-Policy": f"{SEARCH_CSP}; frame-ancestors 'none'"}
     for prefix in prefixes:
         sets += [
+            (f"{base}{prefix}search/", search_rule),  # each language's search page runs Pagefind too
+            (f"{base}{prefix}search/index.html", search_rule),
             (f"{base}{prefix}404.html", page_rule),
             (f"{base}{prefix}embed/*", {"Content-Security-Policy": f"{CSP}; frame-ancestors {ancestors}", **COMMON}),
             (f"{base}{prefix}api/*", {**COMMON, "Access-Control-Allow-Origin": "*"}),
             (f"{base}{prefix}oembed/*", {**COMMON, "Access-Control-Allow-Origin": "*"}),
         ]
-    search_rule = {**page_rule, "Content-Security-Policy": f"{SEARCH_CSP}; frame-ancestors 'none'"}
     sets += [
         (f"{base}search/", search_rule),
         (f"{base}search/index.html", search_rule),

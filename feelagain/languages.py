@@ -8,7 +8,7 @@ A page without a pair has no language switcher and no hreflang alternates: nothi
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -31,6 +31,9 @@ class Language:
     nav: tuple[str, ...] = ()
     is_default: bool = False
     tagline: str | None = None  # the site's tagline in this language
+    # The search settings of this language's search page (another language's `search:`, checked by
+    # search.pinned_results); the default language's are site.yml's top-level `search`.
+    search: dict[str, Any] | None = field(default=None, compare=False)
 
     @property
     def prefix(self) -> str:
@@ -72,6 +75,9 @@ LANGUAGE_FIELDS = (
     Field("help_page", is_slug, "page name of the crisis help page in this language, e.g. obtener-ayuda"),
     Field("nav", _is_slug_list, "page names (in content/<code>/) in navigation order"),
     Field("tagline", is_text, "the site's tagline in this language"),
+    Field("search", lambda v: None if isinstance(v, dict) else "should be a set of 'key: value' lines",
+          "search settings of this language's search page, e.g. pinned results",
+          hint="write e.g. search: {pinned: [{terms: [crisis, ayuda], page: obtener-ayuda}]}"),
 )
 
 
@@ -100,12 +106,17 @@ def parse_languages(raw: Any, lines: LineMap, top: dict[str, Any]) -> tuple[tupl
             errors.append(BuildError(loc.at(item_lines.at("code")),
                                      f'the first language is "{code}" but "language" says "{top["language"]}"',
                                      "remove the top-level language line: the first entry of languages is the default"))
+        if first and "search" in good:
+            errors.append(BuildError(loc.at(item_lines.at("search")),
+                                     "the default language's search settings are the top-level search",
+                                     "move this search: block to the top level of site.yml"))
+            continue
         languages.append(Language(
             code=code, name=good["name"], default_region=good.get("default_region", top.get("default_region", "")),
             exit_url=good.get("exit_url", top.get("exit_url", "")),
             help_page=good.get("help_page", top.get("help_page", "get-help")),
             nav=tuple(good.get("nav", top.get("nav", ()) if first else ())), is_default=first,
-            tagline=good.get("tagline")))
+            tagline=good.get("tagline"), search=good.get("search")))
     return tuple(languages), errors
 
 

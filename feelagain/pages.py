@@ -282,7 +282,10 @@ class PageRenderer:
     def _special_context(self, url: str, title: str, description: str, root: str | None,
                          extra: dict[str, Any]) -> dict[str, Any]:
         context = self.base_context(url, root)
-        context["page"] = PageView(slug=url.strip("/").replace("/", "-") or "404", title=title,
+        # Named without the language's prefix: es/search/ is the "search" page, as search/ is.
+        prefix = self.config.lang_prefix
+        name = url[len(prefix):] if prefix and url.startswith(prefix) else url
+        context["page"] = PageView(slug=name.strip("/").replace("/", "-") or "404", title=title,
                                    description=description, canonical=join_url(self.config.base_url, url), url=url)
         context.update(extra)
         return context

@@ -455,13 +455,13 @@ def _build(config: SiteConfig, stores: list[DiskStore[Any]], *, write: bool, tod
         stores.append(markdown)
         site = order_site(lang_config, parse_pages(sources, problems, lang.prefix, known, unreadable, markdown),
                           problems, {s.slug for s in sources} - unreadable)
-        if lang.is_default:
-            problems.extend(pinned_results(config, {p.slug for p in site.pages})[1], [])
-            for slug in sorted(GENERATED_SLUGS & {s.slug for s in sources}):
-                problems.add(BuildError(SourceLocation(PurePosixPath(f"content/{slug}.md")),
-                                        f'the page name "{slug}" is taken by the generated /{slug}/ page',
-                                        "rename the file (and its entry in nav)"))
-        else:
+        problems.extend(pinned_results(lang_config, {p.slug for p in site.pages})[1], [])
+        # Every language has its own search page (es/search/); print and offline are the default language's.
+        for slug in sorted((GENERATED_SLUGS if lang.is_default else {"search"}) & {s.slug for s in sources}):
+            problems.add(BuildError(SourceLocation(PurePosixPath(f"{rel_dir}/{slug}.md")),
+                                    f'the page name "{slug}" is taken by the generated /{lang.prefix}{slug}/ page',
+                                    "rename the file (and its entry in nav)"))
+        if not lang.is_default:
             refs += [PageRef(lang.code, p.slug, p.source.rel_path, p.meta.translation_of,
                              p.meta_lines.at("translation_of") if p.meta.translation_of else None)
                      for p in site.pages]

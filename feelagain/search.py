@@ -14,6 +14,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -22,17 +23,46 @@ from .config import CONFIG_PATH, SiteConfig
 from .errors import BuildError, SourceLocation
 from .model import Site, relative_href
 from .pages import PageRenderer
+from .yamlfile import LineMap
 
-SEARCH_URL = "search/"
-BUNDLE = "pagefind"
-# Content pages are index.html or <slug>/index.html; embeds (embed/<slug>/index.html) are never crawled.
-# Only pages that mark their <main> with data-pagefind-body are indexed (not the search, print or 404 pages).
-GLOB = "{index.html,*/index.html}"
+SEARCH_URL = "search/"  # under each language's prefix: search/, es/search/
+BUNDLE = "pagefind"  # one bundle at the site root; Pagefind keeps one index per <html lang> inside it
 
 
-def crawled(path: str) -> bool:
-    """Return True if GLOB takes this output file (a path relative to the site root, with '/')."""
-    return path == "index.html" or (path.count("/") == 1 and path.endswith("/index.html"))
+# Content pages are index.html or <slug>/index.html, and <code>/<slug>/index.html in another language;
+# embeds (embed/<slug>/index.html, <code>/embed/<slug>/index.html) are never crawled. Only pages that mark
+# their <main> with data-pagefind-body are indexed (not the search, print or 404 pages).
+def glob_for(prefixes: Iterable[str] = ()) -> str:
+    """Return the glob Pagefind crawls, for the URL prefixes ('es/') of the site's other languages."""
+    return "{" + ",".join(["index.html", "*/index.html", *(f"{p}*/index.html" for p in sorted(prefixes))]) + "}"
+
+
+def crawler(prefixes: Iterable[str] = ()) -> Callable[[str], bool]:
+    """Return a test of whether glob_for(prefixes) takes an output file (a path relative to the site root).
+
+    It runs on every file of the staging folder before Pagefind starts, so it is a few string operations.
+    """
+    folders = frozenset(p.rstrip("/") for p in prefixes)
+
+    def crawled(path: str) -> bool:
+        if not path.endswith("index.html"):
+            return False
+        slashes = path.count("/")
+        if slashes == 0:
+            return path == "index.html"
+        if not path.endswith("/index.html"):
+            return False
+        return slashes == 1 or (slashes == 2 and path[:path.index("/")] in folders)
+    return crawled
+
+
+def language_prefixes(config: SiteConfig) -> tuple[str, ...]:
+    """Return the URL prefixes of the site's languages other than the default ('es/')."""
+    return tuple(lang.prefix for lang in config.all_languages if lang.prefix)
+
+
+GLOB = glob_for()  # a site in one language
+crawled = crawler()
 
 
 # Inside <main>, leave out the chrome that repeats on every page or says nothing about the topic.
@@ -58,19 +88,37 @@ def normalise(text: str) -> str:
     return " ".join(re.findall(r"[\w']+", text.lower()))
 
 
+def search_settings(config: SiteConfig) -> tuple[dict[str, Any], LineMap, str]:
+    """Return the search settings of config's language, their lines in site.yml and how to name them.
+
+    The default language's are site.yml's top-level `search`; another language's are the `search` of its
+    entry in `languages` (none: no pinned results in that language).
+    """
+    if not config.lang_prefix:
+        return config.search or {}, config.lines.child("search"), "site.yml search"
+    lang = config.current_language
+    codes = [known.code for known in config.languages]
+    entry = config.lines.child("languages").child(codes.index(lang.code)) if lang.code in codes else config.lines
+    return lang.search or {}, entry.child("search"), f'the search of language "{lang.code}"'
+
+
 def pinned_results(config: SiteConfig, slugs: set[str]) -> tuple[tuple[Pinned, ...], list[BuildError]]:
-    """Read site.yml's `search: {pinned: [{terms: [...], page: slug}]}`; return the entries and any problems."""
-    loc = SourceLocation(CONFIG_PATH, config.lines.at("search"))
-    pinned_lines = config.lines.child("search").items("pinned")
-    raw = config.search or {}
+    """Read the `search: {pinned: [{terms: [...], page: slug}]}` of config's language (site.yml's top level for
+    the default language, its entry in `languages` for another); return the entries and any problems."""
+    raw, lines, what = search_settings(config)
+    loc = SourceLocation(CONFIG_PATH, lines.line)
+    pinned_lines = lines.items("pinned")
     errors: list[BuildError] = []
     unknown = [k for k in raw if k != "pinned"]
     if unknown:
-        errors.append(BuildError(loc, f'unknown field "{unknown[0]}" in site.yml search', "the only field is pinned"))
+        at = SourceLocation(CONFIG_PATH, lines.at(unknown[0]))
+        errors.append(BuildError(at, f'unknown field "{unknown[0]}" in {what}', "the only field is pinned"))
     entries = raw.get("pinned", [])
-    example = 'pinned: [{terms: [crisis, helpline], page: get-help}]'
+    help_page = config.help_page
+    example = f"pinned: [{{terms: [crisis, helpline], page: {help_page}}}]"
     if not isinstance(entries, list):
-        return (), errors + [BuildError(loc, '"pinned" should be a list', f"write {example}")]
+        return (), errors + [BuildError(SourceLocation(CONFIG_PATH, lines.at("pinned")), '"pinned" should be a list',
+                                        f"write {example}")]
     found = []
     for index, entry in enumerate(entries):
         at = SourceLocation(CONFIG_PATH, pinned_lines[index].line) if index < len(pinned_lines) else loc
@@ -82,8 +130,9 @@ def pinned_results(config: SiteConfig, slugs: set[str]) -> tuple[tuple[Pinned, .
             errors.append(BuildError(at, '"terms" should be a list of words or phrases', f"write {example}"))
             continue
         if entry["page"] not in slugs:
+            folder = f"content/{config.content_subdir}/" if config.content_subdir else "content/"
             errors.append(BuildError(at, f'pinned page "{entry["page"]}" does not exist',
-                                     "use the name of a content page, e.g. get-help"))
+                                     f"use the name of a page in {folder}, e.g. {help_page}"))
             continue
         found.append(Pinned(tuple(normalise(t) for t in terms), str(entry["page"])))
     return tuple(found), errors
@@ -101,9 +150,10 @@ def pagefind_executable() -> Path:
     return Path(pagefind_bin.get_executable())
 
 
-def build_index(site_folder: Path) -> IndexStats | None:
-    """Index the built site in site_folder with Pagefind and return what that cost; raise BuildError when it fails."""
-    return start_index(site_folder).wait()
+def build_index(site_folder: Path, prefixes: Iterable[str] = ()) -> IndexStats | None:
+    """Index the built site in site_folder with Pagefind (prefixes: its other languages', see glob_for) and
+    return what that cost; raise BuildError when it fails."""
+    return start_index(site_folder, prefixes).wait()
 
 
 @dataclass(frozen=True)
@@ -131,15 +181,15 @@ class IndexRun:
     is still busy then, and wait()'s time limit is a join on that thread.
     """
 
-    def __init__(self, site_folder: Path) -> None:
+    def __init__(self, site_folder: Path, prefixes: Iterable[str] = ()) -> None:
         self.site_folder = site_folder
         self.where = SourceLocation(PurePosixPath(BUNDLE))
         try:
             executable = pagefind_executable()
         except (ImportError, FileNotFoundError) as exc:
             raise BuildError(self.where, f"Pagefind is not installed ({exc})", _REINSTALL) from None
-        command = [str(executable), "--site", str(site_folder), "--glob", GLOB, "--exclude-selectors", EXCLUDE,
-                   "--output-subdir", BUNDLE, "--silent"]
+        command = [str(executable), "--site", str(site_folder), "--glob", glob_for(prefixes),
+                   "--exclude-selectors", EXCLUDE, "--output-subdir", BUNDLE, "--silent"]
         # Its output goes to a file, not a pipe: nobody reads a pipe while the build goes on, and a full pipe
         # would stop Pagefind.
         self.output = tempfile.TemporaryFile()
@@ -229,9 +279,10 @@ class IndexRun:
 _REINSTALL = "reinstall the engine's dependencies (bash scripts/setup.sh), then build again"
 
 
-def start_index(site_folder: Path) -> IndexRun:
-    """Start Pagefind over site_folder in the background; the caller must wait() or kill() the run."""
-    return IndexRun(site_folder)
+def start_index(site_folder: Path, prefixes: Iterable[str] = ()) -> IndexRun:
+    """Start Pagefind over site_folder in the background (prefixes: the other languages', see glob_for); the
+    caller must wait() or kill() the run."""
+    return IndexRun(site_folder, prefixes)
 
 
 def prune_bundle(bundle: Path) -> None:
@@ -260,13 +311,15 @@ def prune_bundle(bundle: Path) -> None:
 
 
 def search_page(config: SiteConfig, site: Site, pages: PageRenderer) -> bytes:
-    """Return the HTML of the search page, with the pinned results it needs."""
+    """Return the HTML of the search page of config's language (search/, es/search/), with its pinned results."""
+    url = config.lang_prefix + SEARCH_URL
     pinned, _ = pinned_results(config, {p.slug for p in site.pages})  # problems were reported by the pipeline
     info = {}
     for entry in pinned:
         page = site.by_slug(entry.slug)
         if page is not None:
             info[entry.slug] = {"title": page.meta.title, "description": page.meta.description,
-                                "url": relative_href(SEARCH_URL, page.url)}
-    return pages.render_special("search.html", SEARCH_URL, "Search", f"Search {config.title}.",
+                                "url": relative_href(url, page.url)}
+    _ = pages.text  # _(): pybabel extracts these strings
+    return pages.render_special("search.html", url, _("Search"), _("Search %(title)s.") % {"title": config.title},
                                 pinned=pinned_json(pinned, info))

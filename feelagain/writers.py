@@ -918,8 +918,9 @@ def write_site(config: SiteConfig, site: Site, bodies: Mapping[str, Body], crisi
                     # Every page is in place now: Pagefind indexes them while the site-wide files are made. The
                     # last generation's generated pages go first (they are made again below), so that Pagefind
                     # neither parses them (the print page is the whole guide) nor sees one being replaced.
-                    writer.drop_unclaimed(search.crawled)
-                    index = search.start_index(writer.tmp)
+                    prefixes = search.language_prefixes(config)
+                    writer.drop_unclaimed(search.crawler(prefixes))
+                    index = search.start_index(writer.tmp, prefixes)
             if not site_wide_kept:
                 made = site_wide_files(config, site, bodies, pages, others, alternates, shared, use_cache,
                                        listings=not listings_kept, guide=not guide_kept)
@@ -1049,7 +1050,8 @@ def site_wide_files(config: SiteConfig, site: Site, bodies: Mapping[str, Body], 
             add(PurePosixPath("sitemap.xml"), seo.sitemap(urls, config, alternates))
             add(PurePosixPath("robots.txt"), seo.robots(config))
             add(PurePosixPath("_headers"), headers.netlify_headers(config, [u for u, _ in urls if u != "embed/"]))
-            add(dest_for(search.SEARCH_URL), search.search_page(config, site, pages))
+            for lang_config, lang_site, lang_pages in [(config, site, pages)] + [(o[0], o[1], o[3]) for o in others]:
+                add(dest_for(lang_config.lang_prefix + search.SEARCH_URL), search.search_page(lang_config, lang_site, lang_pages))
         if guide:
             for dest, made_data in guide_tools(config, site, bodies, pages, salt, use_cache).items():
                 add(dest, made_data)

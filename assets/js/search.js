@@ -1,5 +1,7 @@
-// The search page. Pagefind's loader, WebAssembly and index are fetched on the first query only, from
-// <site root>/pagefind/ (the site root is one folder up from this page, so a sub-path deployment works).
+// The search page of each language (search/, es/search/). Pagefind's loader, WebAssembly and index are fetched
+// on the first query only, from <site root>/pagefind/: the form's data-root is the relative way up to the site
+// root, so the same bundle serves every language and a sub-path deployment works. Pagefind picks the index
+// of the page's <html lang>, so each language's search page finds that language's pages only.
 // Results use our own markup: Pagefind's ready-made UI needs inline styles, which our CSP blocks.
 const d = document;
 const form = d.querySelector('[data-search-form]');
@@ -7,7 +9,7 @@ const list = d.querySelector('[data-search-results]');
 const status = d.querySelector('[data-search-status]');
 const nojs = d.querySelector('[data-search-nojs]');
 const MAX = 10;
-const root = new URL('../', location.href);
+const root = new URL(form?.dataset.root || '../', location.href);
 let engine = null;
 
 // "Help now" or "crisis lines?" → "help now", "crisis lines": the same rule as feelagain/search.py normalise().

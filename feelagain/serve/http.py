@@ -42,6 +42,10 @@ class BuildState(Protocol):
         """Return the folder /pagefind/ is served from (the search index is built beside the site)."""
         ...
 
+    def search_pages(self) -> tuple[Path, ...]:
+        """Return the files of the search pages (one per language): the only pages that may run WebAssembly."""
+        ...
+
 OVERLAY_ID = "feelagain-error-overlay"
 WARNINGS_ID = "feelagain-warnings"
 MAX_NAME = 255  # the longest file name most file systems allow; a longer URL segment can name nothing
@@ -315,7 +319,7 @@ class SiteHandler(web.RequestHandler):
             rebuilder = self.rebuilder
             data = decorate_html(data, rebuilder.errors, rebuilder.dev_script, rebuilder.generation,
                                  rebuilder.warning_items)
-            is_search = path == self.rebuilder.out_dir / "search" / "index.html"  # Pagefind runs WebAssembly
+            is_search = path in rebuilder.search_pages()  # Pagefind runs WebAssembly
             self.set_header("Content-Security-Policy", SEARCH_CSP if is_search else CSP)
         if content_type.startswith("text/") or content_type in ("application/json", "application/xml", "image/svg+xml"):
             content_type += "; charset=utf-8"

@@ -2,12 +2,12 @@
 
 Pagefind re-indexes the whole site every time (about 2.3 ms a page: over 2 s on 1,000 pages), and no page but
 the search page shows its result, so the reload does not wait for it. Each run indexes a mirror of the pages
-Pagefind reads (search.GLOB), hard-linked (copied where links cannot be made) into a folder beside the preview
-and brought up to date page by page (the in-place writer replaces a changed file, so a new inode means a new
-page), so Pagefind reads one consistent site while the next build replaces files in the preview, and the
-in-place writer, which removes every file it did not write, never sees the index. Each finished index is moved
-to a folder of its own; the server answers /pagefind/… from the newest, so search works throughout and lags
-at most one run behind.
+Pagefind reads (search.glob_for: every language's pages), hard-linked (copied where links cannot be made) into
+a folder beside the preview and brought up to date page by page (the in-place writer replaces a changed file,
+so a new inode means a new page), so Pagefind reads one consistent site while the next build replaces files in
+the preview, and the in-place writer, which removes every file it did not write, never sees the index. Each
+finished index is moved to a folder of its own; the server answers /pagefind/… from the newest, so search works
+throughout and lags at most one run behind.
 
 Requests made while a run is going are merged into one more run after it, which starts from the files as they
 are then: the last index always reflects the last build. Pagefind runs at a lower CPU priority (the nice
@@ -49,20 +49,21 @@ def index_folder(out_dir: Path) -> Path:
     return out_dir.parent / f".{out_dir.name}.search"
 
 
-def page_patterns() -> list[str]:
-    """Return the file patterns Pagefind reads (search.GLOB, "{a,b}" spelled out as [a, b])."""
-    glob = search.GLOB
+def page_patterns(prefixes: tuple[str, ...] = ()) -> list[str]:
+    """Return the file patterns Pagefind reads (search.glob_for(prefixes), "{a,b}" spelled out as [a, b])."""
+    glob = search.glob_for(prefixes)
     return glob[1:-1].split(",") if glob.startswith("{") and glob.endswith("}") else [glob]
 
 
 Mirrored = dict[PurePosixPath, tuple[int, int, int]]  # page → (inode, mtime_ns, size) of the file it was made from
 
 
-def sync_pages(out_dir: Path, mirror: Path, known: Mirrored) -> int:
-    """Bring mirror up to date with the pages Pagefind reads in out_dir, by hard links (copies where links
-    cannot be made), touching only pages that changed since `known` (updated in place); return how many."""
+def sync_pages(out_dir: Path, mirror: Path, known: Mirrored, prefixes: tuple[str, ...] = ()) -> int:
+    """Bring mirror up to date with the pages Pagefind reads in out_dir (prefixes: the URL prefixes of the
+    site's other languages, see search.glob_for), by hard links (copies where links cannot be made), touching
+    only pages that changed since `known` (updated in place); return how many."""
     found: dict[PurePosixPath, tuple[Path, tuple[int, int, int]]] = {}
-    for pattern in page_patterns():
+    for pattern in page_patterns(prefixes):
         for source in out_dir.glob(pattern):
             rel = PurePosixPath(source.relative_to(out_dir).as_posix())
             if rel.parts[0] == search.BUNDLE or any(p.startswith(".") for p in rel.parts):
@@ -119,6 +120,9 @@ class SearchIndexer:
         self.published: Path | None = None  # the folder whose pagefind/ is served
         self.mirror = self.root / MIRROR  # the pages Pagefind reads, as of the last run
         self.mirrored: Mirrored = {}
+        # The URL prefixes of the site's other languages ('es/'), from the last build's site.yml: set by the
+        # server after each build (one tuple, replaced whole, so the indexing thread reads old or new).
+        self.prefixes: tuple[str, ...] = ()
         self.last: IndexRun | None = None
         shutil.rmtree(self.root, ignore_errors=True)  # left by an earlier server that was killed
 
@@ -171,10 +175,11 @@ class SearchIndexer:
         pages, error = 0, None
         bundle = self.mirror / search.BUNDLE
         try:
-            pages = sync_pages(self.out_dir, self.mirror, self.mirrored)
+            prefixes = self.prefixes
+            pages = sync_pages(self.out_dir, self.mirror, self.mirrored, prefixes)
             if bundle.exists():
                 shutil.rmtree(bundle)  # left by a run that failed
-            search.build_index(self.mirror)
+            search.build_index(self.mirror, prefixes)
             dest = self.root / PUBLISHED / str(number)
             dest.mkdir(parents=True)
             os.rename(bundle, dest / search.BUNDLE)

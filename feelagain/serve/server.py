@@ -50,6 +50,7 @@ from ..config import PROJECT_ROOT, input_folders, load_config
 from ..errors import BuildError, BuildFailed
 from ..pipeline import BuildResult, build
 from ..report import display, print_problems
+from ..search import language_prefixes
 from ..writers import Served, SiteWideLater, check_output_folder
 from .http import GUARD_JS, OVERLAY_CSS, Activity, DevFileHandler, SiteHandler, StatusHandler, guarded, log_request
 from .indexer import IndexRun, SearchIndexer
@@ -145,6 +146,7 @@ class Outcome:
     failed: BuildFailed | None = None
     crash: str | None = None
     later: SiteWideLater | None = None  # the site-wide files this build left for after the reload
+    prefixes: tuple[str, ...] | None = None  # the URL prefixes of the site's other languages, for the index
 
 
 class Rebuilder:
@@ -200,6 +202,10 @@ class Rebuilder:
     def search_bundle(self) -> Path | None:
         """Return the folder the preview's /pagefind/ is served from (None before the first index)."""
         return self.indexer.current()
+
+    def search_pages(self) -> tuple[Path, ...]:
+        """Return the files of the search pages of the last build's languages (search/, es/search/)."""
+        return tuple(self.out_dir.joinpath(prefix, "search", "index.html") for prefix in ("", *self.indexer.prefixes))
 
     def index_later(self) -> None:
         """Ask for a search index of the pages just written, a moment after the reload went out."""
@@ -332,7 +338,7 @@ class Rebuilder:
             result = build(config, served=self.served, debug=self.debug)
             # Only the rebuilder holds it from here: the last build's pages are freed once it ran, after the reload.
             later, self.served.later = self.served.later, None
-            return Outcome(result=result, later=later)
+            return Outcome(result=result, later=later, prefixes=language_prefixes(config))
         except BuildFailed as failed:
             return Outcome(failed=failed)
         except Exception as exc:  # noqa: BLE001 - an engine bug becomes one line on the overlay, not a dead thread
@@ -349,6 +355,8 @@ class Rebuilder:
         """Print what a build did and remember its problems; return True when the browsers should reload."""
         before = self.errors
         self.builds += 1
+        if outcome.prefixes is not None:
+            self.indexer.prefixes = outcome.prefixes  # the next index covers every language's pages
         if outcome.failed:
             print_problems(outcome.failed, display(self.out_dir))
             self.errors = [_error_dict(e) for e in outcome.failed.errors]

@@ -117,8 +117,9 @@ def test_a_content_page_cannot_take_a_generated_name(tmp_path: Path):
 
 # Pagefind runs in the background while the build makes the print page, the sitemap and the other site-wide
 # files. A stand-in executable shows that a failure then still stops the build and leaves dist/ as it was.
+# It writes its pid to a spare file and renames it: a test that sees the pid file sees the whole number.
 FAKE_PAGEFIND = """#!/bin/sh
-echo $$ > "{pid_file}"
+echo $$ > "{pid_file}.tmp" && mv "{pid_file}.tmp" "{pid_file}"
 while [ $# -gt 0 ]; do [ "$1" = "--site" ] && site="$2"; shift; done
 mkdir -p "$site/pagefind" && echo half > "$site/pagefind/pagefind.js"
 {then}

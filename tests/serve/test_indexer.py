@@ -113,3 +113,25 @@ def test_old_indexes_are_removed_keeping_the_one_before_for_requests_in_flight(t
     assert (indexer.current() / "pagefind-entry.json").is_file()
     assert not (index_folder(out) / "site" / "pagefind").exists()  # moved out of the mirror, not copied
     indexer.close()
+
+
+def test_the_index_covers_the_languages_the_last_build_had(tmp_path: Path) -> None:
+    out = tmp_path / "preview"
+    make_site(out)
+    for rel, title in (("es/index.html", "Inicio"), ("es/causas/index.html", "Causas"),
+                       ("es/embed/causas/index.html", "Causas (embed)")):
+        write_page(out, rel, title, "El estrés puede apagar los sentimientos.")
+        path = out / rel
+        path.write_text(path.read_text().replace('lang="en"', 'lang="es"'))
+    indexer = SearchIndexer(out)
+    before = indexer.run_now(1)  # no languages known yet: es/index.html is a page like any other
+    assert before.pages == 3
+    indexer.prefixes = ("es/",)  # what the server sets from the build's site.yml
+    run = indexer.run_now(2)
+    assert run.error is None and run.pages == 4  # es/causas/ is in, the embed is not
+    bundle = indexer.current()
+    assert bundle is not None
+    entry = json.loads((bundle / "pagefind-entry.json").read_text())
+    assert {code: lang["page_count"] for code, lang in entry["languages"].items()} == {"en": 2, "es": 2}
+    assert not (index_folder(out) / "site" / "es" / "embed").exists()
+    indexer.close()

@@ -49,6 +49,9 @@ class PreviewState:
     def search_bundle(self) -> Path | None:
         return None
 
+    def search_pages(self) -> tuple[Path, ...]:
+        return (self.out_dir / "search" / "index.html",)
+
 
 @pytest.fixture
 def preview(tmp_path: Path):

@@ -107,3 +107,30 @@ def test_an_open_search_page_searches_again_once_the_index_has_the_edit(server, 
     assert caught_up(server.status())
     expect(page.locator("#feelagain-search-note")).to_have_count(0)
     assert notes == [], notes
+
+
+def test_spanish_search_works_in_the_dev_server_and_follows_an_edit(server, site, page) -> None:
+    from playwright.sync_api import expect
+
+    violations: list[str] = []
+    page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
+    server.wait_status(caught_up, what="the first index")
+    response = page.goto(server.url + "/es/search/?q=antidepresivos")
+    assert response is not None and "'wasm-unsafe-eval'" in response.headers["content-security-policy"]
+    expect(page.locator("[data-search-status]")).to_contain_text("«antidepresivos»", timeout=15_000)
+    found = page.locator(".search-result__title a").evaluate_all("links => links.map(a => new URL(a.href).pathname)")
+    assert found and all(p.startswith("/es/") for p in found), found
+    other = page.goto(server.url + "/es/causas/")
+    assert other is not None and "wasm" not in other.headers["content-security-policy"]
+    # An edit to a Spanish page reaches the Spanish index.
+    causas = site / "content" / "es" / "causas.md"
+    causas.write_text(causas.read_text(encoding="utf-8").rstrip("\n") + "\n\nUn paseo por el zarzalito ayuda.\n",
+                      encoding="utf-8")
+    expect(page.locator("main")).to_contain_text("zarzalito", timeout=20_000)
+    server.wait_status(caught_up, what="the search index of the Spanish edit")
+    page.goto(server.url + "/es/search/?q=zarzalito")
+    expect(page.locator("[data-search-status]")).to_contain_text("«zarzalito»", timeout=15_000)
+    found = page.locator(".search-result__title a").evaluate_all("links => links.map(a => new URL(a.href).pathname)")
+    assert found == ["/es/causas/"], found
+    assert violations == [], violations
+    assert "Traceback" not in server.output
