@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import json
 import re
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -13,6 +14,7 @@ from markupsafe import escape
 from .config import SiteConfig
 from .discover import SLUG_PATTERN
 from .model import MadeOnRead, Page, Site, join_url, safe_url
+from .spool import Spooled, spool_text
 
 EMBED_HEIGHT = 800  # a fallback height until the frame reports its real one
 CACHE_AGE = 86400
@@ -129,18 +131,18 @@ OEMBED_SCHEMA = {
 }
 
 
-def api_files(config: SiteConfig, site: Site) -> dict[PurePosixPath, bytes]:
-    """Return the content-API index and its schemas."""
-    files: dict[PurePosixPath, bytes] = {}
-    index = []
-    for page in site.pages:
-        index.append({"slug": page.slug, "title": page.meta.title, "description": page.meta.description,
-                      "reviewed": page.meta.reviewed.isoformat(), "url": join_url(config.base_url, page.url),
-                      "api_url": join_url(config.base_url, f"api/pages/{page.slug}.json")})
-    files[PurePosixPath("api/pages.json")] = to_json({
-        "site": {"title": config.title, "url": safe_url(config.base_url), "organisation": config.organisation,
-                 "language": config.language},
-        "licence": {"name": config.licence_name, "url": config.licence_url}, "pages": index})
+def api_files(config: SiteConfig, site: Site, spool_dir: Path | None = None) -> dict[PurePosixPath, bytes | Spooled]:
+    """Return the content-API index (spooled in spool_dir, or the system's temporary folder) and its schemas."""
+    files: dict[PurePosixPath, bytes | Spooled] = {}
+    index = [{"slug": page.slug, "title": page.meta.title, "description": page.meta.description,
+              "reviewed": page.meta.reviewed.isoformat(), "url": join_url(config.base_url, page.url),
+              "api_url": join_url(config.base_url, f"api/pages/{page.slug}.json")} for page in site.pages]
+    data = {"site": {"title": config.title, "url": safe_url(config.base_url), "organisation": config.organisation,
+                     "language": config.language},
+            "licence": {"name": config.licence_name, "url": config.licence_url}, "pages": index}
+    # What to_json writes, in pieces: joined, 10,000 pages' pieces would be ~280,000 strings at once.
+    encoder = json.JSONEncoder(ensure_ascii=False, indent=2)
+    files[PurePosixPath("api/pages.json")] = spool_text(itertools.chain(encoder.iterencode(data), ["\n"]), spool_dir)
     files[PurePosixPath("api/page.schema.json")] = to_json(PAGE_SCHEMA)
     files[PurePosixPath("api/pages.schema.json")] = to_json(INDEX_SCHEMA)
     files[PurePosixPath("api/oembed.schema.json")] = to_json(OEMBED_SCHEMA)

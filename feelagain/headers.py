@@ -1,6 +1,7 @@
 """Security headers for static hosts (the _headers format of Netlify and Cloudflare Pages)."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 from .config import SiteConfig
@@ -66,12 +67,20 @@ def header_sets(config: SiteConfig, page_urls: list[str]) -> list[tuple[str, dic
 
 def netlify_headers(config: SiteConfig, page_urls: list[str]) -> bytes:
     """Return the _headers file: each rule's path, its headers, then a blank line (none after the last)."""
-    # Most rules share one set of headers (every page's): its lines are written out once, not once per page.
+    return "".join(netlify_header_parts(config, page_urls)).encode()
+
+
+def netlify_header_parts(config: SiteConfig, page_urls: list[str]) -> Iterator[str]:
+    """Yield the text of the _headers file in pieces (7 MB at 10,000 pages: the build spools it)."""
+    # Most rules share one set of headers (every page's): its lines are made once, not once per page.
     blocks: dict[int, str] = {}
-    parts: list[str] = []
+    separator = ""
     for pattern, values in header_sets(config, page_urls):
         block = blocks.get(id(values))
         if block is None:
             block = blocks[id(values)] = "".join(f"  {name}: {value}\n" for name, value in values.items())
-        parts += (pattern, "\n", block, "\n")
-    return "".join(parts[:-1]).encode()
+        yield separator
+        yield pattern
+        yield "\n"
+        yield block
+        separator = "\n"

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from html import escape
 from typing import Any
 
@@ -56,13 +57,20 @@ def page_jsonld(page: Page, config: SiteConfig, faq: tuple[tuple[str, str], ...]
 
 
 def sitemap(urls: list[tuple[str, str]], config: SiteConfig, alternates: dict[str, list[Any]] | None = None) -> bytes:
-    """Return sitemap.xml for (site-relative URL, last-modified date) pairs.
+    """Return sitemap.xml for (site-relative URL, last-modified date) pairs (see sitemap_parts)."""
+    return "".join(sitemap_parts(urls, config, alternates)).encode()
+
+
+def sitemap_parts(urls: list[tuple[str, str]], config: SiteConfig,
+                  alternates: dict[str, list[Any]] | None = None) -> Iterator[str]:
+    """Yield the text of sitemap.xml for (site-relative URL, last-modified date) pairs, a URL at a time.
 
     A page with versions in other languages lists them all as xhtml:link alternates (itself included, plus
     x-default for the default language), as Google's sitemap guidance for localized pages asks.
     """
     alternates = alternates or {}
-    rows = []
+    xmlns = ' xmlns:xhtml="http://www.w3.org/1999/xhtml"' if alternates else ""
+    yield f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"{xmlns}>\n'
     for u, d in urls:
         links = ""
         for alt in alternates.get(u, []):
@@ -70,10 +78,8 @@ def sitemap(urls: list[tuple[str, str]], config: SiteConfig, alternates: dict[st
             links += f'<xhtml:link rel="alternate" hreflang="{escape(alt.code)}" href="{href}"/>'
             if alt.is_default:
                 links += f'<xhtml:link rel="alternate" hreflang="x-default" href="{href}"/>'
-        rows.append(f"<url><loc>{escape(join_url(config.base_url, u), quote=False)}</loc><lastmod>{d}</lastmod>{links}</url>\n")
-    xmlns = ' xmlns:xhtml="http://www.w3.org/1999/xhtml"' if alternates else ""
-    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
-            f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"{xmlns}>\n' + "".join(rows) + "</urlset>\n").encode()
+        yield f"<url><loc>{escape(join_url(config.base_url, u), quote=False)}</loc><lastmod>{d}</lastmod>{links}</url>\n"
+    yield "</urlset>\n"
 
 
 def robots(config: SiteConfig) -> bytes:

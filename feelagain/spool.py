@@ -11,6 +11,7 @@ import hashlib
 import os
 import shutil
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import BinaryIO
 
@@ -70,6 +71,26 @@ class Spooled:
     def close(self) -> None:
         """Delete the temporary file."""
         self.file.close()
+
+
+def spool_text(parts: Iterable[str], folder: Path | None = None) -> Spooled:
+    """Return the UTF-8 of the text parts, spooled: encoded about CHUNK characters at a time, so neither the
+    whole text nor its bytes are ever in memory (the sitemap, _headers and API index of a large site)."""
+    out = Spooled(folder)
+    try:
+        batch: list[str] = []
+        size = 0
+        for part in parts:
+            batch.append(part)
+            size += len(part)
+            if size >= CHUNK:
+                out.write("".join(batch).encode())
+                batch, size = [], 0
+        out.write("".join(batch).encode())
+    except BaseException:
+        out.close()
+        raise
+    return out
 
 
 def digest_of(data: bytes | Spooled) -> bytes:

@@ -32,7 +32,7 @@ from .languages import Language
 from .markup import Body
 from .model import Page, Site, dest_for, safe_url
 from .pages import Alternate, PageRenderer
-from .spool import Spooled, digest_of, is_in, write_to
+from .spool import Spooled, digest_of, is_in, spool_text, write_to
 from .templating import Renderer
 
 
@@ -1032,13 +1032,14 @@ def site_wide_files(config: SiteConfig, site: Site, bodies: Mapping[str, Body], 
         if listings:
             urls = [(page.url, page.meta.reviewed.isoformat()) for page in site.pages]
             urls += [(page.url, page.meta.reviewed.isoformat()) for o in others for page in o[1].pages]
-            for dest, data in embed.api_files(config, site).items():
+            spool_dir = config.output_dir.parent  # large listings are made on the output's disk, not in memory
+            for dest, data in embed.api_files(config, site, spool_dir).items():
                 add(dest, data)
             other_pages = tuple((page, o[0].default_region) for o in others for page in o[1].pages)
             # It lists every page with its snippets (17 MB at 10,000 pages): written to disk as it is made.
             add(PurePosixPath("embed/index.html"), pages.render_special_spooled(
                 "embed-index.html", embed.EMBED_INDEX_URL, "Embed these pages",
-                "How clinics and services can show these pages on their own websites.", spool_dir=config.output_dir.parent,
+                "How clinics and services can show these pages on their own websites.", spool_dir=spool_dir,
                 embeds=embed.embed_index(config, site, other_pages)))
             # Hosts serve 404.html at any depth, so its links start from the site's own path, not relative.
             site_root = safe_url(urlsplit(config.base_url).path)
@@ -1047,9 +1048,10 @@ def site_wide_files(config: SiteConfig, site: Site, bodies: Mapping[str, Body], 
                 add(PurePosixPath(f"{prefix}404.html"), lang_pages.render_special(
                     "404.html", f"{prefix}404.html", _("Page not found"), _("This page does not exist."), root=site_root))
             urls.append(("embed/", max(p.meta.reviewed for p in site.pages).isoformat()))
-            add(PurePosixPath("sitemap.xml"), seo.sitemap(urls, config, alternates))
+            add(PurePosixPath("sitemap.xml"), spool_text(seo.sitemap_parts(urls, config, alternates), spool_dir))
             add(PurePosixPath("robots.txt"), seo.robots(config))
-            add(PurePosixPath("_headers"), headers.netlify_headers(config, [u for u, _ in urls if u != "embed/"]))
+            page_urls = [u for u, _ in urls if u != "embed/"]
+            add(PurePosixPath("_headers"), spool_text(headers.netlify_header_parts(config, page_urls), spool_dir))
             for lang_config, lang_site, lang_pages in [(config, site, pages)] + [(o[0], o[1], o[3]) for o in others]:
                 add(dest_for(lang_config.lang_prefix + search.SEARCH_URL), search.search_page(lang_config, lang_site, lang_pages))
         if guide:

@@ -3,6 +3,8 @@ byte for byte what the whole-page way makes) and the embed guide (its safety par
 from __future__ import annotations
 
 import hashlib
+import json
+import re
 import shutil
 from collections.abc import Mapping
 from pathlib import Path
@@ -222,3 +224,59 @@ def test_the_printed_sources_name_every_doi(tmp_path: Path):
     assert dois  # the bundled pages cite papers by DOI
     for doi in dois:
         assert f'DOI: <a class="print-url" href="https://doi.org/{doi}">{doi}</a>' in html
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 1 << 20])
+def test_spool_text_writes_the_utf8_of_every_part_in_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                           chunk: int):
+    from feelagain import spool
+
+    monkeypatch.setattr(spool, "CHUNK", chunk)  # batches of every size, down to one part each
+    parts = ["<url>", "señales/", "", "ü" * 5, "</url>\n"] * 3
+    spooled = spool.spool_text(iter(parts), tmp_path)
+    assert spooled.read() == "".join(parts).encode()
+    assert spooled.digest == hashlib.sha256("".join(parts).encode()).hexdigest()
+
+
+def test_spool_text_deletes_its_file_when_the_parts_fail(tmp_path: Path):
+    from feelagain import spool
+
+    def parts():
+        yield "x" * 10
+        raise ValueError("a template problem")
+
+    before = set(tmp_path.iterdir())
+    made: list[Spooled] = []
+    real = spool.Spooled
+
+    def recording(folder: Path | None = None) -> Spooled:
+        made.append(real(folder))
+        return made[-1]
+    spool.Spooled = recording  # type: ignore[misc]
+    try:
+        with pytest.raises(ValueError, match="a template problem"):
+            spool.spool_text(parts(), tmp_path)
+    finally:
+        spool.Spooled = real  # type: ignore[misc]
+    assert made and made[0].file.closed
+    assert set(tmp_path.iterdir()) == before
+
+
+def test_the_spooled_listings_equal_the_files_made_in_memory(tmp_path: Path):
+    from feelagain import embed, headers
+
+    site_dir = bundled_copy(tmp_path / "site")
+    build(load_config(site_dir))
+    out = site_dir / "dist"
+    config = load_config(site_dir)
+    sitemap = (out / "sitemap.xml").read_bytes()
+    header_file = (out / "_headers").read_bytes()
+    # The in-memory _headers, from what the sitemap lists: every page URL of every language.
+    urls = [loc.decode().removeprefix(config.base_url) for loc in re.findall(rb"<loc>([^<]*)</loc>", sitemap)]
+    assert "es/causas/" in urls and "embed/" in urls
+    assert sitemap.startswith(b'<?xml version="1.0" encoding="UTF-8"?>\n<urlset') and sitemap.endswith(b"</urlset>\n")
+    assert header_file == headers.netlify_headers(config, [u for u in urls if u != "embed/"])
+    assert header_file.count(b"\n/es/causas/\n") == 1
+    index = (out / "api/pages.json").read_bytes()
+    assert index == embed.to_json(json.loads(index))  # json.dumps's own layout, byte for byte
+    assert len(json.loads(index)["pages"]) == len(list((ROOT / "content").glob("*.md")))
