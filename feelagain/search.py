@@ -14,6 +14,7 @@ import sys
 import tempfile
 import threading
 import time
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -84,8 +85,13 @@ class Pinned:
 
 
 def normalise(text: str) -> str:
-    """Lower case, single spaces: how queries and pinned terms are compared (search.js does the same)."""
-    return " ".join(re.findall(r"[\w']+", text.lower()))
+    """Lower case, no accents, single spaces: how queries and pinned terms are compared (search.js does the same).
+
+    Accents go because people in a hurry, on a phone, type "autolesion" for "autolesión"; a pinned help page
+    must still come first.
+    """
+    plain = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.category(c).startswith("M"))
+    return " ".join(re.findall(r"[\w']+", plain.lower()))
 
 
 def search_settings(config: SiteConfig) -> tuple[dict[str, Any], LineMap, str]:

@@ -12,8 +12,10 @@ const MAX = 10;
 const root = new URL(form?.dataset.root || '../', location.href);
 let engine = null;
 
-// "Help now" or "crisis lines?" → "help now", "crisis lines": the same rule as feelagain/search.py normalise().
-const normalise = (text) => (text.toLowerCase().match(/[\p{L}\p{N}_']+/gu) || []).join(' ');
+// "Help now" or "crisis lines?" → "help now", "crisis lines"; "Autolesión" → "autolesion" (accents dropped, as
+// people often type without them): the same rule as feelagain/search.py normalise().
+const normalise = (text) => (text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase()
+  .match(/[\p{L}\p{N}_']+/gu) || []).join(' ');
 
 const load = async () => {
   if (!engine) {

@@ -47,7 +47,7 @@ def test_results_show_section_heading_and_link_to_it(visit):
     assert "#" in (link.get_attribute("href") or ""), "a section result should link to its heading"
 
 
-@pytest.mark.parametrize("query", ["crisis", "suicide", "help now", "helpline"])
+@pytest.mark.parametrize("query", ["crisis", "suicide", "help now", "helpline", "suicidal thoughts", "I want to kill myself"])
 def test_crisis_queries_put_get_help_first(visit, query):
     v = _search(visit, query)
     hrefs = _result_hrefs(v)

@@ -53,7 +53,10 @@ def test_english_search_finds_no_spanish_pages(visit):
     assert not [p for p in _result_paths(english_only) if p.startswith("/es/")]
 
 
-@pytest.mark.parametrize("query", ["suicidio", "crisis", "autolesión", "ayuda"])
+# The words of the Spanish pages themselves, plurals and first-person forms, and a word typed without its
+# accent or with a combining one: the help page comes first for all of them.
+@pytest.mark.parametrize("query", ["suicidio", "crisis", "autolesión", "ayuda", "pensamientos suicidas", "autolesiones",
+                                   "autolesion", "autolesio\u0301n", "quiero quitarme la vida", "hacerme daño"])
 def test_crisis_words_put_the_spanish_help_page_first(visit, query):
     v = _search(visit, "/es/search/", query)
     paths = _result_paths(v)

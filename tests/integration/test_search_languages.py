@@ -82,7 +82,7 @@ def test_spanish_search_page_speaks_spanish_and_pins_the_help_page(dist: Path):
     assert "Words to search for" not in html and "Search needs JavaScript" not in html
     pinned = json.loads(re.search(r"data-pinned='([^']*)'", html).group(1))
     help_entry = next(p for p in pinned if p["url"].endswith("es/obtener-ayuda/"))
-    assert {"suicidio", "crisis", "ayuda", "autolesión", "emergencia"} <= set(help_entry["terms"])
+    assert {"suicidio", "suicidas", "crisis", "ayuda", "autolesion", "autolesiones", "emergencia"} <= set(help_entry["terms"])
     assert help_entry["title"] == "Obtener ayuda"
     # The page's form, its "get help" link and the root Pagefind is loaded from.
     assert 'action="../../es/search/"' in html and 'data-root="../../"' in html
