@@ -127,6 +127,7 @@ def _stat_key(info: os.stat_result) -> bytes:
 
 
 MANIFEST_VERSION = 4
+TABLES = ("live", "spare")  # the first field of a manifest line
 
 
 def _make_entry(digest: bytes, packed_stat: bytes, render_key: str | bytes) -> Entry:
@@ -136,7 +137,7 @@ def _make_entry(digest: bytes, packed_stat: bytes, render_key: str | bytes) -> E
 def _entry(row: Any) -> Entry | None:
     """Return the entry of one manifest line ([table, name, digest, render key, four stat numbers]), or None
     for a line that is not one."""
-    if (isinstance(row, list) and len(row) == 8 and isinstance(row[1], str) and isinstance(row[2], str)
+    if (isinstance(row, list) and len(row) == 8 and row[0] in TABLES and isinstance(row[1], str) and isinstance(row[2], str)
             and isinstance(row[3], str) and all(isinstance(n, int) for n in row[4:])):
         try:
             digest = bytes.fromhex(row[2])
@@ -287,7 +288,7 @@ class SiteWriter:
                     entry = _entry(row)
                     if entry is not None and wanted.get(row[0]):
                         tables[row[0]][sys.intern(row[1])] = entry
-        except (ValueError, OSError):
+        except (ValueError, OSError, RecursionError):  # RecursionError: JSON nested thousands deep
             return {}, {}  # a damaged manifest only costs us the shortcut
         live, spare = tables["live"], tables["spare"]
         for key, entry in spare.items():
@@ -908,36 +909,36 @@ def write_site(config: SiteConfig, site: Site, bodies: Mapping[str, Body], crisi
         indexed: search.IndexStats | None = None
         aside: Path | None = None
         made: dict[PurePosixPath, bytes | Spooled] = {}
-        try:
-            if isinstance(writer, SiteWriter):
-                # Part of the same atomic swap: a failure leaves dist/ as it was. Pagefind reads only the pages,
-                # so when no other file changed its live index is still exact and is taken as it is.
-                bundle = search.BUNDLE + "/"
-                if not (site_wide_kept and writer.unchanged_except(bundle) and writer.reuse_tree(bundle)):
-                    aside = writer.set_aside(bundle)
-                    # Every page is in place now: Pagefind indexes them while the site-wide files are made. The
-                    # last generation's generated pages go first (they are made again below), so that Pagefind
-                    # neither parses them (the print page is the whole guide) nor sees one being replaced.
-                    prefixes = search.language_prefixes(config)
-                    writer.drop_unclaimed(search.crawler(prefixes))
-                    index = search.start_index(writer.tmp, prefixes)
-            if not site_wide_kept:
-                made = site_wide_files(config, site, bodies, pages, others, alternates, shared, use_cache,
-                                       listings=not listings_kept, guide=not guide_kept)
-            if aside is not None:
-                shutil.rmtree(aside, ignore_errors=True)  # the last index, while Pagefind makes the new one
-            if index is not None:
-                indexed = index.wait()
-            for dest, data in made.items():
-                writer.add(dest, data, guide_key if dest in GUIDE_FILES else listing_key)
-            if isinstance(writer, SiteWriter) and index is not None:
-                writer.claim_tree(search.BUNDLE + "/")
-        finally:
-            if index is not None:
-                index.kill()
-            if aside is not None:
-                shutil.rmtree(aside, ignore_errors=True)
-        try:
+        try:  # the spooled files are closed (their temporary files deleted) whatever happens
+            try:
+                if isinstance(writer, SiteWriter):
+                    # Part of the same atomic swap: a failure leaves dist/ as it was. Pagefind reads only the pages,
+                    # so when no other file changed its live index is still exact and is taken as it is.
+                    bundle = search.BUNDLE + "/"
+                    if not (site_wide_kept and writer.unchanged_except(bundle) and writer.reuse_tree(bundle)):
+                        aside = writer.set_aside(bundle)
+                        # Every page is in place now: Pagefind indexes them while the site-wide files are made. The
+                        # last generation's generated pages go first (they are made again below), so that Pagefind
+                        # neither parses them (the print page is the whole guide) nor sees one being replaced.
+                        prefixes = search.language_prefixes(config)
+                        writer.drop_unclaimed(search.crawler(prefixes))
+                        index = search.start_index(writer.tmp, prefixes)
+                if not site_wide_kept:
+                    made = site_wide_files(config, site, bodies, pages, others, alternates, shared, use_cache,
+                                           listings=not listings_kept, guide=not guide_kept)
+                if aside is not None:
+                    shutil.rmtree(aside, ignore_errors=True)  # the last index, while Pagefind makes the new one
+                if index is not None:
+                    indexed = index.wait()
+                for dest, data in made.items():
+                    writer.add(dest, data, guide_key if dest in GUIDE_FILES else listing_key)
+                if isinstance(writer, SiteWriter) and index is not None:
+                    writer.claim_tree(search.BUNDLE + "/")
+            finally:
+                if index is not None:
+                    index.kill()
+                if aside is not None:
+                    shutil.rmtree(aside, ignore_errors=True)
             writer.commit()
         finally:
             close_spooled(made)
@@ -1025,6 +1026,7 @@ def site_wide_files(config: SiteConfig, site: Site, bodies: Mapping[str, Body], 
 
     def add(dest: PurePosixPath, data: bytes | Spooled) -> None:
         if dest in files:
+            close_spooled({dest: data})
             raise BuildError(SourceLocation(dest), "two sources write the same output file", "rename one of them")
         files[dest] = data
 

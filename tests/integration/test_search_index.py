@@ -14,6 +14,7 @@ from feelagain import search, writers
 from feelagain.config import load_config
 from feelagain.errors import BuildError, BuildFailed, SourceLocation
 from feelagain.pipeline import build
+from feelagain.spool import Spooled
 from tests.support.forked import cli_in_fork
 from tests.support.sites import LANGUAGES, SITE_YML, TODAY, default_files, page, snapshot, write_files
 
@@ -105,6 +106,9 @@ def test_bad_pinned_config_is_a_clear_error(tmp_path: Path, pinned: str, problem
 def test_normalise_matches_the_script():
     assert search.normalise("  Help   NOW? ") == "help now"
     assert search.normalise("Self-harm") == "self harm"
+    # Accents go, whether typed composed or as a letter plus a combining mark, as in search.js.
+    assert search.normalise("Autolesión") == search.normalise("autolesio\u0301n") == "autolesion"
+    assert search.normalise("Hacerme DAÑO") == "hacerme dano"
 
 
 def test_a_content_page_cannot_take_a_generated_name(tmp_path: Path):
@@ -144,12 +148,20 @@ def assert_gone(pid_file: Path) -> None:
 def test_pagefind_failing_in_the_background_keeps_dist(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     site, before = built_then_changed(tmp_path)
     script, pid_file = fake_pagefind(tmp_path, 'sleep 0.3; echo "Error: the index broke" >&2; exit 3')
+    spooled: list[Spooled] = []  # every output made in a temporary file: all closed when the build fails
+    made = Spooled.__init__
+
+    def recording(self: Spooled, folder: Path | None = None) -> None:
+        made(self, folder)
+        spooled.append(self)
     with monkeypatch.context() as patch:
         patch.setattr(search, "pagefind_executable", lambda: script)
+        patch.setattr(Spooled, "__init__", recording)
         with pytest.raises(BuildFailed) as caught:
             build(load_config(site), today=TODAY)
     assert str(caught.value.errors[0]).startswith(
         "pagefind: Pagefind could not build the search index: Error: the index broke")
+    assert spooled and all(s.file.closed for s in spooled)  # the print page at least (a text edit keeps the listings)
     assert snapshot(site / "dist") == before
     assert not list(site.glob(".dist.tmp-*"))
     # The next build copes with the half-written bundle left in the spare folder.
