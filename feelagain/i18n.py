@@ -32,8 +32,9 @@ if TYPE_CHECKING:
 CATALOG = "messages.po"
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_ROOT = PACKAGE_DIR.parent
-# Python modules whose strings readers see (contact labels of the crisis lines, the 404 and search pages' titles).
-PYTHON_SOURCES = ("crisis.py", "search.py", "writers.py")
+# Python modules whose strings readers see (contact labels of the crisis lines, the words of notes and callouts,
+# the 404 and search pages' titles).
+PYTHON_SOURCES = ("crisis.py", "markup.py", "search.py", "writers.py")
 MISSING_HINT = ("add its msgstr to {po} (after `pybabel extract -F babel.cfg -o locale/messages.pot . && "
                 "pybabel update -i locale/messages.pot -d locale`, see docs/editing.md)")
 

@@ -7,7 +7,8 @@ Extensions (documented for editors in docs/editing.md):
 - admonition: callouts ("!!! tip \"Title\"") that we turn into NHS-style care cards;
 - footnotes: "46%.[^goodwin]" plus a "[^goodwin]: …" line; every statistic carries one to its source. The
   notes become a "Notes" list at the end of the body (ids fn-…/fnref-…, never clashing with the templates'
-  fa-… ids); each reference link says "Note" to screen readers;
+  fa-… ids); each reference link says "Note" to screen readers (these words, and the callouts', come from
+  the page language's catalog: Labels);
 - ours: ```checklist, ```crisis-directory and ```support-lines blocks, links between .md files, raw-HTML
   sanitising, scrollable tables.
 
@@ -19,12 +20,14 @@ from __future__ import annotations
 import html as htmllib
 import re
 import xml.etree.ElementTree as etree
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
 import markdown
 from markdown.extensions import Extension
+from markdown.extensions.footnotes import FootnoteExtension
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
@@ -35,13 +38,54 @@ from .errors import BuildError, SourceLocation
 from .model import relative_href, url_for
 from .sanitize import SAFE_SCHEMES
 
-CALLOUTS = {  # type → (default title, words a screen reader hears first)
-    "info": ("Good to know", ""),
-    "tip": ("Try this today", ""),
-    "non-urgent": ("Speak to a doctor if", "Non-urgent advice: "),
-    "urgent": ("Get help soon if", "Urgent advice: "),
-    "immediate": ("Get help now if", "Immediate action required: "),
+
+def N_(message: str) -> str:
+    """Mark an interface string for the catalogs (pybabel finds N_); Labels translates it for each language."""
+    return message
+
+
+CALLOUTS = {  # type → (default title, words a screen reader hears first, before a space)
+    "info": (N_("Good to know"), ""),
+    "tip": (N_("Try this today"), ""),
+    "non-urgent": (N_("Speak to a doctor if"), N_("Non-urgent advice:")),
+    "urgent": (N_("Get help soon if"), N_("Urgent advice:")),
+    "immediate": (N_("Get help now if"), N_("Immediate action required:")),
 }
+NOTES_TITLE = N_("Notes")
+NOTE_LABEL = N_("Note")  # what a screen reader hears before a note's number: "Note 1"
+BACK_TEXT = N_("Back to text")
+BACK_TITLE = N_("Back to where note {number} is used")
+
+
+@dataclass(frozen=True)
+class Labels:
+    """The words the Converter itself writes into a body, in the page's language (the source strings by
+    default). They are part of the body's render-cache key: a changed translation converts the pages again."""
+
+    notes: str = NOTES_TITLE
+    note: str = NOTE_LABEL
+    back: str = BACK_TEXT
+    back_title: str = BACK_TITLE
+    callouts: tuple[tuple[str, str, str], ...] = tuple((kind, title, hidden) for kind, (title, hidden) in CALLOUTS.items())
+
+    @classmethod
+    def translated(cls, gettext: Callable[[str], str]) -> Labels:
+        """Return the labels through a language's gettext (e.g. i18n.translations(...).gettext)."""
+        return cls(gettext(NOTES_TITLE), gettext(NOTE_LABEL), gettext(BACK_TEXT), gettext(BACK_TITLE),
+                   tuple((kind, gettext(title), gettext(hidden) if hidden else "")
+                         for kind, (title, hidden) in CALLOUTS.items()))
+
+    def callout(self, kind: str) -> tuple[str, str]:
+        """Return a callout type's default title and the words a screen reader hears first."""
+        return next((title, hidden) for name, title, hidden in self.callouts if name == kind)
+
+    def footnote_title(self) -> str:
+        """Return the back links' title as the footnotes extension formats it ("…note {} is used")."""
+        escaped = self.back_title.replace("{", "{{").replace("}", "}}")
+        return escaped.replace("{{number}}", "{}")
+
+
+ENGLISH = Labels()
 # A link or image typed as raw HTML (Python-Markdown keeps raw HTML aside, one block or inline tag at a time).
 RAW_TAG = re.compile(r"<(a|img)\b[^>]*>", re.I)
 RAW_URL_ATTR = re.compile(r"""(\s)(href|src)(\s*=\s*)("[^"]*"|'[^']*'|[^\s"'>]+)""", re.I)
@@ -125,6 +169,7 @@ class _State:
     errors: list[BuildError] = field(default_factory=list)
     warnings: list[BuildError] = field(default_factory=list)
     prefix: str = ""  # the language's URL prefix: links to .md files point at pages of the same language
+    labels: Labels = ENGLISH  # the words of the notes and callouts, in the page's language
     token: str = CHECKLIST_TOKEN  # a placeholder that does not occur in this page's own text
     crisis_token: str = CRISIS_TOKEN  # the same, for crisis blocks
     raw_at: tuple[int, int] = (0, 0)  # where the search for the next raw HTML tag starts: (index, body line)
@@ -211,10 +256,11 @@ class _ChecklistBlocks(_PageStep, Preprocessor):
         return out
 
 
-class _Callouts(Treeprocessor):
+class _Callouts(_PageStep, Treeprocessor):
     """Turn admonitions into care-card callouts with a heading screen readers can place."""
 
     def run(self, root: etree.Element) -> None:
+        labels = self.page.labels
         for div in root.iter("div"):
             classes = div.get("class", "").split()
             if "admonition" not in classes:
@@ -222,14 +268,14 @@ class _Callouts(Treeprocessor):
             kind = next((c for c in classes if c in CALLOUTS), "info")
             div.set("class", f"callout callout--{kind}")
             title_el = next((c for c in div if c.get("class") == "admonition-title"), None)
-            title = title_el.text if title_el is not None and title_el.text else CALLOUTS[kind][0]
-            if title_el is not None and (title_el.text or "").strip().lower() == kind.replace("-", " "):
-                title = CALLOUTS[kind][0]  # admonition's default title is just the type name
+            default, hidden = labels.callout(kind)
+            title = title_el.text if title_el is not None and title_el.text else default
+            if title_el is not None and (title_el.text or "").strip().lower() in (kind, kind.replace("-", " ")):
+                title = default  # admonition's default title is just the type name ("Non-urgent")
             heading = etree.Element("h3", {"class": "callout__title"})
-            hidden = CALLOUTS[kind][1]
             if hidden:
                 span = etree.SubElement(heading, "span", {"class": "visually-hidden"})
-                span.text = hidden
+                span.text = hidden + " "
                 span.tail = title
             else:
                 heading.text = title
@@ -238,15 +284,16 @@ class _Callouts(Treeprocessor):
             div.insert(0, heading)
 
 
-class _Footnotes(Treeprocessor):
+class _Footnotes(_PageStep, Treeprocessor):
     """Give the footnotes a "Notes" heading in place of their rule, and their reference links a spoken name."""
 
     def run(self, root: etree.Element) -> None:
+        labels = self.page.labels
         for sup in root.iter("sup"):
             link = next(iter(sup), None)
             if link is not None and link.tag == "a" and link.get("class") == "footnote-ref":
                 hidden = etree.Element("span", {"class": "visually-hidden"})
-                hidden.text, hidden.tail, link.text = "Note ", link.text, None
+                hidden.text, hidden.tail, link.text = labels.note + " ", link.text, None
                 link.insert(0, hidden)
         for div in root.iter("div"):
             if div.get("class") != "footnote":
@@ -256,12 +303,12 @@ class _Footnotes(Treeprocessor):
             if rule is not None:
                 div.remove(rule)
             heading = etree.Element("h2", {"class": "footnotes__title", "id": NOTES_ID})
-            heading.text = "Notes"
+            heading.text = labels.notes
             div.insert(0, heading)
             for para in div.iter("p"):  # a note used twice has two back links: number them apart
                 backs = [a for a in para if a.tag == "a" and a.get("class") == "footnote-backref"]
                 for number, back in enumerate(backs[1:], start=2):
-                    back.text = f"Back to text ({number})"
+                    back.text = f"{labels.back} ({number})"
                     backs[number - 2].tail = " "
 
 
@@ -425,8 +472,8 @@ class FeelAgainExtension(Extension):
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         md.preprocessors.register(_ChecklistBlocks(md, self.converter), "fa_checklist", 28)
         md.treeprocessors.register(_Links(md, self.converter), "fa_links", 3)
-        md.treeprocessors.register(_Callouts(md), "fa_callouts", 4)  # after toc (5) so titles stay out of it
-        md.treeprocessors.register(_Footnotes(md), "fa_footnotes", 4)  # after toc too: "Notes" is not a section
+        md.treeprocessors.register(_Callouts(md, self.converter), "fa_callouts", 4)  # after toc (5): titles stay out
+        md.treeprocessors.register(_Footnotes(md, self.converter), "fa_footnotes", 4)  # after toc too: "Notes" is not a section
 
 
 def _slugify(value: str, separator: str) -> str:
@@ -474,24 +521,36 @@ class Converter:
     def __init__(self) -> None:
         self.md = self._make()
         self.state: _State | None = None
+        self.labels: Labels | None = None  # the labels the footnotes extension was last given
 
     def _make(self) -> markdown.Markdown:
+        self.labels = None
         return markdown.Markdown(
             extensions=["toc", "tables", "attr_list", "def_list", "admonition", "sane_lists", "fenced_code",
-                        "footnotes", FeelAgainExtension(self)],
-            extension_configs={"toc": {"permalink": False, "toc_depth": "2-3", "slugify": _slugify},
-                               "footnotes": {"SEPARATOR": "-", "BACKLINK_TEXT": "Back to text",
-                                             "BACKLINK_TITLE": "Back to where note {} is used"}},
+                        FootnoteExtension(SEPARATOR="-"), FeelAgainExtension(self)],
+            extension_configs={"toc": {"permalink": False, "toc_depth": "2-3", "slugify": _slugify}},
             output_format="html",
         )
 
+    def _set_footnote_labels(self, labels: Labels) -> None:
+        """Give the footnotes extension the back links' words in the page's language (it reads them as it runs)."""
+        if labels == self.labels:
+            return
+        footnotes = next(e for e in self.md.registeredExtensions if isinstance(e, FootnoteExtension))
+        # The back link's text goes into the HTML as it is; its title is an attribute the serializer escapes.
+        footnotes.setConfig("BACKLINK_TEXT", htmllib.escape(labels.back, quote=False))
+        footnotes.setConfig("BACKLINK_TITLE", labels.footnote_title())
+        self.labels = labels
+
     def convert(self, body_md: str, loc: SourceLocation, url: str, body_start_line: int, faq: bool = False,
-                lang_prefix: str = "") -> Rendered:
+                lang_prefix: str = "", labels: Labels = ENGLISH) -> Rendered:
         """Return the HTML of one page body with its contents, ids, links, checklists and problems.
 
-        lang_prefix ('es/') makes links to .md files point at pages of the same language.
+        lang_prefix ('es/') makes links to .md files point at pages of the same language; labels are the
+        words of the notes and callouts in the page's language (Labels.translated).
         """
-        self.state = _State(loc, url, body_start_line, body_md, prefix=lang_prefix)
+        self.state = _State(loc, url, body_start_line, body_md, prefix=lang_prefix, labels=labels)
+        self._set_footnote_labels(labels)
         try:
             return self._convert(self.state, faq)
         finally:

@@ -21,7 +21,7 @@ from .frontmatter import parse as parse_front_matter
 from .frontmatter import split as split_front_matter
 from .languages import Language, PageRef, pair_pages
 from .links import check_links, links_with_lines
-from .markup import Body, Converter, Link
+from .markup import ENGLISH, Body, Converter, Labels, Link
 from .model import HOME, Page, Site
 from .schema import placeholder_lines, validate_meta
 from .search import IndexStats, pinned_results
@@ -241,18 +241,20 @@ def _checks(body: Body, links: list[tuple[Link, int]]) -> Checks:
 
 
 def convert_body(converter: Converter, page: Page, settings: lint.LintSettings, today: datetime.date,
-                 key: str = "", known_numbers: frozenset[str] | None = None) -> Body:
-    """Return the converted body of a page and what the linter found in it (known_numbers: crisis.yml's)."""
-    return _convert_checked(converter, page, settings, today, key, known_numbers)[0]
+                 key: str = "", known_numbers: frozenset[str] | None = None, labels: Labels = ENGLISH) -> Body:
+    """Return the converted body of a page and what the linter found in it (known_numbers: crisis.yml's;
+    labels: the words of notes and callouts in the page's language)."""
+    return _convert_checked(converter, page, settings, today, key, known_numbers, labels)[0]
 
 
 def _convert_checked(converter: Converter, page: Page, settings: lint.LintSettings, today: datetime.date,
-                     key: str = "", known_numbers: frozenset[str] | None = None) -> tuple[Body, Checks]:
+                     key: str = "", known_numbers: frozenset[str] | None = None,
+                     labels: Labels = ENGLISH) -> tuple[Body, Checks]:
     """Return convert_body()'s Body and its Checks."""
     loc = SourceLocation(page.source.rel_path)
     body_md = page.body_md
     rendered = converter.convert(body_md, loc, page.url, page.body_start_line, faq=page.meta.faq,
-                                 lang_prefix=page.lang_prefix)
+                                 lang_prefix=page.lang_prefix, labels=labels)
     body_html = rendered.body_html
     links = links_with_lines(rendered.links, body_md, page.body_start_line)
     if not body_html and rendered.errors:  # over an input limit: linting that text could hang too
@@ -296,6 +298,7 @@ class _ConvertJob:
     today: datetime.date
     known_numbers: frozenset[str] | None
     markdown: DiskStore[str] | None
+    labels: Labels = ENGLISH
 
 
 def _with_body(page: Page, markdown: DiskStore[str] | None) -> Page:
@@ -309,7 +312,7 @@ def _convert_many(job: _ConvertJob, task: tuple[list[Page], list[str]]) -> list[
     done = []
     for page, key in zip(*task):
         body, checks = _convert_checked(converter, _with_body(page, job.markdown), job.settings, job.today, key,
-                                        job.known_numbers)
+                                        job.known_numbers, job.labels)
         done.append((checks, pickle.dumps(body, protocol=pickle.HIGHEST_PROTOCOL)))
     return done
 
@@ -328,17 +331,18 @@ class Converted:
 def convert_bodies(site: Site, settings: lint.LintSettings, today: datetime.date, cache: RenderCache,
                    store: DiskStore[Body], progress: Progress | None = None,
                    known_numbers: frozenset[str] | None = None, markdown: DiskStore[str] | None = None,
-                   recall: Callable[[Page], str] | None = None) -> Converted:
+                   recall: Callable[[Page], str] | None = None, labels: Labels = ENGLISH) -> Converted:
     """Return every page's Body, from the cache where possible, in parallel processes for large sites.
 
     The bodies go to store as they come (on a large site they would be most of the build's memory); only
     their Checks stay in memory. markdown holds the pages' Markdown when parse_pages set it aside; recall
     gives the Markdown of a page parse_pages took from the front-matter cache (it is not in markdown).
     known_numbers (the digits of crisis.yml's numbers) feed the crisis-number lint rule, so they are part of
-    every cache key: a number added to or removed from crisis.yml re-checks every page.
+    every cache key: a number added to or removed from crisis.yml re-checks every page. So are labels (the
+    words of notes and callouts in the pages' language, from its catalog): a changed translation re-renders.
     """
     salt = make_key(engine_fingerprint(), repr(settings), today.isoformat(),
-                    repr(sorted(known_numbers)) if known_numbers is not None else "")
+                    repr(sorted(known_numbers)) if known_numbers is not None else "", repr(labels))
     keys = {p.slug: make_key(salt, p.source.rel_path.as_posix(), p.digest) for p in site.pages}
     checks: dict[str, Checks] = {}
     todo = []
@@ -353,7 +357,7 @@ def convert_bodies(site: Site, settings: lint.LintSettings, today: datetime.date
         for page in todo:
             if page.slug not in markdown:
                 markdown.add(page.slug, pickle.dumps(recall(page), protocol=pickle.HIGHEST_PROTOCOL))
-    job = _ConvertJob(settings, today, known_numbers, markdown)
+    job = _ConvertJob(settings, today, known_numbers, markdown, labels)
     if workers.worth_parallel(len(todo)):
         # Small tasks of pages without their Markdown: forked workers read it from the store they inherit,
         # and a finished task's bodies wait in memory only until stored.
@@ -374,7 +378,7 @@ def convert_bodies(site: Site, settings: lint.LintSettings, today: datetime.date
         converter = Converter()
         for page in todo:
             body, checks[page.slug] = _convert_checked(converter, _with_body(page, markdown), settings, today,
-                                                       keys[page.slug], known_numbers)
+                                                       keys[page.slug], known_numbers, labels)
             data = pickle.dumps(body, protocol=pickle.HIGHEST_PROTOCOL)
             cache.put(keys[page.slug], CachedBody(checks[page.slug], data))
             store.add(page.slug, data)
@@ -394,9 +398,10 @@ def validate_bodies(site: Site, checks: dict[str, Checks], problems: Problems) -
 def _convert_and_check(site: Site, settings: lint.LintSettings, today: datetime.date, cache: RenderCache,
                        store: DiskStore[Body], problems: Problems, progress: Progress | None,
                        known_numbers: frozenset[str] | None, markdown: DiskStore[str],
-                       recall: Callable[[Page], str]) -> Mapping[str, Body]:
+                       recall: Callable[[Page], str], labels: Labels) -> Mapping[str, Body]:
     """Convert and validate one language's pages; return the bodies (the Checks are dropped: no later stage reads them)."""
-    converted = convert_bodies(site, settings, today, cache, store, progress, known_numbers, markdown, recall)
+    converted = convert_bodies(site, settings, today, cache, store, progress, known_numbers, markdown, recall,
+                               labels)
     validate_bodies(site, converted.checks, problems)
     return converted.bodies
 
@@ -426,7 +431,7 @@ def build(config: SiteConfig, *, write: bool = True, today: datetime.date | None
 
 def _build(config: SiteConfig, stores: list[DiskStore[Any]], *, write: bool, today: datetime.date | None,
            use_cache: bool, progress: Progress | None, served: Served | None, debug: bool) -> BuildResult:
-    from .i18n import check_catalogs
+    from .i18n import check_catalogs, translations
 
     started = time.perf_counter()
     today = today or datetime.date.today()
@@ -487,8 +492,9 @@ def _build(config: SiteConfig, stores: list[DiskStore[Any]], *, write: bool, tod
         lang_config, lang, site, markdown = sites.pop(0)
         body_store: DiskStore[Body] = DiskStore(temp_dir)
         stores.append(body_store)
+        labels = Labels.translated(translations(config.site_dir, lang.code).gettext)
         bodies = _convert_and_check(site, lang_config.lint, today, cache, body_store, problems, progress,
-                                    crisis.numbers() if crisis else None, markdown, recall)
+                                    crisis.numbers() if crisis else None, markdown, recall, labels)
         # The writers only look bodies up by slug, one page at a time: the mapping reads each from disk.
         built.append(LangSite(lang_config, lang, for_writing(site), bodies))
         del site  # the pages as parsed (front-matter lines and all): the writers have their light copies

@@ -98,3 +98,45 @@ def test_footnotes_become_notes_with_spoken_references_and_checked_anchors():
 def test_faq_answers_leave_out_notes_and_their_references():
     out = render(NOTED, faq=True)
     assert out.faq == (("Is it common?", "<p>In one survey, 46% said so. Most got better.</p>"),)
+
+
+def spanish_labels():
+    from feelagain.i18n import PROJECT_ROOT, translations
+    from feelagain.markup import Labels
+
+    return Labels.translated(translations(PROJECT_ROOT, "es").gettext)
+
+
+def test_notes_speak_the_pages_language():
+    converter = Converter()
+    spanish = converter.convert(NOTED, LOC, "x/", 7, labels=spanish_labels()).body_html
+    assert '<span class="visually-hidden">Nota </span>1</a>' in spanish
+    assert '<h2 class="footnotes__title" id="fa-notes">Notas</h2>' in spanish
+    assert ">Volver al texto</a> <a" in spanish and ">Volver al texto (2)</a>" in spanish
+    assert 'title="Volver a donde se usa la nota 1"' in spanish
+    for english in ("Note ", "Notes", "Back to"):
+        assert english not in spanish
+    # The same Converter goes back to English for the next (English) page: the labels are per conversion.
+    english = converter.convert(NOTED, LOC, "x/", 7).body_html
+    assert english == render(NOTED).body_html
+    assert 'title="Back to where note 1 is used"' in english and "Volver" not in english
+
+
+def test_callouts_speak_the_pages_language():
+    body = ('!!! urgent "Ve hoy"\n    Texto.\n\n!!! immediate\n    Llama.\n\n!!! non-urgent\n    Habla.\n\n'
+            "!!! tip\n    Prueba.\n")
+    out = Converter().convert(body, LOC, "x/", 7, labels=spanish_labels()).body_html
+    assert '<span class="visually-hidden">Consejo urgente: </span>Ve hoy</h3>' in out
+    assert '<span class="visually-hidden">Se necesita actuar ahora: </span>Busca ayuda ahora si</h3>' in out
+    assert '<span class="visually-hidden">Consejo no urgente: </span>Habla con un médico si</h3>' in out
+    assert '<h3 class="callout__title">Prueba esto hoy</h3>' in out
+    assert "advice" not in out and "required" not in out
+
+
+def test_a_translated_back_link_title_with_braces_or_markup_is_kept_as_written():
+    from feelagain.markup import Labels
+
+    labels = Labels(back="<Back> & {on}", back_title="{x} note {number} «here»")
+    out = Converter().convert(NOTED, LOC, "x/", 7, labels=labels).body_html
+    assert 'title="{x} note 1 «here»"' in out
+    assert ">&lt;Back&gt; &amp; {on}</a>" in out
