@@ -49,6 +49,22 @@ class Line:
     translations: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
     language: str | None = None  # shown only on pages in this language (e.g. a line's Spanish option)
     text_lang: str | None = None  # set when shown on a page of another language than its text's (lang="en")
+    own_text: tuple[str, ...] = ()  # the fields ("name", "description", "hours") shown untranslated, in text_lang
+
+    def lang_for(self, field: str) -> str | None:
+        """Return the lang attribute a field's text needs on the page showing it (None: the page's language).
+
+        Only the line's own words get it, never the labels around them ("Open", "Call 988"): those are ours,
+        translated, and a screen reader must read them in the page's language.
+        """
+        return self.text_lang if field in self.own_text else None
+
+    @property
+    def hours_is_time(self) -> bool:
+        """Return True when hours name a time ("24/7", "Monday to Friday, 10am to 1pm": they have a digit), read
+        as "Open 24/7."; hours without a digit are a note ("Varies by helpline") shown as they are
+        (docs/editing.md, "Crisis lines"). A digit, not a guess at the words, so it holds in every language."""
+        return any(ch.isdigit() for ch in self.hours)
 
 
 @dataclass(frozen=True)
@@ -244,7 +260,8 @@ def localize_crisis(crisis: Crisis, code: str, default: str, _: Callable[[str], 
     """Return the crisis lines as pages in language `code` show them.
 
     Names, descriptions and hours come from each line's `translations` for that language; a line without them
-    keeps its own text, marked with its language (lang="en") so screen readers read it right. Lines meant only
+    keeps its own text, each untranslated field marked with its language (lang="en", Line.lang_for) so screen
+    readers read it right. Lines meant only
     for another language's pages are left out; lines meant for this language's pages come first in their region.
     The default region is the language's own. Contact labels ("Call 988") are interface strings (catalogs).
     """
@@ -266,10 +283,11 @@ def localize_crisis(crisis: Crisis, code: str, default: str, _: Callable[[str], 
             if line.language is not None and line.language not in (code, base):
                 continue
             own = texts(line)
-            translated = bool(own) or line.language is not None or base == source_lang
+            in_page_language = line.language is not None or base == source_lang
+            own_text = () if in_page_language else tuple(f for f in ("name", "description", "hours") if f not in own)
             shown.append(replace(line, name=own.get("name", line.name), description=own.get("description", line.description),
                                  hours=own.get("hours", line.hours), contacts=tuple(contact(c) for c in line.contacts),
-                                 text_lang=None if translated else source_lang))
+                                 text_lang=source_lang if own_text else None, own_text=own_text))
         shown.sort(key=lambda ln: ln.language is None)  # this language's own lines first (a stable sort)
         return tuple(shown)
 

@@ -1,5 +1,6 @@
 """Spanish pages speak Spanish: the words the engine writes into a page body (the notes, their back links,
-the care cards' spoken labels) come from the page language's catalog, and a changed translation re-renders.
+the care cards' spoken labels) come from the page language's catalog, and a changed translation re-renders;
+crisis lines mark only their own English words with lang="en", and their hours read naturally.
 
 Builds the bundled site once (in process, into a temporary folder) and reads what Spanish readers get.
 """
@@ -7,9 +8,11 @@ from __future__ import annotations
 
 import re
 import shutil
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from babel.messages.pofile import read_po
 
 from feelagain.config import load_config
 from feelagain.pipeline import build
@@ -79,3 +82,90 @@ def test_a_changed_translation_renders_the_pages_again(tmp_path: Path):
     # Only the Spanish bodies were converted again: the English ones still came from the cache.
     english_pages = len(list((ROOT / "content").glob("*.md")))
     assert second.cache_hits == english_pages > 0 and first.cache_hits == 0
+
+
+def all_pages(dist: Path) -> list[Path]:
+    return sorted(dist.rglob("*.html"))
+
+
+def test_no_page_says_open_before_a_note(dist: Path):
+    seen_note = False
+    for path in all_pages(dist):
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"(Open|Horario:) (<span lang=\"en\">)?(Varies|See the website)", text), path
+        seen_note |= "Varies by helpline.</span>" in text
+    assert seen_note  # the notes are still shown, on their own
+    help_page = (dist / "get-help/index.html").read_text(encoding="utf-8")
+    assert '<span class="line__hours">Open 24/7.</span>' in help_page
+    assert '<span class="line__hours">Varies by helpline.</span>' in help_page
+    grief = (dist / "grief/index.html").read_text(encoding="utf-8")  # a support line's note
+    assert '<span class="line__hours">See the website for opening times.</span>' in grief
+    assert '<span class="line__hours">Open Monday to Friday, 10am to 1pm.</span>' in grief
+
+
+class LangParts(HTMLParser):
+    """Collects the text inside every element with lang="en" (nested elements included)."""
+
+    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[bool] = []  # per open element: does it start an English part?
+        self.parts: list[list[str]] = []  # the text of each English part, open ones last
+        self.done: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self.VOID:
+            return
+        english = dict(attrs).get("lang") == "en"
+        self.stack.append(english)
+        if english:
+            self.parts.append([])
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.VOID or not self.stack:
+            return
+        if self.stack.pop():
+            self.done.append("".join(self.parts.pop()))
+
+    def handle_data(self, data: str) -> None:
+        for part in self.parts:
+            part.append(data)
+
+
+def spanish_labels() -> list[str]:
+    """Every translated fragment of the es catalog (placeholders cut out), where it differs from the English."""
+    with (ROOT / "locale/es/LC_MESSAGES/messages.po").open("rb") as handle:
+        catalog = read_po(handle)
+    labels = set()
+    for message in catalog:
+        if not message.id or not isinstance(message.string, str) or message.string == message.id:
+            continue
+        for fragment in re.split(r"%\(\w+\)s|\{\w+\}|<[^>]+>", message.string):
+            fragment = fragment.strip(" .,:;")
+            if len(fragment) >= 4:
+                labels.add(fragment)
+    return sorted(labels)
+
+
+def test_lang_en_wraps_no_translated_label_on_spanish_pages(dist: Path):
+    labels = spanish_labels()
+    assert {"Horario", "Llama al", "Notas", "Volver al texto"} <= set(labels)
+    english_parts = 0
+    for path in spanish_pages(dist):
+        parser = LangParts()
+        parser.feed(path.read_text(encoding="utf-8"))
+        english_parts += len(parser.done)
+        for text in parser.done:
+            found = [label for label in labels if re.search(rf"(?<!\w){re.escape(label)}(?!\w)", text)]
+            assert not found, f"{path.relative_to(dist)}: lang=en around {found} in {text[:80]!r}"
+    assert english_parts > 100  # the English-only crisis lines are there, marked
+
+
+def test_lang_en_parts_of_a_line_are_its_own_words(dist: Path):
+    page = (dist / "es/obtener-ayuda/index.html").read_text(encoding="utf-8")
+    assert '<p class="line__name" lang="en">Samaritans</p>' in page
+    assert '<span class="line__hours">Horario: <span lang="en">24/7</span>.</span>' in page
+    assert '<span class="line__hours"><span lang="en">Varies by helpline.</span></span>' in page
+    assert '<li><a class="contact" href="tel:116123">Llama al 116 123</a></li>' in page
+    assert '<li class="line" lang="en">' not in page

@@ -68,3 +68,40 @@ def test_numbers_not_verified_for_a_year_warn(make_site):
 def test_missing_file(make_site):
     _, errors, _ = load(make_site, None)
     assert errors == ["content/crisis.yml: crisis.yml is missing — every site needs crisis resources: create content/crisis.yml"]
+
+
+def test_hours_with_a_digit_are_a_time_and_others_a_note(make_site):
+    text = CRISIS_YML + """\
+      - name: Finder
+        description: Find a helpline.
+        hours: Varies by helpline
+        url: https://findahelpline.com
+        verified_on: 2026-11-20
+        source: https://findahelpline.com
+        contacts:
+          - {kind: web, url: https://findahelpline.com}
+      - name: Weekday line
+        description: Call on weekdays.
+        hours: Monday to Friday, 10am to 1pm
+        verified_on: 2026-11-20
+        source: https://www.samaritans.org
+        contacts:
+          - {kind: call, number: "116 123"}
+"""
+    crisis, errors, _ = load(make_site, text)
+    assert errors == []
+    assert [(line.hours, line.hours_is_time) for line in crisis.region("uk").lines] == [
+        ("24/7", True), ("Varies by helpline", False), ("Monday to Friday, 10am to 1pm", True)]
+
+
+def test_only_a_lines_untranslated_words_are_marked_english(make_site):
+    from feelagain.crisis import localize_crisis
+
+    text = CRISIS_YML.replace("        hours: 24/7\n", "        hours: 24/7\n        translations: {es: {description: Llama gratis.}}\n")
+    crisis, errors, _ = load(make_site, text)
+    assert errors == []
+    spanish = localize_crisis(crisis, "es", "uk", lambda s: s).region("uk").lines[0]
+    assert spanish.description == "Llama gratis."
+    assert (spanish.lang_for("name"), spanish.lang_for("description"), spanish.lang_for("hours")) == ("en", None, "en")
+    english = localize_crisis(crisis, "en", "uk").region("uk").lines[0]
+    assert (english.lang_for("name"), english.lang_for("description"), english.lang_for("hours")) == (None, None, None)

@@ -257,4 +257,6 @@ def test_crisis_line_only_for_spanish_pages(make_site):
     assert "Línea en español" not in en_html and "Call 116 123" in en_html
     # The Spanish-only line comes first; the English line keeps its words, marked as English.
     assert es_html.index("Línea en español") < es_html.index("Samaritans")
-    assert '<li class="line" lang="en">\n<p class="line__name">Samaritans</p>' in es_html
+    assert '<li class="line">\n<p class="line__name" lang="en">Samaritans</p>' in es_html
+    # Only the line's own words are marked English, not our Spanish label around its hours.
+    assert '<span class="line__hours">Horario: <span lang="en">24/7</span>.</span>' in es_html
