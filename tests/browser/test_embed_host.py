@@ -447,7 +447,7 @@ def test_exit_control_is_at_the_top_of_the_embed_and_the_first_tab_stop(open_hos
     assert 0 <= frame_top + f["top"] and frame_top + f["bottom"] <= 700, \
         f"'Leave this site' is not in the first screen of the host page (frame at {frame_top}): {f}"
     # Keyboard: the host page has nothing focusable before the frame, so Tab goes into it.
-    for presses in (1, 2):
+    for _ in range(2):  # the first or the second tab stop
         host.page.keyboard.press("Tab")
         if signs.evaluate(FOCUSED_IS_EXIT_JS):
             break
