@@ -50,6 +50,10 @@ class Line:
     language: str | None = None  # shown only on pages in this language (e.g. a line's Spanish option)
     text_lang: str | None = None  # set when shown on a page of another language than its text's (lang="en")
     own_text: tuple[str, ...] = ()  # the fields ("name", "description", "hours") shown untranslated, in text_lang
+    # Where and when the details were read (crisis.yml), for the content API: reusers see how fresh they are.
+    verified_on: datetime.date | None = None
+    source: str = ""
+    hours_source: str | None = None
 
     def lang_for(self, field: str) -> str | None:
         """Return the lang attribute a field's text needs on the page showing it (None: the page's language).
@@ -74,6 +78,8 @@ class Emergency:
     number: str
     tel: str
     note: str
+    verified_on: datetime.date | None = None
+    source: str = ""
 
 
 @dataclass(frozen=True)
@@ -351,7 +357,8 @@ class _Reader:
             return None
         return Line(good["name"], good["description"], good["hours"], good.get("url"), tuple(checked),
                     topic=good.get("topic", ""), translations=_freeze(good.get("translations")),
-                    language=good.get("language"))
+                    language=good.get("language"), verified_on=good["verified_on"], source=good["source"],
+                    hours_source=good.get("hours_source"))
 
     def region(self, raw: Any, lines: LineMap, index: int) -> Region | None:
         good = self.mapping(raw, REGION_FIELDS, lines, f"region {index + 1}")
@@ -363,7 +370,8 @@ class _Reader:
             em = self.mapping(good["emergency"], EMERGENCY_FIELDS, sub, f"the emergency number of {good['code']}")
             if em is None:
                 return None
-            emergency = Emergency(em["number"], "tel:" + re.sub(r"[^\d+]", "", em["number"]), em.get("note", ""))
+            emergency = Emergency(em["number"], "tel:" + re.sub(r"[^\d+]", "", em["number"]), em.get("note", ""),
+                                  em["verified_on"], em["source"])
         elif good["code"] != "intl":
             self.problems.add(BuildError(self.loc.at(lines.at("emergency")), f'region "{good["code"]}" has no emergency number',
                                          "add emergency: {number, verified_on, source}; only the intl fallback may leave it empty"))

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from markupsafe import escape
 
 from .config import SiteConfig
+from .crisis import Contact, Crisis, Line
 from .discover import SLUG_PATTERN
 from .model import MadeOnRead, Page, Site, join_url, safe_url
 from .spool import Spooled, spool_text
@@ -62,8 +63,67 @@ def _sections(html: str) -> list[dict[str, str]]:
     return sections
 
 
-def page_api(page: Page, config: SiteConfig, body_html: str) -> dict[str, Any]:
-    """Return the content-API record of a page."""
+# What a reuser must do with the crisis lines (domain.md: syndication never removes or changes crisis information).
+CRISIS_USAGE = (
+    "Show these crisis lines wherever you show this content: the lines of default_region, or of the region your "
+    "readers live in. Show that region's emergency number and every one of its lines, with the names, numbers, "
+    "keywords, addresses and hours exactly as they are here. Never change, shorten or leave out a line. Fetch "
+    "this record again at least every max_age seconds and show the lines it has then: lines change, and each "
+    "one says when it was last checked (verified_on) and where (source). The html may hold a box of help lines "
+    "for one region (data-crisis-mirror): keep it too.")
+# Each contact kind with the crisis.yml fields it carries, as in crisis.NEEDS (keyword only for texts).
+CONTACT_FIELDS = {"call": "number", "text": "number", "chat": "url", "web": "url", "email": "address"}
+
+
+def _contact_api(contact: Contact) -> dict[str, str]:
+    data = {"kind": contact.kind, CONTACT_FIELDS[contact.kind]: contact.text}
+    if contact.keyword:
+        data["keyword"] = contact.keyword
+    data["href"] = contact.href  # the link our pages use (tel:, sms:, https:, mailto:)
+    return data
+
+
+def _line_api(line: Line) -> dict[str, Any]:
+    data: dict[str, Any] = {"name": line.name, "description": line.description, "hours": line.hours}
+    if line.url:
+        data["url"] = line.url
+    data["contacts"] = [_contact_api(c) for c in line.contacts]
+    data["verified_on"] = line.verified_on.isoformat() if line.verified_on else None
+    data["source"] = line.source
+    if line.hours_source:
+        data["hours_source"] = line.hours_source
+    if line.language:
+        data["language"] = line.language  # a line only for pages in this language
+    if line.text_lang:
+        data["text_language"] = line.text_lang  # its words are in this language, not the page's
+    return data
+
+
+def crisis_api(crisis: Crisis, language: str) -> dict[str, Any]:
+    """Return the crisis lines a reuser must show with content in `language` (crisis localized to it).
+
+    Every region with its emergency number and crisis lines as the site's pages in that language show them:
+    numbers, keywords and addresses exactly as crisis.yml has them, each with verified_on and source. Support
+    lines (grief, substance) are not crisis lines: they are in the html where a page has them.
+    """
+    regions = []
+    for region in crisis.regions:
+        emergency = region.emergency
+        regions.append({
+            "code": region.code, "name": region.name,
+            "emergency": None if emergency is None else {
+                "number": emergency.number, "href": emergency.tel,
+                **({"note": emergency.note} if emergency.note else {}),
+                **({"note_language": region.note_lang} if emergency.note and region.note_lang else {}),
+                "verified_on": emergency.verified_on.isoformat() if emergency.verified_on else None,
+                "source": emergency.source},
+            "lines": [_line_api(line) for line in region.lines]})
+    return {"must_show": True, "usage": CRISIS_USAGE, "language": language, "default_region": crisis.default,
+            "max_age": CACHE_AGE, "regions": regions}
+
+
+def page_api(page: Page, config: SiteConfig, body_html: str, crisis: Crisis) -> dict[str, Any]:
+    """Return the content-API record of a page, with the crisis lines (crisis: localized to the page's language)."""
     meta = page.meta
     return {
         "slug": page.slug, "title": meta.title, "description": meta.description, "summary": list(meta.summary),
@@ -74,6 +134,7 @@ def page_api(page: Page, config: SiteConfig, body_html: str) -> dict[str, Any]:
         "licence": {"name": config.licence_name, "url": config.licence_url},
         "attribution": f"Content from {config.title} ({join_url(config.base_url, page.url)}), published by "
                        f"{config.organisation} under {config.licence_name}. Last reviewed {meta.reviewed.isoformat()}.",
+        "crisis": crisis_api(crisis, config.language),
     }
 
 
@@ -92,11 +153,47 @@ SOURCE_SCHEMA = {"type": "object", "required": ["publisher", "title"], "addition
                  "properties": {"publisher": {"type": "string"}, "title": {"type": "string"},
                                 "url": {"type": "string", "pattern": "^https://"}, "year": {"type": "integer"},
                                 "doi": {"type": "string", "pattern": "^10\\.\\d{4,9}/"}}}
+_DATE = {"type": "string", "format": "date", "pattern": "^\\d{4}-\\d{2}-\\d{2}$"}
+CONTACT_SCHEMA = {
+    "type": "object", "required": ["kind", "href"], "additionalProperties": False,
+    "properties": {"kind": {"enum": list(CONTACT_FIELDS)}, "number": {"type": "string", "minLength": 1},
+                   "keyword": {"type": "string", "minLength": 1}, "url": {"type": "string", "pattern": "^https://"},
+                   "address": {"type": "string", "minLength": 1}, "href": {"type": "string", "minLength": 1}},
+    "allOf": [{"if": {"properties": {"kind": {"const": kind}}}, "then": {"required": [field]}}
+              for kind, field in CONTACT_FIELDS.items()],
+}
+LINE_SCHEMA = {
+    "type": "object", "required": ["name", "description", "hours", "contacts", "verified_on", "source"],
+    "additionalProperties": False,
+    "properties": {"name": {"type": "string", "minLength": 1}, "description": {"type": "string"},
+                   "hours": {"type": "string", "minLength": 1}, "url": {"type": "string", "pattern": "^https://"},
+                   "contacts": {"type": "array", "minItems": 1, "items": CONTACT_SCHEMA},
+                   "verified_on": _DATE, "source": {"type": "string", "minLength": 1},
+                   "hours_source": {"type": "string", "pattern": "^https://"},
+                   "language": {"type": "string"}, "text_language": {"type": "string"}},
+}
+CRISIS_SCHEMA = {
+    "type": "object", "additionalProperties": False,
+    "required": ["must_show", "usage", "language", "default_region", "max_age", "regions"],
+    "properties": {
+        "must_show": {"const": True}, "usage": {"type": "string", "minLength": 1}, "language": {"type": "string"},
+        "default_region": {"type": "string", "minLength": 1}, "max_age": {"type": "integer", "minimum": 1},
+        "regions": {"type": "array", "minItems": 1, "items": {
+            "type": "object", "required": ["code", "name", "emergency", "lines"], "additionalProperties": False,
+            "properties": {
+                "code": {"type": "string"}, "name": {"type": "string"},
+                "emergency": {"oneOf": [{"type": "null"}, {
+                    "type": "object", "required": ["number", "href", "verified_on", "source"], "additionalProperties": False,
+                    "properties": {"number": {"type": "string", "minLength": 1}, "href": {"type": "string", "pattern": "^tel:"},
+                                   "note": {"type": "string"}, "note_language": {"type": "string"}, "verified_on": _DATE, "source": {"type": "string", "minLength": 1}}}]},
+                "lines": {"type": "array", "items": LINE_SCHEMA}}}},
+    },
+}
 PAGE_SCHEMA = {
     "$schema": "https://json-schema.org/draft/2020-12/schema", "title": "Feel Again page",
     "type": "object", "additionalProperties": False,
     "required": ["slug", "title", "description", "summary", "html", "sections", "reviewed", "next_review",
-                 "sources", "url", "embed_url", "licence", "attribution"],
+                 "sources", "url", "embed_url", "licence", "attribution", "crisis"],
     "properties": {
         "slug": {"type": "string", "pattern": "^" + SLUG_PATTERN.replace("(?:", "(") + "$"}, "title": {"type": "string"},
         "description": {"type": "string", "maxLength": 160}, "summary": {"type": "array", "items": {"type": "string"}},
@@ -108,14 +205,15 @@ PAGE_SCHEMA = {
         "sources": {"type": "array", "items": SOURCE_SCHEMA},
         "url": {"type": "string", "format": "uri"}, "embed_url": {"type": "string", "format": "uri"},
         "licence": {"type": "object", "required": ["name", "url"]}, "attribution": {"type": "string"},
+        "crisis": CRISIS_SCHEMA,
     },
 }
 INDEX_SCHEMA = {
     "$schema": "https://json-schema.org/draft/2020-12/schema", "title": "Feel Again page index",
-    "type": "object", "required": ["site", "licence", "pages"],
+    "type": "object", "required": ["site", "licence", "crisis", "pages"],
     "properties": {
         "site": {"type": "object", "required": ["title", "url", "organisation", "language"]},
-        "licence": {"type": "object", "required": ["name", "url"]},
+        "licence": {"type": "object", "required": ["name", "url"]}, "crisis": CRISIS_SCHEMA,
         "pages": {"type": "array", "items": {"type": "object", "required": ["slug", "title", "description", "reviewed", "url", "api_url"]}},
     },
 }
@@ -131,15 +229,20 @@ OEMBED_SCHEMA = {
 }
 
 
-def api_files(config: SiteConfig, site: Site, spool_dir: Path | None = None) -> dict[PurePosixPath, bytes | Spooled]:
-    """Return the content-API index (spooled in spool_dir, or the system's temporary folder) and its schemas."""
+def api_files(config: SiteConfig, site: Site, crisis: Crisis,
+              spool_dir: Path | None = None) -> dict[PurePosixPath, bytes | Spooled]:
+    """Return the content-API index (spooled in spool_dir, or the system's temporary folder) and its schemas.
+
+    crisis: the crisis lines localized to config's language (the index lists that language's pages).
+    """
     files: dict[PurePosixPath, bytes | Spooled] = {}
     index = [{"slug": page.slug, "title": page.meta.title, "description": page.meta.description,
               "reviewed": page.meta.reviewed.isoformat(), "url": join_url(config.base_url, page.url),
               "api_url": join_url(config.base_url, f"api/pages/{page.slug}.json")} for page in site.pages]
     data = {"site": {"title": config.title, "url": safe_url(config.base_url), "organisation": config.organisation,
                      "language": config.language},
-            "licence": {"name": config.licence_name, "url": config.licence_url}, "pages": index}
+            "licence": {"name": config.licence_name, "url": config.licence_url},
+            "crisis": crisis_api(crisis, config.language), "pages": index}
     # What to_json writes, in pieces: joined, 10,000 pages' pieces would be ~280,000 strings at once.
     encoder = json.JSONEncoder(ensure_ascii=False, indent=2)
     files[PurePosixPath("api/pages.json")] = spool_text(itertools.chain(encoder.iterencode(data), ["\n"]), spool_dir)

@@ -1035,7 +1035,7 @@ def site_wide_files(config: SiteConfig, site: Site, bodies: Mapping[str, Body], 
             urls = [(page.url, page.meta.reviewed.isoformat()) for page in site.pages]
             urls += [(page.url, page.meta.reviewed.isoformat()) for o in others for page in o[1].pages]
             spool_dir = config.output_dir.parent  # large listings are made on the output's disk, not in memory
-            for dest, data in embed.api_files(config, site, spool_dir).items():
+            for dest, data in embed.api_files(config, site, pages.crisis, spool_dir).items():
                 add(dest, data)
             other_pages = tuple((page, o[0].default_region) for o in others for page in o[1].pages)
             # It lists every page with its snippets (17 MB at 10,000 pages): written to disk as it is made.
@@ -1113,7 +1113,8 @@ def page_outputs(config: SiteConfig, pages: PageRenderer, page: Page, body: Body
         dest_for(f"{prefix}embed/{page.slug}/"): lambda: pages.render_embed(page, body),
         PurePosixPath(f"{prefix}oembed/{page.slug}.json"): lambda: embed.to_json(embed.oembed(page, config)),
         PurePosixPath(api_url): lambda: embed.to_json(
-            embed.page_api(page, config, pages.body_html(body, pages.base_context(api_url, root=safe_url(config.base_url)), page.url))),
+            embed.page_api(page, config, pages.body_html(body, pages.base_context(api_url, root=safe_url(config.base_url)), page.url),
+                           pages.crisis)),
     }
 
 

@@ -417,6 +417,61 @@ def test_shift_three_times_inside_the_embed_navigates_the_top_window(open_host):
     expect(host.page).to_have_url(EXIT_URL)
 
 
+EXIT_PLACE_JS = """
+() => {
+  const a = document.querySelector('a[data-exit-link]'), main = document.querySelector('main');
+  const h1 = main.querySelector('h1'), r = a.getBoundingClientRect();
+  return {count: document.querySelectorAll('a[data-exit-link]').length, top: r.top, bottom: r.bottom,
+          width: r.width, height: r.height, visible: a.checkVisibility(), h1: h1.getBoundingClientRect().top,
+          beforeMain: !!(a.compareDocumentPosition(main) & Node.DOCUMENT_POSITION_FOLLOWING),
+          page: document.documentElement.scrollHeight};
+}
+"""
+FOCUSED_IS_EXIT_JS = "() => !!document.activeElement && document.activeElement.matches('a[data-exit-link]')"
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_exit_control_is_at_the_top_of_the_embed_and_the_first_tab_stop(open_host, width):
+    """Issue: "Leave this site" sat at the very bottom of a tall embed. It must be above the article, in the
+    first screen of the clinic's page, and the first (or second) place the keyboard reaches."""
+    host = open_host(width=width, height=700)
+    signs = host.frame("signs")
+    host.wait_fitted("signs", taller_than=700)
+    host.page.evaluate("() => window.scrollTo(0, 0)")
+    f = signs.evaluate(EXIT_PLACE_JS)
+    assert f["count"] == 1 and f["visible"], f
+    assert f["beforeMain"] and f["bottom"] <= f["h1"], f"'Leave this site' is not above the article: {f}"
+    assert f["page"] > 2 * 700, f"the page is too short to tell top from bottom: {f}"
+    assert f["height"] >= 44 and f["width"] >= 44, f"target smaller than 44x44 px: {f}"
+    frame_top = host.iframe("signs").evaluate("f => f.getBoundingClientRect().top")
+    assert 0 <= frame_top + f["top"] and frame_top + f["bottom"] <= 700, \
+        f"'Leave this site' is not in the first screen of the host page (frame at {frame_top}): {f}"
+    # Keyboard: the host page has nothing focusable before the frame, so Tab goes into it.
+    for _ in range(2):  # the first or the second tab stop
+        host.page.keyboard.press("Tab")
+        if signs.evaluate(FOCUSED_IS_EXIT_JS):
+            break
+    else:
+        raise AssertionError("'Leave this site' is not the first or second tab stop in the embed")
+    assert not host.problems(), host.problems()
+
+
+@pytest.mark.parametrize("path", ["/embed/helping-someone/", "/es/embed/senales/"])
+def test_exit_control_is_first_in_an_embed_opened_on_its_own(visit, axe_source, path):
+    """A bare pasted <iframe> (fixed height, no host script) shows the embed page as it is: same order."""
+    v = visit(path, width=375, height=700)
+    f = v.page.evaluate(EXIT_PLACE_JS)
+    assert f["count"] == 1 and f["visible"] and f["beforeMain"], f
+    assert 0 <= f["top"] and f["bottom"] <= 700 and f["bottom"] <= f["h1"], f
+    v.page.keyboard.press("Tab")
+    assert v.page.evaluate(FOCUSED_IS_EXIT_JS), "'Leave this site' is not the first tab stop"
+    # The crisis block stays at the end, after the article.
+    assert v.page.evaluate("() => !!document.querySelector('main ~ footer [data-crisis]')")
+    assert not v.console_errors() and not v.csp_violations(), (v.console_errors(), v.csp_violations())
+    violations = [(x["id"], [n["target"] for n in x["nodes"]][:5]) for x in v.run_axe(axe_source, AXE_TAGS)]
+    assert not violations, violations
+
+
 def test_urgent_box_in_the_embed_uses_the_embed_region(open_host):
     """data-region="us": ticking the urgent item must show US lines (988), not the UK's 999."""
     host = open_host()

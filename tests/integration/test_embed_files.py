@@ -7,6 +7,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+import yaml
 
 from feelagain.config import load_config
 from feelagain.pipeline import build
@@ -78,3 +79,126 @@ def test_embed_pages_keep_crisis_lines_and_attribution_but_drop_site_chrome(dist
 def test_the_host_script_is_published_at_a_stable_address(dist):
     assert (dist / "embed.js").is_file()
     assert (dist / "embed/index.html").is_file()
+
+
+# ----------------------------------------------------------------- crisis lines in the content API
+
+SITE_YML = yaml.safe_load((ROOT / "content/site.yml").read_text(encoding="utf-8"))
+CRISIS_YML = yaml.safe_load((ROOT / "content/crisis.yml").read_text(encoding="utf-8"))
+
+
+def api_records(dist: Path) -> dict[str, dict]:
+    """Every content-API page record in the build, in every language: {path: record}."""
+    found = {p.relative_to(dist).as_posix(): json.loads(p.read_text()) for p in sorted(dist.glob("**/api/pages/*.json"))}
+    assert any(k.startswith("es/") for k in found) and any(k.startswith("api/") for k in found), sorted(found)
+    return found
+
+
+def default_region(lang: str) -> str:
+    """The default crisis region of pages in lang, as content/site.yml sets it."""
+    entry = next(e for e in SITE_YML["languages"] if e["code"] == lang)
+    return entry.get("default_region", SITE_YML["default_region"])
+
+
+def expected_lines(raw_lines: list[dict], lang: str) -> list[dict]:
+    """crisis.yml's lines as pages in lang show them: another language's own lines left out, this language's
+    own lines first, words from `translations`; contacts, dates and sources exactly as written."""
+    shown = [ln for ln in raw_lines if ln.get("language") in (None, lang)]
+    shown.sort(key=lambda ln: ln.get("language") is None)
+    out = []
+    for ln in shown:
+        words = ln.get("translations", {}).get(lang, {})
+        out.append({
+            "name": words.get("name", ln["name"]), "description": words.get("description", ln["description"]),
+            "hours": words.get("hours", ln["hours"]), "url": ln.get("url"),
+            "contacts": [{k: str(v) for k, v in c.items()} for c in ln["contacts"]],
+            "verified_on": str(ln["verified_on"]), "source": ln["source"], "hours_source": ln.get("hours_source")})
+    return out
+
+
+def record_lines(lines: list[dict]) -> list[dict]:
+    """The API's lines with the fields crisis.yml has (the API adds each contact's ready-made href)."""
+    return [{"name": ln["name"], "description": ln["description"], "hours": ln["hours"], "url": ln.get("url"),
+             "contacts": [{k: v for k, v in c.items() if k != "href"} for c in ln["contacts"]],
+             "verified_on": ln["verified_on"], "source": ln["source"], "hours_source": ln.get("hours_source")}
+            for ln in lines]
+
+
+def test_every_api_record_validates_and_carries_the_crisis_lines_of_crisis_yml(dist):
+    schema = json.loads((dist / "api/page.schema.json").read_text())
+    for path, record in api_records(dist).items():
+        jsonschema.validate(record, schema)
+        lang = path.split("/")[0] if path.startswith("es/") else SITE_YML["languages"][0]["code"]
+        crisis = record["crisis"]
+        assert crisis["must_show"] is True and crisis["max_age"] > 0, path
+        assert "exactly" in crisis["usage"] and "max_age" in crisis["usage"], path  # never altered, re-fetched
+        assert crisis["language"] == lang, path
+        assert crisis["default_region"] == default_region(lang), path
+        assert [r["code"] for r in crisis["regions"]] == [r["code"] for r in CRISIS_YML["regions"]], path
+        for got, raw in zip(crisis["regions"], CRISIS_YML["regions"]):
+            assert record_lines(got["lines"]) == expected_lines(raw["lines"], lang), f"{path}: {raw['code']}"
+            if raw["emergency"] is None:
+                assert got["emergency"] is None, path
+            else:
+                em = raw["emergency"]
+                assert (got["emergency"]["number"], got["emergency"].get("note"), got["emergency"]["verified_on"],
+                        got["emergency"]["source"]) == (em["number"], em.get("note"), str(em["verified_on"]),
+                                                        em["source"]), f"{path}: {raw['code']}"
+            # Contact links dial the number as written (only spaces and dashes dropped).
+            for line in got["lines"]:
+                for c in line["contacts"]:
+                    if c["kind"] in ("call", "text"):
+                        assert c["href"].split("?")[0] == c["href"][:4] + c["number"].replace(" ", "").replace("-", "")
+
+
+def test_spanish_api_records_default_to_the_spanish_region(dist):
+    records = {p: r for p, r in api_records(dist).items() if p.startswith("es/")}
+    assert default_region("es") != default_region("en")  # so the check below tells the two apart
+    for path, record in records.items():
+        assert record["crisis"]["default_region"] == default_region("es"), path
+        us = next(r for r in record["crisis"]["regions"] if r["code"] == default_region("es"))
+        assert us["lines"][0]["language"] == "es", f"{path}: the Spanish-language line does not come first"
+    english = json.loads((dist / "api/pages/signs.json").read_text())["crisis"]
+    assert english["default_region"] == default_region("en")
+    assert all(ln.get("language") in (None, "en") for r in english["regions"] for ln in r["lines"])
+
+
+def test_a_page_about_suicide_carries_the_crisis_lines(dist):
+    record = json.loads((dist / "api/pages/helping-someone.json").read_text())
+    assert "suicide" in record["html"].lower()
+    uk = next(r for r in record["crisis"]["regions"] if r["code"] == record["crisis"]["default_region"])
+    assert uk["emergency"]["number"] and uk["lines"] and all(ln["contacts"] for ln in uk["lines"])
+
+
+def test_the_api_index_carries_the_crisis_lines_too(dist):
+    index = json.loads((dist / "api/pages.json").read_text())
+    jsonschema.validate(index, json.loads((dist / "api/pages.schema.json").read_text()))
+    assert index["crisis"] == json.loads((dist / "api/pages/signs.json").read_text())["crisis"]
+
+
+@pytest.mark.parametrize("breakage", ["no crisis", "must_show false", "line without verified_on",
+                                      "line without contacts", "call without number", "region without lines"])
+def test_the_schemas_require_the_crisis_lines(dist, breakage):
+    schema = json.loads((dist / "api/page.schema.json").read_text())
+    record = json.loads((dist / "api/pages/helping-someone.json").read_text())
+    jsonschema.validate(record, schema)
+    crisis = record["crisis"]
+    line = crisis["regions"][0]["lines"][0]
+    if breakage == "no crisis":
+        del record["crisis"]
+    elif breakage == "must_show false":
+        crisis["must_show"] = False
+    elif breakage == "line without verified_on":
+        del line["verified_on"]
+    elif breakage == "line without contacts":
+        line["contacts"] = []
+    elif breakage == "call without number":
+        next(c for c in line["contacts"] if c["kind"] == "call").pop("number")
+    elif breakage == "region without lines":
+        del crisis["regions"][0]["lines"]
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(record, schema)
+    index = json.loads((dist / "api/pages.json").read_text())
+    del index["crisis"]
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(index, json.loads((dist / "api/pages.schema.json").read_text()))
