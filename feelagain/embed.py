@@ -68,9 +68,10 @@ CRISIS_USAGE = (
     "Show these crisis lines wherever you show this content: the lines of default_region, or of the region your "
     "readers live in. Show that region's emergency number and every one of its lines, with the names, numbers, "
     "keywords, addresses and hours exactly as they are here. Never change, shorten or leave out a line. Fetch "
-    "this record again at least every max_age seconds and show the lines it has then: lines change, and each "
-    "one says when it was last checked (verified_on) and where (source). The html may hold a box of help lines "
-    "for one region (data-crisis-mirror): keep it too.")
+    "this file again at least every max_age seconds and show the lines it has then: lines change, and each "
+    "one says when it was last checked (verified_on) and where (source). A page's html may hold a box of help "
+    "lines for one region (data-crisis-mirror): keep it too.")
+CRISIS_FILE = "api/crisis.json"  # under each language's prefix: api/crisis.json, es/api/crisis.json
 # Each contact kind with the crisis.yml fields it carries, as in crisis.NEEDS (keyword only for texts).
 CONTACT_FIELDS = {"call": "number", "text": "number", "chat": "url", "web": "url", "email": "address"}
 
@@ -122,8 +123,18 @@ def crisis_api(crisis: Crisis, language: str) -> dict[str, Any]:
             "max_age": CACHE_AGE, "regions": regions}
 
 
+def crisis_ref(config: SiteConfig, crisis: Crisis) -> dict[str, Any]:
+    """Return what a page record says of the crisis lines: that they must be shown, and where they are.
+
+    The lines themselves are in one file per language (CRISIS_FILE, made from crisis_api): carried in every
+    record they would be 10 KB each, 100 MB on a 10,000-page site, all rewritten whenever a line changes.
+    """
+    return {"must_show": True, "url": join_url(config.base_url, config.lang_prefix + CRISIS_FILE),
+            "language": config.language, "default_region": crisis.default}
+
+
 def page_api(page: Page, config: SiteConfig, body_html: str, crisis: Crisis) -> dict[str, Any]:
-    """Return the content-API record of a page, with the crisis lines (crisis: localized to the page's language)."""
+    """Return the content-API record of a page, pointing to its language's crisis lines (crisis: localized)."""
     meta = page.meta
     return {
         "slug": page.slug, "title": meta.title, "description": meta.description, "summary": list(meta.summary),
@@ -134,7 +145,7 @@ def page_api(page: Page, config: SiteConfig, body_html: str, crisis: Crisis) -> 
         "licence": {"name": config.licence_name, "url": config.licence_url},
         "attribution": f"Content from {config.title} ({join_url(config.base_url, page.url)}), published by "
                        f"{config.organisation} under {config.licence_name}. Last reviewed {meta.reviewed.isoformat()}.",
-        "crisis": crisis_api(crisis, config.language),
+        "crisis": crisis_ref(config, crisis),
     }
 
 
@@ -189,6 +200,14 @@ CRISIS_SCHEMA = {
                 "lines": {"type": "array", "items": LINE_SCHEMA}}}},
     },
 }
+CRISIS_REF_SCHEMA = {
+    "type": "object", "additionalProperties": False, "required": ["must_show", "url", "language", "default_region"],
+    "description": "Show the crisis lines at url (api/crisis.schema.json) with this page, as their usage says.",
+    "properties": {"must_show": {"const": True}, "url": {"type": "string", "format": "uri"},
+                   "language": {"type": "string"}, "default_region": {"type": "string", "minLength": 1}},
+}
+CRISIS_FILE_SCHEMA = {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": "Feel Again crisis lines",
+                      **CRISIS_SCHEMA}
 PAGE_SCHEMA = {
     "$schema": "https://json-schema.org/draft/2020-12/schema", "title": "Feel Again page",
     "type": "object", "additionalProperties": False,
@@ -205,7 +224,7 @@ PAGE_SCHEMA = {
         "sources": {"type": "array", "items": SOURCE_SCHEMA},
         "url": {"type": "string", "format": "uri"}, "embed_url": {"type": "string", "format": "uri"},
         "licence": {"type": "object", "required": ["name", "url"]}, "attribution": {"type": "string"},
-        "crisis": CRISIS_SCHEMA,
+        "crisis": CRISIS_REF_SCHEMA,
     },
 }
 INDEX_SCHEMA = {
@@ -249,6 +268,7 @@ def api_files(config: SiteConfig, site: Site, crisis: Crisis,
     files[PurePosixPath("api/page.schema.json")] = to_json(PAGE_SCHEMA)
     files[PurePosixPath("api/pages.schema.json")] = to_json(INDEX_SCHEMA)
     files[PurePosixPath("api/oembed.schema.json")] = to_json(OEMBED_SCHEMA)
+    files[PurePosixPath("api/crisis.schema.json")] = to_json(CRISIS_FILE_SCHEMA)
     return files
 
 

@@ -1056,6 +1056,9 @@ def site_wide_files(config: SiteConfig, site: Site, bodies: Mapping[str, Body], 
             add(PurePosixPath("_headers"), spool_text(headers.netlify_header_parts(config, page_urls), spool_dir))
             for lang_config, lang_site, lang_pages in [(config, site, pages)] + [(o[0], o[1], o[3]) for o in others]:
                 add(dest_for(lang_config.lang_prefix + search.SEARCH_URL), search.search_page(lang_config, lang_site, lang_pages))
+                # The crisis lines every API record of the language points to (embed.crisis_ref).
+                add(PurePosixPath(lang_config.lang_prefix + embed.CRISIS_FILE),
+                    embed.to_json(embed.crisis_api(lang_pages.crisis, lang_config.language)))
         if guide:
             for dest, made_data in guide_tools(config, site, bodies, pages, salt, use_cache).items():
                 add(dest, made_data)

@@ -124,70 +124,93 @@ def record_lines(lines: list[dict]) -> list[dict]:
             for ln in lines]
 
 
-def test_every_api_record_validates_and_carries_the_crisis_lines_of_crisis_yml(dist):
+def crisis_file(dist: Path, lang: str) -> dict:
+    """The crisis lines of lang's API records (the file their crisis.url names)."""
+    prefix = "" if lang == SITE_YML["languages"][0]["code"] else f"{lang}/"
+    return json.loads((dist / f"{prefix}api/crisis.json").read_text())
+
+
+def test_every_api_record_points_to_its_languages_crisis_lines(dist):
     schema = json.loads((dist / "api/page.schema.json").read_text())
     for path, record in api_records(dist).items():
         jsonschema.validate(record, schema)
         lang = path.split("/")[0] if path.startswith("es/") else SITE_YML["languages"][0]["code"]
-        crisis = record["crisis"]
-        assert crisis["must_show"] is True and crisis["max_age"] > 0, path
-        assert "exactly" in crisis["usage"] and "max_age" in crisis["usage"], path  # never altered, re-fetched
-        assert crisis["language"] == lang, path
-        assert crisis["default_region"] == default_region(lang), path
-        assert [r["code"] for r in crisis["regions"]] == [r["code"] for r in CRISIS_YML["regions"]], path
-        for got, raw in zip(crisis["regions"], CRISIS_YML["regions"]):
-            assert record_lines(got["lines"]) == expected_lines(raw["lines"], lang), f"{path}: {raw['code']}"
-            if raw["emergency"] is None:
-                assert got["emergency"] is None, path
-            else:
-                em = raw["emergency"]
-                assert (got["emergency"]["number"], got["emergency"].get("note"), got["emergency"]["verified_on"],
-                        got["emergency"]["source"]) == (em["number"], em.get("note"), str(em["verified_on"]),
-                                                        em["source"]), f"{path}: {raw['code']}"
-            # Contact links dial the number as written (only spaces and dashes dropped).
-            for line in got["lines"]:
-                for c in line["contacts"]:
-                    if c["kind"] in ("call", "text"):
-                        assert c["href"].split("?")[0] == c["href"][:4] + c["number"].replace(" ", "").replace("-", "")
+        ref = record["crisis"]
+        assert ref["must_show"] is True and ref["language"] == lang, path
+        assert ref["default_region"] == default_region(lang), path
+        prefix = "" if path.startswith("api/") else f"{lang}/"
+        assert ref["url"] == SITE_YML["base_url"] + prefix + "api/crisis.json", path
+        assert len(json.dumps(ref)) < 300, path  # a pointer, not 10 KB of lines in every record
 
 
-def test_spanish_api_records_default_to_the_spanish_region(dist):
-    records = {p: r for p, r in api_records(dist).items() if p.startswith("es/")}
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_the_crisis_file_carries_the_lines_of_crisis_yml_exactly(dist, lang):
+    crisis = crisis_file(dist, lang)
+    jsonschema.validate(crisis, json.loads((dist / "api/crisis.schema.json").read_text()))
+    assert crisis["must_show"] is True and crisis["max_age"] > 0
+    assert "exactly" in crisis["usage"] and "max_age" in crisis["usage"]  # never altered, fetched again
+    assert crisis["language"] == lang and crisis["default_region"] == default_region(lang)
+    assert [r["code"] for r in crisis["regions"]] == [r["code"] for r in CRISIS_YML["regions"]]
+    for got, raw in zip(crisis["regions"], CRISIS_YML["regions"]):
+        assert record_lines(got["lines"]) == expected_lines(raw["lines"], lang), raw["code"]
+        if raw["emergency"] is None:
+            assert got["emergency"] is None
+        else:
+            em = raw["emergency"]
+            assert (got["emergency"]["number"], got["emergency"].get("note"), got["emergency"]["verified_on"],
+                    got["emergency"]["source"]) == (em["number"], em.get("note"), str(em["verified_on"]),
+                                                    em["source"]), raw["code"]
+        # Contact links dial the number as written (only spaces and dashes dropped).
+        for line in got["lines"]:
+            for c in line["contacts"]:
+                if c["kind"] in ("call", "text"):
+                    assert c["href"].split("?")[0] == c["href"][:4] + c["number"].replace(" ", "").replace("-", "")
+
+
+def test_spanish_crisis_lines_default_to_the_spanish_region(dist):
     assert default_region("es") != default_region("en")  # so the check below tells the two apart
-    for path, record in records.items():
-        assert record["crisis"]["default_region"] == default_region("es"), path
-        us = next(r for r in record["crisis"]["regions"] if r["code"] == default_region("es"))
-        assert us["lines"][0]["language"] == "es", f"{path}: the Spanish-language line does not come first"
-    english = json.loads((dist / "api/pages/signs.json").read_text())["crisis"]
+    spanish = crisis_file(dist, "es")
+    us = next(r for r in spanish["regions"] if r["code"] == default_region("es"))
+    assert us["lines"][0]["language"] == "es", "the Spanish-language line does not come first"
+    english = crisis_file(dist, "en")
     assert english["default_region"] == default_region("en")
     assert all(ln.get("language") in (None, "en") for r in english["regions"] for ln in r["lines"])
 
 
-def test_a_page_about_suicide_carries_the_crisis_lines(dist):
+def test_a_page_about_suicide_points_to_crisis_lines_that_are_there(dist):
     record = json.loads((dist / "api/pages/helping-someone.json").read_text())
-    assert "suicide" in record["html"].lower()
-    uk = next(r for r in record["crisis"]["regions"] if r["code"] == record["crisis"]["default_region"])
+    assert "suicide" in record["html"].lower() and record["crisis"]["must_show"] is True
+    crisis = crisis_file(dist, "en")
+    uk = next(r for r in crisis["regions"] if r["code"] == record["crisis"]["default_region"])
     assert uk["emergency"]["number"] and uk["lines"] and all(ln["contacts"] for ln in uk["lines"])
 
 
 def test_the_api_index_carries_the_crisis_lines_too(dist):
     index = json.loads((dist / "api/pages.json").read_text())
     jsonschema.validate(index, json.loads((dist / "api/pages.schema.json").read_text()))
-    assert index["crisis"] == json.loads((dist / "api/pages/signs.json").read_text())["crisis"]
+    assert index["crisis"] == crisis_file(dist, "en")
 
 
-@pytest.mark.parametrize("breakage", ["no crisis", "must_show false", "line without verified_on",
+@pytest.mark.parametrize("breakage", ["no crisis", "must_show false", "no url", "line without verified_on",
                                       "line without contacts", "call without number", "region without lines"])
 def test_the_schemas_require_the_crisis_lines(dist, breakage):
-    schema = json.loads((dist / "api/page.schema.json").read_text())
     record = json.loads((dist / "api/pages/helping-someone.json").read_text())
-    jsonschema.validate(record, schema)
-    crisis = record["crisis"]
+    crisis = crisis_file(dist, "en")
+    page_schema = json.loads((dist / "api/page.schema.json").read_text())
+    crisis_schema = json.loads((dist / "api/crisis.schema.json").read_text())
+    jsonschema.validate(record, page_schema)
+    jsonschema.validate(crisis, crisis_schema)
     line = crisis["regions"][0]["lines"][0]
+    broken, schema = crisis, crisis_schema
     if breakage == "no crisis":
         del record["crisis"]
+        broken, schema = record, page_schema
     elif breakage == "must_show false":
-        crisis["must_show"] = False
+        record["crisis"]["must_show"] = False
+        broken, schema = record, page_schema
+    elif breakage == "no url":
+        del record["crisis"]["url"]
+        broken, schema = record, page_schema
     elif breakage == "line without verified_on":
         del line["verified_on"]
     elif breakage == "line without contacts":
@@ -197,7 +220,7 @@ def test_the_schemas_require_the_crisis_lines(dist, breakage):
     elif breakage == "region without lines":
         del crisis["regions"][0]["lines"]
     with pytest.raises(jsonschema.ValidationError):
-        jsonschema.validate(record, schema)
+        jsonschema.validate(broken, schema)
     index = json.loads((dist / "api/pages.json").read_text())
     del index["crisis"]
     with pytest.raises(jsonschema.ValidationError):
