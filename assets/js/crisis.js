@@ -65,4 +65,6 @@ if (box) {
   });
   remember.addEventListener('change', save);
   box.querySelector('[data-crisis-switch]').hidden = false;
+  // With the picker shown, "Change country" leads to it (without JavaScript: to the list of every country).
+  for (const a of d.querySelectorAll('[data-change-region]')) a.setAttribute('href', '#need-help');
 }

@@ -322,3 +322,51 @@ def test_site_yml_turns_the_guess_off(browser, no_guess_site):
         assert _shown_region(page) == "au"
     finally:
         context.close()
+
+
+# ------------------------------------------------------------------------ changing country without JavaScript
+
+DIRECTORY = "#crisis-directory"
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_without_javascript_change_country_and_all_lines_lead_to_the_list_on_the_help_page(visit, lang):
+    from tests.browser.conftest import interface_string
+
+    path = HELP if lang == "en" else ES_HELP
+    v = visit(path, js=False, width=375, height=812, fresh=True)
+    page = v.page
+    directory = page.locator(DIRECTORY)
+    expect(directory).to_have_count(1)
+    names = [r["name"] if lang == "en" else r.get("translations", {}).get("es", {}).get("name", r["name"])
+             for r in CRISIS["regions"]]
+    for name in names:  # every country, shown without JavaScript
+        expect(directory.get_by_role("heading", name=name, exact=True)).to_be_visible()
+    change = page.locator("#help-now").get_by_role("link", name=interface_string(lang, "Change country"))
+    expect(change).to_have_count(1)  # only the default region's block is shown
+    expect(change).to_have_attribute("href", DIRECTORY)
+    change.click()
+    expect(page).to_have_url(re.compile(re.escape(path) + DIRECTORY + "$"))
+    expect(directory).to_be_in_viewport()
+    page.evaluate("() => window.scrollTo(0, 0)")
+    more = page.locator("section[data-crisis]").get_by_role(
+        "link", name=interface_string(lang, "All crisis lines by country"))
+    expect(more).to_have_attribute("href", DIRECTORY)
+    more.click()
+    expect(directory).to_be_in_viewport()
+    # The footer's picker stays hidden without JavaScript: the list is the only way to another country.
+    expect(page.locator("[data-crisis-switch]")).to_be_hidden()
+
+
+def test_with_javascript_change_country_leads_to_the_picker(visit):
+    v = visit(HELP, width=375, height=812, fresh=True)
+    page = v.page
+    change = page.locator("#help-now").get_by_role("link", name="Change country")
+    expect(change).to_have_attribute("href", "#need-help")
+    change.click()
+    expect(page.locator(SELECT)).to_be_in_viewport()
+    # Elsewhere the footer still leads to the help page.
+    page.goto(v.origin + "/causes/")
+    more = page.locator("section[data-crisis]").get_by_role("link", name="All crisis lines by country")
+    more.click()
+    expect(page).to_have_url(v.origin + HELP)
