@@ -58,6 +58,11 @@ MUST_HAVE_HINT = ('every page needs them: keep {% include "partials/crisis.html"
                   '{% include "partials/exit.html" %} and <main id="main"> in it, as the bundled base.html does')
 
 
+# The id of a page's list of every country's crisis lines: "Change country" and "All crisis lines by country"
+# lead there on that page (without JavaScript the footer shows one region only).
+DIRECTORY_ID = "crisis-directory"
+
+
 @dataclass(frozen=True)
 class PageView:
     """What templates see as `page`: one content page (or a generated page, which has no body or sources)."""
@@ -78,6 +83,7 @@ class PageView:
     aspect: str | None = None
     faq: bool = False
     anchor: str = ""  # the section's id in the printed guide
+    has_directory: bool = False  # the body lists every country's lines (a ```crisis-directory block)
 
     def in_print(self, body: str, anchor: str) -> PageView:
         """Return this view with the body and anchor it has in the printed guide."""
@@ -207,8 +213,12 @@ class PageRenderer:
         for index, checklist in enumerate(body.rendered.checklists):
             part = self.renderer.render("partials/checklist.html", {**context, "checklist": checklist})
             html = html.replace(CHECKLIST_MARK.format(index), part)
+        directory_id = DIRECTORY_ID  # the first country list only: ids are unique
         for index, block in enumerate(body.rendered.crisis_blocks):
-            part = self.renderer.render(f"partials/{block.kind}.html", {**context, "block": block})
+            part = self.renderer.render(f"partials/{block.kind}.html",
+                                        {**context, "block": block, "directory_id": directory_id})
+            if block.kind == "crisis-directory":
+                directory_id = ""
             html = html.replace(CRISIS_MARK.format(index), part)
         return html
 
@@ -223,7 +233,8 @@ class PageRenderer:
             reviewed=meta.reviewed, next_review=meta.next_review, sources=meta.sources,
             body=Markup(self.body_html(body, context, source_url) if html is None else html), toc=rendered.toc,
             canonical=join_url(self.config.base_url, page.url), is_home=page.slug == HOME,
-            has_checklist=bool(rendered.checklists), aspect=meta.aspect, faq=meta.faq, url=url)
+            has_checklist=bool(rendered.checklists), aspect=meta.aspect, faq=meta.faq, url=url,
+            has_directory=any(b.kind == "crisis-directory" for b in rendered.crisis_blocks))
 
     def render_page(self, page: Page, body: Body) -> bytes:
         """Return the HTML of a content page."""
@@ -236,6 +247,8 @@ class PageRenderer:
             context["prev"] = link(nav[index - 1]) if index > 0 else None
             context["next"] = link(nav[index + 1]) if index + 1 < len(nav) else None
         context["page"] = self.view(page, body, url, context)
+        if context["page"].has_directory:  # "All crisis lines by country" leads to this page's list, not its top
+            context["crisis"] = {**context["crisis"], "more_href": "#" + DIRECTORY_ID}
         context["jsonld"] = Markup(seo.page_jsonld(page, self.config, body.rendered.faq))
         context["oembed_href"] = relative_href(url, f"{page.lang_prefix}oembed/{page.slug}.json")
         self.add_alternates(context, page, url)

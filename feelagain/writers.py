@@ -16,7 +16,7 @@ import stat
 import struct
 import sys
 import tempfile
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -1060,7 +1060,8 @@ def site_wide_files(config: SiteConfig, site: Site, bodies: Mapping[str, Body], 
                 add(PurePosixPath(lang_config.lang_prefix + embed.CRISIS_FILE),
                     embed.to_json(embed.crisis_api(lang_pages.crisis, lang_config.language)))
         if guide:
-            for dest, made_data in guide_tools(config, site, bodies, pages, salt, use_cache).items():
+            for dest, made_data in guide_tools(config, site, bodies, pages, salt, use_cache,
+                                               others=[(o[1], o[2], o[3]) for o in others]).items():
                 add(dest, made_data)
     except BaseException:
         close_spooled(files)  # a problem after the print page or the embed guide was spooled
@@ -1087,14 +1088,17 @@ GUIDE_FILES = frozenset({dest_for(printbook.PRINT_URL), PurePosixPath(offline.OF
 
 
 def guide_tools(config: SiteConfig, site: Site, bodies: Mapping[str, Body],
-                pages: PageRenderer, salt: str, use_cache: bool = True) -> dict[PurePosixPath, bytes | Spooled]:
-    """Return the GUIDE_FILES: the pages and files made from the whole guide's text (print and offline)."""
+                pages: PageRenderer, salt: str, use_cache: bool = True,
+                others: Sequence[offline.OtherLanguage] = ()) -> dict[PurePosixPath, bytes | Spooled]:
+    """Return the GUIDE_FILES: the pages and files made from the whole guide's text (print and offline).
+
+    others holds each other language's pages, bodies and renderer (the offline worker keeps their help pages)."""
     # The manifest takes its colours from the stylesheet in use (a site's own site.css wins, as in collect_assets).
     stylesheets = [folder / "css" / "site.css" for folder in reversed(config.asset_dirs)]
     css = next((f.read_text(encoding="utf-8", errors="replace") for f in stylesheets if f.is_file()), "")
     return {
         dest_for(printbook.PRINT_URL): print_page(config, site, bodies, pages, salt, use_cache),
-        **offline.offline_files(site, bodies, pages, css),
+        **offline.offline_files(site, bodies, pages, css, others),
     }
 
 

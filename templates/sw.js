@@ -1,9 +1,10 @@
 // Feel Again offline help (a service worker, written by the build to the site root).
-// At install it stores the Get help page, the offline notice, the manifest and every stylesheet, script and
-// image. Afterwards each page the reader opens is stored as well. Without a network, stored pages open as
-// usual, and any other page shows the offline notice with the crisis lines.
-// It never stores addresses with a query string, never stores search, and sends nothing anywhere: it only
-// answers this site's own GET requests, from the network first (pages) or from its cache (assets).
+// At install it stores a fixed list: the Get help page of each language, the offline notice, the manifest and
+// every stylesheet, script and image. It never stores the pages a reader opens: on a shared phone they would be
+// a record of what was read. Without a network, the help pages open as usual, and any other page shows the
+// offline notice with the crisis lines.
+// It sends nothing anywhere: it only answers this site's own GET requests, from the network first (pages) or
+// from its cache (assets). "Leave this site" asks it to drop anything that is not in the fixed list.
 const VERSION = {{ version | tojson }};
 const PRECACHE = {{ precache | tojson }};
 const OFFLINE = {{ offline | tojson }};
@@ -13,6 +14,19 @@ const ROOT = new URL('./', self.location.href);
 const SKIP = new URL('pagefind/', ROOT).pathname;
 
 const key = (url) => url.origin + url.pathname; // no query, no fragment
+const FIXED = new Set(PRECACHE.map((path) => key(new URL(path, ROOT))));
+
+// Every cache of this site but the current one goes, and the current one keeps only the fixed list (an older
+// worker kept each page opened). Caches not named by us (another app on the same origin) are left alone.
+const prune = async () => {
+  for (const name of await caches.keys()) {
+    if (name.startsWith(PREFIX) && name !== CACHE) await caches.delete(name);
+  }
+  const cache = await caches.open(CACHE);
+  for (const request of await cache.keys()) {
+    if (!FIXED.has(key(new URL(request.url)))) await cache.delete(request);
+  }
+};
 
 self.addEventListener('install', (event) => {
   event.waitUntil((async () => {
@@ -25,21 +39,23 @@ self.addEventListener('install', (event) => {
 // A new version replaces the old cache in one step: the old one is deleted only once the new one is complete.
 self.addEventListener('activate', (event) => {
   event.waitUntil((async () => {
-    for (const name of await caches.keys()) {
-      if (name.startsWith(PREFIX) && name !== CACHE) await caches.delete(name);
-    }
+    await prune();
     await self.clients.claim();
   })());
 });
 
+// Pages come from the network and are not stored. Offline: a precached page (a help page, the notice) as it
+// is; any other page sends the reader to the notice, at its own address, where its relative links and
+// stylesheet resolve (shown at another depth, they would not).
 const page = async (request, url) => {
-  const cache = await caches.open(CACHE);
   try {
-    const response = await fetch(request);
-    if (response.ok && response.type === 'basic' && !url.search) await cache.put(key(url), response.clone());
-    return response;
+    return await fetch(request);
   } catch {
-    return (await cache.match(key(url))) || (await cache.match(new URL(OFFLINE, ROOT).href)) || Response.error();
+    const cache = await caches.open(CACHE);
+    const kept = await cache.match(key(url));
+    if (kept) return kept;
+    const notice = new URL(OFFLINE, ROOT).href;
+    return (await cache.match(notice)) ? Response.redirect(notice, 302) : Response.error();
   }
 };
 
@@ -48,20 +64,9 @@ const asset = async (request, url) => {
   return (await cache.match(key(url))) || fetch(request);
 };
 
-// The page that registered the worker loaded before it existed: offline.js asks for that page to be kept too.
+// "Leave this site" (exit.js) asks for anything beyond the fixed list to go.
 self.addEventListener('message', (event) => {
-  const data = event.data || {};
-  if (data.type !== 'keep' || typeof data.path !== 'string') return;
-  const url = new URL(data.path, ROOT);
-  if (url.origin !== ROOT.origin || !url.pathname.startsWith(ROOT.pathname) || url.pathname.startsWith(SKIP)) return;
-  event.waitUntil((async () => {
-    const cache = await caches.open(CACHE);
-    if (await cache.match(key(url))) return;
-    try {
-      const response = await fetch(key(url));
-      if (response.ok && response.type === 'basic') await cache.put(key(url), response);
-    } catch { /* offline already: nothing to keep */ }
-  })());
+  if ((event.data || {}).type === 'forget') event.waitUntil(prune());
 });
 
 self.addEventListener('fetch', (event) => {

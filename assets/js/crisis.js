@@ -1,7 +1,8 @@
 // Crisis region switcher: shows the chosen region's lines (footer, [data-crisis-mirror], [data-help-region]).
 // A choice is kept for the visit (sessionStorage; "Leave this site" clears it), and in localStorage only while
 // "Remember on this device" is ticked. Nothing is sent. Start-up: remembered, this visit's, the embed's
-// `region` parameter, a guess from the time zone (if data-guess-region), else the default.
+// `region` parameter, a guess from the time zone (if data-guess-region; `intl` for a place not listed), else the
+// default.
 const d = document, h = d.documentElement, KEY = 'feelagain:region';
 h.classList.add('js');
 
@@ -15,11 +16,16 @@ const ZONES = [
   [/^Australia\//, 'au'],
   [/^Pacific\/(Auckland|Chatham)$/, 'nz'],
 ];
+// A zone that names a place this site has no lines for gets the `intl` region ("Other countries") if the site has
+// one: never another country's emergency number. No zone, or UTC/Etc/* (not a place): no guess, the default.
+const FALLBACK = 'intl';
 const guess = (codes) => {
   let tz = '';
   try { tz = Intl.DateTimeFormat().resolvedOptions().timeZone || ''; } catch { /* no guess */ }
+  if (!tz || /^(Etc\/|UTC$|GMT$|UCT$|Universal$|Zulu$)/.test(tz)) return null;
   const hit = ZONES.find(([re]) => re.test(tz));
-  return hit ? hit[1].split(' ').find((c) => codes.includes(c)) : null;
+  const found = hit && hit[1].split(' ').find((c) => codes.includes(c));
+  return found || (codes.includes(FALLBACK) ? FALLBACK : null);
 };
 const read = (store) => { try { return store.getItem(KEY); } catch { return null; } };
 
@@ -59,4 +65,6 @@ if (box) {
   });
   remember.addEventListener('change', save);
   box.querySelector('[data-crisis-switch]').hidden = false;
+  // With the picker shown, "Change country" leads to it (without JavaScript: to the list of every country).
+  for (const a of d.querySelectorAll('[data-change-region]')) a.setAttribute('href', '#need-help');
 }

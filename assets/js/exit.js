@@ -1,7 +1,8 @@
 // "Leave this site": click, or press Shift 3 times on its own within 5 s (GOV.UK pattern).
 // Hides the page at once, then replaces the location (the top window inside an embed), so Back
 // does not return here. Restored from the back-forward cache: show the page again.
-// Leaving forgets this visit's crisis region (sessionStorage), not one remembered on the device.
+// Leaving forgets this visit's crisis region (sessionStorage), not one remembered on the device, and asks the
+// offline worker to drop anything it holds beyond its fixed list (help pages, offline notice, assets).
 const d = document, h = d.documentElement;
 h.classList.add('js');
 const T = JSON.parse(d.getElementById('fa-strings')?.textContent || '{}');
@@ -15,6 +16,7 @@ const leave = (e) => {
   h.classList.add('exiting');
   say(t('leaving'));
   try { sessionStorage.removeItem('feelagain:region'); } catch { /* blocked: nothing kept */ }
+  try { navigator.serviceWorker?.controller?.postMessage({ type: 'forget' }); } catch { /* no worker here */ }
   const url = link.href;
   try { window.top.location.replace(url); } catch { location.replace(url); }
 };

@@ -183,7 +183,9 @@ def _first_visit(browser, url: str, timezone: str, requests: list[str] | None = 
 @pytest.mark.parametrize("timezone,expected", [
     ("Australia/Sydney", "au"), ("Europe/Dublin", "ie"), ("America/Toronto", "ca"), ("America/Chicago", "us"),
     ("Pacific/Auckland", "nz"), ("Europe/Berlin", "eu"), ("Europe/London", "uk"),
-    ("Asia/Tokyo", DEFAULT), ("Europe/Oslo", DEFAULT),  # no mapping (Norway is not in the EU): the default
+    # A place the site lists no lines for (Norway is not in the EU): "Other countries", never the default's number.
+    ("Asia/Tokyo", "intl"), ("Europe/Oslo", "intl"),
+    ("UTC", DEFAULT), ("Etc/GMT+5", DEFAULT),  # not a place: no guess, the default
 ])
 def test_first_visit_guesses_the_region_from_the_time_zone(browser, base_url, timezone, expected):
     assert expected in REGIONS
@@ -200,6 +202,98 @@ def test_first_visit_guesses_the_region_from_the_time_zone(browser, base_url, ti
         page.locator(SELECT).select_option("us" if expected != "us" else "uk")
         page.reload()
         assert _shown_region(page) == ("us" if expected != "us" else "uk")
+    finally:
+        context.close()
+
+
+def _lang_setting(code: str, key: str) -> str:
+    lang = next(entry for entry in SITE["languages"] if entry["code"] == code)
+    return lang.get(key) or SITE[key]
+
+
+def _emergency(code: str) -> str:
+    return REGIONS[code]["emergency"]["number"]
+
+
+# Readers in a place the site has no lines for: Spanish pages default to the US (988), English ones to the UK
+# (999); neither may be the number they are shown.
+ES_HELP = "/es/" + _lang_setting("es", "help_page") + "/"
+UNLISTED = [
+    ("America/Mexico_City", ES_HELP, _lang_setting("es", "default_region")),
+    ("America/Bogota", ES_HELP, _lang_setting("es", "default_region")),
+    ("America/Argentina/Buenos_Aires", "/es/", _lang_setting("es", "default_region")),
+    ("Asia/Kolkata", HELP, DEFAULT),
+    ("Asia/Kolkata", "/causes/", DEFAULT),
+]
+
+
+@pytest.mark.parametrize("timezone,path,default", UNLISTED, ids=[f"{t}-{p}" for t, p, _ in UNLISTED])
+def test_a_place_with_no_listed_lines_gets_other_countries_not_the_default(browser, base_url, timezone, path,
+                                                                           default):
+    assert "intl" in REGIONS and REGIONS[default]["emergency"]
+    context, page = _first_visit(browser, base_url + path, timezone)
+    try:
+        assert _shown_region(page) == "intl"
+        expect(page.locator(SELECT)).to_have_value("intl")
+        footer = page.locator("[data-crisis] [data-region='intl']")
+        expect(footer).to_be_visible()
+        expect(page.locator(f"[data-crisis] [data-region='{default}']")).to_be_hidden()
+        # The footer and the help buttons offer none of the default region's numbers (the help page's full
+        # directory lists every country, as it should).
+        tels = page.evaluate("""() => [...document.querySelectorAll(
+                                         '[data-crisis] a[href^="tel:"], #help-now a[href^="tel:"]')]
+                                       .filter((a) => a.checkVisibility()).map((a) => a.getAttribute('href'))""")
+        theirs = {"tel:" + _digits(c["number"]) for line in REGIONS[default]["lines"] for c in line["contacts"]
+                  if c["kind"] == "call"} | {"tel:" + _digits(_emergency(default))}
+        assert not theirs & set(tels), tels
+        if page.locator("#help-now").count():
+            shown = page.locator("#help-now [data-help-region]:visible")
+            expect(shown).to_have_count(1)
+            expect(shown).to_have_attribute("data-help-region", "intl")
+            primary = shown.locator(".help-now__button").first
+            expect(primary).not_to_contain_text(_emergency(default))
+            expect(primary).to_have_attribute("href", re.compile(r"^https://findahelpline\.com"))
+        assert page.evaluate("() => [sessionStorage.length, localStorage.length]") == [0, 0]
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("timezone,path,expected", [
+    ("Europe/London", HELP, "uk"), ("Europe/London", ES_HELP, "uk"),
+    ("America/New_York", HELP, "us"), ("America/New_York", ES_HELP, "us"),
+])
+def test_a_listed_place_still_gets_its_own_lines(browser, base_url, timezone, path, expected):
+    context, page = _first_visit(browser, base_url + path, timezone)
+    try:
+        assert _shown_region(page) == expected
+        expect(page.locator(f"#help-now [data-help-region='{expected}']")).to_be_visible()
+        expect(page.locator("#help-now .help-now__button:visible").filter(
+            has_text=_emergency(expected))).to_have_count(1)
+    finally:
+        context.close()
+
+
+def test_a_remembered_or_visit_choice_beats_the_other_countries_guess(browser, base_url):
+    context, page = _first_visit(browser, base_url + ES_HELP, "America/Mexico_City")
+    try:
+        assert _shown_region(page) == "intl"
+        page.locator(SELECT).select_option("us")  # this visit's choice
+        page.goto(base_url + "/es/senales/")
+        assert _shown_region(page) == "us"
+        page.get_by_label(re.compile("Recordar|Remember")).check()
+        other = context.new_page()  # another visit, but the device remembers
+        other.goto(base_url + ES_HELP)
+        assert _shown_region(other) == "us"
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("query,expected", [("?region=us", "us"), ("?region=uk", "uk"), ("", "intl")])
+def test_an_embeds_region_parameter_beats_the_guess(browser, base_url, query, expected):
+    """An embed's `region` (the clinic's choice) wins over the device's time zone; without it the embed guesses."""
+    context, page = _first_visit(browser, base_url + "/embed/signs/" + query, "Asia/Kolkata")
+    try:
+        assert _shown_region(page) == expected
     finally:
         context.close()
 
@@ -228,3 +322,51 @@ def test_site_yml_turns_the_guess_off(browser, no_guess_site):
         assert _shown_region(page) == "au"
     finally:
         context.close()
+
+
+# ------------------------------------------------------------------------ changing country without JavaScript
+
+DIRECTORY = "#crisis-directory"
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_without_javascript_change_country_and_all_lines_lead_to_the_list_on_the_help_page(visit, lang):
+    from tests.browser.conftest import interface_string
+
+    path = HELP if lang == "en" else ES_HELP
+    v = visit(path, js=False, width=375, height=812, fresh=True)
+    page = v.page
+    directory = page.locator(DIRECTORY)
+    expect(directory).to_have_count(1)
+    names = [r["name"] if lang == "en" else r.get("translations", {}).get("es", {}).get("name", r["name"])
+             for r in CRISIS["regions"]]
+    for name in names:  # every country, shown without JavaScript
+        expect(directory.get_by_role("heading", name=name, exact=True)).to_be_visible()
+    change = page.locator("#help-now").get_by_role("link", name=interface_string(lang, "Change country"))
+    expect(change).to_have_count(1)  # only the default region's block is shown
+    expect(change).to_have_attribute("href", DIRECTORY)
+    change.click()
+    expect(page).to_have_url(re.compile(re.escape(path) + DIRECTORY + "$"))
+    expect(directory).to_be_in_viewport()
+    page.evaluate("() => window.scrollTo(0, 0)")
+    more = page.locator("section[data-crisis]").get_by_role(
+        "link", name=interface_string(lang, "All crisis lines by country"))
+    expect(more).to_have_attribute("href", DIRECTORY)
+    more.click()
+    expect(directory).to_be_in_viewport()
+    # The footer's picker stays hidden without JavaScript: the list is the only way to another country.
+    expect(page.locator("[data-crisis-switch]")).to_be_hidden()
+
+
+def test_with_javascript_change_country_leads_to_the_picker(visit):
+    v = visit(HELP, width=375, height=812, fresh=True)
+    page = v.page
+    change = page.locator("#help-now").get_by_role("link", name="Change country")
+    expect(change).to_have_attribute("href", "#need-help")
+    change.click()
+    expect(page.locator(SELECT)).to_be_in_viewport()
+    # Elsewhere the footer still leads to the help page.
+    page.goto(v.origin + "/causes/")
+    more = page.locator("section[data-crisis]").get_by_role("link", name="All crisis lines by country")
+    more.click()
+    expect(page).to_have_url(v.origin + HELP)

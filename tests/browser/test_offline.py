@@ -1,4 +1,5 @@
-"""Offline help: the service worker keeps the Get help page, visited pages and a notice with the crisis lines."""
+"""Offline help: the service worker keeps the help pages, the assets and a notice with the crisis lines, never
+the pages a reader opens; "Leave this site" drops anything beyond that fixed list."""
 
 from __future__ import annotations
 
@@ -7,10 +8,14 @@ import re
 from pathlib import Path
 
 import pytest
+import yaml
 from playwright.sync_api import expect
+
+from tests.support.sitebuild import REPO_ROOT
 
 pytestmark = pytest.mark.browser
 
+SITE = yaml.safe_load((REPO_ROOT / "content" / "site.yml").read_text(encoding="utf-8"))
 WAIT_FOR_WORKER = "() => navigator.serviceWorker.ready.then(() => !!navigator.serviceWorker.controller)"
 
 
@@ -21,42 +26,118 @@ def _first_visit(context, url: str):
     return page
 
 
-def _kept(page, path: str) -> bool:
-    return page.evaluate("""async (p) => {
+def _cached_urls(page) -> dict[str, list[str]]:
+    """Every cache of the origin with the paths it holds (as the page sees them)."""
+    return page.evaluate("""async () => {
+      const out = {};
       for (const name of await caches.keys()) {
-        const c = await caches.open(name);
-        if (await c.match(new URL(p, location.href).href)) return true;
+        out[name] = (await (await caches.open(name)).keys()).map((r) => new URL(r.url).pathname + new URL(r.url).search);
       }
-      return false;
-    }""", path)
+      return out;
+    }""")
 
 
-def test_help_visited_pages_and_notice_work_offline(browser, site_server):
+def _precache(built_site: Path) -> list[str]:
+    sw = (built_site / "sw.js").read_text(encoding="utf-8")
+    return json.loads(re.search(r"const PRECACHE = (\[.*?\]);", sw).group(1))
+
+
+def _fixed_paths(built_site: Path, root: str = "/") -> set[str]:
+    return {root + path for path in _precache(built_site)}
+
+
+VISITED = ["/causes/", "/signs/", "/es/senales/", "/es/causas/", "/faq/"]
+EXIT_PAGES = re.sub(r"/?$", "/**", SITE["exit_url"])
+
+
+def test_pages_read_are_not_stored_only_the_fixed_list(browser, site_server, built_site):
+    context = browser.new_context()
+    try:
+        page = _first_visit(context, site_server.url + VISITED[0])
+        for path in VISITED[1:]:
+            page.goto(site_server.url + path)
+            page.wait_for_load_state("networkidle")
+        page.wait_for_load_state("networkidle")
+        held = _cached_urls(page)
+        assert len(held) == 1, held  # one cache, the worker's current version
+        urls = set(next(iter(held.values())))
+        fixed = _fixed_paths(built_site)
+        assert urls == fixed, f"stored beyond the fixed list: {sorted(urls - fixed)}; missing: {sorted(fixed - urls)}"
+        for path in VISITED:
+            assert path not in urls, f"{path} was stored after being read"
+        assert {"/get-help/", "/es/obtener-ayuda/", "/offline/"} <= urls
+    finally:
+        context.close()
+
+
+def test_help_pages_and_notice_work_offline_read_pages_do_not(browser, site_server):
     context = browser.new_context()
     try:
         page = _first_visit(context, site_server.url + "/causes/")
-        page.wait_for_function("async () => !!(await caches.match(location.origin + '/causes/'))", timeout=10_000)
-        page.goto(site_server.url + "/signs/")  # a second visited page, kept as it loads
-        page.wait_for_function("async () => !!(await caches.match(location.origin + '/signs/'))", timeout=10_000)
-        assert not _kept(page, "/effects/"), "a page nobody opened was stored"
+        page.goto(site_server.url + "/signs/")
+        page.wait_for_load_state("networkidle")
         context.set_offline(True)
 
         page.goto(site_server.url + "/get-help/")  # never opened, but precached at the first visit
         expect(page.locator("h1")).to_have_text(re.compile(r"help", re.I))
         expect(page.locator("#need-help")).to_contain_text("Samaritans")
         expect(page.locator("#need-help")).to_contain_text("116 123")
-
-        page.goto(site_server.url + "/causes/")
-        expect(page.locator("h1")).to_have_text(re.compile(r"cause", re.I))
-        page.goto(site_server.url + "/signs/")
-        expect(page.locator("h1")).to_have_text(re.compile(r"sign", re.I))
         expect(page.locator("link[rel=stylesheet]").first).to_have_attribute("href", re.compile(r"site\."))
         assert page.evaluate("() => getComputedStyle(document.body).fontFamily") != "", "stylesheet not served"
 
-        page.goto(site_server.url + "/effects/")  # never opened: the offline notice, with the crisis lines
-        expect(page.locator("h1")).to_have_text("You are offline")
-        expect(page.locator("#need-help")).to_be_visible()
+        page.goto(site_server.url + "/es/obtener-ayuda/")  # the Spanish help page, precached too
+        expect(page.locator("html")).to_have_attribute("lang", "es")
+        expect(page.locator("#need-help")).to_contain_text("988")
+
+        # Pages read before are not kept: offline they lead to the notice, with the crisis lines and its stylesheet
+        # (also from a page two levels down).
+        for path in ("/signs/", "/causes/", "/effects/", "/es/senales/"):
+            page.goto(site_server.url + path)
+            expect(page.locator("h1")).to_have_text("You are offline")
+            expect(page.locator("#need-help")).to_be_visible()
+            expect(page.locator("#need-help")).to_contain_text("116 123")
+            assert page.evaluate("() => document.styleSheets.length && document.styleSheets[0].cssRules.length") > 0
+        # From the notice, both help pages are one tap away.
+        page.locator("main").get_by_role("link", name="Obtener ayuda").click()
+        expect(page).to_have_url(site_server.url + "/es/obtener-ayuda/")
+        expect(page.locator("#need-help")).to_contain_text("988")
+        page.goto(site_server.url + "/effects/")
+        page.locator("main").get_by_role("link", name="Get help now").click()
+        expect(page).to_have_url(site_server.url + "/get-help/")
         expect(page.locator("#need-help")).to_contain_text("116 123")
+    finally:
+        context.close()
+
+
+LEFTOVERS_JS = """async (paths) => {
+  // What an older worker left behind: read pages in its own cache, and in the current one.
+  const old = await caches.open('feelagain-0123456789abcdef');
+  for (const p of paths) await old.put(new URL(p, location.href).href, new Response('read earlier'));
+  const current = (await caches.keys()).find((n) => n !== 'feelagain-0123456789abcdef');
+  for (const p of paths) await (await caches.open(current)).put(new URL(p, location.href).href, new Response('x'));
+  sessionStorage.setItem('feelagain:region', 'au');
+}"""
+
+
+def test_leave_this_site_drops_everything_but_the_fixed_list(browser, site_server, built_site):
+    context = browser.new_context()
+    context.route(EXIT_PAGES, lambda route: route.fulfill(status=200, body="<title>neutral</title>",
+                                                          content_type="text/html"))
+    try:
+        page = _first_visit(context, site_server.url + "/es/senales/")
+        page.evaluate(LEFTOVERS_JS, ["/es/senales/", "/causes/"])
+        before = _cached_urls(page)
+        assert len(before) == 2 and any("/es/senales/" in v for v in before.values()), before
+        page.get_by_role("link", name=re.compile("Salir de este sitio|Leave this site")).click()
+        page.wait_for_url(EXIT_PAGES)
+        # Back on the site in the same tab (this visit): only the fixed list is left, and no region.
+        page.goto(site_server.url + "/offline/")
+        page.wait_for_function("async () => (await caches.keys()).length === 1", timeout=10_000)
+        page.wait_for_function("""async (n) => (await (await caches.open((await caches.keys())[0])).keys())
+                                               .length === n""", arg=len(_precache(built_site)), timeout=10_000)
+        held = _cached_urls(page)
+        assert set(next(iter(held.values()))) == _fixed_paths(built_site), held
+        assert page.evaluate("() => sessionStorage.length") == 0
     finally:
         context.close()
 
@@ -110,6 +191,10 @@ def test_worker_version_follows_what_it_caches(built_site: Path):
     precache = json.loads(re.search(r"const PRECACHE = (\[.*?\]);", sw).group(1))
     assert version
     assert precache[:3] == ["get-help/", "offline/", "manifest.webmanifest"]
+    # Each language's configured help page, and no other page.
+    help_pages = [lang["code"] + "/" + lang["help_page"] + "/" for lang in SITE["languages"][1:]]
+    assert help_pages and all(p in precache for p in help_pages), precache
+    assert [p for p in precache if p.endswith("/")] == ["get-help/", "offline/", *help_pages], precache
     for path in precache:
         assert sitebuild_file(built_site, path).is_file(), path
     assert any(p.endswith(".css") for p in precache) and any("crisis." in p for p in precache)
@@ -117,6 +202,7 @@ def test_worker_version_follows_what_it_caches(built_site: Path):
     assert manifest["start_url"] == "get-help/" and manifest["icons"][0]["type"] == "image/svg+xml"
     assert re.fullmatch(r"#[0-9a-fA-F]{3,8}", manifest["theme_color"])
     assert "fetch(" in sw and "sendBeacon" not in sw and "method: 'POST'" not in sw
+    assert "cache.put(" not in sw, "the worker stores what it fetches (pages read)"
 
 
 def sitebuild_file(site: Path, path: str) -> Path:
