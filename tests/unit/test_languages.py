@@ -128,11 +128,56 @@ def test_language_region_missing_from_crisis_yml_falls_back_with_a_warning(make_
     assert '<option value="uk" selected>' in (site / "dist" / "es" / "index.html").read_text()
 
 
-def test_unpaired_page_has_no_switcher(make_site):
-    site = spanish_site(make_site, **{"content/es/solo.md": page("Solo en español", ES_BODY)})
+def lang_switch(html: str) -> list[tuple[str, str, str, str]]:
+    """Return the language switch's links: (href, hreflang, lang, text)."""
+    found = re.search(r'<p class="lang-switch">(.*?)</p>', html, re.S)
+    if found is None:
+        return []
+    return re.findall(r'<a href="([^"]*)" hreflang="([^"]*)" lang="([^"]*)">([^<]*)</a>', found.group(1))
+
+
+def test_unpaired_pages_link_the_other_languages_home(make_site):
+    """A page in one language only has no alternates; its switch offers the other language's home page."""
+    site = spanish_site(make_site, **{"content/es/solo.md": page("Solo en español", ES_BODY),
+                                      "content/alone.md": page("Only in English")})
     build(load_config(site), today=TODAY, use_cache=False)
-    html = (site / "dist" / "es" / "solo" / "index.html").read_text()
-    assert 'class="lang-switch"' not in html and "hreflang" not in html
+    dist = site / "dist"
+    html = (dist / "es" / "solo" / "index.html").read_text()
+    assert lang_switch(html) == [("../../", "en", "en", "English")]
+    assert "<link rel=\"alternate\" hreflang" not in html  # not a version of this page: no hreflang alternates
+    html = (dist / "alone" / "index.html").read_text()
+    assert lang_switch(html) == [("../es/", "es", "es", "Español")]
+    assert "<link rel=\"alternate\" hreflang" not in html
+    # A translated page still links its own translation, not the home page.
+    assert lang_switch((dist / "get-help" / "index.html").read_text()) == [
+        ("../es/obtener-ayuda/", "es", "es", "Español")]
+
+
+def test_each_404_page_links_the_other_languages_home(make_site):
+    """/404.html links /es/, /es/404.html links /, /fr/404.html both, each named in its own language."""
+    french = ("  - code: fr\n    name: Français\n    default_region: uk\n    help_page: aide\n"
+              "    nav: [index, aide]\n")
+    body = "Tu peux te sentir vide. C'est courant. Cela passe souvent avec le temps.\n"
+    site = spanish_site(make_site, **{
+        "content/site.yml": SITE_ES + french,
+        "content/fr/index.md": page("Accueil", body, translation_of="index"),
+        "content/fr/aide.md": page("Aide", body, translation_of="get-help"),
+    })
+    build(load_config(site), today=TODAY, use_cache=False)
+    dist = site / "dist"
+    assert lang_switch((dist / "404.html").read_text()) == [("/es/", "es", "es", "Español"),
+                                                            ("/fr/", "fr", "fr", "Français")]
+    assert lang_switch((dist / "es" / "404.html").read_text()) == [("/", "en", "en", "English"),
+                                                                   ("/fr/", "fr", "fr", "Français")]
+    assert lang_switch((dist / "fr" / "404.html").read_text()) == [("/", "en", "en", "English"),
+                                                                   ("/es/", "es", "es", "Español")]
+
+
+def test_a_site_in_one_language_has_no_switch(make_site):
+    site = make_site({"content/alone.md": page("Only in English")})
+    build(load_config(site), today=TODAY, use_cache=False)
+    for html in ("404.html", "alone/index.html", "index.html"):
+        assert 'class="lang-switch"' not in (site / "dist" / html).read_text(), html
 
 
 # --- catalogs --------------------------------------------------------------------------------------
