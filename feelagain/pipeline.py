@@ -391,13 +391,36 @@ def validate_bodies(site: Site, checks: dict[str, Checks], problems: Problems) -
             problems.add(err)
 
 
+def warn_unlisted(site: Site, checks: Mapping[str, Checks], config: SiteConfig, lang_index: int,
+                  problems: Problems) -> None:
+    """Warn about each page that is not in its language's nav and that no other page of that language links to:
+    it is published, but readers cannot reach it (a translation's language switch does not count: it is only
+    seen by readers of the other language). The home and help pages are linked from every page."""
+    listed = {page.slug for page in site.nav}
+    linked = {link.slug for slug, page_checks in checks.items() for link, _ in page_checks.links
+              if link.kind == "page" and link.slug != slug}
+    lang = config.current_language
+    if config.lang_prefix:
+        name, line = f"languages[{lang.code}].nav", config.lines.at("languages", lang_index, "nav")
+    else:
+        name, line = "nav", config.lines.at("nav")
+    for page in site.pages:
+        if page.slug in listed or page.slug in linked or page.slug in (HOME, config.help_page):
+            continue
+        problems.warn(BuildError(SourceLocation(CONFIG_PATH, line),
+                                 f'page "{page.slug}" ({page.source.rel_path}) is not in {name} and no page links '
+                                 "to it, so readers cannot find it",
+                                 f'add it to {name} in site.yml, or link to it from another page', rule="nav"))
+
+
 def _convert_and_check(site: Site, settings: lint.LintSettings, today: datetime.date, cache: RenderCache,
                        store: DiskStore[Body], problems: Problems, progress: Progress | None,
                        known_numbers: frozenset[str] | None, markdown: DiskStore[str],
-                       recall: Callable[[Page], str]) -> Mapping[str, Body]:
+                       recall: Callable[[Page], str], config: SiteConfig, lang_index: int) -> Mapping[str, Body]:
     """Convert and validate one language's pages; return the bodies (the Checks are dropped: no later stage reads them)."""
     converted = convert_bodies(site, settings, today, cache, store, progress, known_numbers, markdown, recall)
     validate_bodies(site, converted.checks, problems)
+    warn_unlisted(site, converted.checks, config, lang_index, problems)
     return converted.bodies
 
 
@@ -483,12 +506,14 @@ def _build(config: SiteConfig, stores: list[DiskStore[Any]], *, write: bool, tod
         return text
 
     built: list[LangSite] = []
+    lang_index = 0  # the language's place in site.yml's `languages` (its nav's line)
     while sites:  # popped, so the pages as parsed are not kept alive
         lang_config, lang, site, markdown = sites.pop(0)
         body_store: DiskStore[Body] = DiskStore(temp_dir)
         stores.append(body_store)
         bodies = _convert_and_check(site, lang_config.lint, today, cache, body_store, problems, progress,
-                                    crisis.numbers() if crisis else None, markdown, recall)
+                                    crisis.numbers() if crisis else None, markdown, recall, lang_config, lang_index)
+        lang_index += 1
         # The writers only look bodies up by slug, one page at a time: the mapping reads each from disk.
         built.append(LangSite(lang_config, lang, for_writing(site), bodies))
         del site  # the pages as parsed (front-matter lines and all): the writers have their light copies

@@ -303,3 +303,49 @@ def test_crisis_line_only_for_spanish_pages(make_site):
     # The Spanish-only line comes first; the English line keeps its words, marked as English.
     assert es_html.index("Línea en español") < es_html.index("Samaritans")
     assert '<li class="line" lang="en">\n<p class="line__name">Samaritans</p>' in es_html
+
+
+# --- pages nobody can reach ------------------------------------------------------------------------------
+
+def nav_warnings(site: Path) -> list[str]:
+    return [str(w) for w in build(load_config(site), today=TODAY, use_cache=False).warnings if w.rule == "nav"]
+
+
+def line_of(text: str, needle: str) -> int:
+    return text.splitlines().index(needle) + 1
+
+
+def test_a_page_outside_nav_that_nothing_links_to_is_a_warning_in_every_language(make_site):
+    site = spanish_site(make_site, **{"content/es/solo.md": page("Solo en español", ES_BODY),
+                                      "content/alone.md": page("Only in English")})
+    site_yml = SITE_ES
+    assert nav_warnings(site) == [
+        f'content/site.yml:{line_of(site_yml, "nav: [index, get-help]")}: page "alone" (content/alone.md) is not in '
+        'nav and no page links to it, so readers cannot find it — add it to nav in site.yml, or link to it from '
+        'another page',
+        f'content/site.yml:{line_of(site_yml, "    nav: [index, obtener-ayuda]")}: page "solo" (content/es/solo.md) '
+        'is not in languages[es].nav and no page links to it, so readers cannot find it — add it to '
+        'languages[es].nav in site.yml, or link to it from another page',
+    ]
+
+
+def test_a_page_outside_nav_is_fine_when_a_page_of_its_language_links_to_it(make_site):
+    site = spanish_site(make_site, **{
+        "content/es/solo.md": page("Solo en español", ES_BODY),
+        "content/es/obtener-ayuda.md": page("Obtener ayuda", ES_BODY + "\nLee [más](solo.md).\n",
+                                            translation_of="get-help"),
+        "content/alone.md": page("Only in English"),
+        "content/get-help.md": page("Get help now", "## Call someone\n\nSee [this page](alone.md).\n"),
+    })
+    assert nav_warnings(site) == []
+
+
+def test_a_page_in_nav_or_a_site_without_nav_gives_no_warning(make_site):
+    listed = spanish_site(make_site, **{
+        "content/es/solo.md": page("Solo en español", ES_BODY),
+        "content/site.yml": SITE_ES.replace("nav: [index, obtener-ayuda]", "nav: [index, obtener-ayuda, solo]"),
+    })
+    assert nav_warnings(listed) == []
+    no_nav = make_site({"content/site.yml": SITE_YML.replace("nav: [index, get-help]\n", ""),
+                        "content/alone.md": page("Only in English")})
+    assert nav_warnings(no_nav) == []
