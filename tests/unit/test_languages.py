@@ -315,37 +315,51 @@ def line_of(text: str, needle: str) -> int:
     return text.splitlines().index(needle) + 1
 
 
-def test_a_page_outside_nav_that_nothing_links_to_is_a_warning_in_every_language(make_site):
-    site = spanish_site(make_site, **{"content/es/solo.md": page("Solo en español", ES_BODY),
-                                      "content/alone.md": page("Only in English")})
-    site_yml = SITE_ES
-    assert nav_warnings(site) == [
-        f'content/site.yml:{line_of(site_yml, "nav: [index, get-help]")}: page "alone" (content/alone.md) is not in '
-        'nav and no page links to it, so readers cannot find it — add it to nav in site.yml, or link to it from '
-        'another page',
-        f'content/site.yml:{line_of(site_yml, "    nav: [index, obtener-ayuda]")}: page "solo" (content/es/solo.md) '
-        'is not in languages[es].nav and no page links to it, so readers cannot find it — add it to '
-        'languages[es].nav in site.yml, or link to it from another page',
-    ]
-
-
-def test_a_page_outside_nav_is_fine_when_a_page_of_its_language_links_to_it(make_site):
+def test_a_translation_left_out_of_its_nav_is_a_warning_in_every_language(make_site):
+    """A page whose other version is in its language's nav, but that is in no nav and linked from no page."""
+    site_yml = SITE_ES.replace("nav: [index, get-help]", "nav: [index, get-help, causes]").replace(
+        "nav: [index, obtener-ayuda]", "nav: [index, obtener-ayuda, solo]")
     site = spanish_site(make_site, **{
-        "content/es/solo.md": page("Solo en español", ES_BODY),
-        "content/es/obtener-ayuda.md": page("Obtener ayuda", ES_BODY + "\nLee [más](solo.md).\n",
+        "content/site.yml": site_yml,
+        "content/causes.md": page("Causes"),
+        "content/es/causas.md": page("Causas", ES_BODY, translation_of="causes"),
+        "content/alone.md": page("Alone"),
+        "content/es/solo.md": page("Solo", ES_BODY, translation_of="alone"),
+    })
+    assert sorted(nav_warnings(site)) == sorted([
+        f'content/site.yml:{line_of(site_yml, "nav: [index, get-help, causes]")}: page "alone" (content/alone.md) '
+        'is not in nav and no page links to it, so its readers cannot find it (its version "solo" is in '
+        'languages[es].nav) — add it to nav in site.yml, or link to it from another page',
+        f'content/site.yml:{line_of(site_yml, "    nav: [index, obtener-ayuda, solo]")}: page "causas" '
+        '(content/es/causas.md) is not in languages[es].nav and no page links to it, so its readers cannot find it '
+        '(its version "causes" is in nav) — add it to languages[es].nav in site.yml, or link to it from another page',
+    ])
+
+
+def test_a_translation_out_of_nav_is_fine_when_a_page_of_its_language_links_to_it(make_site):
+    site = spanish_site(make_site, **{
+        "content/site.yml": SITE_ES.replace("nav: [index, get-help]", "nav: [index, get-help, causes]"),
+        "content/causes.md": page("Causes"),
+        "content/es/causas.md": page("Causas", ES_BODY, translation_of="causes"),
+        "content/es/obtener-ayuda.md": page("Obtener ayuda", ES_BODY + "\nLee sobre las [causas](causas.md).\n",
                                             translation_of="get-help"),
-        "content/alone.md": page("Only in English"),
-        "content/get-help.md": page("Get help now", "## Call someone\n\nSee [this page](alone.md).\n"),
     })
     assert nav_warnings(site) == []
 
 
-def test_a_page_in_nav_or_a_site_without_nav_gives_no_warning(make_site):
-    listed = spanish_site(make_site, **{
+def test_pages_in_one_language_or_in_no_nav_give_no_warning(make_site):
+    """As the editor chose: a page in no nav at all, or with no translation, stays quiet (docs/editing.md)."""
+    site = spanish_site(make_site, **{
+        "content/causes.md": page("Causes"),
+        "content/es/causas.md": page("Causas", ES_BODY, translation_of="causes"),
+        "content/alone.md": page("Only in English"),
         "content/es/solo.md": page("Solo en español", ES_BODY),
-        "content/site.yml": SITE_ES.replace("nav: [index, obtener-ayuda]", "nav: [index, obtener-ayuda, solo]"),
+    })
+    assert nav_warnings(site) == []
+    listed = spanish_site(make_site, **{
+        "content/site.yml": SITE_ES.replace("nav: [index, get-help]", "nav: [index, get-help, causes]").replace(
+            "nav: [index, obtener-ayuda]", "nav: [index, obtener-ayuda, causas]"),
+        "content/causes.md": page("Causes"),
+        "content/es/causas.md": page("Causas", ES_BODY, translation_of="causes"),
     })
     assert nav_warnings(listed) == []
-    no_nav = make_site({"content/site.yml": SITE_YML.replace("nav: [index, get-help]\n", ""),
-                        "content/alone.md": page("Only in English")})
-    assert nav_warnings(no_nav) == []
