@@ -3,8 +3,9 @@
 Only files under the output folder are served; anything else, including `..` in any encoding and symlinks
 that lead outside, gets the site's 404.html with status 404 (under /es/, es/404.html: each language's own, as
 hosts serve them). While the last build failed, every HTML page carries an overlay listing the errors (and a
-folded box listing the warnings); /__feelagain__/status.json says the same to scripts and tests. Every URL answers only to the preview's own Host names (127.0.0.1, localhost, the
-address it listens on), so a web page using DNS rebinding cannot read the drafts or the status.
+folded box listing the warnings); /__feelagain__/status.json says the same to scripts and tests. Every URL
+answers only to the preview's own Host names (127.0.0.1, localhost, the address it listens on), so a web page
+using DNS rebinding cannot read the drafts or the status.
 """
 from __future__ import annotations
 
