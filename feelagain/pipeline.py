@@ -405,8 +405,10 @@ def warn_unlisted(languages: list[LangSite], linked: list[set[str]], config: Sit
             groups.setdefault(target, []).append((index, page))
     in_nav = [{page.slug for page in lang_site.site.nav} for lang_site in languages]
 
+    top_nav = "nav" in config.lines.entries()  # the default language's nav: top-level, or in its languages entry
+
     def nav_name(index: int) -> str:
-        return f"languages[{languages[index].language.code}].nav" if index else "nav"
+        return "nav" if index == 0 and top_nav else f"languages[{languages[index].language.code}].nav"
 
     for group in groups.values():
         listed = [(index, page) for index, page in group if page.slug in in_nav[index]]
@@ -416,7 +418,7 @@ def warn_unlisted(languages: list[LangSite], linked: list[set[str]], config: Sit
             lang_config = languages[index].config
             if page.slug in in_nav[index] or page.slug in linked[index] or page.slug in (HOME, lang_config.help_page):
                 continue
-            line = config.lines.at("languages", index, "nav") if index else config.lines.at("nav")
+            line = config.lines.at("nav") if index == 0 and top_nav else config.lines.at("languages", index, "nav")
             other, other_page = listed[0]
             problems.warn(BuildError(
                 SourceLocation(CONFIG_PATH, line),

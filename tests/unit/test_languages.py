@@ -363,3 +363,15 @@ def test_pages_in_one_language_or_in_no_nav_give_no_warning(make_site):
         "content/es/causas.md": page("Causas", ES_BODY, translation_of="causes"),
     })
     assert nav_warnings(listed) == []
+
+
+def test_the_default_languages_nav_in_its_languages_entry_is_named_there(make_site):
+    site_yml = SITE_ES.replace("nav: [index, get-help]\n", "").replace(
+        "  - code: en\n    name: English\n", "  - code: en\n    name: English\n    nav: [index, get-help]\n").replace(
+        "nav: [index, obtener-ayuda]", "nav: [index, obtener-ayuda, solo]")
+    site = spanish_site(make_site, **{"content/site.yml": site_yml, "content/alone.md": page("Alone"),
+                                      "content/es/solo.md": page("Solo", ES_BODY, translation_of="alone")})
+    assert nav_warnings(site) == [
+        f'content/site.yml:{line_of(site_yml, "    nav: [index, get-help]")}: page "alone" (content/alone.md) is not '
+        'in languages[en].nav and no page links to it, so its readers cannot find it (its version "solo" is in '
+        'languages[es].nav) — add it to languages[en].nav in site.yml, or link to it from another page']
