@@ -3,7 +3,8 @@
 The first language is the default: its pages live in content/ and are published at the site root. Every other
 language has its pages in content/<code>/ and is published under /<code>/. A page pairs with a page in the
 default language by the same slug, or by `translation_of: <default-language slug>` when its slug is translated.
-A page without a pair has no language switcher and no hreflang alternates: nothing is machine-translated.
+A page without a pair has no hreflang alternates (nothing is machine-translated); its language switcher links
+the other languages' home pages instead, as the 404 pages' does.
 """
 from __future__ import annotations
 

@@ -259,10 +259,20 @@ class PageRenderer:
         """Add the page's versions in every language (hreflang, og:locale:alternate) and the switcher's links."""
         versions = self.alternates.get(page.url, [])
         if len(versions) < 2:
+            # No translation: the switcher offers the other languages' home pages instead, so a reader of
+            # another language is not left with nowhere to go (no hreflang: they are not this page).
+            context["translations"] = self.home_links(url)
             return
         context["alternates"] = [{**vars(v), "abs": join_url(self.config.base_url, v.url)} for v in versions]
         context["translations"] = [{**vars(v), "href": relative_href(url, v.url)} for v in versions
                                    if v.code != self.lang.code]
+
+    def home_links(self, url: str, root: str | None = None) -> list[dict[str, Any]]:
+        """Return the switcher's links to the other languages' home pages (those that have one), each named in
+        its own language, for a page at url (root: the 404 pages' absolute root instead of relative links)."""
+        homes = self.alternates.get("", [])  # the default home's versions: every language's home
+        return [{**vars(v), "href": relative_href(url, v.url) if root is None else (root + v.url) or "/",
+                 "home": True} for v in homes if v.code != self.lang.code]
 
     def render_embed(self, page: Page, body: Body) -> bytes:
         """Return the chrome-less embed version of a page."""

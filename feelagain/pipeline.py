@@ -395,15 +395,54 @@ def validate_bodies(site: Site, checks: dict[str, Checks], problems: Problems) -
             problems.add(err)
 
 
+def warn_unlisted(languages: list[LangSite], linked: list[set[str]], config: SiteConfig, problems: Problems) -> None:
+    """Warn about a translated page left out of its language's nav while its version in another language is in
+    that language's nav, when no page of its own language links to it either: it is published, but its readers
+    cannot reach it (the other version's language switch is seen only by the other language's readers).
+
+    linked holds, per language, the slugs its pages link to. The home and help pages are linked from every page.
+    """
+    groups: dict[str, list[tuple[int, Page]]] = {}
+    for index, lang_site in enumerate(languages):
+        for page in lang_site.site.pages:
+            target = page.slug if index == 0 else (page.meta.translation_of or page.slug)
+            groups.setdefault(target, []).append((index, page))
+    in_nav = [{page.slug for page in lang_site.site.nav} for lang_site in languages]
+
+    top_nav = "nav" in config.lines.entries()  # the default language's nav: top-level, or in its languages entry
+
+    def nav_name(index: int) -> str:
+        return "nav" if index == 0 and top_nav else f"languages[{languages[index].language.code}].nav"
+
+    for group in groups.values():
+        listed = [(index, page) for index, page in group if page.slug in in_nav[index]]
+        if len(group) < 2 or not listed:
+            continue  # in one language only, or in no nav at all: as the editor chose
+        for index, page in group:
+            lang_config = languages[index].config
+            if page.slug in in_nav[index] or page.slug in linked[index] or page.slug in (HOME, lang_config.help_page):
+                continue
+            line = config.lines.at("nav") if index == 0 and top_nav else config.lines.at("languages", index, "nav")
+            other, other_page = listed[0]
+            problems.warn(BuildError(
+                SourceLocation(CONFIG_PATH, line),
+                f'page "{page.slug}" ({page.source.rel_path}) is not in {nav_name(index)} and no page links to it, '
+                f'so its readers cannot find it (its version "{other_page.slug}" is in {nav_name(other)})',
+                f"add it to {nav_name(index)} in site.yml, or link to it from another page", rule="nav"))
+
+
 def _convert_and_check(site: Site, settings: lint.LintSettings, today: datetime.date, cache: RenderCache,
                        store: DiskStore[Body], problems: Problems, progress: Progress | None,
                        known_numbers: frozenset[str] | None, markdown: DiskStore[str],
-                       recall: Callable[[Page], str], labels: Labels) -> Mapping[str, Body]:
-    """Convert and validate one language's pages; return the bodies (the Checks are dropped: no later stage reads them)."""
+                       recall: Callable[[Page], str], labels: Labels) -> tuple[Mapping[str, Body], set[str]]:
+    """Convert and validate one language's pages; return the bodies and the slugs the pages link to (the Checks
+    are dropped: no later stage reads them)."""
     converted = convert_bodies(site, settings, today, cache, store, progress, known_numbers, markdown, recall,
                                labels)
     validate_bodies(site, converted.checks, problems)
-    return converted.bodies
+    linked = {link.slug for slug, page_checks in converted.checks.items() for link, _ in page_checks.links
+              if link.kind == "page" and link.slug and link.slug != slug}
+    return converted.bodies, linked
 
 
 def build(config: SiteConfig, *, write: bool = True, today: datetime.date | None = None, use_cache: bool = True,
@@ -488,16 +527,20 @@ def _build(config: SiteConfig, stores: list[DiskStore[Any]], *, write: bool, tod
         return text
 
     built: list[LangSite] = []
+    linked: list[set[str]] = []  # per language, the pages its pages link to
     while sites:  # popped, so the pages as parsed are not kept alive
         lang_config, lang, site, markdown = sites.pop(0)
         body_store: DiskStore[Body] = DiskStore(temp_dir)
         stores.append(body_store)
         labels = Labels.translated(translations(config.site_dir, lang.code).gettext)
-        bodies = _convert_and_check(site, lang_config.lint, today, cache, body_store, problems, progress,
-                                    crisis.numbers() if crisis else None, markdown, recall, labels)
+        bodies, links = _convert_and_check(site, lang_config.lint, today, cache, body_store, problems, progress,
+                                           crisis.numbers() if crisis else None, markdown, recall, labels)
+        linked.append(links)
         # The writers only look bodies up by slug, one page at a time: the mapping reads each from disk.
         built.append(LangSite(lang_config, lang, for_writing(site), bodies))
         del site  # the pages as parsed (front-matter lines and all): the writers have their light copies
+    if len(built) > 1:
+        warn_unlisted(built, linked, config, problems)
     known.forget()  # what the parse remembered of each file: no later stage needs it
     cache.save()  # before any stop for errors: the next try re-renders only what changed
     problems.raise_if_any(config.strict)

@@ -1048,7 +1048,8 @@ def site_wide_files(config: SiteConfig, site: Site, bodies: Mapping[str, Body], 
             for lang_pages in [pages] + [o[3] for o in others]:
                 prefix, _ = lang_pages.config.lang_prefix, lang_pages.text  # _(): pybabel extracts these strings
                 add(PurePosixPath(f"{prefix}404.html"), lang_pages.render_special(
-                    "404.html", f"{prefix}404.html", _("Page not found"), _("This page does not exist."), root=site_root))
+                    "404.html", f"{prefix}404.html", _("Page not found"), _("This page does not exist."), root=site_root,
+                    translations=lang_pages.home_links(f"{prefix}404.html", root=site_root)))
             urls.append(("embed/", max(p.meta.reviewed for p in site.pages).isoformat()))
             add(PurePosixPath("sitemap.xml"), spool_text(seo.sitemap_parts(urls, config, alternates), spool_dir))
             add(PurePosixPath("robots.txt"), seo.robots(config))

@@ -1,10 +1,11 @@
 """The dev server's HTTP side (tornado): safe static serving, the error overlay and the status endpoint.
 
 Only files under the output folder are served; anything else, including `..` in any encoding and symlinks
-that lead outside, gets the site's 404.html with status 404. While the last build failed, every HTML page
-carries an overlay listing the errors (and a folded box listing the warnings); /__feelagain__/status.json says
-the same to scripts and tests. Every URL answers only to the preview's own Host names (127.0.0.1, localhost, the
-address it listens on), so a web page using DNS rebinding cannot read the drafts or the status.
+that lead outside, gets the site's 404.html with status 404 (under /es/, es/404.html: each language's own, as
+hosts serve them). While the last build failed, every HTML page carries an overlay listing the errors (and a
+folded box listing the warnings); /__feelagain__/status.json says the same to scripts and tests. Every URL
+answers only to the preview's own Host names (127.0.0.1, localhost, the address it listens on), so a web page
+using DNS rebinding cannot read the drafts or the status.
 """
 from __future__ import annotations
 
@@ -44,6 +45,10 @@ class BuildState(Protocol):
 
     def search_pages(self) -> tuple[Path, ...]:
         """Return the files of the search pages (one per language): the only pages that may run WebAssembly."""
+        ...
+
+    def language_prefixes(self) -> tuple[str, ...]:
+        """Return the URL prefixes of the site's languages other than the default ('es/'), from the last build."""
         ...
 
 OVERLAY_ID = "feelagain-error-overlay"
@@ -137,6 +142,15 @@ FALLBACK_404 = (b'<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-
 
 
 # --------------------------------------------------------------------------------------------- requests
+
+
+def not_found_name(path: str, prefixes: tuple[str, ...]) -> str:
+    """Return the 404 page (relative to the output folder) for a missing URL path: 'es/404.html' for one under
+    /es/ (also /es itself), '404.html' for the rest. prefixes are the other languages' ('es/')."""
+    for prefix in prefixes:
+        if path.startswith(f"/{prefix}") or path == f"/{prefix.rstrip('/')}":
+            return f"{prefix}404.html"
+    return "404.html"
 
 
 def resolve_request(root: Path, raw_path: str) -> tuple[str, Path | str | None]:
@@ -308,10 +322,13 @@ class SiteHandler(web.RequestHandler):
             self.redirect(f"{found}{query}", permanent=False)
             return
         data = self._read(found) if isinstance(found, Path) else None
-        path = found if isinstance(found, Path) and data is not None else self.rebuilder.out_dir / "404.html"
+        path = found if isinstance(found, Path) and data is not None else self._not_found_page()
         if data is None:
             self.set_status(404)
             data = self._read(path)
+            if data is None and path != self.rebuilder.out_dir / "404.html":
+                path = self.rebuilder.out_dir / "404.html"  # a language's own 404 page is not built yet
+                data = self._read(path)
             if data is None:
                 data = FALLBACK_404
         content_type = mimetypes.guess_type(str(path))[0] or "application/octet-stream"
@@ -331,6 +348,11 @@ class SiteHandler(web.RequestHandler):
             self.write(data)
         else:
             self.set_header("Content-Length", str(len(data)))
+
+    def _not_found_page(self) -> Path:
+        """Return the 404 page of the requested address's language (/es/… gets es/404.html), as hosts do."""
+        out_dir = self.rebuilder.out_dir
+        return out_dir / not_found_name(unquote(self.request.path), self.rebuilder.language_prefixes())
 
     @staticmethod
     def _read(path: Path) -> bytes | None:

@@ -207,6 +207,10 @@ class Rebuilder:
         """Return the files of the search pages of the last build's languages (search/, es/search/)."""
         return tuple(self.out_dir.joinpath(prefix, "search", "index.html") for prefix in ("", *self.indexer.prefixes))
 
+    def language_prefixes(self) -> tuple[str, ...]:
+        """Return the URL prefixes of the last build's other languages ('es/'): each has its own 404 page."""
+        return self.indexer.prefixes
+
     def index_later(self) -> None:
         """Ask for a search index of the pages just written, a moment after the reload went out."""
         self.index_wanted = generation = self.generation

@@ -141,6 +141,20 @@ def test_spanish_404(visit):
     expect(v.page.get_by_role("link", name=es("Go to the start of the guide"))).to_have_attribute("href", re.compile(r"/es/$"))
 
 
+def test_404_pages_and_english_only_pages_lead_to_the_other_home(visit):
+    """The English 404 page links the Spanish home ("Español", lang=es), the Spanish one the English home, and
+    an English page with no Spanish version (grief) the Spanish home."""
+    for start, name, lang, landing in [("/404.html", "Español", "es", r"/es/$"), ("/es/404.html", "English", "en", r":\d+/$"),
+                                       ("/grief/", "Español", "es", r"/es/$")]:
+        v = visit(start)
+        link = v.page.locator(".lang-switch").get_by_role("link", name=name, exact=True)
+        expect(link).to_have_attribute("lang", lang)
+        expect(link).to_have_attribute("hreflang", lang)
+        link.click()
+        v.page.wait_for_url(re.compile(landing))
+        expect(v.page.locator("html")).to_have_attribute("lang", lang)
+
+
 def test_embed_with_data_lang_es(browser, site_server):
     host_origin = _Origin()
     try:

@@ -52,6 +52,9 @@ class PreviewState:
     def search_pages(self) -> tuple[Path, ...]:
         return (self.out_dir / "search" / "index.html",)
 
+    def language_prefixes(self) -> tuple[str, ...]:
+        return ()
+
 
 @pytest.fixture
 def preview(tmp_path: Path):

@@ -128,11 +128,56 @@ def test_language_region_missing_from_crisis_yml_falls_back_with_a_warning(make_
     assert '<option value="uk" selected>' in (site / "dist" / "es" / "index.html").read_text()
 
 
-def test_unpaired_page_has_no_switcher(make_site):
-    site = spanish_site(make_site, **{"content/es/solo.md": page("Solo en español", ES_BODY)})
+def lang_switch(html: str) -> list[tuple[str, str, str, str]]:
+    """Return the language switch's links: (href, hreflang, lang, text)."""
+    found = re.search(r'<p class="lang-switch">(.*?)</p>', html, re.S)
+    if found is None:
+        return []
+    return re.findall(r'<a href="([^"]*)" hreflang="([^"]*)" lang="([^"]*)">([^<]*)</a>', found.group(1))
+
+
+def test_unpaired_pages_link_the_other_languages_home(make_site):
+    """A page in one language only has no alternates; its switch offers the other language's home page."""
+    site = spanish_site(make_site, **{"content/es/solo.md": page("Solo en español", ES_BODY),
+                                      "content/alone.md": page("Only in English")})
     build(load_config(site), today=TODAY, use_cache=False)
-    html = (site / "dist" / "es" / "solo" / "index.html").read_text()
-    assert 'class="lang-switch"' not in html and "hreflang" not in html
+    dist = site / "dist"
+    html = (dist / "es" / "solo" / "index.html").read_text()
+    assert lang_switch(html) == [("../../", "en", "en", "English")]
+    assert "<link rel=\"alternate\" hreflang" not in html  # not a version of this page: no hreflang alternates
+    html = (dist / "alone" / "index.html").read_text()
+    assert lang_switch(html) == [("../es/", "es", "es", "Español")]
+    assert "<link rel=\"alternate\" hreflang" not in html
+    # A translated page still links its own translation, not the home page.
+    assert lang_switch((dist / "get-help" / "index.html").read_text()) == [
+        ("../es/obtener-ayuda/", "es", "es", "Español")]
+
+
+def test_each_404_page_links_the_other_languages_home(make_site):
+    """/404.html links /es/, /es/404.html links /, /fr/404.html both, each named in its own language."""
+    french = ("  - code: fr\n    name: Français\n    default_region: uk\n    help_page: aide\n"
+              "    nav: [index, aide]\n")
+    body = "Tu peux te sentir vide. C'est courant. Cela passe souvent avec le temps.\n"
+    site = spanish_site(make_site, **{
+        "content/site.yml": SITE_ES + french,
+        "content/fr/index.md": page("Accueil", body, translation_of="index"),
+        "content/fr/aide.md": page("Aide", body, translation_of="get-help"),
+    })
+    build(load_config(site), today=TODAY, use_cache=False)
+    dist = site / "dist"
+    assert lang_switch((dist / "404.html").read_text()) == [("/es/", "es", "es", "Español"),
+                                                            ("/fr/", "fr", "fr", "Français")]
+    assert lang_switch((dist / "es" / "404.html").read_text()) == [("/", "en", "en", "English"),
+                                                                   ("/fr/", "fr", "fr", "Français")]
+    assert lang_switch((dist / "fr" / "404.html").read_text()) == [("/", "en", "en", "English"),
+                                                                   ("/es/", "es", "es", "Español")]
+
+
+def test_a_site_in_one_language_has_no_switch(make_site):
+    site = make_site({"content/alone.md": page("Only in English")})
+    build(load_config(site), today=TODAY, use_cache=False)
+    for html in ("404.html", "alone/index.html", "index.html"):
+        assert 'class="lang-switch"' not in (site / "dist" / html).read_text(), html
 
 
 # --- catalogs --------------------------------------------------------------------------------------
@@ -260,3 +305,75 @@ def test_crisis_line_only_for_spanish_pages(make_site):
     assert '<li class="line">\n<p class="line__name" lang="en">Samaritans</p>' in es_html
     # Only the line's own words are marked English, not our Spanish label around its hours.
     assert '<span class="line__hours">Horario: <span lang="en">24/7</span>.</span>' in es_html
+
+
+# --- pages nobody can reach ------------------------------------------------------------------------------
+
+def nav_warnings(site: Path) -> list[str]:
+    return [str(w) for w in build(load_config(site), today=TODAY, use_cache=False).warnings if w.rule == "nav"]
+
+
+def line_of(text: str, needle: str) -> int:
+    return text.splitlines().index(needle) + 1
+
+
+def test_a_translation_left_out_of_its_nav_is_a_warning_in_every_language(make_site):
+    """A page whose other version is in its language's nav, but that is in no nav and linked from no page."""
+    site_yml = SITE_ES.replace("nav: [index, get-help]", "nav: [index, get-help, causes]").replace(
+        "nav: [index, obtener-ayuda]", "nav: [index, obtener-ayuda, solo]")
+    site = spanish_site(make_site, **{
+        "content/site.yml": site_yml,
+        "content/causes.md": page("Causes"),
+        "content/es/causas.md": page("Causas", ES_BODY, translation_of="causes"),
+        "content/alone.md": page("Alone"),
+        "content/es/solo.md": page("Solo", ES_BODY, translation_of="alone"),
+    })
+    assert sorted(nav_warnings(site)) == sorted([
+        f'content/site.yml:{line_of(site_yml, "nav: [index, get-help, causes]")}: page "alone" (content/alone.md) '
+        'is not in nav and no page links to it, so its readers cannot find it (its version "solo" is in '
+        'languages[es].nav) — add it to nav in site.yml, or link to it from another page',
+        f'content/site.yml:{line_of(site_yml, "    nav: [index, obtener-ayuda, solo]")}: page "causas" '
+        '(content/es/causas.md) is not in languages[es].nav and no page links to it, so its readers cannot find it '
+        '(its version "causes" is in nav) — add it to languages[es].nav in site.yml, or link to it from another page',
+    ])
+
+
+def test_a_translation_out_of_nav_is_fine_when_a_page_of_its_language_links_to_it(make_site):
+    site = spanish_site(make_site, **{
+        "content/site.yml": SITE_ES.replace("nav: [index, get-help]", "nav: [index, get-help, causes]"),
+        "content/causes.md": page("Causes"),
+        "content/es/causas.md": page("Causas", ES_BODY, translation_of="causes"),
+        "content/es/obtener-ayuda.md": page("Obtener ayuda", ES_BODY + "\nLee sobre las [causas](causas.md).\n",
+                                            translation_of="get-help"),
+    })
+    assert nav_warnings(site) == []
+
+
+def test_pages_in_one_language_or_in_no_nav_give_no_warning(make_site):
+    """As the editor chose: a page in no nav at all, or with no translation, stays quiet (docs/editing.md)."""
+    site = spanish_site(make_site, **{
+        "content/causes.md": page("Causes"),
+        "content/es/causas.md": page("Causas", ES_BODY, translation_of="causes"),
+        "content/alone.md": page("Only in English"),
+        "content/es/solo.md": page("Solo en español", ES_BODY),
+    })
+    assert nav_warnings(site) == []
+    listed = spanish_site(make_site, **{
+        "content/site.yml": SITE_ES.replace("nav: [index, get-help]", "nav: [index, get-help, causes]").replace(
+            "nav: [index, obtener-ayuda]", "nav: [index, obtener-ayuda, causas]"),
+        "content/causes.md": page("Causes"),
+        "content/es/causas.md": page("Causas", ES_BODY, translation_of="causes"),
+    })
+    assert nav_warnings(listed) == []
+
+
+def test_the_default_languages_nav_in_its_languages_entry_is_named_there(make_site):
+    site_yml = SITE_ES.replace("nav: [index, get-help]\n", "").replace(
+        "  - code: en\n    name: English\n", "  - code: en\n    name: English\n    nav: [index, get-help]\n").replace(
+        "nav: [index, obtener-ayuda]", "nav: [index, obtener-ayuda, solo]")
+    site = spanish_site(make_site, **{"content/site.yml": site_yml, "content/alone.md": page("Alone"),
+                                      "content/es/solo.md": page("Solo", ES_BODY, translation_of="alone")})
+    assert nav_warnings(site) == [
+        f'content/site.yml:{line_of(site_yml, "    nav: [index, get-help]")}: page "alone" (content/alone.md) is not '
+        'in languages[en].nav and no page links to it, so its readers cannot find it (its version "solo" is in '
+        'languages[es].nav) — add it to languages[en].nav in site.yml, or link to it from another page']
