@@ -802,7 +802,8 @@ def write_pages(job: PageJob) -> None:
     step = -(-count // (workers.worker_count() * 4))
     ranges = [(start, min(start + step, count)) for start in range(0, count, step)]
     for entries, written, linked in workers.map_forked((job, writer, todo), _write_range, ranges):
-        writer.manifest.update(entries)
+        # The names come back as new strings: interned, they are the ones the live and spare tables hold.
+        writer.manifest.update((sys.intern(name), entry) for name, entry in entries.items())
         writer.written += written
         writer.linked += linked
 
