@@ -12,24 +12,15 @@ from pathlib import Path
 
 import pytest
 import yaml
-from babel.messages.pofile import read_po
 from playwright.sync_api import expect
 
 from tests.browser.test_embed_host import Host, _Origin
 from tests.support import sitebuild
+from tests.support.catalog import es
 
 pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parents[2]
-with (REPO / "locale" / "es" / "LC_MESSAGES" / "messages.po").open("rb") as _handle:
-    CATALOG = read_po(_handle)
-
-
-def es(msgid: str) -> str:
-    """The Spanish interface string for an English one (from the catalog, not from the built page)."""
-    entry = CATALOG.get(msgid)
-    assert entry is not None and entry.string, f"no Spanish translation for {msgid!r}"
-    return entry.string
 
 
 def _checklist() -> dict:

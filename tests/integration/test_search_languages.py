@@ -8,24 +8,14 @@ import re
 from pathlib import Path
 
 import pytest
-from babel.messages.pofile import read_po
 
 from feelagain import headers, search
 from feelagain.config import load_config
 from feelagain.pipeline import build
+from tests.support.catalog import es
 from tests.support.forked import cli_in_fork
 from tests.support.sites import LANGUAGES, ROOT, SITE_YML, TODAY, default_files, page, snapshot, write_files
 from tests.unit.test_search_crawl import PATHS
-
-with (ROOT / "locale" / "es" / "LC_MESSAGES" / "messages.po").open("rb") as _handle:
-    CATALOG = read_po(_handle)
-
-
-def es(msgid: str) -> str:
-    """The Spanish interface string for an English one, from the catalog (not from the built page)."""
-    entry = CATALOG.get(msgid)
-    assert entry is not None and entry.string, f"no Spanish translation for {msgid!r}"
-    return entry.string
 
 
 def indexed_urls(bundle: Path) -> set[str]:

@@ -12,10 +12,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from babel.messages.pofile import read_po
 
 from feelagain.config import load_config
 from feelagain.pipeline import build
+from tests.support.catalog import read_catalog
 from tests.support.sites import ROOT
 
 # What the English engine writes into bodies; none of it may reach a Spanish page.
@@ -135,8 +135,7 @@ class LangParts(HTMLParser):
 
 def spanish_labels() -> list[str]:
     """Every translated fragment of the es catalog (placeholders cut out), where it differs from the English."""
-    with (ROOT / "locale/es/LC_MESSAGES/messages.po").open("rb") as handle:
-        catalog = read_po(handle)
+    catalog = read_catalog()
     labels = set()
     for message in catalog:
         if not message.id or not isinstance(message.string, str) or message.string == message.id:
