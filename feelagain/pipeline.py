@@ -24,7 +24,7 @@ from .links import check_links, links_with_lines
 from .markup import ENGLISH, Body, Converter, Labels, Link
 from .model import HOME, Page, Site
 from .schema import placeholder_lines, validate_meta
-from .search import IndexStats, pinned_results
+from .search import IndexStats, pinned_results, unpinned_language
 from .sitefiles import check_site_files
 from .writers import LangSite, Served, write_site
 from .yamlfile import LineMap
@@ -500,6 +500,9 @@ def _build(config: SiteConfig, stores: list[DiskStore[Any]], *, write: bool, tod
         site = order_site(lang_config, parse_pages(sources, problems, lang.prefix, known, unreadable, markdown),
                           problems, {s.slug for s in sources} - unreadable)
         problems.extend(pinned_results(lang_config, {p.slug for p in site.pages})[1], [])
+        unpinned = unpinned_language(lang_config)
+        if unpinned is not None:
+            problems.warn(unpinned)
         # Every language has its own search page (es/search/); print and offline are the default language's.
         for slug in sorted((GENERATED_SLUGS if lang.is_default else {"search"}) & {s.slug for s in sources}):
             problems.add(BuildError(SourceLocation(PurePosixPath(f"{rel_dir}/{slug}.md")),

@@ -108,6 +108,27 @@ def search_settings(config: SiteConfig) -> tuple[dict[str, Any], LineMap, str]:
     return lang.search or {}, entry.child("search"), f'the search of language "{lang.code}"'
 
 
+def unpinned_language(config: SiteConfig) -> BuildError | None:
+    """Return a warning when config's language (not the default) pins nothing while the default language does.
+
+    Pinned results are how a crisis word puts the help page first; a language added without them would quietly
+    lose that on its search page.
+    """
+    if not config.lang_prefix or not (config.search or {}).get("pinned"):
+        return None
+    raw, lines, _ = search_settings(config)
+    if isinstance(raw, dict) and raw.get("pinned"):
+        return None
+    code = config.current_language.code
+    codes = [known.code for known in config.languages]
+    entry = config.lines.child("languages").child(codes.index(code)) if code in codes else config.lines
+    return BuildError(SourceLocation(CONFIG_PATH, entry.line),
+                      f'language "{code}" pins no search results, so its search page does not put its help page '
+                      "first for crisis words as the top-level search does",
+                      f"add search: {{pinned: [{{terms: [crisis, …], page: {config.help_page}}}]}} to its entry in "
+                      "languages", rule="search-pinned")
+
+
 def pinned_results(config: SiteConfig, slugs: set[str]) -> tuple[tuple[Pinned, ...], list[BuildError]]:
     """Read the `search: {pinned: [{terms: [...], page: slug}]}` of config's language (site.yml's top level for
     the default language, its entry in `languages` for another); return the entries and any problems."""

@@ -187,3 +187,23 @@ def test_changing_spanish_pins_rebuilds_its_search_page_like_a_cold_build(tmp_pa
     write_files(cold, {"content/site.yml": (site / "content" / "site.yml").read_text(encoding="utf-8")})
     build(load_config(cold), today=TODAY, use_cache=False)
     assert snapshot(site / "dist") == snapshot(cold / "dist")
+
+
+def search_pinned_warnings(site: Path) -> list[str]:
+    result = build(load_config(site), today=TODAY, use_cache=False)
+    return [str(w) for w in result.warnings if w.rule == "search-pinned"]
+
+
+def test_a_language_that_pins_nothing_while_the_default_does_is_warned(tmp_path: Path):
+    top = "search:\n  pinned:\n    - terms: [crisis]\n      page: get-help\n"
+    site = spanish_site(tmp_path / "site", "")
+    write_files(site, {"content/site.yml": top + (site / "content" / "site.yml").read_text(encoding="utf-8")})
+    assert search_pinned_warnings(site) == [
+        f'content/site.yml:{line_of(site, "- code: es")}: language "es" pins no search results, so its search page '
+        "does not put its help page first for crisis words as the top-level search does — add search: {pinned: "
+        "[{terms: [crisis, …], page: obtener-ayuda}]} to its entry in languages"]
+    pinned = spanish_site(tmp_path / "pinned")
+    write_files(pinned, {"content/site.yml": top + (pinned / "content" / "site.yml").read_text(encoding="utf-8")})
+    assert search_pinned_warnings(pinned) == []
+    # A site that pins nothing at all has nothing to lose in one language.
+    assert search_pinned_warnings(spanish_site(tmp_path / "none", "")) == []
