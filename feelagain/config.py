@@ -62,6 +62,11 @@ class SiteConfig:
             "nav": list(self.nav)})
 
     @property
+    def language_prefixes(self) -> tuple[str, ...]:
+        """The URL prefixes of the site's languages other than the default ('es/')."""
+        return tuple(lang.prefix for lang in self.all_languages if lang.prefix)
+
+    @property
     def current_language(self) -> Language:
         """The language this config's pages are in."""
         return next((lang for lang in self.all_languages if lang.code == self.language), self.all_languages[0])

@@ -29,7 +29,7 @@ def header_sets(config: SiteConfig, page_urls: list[str]) -> list[tuple[str, dic
     page_rule = {"Content-Security-Policy": f"{CSP}; frame-ancestors 'none'", **COMMON, "X-Frame-Options": "DENY"}
     sets = [(f"{base}{url}" if url else base, page_rule) for url in page_urls]
     # A language's home (es/) gets no 'es/*' rule: that would also forbid framing the language's embeds.
-    prefixes = [lang.prefix for lang in config.all_languages if lang.prefix]
+    prefixes = config.language_prefixes
     sets += [(f"{base}{url}*", page_rule) for url in page_urls if url and url not in prefixes]
     search_rule = {**page_rule, "Content-Security-Policy": f"{SEARCH_CSP}; frame-ancestors 'none'"}
     for prefix in prefixes:

@@ -57,11 +57,6 @@ def crawler(prefixes: Iterable[str] = ()) -> Callable[[str], bool]:
     return crawled
 
 
-def language_prefixes(config: SiteConfig) -> tuple[str, ...]:
-    """Return the URL prefixes of the site's languages other than the default ('es/')."""
-    return tuple(lang.prefix for lang in config.all_languages if lang.prefix)
-
-
 GLOB = glob_for()  # a site in one language
 crawled = crawler()
 
@@ -116,13 +111,11 @@ def unpinned_language(config: SiteConfig) -> BuildError | None:
     """
     if not config.lang_prefix or not (config.search or {}).get("pinned"):
         return None
-    raw, lines, _ = search_settings(config)
+    raw, lines, _ = search_settings(config)  # lines: its search block, else its entry in languages
     if isinstance(raw, dict) and raw.get("pinned"):
         return None
     code = config.current_language.code
-    codes = [known.code for known in config.languages]
-    entry = config.lines.child("languages").child(codes.index(code)) if code in codes else config.lines
-    return BuildError(SourceLocation(CONFIG_PATH, entry.line),
+    return BuildError(SourceLocation(CONFIG_PATH, lines.line),
                       f'language "{code}" pins no search results, so its search page does not put its help page '
                       "first for crisis words as the top-level search does",
                       f"add search: {{pinned: [{{terms: [crisis, …], page: {config.help_page}}}]}} to its entry in "

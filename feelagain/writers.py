@@ -921,7 +921,7 @@ def write_site(config: SiteConfig, site: Site, bodies: Mapping[str, Body], crisi
                         # Every page is in place now: Pagefind indexes them while the site-wide files are made. The
                         # last generation's generated pages go first (they are made again below), so that Pagefind
                         # neither parses them (the print page is the whole guide) nor sees one being replaced.
-                        prefixes = search.language_prefixes(config)
+                        prefixes = config.language_prefixes
                         writer.drop_unclaimed(search.crawler(prefixes))
                         index = search.start_index(writer.tmp, prefixes)
                 if not site_wide_kept:

@@ -50,7 +50,6 @@ from ..config import PROJECT_ROOT, input_folders, load_config
 from ..errors import BuildError, BuildFailed
 from ..pipeline import BuildResult, build
 from ..report import display, print_problems
-from ..search import language_prefixes
 from ..writers import Served, SiteWideLater, check_output_folder
 from .http import GUARD_JS, OVERLAY_CSS, Activity, DevFileHandler, SiteHandler, StatusHandler, guarded, log_request
 from .indexer import IndexRun, SearchIndexer
@@ -342,7 +341,7 @@ class Rebuilder:
             result = build(config, served=self.served, debug=self.debug)
             # Only the rebuilder holds it from here: the last build's pages are freed once it ran, after the reload.
             later, self.served.later = self.served.later, None
-            return Outcome(result=result, later=later, prefixes=language_prefixes(config))
+            return Outcome(result=result, later=later, prefixes=config.language_prefixes)
         except BuildFailed as failed:
             return Outcome(failed=failed)
         except Exception as exc:  # noqa: BLE001 - an engine bug becomes one line on the overlay, not a dead thread
