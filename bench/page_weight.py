@@ -13,7 +13,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))  # bench/ uses the tests' shared helpers (tests/support/)
 
 from tests.support import sitebuild
-from tests.support.weight import BUDGET, BUDGETS, TOTAL_BUDGET, page_weight
+from tests.support.weight import BUDGET, TOTAL_BUDGET, budget_for, page_weight
 
 
 def table(site_dir: Path) -> str:
@@ -29,7 +29,7 @@ def table(site_dir: Path) -> str:
     lines = [f"{'page':<{width}}  {'html':>6}  {'css':>6}  {'js':>6}  {'total':>6}  "
              f"html+css of {BUDGET} B, total of {TOTAL_BUDGET} B (gzip -9)"]
     for name, h, c, j, t in rows:
-        budget = BUDGETS.get(name, BUDGET)
+        budget = budget_for(name)
         flag = "" if h + c <= budget and t <= max(budget, TOTAL_BUDGET) else "  OVER"
         lines.append(f"{name:<{width}}  {h:>6}  {c:>6}  {j:>6}  {t:>6}  {(h + c) / budget:5.0%} "
                      f"{t / max(budget, TOTAL_BUDGET):5.0%}{flag}")

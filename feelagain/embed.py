@@ -229,10 +229,12 @@ PAGE_SCHEMA = {
 }
 INDEX_SCHEMA = {
     "$schema": "https://json-schema.org/draft/2020-12/schema", "title": "Feel Again page index",
-    "type": "object", "required": ["site", "licence", "crisis", "pages"],
+    "type": "object", "required": ["site", "licence", "crisis", "crisis_url", "pages"],
     "properties": {
         "site": {"type": "object", "required": ["title", "url", "organisation", "language"]},
         "licence": {"type": "object", "required": ["name", "url"]}, "crisis": CRISIS_SCHEMA,
+        "crisis_url": {"type": "string", "format": "uri",
+                       "description": "the language's crisis file, as each record's crisis.url"},
         "pages": {"type": "array", "items": {"type": "object", "required": ["slug", "title", "description", "reviewed", "url", "api_url"]}},
     },
 }
@@ -248,45 +250,73 @@ OEMBED_SCHEMA = {
 }
 
 
-def api_files(config: SiteConfig, site: Site, crisis: Crisis,
-              spool_dir: Path | None = None) -> dict[PurePosixPath, bytes | Spooled]:
-    """Return the content-API index (spooled in spool_dir, or the system's temporary folder) and its schemas.
+def api_index(config: SiteConfig, site: Site, crisis: Crisis, spool_dir: Path | None = None) -> Spooled:
+    """Return the content-API index of config's language (api/pages.json, es/api/pages.json), spooled in
+    spool_dir (or the system's temporary folder).
 
-    crisis: the crisis lines localized to config's language (the index lists that language's pages).
+    It lists that language's pages, each with the address of its record, and carries that language's crisis
+    lines whole (crisis: localized to it) and, as every record does, the address of its crisis file.
     """
-    files: dict[PurePosixPath, bytes | Spooled] = {}
+    prefix = config.lang_prefix
     index = [{"slug": page.slug, "title": page.meta.title, "description": page.meta.description,
               "reviewed": page.meta.reviewed.isoformat(), "url": join_url(config.base_url, page.url),
-              "api_url": join_url(config.base_url, f"api/pages/{page.slug}.json")} for page in site.pages]
+              "api_url": join_url(config.base_url, f"{prefix}api/pages/{page.slug}.json")} for page in site.pages]
     data = {"site": {"title": config.title, "url": safe_url(config.base_url), "organisation": config.organisation,
                      "language": config.language},
             "licence": {"name": config.licence_name, "url": config.licence_url},
-            "crisis": crisis_api(crisis, config.language), "pages": index}
+            "crisis": crisis_api(crisis, config.language), "crisis_url": crisis_ref(config, crisis)["url"],
+            "pages": index}
     # What to_json writes, in pieces: joined, 10,000 pages' pieces would be ~280,000 strings at once.
     encoder = json.JSONEncoder(ensure_ascii=False, indent=2)
-    files[PurePosixPath("api/pages.json")] = spool_text(itertools.chain(encoder.iterencode(data), ["\n"]), spool_dir)
-    files[PurePosixPath("api/page.schema.json")] = to_json(PAGE_SCHEMA)
-    files[PurePosixPath("api/pages.schema.json")] = to_json(INDEX_SCHEMA)
-    files[PurePosixPath("api/oembed.schema.json")] = to_json(OEMBED_SCHEMA)
-    files[PurePosixPath("api/crisis.schema.json")] = to_json(CRISIS_FILE_SCHEMA)
+    return spool_text(itertools.chain(encoder.iterencode(data), ["\n"]), spool_dir)
+
+
+def index_path(config: SiteConfig) -> PurePosixPath:
+    """Return where config's language's content-API index goes (api/pages.json, es/api/pages.json)."""
+    return PurePosixPath(f"{config.lang_prefix}api/pages.json")
+
+
+def api_files(config: SiteConfig, site: Site, crisis: Crisis,
+              spool_dir: Path | None = None) -> dict[PurePosixPath, bytes | Spooled]:
+    """Return the content-API index of config's language (spooled, see api_index) and, for the default
+    language, the schemas every language's files follow.
+
+    crisis: the crisis lines localized to config's language (the index lists that language's pages).
+    """
+    files: dict[PurePosixPath, bytes | Spooled] = {index_path(config): api_index(config, site, crisis, spool_dir)}
+    if not config.lang_prefix:
+        files[PurePosixPath("api/page.schema.json")] = to_json(PAGE_SCHEMA)
+        files[PurePosixPath("api/pages.schema.json")] = to_json(INDEX_SCHEMA)
+        files[PurePosixPath("api/oembed.schema.json")] = to_json(OEMBED_SCHEMA)
+        files[PurePosixPath("api/crisis.schema.json")] = to_json(CRISIS_FILE_SCHEMA)
     return files
 
 
-EMBED_INDEX_URL = "embed/"
+EMBED_INDEX_URL = "embed/"  # under each language's prefix: embed/, es/embed/
+
+
+def embed_index_url(config: SiteConfig) -> str:
+    """Return the address of config's language's embed guide (embed/, es/embed/)."""
+    return config.lang_prefix + EMBED_INDEX_URL
 
 
 def embed_index(config: SiteConfig, site: Site,
                 other_pages: tuple[tuple[Page, str], ...] = ()) -> MadeOnRead[tuple[Page, str | None], dict[str, str | None]]:
-    """Return what the 'Embed these pages' guide lists: each page with its two snippets.
+    """Return what the 'Embed these pages' guide of config's language lists: each page with its two snippets.
 
-    other_pages (pages in other languages, each with its language's default region) are listed too, their
-    snippets with data-lang. Ids in the guide must be unique: a Spanish page is "es-index", beside "index".
+    site: that language's pages. other_pages (pages in other languages, each with its language's default
+    region) are listed too (the default language's guide lists them). A page in another language than the
+    site's default has snippets with data-lang. Ids in the guide must be unique: a Spanish page in the default
+    guide is "es-index", beside "index"; in the Spanish guide it is "index".
     """
+    here = config.lang_prefix
+
     def entry(item: tuple[Page, str | None]) -> dict[str, str | None]:
         p, region = item
-        return {"slug": p.lang_prefix.replace("/", "-") + p.slug, "title": p.meta.title,
-                "lang": p.lang_prefix.rstrip("/") or None,
-                "embed_href": f"../{p.lang_prefix}embed/{p.slug}/" if p.lang_prefix else f"{p.slug}/",
+        own = p.lang_prefix == here  # a page of the guide's own language
+        return {"slug": p.slug if own else p.lang_prefix.replace("/", "-") + p.slug, "title": p.meta.title,
+                "lang": None if own else p.lang_prefix.rstrip("/") or None,
+                "embed_href": f"{p.slug}/" if own else f"../{'../' * here.count('/')}{p.lang_prefix}embed/{p.slug}/",
                 "iframe_snippet": iframe_snippet(p, config), "script_snippet": script_snippet(p, config, region)}
 
     # Made when the template reads them: a large site's snippets are never all in memory.

@@ -36,7 +36,14 @@ def header_sets(config: SiteConfig, page_urls: list[str]) -> list[tuple[str, dic
         sets += [
             (f"{base}{prefix}search/", search_rule),  # each language's search page runs Pagefind too
             (f"{base}{prefix}search/index.html", search_rule),
+            # Each language's print page, offline notice and embed guide are pages like the default's (below).
+            (f"{base}{prefix}print/", page_rule),
+            (f"{base}{prefix}print/index.html", page_rule),
+            (f"{base}{prefix}offline/", page_rule),
+            (f"{base}{prefix}offline/index.html", page_rule),
             (f"{base}{prefix}404.html", page_rule),
+            (f"{base}{prefix}embed/", page_rule),
+            (f"{base}{prefix}embed/index.html", page_rule),
             (f"{base}{prefix}embed/*", {"Content-Security-Policy": f"{CSP}; frame-ancestors {ancestors}", **COMMON}),
             (f"{base}{prefix}api/*", {**COMMON, "Access-Control-Allow-Origin": "*"}),
             (f"{base}{prefix}oembed/*", {**COMMON, "Access-Control-Allow-Origin": "*"}),

@@ -503,8 +503,8 @@ def _build(config: SiteConfig, stores: list[DiskStore[Any]], *, write: bool, tod
         unpinned = unpinned_language(lang_config)
         if unpinned is not None:
             problems.warn(unpinned)
-        # Every language has its own search page (es/search/); print and offline are the default language's.
-        for slug in sorted((GENERATED_SLUGS if lang.is_default else {"search"}) & {s.slug for s in sources}):
+        # Every language has its own search, print and offline pages (es/search/, es/print/, es/offline/).
+        for slug in sorted(GENERATED_SLUGS & {s.slug for s in sources}):
             problems.add(BuildError(SourceLocation(PurePosixPath(f"{rel_dir}/{slug}.md")),
                                     f'the page name "{slug}" is taken by the generated /{lang.prefix}{slug}/ page',
                                     "rename the file (and its entry in nav)"))

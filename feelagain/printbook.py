@@ -1,4 +1,5 @@
-"""The whole guide on one page for printing (/print/): a title page, contents, every page in nav order.
+"""The whole guide on one page for printing (/print/, and /<code>/print/ for each other language): a title page,
+contents, every page of that language in nav order.
 
 Each page's body is rebased to /print/ and its ids are prefixed with its slug, so the sections can share one
 document; links between pages become links inside it. The date on the title page is the newest review date,
@@ -19,7 +20,7 @@ from .model import MadeOnRead, Page, Site, relative_href
 from .pages import PageRenderer, PageView
 from .spool import Spooled
 
-PRINT_URL = "print/"
+PRINT_URL = "print/"  # under each language's prefix: print/, es/print/
 SECTION_TEMPLATE = "partials/print-section.html"
 ID_ATTR = re.compile(r'(?<![\w-])(id|for|aria-labelledby|aria-describedby|aria-controls|headers)="([^"]*)"')
 HREF = re.compile(r'(?<![\w-])href="([^"]*)"')
@@ -60,9 +61,15 @@ class SectionStore(Protocol):
     def put(self, key: str, value: Any) -> None: ...
 
 
+def print_url(pages: PageRenderer) -> str:
+    """Return the address of the printed guide of the renderer's language (print/, es/print/)."""
+    return pages.config.lang_prefix + PRINT_URL
+
+
 def print_page(site: Site, bodies: Mapping[str, Body], pages: PageRenderer, store: SectionStore | None = None,
-               salt: str = "", spool_dir: Path | None = None) -> Spooled:
-    """Return the HTML of the printable guide, written a section at a time into a Spooled file.
+               salt: str = "", spool_dir: Path | None = None, extra: Mapping[str, Any] | None = None) -> Spooled:
+    """Return the HTML of the printable guide of the renderer's language, written a section at a time into a
+    Spooled file (extra: more template context, e.g. the guide's versions in other languages).
 
     Each page's section is made with partials/print-section.html. With a store, its body and its section are
     kept under a key made of salt (a hash of every site-wide input: templates, configuration, crisis lines,
@@ -72,22 +79,23 @@ def print_page(site: Site, bodies: Mapping[str, Body], pages: PageRenderer, stor
     as it is made, so the guide is never whole in memory. A print.html that shows the pages' bodies some other
     way (a site's own template) is filled the ordinary way instead (whole_print_page), with the same result.
     """
-    context = pages.base_context(PRINT_URL)
+    url = print_url(pages)
+    context = pages.base_context(url)
 
     def contents_view(page: Page) -> PageView:  # the contents list needs each page's view, not its body
-        return pages.view(page, bodies[page.slug], PRINT_URL, context, page.url, html=BODY_STAND_IN).in_print(
+        return pages.view(page, bodies[page.slug], url, context, page.url, html=BODY_STAND_IN).in_print(
             BODY_STAND_IN, section_anchor(page.slug))
     contents = MadeOnRead(site.pages, contents_view)
     # Two stand-ins show what print.html puts before the first section, between two, and after the last.
     first, second = (SECTIONS_STAND_IN.format(n).encode() for n in (1, 2))
-    skeleton = _render(pages, site, contents, [Markup(SECTIONS_STAND_IN.format(n)) for n in (1, 2)])
+    skeleton = _render(pages, site, contents, [Markup(SECTIONS_STAND_IN.format(n)) for n in (1, 2)], extra)
     head, _, rest = skeleton.partition(first)
     between, _, tail = rest.partition(second)
     spooled = Spooled(spool_dir)
     try:
         if (skeleton.count(first) != 1 or skeleton.count(second) != 1 or first in between
                 or BODY_STAND_IN.encode() in skeleton):
-            spooled.write(whole_print_page(site, bodies, pages, store, salt))
+            spooled.write(whole_print_page(site, bodies, pages, store, salt, extra))
             return spooled
         spooled.write(head)
         sections = _Sections(site, pages, context, store, salt)
@@ -109,26 +117,29 @@ BODY_STAND_IN = "<!--feelagain:print-body-->"
 
 
 def whole_print_page(site: Site, bodies: Mapping[str, Body], pages: PageRenderer, store: SectionStore | None = None,
-                     salt: str = "") -> bytes:
+                     salt: str = "", extra: Mapping[str, Any] | None = None) -> bytes:
     """Return the printable guide made in memory, every section's view in the context (see print_page)."""
-    context = pages.base_context(PRINT_URL)
+    url = print_url(pages)
+    context = pages.base_context(url)
     sections = _Sections(site, pages, context, store, salt)
     views: list[PageView] = []
     articles: list[Markup] = []
     for page in site.pages:
         body = bodies[page.slug]
         html, article = sections.section(page, body)
-        views.append(pages.view(page, body, PRINT_URL, context, page.url, html=html).in_print(
+        views.append(pages.view(page, body, url, context, page.url, html=html).in_print(
             html, section_anchor(page.slug)))
         articles.append(Markup(article))
-    return _render(pages, site, views, articles)
+    return _render(pages, site, views, articles, extra)
 
 
-def _render(pages: PageRenderer, site: Site, sections: Sequence[PageView], articles: list[Markup]) -> bytes:
+def _render(pages: PageRenderer, site: Site, sections: Sequence[PageView], articles: list[Markup],
+            extra: Mapping[str, Any] | None = None) -> bytes:
     newest = max(p.meta.reviewed for p in site.pages)
-    title = f"{pages.config.title}: the whole guide"
-    return pages.render_special("print.html", PRINT_URL, title, f"Every page of {pages.config.title} on one page, "
-                                "for printing.", sections=sections, articles=articles, built=newest)
+    _, title = pages.text, pages.config.title  # _(): pybabel extracts these strings
+    return pages.render_special("print.html", print_url(pages), _("%(title)s: the whole guide", title=title),
+                                _("Every page of %(title)s on one page, for printing.", title=title),
+                                sections=sections, articles=articles, built=newest, **(extra or {}))
 
 
 class _Sections:
@@ -137,6 +148,7 @@ class _Sections:
     def __init__(self, site: Site, pages: PageRenderer, context: dict[str, Any], store: SectionStore | None,
                  salt: str) -> None:
         self.site, self.pages, self.context, self.store, self.salt = site, pages, context, store, salt
+        self.url = print_url(pages)
         self.targets: dict[str, str] | None = None
 
     def section(self, page: Page, body: Body) -> tuple[str, str]:
@@ -146,8 +158,8 @@ class _Sections:
         if isinstance(kept, tuple) and len(kept) == 2 and all(isinstance(part, str) for part in kept):
             return kept[0], kept[1]
         if self.targets is None:
-            self.targets = {relative_href(PRINT_URL, p.url): p.slug for p in self.site.pages}
-        view = self.pages.view(page, body, PRINT_URL, self.context, page.url)
+            self.targets = {relative_href(self.url, p.url): p.slug for p in self.site.pages}
+        view = self.pages.view(page, body, self.url, self.context, page.url)
         html = localise(str(view.body), page.slug, self.targets)
         article = self.pages.renderer.render(SECTION_TEMPLATE,
                                              {**self.context, "s": view.in_print(html, section_anchor(page.slug))})

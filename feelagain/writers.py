@@ -30,7 +30,7 @@ from .crisis import Crisis
 from .errors import BuildError, BuildFailed, Problems, SourceLocation
 from .languages import Language
 from .markup import Body
-from .model import Page, Site, dest_for, safe_url
+from .model import Page, Site, dest_for, join_url, relative_href, safe_url
 from .pages import Alternate, PageRenderer
 from .spool import Spooled, digest_of, is_in, spool_text, write_to
 from .templating import Renderer
@@ -931,8 +931,9 @@ def write_site(config: SiteConfig, site: Site, bodies: Mapping[str, Body], crisi
                     shutil.rmtree(aside, ignore_errors=True)  # the last index, while Pagefind makes the new one
                 if index is not None:
                     indexed = index.wait()
+                guide_dests = guide_files(config)
                 for dest, data in made.items():
-                    writer.add(dest, data, guide_key if dest in GUIDE_FILES else listing_key)
+                    writer.add(dest, data, guide_key if dest in guide_dests else listing_key)
                 if isinstance(writer, SiteWriter) and index is not None:
                     writer.claim_tree(search.BUNDLE + "/")
             finally:
@@ -1031,19 +1032,32 @@ def site_wide_files(config: SiteConfig, site: Site, bodies: Mapping[str, Body], 
             raise BuildError(SourceLocation(dest), "two sources write the same output file", "rename one of them")
         files[dest] = data
 
+    langs = [(config, site, pages)] + [(o[0], o[1], o[3]) for o in others]
     try:
         if listings:
             urls = [(page.url, page.meta.reviewed.isoformat()) for page in site.pages]
             urls += [(page.url, page.meta.reviewed.isoformat()) for o in others for page in o[1].pages]
             spool_dir = config.output_dir.parent  # large listings are made on the output's disk, not in memory
-            for dest, data in embed.api_files(config, site, pages.crisis, spool_dir).items():
-                add(dest, data)
+            guides = tool_versions(langs, embed.EMBED_INDEX_URL)
             other_pages = tuple((page, o[0].default_region) for o in others for page in o[1].pages)
-            # It lists every page with its snippets (17 MB at 10,000 pages): written to disk as it is made.
-            add(PurePosixPath("embed/index.html"), pages.render_special_spooled(
-                "embed-index.html", embed.EMBED_INDEX_URL, "Embed these pages",
-                "How clinics and services can show these pages on their own websites.", spool_dir=spool_dir,
-                embeds=embed.embed_index(config, site, other_pages)))
+            guide_urls: list[tuple[str, str]] = []
+            for lang_config, lang_site, lang_pages in langs:
+                # Each language's content-API index (api/pages.json, es/api/pages.json); the schemas once.
+                for dest, data in embed.api_files(lang_config, lang_site, lang_pages.crisis, spool_dir).items():
+                    add(dest, data)
+                if lang_config.lang_prefix and not lang_site.pages:
+                    continue  # a language with no pages yet has no embed guide
+                # The embed guide lists every page with its snippets (17 MB at 10,000 pages): written to disk as
+                # it is made. The default language's lists the other languages' pages too; each other
+                # language's lists its own, their snippets with data-lang.
+                guide_url = embed.embed_index_url(lang_config)
+                _ = lang_pages.text  # _(): pybabel extracts these strings
+                add(dest_for(guide_url), lang_pages.render_special_spooled(
+                    "embed-index.html", guide_url, _("Embed these pages"),
+                    _("How clinics and services can show these pages on their own websites."), spool_dir=spool_dir,
+                    embeds=embed.embed_index(lang_config, lang_site, () if lang_config.lang_prefix else other_pages),
+                    **guides.get(lang_config.language, {})))
+                guide_urls.append((guide_url, max(p.meta.reviewed for p in lang_site.pages).isoformat()))
             # Hosts serve 404.html at any depth, so its links start from the site's own path, not relative.
             site_root = safe_url(urlsplit(config.base_url).path)
             for lang_pages in [pages] + [o[3] for o in others]:
@@ -1051,12 +1065,15 @@ def site_wide_files(config: SiteConfig, site: Site, bodies: Mapping[str, Body], 
                 add(PurePosixPath(f"{prefix}404.html"), lang_pages.render_special(
                     "404.html", f"{prefix}404.html", _("Page not found"), _("This page does not exist."), root=site_root,
                     translations=lang_pages.home_links(f"{prefix}404.html", root=site_root)))
-            urls.append(("embed/", max(p.meta.reviewed for p in site.pages).isoformat()))
-            add(PurePosixPath("sitemap.xml"), spool_text(seo.sitemap_parts(urls, config, alternates), spool_dir))
+            # The embed guides are in the sitemap, each with its versions in the other languages.
+            sitemap_alternates = {**alternates, **tool_alternates(langs, embed.EMBED_INDEX_URL)}
+            add(PurePosixPath("sitemap.xml"), spool_text(seo.sitemap_parts(urls + guide_urls, config, sitemap_alternates),
+                                                         spool_dir))
             add(PurePosixPath("robots.txt"), seo.robots(config))
-            page_urls = [u for u, _ in urls if u != "embed/"]
+            # The embed guides have rules of their own in _headers (beside their language's embed/* rule).
+            page_urls = [u for u, _ in urls]
             add(PurePosixPath("_headers"), spool_text(headers.netlify_header_parts(config, page_urls), spool_dir))
-            for lang_config, lang_site, lang_pages in [(config, site, pages)] + [(o[0], o[1], o[3]) for o in others]:
+            for lang_config, lang_site, lang_pages in langs:
                 add(dest_for(lang_config.lang_prefix + search.SEARCH_URL), search.search_page(lang_config, lang_site, lang_pages))
                 # The crisis lines every API record of the language points to (embed.crisis_ref).
                 add(PurePosixPath(lang_config.lang_prefix + embed.CRISIS_FILE),
@@ -1071,37 +1088,100 @@ def site_wide_files(config: SiteConfig, site: Site, bodies: Mapping[str, Body], 
     return files
 
 
+# The generated pages every language has at its own prefix (print/, es/print/…): each version links the others.
+TOOL_URLS = (printbook.PRINT_URL, offline.OFFLINE_URL, embed.EMBED_INDEX_URL)
+
+
+def tool_alternates(langs: Sequence[tuple[SiteConfig, Site, PageRenderer]], kind: str) -> dict[str, list[Alternate]]:
+    """Return {URL: its versions in every language} for one kind of generated page (kind: one of TOOL_URLS).
+
+    Only languages with pages have these pages; with fewer than two there is nothing to pair.
+    """
+    versions = [Alternate(c.current_language.code, c.current_language.name, c.current_language.locale,
+                          c.lang_prefix + kind, not c.lang_prefix) for c, lang_site, _ in langs
+                if lang_site.pages or not c.lang_prefix]
+    return {alt.url: versions for alt in versions} if len(versions) > 1 else {}
+
+
+def tool_versions(langs: Sequence[tuple[SiteConfig, Site, PageRenderer]], kind: str) -> dict[str, dict[str, Any]]:
+    """Return, by language code, the template context that links a generated page (kind: one of TOOL_URLS) to
+    its versions in the other languages: `alternates` (hreflang) and `translations` (the language switcher)."""
+    by_url = tool_alternates(langs, kind)
+    context: dict[str, dict[str, Any]] = {}
+    for lang_config, _, _ in langs:
+        url = lang_config.lang_prefix + kind
+        versions = by_url.get(url, [])
+        if versions:
+            context[lang_config.language] = {
+                "alternates": [{**vars(v), "abs": join_url(lang_config.base_url, v.url)} for v in versions],
+                "translations": [{**vars(v), "href": relative_href(url, v.url)} for v in versions
+                                 if v.code != lang_config.language]}
+    return context
+
+
 def print_page(config: SiteConfig, site: Site, bodies: Mapping[str, Body], pages: PageRenderer, salt: str,
-               use_cache: bool = True) -> Spooled:
-    """Return the print page, each page's section kept in the cache folder between builds (salt: site-wide key)."""
-    store = RenderCache(config.cache_dir / "print" if use_cache else None)
+               use_cache: bool = True, extra: Mapping[str, Any] | None = None) -> Spooled:
+    """Return the print page of config's language, each page's section kept in the cache folder between builds
+    (salt: site-wide key; extra: more template context, e.g. its versions in the other languages)."""
+    # One cache per language: a cache drops the entries its build did not use, so two languages cannot share one.
+    folder = "print" + (f"-{config.language}" if config.lang_prefix else "")
+    store = RenderCache(config.cache_dir / folder if use_cache else None)
     try:
         # Spooled on the output's disk: /tmp may be memory, and this file is the whole guide.
         return printbook.print_page(site, bodies, pages, store, make_key(salt, catalog_fingerprint(config)),
-                                    spool_dir=config.output_dir.parent)
+                                    spool_dir=config.output_dir.parent, extra=extra)
     finally:
         store.save()
 
 
 # The site-wide files made from every page's body, not only from the pages' metadata (see site_wide_files):
 # the print page holds every page, and the service worker's version hashes the help page as readers see it.
+# These are the default language's; guide_files() adds every other language's print page and offline notice.
 GUIDE_FILES = frozenset({dest_for(printbook.PRINT_URL), PurePosixPath(offline.OFFLINE_URL, "index.html"),
                          PurePosixPath(offline.MANIFEST_NAME), PurePosixPath(offline.SW_NAME)})
+
+
+def guide_files(config: SiteConfig) -> frozenset[PurePosixPath]:
+    """Return the GUIDE_FILES of the whole site: the default language's, and each other language's print page
+    and offline notice (es/print/index.html, es/offline/index.html)."""
+    return GUIDE_FILES | {dest_for(prefix + url) for prefix in config.language_prefixes
+                          for url in (printbook.PRINT_URL, offline.OFFLINE_URL)}
 
 
 def guide_tools(config: SiteConfig, site: Site, bodies: Mapping[str, Body],
                 pages: PageRenderer, salt: str, use_cache: bool = True,
                 others: Sequence[offline.OtherLanguage] = ()) -> dict[PurePosixPath, bytes | Spooled]:
-    """Return the GUIDE_FILES: the pages and files made from the whole guide's text (print and offline).
+    """Return the guide files (guide_files): the pages and files made from the whole guide's text (every
+    language's print page and offline notice, the service worker and the manifest).
 
-    others holds each other language's pages, bodies and renderer (the offline worker keeps their help pages)."""
+    others holds each other language's pages, bodies and renderer (its print page and notice are made too, and
+    the offline worker keeps its help page and notice)."""
     # The manifest takes its colours from the stylesheet in use (a site's own site.css wins, as in collect_assets).
     stylesheets = [folder / "css" / "site.css" for folder in reversed(config.asset_dirs)]
     css = next((f.read_text(encoding="utf-8", errors="replace") for f in stylesheets if f.is_file()), "")
-    return {
-        dest_for(printbook.PRINT_URL): print_page(config, site, bodies, pages, salt, use_cache),
-        **offline.offline_files(site, bodies, pages, css, others),
-    }
+    langs = [(site, bodies, pages), *others]
+    triples = [(lang_pages.config, lang_site, lang_pages) for lang_site, _, lang_pages in langs]
+    prints = tool_versions(triples, printbook.PRINT_URL)
+    files: dict[PurePosixPath, bytes | Spooled] = {}
+    try:
+        for lang_site, lang_bodies, lang_pages in langs:
+            lang_config = lang_pages.config
+            if lang_config.lang_prefix and not lang_site.pages:
+                continue  # a language with no pages yet has no printed guide
+            # The default language's salt covers the templates, crisis lines and settings; another language's
+            # sections also depend on its own settings and page list (links between its pages).
+            lang_salt = salt if not lang_config.lang_prefix else make_key(
+                salt, repr(lang_config), repr([(p.slug, p.nav_title) for p in lang_site.nav]),
+                repr([p.slug for p in lang_site.pages]))
+            files[dest_for(printbook.print_url(lang_pages))] = print_page(
+                lang_config, lang_site, lang_bodies, lang_pages, lang_salt, use_cache,
+                extra=prints.get(lang_config.language))
+        files.update(offline.offline_files(site, bodies, pages, css, others,
+                                           extra=tool_versions(triples, offline.OFFLINE_URL)))
+    except BaseException:
+        close_spooled(files)
+        raise
+    return files
 
 
 def page_output_keys(page: Page) -> tuple[str, str, str, str]:

@@ -1,13 +1,15 @@
 // Feel Again offline help (a service worker, written by the build to the site root).
-// At install it stores a fixed list: the Get help page of each language, the offline notice, the manifest and
-// every stylesheet, script and image. It never stores the pages a reader opens: on a shared phone they would be
+// At install it stores a fixed list: the Get help page of each language, each language's offline notice, the
+// manifest and every stylesheet, script and image. It never stores the pages a reader opens: on a shared phone they would be
 // a record of what was read. Without a network, the help pages open as usual, and any other page shows the
-// offline notice with the crisis lines.
+// offline notice with the crisis lines, in the language of the page asked for.
 // It sends nothing anywhere: it only answers this site's own GET requests, from the network first (pages) or
 // from its cache (assets). "Leave this site" asks it to drop anything that is not in the fixed list.
 const VERSION = {{ version | tojson }};
 const PRECACHE = {{ precache | tojson }};
 const OFFLINE = {{ offline | tojson }};
+// Each other language's notice by its URL prefix ({"es/": "es/offline/"}): a page under /es/ gets the Spanish one.
+const NOTICES = {{ notices | default({}) | tojson }};
 const PREFIX = 'feelagain-';
 const CACHE = PREFIX + VERSION;
 const ROOT = new URL('./', self.location.href);
@@ -44,9 +46,16 @@ self.addEventListener('activate', (event) => {
   })());
 });
 
-// Pages come from the network and are not stored. Offline: a precached page (a help page, the notice) as it
-// is; any other page sends the reader to the notice, at its own address, where its relative links and
-// stylesheet resolve (shown at another depth, they would not).
+// The notice in the language of the page asked for: its language's prefix, else the default language's.
+const noticeFor = (url) => {
+  const path = url.pathname.slice(ROOT.pathname.length);
+  const prefix = Object.keys(NOTICES).find((p) => path.startsWith(p) || path + '/' === p);
+  return new URL(prefix ? NOTICES[prefix] : OFFLINE, ROOT).href;
+};
+
+// Pages come from the network and are not stored. Offline: a precached page (a help page, a notice) as it
+// is; any other page sends the reader to the notice in its language, at its own address, where its relative
+// links and stylesheet resolve (shown at another depth, they would not).
 const page = async (request, url) => {
   try {
     return await fetch(request);
@@ -54,8 +63,10 @@ const page = async (request, url) => {
     const cache = await caches.open(CACHE);
     const kept = await cache.match(key(url));
     if (kept) return kept;
-    const notice = new URL(OFFLINE, ROOT).href;
-    return (await cache.match(notice)) ? Response.redirect(notice, 302) : Response.error();
+    for (const notice of [noticeFor(url), new URL(OFFLINE, ROOT).href]) {
+      if (await cache.match(notice)) return Response.redirect(notice, 302);
+    }
+    return Response.error();
   }
 };
 

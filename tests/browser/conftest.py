@@ -31,7 +31,8 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH") or "/usr/bin/chromium"
 # Top level on purpose, so the 404 page's root-relative links resolve as they do for /404.html.
 NOT_FOUND_PATH = "/this-page-does-not-exist"
 # Generated pages that are not in the sitemap but go through the same quality gate (when the build has them).
-TOOL_PAGES = ("/search/", "/es/search/", "/print/", "/offline/")  # each only where the build made it
+# Each language has its own (es/print/, es/offline/); the embed guides (embed/, es/embed/) are in the sitemap.
+TOOL_PAGES = ("/search/", "/es/search/", "/print/", "/es/print/", "/offline/", "/es/offline/")  # where built
 
 # Records CSP violations. Init scripts are injected over CDP, so the page's CSP does not block them.
 CSP_RECORDER_JS = """

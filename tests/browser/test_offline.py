@@ -65,7 +65,7 @@ def test_pages_read_are_not_stored_only_the_fixed_list(browser, site_server, bui
         assert urls == fixed, f"stored beyond the fixed list: {sorted(urls - fixed)}; missing: {sorted(fixed - urls)}"
         for path in VISITED:
             assert path not in urls, f"{path} was stored after being read"
-        assert {"/get-help/", "/es/obtener-ayuda/", "/offline/"} <= urls
+        assert {"/get-help/", "/es/obtener-ayuda/", "/offline/", "/es/offline/"} <= urls
     finally:
         context.close()
 
@@ -91,7 +91,7 @@ def test_help_pages_and_notice_work_offline_read_pages_do_not(browser, site_serv
 
         # Pages read before are not kept: offline they lead to the notice, with the crisis lines and its stylesheet
         # (also from a page two levels down).
-        for path in ("/signs/", "/causes/", "/effects/", "/es/senales/"):
+        for path in ("/signs/", "/causes/", "/effects/"):
             page.goto(site_server.url + path)
             expect(page.locator("h1")).to_have_text("You are offline")
             expect(page.locator("#need-help")).to_be_visible()
@@ -102,9 +102,66 @@ def test_help_pages_and_notice_work_offline_read_pages_do_not(browser, site_serv
         expect(page).to_have_url(site_server.url + "/es/obtener-ayuda/")
         expect(page.locator("#need-help")).to_contain_text("988")
         page.goto(site_server.url + "/effects/")
+        expect(page).to_have_url(site_server.url + "/offline/")
         page.locator("main").get_by_role("link", name="Get help now").click()
         expect(page).to_have_url(site_server.url + "/get-help/")
         expect(page.locator("#need-help")).to_contain_text("116 123")
+    finally:
+        context.close()
+
+
+def test_a_spanish_page_offline_leads_to_the_spanish_notice(browser, site_server):
+    """A reader of the Spanish pages gets the notice in Spanish, at /es/offline/, with the Spanish help page and
+    the Spanish crisis lines; the English pages still get the English one."""
+    from tests.support.catalog import es
+
+    context = browser.new_context()
+    try:
+        page = _first_visit(context, site_server.url + "/es/causas/")
+        page.goto(site_server.url + "/es/senales/")
+        page.wait_for_load_state("networkidle")
+        context.set_offline(True)
+        for path in ("/es/senales/", "/es/causas/", "/es/efectos/", "/es"):
+            page.goto(site_server.url + path)
+            expect(page).to_have_url(site_server.url + "/es/offline/")
+            expect(page.locator("html")).to_have_attribute("lang", "es")
+            expect(page.locator("h1")).to_have_text(es("You are offline"))
+            expect(page.locator("#need-help")).to_contain_text("988")
+            assert page.evaluate("() => document.styleSheets.length && document.styleSheets[0].cssRules.length") > 0
+        # Its own help page is the one in its words; the English one is named in English.
+        page.locator("main").get_by_role("link", name=es("Get help now"), exact=True).click()
+        expect(page).to_have_url(site_server.url + "/es/obtener-ayuda/")
+        expect(page.locator("#need-help")).to_contain_text("988")
+        page.goto(site_server.url + "/es/recuperacion/")
+        english_help = page.locator("main a[lang=en]")
+        expect(english_help).to_have_attribute("href", "../../get-help/")
+        english_help.click()
+        expect(page).to_have_url(site_server.url + "/get-help/")
+        page.goto(site_server.url + "/causes/")
+        expect(page).to_have_url(site_server.url + "/offline/")
+        expect(page.locator("h1")).to_have_text("You are offline")
+        # The English notice's language switcher reaches the Spanish notice offline too (it is precached).
+        page.locator(".lang-switch").get_by_role("link", name="Español").click()
+        expect(page).to_have_url(site_server.url + "/es/offline/")
+        expect(page.locator("h1")).to_have_text(es("You are offline"))
+    finally:
+        context.close()
+
+
+def test_the_spanish_notice_under_a_sub_path(browser, sub_path_server):
+    from tests.support.catalog import es
+
+    server = sub_path_server
+    context = browser.new_context()
+    try:
+        _first_visit(context, server.url + "/guide/es/causas/")
+        page = context.pages[0]
+        context.set_offline(True)
+        page.goto(server.url + "/guide/es/senales/")
+        expect(page).to_have_url(server.url + "/guide/es/offline/")
+        expect(page.locator("h1")).to_have_text(es("You are offline"))
+        page.goto(server.url + "/guide/signs/")
+        expect(page).to_have_url(server.url + "/guide/offline/")
     finally:
         context.close()
 
@@ -191,10 +248,11 @@ def test_worker_version_follows_what_it_caches(built_site: Path):
     precache = json.loads(re.search(r"const PRECACHE = (\[.*?\]);", sw).group(1))
     assert version
     assert precache[:3] == ["get-help/", "offline/", "manifest.webmanifest"]
-    # Each language's configured help page, and no other page.
+    # Each language's configured help page and its offline notice, and no other page.
     help_pages = [lang["code"] + "/" + lang["help_page"] + "/" for lang in SITE["languages"][1:]]
+    notices = [lang["code"] + "/offline/" for lang in SITE["languages"][1:]]
     assert help_pages and all(p in precache for p in help_pages), precache
-    assert [p for p in precache if p.endswith("/")] == ["get-help/", "offline/", *help_pages], precache
+    assert [p for p in precache if p.endswith("/")] == ["get-help/", "offline/", *help_pages, *notices], precache
     for path in precache:
         assert sitebuild_file(built_site, path).is_file(), path
     assert any(p.endswith(".css") for p in precache) and any("crisis." in p for p in precache)

@@ -135,7 +135,7 @@ def test_nothing_is_clipped_in_print_layout(visit):
 
 def test_print_button_on_every_page_with_js_only(visit, site_pages):
     for case in site_pages:
-        if (case.path.startswith("/embed/") or case.status != 200 or case.path in ("/search/", "/es/search/", "/offline/")
+        if ("/embed/" in case.path or case.status != 200 or case.path.endswith(("/search/", "/offline/"))
                 or case.path.endswith("/404.html")):  # another language's own 404 page has no print button
             continue
         v = visit(case)
@@ -157,3 +157,53 @@ def test_home_and_about_link_to_the_whole_guide(visit, path):
     link.click()
     v.page.wait_for_url(re.compile(r"/print/$"))
     expect(v.page.locator("h1")).to_have_text(re.compile(r"\S"))
+
+
+# ------------------------------------------------------------------------------------------ the Spanish guide
+
+_ES_NAV = next(lang for lang in _SITE["languages"] if lang["code"] == "es")["nav"]
+
+
+@pytest.fixture(scope="module")
+def spanish_titles(built_site: Path) -> list[str]:
+    parser = _Sections()
+    parser.feed((built_site / "es" / "print" / "index.html").read_text(encoding="utf-8"))
+    return [_words(t) for t in parser.titles]
+
+
+@pytest.mark.parametrize("path", ["/es/", "/es/acerca-de/"])
+def test_spanish_home_and_about_link_to_the_spanish_guide(visit, path):
+    from tests.support.catalog import es
+
+    v = visit(path)
+    link = v.page.locator("main").get_by_role("link", name=es("Print the whole guide"))
+    expect(link).to_be_visible()
+    link.click()
+    v.page.wait_for_url(re.compile(r"/es/print/$"))
+    expect(v.page.locator("html")).to_have_attribute("lang", "es")
+    expect(v.page.locator("#contents-title")).to_have_text(es("Contents"))
+
+
+def test_spanish_printed_guide_has_every_spanish_section_in_spanish_and_its_crisis_lines_last(visit, tmp_path,
+                                                                                              spanish_titles):
+    from tests.support.catalog import es
+
+    assert len(spanish_titles) == len(_ES_NAV)
+    v = visit("/es/print/", wait="networkidle")
+    v.page.emulate_media(media="print")
+    pdf = tmp_path / "guia-A4.pdf"
+    v.page.pdf(path=str(pdf), format="A4", print_background=False)
+    pages = _pdf_pages(pdf)
+    assert len(pages) >= len(_ES_NAV) + 2, len(pages)
+    text = _words(" ".join(pages))
+    tops = [_words(" ".join(p.strip().splitlines()[:3])) for p in pages]
+    at = -1
+    for title in spanish_titles:  # each section on its own sheet, in the Spanish nav order
+        found = next((i for i, t in enumerate(tops) if i > at and (t.startswith(title) or title in t)), None)
+        assert found is not None, f"{title!r} does not start a page after the section before it"
+        at = found
+    assert _words(es("Key points")) in text and "Key points" not in text and "Contents" not in text
+    # The Spanish default region (United States) and its Spanish-language line are on the last page.
+    last = _words(pages[-1])
+    assert _words(es("Need help now?")) in last and "988" in last, last[:400]
+    assert es("Print this page") not in text and es("Print the whole guide") not in text

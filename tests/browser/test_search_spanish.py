@@ -111,4 +111,9 @@ def test_spanish_search_without_javascript_says_so_in_spanish(visit):
     nojs = v.page.locator("[data-search-nojs]")
     expect(nojs).to_be_visible()
     expect(nojs).to_contain_text(es("Search needs JavaScript, which is turned off or blocked in your browser."))
-    assert nojs.get_by_role("link").first.get_attribute("href") == "../../es/"
+    # The contents of the Spanish printed guide, then the first Spanish page.
+    hrefs = nojs.get_by_role("link").evaluate_all("els => els.map(a => a.getAttribute('href'))")
+    assert hrefs == ["../../es/print/#contents", "../../es/"], hrefs
+    nojs.get_by_role("link").first.click()
+    v.page.wait_for_url(re.compile(r"/es/print/#contents$"))
+    expect(v.page.locator("#contents-title")).to_have_text(es("Contents"))

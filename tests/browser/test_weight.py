@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.weight import BUDGET, BUDGETS, TOTAL_BUDGET, page_weight
+from tests.support.weight import TOTAL_BUDGET, budget_for, page_weight
 
 pytestmark = pytest.mark.browser
 
@@ -23,7 +23,7 @@ def test_page_weight_within_14_kib(weights, page_case):
     w = weights[page_case.id]
     assert not w["missing"], f"{page_case.file} loads files the build does not have: {w['missing']}"
     detail = ", ".join(f"{p['kind']} {p['url']} {p['gzip']} B" for p in w["parts"])
-    budget = BUDGETS.get(page_case.id, BUDGET)
+    budget = budget_for(page_case.id)
     assert w["render"] <= budget, (
         f"{page_case.file}: HTML + CSS {w['render']} B gzipped > {budget} B budget ({detail})"
     )

@@ -9,7 +9,7 @@ import pytest
 import feelagain.pipeline as pipeline
 from feelagain import workers
 from feelagain.config import load_config
-from tests.support.sites import page, snapshot
+from tests.support.sites import LANGUAGES, SITE_YML, page, snapshot
 
 
 def build(site: Path, out: Path, *, use_cache: bool = True) -> pipeline.BuildResult:
@@ -287,6 +287,73 @@ def _recorder(made: list[str], name: str, function):
         made.append(name)
         return function(*args, **kwargs)
     return recording
+
+
+@pytest.fixture
+def two_language_site(make_site):
+    """A site in English and Spanish, big enough for worker processes in both languages."""
+    es = {f"content/es/p{i:03d}.md": page(f"Página {i}", f"Texto de la página {i}. Mira el [inicio](index.md).\n\n"
+                                              f"## Parte {i}\n\nMás.\n") for i in range(20)}
+    return make_site({"content/site.yml": SITE_YML.replace("language: en\n", "") + LANGUAGES,
+                      **{f"content/p{i:03d}.md": page(f"Page {i}", f"Text of page {i}.\n\n## Part {i}\n\nMore.\n")
+                         for i in range(20)},
+                      "content/es/index.md": page("Inicio", "Hola. Mira la [ayuda](obtener-ayuda.md).\n",
+                                                  translation_of="index"),
+                      "content/es/obtener-ayuda.md": page("Obtener ayuda", "## Llama\n\nLlama cuando quieras.\n",
+                                                          translation_of="get-help"),
+                      **es})
+
+
+# Each other language's pages made from the whole guide or from every page's metadata.
+SPANISH_TOOLS = ("es/print/index.html", "es/offline/index.html", "es/embed/index.html", "es/api/pages.json")
+
+
+def test_every_languages_tools_are_the_same_cold_cached_and_parallel(two_language_site, tmp_path, monkeypatch):
+    monkeypatch.setattr(workers, "PARALLEL_THRESHOLD", 10**9)
+    build(two_language_site, tmp_path / "cold", use_cache=False)
+    monkeypatch.setattr(workers, "PARALLEL_THRESHOLD", 2)  # force worker processes
+    build(two_language_site, tmp_path / "parallel")
+    build(two_language_site, tmp_path / "warm")  # sections of both printed guides from the cache
+    expected = snapshot(tmp_path / "cold")
+    assert all(name in expected for name in SPANISH_TOOLS), sorted(expected)
+    assert expected["es/print/index.html"].count(b'class="print-section"') == 22
+    assert snapshot(tmp_path / "parallel") == expected
+    assert snapshot(tmp_path / "warm") == expected
+
+
+def test_an_edit_to_a_spanish_pages_text_remakes_its_guide_and_keeps_its_listings(two_language_site, tmp_path):
+    out = tmp_path / "out"
+    build(two_language_site, out)
+    before = _state(out)
+    target = two_language_site / "content/es/p007.md"
+    target.write_text(target.read_text() + "\nUna frase corta más sobre el descanso.\n")
+    build(two_language_site, out)
+    after = _state(out)
+    for name in ("es/embed/index.html", "es/api/pages.json", "embed/index.html", "api/pages.json"):
+        assert before[name] == after[name], name
+    assert before["es/print/index.html"][0] != after["es/print/index.html"][0]
+    assert "Una frase corta más" in (out / "es/print/index.html").read_text()
+    assert before["print/index.html"][0] == after["print/index.html"][0]  # the English guide has the same bytes
+    build(two_language_site, tmp_path / "cold", use_cache=False)
+    assert snapshot(out) == snapshot(tmp_path / "cold")
+
+
+def test_guide_files_names_what_guide_tools_makes_in_every_language(two_language_site, tmp_path):
+    from feelagain import writers
+
+    made: list[set[str]] = []
+    guide_tools = writers.guide_tools
+
+    def recording(*args, **kwargs):
+        files = guide_tools(*args, **kwargs)
+        made.append({dest.as_posix() for dest in files})
+        return files
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(writers, "guide_tools", recording)
+        build(two_language_site, tmp_path / "out")
+    names = {p.as_posix() for p in writers.guide_files(load_config(two_language_site))}
+    assert {"es/print/index.html", "es/offline/index.html"} <= names
+    assert made == [names]
 
 
 def test_guide_files_names_what_guide_tools_makes(make_site, tmp_path):

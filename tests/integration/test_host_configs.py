@@ -229,7 +229,7 @@ def sample_addresses(dist: Path) -> list[str]:
     return ["/", "/signs/", "/get-help/", "/es/", "/es/senales/", "/es/obtener-ayuda/", "/search/", "/es/search/",
             "/embed/", "/embed/index.html", f"/embed/{embeds[0]}/", f"/embed/{embeds[-1]}/",
             f"/es/embed/{es_embeds[0]}/", f"/es/embed/{es_embeds[-1]}/", "/print/", "/offline/", "/404.html",
-            "/es/404.html"]
+            "/es/404.html", "/es/embed/", "/es/embed/index.html", "/es/print/", "/es/offline/"]
 
 
 SERVERS = ["nginx", "apache"]
@@ -246,6 +246,18 @@ def test_spanish_embeds_may_be_framed(server: str, dist: Path):
         assert headers.get("Content-Security-Policy") == embed_csp(), slug
         assert "X-Frame-Options" not in headers, slug
         assert headers.get("X-Content-Type-Options") == "nosniff"
+
+
+@pytest.mark.parametrize("server", SERVERS)
+@pytest.mark.parametrize("uri", ["/embed/", "/embed/index.html", "/es/embed/", "/es/embed/index.html"])
+def test_every_languages_embed_guide_is_a_page_that_may_not_be_framed(server: str, dist: Path, uri: str):
+    """The Spanish embed guide (/es/embed/) sits inside the framable /es/embed/, yet it is a page like the English
+    one: a frame of it could dress up its snippets."""
+    assert (dist / "es" / "embed" / "index.html").is_file()
+    status, _, headers = serve(server, dist, uri)
+    assert status == 200
+    assert "frame-ancestors 'none'" in headers.get("Content-Security-Policy", ""), (uri, headers)
+    assert headers.get("X-Frame-Options") == "DENY", uri
 
 
 @pytest.mark.parametrize("server", SERVERS)

@@ -82,7 +82,8 @@ def test_each_languages_configured_help_page_is_precached_and_versions_the_worke
     build(load_config(site), today=TODAY, use_cache=False)
     dist = site / "dist"
     pages = [p for p in _precache(dist) if p.endswith("/")]
-    assert pages == ["get-help/", "offline/", "es/ayuda/"], pages  # help_page of each language; no page read
+    # The help_page and the offline notice of each language; no page read.
+    assert pages == ["get-help/", "offline/", "es/ayuda/", "es/offline/"], pages
     notice = (dist / "offline" / "index.html").read_text()
     assert '<a href="../es/ayuda/" lang="es" hreflang="es">Ayuda ahora</a>' in notice
     first = _version(dist)

@@ -24,6 +24,7 @@ from tests.support.sites import snapshot
 
 ROOT = Path(__file__).resolve().parents[2]
 PRINT = "print/index.html"
+PRINT_ES = "es/print/index.html"  # each other language has its own printed guide, made the same way
 
 
 def bundled_copy(folder: Path) -> Path:
@@ -46,9 +47,9 @@ def whole_calls(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
 def made_the_whole_way(site: Site, bodies: Mapping[str, Body], pages: PageRenderer,
                        store: printbook.SectionStore | None = None, salt: str = "",
-                       spool_dir: Path | None = None) -> Spooled:
+                       spool_dir: Path | None = None, extra: Mapping[str, object] | None = None) -> Spooled:
     spooled = Spooled(spool_dir)
-    spooled.write(printbook.whole_print_page(site, bodies, pages, store, salt))
+    spooled.write(printbook.whole_print_page(site, bodies, pages, store, salt, extra))
     return spooled
 
 
@@ -63,7 +64,9 @@ def test_the_spooled_print_page_equals_the_whole_page_on_the_bundled_site(tmp_pa
     build(load_config(whole))
     got, expected = snapshot(streamed / "dist"), snapshot(whole / "dist")
     assert got[PRINT] == expected[PRINT]
+    assert got[PRINT_ES] == expected[PRINT_ES]
     assert got[PRINT].count(b'class="print-section"') == len(list((ROOT / "content").glob("*.md")))
+    assert got[PRINT_ES].count(b'class="print-section"') == len(list((ROOT / "content" / "es").glob("*.md")))
     assert got == expected
 
 
@@ -89,7 +92,8 @@ def test_no_cache_makes_every_section_again(tmp_path: Path, monkeypatch: pytest.
     monkeypatch.setattr(printbook, "localise", lambda html, slug, targets: made.append(slug) or localise(html, slug, targets))
     shutil.rmtree(site / "dist")
     build(load_config(site), use_cache=False)
-    assert sorted(made) == sorted(p.stem for p in (site / "content").glob("*.md"))
+    # Every section of every language's printed guide.
+    assert sorted(made) == sorted(p.stem for p in (site / "content").glob("**/*.md"))
 
 
 def test_a_print_template_that_shows_bodies_its_own_way_is_filled_whole(tmp_path: Path,
@@ -104,7 +108,7 @@ def test_a_print_template_that_shows_bodies_its_own_way_is_filled_whole(tmp_path
     (site / "templates").mkdir()
     (site / "templates" / "print.html").write_text(own, encoding="utf-8")
     build(load_config(site))
-    assert whole_calls == [1]
+    assert whole_calls == [1, 1]  # the English and the Spanish guide
     html = (site / "dist" / PRINT).read_text(encoding="utf-8")
     assert printbook.BODY_STAND_IN not in html and "feelagain:print-section" not in html
     assert html.count('<div class="own">') == len(list((site / "content").glob("*.md")))
@@ -114,6 +118,9 @@ def test_a_print_template_that_shows_bodies_its_own_way_is_filled_whole(tmp_path
     monkeypatch.setattr(printbook, "print_page", made_the_whole_way)
     build(load_config(whole))
     assert (whole / "dist" / PRINT).read_text(encoding="utf-8") == html
+    spanish = (site / "dist" / PRINT_ES).read_text(encoding="utf-8")
+    assert spanish.count('<div class="own">') == len(list((site / "content" / "es").glob("*.md")))
+    assert (whole / "dist" / PRINT_ES).read_text(encoding="utf-8") == spanish
 
 
 def test_spooled_keeps_digest_size_and_bytes(tmp_path: Path):
@@ -273,10 +280,12 @@ def test_the_spooled_listings_equal_the_files_made_in_memory(tmp_path: Path):
     header_file = (out / "_headers").read_bytes()
     # The in-memory _headers, from what the sitemap lists: every page URL of every language.
     urls = [loc.decode().removeprefix(config.base_url) for loc in re.findall(rb"<loc>([^<]*)</loc>", sitemap)]
-    assert "es/causas/" in urls and "embed/" in urls
+    assert "es/causas/" in urls and "embed/" in urls and "es/embed/" in urls
     assert sitemap.startswith(b'<?xml version="1.0" encoding="UTF-8"?>\n<urlset') and sitemap.endswith(b"</urlset>\n")
-    assert header_file == headers.netlify_headers(config, [u for u in urls if u != "embed/"])
+    # The embed guides (embed/, es/embed/) have rules of their own, not a page's.
+    assert header_file == headers.netlify_headers(config, [u for u in urls if u not in ("embed/", "es/embed/")])
     assert header_file.count(b"\n/es/causas/\n") == 1
-    index = (out / "api/pages.json").read_bytes()
-    assert index == embed.to_json(json.loads(index))  # json.dumps's own layout, byte for byte
-    assert len(json.loads(index)["pages"]) == len(list((ROOT / "content").glob("*.md")))
+    for name, folder in (("api/pages.json", ROOT / "content"), ("es/api/pages.json", ROOT / "content" / "es")):
+        index = (out / name).read_bytes()
+        assert index == embed.to_json(json.loads(index))  # json.dumps's own layout, byte for byte
+        assert len(json.loads(index)["pages"]) == len(list(folder.glob("*.md")))

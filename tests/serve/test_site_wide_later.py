@@ -74,6 +74,26 @@ def test_the_edited_page_is_written_first_and_the_site_wide_files_after(dev: Dev
     assert snapshot(out) == fresh_build(dev.site, tmp_path / "fresh")
 
 
+def test_an_edit_to_a_spanish_page_reaches_the_spanish_print_page_after_the_reload(dev: DevBuilds,
+                                                                                   tmp_path: Path) -> None:
+    """The Spanish guide's own print page, offline notice and embed guide are site-wide files of the preview too."""
+    out = dev.out
+    for name in ("es/print/index.html", "es/offline/index.html", "es/embed/index.html", "es/api/pages.json"):
+        assert (out / name).is_file(), name
+    printed = (out / "es" / "print" / "index.html").read_bytes()
+    page = dev.site / "content" / "es" / "causas.md"
+    page.write_text(page.read_text(encoding="utf-8").rstrip("\n") + "\n\nUna frase sobre las mañanas lentas.\n",
+                    encoding="utf-8")
+    dev.build()
+    later = dev.served.later
+    assert later is not None
+    assert "Una frase sobre las mañanas lentas." in (out / "es" / "causas" / "index.html").read_text(encoding="utf-8")
+    assert (out / "es" / "print" / "index.html").read_bytes() == printed  # not yet: no page shows it
+    assert later() > 0
+    assert "Una frase sobre las mañanas lentas." in (out / "es" / "print" / "index.html").read_text(encoding="utf-8")
+    assert snapshot(out) == fresh_build(dev.site, tmp_path / "fresh")
+
+
 def test_a_newer_build_supersedes_site_wide_files_still_waiting(dev: DevBuilds, tmp_path: Path) -> None:
     edit(dev.site, "The first of two quick edits.")
     dev.build()
