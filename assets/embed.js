@@ -75,15 +75,56 @@
       if (e.source === f.contentWindow && f.getAttribute('data-feelagain-frame') === d.slug) {
         f.style.height = Math.ceil(d.height) + 'px';
         f.style.minHeight = '0';
+        // Our page is loaded in it (it spoke from our origin), so it can now be told where it is;
+        // a frame's new height can also move the frames below it.
+        ready[i] = true;
+        told[i] = null; // a reloaded frame must be told again
+        schedule();
         return;
       }
+    }
+  }
+
+  /* Keep "Leave this site" in view. The frames never scroll inside, so the exit bar at the top of a long frame
+     would scroll away. Once per animation frame after a scroll or resize, each frame that has spoken is told
+     how far its top is above the viewport and the viewport's height, and only when that changed. The message
+     goes to that frame's window only, and only if it shows our origin (targetOrigin); it says nothing about
+     this page beyond those two numbers. The frame moves its button down by that much. */
+  var ready = [];
+  var told = [];
+  var pending = false;
+
+  function schedule() {
+    if (pending) return;
+    pending = true;
+    window.requestAnimationFrame(tell);
+  }
+
+  function tell() {
+    pending = false;
+    var viewport = window.innerHeight || document.documentElement.clientHeight;
+    for (var i = 0; i < frames.length; i++) {
+      var f = frames[i];
+      if (!ready[i] || !f.contentWindow) continue;
+      var r = f.getBoundingClientRect();
+      var above = Math.round(Math.min(Math.max(0, -r.top), r.height));
+      var key = above + ' ' + viewport;
+      if (told[i] === key) continue;
+      told[i] = key;
+      f.contentWindow.postMessage(
+        { type: 'feelagain:host', slug: f.getAttribute('data-feelagain-frame'), above: above, viewport: viewport },
+        origin);
     }
   }
 
   function start() {
     var els = document.querySelectorAll('[data-feelagain]');
     for (var i = 0; i < els.length; i++) build(els[i]);
-    if (frames.length) window.addEventListener('message', onMessage);
+    if (!frames.length) return;
+    window.addEventListener('message', onMessage);
+    // Capture: also hears scrolling inside a scrollable box of this page that holds a frame.
+    document.addEventListener('scroll', schedule, { capture: true, passive: true });
+    window.addEventListener('resize', schedule, { passive: true });
   }
 
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);

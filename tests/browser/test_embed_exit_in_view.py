@@ -1,0 +1,282 @@
+"""The embed's "Leave this site" stays in view on a long host page (embed.js tells the frame where it is).
+
+A self-sizing frame never scrolls inside, so the exit bar at its top scrolls away with it. embed.js posts
+{type: "feelagain:host", slug, above, viewport} to each of its frames (target origin: ours), and
+embed-frame.js moves the button down by `above`, clamped to the frame. Tested from a clinic's page on another
+origin (the helpers of test_embed_host.py): a tall page of text with a long embed in the middle.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.test_embed_host import AXE_TAGS, EXIT_URL, Host, _neutral, _Origin
+
+pytestmark = pytest.mark.browser
+
+FILLER = "\n".join(
+    f"<p>Paragraph {i} of the clinic's own page: opening hours, how to book and where to park.</p>" for i in range(40)
+)
+
+
+def _long_host(site: str, *, placeholder: str, script: bool = True) -> str:
+    tail = f'<script src="{site}/embed.js"></script>' if script else ""
+    return f"""<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Riverside Clinic: a long page</title></head>
+<body>
+<main>
+<h1>About feeling numb</h1>
+{FILLER}
+{placeholder}
+{FILLER}
+</main>
+{tail}
+</body>
+</html>
+"""
+
+
+@pytest.fixture(scope="module")
+def long_pages(site_server):
+    """The clinic's origin with a long page holding the `signs` embed (and one with a bare <iframe>), and a
+    third origin whose page will try to move the button."""
+    site = site_server.url
+    third = _Origin({"/evil.html": ("<!doctype html><html lang=en><title>other</title><p>other site</p>", None)})
+    host = _Origin()
+    csp = f"default-src 'self'; script-src 'self' {site}; frame-src {site}"
+    host.pages["/long.html"] = (_long_host(site, placeholder='<div data-feelagain="signs"></div>'), csp)
+    host.pages["/long-spoof.html"] = (
+        _long_host(site, placeholder='<div data-feelagain="signs"></div>'
+                   f'<iframe src="{third.url}/evil.html" title="Another site" data-evil></iframe>'),
+        f"default-src 'self'; script-src 'self' {site}; frame-src {site} {third.url}",
+    )
+    # The "Frame only" snippet: no embed.js, a fixed height, the frame scrolls inside as before.
+    host.pages["/long-plain.html"] = (
+        _long_host(site, placeholder=f'<iframe src="{site}/embed/signs/" title="Signs" height="600"></iframe>',
+                   script=False),
+        f"default-src 'self'; frame-src {site}",
+    )
+    yield host, third
+    host.close()
+    third.close()
+
+
+@pytest.fixture
+def open_long(browser, long_pages):
+    opened: list[Host] = []
+
+    def _open(page: str = "/long.html", **kwargs) -> Host:
+        h = Host(browser, long_pages[0].url + page, **kwargs)
+        opened.append(h)
+        return h
+
+    yield _open
+    for h in opened:
+        h.close()
+
+
+# Where the button is, in the frame's own coordinates, and what embed-frame.js set.
+EXIT_IN_FRAME_JS = """() => {
+  const a = document.querySelector('a[data-exit-link]'), r = a.getBoundingClientRect();
+  const h = document.documentElement, cs = getComputedStyle(a.closest('.exit'));
+  return {top: r.top, bottom: r.bottom, left: r.left, right: r.right,
+          shift: a.closest('.exit').style.getPropertyValue('--fa-exit-shift'),
+          floating: a.closest('.exit').classList.contains('exit--floating'),
+          transition: cs.transitionDuration, scroll: h.scrollHeight, client: h.clientHeight,
+          height: h.getBoundingClientRect().height};
+}"""
+
+
+def _exit_box(host: Host, frame, slug: str = "signs") -> dict:
+    """The button's box in the host page's viewport (the frame is fitted, so it does not scroll inside)."""
+    f = host.iframe(slug).evaluate("f => { const r = f.getBoundingClientRect(); return {top: r.top, bottom: r.bottom,"
+                                   " left: r.left}; }")
+    e = frame.evaluate(EXIT_IN_FRAME_JS)
+    return {**e, "host_top": f["top"] + e["top"], "host_bottom": f["top"] + e["bottom"],
+            "host_left": f["left"] + e["left"], "frame_top": f["top"], "frame_bottom": f["bottom"]}
+
+
+def _scroll_host(host: Host, y: float) -> None:
+    host.page.evaluate("y => window.scrollTo({top: y, behavior: 'instant'})", y)
+
+
+def _frame_doc_top(host: Host, slug: str = "signs") -> float:
+    return host.page.evaluate(
+        "s => document.querySelector(`iframe[data-feelagain-frame='${s}']`).getBoundingClientRect().top + scrollY",
+        slug)
+
+
+def _wait_box(host: Host, frame, ok, what: str, timeout: float = 5) -> dict:
+    """Poll until ok(box) (the messages cross two animation frames and two processes)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        box = _exit_box(host, frame)
+        if ok(box):
+            return box
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what}: {box}")
+        host.page.wait_for_timeout(50)
+
+
+@pytest.mark.parametrize("width,reduce", [(375, False), (1280, True)])
+def test_exit_stays_at_the_top_of_the_host_viewport_while_the_frame_is_in_view(open_long, axe_source, width, reduce):
+    vh = 700
+    host = open_long(width=width, height=vh)
+    if reduce:
+        host.page.emulate_media(reduced_motion="reduce")
+    signs = host.frame("signs")
+    fitted = host.wait_fitted("signs", taller_than=2 * vh)
+    assert host.page.evaluate("() => document.documentElement.scrollHeight") > fitted["outer"] + 2 * vh
+    doc_top = _frame_doc_top(host)
+
+    # Frame top just inside the viewport: the button is where it always was, at the top of the frame.
+    _scroll_host(host, doc_top - 100)
+    rest = _wait_box(host, signs, lambda b: abs(b["frame_top"] - 100) < 1, "host did not scroll")
+    host.page.wait_for_timeout(200)  # let any (wrong) move arrive
+    rest = _exit_box(host, signs)
+    assert not rest["floating"] and rest["shift"] in ("", "0px"), rest
+    assert 0 < rest["top"] < 60, f"the button is not at the top of the frame: {rest}"
+
+    # Halfway down the frame: the frame's top is far above the viewport, the button is at the viewport's top.
+    half = fitted["outer"] / 2
+    _scroll_host(host, doc_top + half)
+    box = _wait_box(host, signs, lambda b: 0 <= b["host_top"] and b["host_bottom"] <= vh,
+                    "'Leave this site' is not in the host viewport halfway down the frame")
+    assert box["frame_top"] < -vh / 2, box
+    assert box["host_top"] < 60 and box["floating"], f"not at the top of the viewport: {box}"
+    assert abs((box["top"] - rest["top"]) - float(box["shift"].removesuffix("px"))) < 1, box
+    assert box["transition"] == "0s", f"the button animates: {box}"
+    assert box["scroll"] <= box["client"] + 1, f"the moved button made the frame overflow: {box}"
+    # It is on top of the text it passes over, and a click on that spot is a click on the button.
+    hit = signs.evaluate(
+        """([x, y]) => !!document.elementFromPoint(x, y)?.closest('a[data-exit-link]')""",
+        [(box["left"] + box["right"]) / 2, (box["top"] + box["bottom"]) / 2],
+    )
+    assert hit, f"something covers the moved button: {box}"
+    # axe still passes with the button moved.
+    signs.evaluate(axe_source)
+    result = signs.evaluate(
+        "opts => axe.run(document, opts)",
+        {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]},
+    )
+    violations = [(v["id"], [n["target"] for n in v["nodes"]][:5]) for v in result["violations"]]
+    assert not violations, violations
+
+    # Only the last 150 px of the frame in view: the button is still at the top of the viewport.
+    _scroll_host(host, doc_top + fitted["outer"] - 150)
+    _wait_box(host, signs, lambda b: 0 <= b["host_top"] < 60 and b["host_bottom"] <= b["frame_bottom"],
+              "the button is not in view near the frame's bottom")
+    # Only the last 30 px: it stops at the frame's bottom edge, never outside the frame.
+    _scroll_host(host, doc_top + fitted["outer"] - 30)
+    box = _wait_box(host, signs, lambda b: b["floating"] and abs(b["host_bottom"] - b["frame_bottom"]) < 8,
+                    "the button does not stop at the frame's bottom")
+    assert box["host_bottom"] <= box["frame_bottom"] + 0.5, box
+    assert box["scroll"] <= box["client"] + 1, f"the moved button made the frame overflow: {box}"
+    assert abs(box["height"] - fitted["outer"]) <= 3, f"moving the button changed the frame's height: {box}"
+
+    # Back up: it returns to exactly where it was.
+    _scroll_host(host, doc_top - 100)
+    box = _wait_box(host, signs, lambda b: not b["floating"], "the button did not come back")
+    assert box["top"] == pytest.approx(rest["top"], abs=0.5) and box["shift"] in ("", "0px"), (box, rest)
+    assert not host.problems(), host.problems()
+
+
+def test_the_moved_button_leaves_the_site(open_long):
+    """A click on the button where it now is (in the middle of a long frame) replaces the host page."""
+    host = open_long(width=375, height=700)
+    _neutral(host.context)
+    signs = host.frame("signs")
+    fitted = host.wait_fitted("signs", taller_than=1400)
+    _scroll_host(host, _frame_doc_top(host) + fitted["outer"] / 2)
+    box = _wait_box(host, signs, lambda b: 0 <= b["host_top"] and b["host_bottom"] <= 700 and b["floating"],
+                    "the button did not follow")
+    host.page.mouse.click(box["host_left"] + 10, (box["host_top"] + box["host_bottom"]) / 2)
+    expect(host.page).to_have_url(EXIT_URL)
+    expect(host.page).to_have_title("neutral")
+
+
+FORGED = [
+    # From the parent (the host page) but with bad values or the wrong shape.
+    "{type: 'feelagain:host', slug: 'signs', above: '900', viewport: 700}",
+    "{type: 'feelagain:host', slug: 'signs', above: -900, viewport: 700}",
+    "{type: 'feelagain:host', slug: 'signs', above: NaN, viewport: 700}",
+    "{type: 'feelagain:host', slug: 'signs', above: Infinity, viewport: 700}",
+    "{type: 'feelagain:host', slug: 'signs', above: 1e12, viewport: 700}",
+    "{type: 'feelagain:host', slug: 'signs', above: 900}",
+    "{type: 'feelagain:host', slug: 'signs', above: 900, viewport: 0}",
+    "{type: 'feelagain:host', slug: 'causes', above: 900, viewport: 700}",
+    "{type: 'feelagain:height', slug: 'signs', above: 900, viewport: 700}",
+    "[{type: 'feelagain:host', slug: 'signs', above: 900, viewport: 700}]",
+    "'feelagain:host'",
+]
+VALID = "{type: 'feelagain:host', slug: 'signs', above: 900, viewport: 700}"
+# Counts every message but embed.js's own (which says `above: 0` while the frame's top is in view).
+RECORD_JS = """() => { window.__got = 0; addEventListener('message', (e) => {
+  const d = e.data; if (!(d && d.type === 'feelagain:host' && d.above === 0)) window.__got += 1; }); }"""
+
+
+def test_forged_or_malformed_messages_do_not_move_the_button(open_long, long_pages):
+    host = open_long("/long-spoof.html", width=375, height=700)
+    signs = host.frame("signs")
+    host.wait_fitted("signs", taller_than=1400)
+    _scroll_host(host, _frame_doc_top(host) - 100)  # the frame's top in view: the real place is "not moved"
+    host.page.wait_for_timeout(200)
+    rest = _exit_box(host, signs)
+    assert not rest["floating"], rest
+    signs.evaluate(RECORD_JS)
+    sent = 0
+    post = "m => document.querySelector(\"iframe[data-feelagain-frame='signs']\").contentWindow.postMessage(m, '*')"
+
+    def unmoved(what: str) -> None:
+        signs.wait_for_function("n => window.__got >= n", arg=sent)
+        host.page.wait_for_timeout(50)
+        box = _exit_box(host, signs)
+        assert not box["floating"] and box["shift"] in ("", "0px"), f"{what} moved the button: {box}"
+        assert box["top"] == pytest.approx(rest["top"], abs=0.5), (what, box, rest)
+
+    # 1. From the parent, each forged message (one at a time: a later one must not hide an earlier move).
+    for msg in FORGED:
+        host.page.evaluate(f"() => ({post})({msg})")
+        sent += 1
+        unmoved(msg)
+    # 2. From another origin's frame on the same page (it can reach our frame's window through parent.frames).
+    evil = host.page.locator("iframe[data-evil]").element_handle().content_frame()
+    evil.wait_for_load_state("load")
+    assert evil.url.startswith(long_pages[1].url)
+    evil.evaluate(f"() => {{ for (let i = 0; i < parent.frames.length; i++) "
+                  f"if (parent.frames[i] !== window) parent.frames[i].postMessage({VALID}, '*'); }}")
+    sent += 1
+    unmoved("a message from another origin's frame")
+    # 3. From the frame's own window (not its parent).
+    signs.evaluate(f"() => window.postMessage({VALID}, '*')")
+    sent += 1
+    unmoved("a message from the frame itself")
+
+    # Control: the same message from the parent does move it (so the check above could fail).
+    host.page.evaluate(f"() => ({post})({VALID})")
+    moved = _wait_box(host, signs, lambda b: b["floating"], "a valid message from the parent did not move it")
+    assert moved["top"] == pytest.approx(rest["top"] + 900, abs=1), moved
+    assert not host.problems(), host.problems()
+
+
+def test_a_bare_iframe_without_embed_js_is_unchanged(open_long, site_server):
+    """The "Frame only" snippet: no messages, so the button stays at the top of the (scrolling) frame."""
+    host = open_long("/long-plain.html", width=1280, height=700)
+    loc = host.page.locator("iframe[title=Signs]")
+    loc.scroll_into_view_if_needed()
+    frame = loc.element_handle().content_frame()
+    frame.wait_for_load_state("load")
+    start = frame.evaluate(EXIT_IN_FRAME_JS)
+    top = host.page.evaluate("() => document.querySelector('iframe').getBoundingClientRect().top + scrollY")
+    _scroll_host(host, top + 300)
+    frame.evaluate("() => window.scrollTo(0, 400)")
+    host.page.wait_for_timeout(300)
+    got = frame.evaluate(EXIT_IN_FRAME_JS)
+    assert got["shift"] == "" and not got["floating"], got
+    assert got["top"] == pytest.approx(start["top"] - 400, abs=1), (start, got)  # scrolled away inside, as before
+    assert not host.problems(), host.problems()
