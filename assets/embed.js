@@ -39,7 +39,10 @@
     var f = document.createElement('iframe');
     f.src = src.href;
     f.title = el.getAttribute('data-title') || 'Feel Again: ' + slug.replace(/-/g, ' ');
-    f.loading = 'lazy';
+    // With the clinic's opt-in to the keyboard exit (below), the frame loads at once: it tells us where to go.
+    var keys = /^(1|true)$/.test(el.getAttribute('data-exit-keys') || '');
+    if (keys) wantKeys = true;
+    f.loading = keys ? 'eager' : 'lazy';
     f.referrerPolicy = 'no-referrer';
     /* sandbox, only what the page needs:
        allow-scripts        our own small scripts (checklist, region switch, height messages);
@@ -70,6 +73,13 @@
     if (!d || typeof d !== 'object' || d.type !== 'feelagain:height') return;
     if (typeof d.slug !== 'string' || !SLUG.test(d.slug)) return;
     if (typeof d.height !== 'number' || !isFinite(d.height) || d.height < 0 || d.height > 100000) return;
+    var exitUrl = null;
+    if (typeof d.exit === 'string' && d.exit.length <= 2048) {
+      try {
+        var u = new URL(d.exit);
+        if (u.protocol === 'https:' || u.protocol === 'http:') exitUrl = u.href;
+      } catch (err) { /* not a URL: ignored */ }
+    }
     for (var i = 0; i < frames.length; i++) {
       var f = frames[i];
       if (e.source === f.contentWindow && f.getAttribute('data-feelagain-frame') === d.slug) {
@@ -79,6 +89,7 @@
         // a frame's new height can also move the frames below it.
         ready[i] = true;
         told[i] = null; // a reloaded frame must be told again
+        if (exitUrl) exitTo = exitUrl;
         schedule();
         return;
       }
@@ -117,6 +128,43 @@
     }
   }
 
+  /* Opt-in (data-exit-keys="true" on a placeholder): Shift pressed 3 times on its own within 5 s anywhere on
+     this page leaves, as it does inside the frame. It acts on the clinic's own page, so only when the clinic
+     asks. It goes where our "Leave this site" goes (the frame tells us, from our origin), hides this page at
+     once and replaces it, so Back does not return here; the frames are asked to forget this visit's region. */
+  var wantKeys = false;
+  var exitTo = null;
+
+  function leave() {
+    if (!exitTo) return;
+    document.documentElement.style.visibility = 'hidden';
+    for (var i = 0; i < frames.length; i++) {
+      if (ready[i] && frames[i].contentWindow) frames[i].contentWindow.postMessage({ type: 'feelagain:leave' }, origin);
+    }
+    window.location.replace(exitTo);
+  }
+
+  function listenForKeys() {
+    var count = 0, alone = false, timer = null;
+    // Count a Shift only when it is released with no other key pressed since it went down.
+    document.addEventListener('keydown', function (e) {
+      if (e.repeat) return;
+      alone = e.key === 'Shift';
+      if (!alone) { count = 0; clearTimeout(timer); }
+    }, true);
+    document.addEventListener('keyup', function (e) {
+      if (e.key !== 'Shift' || !alone) return;
+      alone = false;
+      clearTimeout(timer);
+      if (++count >= 3) { count = 0; leave(); return; }
+      timer = setTimeout(function () { count = 0; }, 5000);
+    }, true);
+    window.addEventListener('pageshow', function (e) {
+      // Back from the exit page (back-forward cache): show the page again.
+      if (e.persisted) { count = 0; document.documentElement.style.visibility = ''; }
+    });
+  }
+
   function start() {
     var els = document.querySelectorAll('[data-feelagain]');
     for (var i = 0; i < els.length; i++) build(els[i]);
@@ -125,6 +173,7 @@
     // Capture: also hears scrolling inside a scrollable box of this page that holds a frame.
     document.addEventListener('scroll', schedule, { capture: true, passive: true });
     window.addEventListener('resize', schedule, { passive: true });
+    if (wantKeys) listenForKeys();
   }
 
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);

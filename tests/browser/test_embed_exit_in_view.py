@@ -61,6 +61,12 @@ def long_pages(site_server):
                    script=False),
         f"default-src 'self'; frame-src {site}",
     )
+    # The clinic opts in to the keyboard exit on its own page; a third origin's frame is there too.
+    host.pages["/keys.html"] = (
+        _long_host(site, placeholder='<div data-feelagain="signs" data-exit-keys="true"></div>'
+                   f'<iframe src="{third.url}/evil.html" title="Another site" data-evil></iframe>'),
+        f"default-src 'self'; script-src 'self' {site}; frame-src {site} {third.url}",
+    )
     yield host, third
     host.close()
     third.close()
@@ -280,3 +286,76 @@ def test_a_bare_iframe_without_embed_js_is_unchanged(open_long, site_server):
     assert got["shift"] == "" and not got["floating"], got
     assert got["top"] == pytest.approx(start["top"] - 400, abs=1), (start, got)  # scrolled away inside, as before
     assert not host.problems(), host.problems()
+
+
+# ------------------------------------------------------------------ Shift 3 times on the clinic's page
+
+
+def _press_shift_on_host(host: Host, times: int = 3) -> None:
+    host.page.locator("h1").click()  # focus on the clinic's page, not in a frame
+    assert host.page.evaluate("() => document.activeElement.tagName") != "IFRAME"
+    for _ in range(times):
+        host.page.keyboard.press("Shift")
+
+
+def test_shift_three_times_on_the_host_page_does_nothing_without_the_opt_in(open_long):
+    host = open_long()
+    _neutral(host.context)
+    host.wait_fitted("signs", taller_than=700)  # the frame has told embed.js where its exit goes
+    start = host.page.url
+    _press_shift_on_host(host)
+    host.page.wait_for_timeout(500)
+    assert host.page.url == start and host.page.evaluate("() => document.documentElement.style.visibility") == ""
+    assert not host.problems(), host.problems()
+
+
+def test_shift_three_times_on_the_host_page_leaves_with_the_opt_in(open_long, long_pages):
+    """data-exit-keys="true": Shift three times on its own, with focus on the clinic's page, hides it and replaces
+    it with our exit page; the frame forgets the visit's region. Shift with another key does not count, and an exit
+    address from another origin or that is not http(s) is ignored."""
+    host = open_long("/keys.html", width=1280, height=700)
+    # First the exit page answers 204 No Content, so the navigation starts but the page stays, to be looked at.
+    asked: list[str] = []
+    pattern = EXIT_URL.rstrip("/") + "/**"
+
+    def no_content(route) -> None:
+        asked.append(route.request.url)
+        route.fulfill(status=204, body="")
+
+    host.context.route(pattern, no_content)
+    expect(host.iframe("signs")).to_have_attribute("loading", "eager")
+    signs = host.frame("signs")
+    host.wait_fitted("signs", taller_than=700)
+    signs.locator("[data-crisis-select]").select_option("uk")
+    assert signs.evaluate("() => sessionStorage.getItem('feelagain:region')") == "uk"
+    # Forged exit addresses: from another origin's frame, and a javascript: one (even from our origin).
+    evil = host.page.locator("iframe[data-evil]").element_handle().content_frame()
+    evil.wait_for_load_state("load")
+    evil.evaluate("u => parent.postMessage({type: 'feelagain:height', slug: 'signs', height: 900, exit: u}, '*')",
+                  evil.url)
+    signs.evaluate("() => parent.postMessage({type: 'feelagain:height', slug: 'signs',"
+                   " height: document.documentElement.getBoundingClientRect().height, exit: 'javascript:alert(1)'}, '*')")
+    # Shift with another key in between does not count: Shift, Shift+A, Shift, Shift is not three in a row.
+    _press_shift_on_host(host, 1)
+    host.page.keyboard.press("Shift+A")
+    host.page.keyboard.press("Shift")
+    host.page.keyboard.press("Shift")
+    host.page.wait_for_timeout(300)
+    assert not asked and host.page.evaluate("() => document.documentElement.style.visibility") == ""
+    # Three on their own: the page is hidden at once, our exit page is asked for, the frame forgets the region.
+    _press_shift_on_host(host)
+    host.page.wait_for_function("() => document.documentElement.style.visibility === 'hidden'")
+    deadline = time.monotonic() + 5
+    while not asked and time.monotonic() < deadline:
+        host.page.wait_for_timeout(50)
+    assert [u.rstrip("/") for u in asked] == [EXIT_URL.rstrip("/")], asked
+    signs.wait_for_function("() => sessionStorage.getItem('feelagain:region') === null", timeout=5000)
+    assert host.page.url.startswith(long_pages[0].url) and not host.dialogs, (host.page.url, host.dialogs)
+    # Now the exit page answers: the clinic's page is replaced by it.
+    host.context.unroute(pattern, no_content)
+    _neutral(host.context)
+    host.page.keyboard.press("Shift")
+    host.page.keyboard.press("Shift")
+    host.page.keyboard.press("Shift")
+    expect(host.page).to_have_title("neutral")
+    assert host.page.url.rstrip("/") == EXIT_URL.rstrip("/") and not host.dialogs
