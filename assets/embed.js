@@ -57,6 +57,9 @@
                             but only when the reader clicks: never on its own. */
     f.setAttribute('sandbox', 'allow-scripts allow-same-origin allow-popups allow-modals allow-top-navigation-by-user-activation');
     f.setAttribute('data-feelagain-frame', slug);
+    // A clinic page with a sticky header of its own says how tall it is (CSS px), so our button stops below it.
+    var top = el.getAttribute('data-exit-top');
+    covered.push(top && /^[0-9]{1,3}$/.test(top) ? Math.min(parseInt(top, 10), 300) : 0);
     f.style.width = '100%';
     f.style.border = '0';
     f.style.display = 'block';
@@ -98,11 +101,13 @@
 
   /* Keep "Leave this site" in view. The frames never scroll inside, so the exit bar at the top of a long frame
      would scroll away. Once per animation frame after a scroll or resize, each frame that has spoken is told
-     how far its top is above the viewport and the viewport's height, and only when that changed. The message
+     how far its top is above the viewport (or above the bottom of the clinic's sticky header, data-exit-top)
+     and the viewport's height, and only when that changed. The message
      goes to that frame's window only, and only if it shows our origin (targetOrigin); it says nothing about
      this page beyond those two numbers. The frame moves its button down by that much. */
   var ready = [];
   var told = [];
+  var covered = []; // per frame: px at the top of the viewport hidden by the host's sticky header (data-exit-top)
   var pending = false;
 
   function schedule() {
@@ -118,7 +123,7 @@
       var f = frames[i];
       if (!ready[i] || !f.contentWindow) continue;
       var r = f.getBoundingClientRect();
-      var above = Math.round(Math.min(Math.max(0, -r.top), r.height));
+      var above = Math.round(Math.min(Math.max(0, covered[i] - r.top), r.height));
       var key = above + ' ' + viewport;
       if (told[i] === key) continue;
       told[i] = key;

@@ -55,6 +55,8 @@ def long_pages(site_server):
                    f'<iframe src="{third.url}/evil.html" title="Another site" data-evil></iframe>'),
         f"default-src 'self'; script-src 'self' {site}; frame-src {site} {third.url}",
     )
+    host.pages["/long-header.html"] = (_long_host(site, placeholder='<div data-feelagain="signs" data-exit-top="80">'
+                                                  '</div>'), csp)
     # The "Frame only" snippet: no embed.js, a fixed height, the frame scrolls inside as before.
     host.pages["/long-plain.html"] = (
         _long_host(site, placeholder=f'<iframe src="{site}/embed/signs/" title="Signs" height="600"></iframe>',
@@ -204,6 +206,27 @@ def test_the_moved_button_leaves_the_site(open_long):
     host.page.mouse.click(box["host_left"] + 10, (box["host_top"] + box["host_bottom"]) / 2)
     expect(host.page).to_have_url(EXIT_URL)
     expect(host.page).to_have_title("neutral")
+
+
+def test_the_button_stops_below_the_clinics_sticky_header(open_long):
+    """data-exit-top="80": the clinic's page covers the top 80 px with its own header, so the button stops below."""
+    host = open_long("/long-header.html", width=1280, height=700)
+    signs = host.frame("signs")
+    fitted = host.wait_fitted("signs", taller_than=1400)
+    doc_top = _frame_doc_top(host)
+    _scroll_host(host, doc_top - 100)
+    host.page.wait_for_timeout(200)
+    rest = _exit_box(host, signs)
+    assert not rest["floating"], rest
+    _scroll_host(host, doc_top + fitted["outer"] / 2)
+    box = _wait_box(host, signs, lambda b: b["floating"] and b["host_top"] >= 80,
+                    "the button is not below the clinic's header")
+    assert box["host_top"] == pytest.approx(80 + rest["top"], abs=1.5), (box, rest)
+    # Frame top 50 px down the viewport, under the 80 px header: the button moves down 30 px to clear it.
+    _scroll_host(host, doc_top - 50)
+    box = _wait_box(host, signs, lambda b: b["floating"] and abs(b["frame_top"] - 50) < 1, "no move under the header")
+    assert box["host_top"] == pytest.approx(80 + rest["top"], abs=1.5), (box, rest)
+    assert not host.problems(), host.problems()
 
 
 FORGED = [
