@@ -3,7 +3,9 @@
    Usage: <div data-feelagain="signs" data-title="Signs of emotional numbness"
                data-region="uk" data-accent="005a70"><a href="…/signs/">Read: Signs…</a></div>
           data-lang="es" embeds the page of another language (its slug: data-feelagain="senales"),
-          from /es/embed/senales/.
+          from /es/embed/senales/. data-exit-top="64": the host's sticky header is 64 px tall (the exit
+          button, kept in view on a long page, stops below it). data-exit-keys="true": Shift 3 times
+          anywhere on the host page leaves too (opt-in: it acts on the clinic's page).
           <script src="https://OUR-SITE/embed.js" async></script>
    Host CSP needs: script-src OUR_ORIGIN; frame-src OUR_ORIGIN. No inline styles are needed:
    sizes are set through the CSSOM (element.style), which CSP allows. Nothing is tracked. */
@@ -102,9 +104,9 @@
   /* Keep "Leave this site" in view. The frames never scroll inside, so the exit bar at the top of a long frame
      would scroll away. Once per animation frame after a scroll or resize, each frame that has spoken is told
      how far its top is above the viewport (or above the bottom of the clinic's sticky header, data-exit-top)
-     and the viewport's height, and only when that changed. The message
-     goes to that frame's window only, and only if it shows our origin (targetOrigin); it says nothing about
-     this page beyond those two numbers. The frame moves its button down by that much. */
+     and the viewport's height, and only when that changed. The message goes to that frame's window only, and
+     only if it shows our origin (targetOrigin); it says nothing about this page beyond those two numbers.
+     The frame moves its button down by that much, never out of the frame. */
   var ready = [];
   var told = [];
   var covered = []; // per frame: px at the top of the viewport hidden by the host's sticky header (data-exit-top)
