@@ -55,6 +55,8 @@ def long_pages(site_server):
                    f'<iframe src="{third.url}/evil.html" title="Another site" data-evil></iframe>'),
         f"default-src 'self'; script-src 'self' {site}; frame-src {site} {third.url}",
     )
+    host.pages["/long-es.html"] = (_long_host(site, placeholder='<div data-feelagain="senales" data-lang="es"></div>'),
+                                   csp)
     host.pages["/long-header.html"] = (_long_host(site, placeholder='<div data-feelagain="signs" data-exit-top="80">'
                                                   '</div>'), csp)
     # The "Frame only" snippet: no embed.js, a fixed height, the frame scrolls inside as before.
@@ -119,11 +121,11 @@ def _frame_doc_top(host: Host, slug: str = "signs") -> float:
         slug)
 
 
-def _wait_box(host: Host, frame, ok, what: str, timeout: float = 5) -> dict:
+def _wait_box(host: Host, frame, ok, what: str, timeout: float = 5, slug: str = "signs") -> dict:
     """Poll until ok(box) (the messages cross two animation frames and two processes)."""
     deadline = time.monotonic() + timeout
     while True:
-        box = _exit_box(host, frame)
+        box = _exit_box(host, frame, slug)
         if ok(box):
             return box
         if time.monotonic() > deadline:
@@ -131,44 +133,49 @@ def _wait_box(host: Host, frame, ok, what: str, timeout: float = 5) -> dict:
         host.page.wait_for_timeout(50)
 
 
-@pytest.mark.parametrize("width,reduce", [(375, False), (1280, True)])
-def test_exit_stays_at_the_top_of_the_host_viewport_while_the_frame_is_in_view(open_long, axe_source, width, reduce):
+@pytest.mark.parametrize("page,slug,width,reduce", [
+    ("/long.html", "signs", 375, False),
+    ("/long.html", "signs", 1280, True),  # and with prefers-reduced-motion
+    ("/long-es.html", "senales", 375, False),  # a page in another language (/es/embed/senales/)
+])
+def test_exit_stays_at_the_top_of_the_host_viewport_while_the_frame_is_in_view(open_long, axe_source, page, slug,
+                                                                               width, reduce):
     vh = 700
-    host = open_long(width=width, height=vh)
+    host = open_long(page, width=width, height=vh)
     if reduce:
         host.page.emulate_media(reduced_motion="reduce")
-    signs = host.frame("signs")
-    fitted = host.wait_fitted("signs", taller_than=2 * vh)
+    frame = host.frame(slug)
+    fitted = host.wait_fitted(slug, taller_than=2 * vh)
     assert host.page.evaluate("() => document.documentElement.scrollHeight") > fitted["outer"] + 2 * vh
-    doc_top = _frame_doc_top(host)
+    doc_top = _frame_doc_top(host, slug)
 
     # Frame top just inside the viewport: the button is where it always was, at the top of the frame.
     _scroll_host(host, doc_top - 100)
-    rest = _wait_box(host, signs, lambda b: abs(b["frame_top"] - 100) < 1, "host did not scroll")
+    _wait_box(host, frame, lambda b: abs(b["frame_top"] - 100) < 1, "host did not scroll", slug=slug)
     host.page.wait_for_timeout(200)  # let any (wrong) move arrive
-    rest = _exit_box(host, signs)
+    rest = _exit_box(host, frame, slug)
     assert not rest["floating"] and rest["shift"] in ("", "0px"), rest
     assert 0 < rest["top"] < 60, f"the button is not at the top of the frame: {rest}"
 
     # Halfway down the frame: the frame's top is far above the viewport, the button is at the viewport's top.
     half = fitted["outer"] / 2
     _scroll_host(host, doc_top + half)
-    box = _wait_box(host, signs, lambda b: 0 <= b["host_top"] and b["host_bottom"] <= vh,
-                    "'Leave this site' is not in the host viewport halfway down the frame")
+    box = _wait_box(host, frame, lambda b: 0 <= b["host_top"] and b["host_bottom"] <= vh,
+                    "'Leave this site' is not in the host viewport halfway down the frame", slug=slug)
     assert box["frame_top"] < -vh / 2, box
     assert box["host_top"] < 60 and box["floating"], f"not at the top of the viewport: {box}"
     assert abs((box["top"] - rest["top"]) - float(box["shift"].removesuffix("px"))) < 1, box
     assert box["transition"] == "0s", f"the button animates: {box}"
     assert box["scroll"] <= box["client"] + 1, f"the moved button made the frame overflow: {box}"
     # It is on top of the text it passes over, and a click on that spot is a click on the button.
-    hit = signs.evaluate(
+    hit = frame.evaluate(
         """([x, y]) => !!document.elementFromPoint(x, y)?.closest('a[data-exit-link]')""",
         [(box["left"] + box["right"]) / 2, (box["top"] + box["bottom"]) / 2],
     )
     assert hit, f"something covers the moved button: {box}"
     # axe still passes with the button moved.
-    signs.evaluate(axe_source)
-    result = signs.evaluate(
+    frame.evaluate(axe_source)
+    result = frame.evaluate(
         "opts => axe.run(document, opts)",
         {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]},
     )
@@ -177,19 +184,19 @@ def test_exit_stays_at_the_top_of_the_host_viewport_while_the_frame_is_in_view(o
 
     # Only the last 150 px of the frame in view: the button is still at the top of the viewport.
     _scroll_host(host, doc_top + fitted["outer"] - 150)
-    _wait_box(host, signs, lambda b: 0 <= b["host_top"] < 60 and b["host_bottom"] <= b["frame_bottom"],
-              "the button is not in view near the frame's bottom")
+    _wait_box(host, frame, lambda b: 0 <= b["host_top"] < 60 and b["host_bottom"] <= b["frame_bottom"],
+              "the button is not in view near the frame's bottom", slug=slug)
     # Only the last 30 px: it stops at the frame's bottom edge, never outside the frame.
     _scroll_host(host, doc_top + fitted["outer"] - 30)
-    box = _wait_box(host, signs, lambda b: b["floating"] and abs(b["host_bottom"] - b["frame_bottom"]) < 8,
-                    "the button does not stop at the frame's bottom")
+    box = _wait_box(host, frame, lambda b: b["floating"] and abs(b["host_bottom"] - b["frame_bottom"]) < 8,
+                    "the button does not stop at the frame's bottom", slug=slug)
     assert box["host_bottom"] <= box["frame_bottom"] + 0.5, box
     assert box["scroll"] <= box["client"] + 1, f"the moved button made the frame overflow: {box}"
     assert abs(box["height"] - fitted["outer"]) <= 3, f"moving the button changed the frame's height: {box}"
 
     # Back up: it returns to exactly where it was.
     _scroll_host(host, doc_top - 100)
-    box = _wait_box(host, signs, lambda b: not b["floating"], "the button did not come back")
+    box = _wait_box(host, frame, lambda b: not b["floating"], "the button did not come back", slug=slug)
     assert box["top"] == pytest.approx(rest["top"], abs=0.5) and box["shift"] in ("", "0px"), (box, rest)
     assert not host.problems(), host.problems()
 
