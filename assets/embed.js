@@ -120,12 +120,15 @@
 
   function tell() {
     pending = false;
-    var viewport = window.innerHeight || document.documentElement.clientHeight;
+    // Zoomed in with two fingers on a phone, the screen shows only part of the layout viewport: the visual one.
+    var vv = window.visualViewport;
+    var viewTop = vv ? vv.offsetTop : 0;
+    var viewport = Math.round(vv ? vv.height : window.innerHeight || document.documentElement.clientHeight);
     for (var i = 0; i < frames.length; i++) {
       var f = frames[i];
       if (!ready[i] || !f.contentWindow) continue;
       var r = f.getBoundingClientRect();
-      var above = Math.round(Math.min(Math.max(0, covered[i] - r.top), r.height));
+      var above = Math.round(Math.min(Math.max(0, Math.max(covered[i], viewTop) - r.top), r.height));
       var key = above + ' ' + viewport;
       if (told[i] === key) continue;
       told[i] = key;
@@ -180,6 +183,10 @@
     // Capture: also hears scrolling inside a scrollable box of this page that holds a frame.
     document.addEventListener('scroll', schedule, { capture: true, passive: true });
     window.addEventListener('resize', schedule, { passive: true });
+    if (window.visualViewport) {
+      window.visualViewport.addEventListener('scroll', schedule, { passive: true });
+      window.visualViewport.addEventListener('resize', schedule, { passive: true });
+    }
     if (wantKeys) listenForKeys();
   }
 

@@ -151,7 +151,9 @@ def test_exit_stays_at_the_top_of_the_host_viewport_while_the_frame_is_in_view(o
 
     # Frame top just inside the viewport: the button is where it always was, at the top of the frame.
     _scroll_host(host, doc_top - 100)
-    _wait_box(host, frame, lambda b: abs(b["frame_top"] - 100) < 1, "host did not scroll", slug=slug)
+    # (Host.frame scrolled the frame into view first, which may have moved the button: wait for it to settle.)
+    _wait_box(host, frame, lambda b: abs(b["frame_top"] - 100) < 1 and not b["floating"], "not back in place",
+              slug=slug)
     host.page.wait_for_timeout(200)  # let any (wrong) move arrive
     rest = _exit_box(host, frame, slug)
     assert not rest["floating"] and rest["shift"] in ("", "0px"), rest
@@ -184,8 +186,8 @@ def test_exit_stays_at_the_top_of_the_host_viewport_while_the_frame_is_in_view(o
 
     # Only the last 150 px of the frame in view: the button is still at the top of the viewport.
     _scroll_host(host, doc_top + fitted["outer"] - 150)
-    _wait_box(host, frame, lambda b: 0 <= b["host_top"] < 60 and b["host_bottom"] <= b["frame_bottom"],
-              "the button is not in view near the frame's bottom", slug=slug)
+    _wait_box(host, frame, lambda b: abs(b["frame_bottom"] - 150) < 1 and 0 <= b["host_top"] < 60
+              and b["host_bottom"] <= b["frame_bottom"], "the button is not in view near the frame's bottom", slug=slug)
     # Only the last 30 px: it stops at the frame's bottom edge, never outside the frame.
     _scroll_host(host, doc_top + fitted["outer"] - 30)
     box = _wait_box(host, frame, lambda b: b["floating"] and abs(b["host_bottom"] - b["frame_bottom"]) < 8,
@@ -222,6 +224,7 @@ def test_the_button_stops_below_the_clinics_sticky_header(open_long):
     fitted = host.wait_fitted("signs", taller_than=1400)
     doc_top = _frame_doc_top(host)
     _scroll_host(host, doc_top - 100)
+    _wait_box(host, signs, lambda b: abs(b["frame_top"] - 100) < 1 and not b["floating"], "not back in place")
     host.page.wait_for_timeout(200)
     rest = _exit_box(host, signs)
     assert not rest["floating"], rest
@@ -231,9 +234,35 @@ def test_the_button_stops_below_the_clinics_sticky_header(open_long):
     assert box["host_top"] == pytest.approx(80 + rest["top"], abs=1.5), (box, rest)
     # Frame top 50 px down the viewport, under the 80 px header: the button moves down 30 px to clear it.
     _scroll_host(host, doc_top - 50)
-    box = _wait_box(host, signs, lambda b: b["floating"] and abs(b["frame_top"] - 50) < 1, "no move under the header")
-    assert box["host_top"] == pytest.approx(80 + rest["top"], abs=1.5), (box, rest)
+    box = _wait_box(host, signs, lambda b: abs(b["frame_top"] - 50) < 1 and abs(b["host_top"] - 80 - rest["top"]) < 1.5,
+                    "the button is not just below the header with the frame's top under it")
+    assert box["floating"] and box["shift"] == "30px", box
     assert not host.problems(), host.problems()
+
+
+def test_the_button_stays_on_screen_when_the_reader_zooms_in(browser, long_pages):
+    """Two-finger zoom on a phone: the screen shows only part of the layout viewport (the visual viewport), and the
+    button must be in that part."""
+    host = Host(browser, long_pages[0].url + "/long.html", width=375, height=700)
+    try:
+        frame = host.frame("signs")
+        fitted = host.wait_fitted("signs", taller_than=1400)
+        cdp = host.context.new_cdp_session(host.page)
+        cdp.send("Emulation.setPageScaleFactor", {"pageScaleFactor": 2})
+        _scroll_host(host, _frame_doc_top(host) + fitted["outer"] / 2)
+        host.page.mouse.move(100, 100)
+        host.page.mouse.wheel(0, 200)  # scrolls the visual viewport down inside the layout viewport
+        seen = "() => ({top: visualViewport.offsetTop, height: visualViewport.height, scale: visualViewport.scale})"
+        host.page.wait_for_function("() => visualViewport.offsetTop > 50")
+        vv = host.page.evaluate(seen)
+        assert vv["scale"] == 2, vv
+        box = _wait_box(host, frame,
+                        lambda b: vv["top"] <= b["host_top"] and b["host_bottom"] <= vv["top"] + vv["height"],
+                        f"the button is not on the zoomed-in screen {vv}")
+        assert box["host_top"] - vv["top"] < 60, (box, vv)
+        assert not host.problems(), host.problems()
+    finally:
+        host.close()
 
 
 FORGED = [
@@ -261,6 +290,7 @@ def test_forged_or_malformed_messages_do_not_move_the_button(open_long, long_pag
     signs = host.frame("signs")
     host.wait_fitted("signs", taller_than=1400)
     _scroll_host(host, _frame_doc_top(host) - 100)  # the frame's top in view: the real place is "not moved"
+    _wait_box(host, signs, lambda b: abs(b["frame_top"] - 100) < 1 and not b["floating"], "not back in place")
     host.page.wait_for_timeout(200)
     rest = _exit_box(host, signs)
     assert not rest["floating"], rest
@@ -363,8 +393,8 @@ def test_shift_three_times_on_the_host_page_leaves_with_the_opt_in(open_long, lo
     evil.wait_for_load_state("load")
     evil.evaluate("u => parent.postMessage({type: 'feelagain:height', slug: 'signs', height: 900, exit: u}, '*')",
                   evil.url)
-    signs.evaluate("() => parent.postMessage({type: 'feelagain:height', slug: 'signs',"
-                   " height: document.documentElement.getBoundingClientRect().height, exit: 'javascript:alert(1)'}, '*')")
+    signs.evaluate("() => parent.postMessage({type: 'feelagain:height', slug: 'signs', exit: 'javascript:alert(1)',"
+                   " height: document.documentElement.getBoundingClientRect().height}, '*')")
     # Shift with another key in between does not count: Shift, Shift+A, Shift, Shift is not three in a row.
     _press_shift_on_host(host, 1)
     host.page.keyboard.press("Shift+A")
