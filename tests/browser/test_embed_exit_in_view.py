@@ -203,6 +203,35 @@ def test_exit_stays_at_the_top_of_the_host_viewport_while_the_frame_is_in_view(o
     assert not host.problems(), host.problems()
 
 
+COUNT_HOST_JS = """() => { window.__host = 0; addEventListener('message', (e) => {
+  if (e.data && e.data.type === 'feelagain:host') window.__host += 1; }); }"""
+
+
+def test_messages_only_when_the_numbers_change_and_one_for_a_burst(open_long):
+    """Scrolling that does not change where the frame is makes no message; a burst of 300 scroll positions in one
+    task makes one. (Chromium itself fires scroll events once per animation frame, so this does not tell embed.js's
+    own requestAnimationFrame throttle apart; that one matters when several scroll and resize events meet.)"""
+    host = open_long(width=375, height=700)
+    signs = host.frame("signs")
+    fitted = host.wait_fitted("signs", taller_than=1400)
+    top = _frame_doc_top(host)
+    _scroll_host(host, 0)  # the frame far below the viewport: above = 0
+    _wait_box(host, signs, lambda b: not b["floating"], "not back in place")
+    signs.evaluate(COUNT_HOST_JS)
+    # Scrolling the clinic's text above the frame changes nothing for the frame: no message.
+    for y in (200, 400, 600):
+        _scroll_host(host, y)
+        host.page.wait_for_timeout(50)
+    host.page.wait_for_timeout(200)
+    assert signs.evaluate("() => window.__host") == 0
+    # 300 scroll positions in one task: one message (the last position, inside the frame), not 300.
+    assert fitted["outer"] > 299 * 10 + 100, fitted
+    host.page.evaluate("t => { for (let i = 0; i < 300; i++) window.scrollTo(0, t + i * 10); }", top)
+    _wait_box(host, signs, lambda b: b["floating"] and 0 <= b["host_top"] < 60, "the button did not follow")
+    host.page.wait_for_timeout(200)
+    assert signs.evaluate("() => window.__host") == 1
+
+
 def test_the_moved_button_leaves_the_site(open_long):
     """A click on the button where it now is (in the middle of a long frame) replaces the host page."""
     host = open_long(width=375, height=700)
