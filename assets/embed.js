@@ -3,7 +3,9 @@
    Usage: <div data-feelagain="signs" data-title="Signs of emotional numbness"
                data-region="uk" data-accent="005a70"><a href="…/signs/">Read: Signs…</a></div>
           data-lang="es" embeds the page of another language (its slug: data-feelagain="senales"),
-          from /es/embed/senales/.
+          from /es/embed/senales/. data-exit-top="64": the host's sticky header is 64 px tall (the exit
+          button, kept in view on a long page, stops below it). data-exit-keys="true": Shift 3 times
+          anywhere on the host page leaves too (opt-in: it acts on the clinic's page).
           <script src="https://OUR-SITE/embed.js" async></script>
    Host CSP needs: script-src OUR_ORIGIN; frame-src OUR_ORIGIN. No inline styles are needed:
    sizes are set through the CSSOM (element.style), which CSP allows. Nothing is tracked. */
@@ -39,7 +41,10 @@
     var f = document.createElement('iframe');
     f.src = src.href;
     f.title = el.getAttribute('data-title') || 'Feel Again: ' + slug.replace(/-/g, ' ');
-    f.loading = 'lazy';
+    // With the clinic's opt-in to the keyboard exit (below), the frame loads at once: it tells us where to go.
+    var keys = /^(1|true)$/.test(el.getAttribute('data-exit-keys') || '');
+    if (keys) wantKeys = true;
+    f.loading = keys ? 'eager' : 'lazy';
     f.referrerPolicy = 'no-referrer';
     /* sandbox, only what the page needs:
        allow-scripts        our own small scripts (checklist, region switch, height messages);
@@ -54,6 +59,9 @@
                             but only when the reader clicks: never on its own. */
     f.setAttribute('sandbox', 'allow-scripts allow-same-origin allow-popups allow-modals allow-top-navigation-by-user-activation');
     f.setAttribute('data-feelagain-frame', slug);
+    // A clinic page with a sticky header of its own says how tall it is (CSS px), so our button stops below it.
+    var top = el.getAttribute('data-exit-top');
+    covered.push(top && /^[0-9]{1,3}$/.test(top) ? Math.min(parseInt(top, 10), 300) : 0);
     f.style.width = '100%';
     f.style.border = '0';
     f.style.display = 'block';
@@ -70,20 +78,116 @@
     if (!d || typeof d !== 'object' || d.type !== 'feelagain:height') return;
     if (typeof d.slug !== 'string' || !SLUG.test(d.slug)) return;
     if (typeof d.height !== 'number' || !isFinite(d.height) || d.height < 0 || d.height > 100000) return;
+    var exitUrl = null;
+    if (typeof d.exit === 'string' && d.exit.length <= 2048) {
+      try {
+        var u = new URL(d.exit);
+        if (u.protocol === 'https:' || u.protocol === 'http:') exitUrl = u.href;
+      } catch (err) { /* not a URL: ignored */ }
+    }
     for (var i = 0; i < frames.length; i++) {
       var f = frames[i];
       if (e.source === f.contentWindow && f.getAttribute('data-feelagain-frame') === d.slug) {
         f.style.height = Math.ceil(d.height) + 'px';
         f.style.minHeight = '0';
+        // Our page is loaded in it (it spoke from our origin), so it can now be told where it is;
+        // a frame's new height can also move the frames below it.
+        ready[i] = true;
+        told[i] = null; // a reloaded frame must be told again
+        if (exitUrl) exitTo = exitUrl;
+        schedule();
         return;
       }
     }
   }
 
+  /* Keep "Leave this site" in view. The frames never scroll inside, so the exit bar at the top of a long frame
+     would scroll away. Once per animation frame after a scroll or resize, each frame that has spoken is told
+     how far its top is above the viewport (or above the bottom of the clinic's sticky header, data-exit-top)
+     and the viewport's height, and only when that changed. The message goes to that frame's window only, and
+     only if it shows our origin (targetOrigin); it says nothing about this page beyond those two numbers.
+     The frame moves its button down by that much, never out of the frame. */
+  var ready = [];
+  var told = [];
+  var covered = []; // per frame: px at the top of the viewport hidden by the host's sticky header (data-exit-top)
+  var pending = false;
+
+  function schedule() {
+    if (pending) return;
+    pending = true;
+    window.requestAnimationFrame(tell);
+  }
+
+  function tell() {
+    pending = false;
+    // Zoomed in with two fingers on a phone, the screen shows only part of the layout viewport: the visual one.
+    var vv = window.visualViewport;
+    var viewTop = vv ? vv.offsetTop : 0;
+    var viewport = Math.round(vv ? vv.height : window.innerHeight || document.documentElement.clientHeight);
+    for (var i = 0; i < frames.length; i++) {
+      var f = frames[i];
+      if (!ready[i] || !f.contentWindow) continue;
+      var r = f.getBoundingClientRect();
+      var above = Math.round(Math.min(Math.max(0, Math.max(covered[i], viewTop) - r.top), r.height));
+      var key = above + ' ' + viewport;
+      if (told[i] === key) continue;
+      told[i] = key;
+      f.contentWindow.postMessage(
+        { type: 'feelagain:host', slug: f.getAttribute('data-feelagain-frame'), above: above, viewport: viewport },
+        origin);
+    }
+  }
+
+  /* Opt-in (data-exit-keys="true" on a placeholder): Shift pressed 3 times on its own within 5 s anywhere on
+     this page leaves, as it does inside the frame. It acts on the clinic's own page, so only when the clinic
+     asks. It goes where our "Leave this site" goes (the frame tells us, from our origin), hides this page at
+     once and replaces it, so Back does not return here; the frames are asked to forget this visit's region. */
+  var wantKeys = false;
+  var exitTo = null;
+
+  function leave() {
+    if (!exitTo) return;
+    document.documentElement.style.visibility = 'hidden';
+    for (var i = 0; i < frames.length; i++) {
+      if (ready[i] && frames[i].contentWindow) frames[i].contentWindow.postMessage({ type: 'feelagain:leave' }, origin);
+    }
+    window.location.replace(exitTo);
+  }
+
+  function listenForKeys() {
+    var count = 0, alone = false, timer = null;
+    // Count a Shift only when it is released with no other key pressed since it went down.
+    document.addEventListener('keydown', function (e) {
+      if (e.repeat) return;
+      alone = e.key === 'Shift';
+      if (!alone) { count = 0; clearTimeout(timer); }
+    }, true);
+    document.addEventListener('keyup', function (e) {
+      if (e.key !== 'Shift' || !alone) return;
+      alone = false;
+      clearTimeout(timer);
+      if (++count >= 3) { count = 0; leave(); return; }
+      timer = setTimeout(function () { count = 0; }, 5000);
+    }, true);
+    window.addEventListener('pageshow', function (e) {
+      // Back from the exit page (back-forward cache): show the page again.
+      if (e.persisted) { count = 0; document.documentElement.style.visibility = ''; }
+    });
+  }
+
   function start() {
     var els = document.querySelectorAll('[data-feelagain]');
     for (var i = 0; i < els.length; i++) build(els[i]);
-    if (frames.length) window.addEventListener('message', onMessage);
+    if (!frames.length) return;
+    window.addEventListener('message', onMessage);
+    // Capture: also hears scrolling inside a scrollable box of this page that holds a frame.
+    document.addEventListener('scroll', schedule, { capture: true, passive: true });
+    window.addEventListener('resize', schedule, { passive: true });
+    if (window.visualViewport) {
+      window.visualViewport.addEventListener('scroll', schedule, { passive: true });
+      window.visualViewport.addEventListener('resize', schedule, { passive: true });
+    }
+    if (wantKeys) listenForKeys();
   }
 
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);

@@ -1,6 +1,6 @@
-// Runs inside /embed/<slug>/ pages. (1) Tells the host page our height:
-// {type: "feelagain:height", slug, height}. targetOrigin "*" is fine: the height is not secret,
-// and we do not know (or want to learn) the host's origin. (2) Applies allow-listed theme
+// Runs inside /embed/<slug>/ pages. (1) Tells the host page our height and where "Leave this site" goes:
+// {type: "feelagain:height", slug, height, exit}. targetOrigin "*" is fine: neither is secret (both are in
+// the page), and we do not know (or want to learn) the host's origin. (2) Applies allow-listed theme
 // parameters from the query string; anything else is ignored. The `region` parameter is applied
 // by crisis.js, which owns the region switcher.
 const h = document.documentElement;
@@ -59,13 +59,61 @@ for (const name of ['accent', 'text']) {
 for (const a of document.querySelectorAll('a[href^="#"]')) a.target = '_self';
 
 const slug = h.dataset.slug || document.body.dataset.slug || '';
+const exitHref = document.querySelector('a[data-exit-link]')?.href;
 let last = -1;
 const post = () => {
   const height = Math.ceil(h.getBoundingClientRect().height);
   if (height === last || window.parent === window) return;
   last = height;
-  window.parent.postMessage({ type: 'feelagain:height', slug, height }, '*');
+  window.parent.postMessage({ type: 'feelagain:height', slug, height, exit: exitHref }, '*');
 };
 new ResizeObserver(post).observe(h);
 addEventListener('load', post);
 post();
+
+// (3) Keep "Leave this site" in view. A self-sizing frame never scrolls inside, so on a long page the exit bar
+// would scroll away with the frame. embed.js on the host page tells us, only when something changed,
+// {type: "feelagain:host", slug, above, viewport}: how far our top is above the host's viewport, and that
+// viewport's height (CSS px). We move the button down by `above` (a transform, so nothing reflows), clamped so it
+// stays inside the frame. Only messages from our parent window with exactly this shape count; a plain iframe
+// without embed.js gets none, and nothing changes. No animation: the button just stays put on the screen.
+const exit = document.querySelector('.exit-bar--embed .exit');
+const MAX = 1e6; // px: larger than any real page or screen
+const num = (v, min) => typeof v === 'number' && Number.isFinite(v) && v >= min && v <= MAX;
+let host = null;
+let shift = 0;
+const place = () => {
+  if (!exit || !host) return;
+  const r = exit.getBoundingClientRect();
+  const top = r.top + scrollY - shift; // where the button sits without the shift (document coordinates)
+  const room = Math.floor(h.getBoundingClientRect().height - (top + r.height)); // down to the frame's bottom
+  // In a viewport too short to spare the room, the button stays where it is rather than cover the text.
+  const want = host.viewport < 3 * r.height ? 0 : Math.min(host.above + scrollY, room);
+  const next = Math.max(0, Math.round(want));
+  if (next === shift) return;
+  shift = next;
+  exit.style.setProperty('--fa-exit-shift', `${shift}px`); // on the button: the root's style is the theme's
+  exit.classList.toggle('exit--floating', shift > 0);
+};
+if (exit && window.parent !== window) {
+  addEventListener('message', (e) => {
+    if (e.source !== window.parent) return;
+    const m = e.data;
+    if (m && m.type === 'feelagain:leave') { forget(); return; }
+    if (!m || typeof m !== 'object' || Array.isArray(m) || m.type !== 'feelagain:host' || m.slug !== slug) return;
+    if (!num(m.above, 0) || !num(m.viewport, 1)) return;
+    host = { above: m.above, viewport: m.viewport };
+    place();
+  });
+  // The frame's own height changes (text reflows) or a not-yet-fitted frame scrolls inside: place again.
+  new ResizeObserver(place).observe(h);
+  addEventListener('scroll', place, { passive: true });
+}
+
+// (4) The clinic opted in to the keyboard exit on its own page (embed.js, data-exit-keys) and the reader used it
+// there: the host page is leaving. Forget this visit as "Leave this site" does (exit.js): the crisis region kept
+// for the visit, and whatever the offline worker holds beyond its fixed list. Nothing else happens here.
+function forget() {
+  try { sessionStorage.removeItem('feelagain:region'); } catch { /* blocked: nothing kept */ }
+  try { navigator.serviceWorker?.controller?.postMessage({ type: 'forget' }); } catch { /* no worker here */ }
+}

@@ -225,3 +225,22 @@ def test_the_schemas_require_the_crisis_lines(dist, breakage):
     del index["crisis"]
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(index, json.loads((dist / "api/pages.schema.json").read_text()))
+
+
+def test_every_option_embed_js_reads_is_documented_for_clinics(dist):
+    """embed.js reads data-* attributes on the clinic's placeholder (its RULES list and getAttribute calls); each
+    must be explained on the embed guide and in the README, or clinics cannot know it is there (data-exit-keys and
+    data-exit-top among them)."""
+    script = (dist / "embed.js").read_text(encoding="utf-8")
+    rules = re.search(r"var RULES = \{(.*?)\};", script, re.S)
+    assert rules, "embed.js has no RULES list any more: update this test"
+    options = {f"data-{k}" for k in re.findall(r"^\s*(\w+):", rules.group(1), re.M)}
+    options |= set(re.findall(r"getAttribute\('(data-[a-z-]+)'\)", script))
+    options -= {"data-feelagain", "data-feelagain-frame"}  # the placeholder itself, and our mark on the frame
+    assert {"data-exit-keys", "data-exit-top", "data-accent", "data-lang"} <= options, options
+    guide = (dist / "embed/index.html").read_text(encoding="utf-8")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for option in sorted(options):
+        assert f"<code>{option}</code>" in guide, f"{option} is not explained on the embed guide (embed-index.html)"
+        assert f"`{option}`" in readme or f"`{option}=" in readme, \
+            f"{option} is not explained in README.md (Embedding for clinics)"
