@@ -24,12 +24,12 @@ def table(site_dir: Path) -> str:
         file = sitebuild.path_to_file(site_dir, path).relative_to(site_dir).as_posix()
         w = page_weight(site_dir, file)
         by = {k: sum(p["gzip"] for p in w["parts"] if p["kind"] == k) for k in ("html", "css", "js")}
-        rows.append((name, by["html"], by["css"], by["js"], w["total"]))
+        rows.append((name, by["html"], by["css"], by["js"], w["total"], w["sections"]))
     width = max(len("page"), *(len(r[0]) for r in rows))
     lines = [f"{'page':<{width}}  {'html':>6}  {'css':>6}  {'js':>6}  {'total':>6}  "
              f"html+css of {BUDGET} B, total of {TOTAL_BUDGET} B (gzip -9)"]
-    for name, h, c, j, t in rows:
-        budget = budget_for(name)
+    for name, h, c, j, t, sections in rows:
+        budget = budget_for(name, sections)
         flag = "" if h + c <= budget and t <= max(budget, TOTAL_BUDGET) else "  OVER"
         lines.append(f"{name:<{width}}  {h:>6}  {c:>6}  {j:>6}  {t:>6}  {(h + c) / budget:5.0%} "
                      f"{t / max(budget, TOTAL_BUDGET):5.0%}{flag}")

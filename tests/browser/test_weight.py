@@ -23,7 +23,7 @@ def test_page_weight_within_14_kib(weights, page_case):
     w = weights[page_case.id]
     assert not w["missing"], f"{page_case.file} loads files the build does not have: {w['missing']}"
     detail = ", ".join(f"{p['kind']} {p['url']} {p['gzip']} B" for p in w["parts"])
-    budget = budget_for(page_case.id)
+    budget = budget_for(page_case.id, w["sections"])
     assert w["render"] <= budget, (
         f"{page_case.file}: HTML + CSS {w['render']} B gzipped > {budget} B budget ({detail})"
     )
