@@ -173,6 +173,13 @@ def server(site: Path):
 
 
 @pytest.fixture(scope="session")
+def base_url() -> None:
+    """No base URL: these tests open the dev server's full addresses. Replaces pytest-playwright's own fixture,
+    a method of a plugin class, which pytest deprecates (it warned once per run)."""
+    return None
+
+
+@pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
     """Drive Debian's chromium (never `playwright install`)."""
     if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
