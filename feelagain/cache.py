@@ -67,15 +67,27 @@ class DiskStore(Mapping[str, Value], Generic[Value]):
             self._file = tempfile.TemporaryFile(buffering=0)
         self._fd = self._file.fileno()
         self._at: dict[str, tuple[int, int]] = {}
+        self._tags: dict[str, str] = {}
         self._end = 0
 
-    def add(self, name: str, data: bytes) -> None:
-        """Store a pickled value (pickle.dumps of the value) under name."""
+    def add(self, name: str, data: bytes, tag: str = "") -> None:
+        """Store a pickled value (pickle.dumps of the value) under name, with a short tag kept in memory."""
         view = memoryview(data)
         while view:
             view = view[os.pwrite(self._fd, view, self._end + len(data) - len(view)):]
         self._at[name] = (self._end, len(data))
         self._end += len(data)
+        if tag:
+            self._tags[name] = tag
+        else:
+            self._tags.pop(name, None)
+
+    def tag(self, name: str) -> str:
+        """Return the tag stored with name ("" for none): what a caller needs of a value without reading it
+        (the render key of a page's Body, which the writers ask for every page of every build)."""
+        if name not in self._at:
+            raise KeyError(name)
+        return self._tags.get(name, "")
 
     def __getitem__(self, name: str) -> Value:
         offset, size = self._at[name]

@@ -349,7 +349,7 @@ def convert_bodies(site: Site, settings: lint.LintSettings, today: datetime.date
     for page in site.pages:
         hit = cache.get(keys[page.slug])
         if isinstance(hit, CachedBody):
-            store.add(page.slug, hit.body)
+            store.add(page.slug, hit.body, keys[page.slug])  # the Body's own key, kept aside for the writers
             checks[page.slug] = hit.checks
         else:
             todo.append(page)
@@ -370,7 +370,7 @@ def convert_bodies(site: Site, settings: lint.LintSettings, today: datetime.date
             for page, (page_checks, data) in zip(chunk, results):
                 checks[page.slug] = page_checks
                 cache.put(keys[page.slug], CachedBody(page_checks, data))
-                store.add(page.slug, data)
+                store.add(page.slug, data, keys[page.slug])
             if progress:
                 progress(len(checks), len(site.pages))
         cache.reopen()
@@ -381,7 +381,7 @@ def convert_bodies(site: Site, settings: lint.LintSettings, today: datetime.date
                                                        keys[page.slug], known_numbers, labels)
             data = pickle.dumps(body, protocol=pickle.HIGHEST_PROTOCOL)
             cache.put(keys[page.slug], CachedBody(checks[page.slug], data))
-            store.add(page.slug, data)
+            store.add(page.slug, data, keys[page.slug])
     return Converted(store, checks)
 
 

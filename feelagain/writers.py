@@ -763,6 +763,16 @@ def _write_range(job: tuple[PageJob, SiteWriter, tuple[Page, ...]],
     return new, writer.written - written, writer.linked - linked  # a worker serves several ranges
 
 
+def body_key(bodies: Mapping[str, Body], slug: str) -> str:
+    """Return the render key of a page's Body: from the store's tag when it keeps one (pipeline.convert_bodies
+    does), so a page whose outputs are all kept is never read back from the store, else from the Body."""
+    if isinstance(bodies, DiskStore):
+        tag = bodies.tag(slug)
+        if tag:
+            return tag
+    return bodies[slug].key
+
+
 def _write_pages(job: PageJob, pages: tuple[Page, ...]) -> None:
     """Render and write the outputs of pages (each file still reused when its inputs did not change)."""
     for page in pages:
@@ -780,7 +790,7 @@ def _reuse_pages(job: PageJob) -> list[Page]:
         return list(job.site.pages)  # a first build, or after --out changed: nothing to keep
     todo = []
     for page in job.site.pages:
-        key = make_key(job.shared, job.bodies[page.slug].key, repr(page.meta))
+        key = make_key(job.shared, body_key(job.bodies, page.slug), repr(page.meta))
         names: list[str] = []
         for name in page_output_keys(page):
             if not writer.reuse_key(name, key):
@@ -902,7 +912,7 @@ def write_site(config: SiteConfig, site: Site, bodies: Mapping[str, Body], crisi
         listing_key = make_key("listing", *(key for part_shared, part_site, _ in parts
                                             for key in [part_shared] + [repr(p.meta) for p in part_site.pages]))
         guide_key = make_key("guide", *(key for part_shared, part_site, part_bodies in parts for key in
-                                        [part_shared] + [part_bodies[p.slug].key + repr(p.meta) for p in part_site.pages]))
+                                        [part_shared] + [body_key(part_bodies, p.slug) + repr(p.meta) for p in part_site.pages]))
         listings_kept = writer.reuse_all(listing_key)
         guide_kept = writer.reuse_all(guide_key)
         site_wide_kept = listings_kept and guide_kept

@@ -64,6 +64,32 @@ def test_pages_rendered_again_from_cached_front_matter_equal_a_cold_build(bigger
     assert "Text of page 7." in (tmp_path / "out/p007/index.html").read_text()
 
 
+@pytest.mark.parametrize("parallel", [False, True])
+def test_the_writers_take_each_bodys_key_from_the_store_without_reading_it(bigger_site, tmp_path, monkeypatch,
+                                                                          parallel):
+    """The body store keeps each Body's render key beside it (converted here, in workers, or from the cache):
+    the writers' reuse checks and the guide's key read it there, and it is the Body's own key."""
+    import feelagain.writers as writers
+    from feelagain.cache import DiskStore
+
+    monkeypatch.setattr(workers, "PARALLEL_THRESHOLD", 2 if parallel else 10**9)
+    seen: list[dict[str, tuple[str, str]]] = []
+    real = writers.write_site
+
+    def spy(config, site, bodies, *args, **kwargs):
+        assert isinstance(bodies, DiskStore)
+        seen.append({p.slug: (writers.body_key(bodies, p.slug), bodies[p.slug].key) for p in site.pages})
+        return real(config, site, bodies, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "write_site", spy)
+    build(bigger_site, tmp_path / "out")  # converted
+    build(bigger_site, tmp_path / "out")  # every body from the cache
+    assert len(seen) == 2 and len(seen[0]) > 40
+    for keys in seen:
+        assert all(tag == key and len(key) == 64 for tag, key in keys.values())
+    assert seen[0] == seen[1]
+
+
 def test_rebuild_after_editing_one_page_equals_a_cold_build(bigger_site, tmp_path):
     result = rebuild_after_replacing(bigger_site, tmp_path / "out", "content/p007.md", "Text of page 7.",
                                      "Changed words on page 7.")
