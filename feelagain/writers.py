@@ -11,6 +11,7 @@ import errno
 import hashlib
 import json
 import os
+import pickle
 import shutil
 import stat
 import struct
@@ -109,9 +110,9 @@ def exchange(a: Path, b: Path) -> bool:
 
 
 # One output file, as one bytes object: its SHA-256 (32 bytes), its stat packed with STAT (32 bytes: inode,
-# size, mtime_ns, ctime_ns), then its render key as _compact makes it. The manifest file writes the digest and
-# key in hex and the four numbers out. One object per file, not a list of three, because a 10,000-page site has
-# 50,000 files in each of the live, spare, staging and new tables.
+# size, mtime_ns, ctime_ns), then its render key as _compact makes it; the manifest file keeps these bytes as
+# they are. One object per file, not a list of three, because a 10,000-page site has 50,000 files in each of the
+# live, spare, staging and new tables.
 Entry = bytes
 STAT = struct.Struct("<Qqqq")
 DIGEST = slice(0, 32)
@@ -126,31 +127,26 @@ def _stat_key(info: os.stat_result) -> bytes:
     return STAT.pack(info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
 
 
-MANIFEST_VERSION = 4
-TABLES = ("live", "spare")  # the first field of a manifest line
+MANIFEST_VERSION = 5
+TABLES = ("live", "spare")  # the two tables of a manifest
+SOUND_KEY = (b"#", b"=")  # the first byte of a compacted render key (_compact)
 
 
 def _make_entry(digest: bytes, packed_stat: bytes, render_key: str | bytes) -> Entry:
     return digest + packed_stat + _compact(render_key)
 
 
-def _entry(row: Any) -> Entry | None:
-    """Return the entry of one manifest line ([table, name, digest, render key, four stat numbers]), or None
-    for a line that is not one."""
-    if (isinstance(row, list) and len(row) == 8 and row[0] in TABLES and isinstance(row[1], str) and isinstance(row[2], str)
-            and isinstance(row[3], str) and all(isinstance(n, int) for n in row[4:])):
-        try:
-            digest = bytes.fromhex(row[2])
-            return _make_entry(digest, STAT.pack(*row[4:]), row[3]) if len(digest) == 32 else None
-        except (struct.error, ValueError):
-            return None
-    return None
+def _sound(name: object, entry: object) -> bool:
+    """Return True for a manifest item that has the shape of a file name and its Entry."""
+    return (type(name) is str and type(entry) is bytes and len(entry) > KEY.start
+            and entry[64:65] in SOUND_KEY and (len(entry) == 97 or entry[64:65] == b"="))
 
 
-def _manifest_line(table: str, name: str, entry: Entry) -> str:
-    key = entry[KEY]
-    render_key = key[1:].hex() if key[:1] == b"#" else key[1:].decode()
-    return json.dumps([table, name, entry[DIGEST].hex(), render_key, *STAT.unpack(entry[STATS])]) + "\n"
+class _PlainUnpickler(pickle.Unpickler):
+    """Reads a manifest: plain dicts, strings, bytes and numbers only (it never imports or calls anything)."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        raise pickle.UnpicklingError(f"{module}.{name}: a manifest holds no objects")
 
 
 def _compact(render_key: str | bytes) -> bytes:
@@ -271,25 +267,27 @@ class SiteWriter:
     def _load_manifest(self) -> tuple[dict[str, Entry], dict[str, Entry]]:
         """Return the live and the spare folder's entries (empty when there is no usable manifest).
 
-        The file is read a line at a time (see commit): parsed whole, a large site's manifest would briefly
-        need several times the memory of the tables made from it.
+        The file is a pickle of plain values (see commit): read by the C unpickler, 50,000 entries per table at
+        10,000 pages load in a fiftieth of the time JSON lines took, into the same objects the tables keep.
         """
         if not self.manifest_path or not self.manifest_path.exists():
             return {}, {}
-        tables: dict[str, dict[str, Entry]] = {"live": {}, "spare": {}}
         wanted = {"live": self.output_dir.is_dir(), "spare": not self.fresh}
+        tables: dict[str, dict[str, Entry]] = {"live": {}, "spare": {}}
         try:
-            with open(self.manifest_path, encoding="utf-8") as lines:
-                head = json.loads(lines.readline())
-                if head != {"version": MANIFEST_VERSION, "output": str(self.output_dir.resolve())}:
-                    return {}, {}
-                for line in lines:
-                    row = json.loads(line)
-                    entry = _entry(row)
-                    if entry is not None and wanted.get(row[0]):
-                        tables[row[0]][sys.intern(row[1])] = entry
-        except (ValueError, OSError, RecursionError):  # RecursionError: JSON nested thousands deep
-            return {}, {}  # a damaged manifest only costs us the shortcut
+            with open(self.manifest_path, "rb") as handle:
+                record = _PlainUnpickler(handle).load()
+            if (type(record) is not dict or record.get("version") != MANIFEST_VERSION
+                    or record.get("output") != str(self.output_dir.resolve())):
+                return {}, {}
+            for table in TABLES:
+                items = record.get(table)
+                if wanted[table] and type(items) is dict:
+                    # Names interned: the staging folder's scan and the new manifest share these strings.
+                    tables[table] = {sys.intern(name): entry for name, entry in items.items() if _sound(name, entry)}
+            del record
+        except Exception:  # noqa: BLE001 (damaged, cut short or not ours: a damaged manifest only costs the shortcut)
+            return {}, {}
         live, spare = tables["live"], tables["spare"]
         for key, entry in spare.items():
             # A file both folders share (a hard link: same digest, key and stat) is kept once in memory (on a
@@ -510,15 +508,13 @@ class SiteWriter:
                 # ctime) with the new live ones.
                 spare = {k: (self.manifest[k] if k in self.manifest and self.manifest[k][INODE] == entry[INODE]
                              else entry) for k, entry in self.live.items()} if had_live else {}
-                # One line per file, written and read a line at a time (_load_manifest): 50,000 files at
-                # 10,000 pages would otherwise be one 25 MB value made and parsed whole.
+                # The entries as they are, pickled (_load_manifest); a name or an entry that both tables hold is
+                # written once. The pickler writes to the file as it goes: the whole record is never in memory.
+                record = {"version": MANIFEST_VERSION, "output": str(self.output_dir.resolve()),
+                          "live": self.manifest, "spare": spare}
                 tmp_manifest = self.manifest_path.with_suffix(".tmp")
-                with open(tmp_manifest, "w", encoding="utf-8") as handle:
-                    handle.write(json.dumps({"version": MANIFEST_VERSION, "output": str(self.output_dir.resolve())},
-                                            sort_keys=True) + "\n")
-                    for table, entries in (("live", self.manifest), ("spare", spare)):
-                        for name in sorted(entries):
-                            handle.write(_manifest_line(table, name, entries[name]))
+                with open(tmp_manifest, "wb") as handle:
+                    pickle.dump(record, handle, protocol=pickle.HIGHEST_PROTOCOL)
                 os.replace(tmp_manifest, self.manifest_path)
             if had_live and not self.keep_spare:
                 shutil.rmtree(self.tmp, ignore_errors=True)
@@ -879,7 +875,7 @@ def write_site(config: SiteConfig, site: Site, bodies: Mapping[str, Body], crisi
                                                            alternates=alternates))
               for ls in languages[1:]]
     # One manifest per output folder: building into another folder (--out) must not cost this one its shortcuts.
-    manifest = config.cache_dir / f"manifest-{make_key(str(config.output_dir.resolve()))[:16]}.json"
+    manifest = config.cache_dir / f"manifest-{make_key(str(config.output_dir.resolve()))[:16]}.pickle"
     writer: SiteWriter | InPlaceWriter = (InPlaceWriter(config.output_dir, served, manifest) if served is not None
                                           else SiteWriter(config.output_dir, manifest))
     try:
