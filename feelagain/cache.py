@@ -185,6 +185,10 @@ class RenderCache:
         self.used.add(key)
         return value
 
+    def keep(self, key: str) -> None:
+        """Keep the entry under key at save() without reading it (an entry this build did not need)."""
+        self.used.add(key)
+
     def put(self, key: str, value: Any) -> None:
         """Store value under key (committed by save())."""
         self.used.add(key)

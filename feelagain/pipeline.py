@@ -306,15 +306,17 @@ def _with_body(page: Page, markdown: DiskStore[str] | None) -> Page:
     return dataclasses.replace(page, body_md=markdown[page.slug]) if markdown is not None and page.slug in markdown else page
 
 
-def _convert_many(job: _ConvertJob, task: tuple[list[Page], list[str]]) -> list[tuple[Checks, bytes]]:
-    """Convert pages in a worker; return each page's Checks and its Body pickled once, for the cache and the store."""
+def _convert_many(job: _ConvertJob, task: tuple[list[Page], list[str]]) -> tuple[list[tuple[Checks, bytes]],
+                                                                                  dict[str, int]]:
+    """Convert pages in a worker; return each page's Checks and its Body pickled once, for the cache and the store,
+    and the syllable counts the linter made with the hyphenation dictionary (kept for the next build)."""
     converter = _WorkerConverter.get()
     done = []
     for page, key in zip(*task):
         body, checks = _convert_checked(converter, _with_body(page, job.markdown), job.settings, job.today, key,
                                         job.known_numbers, job.labels)
         done.append((checks, pickle.dumps(body, protocol=pickle.HIGHEST_PROTOCOL)))
-    return done
+    return done, lint.counted_syllables()
 
 
 CHUNK_PAGES = 250  # pages per conversion task at most (a finished task's results wait in memory until taken)
@@ -353,6 +355,13 @@ def convert_bodies(site: Site, settings: lint.LintSettings, today: datetime.date
             checks[page.slug] = hit.checks
         else:
             todo.append(page)
+    # Syllable counts of earlier builds: linting an edited page whose words are all known loads no dictionary.
+    syllable_key = make_key("syllables", engine_fingerprint(), lint.dictionary_id())
+    stored = cache.get(syllable_key, count=False) if todo else None
+    if isinstance(stored, dict):
+        lint.remember_syllables(stored)
+    cache.keep(syllable_key)  # a build that lints nothing must not prune them
+    counted: dict[str, int] = {}
     if markdown is not None and recall is not None:
         for page in todo:
             if page.slug not in markdown:
@@ -365,8 +374,9 @@ def convert_bodies(site: Site, settings: lint.LintSettings, today: datetime.date
         chunks = [todo[i::parts] for i in range(parts)]
         cache.close_for_fork()
         tasks = [(chunk, [keys[p.slug] for p in chunk]) for chunk in chunks]
-        for chunk, results in zip(chunks, workers.map_forked(job, _convert_many, tasks)):
+        for chunk, (results, worker_counted) in zip(chunks, workers.map_forked(job, _convert_many, tasks)):
             cache.reopen()  # the workers exist once the first result is in
+            counted.update(worker_counted)
             for page, (page_checks, data) in zip(chunk, results):
                 checks[page.slug] = page_checks
                 cache.put(keys[page.slug], CachedBody(page_checks, data))
@@ -382,6 +392,10 @@ def convert_bodies(site: Site, settings: lint.LintSettings, today: datetime.date
             data = pickle.dumps(body, protocol=pickle.HIGHEST_PROTOCOL)
             cache.put(keys[page.slug], CachedBody(checks[page.slug], data))
             store.add(page.slug, data, keys[page.slug])
+    lint.remember_syllables(counted)  # the workers' counts
+    counted.update(lint.counted_syllables())
+    if todo and (counted or not isinstance(stored, dict)):
+        cache.put(syllable_key, lint.known_syllables())
     return Converted(store, checks)
 
 

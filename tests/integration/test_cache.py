@@ -99,6 +99,25 @@ def test_rebuild_after_editing_one_page_equals_a_cold_build(bigger_site, tmp_pat
     assert snapshot(tmp_path / "out") == snapshot(tmp_path / "cold")
 
 
+def test_an_edit_in_words_the_site_has_is_linted_without_loading_the_hyphenation_dictionary(bigger_site, tmp_path):
+    from feelagain.lint import plaintext
+
+    plaintext._COUNTS.clear()
+    plaintext.syllables.cache_clear()
+    build(bigger_site, tmp_path / "out")  # counts every word and keeps the counts in the cache
+    plaintext._COUNTS.clear()  # as a new process would start
+    plaintext.syllables.cache_clear()
+    plaintext._hyphenator.cache_clear()
+    path = bigger_site / "content/p007.md"
+    path.write_text(path.read_text().replace("Text of page 7.", "More text of page 12. See page 7."))
+    result = build(bigger_site, tmp_path / "out")
+    assert result.cache_hits == result.pages - 1
+    assert plaintext._hyphenator.cache_info().currsize == 0
+    assert "More text of page 12." in (tmp_path / "out/p007/index.html").read_text()
+    build(bigger_site, tmp_path / "cold", use_cache=False)
+    assert snapshot(tmp_path / "out") == snapshot(tmp_path / "cold")
+
+
 def test_a_changed_template_invalidates_cached_pages(make_site, tmp_path):
     site = make_site()
     build(site, tmp_path / "out")
