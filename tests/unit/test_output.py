@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 from pathlib import PurePosixPath
 
@@ -75,6 +76,37 @@ def test_unchanged_files_are_hard_linked_not_rewritten(tmp_path):
     assert (second.linked, second.written) == (1, 1)
     assert (out / "a.html").stat().st_ino == inode
     assert (out / "b.html").read_bytes() == b"two"
+
+
+@pytest.mark.parametrize("change", ["in place", "replaced", "removed", "a folder"])
+def test_a_spare_file_changed_since_its_build_is_written_again_not_kept(tmp_path, change):
+    out, manifest = tmp_path / "dist", tmp_path / "cache/manifest.json"
+    for text in (b"one", b"two"):  # the spare folder now holds b.html = "one", which only it has
+        writer = SiteWriter(out, manifest)
+        writer.add(PurePosixPath("a.html"), b"same")
+        writer.add(PurePosixPath("b.html"), text)
+        writer.commit()
+    spare = tmp_path / ".dist.spare" / "b.html"
+    assert spare.read_bytes() == b"one"
+    if change == "in place":  # same inode, size and (put back) mtime: only the ctime tells
+        mtime = spare.stat().st_mtime_ns
+        with open(spare, "r+b") as handle:
+            handle.write(b"onf")
+        os.utime(spare, ns=(mtime, mtime))
+    elif change == "replaced":
+        spare.unlink()
+        spare.write_bytes(b"onf")
+    elif change == "removed":
+        spare.unlink()
+    else:
+        spare.unlink()
+        (spare / "x").mkdir(parents=True)
+    writer = SiteWriter(out, manifest)
+    writer.add(PurePosixPath("a.html"), b"same")
+    writer.add(PurePosixPath("b.html"), b"one")
+    writer.commit()
+    assert (out / "b.html").read_bytes() == b"one" and (out / "a.html").read_bytes() == b"same"
+    assert (writer.linked, writer.written) == (1, 1)
 
 
 def test_writer_never_takes_over_a_file(tmp_path):
