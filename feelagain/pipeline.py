@@ -19,6 +19,7 @@ from .discover import SourceFile, read_sources, read_text_file, source_text
 from .errors import BuildError, Problems, SourceLocation, did_you_mean
 from .frontmatter import parse as parse_front_matter
 from .frontmatter import split as split_front_matter
+from .frozen import by_fields
 from .languages import Language, PageRef, pair_pages
 from .links import check_links, links_with_lines
 from .markup import ENGLISH, Body, Converter, Labels, Link
@@ -49,6 +50,8 @@ class BuildResult:
 @dataclass(frozen=True, slots=True)
 class Parsed:
     """A page parsed from an unchanged source file, and the warnings that came with it (the front-matter cache)."""
+
+    __reduce__ = by_fields  # pickled as a call of the class (frozen.py)
 
     page: Page
     warnings: tuple[BuildError, ...]
