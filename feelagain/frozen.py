@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 _GETTERS: dict[type, Callable[[Any], Any]] = {}
+T = TypeVar("T")
 
 
-def by_fields(self: Any) -> tuple[type, tuple[Any, ...]]:
+def by_fields(self: Any) -> tuple[Any, tuple[Any, ...]]:
     """Return (class, field values): pickle's recipe to make the object again by calling its class."""
     cls = type(self)
     getter = _GETTERS.get(cls)
@@ -24,3 +25,15 @@ def by_fields(self: Any) -> tuple[type, tuple[Any, ...]]:
             raise TypeError(f"{cls.__name__}: by_fields is for dataclasses of two fields or more")
         getter = _GETTERS[cls] = operator.attrgetter(*names)
     return cls, getter(self)
+
+
+def replaced(obj: T, **changes: Any) -> T:
+    """Return a copy of a by_fields object with some fields changed (dataclasses.replace, a few times faster:
+    it looks no field up by name; a build makes one per page several times over)."""
+    cls, values = by_fields(obj)
+    names = cls.__match_args__
+    unknown = changes.keys() - set(names)
+    if unknown:
+        raise TypeError(f"{cls.__name__} has no field {sorted(unknown)[0]!r}")
+    made: T = cls(*[changes[name] if name in changes else value for name, value in zip(names, values)])
+    return made

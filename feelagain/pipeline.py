@@ -19,7 +19,7 @@ from .discover import SourceFile, read_sources, read_text_file, source_text
 from .errors import BuildError, Problems, SourceLocation, did_you_mean
 from .frontmatter import parse as parse_front_matter
 from .frontmatter import split as split_front_matter
-from .frozen import by_fields
+from .frozen import by_fields, replaced
 from .languages import Language, PageRef, pair_pages
 from .links import check_links, links_with_lines
 from .markup import ENGLISH, Body, Converter, Labels, Link
@@ -85,7 +85,7 @@ class SourceCache:
             self.found[rel] = key
             # The Markdown stays in the cache until a conversion asks for it (markdown()): read_sources keeps
             # every hit until parse_pages has seen them all, and 10,000 pages' texts are about 50 MB.
-            return dataclasses.replace(hit, page=dataclasses.replace(hit.page, body_md=""))
+            return replaced(hit, page=replaced(hit.page, body_md=""))
         self.stats[rel] = key
         return None
 
@@ -125,7 +125,7 @@ def parse_pages(sources: list[SourceFile], problems: Problems, lang_prefix: str 
         # (SourceCache.markdown).
         if markdown is not None and not cached:
             markdown.add(page.slug, pickle.dumps(page.body_md, protocol=pickle.HIGHEST_PROTOCOL))
-            page = dataclasses.replace(page, body_md="")
+            page = replaced(page, body_md="")
         pages.append(page)
 
     for source in sources:
@@ -177,7 +177,7 @@ def for_writing(site: Site) -> Site:
     Once the pages are converted and checked, the writers need neither; on a large site they are a good part
     of the memory the writing stage would otherwise hold.
     """
-    light = {id(p): dataclasses.replace(p, body_md="", meta_lines=LineMap(p.meta_lines.line)) for p in site.pages}
+    light = {id(p): replaced(p, body_md="", meta_lines=LineMap(p.meta_lines.line)) for p in site.pages}
     return Site(tuple(light[id(p)] for p in site.pages), tuple(light.get(id(p), p) for p in site.nav))
 
 
@@ -306,7 +306,7 @@ class _ConvertJob:
 
 def _with_body(page: Page, markdown: DiskStore[str] | None) -> Page:
     """Return the page with the Markdown body parse_pages set aside."""
-    return dataclasses.replace(page, body_md=markdown[page.slug]) if markdown is not None and page.slug in markdown else page
+    return replaced(page, body_md=markdown[page.slug]) if markdown is not None and page.slug in markdown else page
 
 
 def _convert_many(job: _ConvertJob, task: tuple[list[Page], list[str]]) -> tuple[list[tuple[Checks, bytes]],

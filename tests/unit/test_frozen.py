@@ -42,3 +42,13 @@ def test_a_parsed_page_reads_back_equal_and_without_dataclasses_setstate():
     back = pickle.loads(data)
     assert back.page == page and back.page.meta.sources[1].doi == "10.1/x" and back.page.meta_lines.at("sources", 1) == 8
     assert str(back.warnings[0]) == str(warning)
+
+
+def test_replaced_changes_the_named_fields_only_and_refuses_unknown_ones():
+    from feelagain.frozen import replaced
+
+    source = Source("NHS", "Numbness", "https://www.nhs.uk/", 2024, "10.1/x")
+    assert replaced(source, title="Other", year=None) == dataclasses.replace(source, title="Other", year=None)
+    assert replaced(source) == source
+    with pytest.raises(TypeError, match="no field 'titel'"):
+        replaced(source, titel="Other")
