@@ -35,12 +35,28 @@ _ENGINE: str | None = None
 
 def make_key(*parts: str | bytes) -> str:
     """Return the hex SHA-256 of the parts."""
-    digest = hashlib.sha256()
-    for part in parts:
+    return KeyMaker(*parts).hexdigest()
+
+
+class KeyMaker:
+    """make_key() a part at a time: KeyMaker(a).add(b).hexdigest() == make_key(a, b), without a tuple of every
+    part (a key made from every page of a large site)."""
+
+    def __init__(self, *parts: str | bytes) -> None:
+        self.digest = hashlib.sha256()
+        for part in parts:
+            self.add(part)
+
+    def add(self, part: str | bytes) -> KeyMaker:
+        """Add one part; return self."""
         data = part.encode() if isinstance(part, str) else part
-        digest.update(len(data).to_bytes(8, "big"))
-        digest.update(data)
-    return digest.hexdigest()
+        self.digest.update(len(data).to_bytes(8, "big"))
+        self.digest.update(data)
+        return self
+
+    def hexdigest(self) -> str:
+        """Return the key of the parts added so far."""
+        return self.digest.hexdigest()
 
 
 Value = TypeVar("Value")

@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 
 from . import embed, headers, offline, printbook, search, seo, workers
 from .assets import STABLE_NAMES, collect_assets
-from .cache import DiskStore, RenderCache, engine_fingerprint, make_key
+from .cache import DiskStore, KeyMaker, RenderCache, engine_fingerprint, make_key
 from .config import PROJECT_ROOT, SiteConfig, input_folders
 from .crisis import Crisis
 from .errors import BuildError, BuildFailed, Problems, SourceLocation
@@ -939,10 +939,15 @@ def write_site(config: SiteConfig, site: Site, bodies: Mapping[str, Body], crisi
         # Files made from the whole site depend on the site-wide inputs of every language and on every page's
         # metadata (the listings: embed guide, API index, sitemap…), and some on every page's body too (the
         # guide's print page and offline files): an edit to a page's text leaves the listings as they are.
-        listing_key = make_key("listing", *(key for part_shared, part_site, _ in parts
-                                            for key in [part_shared] + [repr(p.meta) for p in part_site.pages]))
-        guide_key = make_key("guide", *(key for part_shared, part_site, part_bodies in parts for key in
-                                        [part_shared] + [body_key(part_bodies, p.slug) + repr(p.meta) for p in part_site.pages]))
+        listing, guide = KeyMaker("listing"), KeyMaker("guide")
+        for part_shared, part_site, part_bodies in parts:  # one pass, one repr of each page's metadata
+            listing.add(part_shared)
+            guide.add(part_shared)
+            for p in part_site.pages:
+                meta = repr(p.meta)
+                listing.add(meta)
+                guide.add(body_key(part_bodies, p.slug) + meta)
+        listing_key, guide_key = listing.hexdigest(), guide.hexdigest()
         listings_kept = writer.reuse_all(listing_key)
         guide_kept = writer.reuse_all(guide_key)
         site_wide_kept = listings_kept and guide_kept

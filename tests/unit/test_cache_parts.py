@@ -1,4 +1,5 @@
-"""The build's temporary body store (cache.DiskStore): values read back as stored, tags answer without a read."""
+"""cache.py's parts: the build's temporary body store (DiskStore) reads values back as stored and answers tags without
+a read; keys made part by part (KeyMaker) equal make_key."""
 from __future__ import annotations
 
 import pickle
@@ -21,3 +22,10 @@ def test_values_and_tags_read_back_as_stored(tmp_path):
             store.tag("missing")
     finally:
         store.close()
+
+
+def test_a_key_made_part_by_part_equals_make_key_and_parts_never_run_together():
+    from feelagain.cache import KeyMaker, make_key
+
+    assert KeyMaker("a").add("bc").add(b"d").hexdigest() == make_key("a", "bc", "d") == KeyMaker("a", "bc", "d").hexdigest()
+    assert make_key("ab", "c") != make_key("a", "bc") != make_key("abc")
