@@ -118,6 +118,16 @@ def test_an_edit_in_words_the_site_has_is_linted_without_loading_the_hyphenation
     assert snapshot(tmp_path / "out") == snapshot(tmp_path / "cold")
 
 
+def test_worker_processes_share_the_dictionary_the_build_loaded_once_when_no_counts_are_kept(bigger_site, tmp_path,
+                                                                                          monkeypatch):
+    from feelagain.lint import plaintext
+
+    monkeypatch.setattr(workers, "PARALLEL_THRESHOLD", 2)
+    plaintext._hyphenator.cache_clear()
+    build(bigger_site, tmp_path / "out", use_cache=False)  # no counts kept: loaded here, before the fork
+    assert plaintext._hyphenator.cache_info().currsize == 1
+
+
 def test_a_changed_template_invalidates_cached_pages(make_site, tmp_path):
     site = make_site()
     build(site, tmp_path / "out")
