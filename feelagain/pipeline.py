@@ -359,11 +359,13 @@ def convert_bodies(site: Site, settings: lint.LintSettings, today: datetime.date
         else:
             todo.append(page)
     # Syllable counts of earlier builds: linting an edited page whose words are all known loads no dictionary.
-    syllable_key = make_key("syllables", engine_fingerprint(), lint.dictionary_id())
-    stored = cache.get(syllable_key, count=False) if todo else None
+    counts_id = lint.counts_id()  # "" when the dictionary cannot be named: then no counts are kept
+    syllable_key = make_key("syllables", counts_id) if counts_id else ""
+    stored = cache.get(syllable_key, count=False) if todo and syllable_key else None
     if isinstance(stored, dict):
         lint.remember_syllables(stored)
-    cache.keep(syllable_key)  # a build that lints nothing must not prune them
+    if syllable_key:
+        cache.keep(syllable_key)  # a build that lints nothing must not prune them
     counted: dict[str, int] = {}
     if markdown is not None and recall is not None:
         for page in todo:
@@ -399,7 +401,7 @@ def convert_bodies(site: Site, settings: lint.LintSettings, today: datetime.date
             store.add(page.slug, data, keys[page.slug])
     lint.remember_syllables(counted)  # the workers' counts
     counted.update(lint.counted_syllables())
-    if todo and (counted or not isinstance(stored, dict)):
+    if syllable_key and todo and (counted or not isinstance(stored, dict)):
         cache.put(syllable_key, lint.known_syllables())
     return Converted(store, checks)
 

@@ -7,6 +7,7 @@ which textstat 0.7.4 uses — textstat itself needs network data or pkg_resource
 """
 from __future__ import annotations
 
+import hashlib
 import html
 import os
 import re
@@ -14,6 +15,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import NamedTuple
 
 from pyphen import Pyphen
@@ -241,26 +243,30 @@ def _hyphenator() -> Pyphen:
 
 # Every syllable count this process knows: taken from earlier builds (remember_syllables) or made here with the
 # hyphenation dictionary (also noted in _NEW until counted_syllables() hands them on). The build keeps them in
-# its cache, so linting an edited page whose words are all known never loads the dictionary (0.07 s).
+# its cache (under counts_id()), so linting an edited page whose words are all known never loads the
+# dictionary (0.07 s).
 _COUNTS: dict[str, int] = {}
 _NEW: dict[str, int] = {}
 
 
-def dictionary_id() -> str:
-    """Return what identifies the hyphenation dictionary's counts: pyphen's version and the dictionary file's
-    path, size and mtime (the file is not read)."""
+def counts_id() -> str:
+    """Return what the syllable counts depend on: this module's source (how a count is made), pyphen's version
+    and the dictionary file's path, size and mtime (not its text). Not the rest of the engine: a build after
+    any other engine change keeps using the counts."""
     import pyphen
 
     path = pyphen.LANGUAGES["en_US"]
     try:
         info = os.stat(path)
+        source = Path(__file__).read_bytes()
     except OSError:
         return ""
-    return f"{getattr(pyphen, '__version__', '')} {path} {info.st_size} {info.st_mtime_ns}"
+    return hashlib.sha256(b"%s\0%s\0%s %d %d" % (source, getattr(pyphen, "__version__", "").encode(),
+                                                    os.fsencode(path), info.st_size, info.st_mtime_ns)).hexdigest()
 
 
 def remember_syllables(known: Mapping[str, int]) -> None:
-    """Take counts made with the same dictionary (dictionary_id) elsewhere: they answer before pyphen does."""
+    """Take counts made with the same dictionary (counts_id) elsewhere: they answer before pyphen does."""
     _COUNTS.update(known)
 
 

@@ -118,6 +118,19 @@ def test_an_edit_in_words_the_site_has_is_linted_without_loading_the_hyphenation
     assert snapshot(tmp_path / "out") == snapshot(tmp_path / "cold")
 
 
+def test_the_syllable_counts_outlive_a_change_to_the_rest_of_the_engine(bigger_site, tmp_path, monkeypatch):
+    import feelagain.cache as cache
+    from feelagain.lint import plaintext
+
+    build(bigger_site, tmp_path / "out")
+    monkeypatch.setattr(cache, "_ENGINE", "another engine")  # every page is converted and linted again…
+    plaintext._COUNTS.clear()
+    plaintext.syllables.cache_clear()
+    plaintext._hyphenator.cache_clear()
+    assert build(bigger_site, tmp_path / "out").cache_hits == 0
+    assert plaintext._hyphenator.cache_info().currsize == 0  # …with the counts the first build kept
+
+
 def test_worker_processes_share_the_dictionary_the_build_loaded_once_when_no_counts_are_kept(bigger_site, tmp_path,
                                                                                           monkeypatch):
     from feelagain.lint import plaintext
