@@ -11,6 +11,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from .errors import BuildError, Problems, SourceLocation
+from .frozen import by_fields
 
 # A page name (slug): the one definition, used for file names, site.yml and the content-API schema.
 SLUG_PATTERN = r"[a-z0-9]+(?:-[a-z0-9]+)*"
@@ -24,6 +25,8 @@ RESERVED = frozenset({"assets", "embed", "api", "oembed", "404", "sitemap", "rob
 @dataclass(frozen=True, slots=True)
 class SourceFile:
     """One Markdown file's text and where it came from."""
+
+    __reduce__ = by_fields  # pickled as a call of the class (frozen.py)
 
     rel_path: PurePosixPath  # e.g. content/causes.md
     slug: str

@@ -224,12 +224,35 @@ class Pending:
     listed_ns: int  # when the inputs were listed
 
 
+@dataclass(frozen=True)
+class _Noted:
+    """What fast_build found while it compared a record, for start() to use instead of finding it again."""
+
+    options: Options
+    listed_ns: int
+    environment: str
+    inputs: Listing | None
+
+
+_noted: _Noted | None = None
+
+
 def start(options: Options) -> Pending:
-    """At the start of a normal build: delete the record, then note the inputs (before anything reads them)."""
+    """At the start of a normal build: delete the record, then note the inputs (before anything reads them).
+
+    What fast_build() of the same command line noted a moment before (the environment, the inputs' listing) is
+    used as it is: it was taken before anything read the inputs, too. A listing older than the build can only
+    make the next build's shortcut fail, never let it pass wrongly (a changed input never lists as before).
+    """
+    global _noted
+    noted, _noted = _noted, None
     try:
         os.unlink(record_path(options))
     except OSError:  # none yet; or a cache folder we cannot change, where no record can be written either
         pass
+    if noted is not None and noted.options == options:
+        inputs = noted.inputs or list_folders(input_folders(options.site_dir))
+        return Pending(options, noted.environment, inputs, noted.listed_ns)
     listed_ns = time.time_ns()
     try:
         environment = environment_key(options)
@@ -285,9 +308,15 @@ def fast_build(argv: list[str]) -> int | None:
         if not (isinstance(stderr, list) and all(isinstance(line, str) for line in stderr)
                 and isinstance(before, str) and isinstance(after, str)):
             return None
-        if record.get("environment") != environment_key(options):
+        global _noted
+        listed_ns = time.time_ns()
+        environment = environment_key(options)
+        _noted = _Noted(options, listed_ns, environment, None)
+        if record.get("environment") != environment:
             return None
-        if record.get("inputs") != list_folders(input_folders(options.site_dir)).digest:
+        inputs = list_folders(input_folders(options.site_dir))
+        _noted = _Noted(options, listed_ns, environment, inputs)
+        if record.get("inputs") != inputs.digest:
             return None
         if record.get("outputs") != list_folders([options.out_dir]).digest:
             return None

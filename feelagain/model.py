@@ -9,6 +9,7 @@ from typing import Generic, TypeVar, overload
 from urllib.parse import quote
 
 from .discover import SourceFile
+from .frozen import by_fields
 from .schema import PageMeta
 from .yamlfile import LineMap
 
@@ -39,6 +40,8 @@ def relative_href(from_url: str, to_url: str) -> str:
 @dataclass(frozen=True, slots=True)
 class Page:
     """One content page: its source, validated metadata and where it goes."""
+
+    __reduce__ = by_fields  # pickled as a call of the class (frozen.py)
 
     source: SourceFile
     meta: PageMeta

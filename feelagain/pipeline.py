@@ -19,6 +19,7 @@ from .discover import SourceFile, read_sources, read_text_file, source_text
 from .errors import BuildError, Problems, SourceLocation, did_you_mean
 from .frontmatter import parse as parse_front_matter
 from .frontmatter import split as split_front_matter
+from .frozen import by_fields, replaced
 from .languages import Language, PageRef, pair_pages
 from .links import check_links, links_with_lines
 from .markup import ENGLISH, Body, Converter, Labels, Link
@@ -49,6 +50,8 @@ class BuildResult:
 @dataclass(frozen=True, slots=True)
 class Parsed:
     """A page parsed from an unchanged source file, and the warnings that came with it (the front-matter cache)."""
+
+    __reduce__ = by_fields  # pickled as a call of the class (frozen.py)
 
     page: Page
     warnings: tuple[BuildError, ...]
@@ -82,7 +85,7 @@ class SourceCache:
             self.found[rel] = key
             # The Markdown stays in the cache until a conversion asks for it (markdown()): read_sources keeps
             # every hit until parse_pages has seen them all, and 10,000 pages' texts are about 50 MB.
-            return dataclasses.replace(hit, page=dataclasses.replace(hit.page, body_md=""))
+            return replaced(hit, page=replaced(hit.page, body_md=""))
         self.stats[rel] = key
         return None
 
@@ -122,7 +125,7 @@ def parse_pages(sources: list[SourceFile], problems: Problems, lang_prefix: str 
         # (SourceCache.markdown).
         if markdown is not None and not cached:
             markdown.add(page.slug, pickle.dumps(page.body_md, protocol=pickle.HIGHEST_PROTOCOL))
-            page = dataclasses.replace(page, body_md="")
+            page = replaced(page, body_md="")
         pages.append(page)
 
     for source in sources:
@@ -174,7 +177,7 @@ def for_writing(site: Site) -> Site:
     Once the pages are converted and checked, the writers need neither; on a large site they are a good part
     of the memory the writing stage would otherwise hold.
     """
-    light = {id(p): dataclasses.replace(p, body_md="", meta_lines=LineMap(p.meta_lines.line)) for p in site.pages}
+    light = {id(p): replaced(p, body_md="", meta_lines=LineMap(p.meta_lines.line)) for p in site.pages}
     return Site(tuple(light[id(p)] for p in site.pages), tuple(light.get(id(p), p) for p in site.nav))
 
 
@@ -303,18 +306,20 @@ class _ConvertJob:
 
 def _with_body(page: Page, markdown: DiskStore[str] | None) -> Page:
     """Return the page with the Markdown body parse_pages set aside."""
-    return dataclasses.replace(page, body_md=markdown[page.slug]) if markdown is not None and page.slug in markdown else page
+    return replaced(page, body_md=markdown[page.slug]) if markdown is not None and page.slug in markdown else page
 
 
-def _convert_many(job: _ConvertJob, task: tuple[list[Page], list[str]]) -> list[tuple[Checks, bytes]]:
-    """Convert pages in a worker; return each page's Checks and its Body pickled once, for the cache and the store."""
+def _convert_many(job: _ConvertJob, task: tuple[list[Page], list[str]]) -> tuple[list[tuple[Checks, bytes]],
+                                                                                  dict[str, int]]:
+    """Convert pages in a worker; return each page's Checks and its Body pickled once, for the cache and the store,
+    and the syllable counts the linter made with the hyphenation dictionary (kept for the next build)."""
     converter = _WorkerConverter.get()
     done = []
     for page, key in zip(*task):
         body, checks = _convert_checked(converter, _with_body(page, job.markdown), job.settings, job.today, key,
                                         job.known_numbers, job.labels)
         done.append((checks, pickle.dumps(body, protocol=pickle.HIGHEST_PROTOCOL)))
-    return done
+    return done, lint.counted_syllables()
 
 
 CHUNK_PAGES = 250  # pages per conversion task at most (a finished task's results wait in memory until taken)
@@ -349,10 +354,19 @@ def convert_bodies(site: Site, settings: lint.LintSettings, today: datetime.date
     for page in site.pages:
         hit = cache.get(keys[page.slug])
         if isinstance(hit, CachedBody):
-            store.add(page.slug, hit.body)
+            store.add(page.slug, hit.body, keys[page.slug])  # the Body's own key, kept aside for the writers
             checks[page.slug] = hit.checks
         else:
             todo.append(page)
+    # Syllable counts of earlier builds: linting an edited page whose words are all known loads no dictionary.
+    counts_id = lint.counts_id()  # "" when the dictionary cannot be named: then no counts are kept
+    syllable_key = make_key("syllables", counts_id) if counts_id else ""
+    stored = cache.get(syllable_key, count=False) if todo and syllable_key else None
+    if isinstance(stored, dict):
+        lint.remember_syllables(stored)
+    if syllable_key:
+        cache.keep(syllable_key)  # a build that lints nothing must not prune them
+    counted: dict[str, int] = {}
     if markdown is not None and recall is not None:
         for page in todo:
             if page.slug not in markdown:
@@ -363,14 +377,17 @@ def convert_bodies(site: Site, settings: lint.LintSettings, today: datetime.date
         # and a finished task's bodies wait in memory only until stored.
         parts = max(workers.worker_count() * 4, -(-len(todo) // CHUNK_PAGES))
         chunks = [todo[i::parts] for i in range(parts)]
+        if not isinstance(stored, dict):
+            lint.load_dictionary()  # no counts kept yet: every worker would load the dictionary; they share this one
         cache.close_for_fork()
         tasks = [(chunk, [keys[p.slug] for p in chunk]) for chunk in chunks]
-        for chunk, results in zip(chunks, workers.map_forked(job, _convert_many, tasks)):
+        for chunk, (results, worker_counted) in zip(chunks, workers.map_forked(job, _convert_many, tasks)):
             cache.reopen()  # the workers exist once the first result is in
+            counted.update(worker_counted)
             for page, (page_checks, data) in zip(chunk, results):
                 checks[page.slug] = page_checks
                 cache.put(keys[page.slug], CachedBody(page_checks, data))
-                store.add(page.slug, data)
+                store.add(page.slug, data, keys[page.slug])
             if progress:
                 progress(len(checks), len(site.pages))
         cache.reopen()
@@ -381,7 +398,11 @@ def convert_bodies(site: Site, settings: lint.LintSettings, today: datetime.date
                                                        keys[page.slug], known_numbers, labels)
             data = pickle.dumps(body, protocol=pickle.HIGHEST_PROTOCOL)
             cache.put(keys[page.slug], CachedBody(checks[page.slug], data))
-            store.add(page.slug, data)
+            store.add(page.slug, data, keys[page.slug])
+    lint.remember_syllables(counted)  # the workers' counts
+    counted.update(lint.counted_syllables())
+    if syllable_key and todo and (counted or not isinstance(stored, dict)):
+        cache.put(syllable_key, lint.known_syllables())
     return Converted(store, checks)
 
 

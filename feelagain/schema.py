@@ -9,6 +9,7 @@ from typing import Any
 
 from .discover import SLUG
 from .errors import BuildError, SourceLocation, did_you_mean
+from .frozen import by_fields
 from .yamlfile import LineMap
 
 Checker = Callable[[Any], str | None]  # returns a problem text, or None when the value is fine
@@ -145,6 +146,8 @@ def check_mapping(raw: Any, fields: tuple[Field, ...], loc: SourceLocation, line
 class Source:
     """A publication a page draws on."""
 
+    __reduce__ = by_fields  # pickled as a call of the class (frozen.py)
+
     publisher: str
     title: str
     url: str | None = None
@@ -165,6 +168,8 @@ class Source:
 @dataclass(frozen=True, slots=True)
 class PageMeta:
     """The validated front matter of one page."""
+
+    __reduce__ = by_fields  # pickled as a call of the class (frozen.py)
 
     title: str
     description: str

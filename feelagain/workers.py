@@ -6,12 +6,16 @@ the main process reports it; work that cannot be pickled (a Jinja environment) i
 """
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
+
+# multiprocessing and concurrent.futures are imported by the functions that start processes: a build that
+# renders a handful of pages (an edit) never starts any, and importing them costs 5 ms.
 
 PARALLEL_THRESHOLD = 150  # below this many pages to process, starting processes costs more than it saves
 MAX_WORKERS = 8
@@ -38,6 +42,8 @@ def ignore_interrupts() -> None:
 
 def pool() -> ProcessPoolExecutor:
     """Return a pool for work whose arguments pickle."""
+    from concurrent.futures import ProcessPoolExecutor
+
     return ProcessPoolExecutor(max_workers=worker_count(), initializer=ignore_interrupts)
 
 
@@ -64,6 +70,9 @@ def map_forked(job: Job, work: Callable[[Job, Item], Result], items: Iterable[It
     The job is passed to each worker as its initializer's argument; with the fork start method the
     arguments of a new process are inherited, never pickled. Only items and results cross the pipe.
     """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=worker_count(), mp_context=context,
                              initializer=_adopt, initargs=(job, work)) as executor:

@@ -64,6 +64,32 @@ def test_pages_rendered_again_from_cached_front_matter_equal_a_cold_build(bigger
     assert "Text of page 7." in (tmp_path / "out/p007/index.html").read_text()
 
 
+@pytest.mark.parametrize("parallel", [False, True])
+def test_the_writers_take_each_bodys_key_from_the_store_without_reading_it(bigger_site, tmp_path, monkeypatch,
+                                                                          parallel):
+    """The body store keeps each Body's render key beside it (converted here, in workers, or from the cache):
+    the writers' reuse checks and the guide's key read it there, and it is the Body's own key."""
+    import feelagain.writers as writers
+    from feelagain.cache import DiskStore
+
+    monkeypatch.setattr(workers, "PARALLEL_THRESHOLD", 2 if parallel else 10**9)
+    seen: list[dict[str, tuple[str, str]]] = []
+    real = writers.write_site
+
+    def spy(config, site, bodies, *args, **kwargs):
+        assert isinstance(bodies, DiskStore)
+        seen.append({p.slug: (writers.body_key(bodies, p.slug), bodies[p.slug].key) for p in site.pages})
+        return real(config, site, bodies, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "write_site", spy)
+    build(bigger_site, tmp_path / "out")  # converted
+    build(bigger_site, tmp_path / "out")  # every body from the cache
+    assert len(seen) == 2 and len(seen[0]) > 40
+    for keys in seen:
+        assert all(tag == key and len(key) == 64 for tag, key in keys.values())
+    assert seen[0] == seen[1]
+
+
 def test_rebuild_after_editing_one_page_equals_a_cold_build(bigger_site, tmp_path):
     result = rebuild_after_replacing(bigger_site, tmp_path / "out", "content/p007.md", "Text of page 7.",
                                      "Changed words on page 7.")
@@ -71,6 +97,48 @@ def test_rebuild_after_editing_one_page_equals_a_cold_build(bigger_site, tmp_pat
     assert "Changed words on page 7." in (tmp_path / "out/p007/index.html").read_text()
     build(bigger_site, tmp_path / "cold", use_cache=False)
     assert snapshot(tmp_path / "out") == snapshot(tmp_path / "cold")
+
+
+def test_an_edit_in_words_the_site_has_is_linted_without_loading_the_hyphenation_dictionary(bigger_site, tmp_path):
+    from feelagain.lint import plaintext
+
+    plaintext._COUNTS.clear()
+    plaintext.syllables.cache_clear()
+    build(bigger_site, tmp_path / "out")  # counts every word and keeps the counts in the cache
+    plaintext._COUNTS.clear()  # as a new process would start
+    plaintext.syllables.cache_clear()
+    plaintext._hyphenator.cache_clear()
+    path = bigger_site / "content/p007.md"
+    path.write_text(path.read_text().replace("Text of page 7.", "More text of page 12. See page 7."))
+    result = build(bigger_site, tmp_path / "out")
+    assert result.cache_hits == result.pages - 1
+    assert plaintext._hyphenator.cache_info().currsize == 0
+    assert "More text of page 12." in (tmp_path / "out/p007/index.html").read_text()
+    build(bigger_site, tmp_path / "cold", use_cache=False)
+    assert snapshot(tmp_path / "out") == snapshot(tmp_path / "cold")
+
+
+def test_the_syllable_counts_outlive_a_change_to_the_rest_of_the_engine(bigger_site, tmp_path, monkeypatch):
+    import feelagain.cache as cache
+    from feelagain.lint import plaintext
+
+    build(bigger_site, tmp_path / "out")
+    monkeypatch.setattr(cache, "_ENGINE", "another engine")  # every page is converted and linted again…
+    plaintext._COUNTS.clear()
+    plaintext.syllables.cache_clear()
+    plaintext._hyphenator.cache_clear()
+    assert build(bigger_site, tmp_path / "out").cache_hits == 0
+    assert plaintext._hyphenator.cache_info().currsize == 0  # …with the counts the first build kept
+
+
+def test_worker_processes_share_the_dictionary_the_build_loaded_once_when_no_counts_are_kept(bigger_site, tmp_path,
+                                                                                          monkeypatch):
+    from feelagain.lint import plaintext
+
+    monkeypatch.setattr(workers, "PARALLEL_THRESHOLD", 2)
+    plaintext._hyphenator.cache_clear()
+    build(bigger_site, tmp_path / "out", use_cache=False)  # no counts kept: loaded here, before the fork
+    assert plaintext._hyphenator.cache_info().currsize == 1
 
 
 def test_a_changed_template_invalidates_cached_pages(make_site, tmp_path):

@@ -202,3 +202,15 @@ def test_build_py_and_python_m_feelagain_agree(make_site, tmp_path: Path):
     shutil.rmtree(site / "dist")
     assert run_cli("build", "--site", str(site)).returncode == 0
     assert snapshot(site / "dist") == first
+
+
+def test_a_build_in_process_leaves_the_garbage_collectors_settings_as_it_found_them(tmp_path):
+    import gc
+
+    from feelagain import cli
+    from tests.support.sites import default_files, write_files
+
+    write_files(tmp_path / "site", default_files())
+    before = gc.get_threshold()
+    assert cli.main(["build", "--site", str(tmp_path / "site"), "--out", str(tmp_path / "out")]) == 0
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0

@@ -137,6 +137,23 @@ def test_any_change_makes_a_normal_build_equal_to_a_cold_one(site, tmp_path, bui
     assert len(builds) == 3  # the --no-cache build; the last one was answered from the new record
 
 
+def test_a_build_after_an_edit_lists_the_inputs_once_and_its_record_answers_the_next(site, tmp_path, builds, capsys,
+                                                                                    monkeypatch):
+    out = tmp_path / "out"
+    args = ("build", "--site", str(site), "--out", str(out))
+    assert run(capsys, *args)[0] == 0
+    path = site / "content/extra.md"
+    path.write_text(path.read_text().replace("Some more words", "Some other words"))
+    listed: list[list[str]] = []
+    real = fingerprint.list_folders
+    monkeypatch.setattr(fingerprint, "list_folders", lambda folders: listed.append(folders) or real(folders))
+    assert run(capsys, *args)[0] == 0 and len(builds) == 2
+    inputs = [folders for folders in listed if folders != [os.path.realpath(out)]]
+    assert len(inputs) == 1  # the shortcut's listing, which the build then used for its record
+    assert run(capsys, *args)[0] == 0 and len(builds) == 2  # answered from that record
+    assert "Some other words" in (out / "extra/index.html").read_text()
+
+
 def test_another_output_folder_is_a_normal_build(site, tmp_path, builds, capsys):
     assert run(capsys, "build", "--site", str(site), "--out", str(tmp_path / "one"))[0] == 0
     code, stdout, _ = run(capsys, "build", "--site", str(site), "--out", str(tmp_path / "two"))

@@ -1,13 +1,14 @@
 """The linter's per-build memory (syllable counts per word, plain text per Markdown line) never changes a finding:
 a varied corpus gets the same errors and warnings, on the same lines, whether those memories start empty for
-every page, are shared across the corpus, or are filled in another order."""
+every page, are shared across the corpus, are filled in another order, or come from an earlier build."""
 from __future__ import annotations
 
 import random
 from datetime import date
 from pathlib import PurePosixPath
 
-from feelagain.lint.plaintext import plain, syllables
+from feelagain.lint import plaintext
+from feelagain.lint.plaintext import counted_syllables, known_syllables, plain, remember_syllables, syllables
 from feelagain.lint.rules import LintPage, LintSettings, lint_page
 
 TODAY = date(2026, 6, 1)
@@ -71,3 +72,32 @@ def test_memoisation_never_changes_a_finding():
     rules = {line.rsplit("[", 1)[1].rstrip("]") for page in cold for line in page}
     assert {"grade-page", "grade-paragraph", "long-sentence", "safe-language", "help-link",
             "statistic-footnote", "crisis-number"} <= rules, rules
+
+
+def test_counts_kept_from_an_earlier_build_give_the_same_findings_without_the_dictionary():
+    pages = corpus()
+    plaintext._COUNTS.clear()
+    forget()
+    counted_syllables()
+    try:
+        expected = [findings(page) for page in pages]
+        counted = counted_syllables()
+        assert counted and counted == known_syllables()  # every count was made with the dictionary here
+        plaintext._COUNTS.clear()  # a new process…
+        forget()
+        plaintext._hyphenator.cache_clear()
+        remember_syllables(counted)  # …that the build gives the counts it kept
+        assert [findings(page) for page in pages] == expected
+        assert plaintext._hyphenator.cache_info().currsize == 0  # every word was known: no dictionary loaded
+        assert counted_syllables() == {}
+    finally:
+        plaintext._COUNTS.clear()
+        forget()
+
+
+def test_a_number_counts_one_syllable_as_pyphen_counts_it():
+    hyphenator = plaintext._hyphenator()
+    for word in ["0", "7", "12", "46", "2026", "0800", "85258", "116123", "1234567890123"]:
+        forget()
+        assert syllables(word) == len(hyphenator.positions(word)) + 1 == 1
+    assert not any(char.isdigit() for pattern in hyphenator.hd.patterns for char in pattern)  # why it holds

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 from pathlib import PurePosixPath
 
@@ -75,6 +76,37 @@ def test_unchanged_files_are_hard_linked_not_rewritten(tmp_path):
     assert (second.linked, second.written) == (1, 1)
     assert (out / "a.html").stat().st_ino == inode
     assert (out / "b.html").read_bytes() == b"two"
+
+
+@pytest.mark.parametrize("change", ["in place", "replaced", "removed", "a folder"])
+def test_a_spare_file_changed_since_its_build_is_written_again_not_kept(tmp_path, change):
+    out, manifest = tmp_path / "dist", tmp_path / "cache/manifest.json"
+    for text in (b"one", b"two"):  # the spare folder now holds b.html = "one", which only it has
+        writer = SiteWriter(out, manifest)
+        writer.add(PurePosixPath("a.html"), b"same")
+        writer.add(PurePosixPath("b.html"), text)
+        writer.commit()
+    spare = tmp_path / ".dist.spare" / "b.html"
+    assert spare.read_bytes() == b"one"
+    if change == "in place":  # same inode, size and (put back) mtime: only the ctime tells
+        mtime = spare.stat().st_mtime_ns
+        with open(spare, "r+b") as handle:
+            handle.write(b"onf")
+        os.utime(spare, ns=(mtime, mtime))
+    elif change == "replaced":
+        spare.unlink()
+        spare.write_bytes(b"onf")
+    elif change == "removed":
+        spare.unlink()
+    else:
+        spare.unlink()
+        (spare / "x").mkdir(parents=True)
+    writer = SiteWriter(out, manifest)
+    writer.add(PurePosixPath("a.html"), b"same")
+    writer.add(PurePosixPath("b.html"), b"one")
+    writer.commit()
+    assert (out / "b.html").read_bytes() == b"one" and (out / "a.html").read_bytes() == b"same"
+    assert (writer.linked, writer.written) == (1, 1)
 
 
 def test_writer_never_takes_over_a_file(tmp_path):
@@ -191,24 +223,24 @@ def test_the_dev_servers_writer_keeps_unchanged_files_and_removes_the_rest(tmp_p
     assert not fourth.reuse(PurePosixPath("c.json"), "k3b")
 
 
-def test_the_manifest_is_one_line_per_file_and_reads_back_as_written(tmp_path):
-    import json
+def test_the_manifest_holds_each_files_entry_and_reads_back_as_written(tmp_path):
+    import pickle
 
-    out, manifest = tmp_path / "dist", tmp_path / "cache/manifest.json"
+    from feelagain.writers import MANIFEST_VERSION, STAT, _compact
+
+    out, manifest = tmp_path / "dist", tmp_path / "cache/manifest.pickle"
     for text in (b"one", b"two"):  # the second build's manifest has a spare table too
         writer = SiteWriter(out, manifest)
         writer.add(PurePosixPath("a b/index.html"), text, "key-a")
         writer.add(PurePosixPath("é.json"), b"same", "key-e")
         writer.commit()
     written = writer.manifest
-    lines = manifest.read_text(encoding="utf-8").splitlines()
-    assert json.loads(lines[0]) == {"version": 4, "output": str(out.resolve())}
-    rows = [json.loads(line) for line in lines[1:]]
-    assert [row[:2] for row in rows] == [["live", "a b/index.html"], ["live", "é.json"],
-                                         ["spare", "a b/index.html"], ["spare", "é.json"]]
+    record = pickle.loads(manifest.read_bytes())
+    assert {k: record[k] for k in ("version", "output")} == {"version": MANIFEST_VERSION, "output": str(out.resolve())}
+    assert sorted(record["live"]) == sorted(record["spare"]) == ["a b/index.html", "é.json"]
     info = (out / "a b/index.html").stat()
-    assert rows[0][2:] == [hashlib.sha256(b"two").hexdigest(), "key-a", info.st_ino, info.st_size,
-                           info.st_mtime_ns, info.st_ctime_ns]
+    assert record["live"]["a b/index.html"] == (hashlib.sha256(b"two").digest() + STAT.pack(
+        info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns) + _compact("key-a"))
     reader = SiteWriter(out, manifest)
     assert reader.live == written
     assert reader.staged["a b/index.html"][:32] == hashlib.sha256(b"one").digest()
@@ -230,42 +262,86 @@ def test_the_two_manifests_share_one_copy_of_each_name_and_entry(tmp_path):
     assert (out / "b.html").read_bytes() == b"two"
 
 
-@pytest.mark.parametrize("damage", ['["spare", "a.html", "d", "k", 1, 2, 3]', '["spare", "a.html", "d", "k", 1, 2, 3, "x"]',
-                                    '["spare", "a.html", "d", "k", -1, 2, 3, 4]', '["spare", 5, "d", "k", 1, 2, 3, 4]',
-                                    '5', '{"spare": 1}', 'not json', '["other", "a.html", "d", "k", 1, 2, 3, 4]',
-                                    '["spare", "a.html", "abcd", "k", 1, 2, 3, 4]',
-                                    '[["spare"], "a.html", "' + "ab" * 32 + '", "k", 1, 2, 3, 4]',
-                                    '[{"spare": 1}, "a.html", "' + "ab" * 32 + '", "k", 1, 2, 3, 4]',
-                                    "[" * 100_000 + "]" * 100_000])
+class _Evil:
+    def __reduce__(self):
+        return (print, ("ran",))
+
+
+def _manifests_damages():
+    """Each: how to change the loaded record, and whether the live entry survives."""
+    def entry(record, value):
+        record["spare"]["a.html"] = value
+
+    return {
+        "spare entry too short": (lambda r: entry(r, b"x" * 64), True),
+        "spare entry not bytes": (lambda r: entry(r, "x" * 97), True),
+        "spare entry with a bad key mark": (lambda r: entry(r, b"x" * 64 + b"?k"), True),
+        "spare hash key of the wrong length": (lambda r: entry(r, b"x" * 64 + b"#" + b"k" * 31), True),
+        "spare name not a string": (lambda r: r["spare"].update({5: r["spare"].pop("a.html")}), True),
+        "spare table not a dict": (lambda r: r.update(spare=[1, 2]), True),
+        "another version": (lambda r: r.update(version=r["version"] - 1), False),
+        "another output folder": (lambda r: r.update(output="/elsewhere"), False),
+        "not a dict": (lambda r: r.clear() or r.update(x=1), False),
+    }
+
+
+@pytest.mark.parametrize("damage", sorted(_manifests_damages()))
 def test_a_manifest_with_damaged_entries_only_costs_the_shortcut(tmp_path, damage):
-    out, manifest = tmp_path / "dist", tmp_path / "cache/manifest.json"
+    import pickle
+
+    out, manifest = tmp_path / "dist", tmp_path / "cache/manifest.pickle"
     for _ in range(2):
         writer = SiteWriter(out, manifest)
         writer.add(PurePosixPath("a.html"), b"same", "key-a")
         writer.commit()
-    lines = manifest.read_text().splitlines()
-    assert [line.split(",")[0] for line in lines[1:]] == ['["live"', '["spare"']
-    manifest.write_text("\n".join(lines[:2] + [damage]) + "\n")
+    record = pickle.loads(manifest.read_bytes())
+    assert set(record["live"]) == set(record["spare"]) == {"a.html"}
+    change, live_kept = _manifests_damages()[damage]
+    change(record)
+    manifest.write_bytes(pickle.dumps(record if damage != "not a dict" else [record]))
     writer = SiteWriter(out, manifest)
-    if damage == "not json" or damage.startswith("[[["):  # nested too deep for the parser, too
-        assert writer.live == {} and writer.staged == {}  # the rest of the file cannot be trusted
-    else:
-        assert writer.staged == {} and set(writer.live) == {"a.html"}  # the sound live line is kept
+    assert writer.staged == {}
+    assert set(writer.live) == ({"a.html"} if live_kept else set())  # the sound live table is kept
     writer.add(PurePosixPath("a.html"), b"new", "key-a")
     writer.commit()
     assert (out / "a.html").read_bytes() == b"new"
 
 
+@pytest.mark.parametrize("damage", ["cut short", "not a pickle", "an object to call", "empty"])
+def test_a_manifest_that_cannot_be_read_only_costs_the_shortcut(tmp_path, damage, capsys):
+    import pickle
+
+    out, manifest = tmp_path / "dist", tmp_path / "cache/manifest.pickle"
+    for _ in range(2):
+        writer = SiteWriter(out, manifest)
+        writer.add(PurePosixPath("a.html"), b"same", "key-a")
+        writer.commit()
+    data = manifest.read_bytes()
+    record = pickle.loads(data)
+    record["live"]["b.html"] = _Evil()
+    manifest.write_bytes({"cut short": data[:len(data) // 2], "not a pickle": b"not a pickle\n", "empty": b"",
+                          "an object to call": pickle.dumps(record)}[damage])
+    writer = SiteWriter(out, manifest)
+    assert writer.live == {} and writer.staged == {}
+    assert "ran" not in capsys.readouterr().out  # the manifest's reader never calls what a pickle names
+    writer.add(PurePosixPath("a.html"), b"new", "key-a")
+    writer.commit()
+    assert (out / "a.html").read_bytes() == b"new"
+
+
+
+
 @pytest.mark.parametrize("render_key", ["", "key-a", "ab" * 32, "AB" * 32, "zz" * 32])
-def test_a_manifest_line_reads_back_as_the_entry_it_was_written_from(render_key):
-    import json
+def test_a_render_key_reads_back_from_the_manifest_as_it_was_written(tmp_path, render_key):
+    from feelagain.writers import _compact
 
-    from feelagain.writers import STAT, _compact, _entry, _manifest_line
-
-    digest = hashlib.sha256(b"x").digest()
-    entry = digest + STAT.pack(7, 8, 9, 10) + _compact(render_key)
-    row = json.loads(_manifest_line("live", "a.html", entry))
-    assert row[:3] == ["live", "a.html", digest.hex()] and row[4:] == [7, 8, 9, 10]
-    assert _entry(row) == entry
-    assert row[3] == (render_key.lower() if len(render_key) == 64 and render_key != "zz" * 32 else render_key)
+    out, manifest = tmp_path / "dist", tmp_path / "cache/manifest.pickle"
+    writer = SiteWriter(out, manifest)
+    writer.add(PurePosixPath("a.html"), b"x", render_key)
+    writer.commit()
+    reader = SiteWriter(out, manifest)
+    entry = reader.live["a.html"]
+    assert entry[:32] == hashlib.sha256(b"x").digest() and entry[64:] == _compact(render_key)
     assert (len(entry) == 97) == (render_key.lower() == "ab" * 32)  # a hash is kept as its 32 bytes
+    assert reader.reuse_key("a.html", render_key) == bool(render_key)  # no key: never reused
+    reader.abort()
