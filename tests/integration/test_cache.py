@@ -8,7 +8,7 @@ import pytest
 
 import feelagain.pipeline as pipeline
 from feelagain import workers
-from feelagain.config import load_config
+from feelagain.config import PROJECT_ROOT, load_config
 from tests.support.sites import LANGUAGES, SITE_YML, page, snapshot
 
 
@@ -439,3 +439,22 @@ def test_guide_files_names_what_guide_tools_makes(make_site, tmp_path):
         patch.setattr(writers, "guide_tools", recording)
         build(site, tmp_path / "out")
     assert made == [{p.as_posix() for p in writers.GUIDE_FILES}]
+
+
+def test_a_changed_catalog_remakes_that_languages_print_sections(two_language_site, tmp_path):
+    bundled = (PROJECT_ROOT / "locale/es/LC_MESSAGES/messages.po").read_text(encoding="utf-8")
+    assert 'msgstr "Última revisión de la página:"' in bundled
+    own = two_language_site / "locale/es/LC_MESSAGES/messages.po"
+    own.parent.mkdir(parents=True)
+    own.write_text(bundled, encoding="utf-8")
+    out = tmp_path / "out"
+    build(two_language_site, out)
+    english = (out / "print/index.html").read_bytes()
+    own.write_text(bundled.replace('msgstr "Última revisión de la página:"', 'msgstr "Revisada el:"'),
+                   encoding="utf-8")
+    build(two_language_site, out)
+    spanish = (out / "es/print/index.html").read_text()
+    assert spanish.count("Revisada el:") == 22 and "Última revisión de la página:" not in spanish
+    assert (out / "print/index.html").read_bytes() == english
+    build(two_language_site, tmp_path / "cold", use_cache=False)
+    assert snapshot(out) == snapshot(tmp_path / "cold")

@@ -4,6 +4,7 @@ Each rebuild below must equal a cold build, without any cache, of the same input
 """
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -132,4 +133,49 @@ def test_a_site_section_template_is_used_and_invalidates_kept_sections(site: Pat
                                '<article class="print-section" id="{{ s.anchor }}"><h2>{{ s.title }} SECTION-MARK</h2>'
                                "{{ s.body }}</article>"})
     assert html.count("SECTION-MARK") == 4
+    assert_equals_cold_build(site, tmp_path)
+
+
+def section_order(html: str) -> list[str]:
+    """Return the slugs of the print page's sections in order."""
+    return re.findall(r'<article class="print-section" id="s-([^"]+)"', html)
+
+
+def test_a_changed_nav_order_reorders_the_print_page(site: Path, tmp_path: Path, sections_made: list[str]):
+    build(load_config(site), today=TODAY)
+    assert section_order(print_page(site)) == ["index", "signs", "causes", "get-help"]
+    sections_made.clear()
+    write_files(site, {"content/site.yml": replaced(site, "content/site.yml", "nav: [index, signs, causes, get-help]",
+                                                    "nav: [index, causes, signs, get-help]")})
+    build(load_config(site), today=TODAY)
+    assert section_order(print_page(site)) == ["index", "causes", "signs", "get-help"]
+    assert_equals_cold_build(site, tmp_path)
+
+
+# A site's own print.html whose contents list shows what it keeps of each page's Body: its headings, and
+# whether it has a checklist or the list of every country's crisis lines.
+CONTENTS_WITH_HEADINGS = ('<a href="#{{ s.anchor }}">{{ s.title }}</a>'
+                          '{% if s.has_checklist %} [CHECKLIST]{% endif %}{% if s.has_directory %} [DIRECTORY]{% endif %}'
+                          '{% for t in s.toc %} <i>TOC:{{ t.title }}</i>{% endfor %}')
+
+
+def test_a_contents_list_that_shows_headings_and_checklists_follows_edits(site: Path, tmp_path: Path,
+                                                                          sections_made: list[str]):
+    bundled = (Path(__file__).resolve().parents[2] / "templates" / "print.html").read_text(encoding="utf-8")
+    old = '<a href="#{{ s.anchor }}">{{ s.title }}</a>'
+    assert bundled.count(old) == 1
+    write_files(site, {"templates/print.html": bundled.replace(old, CONTENTS_WITH_HEADINGS)})
+    build(load_config(site), today=TODAY)
+    html = print_page(site)
+    assert "<i>TOC:Sleep</i>" in html and "Signs</a> [CHECKLIST]" in html and "Causes</a> [CHECKLIST]" not in html
+    sections_made.clear()
+    write_files(site, {"content/causes.md": page("Causes", "Stress can play a part.\n\n## Sleep\n\nRest helps.\n\n"
+                                                 "## Food\n\nEat well.\n\n```checklist\n" + CHECKLIST + "```\n\n"
+                                                 "You can [get help now](get-help.md).\n"),
+                       "content/signs.md": replaced(site, "content/signs.md", "```checklist\n" + CHECKLIST + "```\n",
+                                                    "")})
+    build(load_config(site), today=TODAY)
+    assert sorted(sections_made) == ["causes", "signs"]
+    html = print_page(site)
+    assert "<i>TOC:Food</i>" in html and "Causes</a> [CHECKLIST]" in html and "Signs</a> [CHECKLIST]" not in html
     assert_equals_cold_build(site, tmp_path)
