@@ -377,8 +377,6 @@ def convert_bodies(site: Site, settings: lint.LintSettings, today: datetime.date
         # and a finished task's bodies wait in memory only until stored.
         parts = max(workers.worker_count() * 4, -(-len(todo) // CHUNK_PAGES))
         chunks = [todo[i::parts] for i in range(parts)]
-        if not isinstance(stored, dict):
-            lint.load_dictionary()  # no counts kept yet: every worker would load the dictionary; they share this one
         cache.close_for_fork()
         tasks = [(chunk, [keys[p.slug] for p in chunk]) for chunk in chunks]
         for chunk, (results, worker_counted) in zip(chunks, workers.map_forked(job, _convert_many, tasks)):

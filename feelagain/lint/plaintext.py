@@ -277,11 +277,6 @@ def counted_syllables() -> dict[str, int]:
     return new
 
 
-def load_dictionary() -> None:
-    """Load the hyphenation dictionary now (before forking workers that would each load it: they share this one)."""
-    _hyphenator()
-
-
 def known_syllables() -> dict[str, int]:
     """Return every count this process knows."""
     return dict(_COUNTS)

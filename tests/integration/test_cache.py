@@ -131,16 +131,6 @@ def test_the_syllable_counts_outlive_a_change_to_the_rest_of_the_engine(bigger_s
     assert plaintext._hyphenator.cache_info().currsize == 0  # …with the counts the first build kept
 
 
-def test_worker_processes_share_the_dictionary_the_build_loaded_once_when_no_counts_are_kept(bigger_site, tmp_path,
-                                                                                          monkeypatch):
-    from feelagain.lint import plaintext
-
-    monkeypatch.setattr(workers, "PARALLEL_THRESHOLD", 2)
-    plaintext._hyphenator.cache_clear()
-    build(bigger_site, tmp_path / "out", use_cache=False)  # no counts kept: loaded here, before the fork
-    assert plaintext._hyphenator.cache_info().currsize == 1
-
-
 def test_a_changed_template_invalidates_cached_pages(make_site, tmp_path):
     site = make_site()
     build(site, tmp_path / "out")
