@@ -396,7 +396,8 @@ def test_an_edit_to_a_spanish_pages_text_remakes_its_guide_and_keeps_its_listing
     assert snapshot(out) == snapshot(tmp_path / "cold")
 
 
-def test_guide_files_names_what_guide_tools_makes_in_every_language(two_language_site, tmp_path):
+def _guide_tools_made(site: Path, out: Path) -> list[set[str]]:
+    """Build `site` and return, per call of `writers.guide_tools`, the set of files it made."""
     from feelagain import writers
 
     made: list[set[str]] = []
@@ -408,27 +409,22 @@ def test_guide_files_names_what_guide_tools_makes_in_every_language(two_language
         return files
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(writers, "guide_tools", recording)
-        build(two_language_site, tmp_path / "out")
+        build(site, out)
+    return made
+
+
+def test_guide_files_names_what_guide_tools_makes_in_every_language(two_language_site, tmp_path):
+    from feelagain import writers
+
     names = {p.as_posix() for p in writers.guide_files(load_config(two_language_site))}
     assert {"es/print/index.html", "es/offline/index.html"} <= names
-    assert made == [names]
+    assert _guide_tools_made(two_language_site, tmp_path / "out") == [names]
 
 
 def test_guide_files_names_what_guide_tools_makes(make_site, tmp_path):
     from feelagain import writers
 
-    site = make_site()
-    made: list[set[str]] = []
-    guide_tools = writers.guide_tools
-
-    def recording(*args, **kwargs):
-        files = guide_tools(*args, **kwargs)
-        made.append({dest.as_posix() for dest in files})
-        return files
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(writers, "guide_tools", recording)
-        build(site, tmp_path / "out")
-    assert made == [{p.as_posix() for p in writers.GUIDE_FILES}]
+    assert _guide_tools_made(make_site(), tmp_path / "out") == [{p.as_posix() for p in writers.GUIDE_FILES}]
 
 
 def test_a_changed_catalog_remakes_that_languages_print_sections(two_language_site, tmp_path):
