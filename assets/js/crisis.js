@@ -7,14 +7,16 @@ const d = document, h = d.documentElement, KEY = 'feelagain:region';
 h.classList.add('js');
 
 // Time zone → region codes to try in order (the site may not have the first). EU: member states only.
+// Browsers may report a zone by an older alias (Chromium says America/Indianapolis for
+// America/Indiana/Indianapolis), so the IANA `backward` names of these places are listed too.
 const ZONES = [
-  [/^Europe\/(London|Jersey|Guernsey|Isle_of_Man)$/, 'uk'],
-  [/^Europe\/Dublin$/, 'ie eu'],
-  [/^(Europe\/(Amsterdam|Athens|Berlin|Bratislava|Brussels|Bucharest|Budapest|Busingen|Copenhagen|Helsinki|Lisbon|Ljubljana|Luxembourg|Madrid|Malta|Mariehamn|Nicosia|Paris|Prague|Riga|Rome|Sofia|Stockholm|Tallinn|Vienna|Vilnius|Warsaw|Zagreb)|Asia\/(Nicosia|Famagusta)|Atlantic\/(Canary|Madeira|Azores)|Africa\/Ceuta)$/, 'eu'],
-  [/^America\/(Toronto|Vancouver|Edmonton|Winnipeg|Halifax|St_Johns|Regina|Swift_Current|Moncton|Glace_Bay|Goose_Bay|Whitehorse|Dawson|Dawson_Creek|Fort_Nelson|Creston|Iqaluit|Rankin_Inlet|Resolute|Cambridge_Bay|Inuvik|Atikokan|Blanc-Sablon)$/, 'ca'],
-  [/^(America\/(New_York|Chicago|Denver|Los_Angeles|Phoenix|Anchorage|Boise|Detroit|Juneau|Sitka|Metlakatla|Yakutat|Nome|Adak|Menominee|(Indiana|Kentucky|North_Dakota)\/\w+)|Pacific\/Honolulu)$/, 'us'],
+  [/^(Europe\/(London|Jersey|Guernsey|Isle_of_Man|Belfast)|GB|GB-Eire)$/, 'uk'],
+  [/^(Europe\/Dublin|Eire)$/, 'ie eu'],
+  [/^(Europe\/(Amsterdam|Athens|Berlin|Bratislava|Brussels|Bucharest|Budapest|Busingen|Copenhagen|Helsinki|Lisbon|Ljubljana|Luxembourg|Madrid|Malta|Mariehamn|Nicosia|Paris|Prague|Riga|Rome|Sofia|Stockholm|Tallinn|Vienna|Vilnius|Warsaw|Zagreb)|Asia\/(Nicosia|Famagusta)|Atlantic\/(Canary|Madeira|Azores)|Africa\/Ceuta|Portugal|Poland)$/, 'eu'],
+  [/^(America\/(Toronto|Vancouver|Edmonton|Winnipeg|Halifax|St_Johns|Regina|Swift_Current|Moncton|Glace_Bay|Goose_Bay|Whitehorse|Dawson|Dawson_Creek|Fort_Nelson|Creston|Iqaluit|Rankin_Inlet|Resolute|Cambridge_Bay|Inuvik|Atikokan|Blanc-Sablon|Montreal|Thunder_Bay|Nipigon|Rainy_River|Yellowknife|Pangnirtung|Coral_Harbour)|Canada\/(Eastern|Central|Mountain|Pacific|Atlantic|Newfoundland|Saskatchewan|Yukon))$/, 'ca'],
+  [/^(America\/(New_York|Chicago|Denver|Los_Angeles|Phoenix|Anchorage|Boise|Detroit|Juneau|Sitka|Metlakatla|Yakutat|Nome|Adak|Menominee|Indianapolis|Fort_Wayne|Knox_IN|Louisville|Shiprock|Atka|(Indiana|Kentucky|North_Dakota)\/\w+)|Pacific\/Honolulu|US\/(Eastern|Central|Mountain|Pacific|Alaska|Hawaii|Arizona|Michigan|Aleutian|East-Indiana|Indiana-Starke)|Navajo)$/, 'us'],
   [/^Australia\//, 'au'],
-  [/^Pacific\/(Auckland|Chatham)$/, 'nz'],
+  [/^(Pacific\/(Auckland|Chatham)|NZ|NZ-CHAT)$/, 'nz'],
 ];
 // A zone that names a place this site has no lines for gets the `intl` region ("Other countries") if the site has
 // one: never another country's emergency number. No zone, or UTC/Etc/* (not a place): no guess, the default.

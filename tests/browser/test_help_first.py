@@ -206,6 +206,23 @@ def test_first_visit_guesses_the_region_from_the_time_zone(browser, base_url, ti
         context.close()
 
 
+# Zones the browser may report by an older IANA name: Chromium gives America/Indianapolis for
+# America/Indiana/Indianapolis and America/Louisville for America/Kentucky/Louisville. Readers there must still
+# get their own country's lines, not "Other countries".
+@pytest.mark.parametrize("timezone,expected", [
+    ("America/Indiana/Indianapolis", "us"), ("America/Kentucky/Louisville", "us"), ("America/Indianapolis", "us"),
+    ("US/Eastern", "us"), ("America/Montreal", "ca"), ("Canada/Pacific", "ca"), ("GB", "uk"), ("Eire", "ie"),
+    ("NZ", "nz"), ("Portugal", "eu"),
+])
+def test_older_time_zone_names_guess_the_same_region(browser, base_url, timezone, expected):
+    assert expected in REGIONS
+    context, page = _first_visit(browser, base_url + HELP, timezone)
+    try:
+        assert _shown_region(page) == expected, page.evaluate("() => Intl.DateTimeFormat().resolvedOptions().timeZone")
+    finally:
+        context.close()
+
+
 def _lang_setting(code: str, key: str) -> str:
     lang = next(entry for entry in SITE["languages"] if entry["code"] == code)
     return lang.get(key) or SITE[key]
@@ -370,3 +387,22 @@ def test_with_javascript_change_country_leads_to_the_picker(visit):
     more = page.locator("section[data-crisis]").get_by_role("link", name="All crisis lines by country")
     more.click()
     expect(page).to_have_url(v.origin + HELP)
+
+
+# ---------------------------------------------------------------------------------------- forced colours
+
+
+def test_exit_and_crisis_buttons_keep_an_outline_in_forced_colours(browser, base_url):
+    """Forced colours (Windows High Contrast) drop backgrounds, so a button drawn by its background alone reads as
+    plain text; "Leave this site" and the call buttons must still look like buttons."""
+    context = _guarded_context(browser, forced_colors="active")
+    try:
+        page = context.new_page()
+        page.goto(base_url + HELP)
+        assert page.evaluate("() => matchMedia('(forced-colors: active)').matches")
+        for selector in (".exit__button", ".help-now__button"):
+            style = page.locator(selector).first.evaluate(
+                "e => { const s = getComputedStyle(e); return [s.borderTopStyle, parseFloat(s.borderTopWidth)]; }")
+            assert style[0] == "solid" and style[1] >= 1, (selector, style)
+    finally:
+        context.close()
