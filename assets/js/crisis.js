@@ -29,7 +29,9 @@ const guess = (codes) => {
   const found = hit && hit[1].split(' ').find((c) => codes.includes(c));
   return found || (codes.includes(FALLBACK) ? FALLBACK : null);
 };
-const read = (store) => { try { return store.getItem(KEY); } catch { return null; } };
+// By name, inside the try: where storage is blocked (a frame on another site in a private window, or all site data
+// blocked), merely reading window.localStorage throws, and the region code must still run.
+const read = (name) => { try { return window[name].getItem(KEY); } catch { return null; } };
 
 const box = d.querySelector('[data-crisis]');
 if (box) {
@@ -55,9 +57,9 @@ if (box) {
       else localStorage.removeItem(KEY);
     } catch { /* storage blocked: the choice lasts for this page only */ }
   };
-  const remembered = read(localStorage);
+  const remembered = read('localStorage');
   if (remembered && show(remembered)) remember.checked = true;
-  else if (show(read(sessionStorage))) { /* chosen earlier in this visit */ }
+  else if (show(read('sessionStorage'))) { /* chosen earlier in this visit */ }
   else if (h.classList.contains('embed') && show(new URLSearchParams(location.search).get('region'))) { /* host's */ }
   else if (box.hasAttribute('data-guess-region')) show(guess(codes));
   select.addEventListener('change', () => {

@@ -406,3 +406,36 @@ def test_exit_and_crisis_buttons_keep_an_outline_in_forced_colours(browser, base
             assert style[0] == "solid" and style[1] >= 1, (selector, style)
     finally:
         context.close()
+
+
+# ---------------------------------------------------------------------------------------- blocked storage
+
+# What a browser does where site data is blocked (our embed on a clinic's site in a private window, or "block all
+# site data"): merely reading window.localStorage or window.sessionStorage throws.
+BLOCK_STORAGE_JS = """
+for (const name of ['localStorage', 'sessionStorage']) {
+  Object.defineProperty(window, name, {get() { throw new DOMException('Access is denied', 'SecurityError'); }});
+}
+"""
+
+
+@pytest.mark.parametrize("path,expected", [(HELP, None), ("/embed/signs/?region=us", "us")])
+def test_region_code_runs_where_storage_is_blocked(browser, base_url, path, expected):
+    """The region switcher, the host's region and a reader's choice must all work without storage: before, the
+    first read of localStorage threw, so an embed showed the default region's numbers whatever the clinic asked."""
+    context = _guarded_context(browser, timezone_id="UTC")
+    context.add_init_script(BLOCK_STORAGE_JS)
+    errors: list[str] = []
+    try:
+        page = context.new_page()
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(base_url + path)
+        assert page.evaluate("() => { try { localStorage; return false; } catch { return true; } }")
+        assert _shown_region(page) == (expected or DEFAULT)
+        expect(page.locator("[data-crisis-switch]")).to_be_visible()
+        other = "nz" if (expected or DEFAULT) != "nz" else "au"
+        page.locator(SELECT).select_option(other)
+        assert _shown_region(page) == other
+        assert errors == []
+    finally:
+        context.close()
