@@ -249,13 +249,16 @@ def guarded(handler: type[web.RequestHandler], host: str, port: int) -> type[web
                 {"allowed": allowed_hosts(host, port), "bound": host})
 
 
-def overlay_html(errors: list[dict[str, object]]) -> str:
-    """Return the error overlay: every problem with its place and fix, above the last good page."""
+def overlay_html(errors: list[dict[str, object]], found: bool = True) -> str:
+    """Return the error overlay: every problem with its place and fix, above the last good page (found) or above
+    the not-found page, when no good build has made this address yet (say, serve started on broken content)."""
     items = _items(errors)
     count = len(errors)
+    below = ("The page below is the last good version." if found else
+             "No good build has made this page yet: fix the problems above and save, and it loads by itself.")
     return (f'<div role="alert" id="{OVERLAY_ID}">\n<h2>The last change could not be built</h2>\n'
             f'<ul aria-label="{count} problem{"s" if count != 1 else ""}">\n' + "\n".join(items) + "\n</ul>\n"
-            "<p>The page below is the last good version.</p>\n</div>\n")
+            f"<p>{below}</p>\n</div>\n")
 
 
 def _items(problems: list[dict[str, object]]) -> list[str]:
@@ -276,9 +279,10 @@ def warnings_html(warnings: list[dict[str, object]]) -> str:
 
 
 def decorate_html(data: bytes, errors: list[dict[str, object]], dev_script: str, generation: int = 0,
-                  warnings: list[dict[str, object]] | None = None) -> bytes:
+                  warnings: list[dict[str, object]] | None = None, found: bool = True) -> bytes:
     """Return a page with the live-reload scripts (the build adds dev_script, unless it is an older build),
-    the build generation it shows, the error overlay while the last build failed, and its warnings."""
+    the build generation it shows, the error overlay while the last build failed, and its warnings (found:
+    False when data is the not-found page served in place of the address asked for)."""
     head_end = re.search(rb"</head\s*>", data, re.I)
     extra = f'<meta name="feelagain-generation" content="{generation}">\n'
     if dev_script.encode() not in data:
@@ -288,7 +292,7 @@ def decorate_html(data: bytes, errors: list[dict[str, object]], dev_script: str,
         extra += f'<link rel="stylesheet" href="{OVERLAY_CSS_URL}">\n'
     at = head_end.start() if head_end else 0
     data = data[:at] + extra.encode() + data[at:]
-    boxes = (overlay_html(errors) if errors else "") + (warnings_html(warnings) if warnings else "")
+    boxes = (overlay_html(errors, found) if errors else "") + (warnings_html(warnings) if warnings else "")
     if boxes:
         body = re.search(rb"<body\b[^>]*>", data, re.I)
         at = body.end() if body else len(data)
@@ -335,7 +339,7 @@ class SiteHandler(web.RequestHandler):
         if content_type == "text/html":
             rebuilder = self.rebuilder
             data = decorate_html(data, rebuilder.errors, rebuilder.dev_script, rebuilder.generation,
-                                 rebuilder.warning_items)
+                                 rebuilder.warning_items, found=self.get_status() != 404)
             is_search = path in rebuilder.search_pages()  # Pagefind runs WebAssembly
             self.set_header("Content-Security-Policy", SEARCH_CSP if is_search else CSP)
         if content_type.startswith("text/") or content_type in ("application/json", "application/xml", "image/svg+xml"):

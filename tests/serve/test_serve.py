@@ -270,6 +270,8 @@ def test_a_failed_first_build_still_serves_and_recovers(tmp_path) -> None:
         assert re.search(r"^content/causes\.md:2: invalid YAML", server.output, re.M), server.output
         code, body = server.get("/causes/")
         assert code == 404 and 'id="feelagain-error-overlay"' in body and "content/causes.md:2" in body
+        # Nothing good was ever built here: the overlay must not call the not-found page "the last good version".
+        assert "No good build has made this page yet" in body and "last good version" not in body
         assert '<script src="/livereload.js?port=' in body  # so the open tab reloads once it is fixed
         set_ending(site / "content" / "causes.md", "Working at last.")
         server.wait_status(lambda s: s["ok"], what="the fixed build")
@@ -348,6 +350,9 @@ def test_overlay_is_added_after_body_and_escaped() -> None:
     assert out.index('<script src="/__feelagain__/reload-guard.js"></script>') < out.index("</head>")
     clean = devhttp.decorate_html(page, [], "/livereload.js?port=1").decode()
     assert "feelagain-error-overlay" not in clean and "overlay.css" not in clean
+    assert "The page below is the last good version." in out
+    missing = devhttp.decorate_html(page, errors, "/livereload.js?port=1", found=False).decode()
+    assert "No good build has made this page yet" in missing and "last good version" not in missing
 
 
 def test_fingerprint_sees_a_second_save_in_the_same_clock_tick(tmp_path: Path) -> None:
