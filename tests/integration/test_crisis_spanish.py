@@ -156,3 +156,23 @@ def test_the_eu_block_on_a_spanish_page_has_the_spanish_note(dist: Path):
     assert "Unión Europea" in eu.group(0) and "Free from any phone" not in page
     english = (dist / "grief/index.html").read_text(encoding="utf-8")
     assert "112</a>. Free from any phone in the EU. Some countries need a SIM card in the phone.</p>" in english
+
+
+# Services whose own websites are in English (seen on stored copies of their pages on 2026-11-30). A Spanish page
+# that sends a reader to one says so, so nobody in distress lands on a page they cannot read without warning.
+ENGLISH_SITES = ("childline.org.uk", "kidshelpline.com.au", "jigsaw.ie", "samaritans.org", "giveusashout.org",
+                 "cruse.org.uk")
+
+
+def test_spanish_pages_say_when_a_service_they_link_is_in_english():
+    checked = 0
+    for path in sorted((ROOT / "content/es").glob("*.md")):
+        body = path.read_text(encoding="utf-8").split("\n---\n", 1)[1]
+        for line in body.splitlines():
+            if line.startswith("[^"):
+                continue  # a footnote names its source; it does not send the reader there for help
+            for url in re.findall(r"\]\((https://[^)\s]+)\)", line):
+                if any(site in url for site in ENGLISH_SITES):
+                    checked += 1
+                    assert "inglés" in line, f"{path.name}: {url} is in English — say so: (su web está en inglés)"
+    assert checked >= 3
