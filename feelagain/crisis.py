@@ -91,8 +91,9 @@ class Region:
     emergency: Emergency | None
     lines: tuple[Line, ...]
     support: tuple[Line, ...] = ()
-    translations: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()  # {language: {name}}
-    note_lang: str | None = None  # set when the emergency note is shown on a page of another language
+    # {language: {name, note}}: the region's name and its emergency note for pages in that language
+    translations: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
+    note_lang: str | None = None  # set when the emergency note is shown untranslated on a page of another language
 
     def support_for(self, topic: str) -> tuple[Line, ...]:
         """Return the support lines of one topic."""
@@ -192,6 +193,11 @@ def _translations_of(keys: tuple[str, ...]) -> Any:
     return check
 
 
+# The words of a region and of a line that `translations` may give in another language.
+REGION_TEXTS = ("name", "note")
+LINE_TEXTS = ("name", "description", "hours")
+
+
 def _freeze(value: dict[str, dict[str, str]] | None) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
     return tuple((code, tuple(texts.items())) for code, texts in (value or {}).items())
 
@@ -205,7 +211,8 @@ REGION_FIELDS = (
     Field("name", is_text, "region name, e.g. United Kingdom", required=True),
     Field("emergency", _any, "the emergency number, or null for the international fallback", required=True),
     Field("lines", _any, "list of helplines", required=True),
-    Field("translations", _translations_of(("name",)), "the region's name in other languages, e.g. es: {name: España}"),
+    Field("translations", _translations_of(REGION_TEXTS),
+          "the region's name and emergency note in other languages, e.g. es: {name: España, note: …}"),
     Field("support", _any, "list of support lines for other needs (grief, substance), each with a topic"),
 )
 EMERGENCY_FIELDS = (
@@ -222,7 +229,7 @@ LINE_FIELDS = (
     Field("verified_on", is_date, "date the details were last checked, YYYY-MM-DD", required=True),
     Field("source", is_text, "where they were checked (a URL or publisher)", required=True),
     Field("contacts", _any, "list of ways to reach it", required=True),
-    Field("translations", _translations_of(("name", "description", "hours")),
+    Field("translations", _translations_of(LINE_TEXTS),
           "the line's texts in other languages, e.g. es: {description: …, hours: …}"),
     Field("language", _is_language, "show this line only on pages in this language, e.g. es"),
     Field("hours_source", is_https_url, "where the hours were checked, if not on the source page"),
@@ -265,9 +272,9 @@ def make_contact(kind: str, item: dict[str, Any], _: Callable[[str], str] = _sam
 def localize_crisis(crisis: Crisis, code: str, default: str, _: Callable[[str], str] = _same) -> Crisis:
     """Return the crisis lines as pages in language `code` show them.
 
-    Names, descriptions and hours come from each line's `translations` for that language; a line without them
-    keeps its own text, each untranslated field marked with its language (lang="en", Line.lang_for) so screen
-    readers read it right. Lines meant only
+    Names, descriptions and hours come from each line's `translations` for that language, a region's name and
+    emergency note from the region's; a text without one keeps its own words, marked with their language
+    (lang="en": Line.lang_for, Region.note_lang) so screen readers read them right. Lines meant only
     for another language's pages are left out; lines meant for this language's pages come first in their region.
     The default region is the language's own. Contact labels ("Call 988") are interface strings (catalogs).
     """
@@ -290,7 +297,7 @@ def localize_crisis(crisis: Crisis, code: str, default: str, _: Callable[[str], 
                 continue
             own = texts(line)
             in_page_language = line.language is not None or base == source_lang
-            own_text = () if in_page_language else tuple(f for f in ("name", "description", "hours") if f not in own)
+            own_text = () if in_page_language else tuple(f for f in LINE_TEXTS if f not in own)
             shown.append(replace(line, name=own.get("name", line.name), description=own.get("description", line.description),
                                  hours=own.get("hours", line.hours), contacts=tuple(contact(c) for c in line.contacts),
                                  text_lang=source_lang if own_text else None, own_text=own_text))
@@ -299,10 +306,14 @@ def localize_crisis(crisis: Crisis, code: str, default: str, _: Callable[[str], 
 
     regions = []
     for region in crisis.regions:
-        name = texts(region).get("name", region.name)
-        note_lang = source_lang if base != source_lang and region.emergency and region.emergency.note else None
-        regions.append(replace(region, name=name, lines=localize(region.lines), support=localize(region.support),
-                               note_lang=note_lang))
+        own = texts(region)
+        emergency = region.emergency
+        if emergency and emergency.note and "note" in own:
+            emergency = replace(emergency, note=own["note"])
+        note_lang = (source_lang if base != source_lang and emergency and emergency.note and "note" not in own
+                     else None)
+        regions.append(replace(region, name=own.get("name", region.name), emergency=emergency,
+                               lines=localize(region.lines), support=localize(region.support), note_lang=note_lang))
     return Crisis(default, tuple(regions))
 
 
@@ -375,6 +386,13 @@ class _Reader:
         elif good["code"] != "intl":
             self.problems.add(BuildError(self.loc.at(lines.at("emergency")), f'region "{good["code"]}" has no emergency number',
                                          "add emergency: {number, verified_on, source}; only the intl fallback may leave it empty"))
+        for code, texts in good.get("translations", {}).items():
+            if "note" in texts and not (emergency and emergency.note):
+                self.problems.add(BuildError(
+                    self.loc.at(lines.at("translations")),
+                    f'translations.{code}.note of region "{good["code"]}" translates a note its emergency number does not have',
+                    "add the English note to emergency (note: …), or remove note from the translation"))
+                return None
         lines_ = [self.line(item, il, f"a line of {good['code']}") for item, il in self.items(good["lines"], lines, "lines", good["code"])]
         support = [self.line(item, il, f"a support line of {good['code']}", SUPPORT_FIELDS)
                    for item, il in self.items(good.get("support", []), lines, "support", good["code"])]

@@ -112,7 +112,7 @@ def test_crisis_footer_and_region_switch_speak_spanish(visit):
     expect(shown.get_by_role("link", name=es("Call %(number)s") % {"number": "116 123"})).to_be_visible()
     # An English-only line keeps its words and says they are English; our Spanish labels around them are not.
     expect(shown.locator(".line__name[lang=en]").first).to_have_text("Samaritans")
-    expect(shown.locator(".line__hours").first).to_contain_text(es("Open %(hours)s.") % {"hours": "24/7"})
+    expect(shown.locator(".line__hours").first).to_contain_text(es("Open %(hours)s.") % {"hours": "24 horas, todos los días"})
     for label in (es("Call %(number)s") % {"number": "116 123"}, es("Open %(hours)s.").split("%")[0].strip()):
         expect(shown.locator("[lang=en]", has_text=label)).to_have_count(0)
     # English pages do not show the Spanish-only line.

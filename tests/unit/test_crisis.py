@@ -105,3 +105,57 @@ def test_only_a_lines_untranslated_words_are_marked_english(make_site):
     assert (spanish.lang_for("name"), spanish.lang_for("description"), spanish.lang_for("hours")) == ("en", None, "en")
     english = localize_crisis(crisis, "en", "uk").region("uk").lines[0]
     assert (english.lang_for("name"), english.lang_for("description"), english.lang_for("hours")) == (None, None, None)
+
+
+# --- a region's emergency note in other languages (translations: {es: {name, note}}) ----------------------
+
+NOTED = CRISIS_YML.replace('      number: "999"\n', '      number: "999"\n      note: 112 also works.\n')
+
+
+def with_region_translation(text: str, translation: str) -> str:
+    return text.replace("    name: United Kingdom\n", f"    name: United Kingdom\n    translations: {translation}\n")
+
+
+def test_a_region_translates_its_emergency_note(make_site):
+    from feelagain.crisis import localize_crisis
+
+    crisis, errors, _ = load(make_site, with_region_translation(NOTED, "{es: {name: Reino Unido, note: El 112 también funciona.}}"))
+    assert errors == []
+    spanish = localize_crisis(crisis, "es", "uk", lambda s: s).region("uk")
+    assert (spanish.name, spanish.emergency.note, spanish.note_lang) == ("Reino Unido", "El 112 también funciona.", None)
+    assert spanish.emergency.number == "999" and spanish.emergency.tel == "tel:999"
+    english = localize_crisis(crisis, "en", "uk").region("uk")
+    assert (english.name, english.emergency.note, english.note_lang) == ("United Kingdom", "112 also works.", None)
+
+
+def test_an_untranslated_note_stays_english_and_says_so(make_site):
+    from feelagain.crisis import localize_crisis
+
+    crisis, errors, _ = load(make_site, with_region_translation(NOTED, "{es: {name: Reino Unido}}"))
+    assert errors == []
+    spanish = localize_crisis(crisis, "es", "uk", lambda s: s).region("uk")
+    assert (spanish.emergency.note, spanish.note_lang) == ("112 also works.", "en")
+
+
+def test_a_note_translation_without_a_note_is_refused_at_its_line(make_site):
+    _, errors, _ = load(make_site, with_region_translation(CRISIS_YML, "{es: {note: El 112 también funciona.}}"))
+    assert errors == ['content/crisis.yml:4: translations.es.note of region "uk" translates a note its emergency '
+                      "number does not have — add the English note to emergency (note: …), or remove note from "
+                      "the translation"]
+
+
+def test_an_unknown_key_in_a_region_translation_is_refused_at_its_line(make_site):
+    _, errors, _ = load(make_site, with_region_translation(NOTED, "{es: {name: Reino Unido, notes: Gratis.}}"))
+    assert errors == ['content/crisis.yml:4: "translations" es: has unknown field \'notes\' (known: name, note) — '
+                      "translations: the region's name and emergency note in other languages, e.g. es: {name: "
+                      "España, note: …}"]
+    # A line's translations know their own fields, not the region's note.
+    line = NOTED.replace("        hours: 24/7\n", "        hours: 24/7\n        translations: {es: {note: Gratis.}}\n")
+    _, errors, _ = load(make_site, line)
+    assert errors[0].startswith('content/crisis.yml:13: "translations" es: has unknown field \'note\' '
+                                "(known: name, description, hours)")
+
+
+def test_an_empty_note_translation_is_refused(make_site):
+    _, errors, _ = load(make_site, with_region_translation(NOTED, '{es: {name: Reino Unido, note: ""}}'))
+    assert errors[0].startswith('content/crisis.yml:4: "translations" es.note is empty')
