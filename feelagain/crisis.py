@@ -219,7 +219,7 @@ EMERGENCY_FIELDS = (
     Field("number", is_phone, "emergency number in quotes, e.g. \"999\"", required=True),
     Field("note", is_text, "a short extra note, e.g. 112 also works"),
     Field("verified_on", is_date, "date the number was last checked, YYYY-MM-DD", required=True),
-    Field("source", is_text, "where it was checked (a URL or publisher)", required=True),
+    Field("source", is_https_url, "the https:// address of the page where the number was read", required=True),
 )
 LINE_FIELDS = (
     Field("name", is_text, "name of the service", required=True),
@@ -227,7 +227,7 @@ LINE_FIELDS = (
     Field("hours", is_text, "opening hours, e.g. 24/7", required=True),
     Field("url", is_https_url, "the service's website"),
     Field("verified_on", is_date, "date the details were last checked, YYYY-MM-DD", required=True),
-    Field("source", is_text, "where they were checked (a URL or publisher)", required=True),
+    Field("source", is_https_url, "the https:// address of the page where the details were read", required=True),
     Field("contacts", _any, "list of ways to reach it", required=True),
     Field("translations", _translations_of(LINE_TEXTS),
           "the line's texts in other languages, e.g. es: {description: …, hours: …}"),

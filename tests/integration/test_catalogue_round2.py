@@ -319,9 +319,14 @@ CATALOGUE2: tuple[Case2, ...] = (
                                                      "items:\n  - {text: Flat, urgent: true}\nresults:\n  - {min: 0, message: Thanks.}\n"
                                                      "urgent_message: Get help now.\n```\n")}),
     Case2("verified-on-future", "verified_on: 2999-01-01 in crisis.yml", item=16,
-          files={"content/crisis.yml": CRISIS_YML.replace("      verified_on: 2026-11-20\n      source: Feel",
-                                                          "      verified_on: 2999-01-01\n      source: Feel")},
+          files={"content/crisis.yml": CRISIS_YML.replace("      verified_on: 2026-11-20\n      source: https",
+                                                          "      verified_on: 2999-01-01\n      source: https")},
           errors=("content/crisis.yml:6: verified_on 2999-01-01 is in the future — write the day you checked the number",)),
+    Case2("crisis-source-not-a-url", "a crisis number's source is a note, not the page where it was read", item=16,
+          files={"content/crisis.yml": CRISIS_YML.replace("      source: https://www.lpft.nhs.uk/contact-us/need-help-now",
+                                                          "      source: Feel Again crisis-line review, November 2026")},
+          errors=('content/crisis.yml:7: "source" should be an https:// address — source: the https:// address of the '
+                  "page where the number was read",)),
     Case2("upper-case-extension", "content/notes.MD (upper-case extension)", item=16,
           files={"content/notes.MD": page_with()},
           errors=("content/notes.MD: the extension must be .md in lower case — rename it to notes.md",)),

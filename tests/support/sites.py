@@ -31,7 +31,7 @@ regions:
     emergency:
       number: "999"
       verified_on: 2026-11-20
-      source: Feel Again crisis-line review, November 2026
+      source: https://www.lpft.nhs.uk/contact-us/need-help-now
     lines:
       - name: Samaritans
         description: Free, any time, for anyone who is struggling.
