@@ -24,7 +24,7 @@ for (const form of d.querySelectorAll('[data-checklist]')) {
     min: +li.dataset.min,
     max: li.dataset.max === '' ? Infinity : +li.dataset.max,
     text: li.querySelector('[data-message]').textContent,
-    link: li.querySelector('[data-help-link]'), // the help page, one tap from every message
+    link: li.querySelector('a'), // the help page (messages are plain text: the only link is the template's)
   }));
 
   const update = (announce) => {
