@@ -24,6 +24,7 @@ for (const form of d.querySelectorAll('[data-checklist]')) {
     min: +li.dataset.min,
     max: li.dataset.max === '' ? Infinity : +li.dataset.max,
     text: li.querySelector('[data-message]').textContent,
+    link: li.querySelector('a'), // the help page (messages are plain text: the only link is the template's)
   }));
 
   const update = (announce) => {
@@ -37,7 +38,11 @@ for (const form of d.querySelectorAll('[data-checklist]')) {
     } else {
       const result = results.find((r) => n >= r.min && n <= r.max);
       parts.push(el('p', t('tally', { n, total: plain.length }), 'checklist__tally'));
-      if (result && (announce || n)) parts.push(el('p', result.text));
+      if (result && (announce || n)) {
+        const p = el('p', result.text);
+        if (result.link) p.append(' ', result.link.cloneNode(true));
+        parts.push(p);
+      }
     }
     status.replaceChildren(...parts);
   };

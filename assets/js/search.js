@@ -3,6 +3,9 @@
 // root, so the same bundle serves every language and a sub-path deployment works. Pagefind picks the index
 // of the page's <html lang>, so each language's search page finds that language's pages only.
 // Results use our own markup: Pagefind's ready-made UI needs inline styles, which our CSP blocks.
+// The query lives in the URL's fragment (#q=…), never in its query string: a browser does not send the
+// fragment to the server, so the host's access log never holds what a reader searched for. Each search is
+// one history entry, so Back and Forward step through earlier searches.
 const d = document;
 const form = d.querySelector('[data-search-form]');
 const list = d.querySelector('[data-search-results]');
@@ -83,7 +86,9 @@ const show = (query, found) => {
   status.textContent = n ? t(n === 1 ? 'result' : 'results', { n, query }) : t('none', { query });
 };
 
+let runs = 0; // only the latest search may show its results (a slow one must not overwrite a newer one)
 const run = async (query) => {
+  const ticket = ++runs;
   query = query.trim();
   if (!query) { list.replaceChildren(); list.hidden = true; status.textContent = ''; return; }
   status.textContent = t('searching');
@@ -104,23 +109,40 @@ const run = async (query) => {
         section: sub ? sub.title : '', excerpt: sub ? sub.excerpt : r.excerpt });
     }
   } catch {
+    if (ticket !== runs) return;
     show(query, pinned);
     status.textContent = t('failed');
     return;
   }
+  if (ticket !== runs) return;
   show(query, [...pinned, ...found].slice(0, MAX));
 };
 
+// The query of the current history entry: #q=… (what this page and the header box write).
+const fromFragment = () => new URLSearchParams(location.hash.slice(1)).get('q') || '';
+const fragmentFor = (query) => (query ? `#q=${encodeURIComponent(query)}` : '');
+
 if (form && list && status) {
   if (nojs) nojs.hidden = true;
-  const input = form.querySelector('input[name=q]');
+  const input = form.querySelector('input[type=search]');
+  const searchFor = (query) => { input.value = query; run(query); };
   form.addEventListener('submit', (e) => {
     e.preventDefault();
-    const url = new URL(location.href);
-    url.search = input.value.trim() ? `?q=${encodeURIComponent(input.value.trim())}` : '';
-    history.replaceState(null, '', url);
-    run(input.value);
+    const query = input.value.trim();
+    if (location.hash !== fragmentFor(query)) {
+      history.pushState(null, '', location.pathname + fragmentFor(query));
+    }
+    run(query);
   });
-  const initial = new URLSearchParams(location.search).get('q') || '';
-  if (initial) { input.value = initial; run(initial); }
+  // Back, Forward, or a fragment typed into the address bar: show that entry's search.
+  addEventListener('popstate', () => searchFor(fromFragment()));
+  let initial = fromFragment();
+  // An old link or bookmark may still carry ?q=: read it once, then replace this history entry with the
+  // fragment form, so the words are not kept in a URL that would reach the server again (reload, Back).
+  const legacy = new URLSearchParams(location.search).get('q');
+  if (location.search) {
+    initial ||= (legacy || '').trim();
+    history.replaceState(null, '', location.pathname + fragmentFor(initial));
+  }
+  if (initial) searchFor(initial);
 }

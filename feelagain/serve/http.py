@@ -104,7 +104,7 @@ GUARD_JS = """\
   var results = null;
   var note = null;
   var typed = '';  // the search box when the note appeared
-  function box() { return document.querySelector('[data-search-form] input[name=q]'); }
+  function box() { return document.querySelector('[data-search-form] input'); }
   function watchSearch() {
     fetch('/__feelagain__/status.json', {cache: 'no-store'})
       .then(function (response) { return response.json(); })

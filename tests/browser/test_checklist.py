@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import yaml
@@ -347,3 +348,74 @@ def test_urgent_box_shows_the_region_the_reader_chose(visit):
     )
     assert "tel:988" in tel, f"the immediate-help box does not show the chosen region (us): visible tel links {tel}"
     assert "tel:999" not in tel, f"the immediate-help box shows UK numbers to a reader who chose the US: {tel}"
+
+
+# ------------------------------------------------------------------------------- help one tap away
+
+
+HELP = {PAGE: "/get-help/", "/es/senales/": "/es/obtener-ayuda/"}  # each language's help page
+
+
+def _link_paths(locator) -> list[str]:
+    return locator.locator("a[href]").evaluate_all("els => els.map(a => new URL(a.href).pathname)")
+
+
+@pytest.mark.parametrize("path", list(HELP), ids=["en", "es"])
+def test_every_result_message_links_to_the_help_page_without_javascript(visit, path):
+    v = visit(path, js=False)
+    bands = v.page.locator(FORM).locator("[data-checklist-guide] li")
+    count = bands.count()
+    assert count == len(RESULTS), f"{path}: {count} result messages"
+    for i in range(count):
+        band = bands.nth(i)
+        assert HELP[path] in _link_paths(band), f"{path}, message {i + 1} has no link to the help page"
+        expect(band.locator("a[href]").last).to_be_visible()
+    # The urgent box still comes first, before the result messages.
+    first = v.page.locator(FORM).locator("[data-checklist-urgent], [data-checklist-guide]").first
+    expect(first).to_have_attribute("data-checklist-urgent", "")
+
+
+@pytest.mark.parametrize("ticks", [0, 2, 5, len(PLAIN)], ids=lambda n: f"{n}-ticked")
+def test_the_live_message_links_to_the_help_page(signs, ticks):
+    page = signs.page
+    if ticks == 0:  # the "none ticked" message is said once the reader has changed something
+        _box(page, PLAIN[0]).check()
+        _box(page, PLAIN[0]).uncheck()
+    for i in PLAIN[:ticks]:
+        _box(page, i).check()
+    _tally_and_message(page, ticks)
+    message = _status(page).locator("p").filter(has_text=_message_for(ticks)[:40])
+    expect(message).to_have_count(1)
+    assert _link_paths(message) == [HELP[PAGE]], _link_paths(message)
+    expect(message.locator("a")).to_be_visible()
+
+
+# ------------------------------------------------------------------------------ answers never sent
+
+
+@pytest.mark.parametrize("js", [True, False], ids=["js", "no-js"])
+def test_enter_or_a_submit_sends_no_answers(visit, js):
+    v = visit(PAGE, js=js, wait="networkidle")
+    page = v.page
+    form = page.locator(FORM)
+    assert form.locator("input[name]").count() == 0, "a named checkbox would put its answer in a submitted URL"
+    for i in PLAIN[:3] + URGENT:
+        _box(page, i).check()
+    v.requests.clear()
+    v.page_requests.clear()
+    _box(page, PLAIN[1]).focus()
+    page.keyboard.press("Enter")
+    # A browser that submits the form anyway (as Enter does in some browsers): the same as a submit button.
+    submit = "() => document.querySelector('form[data-checklist]').requestSubmit()"
+    if js:
+        page.evaluate(submit)
+    else:  # nothing stops it: the page loads again, with whatever the form put in the URL
+        with page.expect_navigation():
+            page.evaluate(submit)
+    page.wait_for_load_state("networkidle")
+    answers = [u for u in v.requests if re.search(r"[?&][^#]*(cl-|signs-\d)", u)]
+    assert not answers, f"answers in a request: {answers}"
+    assert urlsplit(page.url).query == "", page.url
+    if js:  # the submit was stopped: same page, answers still ticked, nothing requested
+        assert urlsplit(page.url).path == PAGE and not v.page_requests, (page.url, v.page_requests)
+        expect(_box(page, PLAIN[1])).to_be_checked()

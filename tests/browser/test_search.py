@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.browser.test_quality import AXE_TAGS, _describe_violations
+from tests.support import sitebuild
 
 pytestmark = pytest.mark.browser
 
 
 def _search(visit, query: str, *, width: int = 1280, scheme: str = "light", fresh: bool = False):
-    v = visit("/search/?q=" + query.replace(" ", "+"), width=width, scheme=scheme, wait="networkidle", fresh=fresh)
+    # The query goes in the fragment, as the header box and the search page write it: never sent to the server.
+    v = visit("/search/#q=" + quote(query), width=width, scheme=scheme, wait="networkidle", fresh=fresh)
     expect(v.page.locator("[data-search-status]")).to_contain_text("for “", timeout=10_000)
     return v
 
@@ -82,7 +86,7 @@ def test_header_box_submits_to_search_page_keyboard_only(visit):
     box.focus()
     v.page.keyboard.type("numb")
     v.page.keyboard.press("Enter")
-    v.page.wait_for_url(re.compile(r"/search/\?q=numb$"))
+    v.page.wait_for_url(re.compile(r"/search/#q=numb$"))
     expect(v.page.locator("[data-search-status]")).to_contain_text("for “numb”", timeout=10_000)
     assert v.page.locator(".search-result").count() >= 1
     v.page.keyboard.press("Tab")  # from the page's own search box onwards: results are reachable by Tab
@@ -90,13 +94,15 @@ def test_header_box_submits_to_search_page_keyboard_only(visit):
 
 
 def test_search_page_without_javascript_says_so_and_links_to_contents(visit):
-    v = visit("/search/?q=sleep", js=False)
+    v = visit("/search/", js=False)
     nojs = v.page.locator("[data-search-nojs]")
     expect(nojs).to_be_visible()
     expect(nojs).to_contain_text("Search needs JavaScript")
     href = nojs.get_by_role("link").first.get_attribute("href")
     assert href == "../print/#contents", href
-    assert v.page.locator("form[role=search][method=get] input[name=q]").count() >= 1
+    # The form is there, but its box has no name: a submit without JavaScript cannot carry the words.
+    assert v.page.locator("form[role=search][method=get] input[type=search]").count() == 1
+    assert v.page.locator("form[role=search] input[name]").count() == 0
 
 
 def test_pagefind_loads_only_when_used(visit):
@@ -131,7 +137,7 @@ def test_search_works_from_a_sub_path(browser, sub_path_server):
     context = browser.new_context()
     try:
         page = context.new_page()
-        page.goto(sub_path_server.url + "/guide/search/?q=alexithymia")
+        page.goto(sub_path_server.url + "/guide/search/#q=alexithymia")
         expect(page.locator("[data-search-status]")).to_contain_text("for “alexithymia”", timeout=10_000)
         first = page.locator(".search-result__title a").first.evaluate("a => new URL(a.href).pathname")
         assert first.startswith("/guide/numbness-vs-alexithymia/"), first
@@ -145,3 +151,122 @@ def test_pinned_data_comes_from_site_yml(built_site: Path):
     assert match, "search page has no pinned data"
     pinned = json.loads(match.group(1))
     assert any("crisis" in p["terms"] and p["url"] == "../get-help/" for p in pinned), pinned
+
+
+# ------------------------------------------------------------------------------ privacy of the words
+
+
+# The reviewer's example: what a reader in crisis may type. No path or file name of the site holds these words.
+WORDS = "I want to kill myself"
+SECRET = ("kill", "myself")
+
+
+class _RecordingHandler(sitebuild._StrictHandler):
+    """The test server's handler, noting each request target as the server receives it (its access log)."""
+
+    def send_head(self):
+        self.server.targets.append(self.path)  # type: ignore[attr-defined]
+        return super().send_head()
+
+
+@pytest.fixture
+def recording_server(built_site: Path):
+    """A strict-CSP server like site_server that keeps every request target it received."""
+    def handler(*args, **kwargs):
+        return _RecordingHandler(*args, directory=str(built_site), **kwargs)
+
+    httpd = sitebuild._QuietServer(("127.0.0.1", 0), handler)
+    httpd.targets = []  # type: ignore[attr-defined]
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield httpd
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(timeout=5)
+
+
+def _origin(server) -> str:
+    return f"http://127.0.0.1:{server.server_address[1]}"
+
+
+def _leaks(server) -> list[str]:
+    return [t for t in server.targets if any(word in t.lower() for word in SECRET)]
+
+
+@pytest.mark.parametrize("js", [True, False], ids=["js", "no-js"])
+def test_header_box_never_sends_the_words_to_the_server(browser, recording_server, js):
+    context = browser.new_context(java_script_enabled=js)
+    try:
+        page = context.new_page()
+        page.goto(_origin(recording_server) + "/causes/", wait_until="networkidle")
+        box = page.get_by_role("search").get_by_role("searchbox")
+        box.fill(WORDS)
+        box.press("Enter")
+        if js:
+            page.wait_for_url(re.compile(r"/search/#q=I%20want%20to%20kill%20myself$"))
+            expect(page.locator("[data-search-status]")).to_contain_text(f"for “{WORDS}”", timeout=10_000)
+            first = page.locator(".search-result__title a").first.evaluate("a => new URL(a.href).pathname")
+            assert first == "/get-help/", first
+            expect(page.get_by_label("Words to search for")).to_have_value(WORDS)
+            # Back to the page the reader came from, Forward to the same search again.
+            page.go_back()
+            page.wait_for_url(re.compile(r"/causes/$"))
+            page.go_forward()
+            page.wait_for_url(re.compile(r"/search/#q="))
+            expect(page.locator("[data-search-status]")).to_contain_text(f"for “{WORDS}”", timeout=10_000)
+        else:
+            # Search cannot run without JavaScript: the search page opens, says so and links to every page.
+            page.wait_for_url(re.compile(r"/search/\??$"))
+            expect(page.locator("[data-search-nojs]")).to_be_visible()
+            expect(page.locator("[data-search-nojs]")).to_contain_text("Search needs JavaScript")
+        page.wait_for_load_state("networkidle")
+        assert [t for t in recording_server.targets if t.startswith("/search/")], recording_server.targets
+        assert not _leaks(recording_server), f"the server received the words: {_leaks(recording_server)}"
+    finally:
+        context.close()
+
+
+def test_search_page_keeps_each_search_in_history_without_sending_it(browser, recording_server):
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(_origin(recording_server) + "/search/", wait_until="networkidle")
+        status = page.locator("[data-search-status]")
+        field = page.get_by_label("Words to search for")
+        field.fill("sleep")
+        field.press("Enter")
+        expect(status).to_contain_text("for “sleep”", timeout=10_000)
+        assert page.url.endswith("/search/#q=sleep"), page.url
+        field.fill(WORDS)
+        field.press("Enter")
+        expect(status).to_contain_text(f"for “{WORDS}”", timeout=10_000)
+        assert "?" not in page.url, page.url
+        page.go_back()  # the earlier search: its words and its results
+        expect(status).to_contain_text("for “sleep”", timeout=10_000)
+        expect(field).to_have_value("sleep")
+        page.go_back()  # the search page as it opened
+        expect(status).to_have_text("")
+        expect(field).to_have_value("")
+        expect(page.locator("[data-search-results]")).to_be_hidden()
+        page.go_forward()
+        expect(status).to_contain_text("for “sleep”", timeout=10_000)
+        page.go_forward()
+        expect(status).to_contain_text(f"for “{WORDS}”", timeout=10_000)
+        expect(page.locator(".search-result").first).to_have_class(re.compile("search-result--pinned"))
+        page.reload(wait_until="networkidle")  # a reload keeps the search, still without sending it
+        expect(status).to_contain_text(f"for “{WORDS}”", timeout=10_000)
+        page.wait_for_load_state("networkidle")
+        assert not _leaks(recording_server), f"the server received the words: {_leaks(recording_server)}"
+    finally:
+        context.close()
+
+
+def test_an_old_query_string_link_is_read_once_then_dropped(visit):
+    v = visit("/search/?q=alexithymia", wait="networkidle")
+    expect(v.page.locator("[data-search-status]")).to_contain_text("for “alexithymia”", timeout=10_000)
+    assert _result_hrefs(v)[0].startswith("/numbness-vs-alexithymia/"), _result_hrefs(v)
+    # The history entry no longer holds ?q=: Back, Forward or Reload do not send the words again.
+    assert v.page.url.endswith("/search/#q=alexithymia"), v.page.url
+    assert v.page.evaluate("() => location.search") == ""

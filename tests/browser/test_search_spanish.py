@@ -8,6 +8,7 @@ Expected words come from content/es/ and locale/es/LC_MESSAGES/messages.po.
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 import pytest
 from playwright.sync_api import expect
@@ -21,7 +22,7 @@ WORD = "antidepresivos"  # in content/es/causas.md and four more Spanish pages; 
 
 
 def _search(visit, path: str, query: str, *, width: int = 1280, scheme: str = "light"):
-    v = visit(f"{path}?q={query}", width=width, scheme=scheme, wait="networkidle")
+    v = visit(f"{path}#q={quote(query)}", width=width, scheme=scheme, wait="networkidle")
     expect(v.page.locator("[data-search-status]")).to_contain_text(f"«{query}»" if path.startswith("/es/")
                                                                    else f"“{query}”", timeout=10_000)
     return v
@@ -72,7 +73,7 @@ def test_header_box_on_a_spanish_page_goes_to_the_spanish_search(visit):
     box.focus()
     v.page.keyboard.type(WORD)
     v.page.keyboard.press("Enter")
-    v.page.wait_for_url(re.compile(rf"/es/search/\?q={WORD}$"))
+    v.page.wait_for_url(re.compile(rf"/es/search/#q={WORD}$"))
     expect(v.page.locator("[data-search-status]")).to_contain_text(f"«{WORD}»", timeout=10_000)
     assert _result_paths(v) and all(p.startswith("/es/") for p in _result_paths(v))
     assert not v.csp_violations(), v.csp_violations()
@@ -98,7 +99,7 @@ def test_spanish_search_works_from_a_sub_path(browser, sub_path_server):
     context = browser.new_context()
     try:
         page = context.new_page()
-        page.goto(sub_path_server.url + f"/guide/es/search/?q={WORD}")
+        page.goto(sub_path_server.url + f"/guide/es/search/#q={WORD}")
         expect(page.locator("[data-search-status]")).to_contain_text(f"«{WORD}»", timeout=10_000)
         paths = page.locator(".search-result__title a").evaluate_all("els => els.map(a => new URL(a.href).pathname)")
         assert paths and all(p.startswith("/guide/es/") for p in paths), paths
@@ -107,7 +108,7 @@ def test_spanish_search_works_from_a_sub_path(browser, sub_path_server):
 
 
 def test_spanish_search_without_javascript_says_so_in_spanish(visit):
-    v = visit(f"/es/search/?q={WORD}", js=False)
+    v = visit("/es/search/", js=False)
     nojs = v.page.locator("[data-search-nojs]")
     expect(nojs).to_be_visible()
     expect(nojs).to_contain_text(es("Search needs JavaScript, which is turned off or blocked in your browser."))

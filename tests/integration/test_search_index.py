@@ -53,7 +53,11 @@ def test_index_covers_content_pages_only(tmp_path: Path):
     assert not (dist / "pagefind" / "pagefind-ui.js").exists()
     assert sorted(p.name for p in (dist / "pagefind").glob("wasm.*")) == ["wasm.en.pagefind"]
     search_html = (dist / "search" / "index.html").read_text()
-    assert 'method="get"' in search_html and 'name="q"' in search_html
+    # The search forms' boxes have no name: a submit without JavaScript cannot put the words in a URL.
+    assert "data-search-form" in search_html and 'type="search"' in search_html
+    causes_html = (dist / "causes" / "index.html").read_text()
+    assert "data-search-box" in causes_html
+    assert not re.search(r"<input[^>]*\sname=", search_html + causes_html)
     assert "data-pagefind-body" not in search_html
     assert "data-pagefind-body" in (dist / "causes" / "index.html").read_text()
     assert "data-pagefind-body" not in (dist / "embed" / "causes" / "index.html").read_text()
