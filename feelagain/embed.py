@@ -44,13 +44,19 @@ def iframe_snippet(page: Page, config: SiteConfig) -> str:
 
 
 def script_snippet(page: Page, config: SiteConfig, region: str | None = None) -> str:
-    """Return the one-line embed: a placeholder (a plain link until the script runs) plus our embed.js."""
+    """Return the one-line embed: a placeholder (a plain link until the script runs) plus our embed.js.
+
+    No data-region unless one is asked for: a region in the snippet outranks the reader's own (guessed from
+    their time zone, or chosen), so a clinic pasting the snippet as it is would show our default country's
+    lines to readers elsewhere. referrerpolicy: loading embed.js must not tell us which site it is on.
+    """
     title = escape(f"{page.meta.title} – {config.title}")
     href, script = escape(join_url(config.base_url, page.url)), escape(join_url(config.base_url, "embed.js"))
     lang = f' data-lang="{escape(page.lang_prefix.rstrip("/"))}"' if page.lang_prefix else ""
-    return (f'<div data-feelagain="{page.slug}"{lang} data-title="{title}" data-region="{escape(region or config.default_region)}">'
+    where = f' data-region="{escape(region)}"' if region else ""
+    return (f'<div data-feelagain="{page.slug}"{lang} data-title="{title}"{where}>'
             f'<a href="{href}">{escape(page.meta.title)}</a></div>\n'
-            f'<script src="{script}" async></script>')
+            f'<script src="{script}" async referrerpolicy="no-referrer"></script>')
 
 
 def _sections(html: str) -> list[dict[str, str]]:
@@ -301,23 +307,22 @@ def embed_index_url(config: SiteConfig) -> str:
 
 
 def embed_index(config: SiteConfig, site: Site,
-                other_pages: tuple[tuple[Page, str], ...] = ()) -> MadeOnRead[tuple[Page, str | None], dict[str, str | None]]:
+                other_pages: tuple[Page, ...] = ()) -> MadeOnRead[Page, dict[str, str | None]]:
     """Return what the 'Embed these pages' guide of config's language lists: each page with its two snippets.
 
-    site: that language's pages. other_pages (pages in other languages, each with its language's default
-    region) are listed too (the default language's guide lists them). A page in another language than the
-    site's default has snippets with data-lang. Ids in the guide must be unique: a Spanish page in the default
-    guide is "es-index", beside "index"; in the Spanish guide it is "index".
+    site: that language's pages. other_pages (pages in other languages) are listed too (the default language's
+    guide lists them). A page in another language than the site's default has snippets with data-lang. No
+    snippet names a region: each reader's own applies (see script_snippet). Ids in the guide must be unique: a
+    Spanish page in the default guide is "es-index", beside "index"; in the Spanish guide it is "index".
     """
     here = config.lang_prefix
 
-    def entry(item: tuple[Page, str | None]) -> dict[str, str | None]:
-        p, region = item
+    def entry(p: Page) -> dict[str, str | None]:
         own = p.lang_prefix == here  # a page of the guide's own language
         return {"slug": p.slug if own else p.lang_prefix.replace("/", "-") + p.slug, "title": p.meta.title,
                 "lang": None if own else p.lang_prefix.rstrip("/") or None,
                 "embed_href": f"{p.slug}/" if own else f"../{'../' * here.count('/')}{p.lang_prefix}embed/{p.slug}/",
-                "iframe_snippet": iframe_snippet(p, config), "script_snippet": script_snippet(p, config, region)}
+                "iframe_snippet": iframe_snippet(p, config), "script_snippet": script_snippet(p, config)}
 
     # Made when the template reads them: a large site's snippets are never all in memory.
-    return MadeOnRead([(p, None) for p in site.pages] + list(other_pages), entry)
+    return MadeOnRead(list(site.pages) + list(other_pages), entry)

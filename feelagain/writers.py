@@ -1084,7 +1084,7 @@ def site_wide_files(config: SiteConfig, site: Site, bodies: Mapping[str, Body], 
             urls += [(page.url, page.meta.reviewed.isoformat()) for o in others for page in o[1].pages]
             spool_dir = config.output_dir.parent  # large listings are made on the output's disk, not in memory
             guides = tool_versions(langs, embed.EMBED_INDEX_URL)
-            other_pages = tuple((page, o[0].default_region) for o in others for page in o[1].pages)
+            other_pages = tuple(page for o in others for page in o[1].pages)
             guide_urls: list[tuple[str, str]] = []
             for lang_config, lang_site, lang_pages in langs:
                 # Each language's content-API index (api/pages.json, es/api/pages.json); the schemas once.

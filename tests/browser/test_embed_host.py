@@ -15,6 +15,7 @@ import http.server
 import re
 import threading
 import time
+from html import unescape
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
 
@@ -131,8 +132,8 @@ def origins(site_server):
 class Host:
     """A browser context with the clinic page open, plus what it logged."""
 
-    def __init__(self, browser, url: str, *, width: int = 1280, height: int = 800):
-        self.context = browser.new_context(viewport={"width": width, "height": height})
+    def __init__(self, browser, url: str, *, width: int = 1280, height: int = 800, **options):
+        self.context = browser.new_context(viewport={"width": width, "height": height}, **options)
         self.context.route(
             "**/*",
             lambda route: route.continue_()
@@ -141,7 +142,8 @@ class Host:
         )
         self.context.add_init_script(CSP_RECORDER_JS)
         self.requests: list[str] = []
-        self.context.on("request", lambda r: self.requests.append(r.url))
+        self.requests_made: list = []  # the requests themselves, for their headers
+        self.context.on("request", lambda r: (self.requests.append(r.url), self.requests_made.append(r)))
         self.page = self.context.new_page()
         self.console: list[str] = []
         self.dialogs: list[str] = []
@@ -667,3 +669,74 @@ def test_embed_guide_without_javascript_shows_snippets_and_hides_copy(visit):
     shown = page.evaluate("() => [...document.querySelectorAll('button')]"
                           ".filter((b) => b.checkVisibility() && !b.closest('form[action][method=get]')).length")
     assert shown == 0, f"{shown} button(s) shown without JavaScript"
+
+
+# ----------------------------------------------------------- the guide's snippets, pasted as they are
+
+BASE_URL = yaml.safe_load((REPO / "content" / "site.yml").read_text(encoding="utf-8"))["base_url"]
+
+
+def _snippets(built_site: Path, site: str, slug: str, guide: str = "embed/index.html") -> dict[str, str]:
+    """The guide's two snippets of a page ({"script": …, "iframe": …}), pointed at the local site."""
+    html = (built_site / guide).read_text(encoding="utf-8")
+    found = {}
+    for kind in ("script", "iframe"):
+        match = re.search(rf'<code id="embed-{re.escape(slug)}-{kind}">(.*?)</code>', html, re.S)
+        assert match, f"the guide has no {kind} snippet for {slug}"
+        found[kind] = unescape(match.group(1)).replace(BASE_URL, site + "/")
+    return found
+
+
+def _clinic_page(body: str) -> str:
+    return ('<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Riverside Clinic</title></head>'
+            f"<body><main><h1>Patient information</h1>{body}</main></body></html>")
+
+
+def _referers(host: Host, path: str) -> list[str | None]:
+    """The Referer header of each request the page made for `path` (None: no Referer)."""
+    made = [r for r in host.requests_made if urlsplit(r.url).path == path]
+    assert made, f"no request for {path}: {[r.url for r in host.requests_made]}"
+    return [r.all_headers().get("referer") for r in made]
+
+
+def test_the_guides_script_snippet_loads_embed_js_without_a_referer(browser, origins, site_server, built_site):
+    """The guide says the embed "does not tell us which site it is on": loading embed.js must not send the
+    clinic's address. Control: the same tag without referrerpolicy does send it (so this test can fail)."""
+    site = site_server.url
+    snippet = _snippets(built_site, site, "signs")["script"]
+    assert 'referrerpolicy="no-referrer"' in snippet, snippet
+    csp = f"default-src 'self'; script-src 'self' {site}; frame-src {site}"
+    origins[0].pages["/pasted.html"] = (_clinic_page(snippet), csp)
+    origins[0].pages["/pasted-control.html"] = (_clinic_page(snippet.replace(' referrerpolicy="no-referrer"', "")), csp)
+    checked = {}
+    for name in ("/pasted.html", "/pasted-control.html"):
+        host = Host(browser, origins[0].url + name)
+        try:
+            host.frame("signs")  # the script ran and made the frame
+            checked[name] = (_referers(host, "/embed.js"), _referers(host, "/embed/signs/"))
+        finally:
+            host.close()
+    script, frame = checked["/pasted.html"]
+    assert script == [None], f"embed.js was requested with a Referer: {script}"
+    assert frame == [None], f"the frame was requested with a Referer: {frame}"
+    control, _ = checked["/pasted-control.html"]
+    assert control and control[0] and control[0].startswith(origins[0].url), control
+
+
+def test_the_guides_snippet_shows_the_readers_own_country_first(browser, origins, site_server, built_site):
+    """The snippet names no region, so a reader in the US sees US lines first on a clinic's page pasted as it
+    is, not the site's default (UK: 999, Samaritans). A region the clinic adds still wins."""
+    site = site_server.url
+    snippet = _snippets(built_site, site, "signs")["script"]
+    assert "data-region" not in snippet, snippet
+    csp = f"default-src 'self'; script-src 'self' {site}; frame-src {site}"
+    origins[0].pages["/pasted-us.html"] = (_clinic_page(snippet), csp)
+    origins[0].pages["/pasted-ie.html"] = (_clinic_page(snippet.replace("data-feelagain=", 'data-region="ie" '
+                                                                                           "data-feelagain=")), csp)
+    for page, want in (("/pasted-us.html", "us"), ("/pasted-ie.html", "ie")):
+        host = Host(browser, origins[0].url + page, timezone_id="America/Chicago")
+        try:
+            got = host.frame("signs").evaluate(FRAME_STYLE_JS)
+            assert got["regions"] == [want] and got["select"] == want, (page, got)
+        finally:
+            host.close()

@@ -1,0 +1,65 @@
+"""The copy-paste embed snippets and oEmbed answers (feelagain/embed.py): what a clinic pastes into its page."""
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+import pytest
+
+from feelagain import embed
+from feelagain.config import load_config
+from feelagain.discover import read_sources
+from feelagain.errors import Problems
+from feelagain.pipeline import parse_pages
+
+
+class Tags(HTMLParser):
+    """Every start tag of a fragment with its attributes."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.feed(html)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+
+def tag(html: str, name: str) -> dict[str, str | None]:
+    found = [attrs for t, attrs in Tags(html).tags if t == name]
+    assert len(found) == 1, (name, html)
+    return found[0]
+
+
+@pytest.fixture
+def site(make_site):
+    config = load_config(make_site())
+    problems = Problems()
+    pages = parse_pages(read_sources(config.content_dir, problems), problems)
+    return config, next(p for p in pages if p.slug == "index")
+
+
+def test_the_script_and_the_frame_never_send_the_clinics_address(site):
+    """The guide promises the embed "does not tell us which site it is on": no Referer on loading either."""
+    config, page = site
+    assert tag(embed.script_snippet(page, config), "script")["referrerpolicy"] == "no-referrer"
+    assert tag(embed.iframe_snippet(page, config), "iframe")["referrerpolicy"] == "no-referrer"
+    assert tag(embed.oembed(page, config)["html"], "iframe")["referrerpolicy"] == "no-referrer"
+
+
+def test_the_script_snippet_names_no_region_unless_asked(site):
+    """A region in the snippet outranks the reader's own: a US clinic pasting a 'uk' snippet would show 999."""
+    config, page = site
+    assert config.default_region == "uk"
+    placeholder = tag(embed.script_snippet(page, config), "div")
+    assert "data-region" not in placeholder and placeholder["data-feelagain"] == "index", placeholder
+    # A region asked for explicitly is still written.
+    assert tag(embed.script_snippet(page, config, "us"), "div")["data-region"] == "us"
+
+
+def test_the_guide_lists_snippets_without_a_region(site):
+    config, page = site
+    from feelagain.model import Site
+
+    entries = list(embed.embed_index(config, Site(pages=(page,), nav=())))
+    assert entries and all("data-region" not in e["script_snippet"] for e in entries), entries
