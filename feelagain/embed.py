@@ -59,6 +59,28 @@ def script_snippet(page: Page, config: SiteConfig, region: str | None = None) ->
             f'<script src="{script}" async referrerpolicy="no-referrer"></script>')
 
 
+# An <a> start tag with its attributes (values in quotes may hold '>'); text never matches, since '<' in text is
+# always written &lt;.
+_LINK_TAG = re.compile(r"""<a(?:\s+[^\s"'=<>`/]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*\s*/?>""")
+_IN_PAGE = re.compile(r"""\shref\s*=\s*["']?#""")
+_TARGET = re.compile(r"\starget\s*=", re.I)
+
+
+def frame_local_links(html: str) -> str:
+    """Return an embed page's html with target="_self" on each in-page link (href="#…") that names no target.
+
+    Embed pages send links to the top window (<base target="_top">): a link to a part of the same page would
+    replace the clinic's whole page with ours. embed-frame.js did this fix only when JavaScript runs.
+    """
+    def mark(match: re.Match[str]) -> str:
+        tag = match.group(0)
+        if not _IN_PAGE.search(tag) or _TARGET.search(tag):
+            return tag
+        return tag[:2] + ' target="_self"' + tag[2:]
+
+    return _LINK_TAG.sub(mark, html)
+
+
 def _sections(html: str) -> list[dict[str, str]]:
     sections = []
     for part in re.split(r"(?=<h2[ >])", html):

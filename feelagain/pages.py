@@ -281,7 +281,7 @@ class PageRenderer:
         context["page"] = self.view(page, body, url, context, page.url)
         context["embed"] = True
         context["attribution"] = embed.attribution(page, self.config)
-        return self.finish("embed.html", self.renderer.render("embed.html", context))
+        return self.finish("embed.html", embed.frame_local_links(self.renderer.render("embed.html", context)))
 
     def render_special(self, template: str, url: str, title: str, description: str, root: str | None = None,
                        **extra: Any) -> bytes:

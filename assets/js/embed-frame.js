@@ -55,7 +55,8 @@ for (const name of ['accent', 'text']) {
   }
 }
 
-// <base target="_top"> sends links to the top window; in-page links must stay in the frame.
+// <base target="_top"> sends links to the top window; in-page links must stay in the frame. The build already
+// marks them (embed.frame_local_links, so it works without JavaScript); this catches any a template adds later.
 for (const a of document.querySelectorAll('a[href^="#"]')) a.target = '_self';
 
 const slug = h.dataset.slug || document.body.dataset.slug || '';

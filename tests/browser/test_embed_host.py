@@ -740,3 +740,35 @@ def test_the_guides_snippet_shows_the_readers_own_country_first(browser, origins
             assert got["regions"] == [want] and got["select"] == want, (page, got)
         finally:
             host.close()
+
+
+def test_in_page_links_stay_in_the_frame_without_javascript(browser, origins, site_server, built_site):
+    """<base target="_top"> sends the embed's links to the top window; without JavaScript, "Change country"
+    (href="#need-help") and footnote links must still move within the frame, not replace the clinic's page."""
+    site = site_server.url
+    snippets = [_snippets(built_site, site, slug)["iframe"] for slug in ("get-help", "causes")]
+    origins[0].pages["/frame-only.html"] = (_clinic_page("".join(snippets)), f"default-src 'self'; frame-src {site}")
+    host = Host(browser, origins[0].url + "/frame-only.html", java_script_enabled=False)
+    try:
+        start = host.page.url
+
+        def frame(slug: str):
+            loc = host.page.locator(f"iframe[src*='/embed/{slug}/']")
+            loc.scroll_into_view_if_needed()  # loading=lazy
+            f = loc.element_handle().content_frame()
+            f.wait_for_load_state("load")
+            assert f.evaluate("() => !document.documentElement.classList.contains('js')")  # no script ran
+            return f
+
+        for slug, link, lands in (("get-help", "a[data-change-region]:visible", r"#need-help$"),
+                                  ("causes", "a.footnote-ref >> nth=0", r"#fn")):
+            f = frame(slug)
+            target = f.locator(link)
+            target.scroll_into_view_if_needed()
+            target.click()
+            f.wait_for_url(re.compile(lands), timeout=5000)
+            host.page.wait_for_timeout(300)  # a top navigation, if any, would have started
+            assert host.page.url == start, f"{slug}: an in-page link replaced the clinic's page: {host.page.url}"
+        expect(host.page.locator("h1")).to_have_text("Patient information")
+    finally:
+        host.close()

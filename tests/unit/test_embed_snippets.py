@@ -63,3 +63,16 @@ def test_the_guide_lists_snippets_without_a_region(site):
 
     entries = list(embed.embed_index(config, Site(pages=(page,), nav=())))
     assert entries and all("data-region" not in e["script_snippet"] for e in entries), entries
+
+
+def test_in_page_links_of_an_embed_page_stay_in_the_frame():
+    """<base target="_top"> would send href="#…" to the top window (replacing the clinic's page) without JS."""
+    html = ('<a href="#need-help" data-change-region>Change country</a> '
+            '<a class="footnote-ref" title="a > b" href="#fn:1">1</a> '
+            '<a href="#x" target="_top">Top on purpose</a> <a href="../signs/">Signs</a> '
+            '<p>&lt;a href="#shown-as-text"&gt;</p> <abbr title="#">x</abbr>')
+    out = embed.frame_local_links(html)
+    tags = [attrs for t, attrs in Tags(out).tags if t == "a"]
+    assert [a.get("target") for a in tags] == ["_self", "_self", "_top", None], out
+    assert '&lt;a href="#shown-as-text"&gt;' in out and '<abbr title="#">' in out
+    assert embed.frame_local_links(out) == out  # a second pass changes nothing
