@@ -43,6 +43,20 @@ def iframe_snippet(page: Page, config: SiteConfig) -> str:
             f'sandbox="{SANDBOX}" referrerpolicy="no-referrer"></iframe>')
 
 
+# The line of assets/embed.js that the build fills in with the site's language codes.
+LANGUAGES_MARK = b"var LANGUAGES = [];"
+
+
+def host_script(script: bytes, config: SiteConfig) -> bytes:
+    """Return the host-page script (embed.js) with config's language codes written in, the default first.
+
+    With them it knows that data-lang="en" (the default language) has no address prefix, and which codes the
+    site has at all. A script without the mark (a site's own embed.js) is returned as it is.
+    """
+    codes = json.dumps([lang.code for lang in config.all_languages])
+    return script.replace(LANGUAGES_MARK, b"var LANGUAGES = " + codes.encode() + b";", 1)
+
+
 def script_snippet(page: Page, config: SiteConfig, region: str | None = None) -> str:
     """Return the one-line embed: a placeholder (a plain link until the script runs) plus our embed.js.
 

@@ -915,8 +915,8 @@ def write_site(config: SiteConfig, site: Site, bodies: Mapping[str, Body], crisi
     try:
         for asset in assets.values():
             writer.add(asset.dest, asset.data)
-            if asset.name in STABLE_NAMES:
-                writer.add(STABLE_NAMES[asset.name], asset.data)
+            if asset.name in STABLE_NAMES:  # embed.js: with the site's languages written in
+                writer.add(STABLE_NAMES[asset.name], embed.host_script(asset.data, config))
         shared_alts = repr(sorted((k, [vars(a) for a in v]) for k, v in alternates.items()))
         shared = make_key(site_fingerprint(config, pages.renderer, site, crisis, asset_paths), shared_alts)
         write_pages(PageJob(config, pages, site, bodies, writer, shared))

@@ -772,3 +772,36 @@ def test_in_page_links_stay_in_the_frame_without_javascript(browser, origins, si
         expect(host.page.locator("h1")).to_have_text("Patient information")
     finally:
         host.close()
+
+
+def test_data_lang_names_the_language_in_any_case_and_warns_about_mistakes(browser, origins, site_server):
+    """data-lang="en" (the default language) has no /en/ prefix; "ES" is "es"; a language the site lacks, or a
+    page name that does not exist, gets a console warning instead of a silent 404 frame."""
+    site = site_server.url
+    origins[0].pages["/languages.html"] = (_clinic_page(
+        '<div data-feelagain="signs" data-lang="en"></div>'
+        '<div data-feelagain="senales" data-lang="ES"></div>'
+        f'<div data-feelagain="causes" data-lang="fr"><a href="{site}/causes/">Causes</a></div>'
+        '<div data-feelagain="no-such-page" data-exit-keys="true"></div>'
+        f'<script src="{site}/embed.js"></script>'), f"default-src 'self'; script-src 'self' {site}; frame-src {site}")
+    host = Host(browser, origins[0].url + "/languages.html")
+    try:
+        for slug, path in (("signs", "/embed/signs/"), ("senales", "/es/embed/senales/")):
+            assert urlsplit(host.iframe(slug).get_attribute("src")).path == path, slug
+            frame = host.frame(slug)
+            expect(frame.locator("h1")).not_to_be_empty()
+            host.wait_fitted(slug, taller_than=320)  # the page answered: it is ours, not "page not found"
+        # No frame for a language the site does not have: the clinic's own link stays.
+        expect(host.iframe("causes")).to_have_count(0)
+        expect(host.page.get_by_role("link", name="Causes")).to_be_visible()
+        warnings = lambda: [c for c in host.console if c.startswith("warning:")]  # noqa: E731
+        assert any('data-lang="fr"' in w and "en, es" in w for w in warnings()), host.console
+        # A mistyped page name: the frame loads "page not found", says nothing, and the script tells the clinic.
+        expect(host.iframe("no-such-page")).to_have_count(1)
+        deadline = time.monotonic() + 10
+        while not any('"no-such-page"' in w for w in warnings()) and time.monotonic() < deadline:
+            host.page.wait_for_timeout(200)
+        assert any('"no-such-page"' in w and "did not answer" in w for w in warnings()), host.console
+        assert not any('"signs"' in w or '"senales"' in w for w in warnings()), host.console
+    finally:
+        host.close()

@@ -76,3 +76,17 @@ def test_in_page_links_of_an_embed_page_stay_in_the_frame():
     assert [a.get("target") for a in tags] == ["_self", "_self", "_top", None], out
     assert '&lt;a href="#shown-as-text"&gt;' in out and '<abbr title="#">' in out
     assert embed.frame_local_links(out) == out  # a second pass changes nothing
+
+
+def test_the_host_script_gets_the_sites_languages_default_first(make_site):
+    from feelagain.assets import collect_assets
+    from tests.support.sites import ROOT
+
+    config = load_config(make_site())
+    script = collect_assets((ROOT / "assets",))["embed.js"].data
+    assert script.count(embed.LANGUAGES_MARK) == 1, "assets/embed.js lost the line the build fills in"
+    built = embed.host_script(script, config)
+    assert b'var LANGUAGES = ["en"];' in built and embed.LANGUAGES_MARK not in built
+    bundled = load_config(ROOT)
+    assert b'var LANGUAGES = ["en", "es"];' in embed.host_script(script, bundled)
+    assert embed.host_script(b"/* a site's own script */", config) == b"/* a site's own script */"
