@@ -18,6 +18,10 @@ from .model import MadeOnRead, Page, Site, join_url, safe_url
 from .spool import Spooled, spool_text
 
 EMBED_HEIGHT = 800  # a fallback height until the frame reports its real one
+# The plain frame's width in CSS px: HTML's width attribute takes whole numbers only (not "100%"); the guide
+# tells clinics to make it fill their column in their own stylesheet (FRAME_CLASS).
+EMBED_WIDTH = 640
+FRAME_CLASS = "feelagain-frame"
 CACHE_AGE = 86400
 SANDBOX = "allow-scripts allow-same-origin allow-popups allow-modals allow-top-navigation-by-user-activation"
 
@@ -39,8 +43,8 @@ def iframe_snippet(page: Page, config: SiteConfig) -> str:
     """Return a plain <iframe> snippet (for sites that cannot add our script)."""
     src = escape(join_url(config.base_url, f"{page.lang_prefix}embed/{page.slug}/"))
     title = escape(f"{page.meta.title} – {config.title}")
-    return (f'<iframe src="{src}" title="{title}" width="100%" height="{EMBED_HEIGHT}" loading="lazy" '
-            f'sandbox="{SANDBOX}" referrerpolicy="no-referrer"></iframe>')
+    return (f'<iframe class="{FRAME_CLASS}" src="{src}" title="{title}" width="{EMBED_WIDTH}" '
+            f'height="{EMBED_HEIGHT}" loading="lazy" sandbox="{SANDBOX}" referrerpolicy="no-referrer"></iframe>')
 
 
 # The line of assets/embed.js that the build fills in with the site's language codes.
@@ -194,7 +198,7 @@ def page_api(page: Page, config: SiteConfig, body_html: str, crisis: Crisis) -> 
 def oembed(page: Page, config: SiteConfig) -> dict[str, Any]:
     """Return the oEmbed 'rich' response of a page."""
     return {"version": "1.0", "type": "rich", "title": page.meta.title, "provider_name": config.title,
-            "provider_url": safe_url(config.base_url), "html": iframe_snippet(page, config), "width": 640,
+            "provider_url": safe_url(config.base_url), "html": iframe_snippet(page, config), "width": EMBED_WIDTH,
             "height": EMBED_HEIGHT, "cache_age": CACHE_AGE}
 
 

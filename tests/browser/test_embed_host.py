@@ -805,3 +805,35 @@ def test_data_lang_names_the_language_in_any_case_and_warns_about_mistakes(brows
         assert not any('"signs"' in w or '"senales"' in w for w in warnings()), host.console
     finally:
         host.close()
+
+
+def test_a_clinic_page_with_the_guides_snippets_is_valid_html(built_site, tmp_path):
+    """The Nu checker accepts a clinic's page holding both snippets as the guide gives them (width was "100%",
+    which HTML does not allow). Control: the old width is reported, so the check can fail."""
+    import json
+    import shutil
+    import subprocess
+
+    from tests.support.sitebuild import VNU_JAR, npm_ci_hint
+
+    if not VNU_JAR.is_file():
+        pytest.fail(npm_ci_hint(VNU_JAR), pytrace=False)
+    java = shutil.which("java")
+    assert java, "java not found: apt-get install -y default-jre-headless"
+    snippets = _snippets(built_site, "https://feelagain.example", "signs")
+    pasted = _clinic_page(snippets["script"] + "\n" + snippets["iframe"])
+    (tmp_path / "clinic.html").write_text(pasted, encoding="utf-8")
+    (tmp_path / "control.html").write_text(pasted.replace('width="640"', 'width="100%"'), encoding="utf-8")
+    assert 'width="640"' in pasted, snippets["iframe"]
+    proc = subprocess.run([java, "-jar", str(VNU_JAR), "--errors-only", "--format", "json",
+                           str(tmp_path / "clinic.html"), str(tmp_path / "control.html")],
+                          capture_output=True, text=True, timeout=120)
+    messages = json.loads(proc.stderr)["messages"]
+    # The one message left on purpose: vnu warns against allow-scripts with allow-same-origin, which lets a page
+    # of the host's own origin undo its sandbox. Ours is another origin, and needs both (see assets/embed.js).
+    deliberate = "Setting both “allow-scripts” and “allow-same-origin” is not recommended"
+    errors = {name: [m["message"] for m in messages if m.get("url", "").endswith(name)
+                     and deliberate not in m["message"]]
+              for name in ("clinic.html", "control.html")}
+    assert not errors["clinic.html"], errors["clinic.html"]
+    assert any("width" in m for m in errors["control.html"]), errors["control.html"]

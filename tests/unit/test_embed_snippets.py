@@ -90,3 +90,14 @@ def test_the_host_script_gets_the_sites_languages_default_first(make_site):
     bundled = load_config(ROOT)
     assert b'var LANGUAGES = ["en", "es"];' in embed.host_script(script, bundled)
     assert embed.host_script(b"/* a site's own script */", config) == b"/* a site's own script */"
+
+
+def test_the_frame_snippet_has_a_whole_number_width_like_the_oembed_answer(site):
+    """HTML's width attribute takes a whole number of pixels ("100%" is invalid); oEmbed says the same width."""
+    config, page = site
+    frame = tag(embed.iframe_snippet(page, config), "iframe")
+    answer = embed.oembed(page, config)
+    assert frame["width"] == str(answer["width"]) == str(embed.EMBED_WIDTH), (frame, answer["width"])
+    assert frame["height"] == str(answer["height"])
+    assert frame["class"] == embed.FRAME_CLASS and "style" not in frame  # clinics size it from their stylesheet
+    assert tag(answer["html"], "iframe") == frame
