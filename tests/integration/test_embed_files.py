@@ -62,10 +62,14 @@ def test_schemas_reject_a_broken_record(dist):
         jsonschema.validate(record, schema)
 
 
-def test_pages_link_their_oembed_for_discovery(dist):
-    html = (dist / "causes/index.html").read_text()
+@pytest.mark.parametrize("page, answer", [("causes/index.html", "oembed/causes.json"),
+                                          ("es/causas/index.html", "es/oembed/causas.json")])
+def test_pages_link_their_oembed_for_discovery(dist, page, answer):
+    """The discovery link is absolute (the site's base_url), as oEmbed consumers expect, and leads to the answer."""
+    html = (dist / page).read_text()
     link = re.search(r'<link rel="alternate" type="application/json\+oembed" href="([^"]+)"', html)
-    assert link and (dist / "causes" / link.group(1)).resolve() == (dist / "oembed/causes.json").resolve()
+    assert link and link.group(1) == SITE_YML["base_url"] + answer, (link and link.group(1))
+    assert (dist / answer).is_file()
 
 
 def test_embed_pages_keep_crisis_lines_and_attribution_but_drop_site_chrome(dist):
