@@ -248,3 +248,22 @@ def test_every_option_embed_js_reads_is_documented_for_clinics(dist):
         assert f"<code>{option}</code>" in guide, f"{option} is not explained on the embed guide (embed-index.html)"
         assert f"`{option}`" in readme or f"`{option}=" in readme, \
             f"{option} is not explained in README.md (Embedding for clinics)"
+
+
+def test_the_values_of_each_option_are_the_ones_embed_js_accepts(dist):
+    """Where embed.js accepts a list of words (data-font, data-compact, data-theme, data-bg), the guide and the
+    README name each of them for that option: a clinic never copies a value the script ignores, nor misses one."""
+    script = (dist / "embed.js").read_text(encoding="utf-8")
+    rules = re.search(r"var RULES = \{(.*?)\};", script, re.S).group(1)
+    lists = {k: set(v.split("|")) for k, v in re.findall(r"^\s*(\w+): /\^\(?([a-z0-9|]+)\)?\$/,?$", rules, re.M)}
+    assert {"font", "compact", "theme", "bg"} <= set(lists), lists
+    assert "rounded" in lists["font"] and lists["compact"] == {"1", "true"}, lists
+    guide = (dist / "embed/index.html").read_text(encoding="utf-8")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for option, values in sorted(lists.items()):
+        told = re.search(rf"<dt><code>data-{option}</code>.*?</dt>\s*<dd>(.*?)</dd>", guide, re.S)
+        assert told, f"the guide does not explain data-{option}"
+        assert set(re.findall(r"<code>([^<]+)</code>", told.group(1))) >= values, (option, told.group(1))
+        said = re.search(rf"`data-{option}`\s*\((.*?)\)(?:,|\.)", readme, re.S)
+        assert said, f"README.md does not list the values of data-{option}"
+        assert set(re.findall(r"`([^`]+)`", said.group(1))) >= values, (option, said.group(1))
