@@ -67,7 +67,9 @@
     });
     var f = document.createElement('iframe');
     f.src = src.href;
+    // Until our page loads and tells us its own title (onMessage), the frame is named by its address name.
     f.title = el.getAttribute('data-title') || 'Feel Again: ' + slug.replace(/-/g, ' ');
+    named.push(!el.getAttribute('data-title'));
     // With the clinic's opt-in to the keyboard exit (below), the frame loads at once: it tells us where to go.
     var keys = /^(1|true)$/.test(el.getAttribute('data-exit-keys') || '');
     if (keys) wantKeys = true;
@@ -134,6 +136,11 @@
         ready[i] = true;
         told[i] = null; // a reloaded frame must be told again
         if (exitUrl) exitTo = exitUrl;
+        // The clinic gave no data-title: the page's own title names the frame ("Signs of … – Feel Again").
+        if (named[i] && typeof d.title === 'string') {
+          var name = d.title.replace(/\s+/g, ' ').trim();
+          if (name && name.length <= 300 && f.title !== name) f.title = name;
+        }
         schedule();
         return;
       }
@@ -149,6 +156,7 @@
   var ready = [];
   var told = [];
   var covered = []; // per frame: px at the top of the viewport hidden by the host's sticky header (data-exit-top)
+  var named = []; // per frame: true when the clinic gave no data-title, so our page's title names the frame
   var pending = false;
 
   function schedule() {

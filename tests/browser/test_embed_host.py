@@ -837,3 +837,20 @@ def test_a_clinic_page_with_the_guides_snippets_is_valid_html(built_site, tmp_pa
               for name in ("clinic.html", "control.html")}
     assert not errors["clinic.html"], errors["clinic.html"]
     assert any("width" in m for m in errors["control.html"]), errors["control.html"]
+
+
+def test_a_frame_without_data_title_takes_the_pages_own_title(open_host, origins, site_server):
+    """The frame's name for screen readers: the clinic's data-title if it gave one, else our page's real title
+    (not its address name "Feel Again: signs")."""
+    site = site_server.url
+    origins[0].pages["/titles.html"] = (_clinic_page(
+        '<div data-feelagain="signs"></div><div data-feelagain="causes" data-title="Why it happens"></div>'
+        f'<script src="{site}/embed.js"></script>'), f"default-src 'self'; script-src 'self' {site}; frame-src {site}")
+    host = open_host("/titles.html")
+    for slug in ("signs", "causes"):
+        host.wait_fitted(slug, taller_than=320)
+    own = host.frame("signs").evaluate("() => document.title")
+    assert own.startswith("Signs of emotional numbness"), own
+    expect(host.iframe("signs")).to_have_attribute("title", own)
+    expect(host.iframe("causes")).to_have_attribute("title", "Why it happens")
+    assert not host.problems(), host.problems()
