@@ -794,7 +794,7 @@ def test_data_lang_names_the_language_in_any_case_and_warns_about_mistakes(brows
         # No frame for a language the site does not have: the clinic's own link stays.
         expect(host.iframe("causes")).to_have_count(0)
         expect(host.page.get_by_role("link", name="Causes")).to_be_visible()
-        warnings = lambda: [c for c in host.console if c.startswith("warning:")]  # noqa: E731
+        warnings = lambda: [c for c in host.console if c.startswith("warning:")]
         assert any('data-lang="fr"' in w and "en, es" in w for w in warnings()), host.console
         # A mistyped page name: the frame loads "page not found", says nothing, and the script tells the clinic.
         expect(host.iframe("no-such-page")).to_have_count(1)
