@@ -1,12 +1,13 @@
 /* Feel Again embed script for host pages (clinics). A classic script, not a module, because
    document.currentScript is null in modules and we need our own URL.
    Usage: <div data-feelagain="signs" data-title="Signs of emotional numbness"
-               data-region="uk" data-accent="005a70"><a href="…/signs/">Read: Signs…</a></div>
+               data-accent="005a70"><a href="…/signs/">Read: Signs…</a></div>
           data-lang="es" embeds the page of another language (its slug: data-feelagain="senales"),
-          from /es/embed/senales/. data-exit-top="64": the host's sticky header is 64 px tall (the exit
+          from /es/embed/senales/; the default language's code, or none, embeds from /embed/. data-region
+          (only for a clinic whose visitors all live in one country) outranks the reader's own region. data-exit-top="64": the host's sticky header is 64 px tall (the exit
           button, kept in view on a long page, stops below it). data-exit-keys="true": Shift 3 times
           anywhere on the host page leaves too (opt-in: it acts on the clinic's page).
-          <script src="https://OUR-SITE/embed.js" async></script>
+          <script src="https://OUR-SITE/embed.js" async referrerpolicy="no-referrer"></script>
    Host CSP needs: script-src OUR_ORIGIN; frame-src OUR_ORIGIN. No inline styles are needed:
    sizes are set through the CSSOM (element.style), which CSP allows. Nothing is tracked. */
 (function () {
@@ -17,7 +18,9 @@
   var origin = base.origin;
   var frames = [];
   var SLUG = /^[a-z0-9-]+$/;
-  var LANG = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$/;
+  var LANG = /^[a-z]{2,3}(-[a-z0-9]{2,8})?$/;
+  // This site's language codes, the default first: the build writes them here (embed.host_script).
+  var LANGUAGES = [];
   var RULES = {
     region: /^[a-z0-9-]{1,20}$/,
     accent: /^#?[0-9a-fA-F]{6}$/,
@@ -28,11 +31,35 @@
     bg: /^transparent$/
   };
 
+  function warn(text) {
+    if (window.console && console.warn) console.warn('Feel Again embed: ' + text);
+  }
+
+  /* The address prefix of a placeholder's data-lang: '' for the site's default language (its pages have no
+     prefix, so data-lang="en" must not ask for /en/embed/…), 'es/' for another; null for a language the site
+     does not have (a warning says so, and the placeholder's own link stays). Any case: "ES" is "es". */
+  function prefixOf(el) {
+    var lang = el.getAttribute('data-lang');
+    if (!lang) return '';
+    var want = lang.toLowerCase();
+    for (var i = 0; i < LANGUAGES.length; i++) {
+      if (LANGUAGES[i].toLowerCase() === want) return i === 0 ? '' : LANGUAGES[i] + '/';
+    }
+    if (!LANGUAGES.length && LANG.test(want)) return want + '/'; // the unbuilt source file: trust the code
+    warn('data-lang="' + lang + '" is not a language of this site' +
+         (LANGUAGES.length ? ' (it has: ' + LANGUAGES.join(', ') + ')' : '') + ', so no frame was made.');
+    return null;
+  }
+
   function build(el) {
     var slug = el.getAttribute('data-feelagain');
-    if (!slug || !SLUG.test(slug) || el.querySelector('iframe[data-feelagain-frame]')) return;
-    var lang = el.getAttribute('data-lang');
-    var prefix = lang && LANG.test(lang) ? lang + '/' : '';
+    if (!slug || el.querySelector('iframe[data-feelagain-frame]')) return;
+    if (!SLUG.test(slug)) {
+      warn('data-feelagain="' + slug + '" is not a page name (small letters, digits and "-"), so no frame was made.');
+      return;
+    }
+    var prefix = prefixOf(el);
+    if (prefix === null) return;
     var src = new URL(prefix + 'embed/' + slug + '/', base);
     Object.keys(RULES).forEach(function (k) {
       var v = el.getAttribute('data-' + k);
@@ -40,7 +67,9 @@
     });
     var f = document.createElement('iframe');
     f.src = src.href;
+    // Until our page loads and tells us its own title (onMessage), the frame is named by its address name.
     f.title = el.getAttribute('data-title') || 'Feel Again: ' + slug.replace(/-/g, ' ');
+    named.push(!el.getAttribute('data-title'));
     // With the clinic's opt-in to the keyboard exit (below), the frame loads at once: it tells us where to go.
     var keys = /^(1|true)$/.test(el.getAttribute('data-exit-keys') || '');
     if (keys) wantKeys = true;
@@ -70,6 +99,18 @@
     el.textContent = '';
     el.appendChild(f);
     frames.push(f);
+    /* Our page speaks as soon as it runs (before its load event). A frame that loaded and stays silent shows
+       something else: most often a mistyped page name (our "page not found"), or a CSP that blocks the frame. */
+    var index = frames.length - 1;
+    f.addEventListener('load', function () {
+      setTimeout(function () {
+        if (!ready[index]) {
+          warn('the frame for "' + slug + '" (' + src.origin + src.pathname + ') did not answer. Check the page ' +
+               'name in data-feelagain (the list is at ' + new URL(prefix + 'embed/', base).href + ') and that ' +
+               'your Content-Security-Policy allows frame-src ' + origin + '.');
+        }
+      }, 3000);
+    });
   }
 
   function onMessage(e) {
@@ -95,6 +136,11 @@
         ready[i] = true;
         told[i] = null; // a reloaded frame must be told again
         if (exitUrl) exitTo = exitUrl;
+        // The clinic gave no data-title: the page's own title names the frame ("Signs of … – Feel Again").
+        if (named[i] && typeof d.title === 'string') {
+          var name = d.title.replace(/\s+/g, ' ').trim();
+          if (name && name.length <= 300 && f.title !== name) f.title = name;
+        }
         schedule();
         return;
       }
@@ -110,6 +156,7 @@
   var ready = [];
   var told = [];
   var covered = []; // per frame: px at the top of the viewport hidden by the host's sticky header (data-exit-top)
+  var named = []; // per frame: true when the clinic gave no data-title, so our page's title names the frame
   var pending = false;
 
   function schedule() {

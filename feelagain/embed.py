@@ -18,6 +18,10 @@ from .model import MadeOnRead, Page, Site, join_url, safe_url
 from .spool import Spooled, spool_text
 
 EMBED_HEIGHT = 800  # a fallback height until the frame reports its real one
+# The plain frame's width in CSS px: HTML's width attribute takes whole numbers only (not "100%"); the guide
+# tells clinics to make it fill their column in their own stylesheet (FRAME_CLASS).
+EMBED_WIDTH = 640
+FRAME_CLASS = "feelagain-frame"
 CACHE_AGE = 86400
 SANDBOX = "allow-scripts allow-same-origin allow-popups allow-modals allow-top-navigation-by-user-activation"
 
@@ -39,18 +43,60 @@ def iframe_snippet(page: Page, config: SiteConfig) -> str:
     """Return a plain <iframe> snippet (for sites that cannot add our script)."""
     src = escape(join_url(config.base_url, f"{page.lang_prefix}embed/{page.slug}/"))
     title = escape(f"{page.meta.title} – {config.title}")
-    return (f'<iframe src="{src}" title="{title}" width="100%" height="{EMBED_HEIGHT}" loading="lazy" '
-            f'sandbox="{SANDBOX}" referrerpolicy="no-referrer"></iframe>')
+    return (f'<iframe class="{FRAME_CLASS}" src="{src}" title="{title}" width="{EMBED_WIDTH}" '
+            f'height="{EMBED_HEIGHT}" loading="lazy" sandbox="{SANDBOX}" referrerpolicy="no-referrer"></iframe>')
+
+
+# The line of assets/embed.js that the build fills in with the site's language codes.
+LANGUAGES_MARK = b"var LANGUAGES = [];"
+
+
+def host_script(script: bytes, config: SiteConfig) -> bytes:
+    """Return the host-page script (embed.js) with config's language codes written in, the default first.
+
+    With them it knows that data-lang="en" (the default language) has no address prefix, and which codes the
+    site has at all. A script without the mark (a site's own embed.js) is returned as it is.
+    """
+    codes = json.dumps([lang.code for lang in config.all_languages])
+    return script.replace(LANGUAGES_MARK, b"var LANGUAGES = " + codes.encode() + b";", 1)
 
 
 def script_snippet(page: Page, config: SiteConfig, region: str | None = None) -> str:
-    """Return the one-line embed: a placeholder (a plain link until the script runs) plus our embed.js."""
+    """Return the one-line embed: a placeholder (a plain link until the script runs) plus our embed.js.
+
+    No data-region unless one is asked for: a region in the snippet outranks the reader's own (guessed from
+    their time zone, or chosen), so a clinic pasting the snippet as it is would show our default country's
+    lines to readers elsewhere. referrerpolicy: loading embed.js must not tell us which site it is on.
+    """
     title = escape(f"{page.meta.title} – {config.title}")
     href, script = escape(join_url(config.base_url, page.url)), escape(join_url(config.base_url, "embed.js"))
     lang = f' data-lang="{escape(page.lang_prefix.rstrip("/"))}"' if page.lang_prefix else ""
-    return (f'<div data-feelagain="{page.slug}"{lang} data-title="{title}" data-region="{escape(region or config.default_region)}">'
+    where = f' data-region="{escape(region)}"' if region else ""
+    return (f'<div data-feelagain="{page.slug}"{lang} data-title="{title}"{where}>'
             f'<a href="{href}">{escape(page.meta.title)}</a></div>\n'
-            f'<script src="{script}" async></script>')
+            f'<script src="{script}" async referrerpolicy="no-referrer"></script>')
+
+
+# An <a> start tag with its attributes (values in quotes may hold '>'); text never matches, since '<' in text is
+# always written &lt;.
+_LINK_TAG = re.compile(r"""<a(?:\s+[^\s"'=<>`/]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*\s*/?>""")
+_IN_PAGE = re.compile(r"""\shref\s*=\s*["']?#""")
+_TARGET = re.compile(r"\starget\s*=", re.I)
+
+
+def frame_local_links(html: str) -> str:
+    """Return an embed page's html with target="_self" on each in-page link (href="#…") that names no target.
+
+    Embed pages send links to the top window (<base target="_top">): a link to a part of the same page would
+    replace the clinic's whole page with ours. embed-frame.js did this fix only when JavaScript runs.
+    """
+    def mark(match: re.Match[str]) -> str:
+        tag = match.group(0)
+        if not _IN_PAGE.search(tag) or _TARGET.search(tag):
+            return tag
+        return tag[:2] + ' target="_self"' + tag[2:]
+
+    return _LINK_TAG.sub(mark, html)
 
 
 def _sections(html: str) -> list[dict[str, str]]:
@@ -152,7 +198,7 @@ def page_api(page: Page, config: SiteConfig, body_html: str, crisis: Crisis) -> 
 def oembed(page: Page, config: SiteConfig) -> dict[str, Any]:
     """Return the oEmbed 'rich' response of a page."""
     return {"version": "1.0", "type": "rich", "title": page.meta.title, "provider_name": config.title,
-            "provider_url": safe_url(config.base_url), "html": iframe_snippet(page, config), "width": 640,
+            "provider_url": safe_url(config.base_url), "html": iframe_snippet(page, config), "width": EMBED_WIDTH,
             "height": EMBED_HEIGHT, "cache_age": CACHE_AGE}
 
 
@@ -301,23 +347,22 @@ def embed_index_url(config: SiteConfig) -> str:
 
 
 def embed_index(config: SiteConfig, site: Site,
-                other_pages: tuple[tuple[Page, str], ...] = ()) -> MadeOnRead[tuple[Page, str | None], dict[str, str | None]]:
+                other_pages: tuple[Page, ...] = ()) -> MadeOnRead[Page, dict[str, str | None]]:
     """Return what the 'Embed these pages' guide of config's language lists: each page with its two snippets.
 
-    site: that language's pages. other_pages (pages in other languages, each with its language's default
-    region) are listed too (the default language's guide lists them). A page in another language than the
-    site's default has snippets with data-lang. Ids in the guide must be unique: a Spanish page in the default
-    guide is "es-index", beside "index"; in the Spanish guide it is "index".
+    site: that language's pages. other_pages (pages in other languages) are listed too (the default language's
+    guide lists them). A page in another language than the site's default has snippets with data-lang. No
+    snippet names a region: each reader's own applies (see script_snippet). Ids in the guide must be unique: a
+    Spanish page in the default guide is "es-index", beside "index"; in the Spanish guide it is "index".
     """
     here = config.lang_prefix
 
-    def entry(item: tuple[Page, str | None]) -> dict[str, str | None]:
-        p, region = item
+    def entry(p: Page) -> dict[str, str | None]:
         own = p.lang_prefix == here  # a page of the guide's own language
         return {"slug": p.slug if own else p.lang_prefix.replace("/", "-") + p.slug, "title": p.meta.title,
                 "lang": None if own else p.lang_prefix.rstrip("/") or None,
                 "embed_href": f"{p.slug}/" if own else f"../{'../' * here.count('/')}{p.lang_prefix}embed/{p.slug}/",
-                "iframe_snippet": iframe_snippet(p, config), "script_snippet": script_snippet(p, config, region)}
+                "iframe_snippet": iframe_snippet(p, config), "script_snippet": script_snippet(p, config)}
 
     # Made when the template reads them: a large site's snippets are never all in memory.
-    return MadeOnRead([(p, None) for p in site.pages] + list(other_pages), entry)
+    return MadeOnRead(list(site.pages) + list(other_pages), entry)

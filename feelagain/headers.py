@@ -22,12 +22,18 @@ def header_sets(config: SiteConfig, page_urls: list[str]) -> list[tuple[str, dic
     """Return (path pattern, headers) pairs: site pages unframeable, embeds framable by the configured origins.
 
     Hosts merge the headers of every rule a path matches, so the page rules name each page instead of '/*':
-    a catch-all frame-ancestors 'none' would also forbid framing the embeds.
+    a catch-all frame-ancestors 'none' would also forbid framing the embeds. The one catch-all ('/*', first)
+    carries only COMMON, which says nothing of framing: every address gets it, 404s, sitemap.xml, the manifest
+    and Pagefind's files too. No other rule repeats it: Cloudflare joins a header that two matching rules set
+    with a comma ("nosniff, nosniff"), where Netlify keeps the later one.
     """
     base = safe_url(urlsplit(config.base_url).path)  # a space or newline here would start a new rule
     ancestors = " ".join(config.frame_ancestors)
-    page_rule = {"Content-Security-Policy": f"{CSP}; frame-ancestors 'none'", **COMMON, "X-Frame-Options": "DENY"}
-    sets = [(f"{base}{url}" if url else base, page_rule) for url in page_urls]
+    page_rule = {"Content-Security-Policy": f"{CSP}; frame-ancestors 'none'", "X-Frame-Options": "DENY"}
+    embed_rule = {"Content-Security-Policy": f"{CSP}; frame-ancestors {ancestors}"}
+    shared = {"Access-Control-Allow-Origin": "*"}  # the content API and oEmbed answers, read from other sites
+    sets = [(f"{base}*", COMMON)]
+    sets += [(f"{base}{url}" if url else base, page_rule) for url in page_urls]
     # A language's home (es/) gets no 'es/*' rule: that would also forbid framing the language's embeds.
     prefixes = config.language_prefixes
     sets += [(f"{base}{url}*", page_rule) for url in page_urls if url and url not in prefixes]
@@ -44,9 +50,9 @@ def header_sets(config: SiteConfig, page_urls: list[str]) -> list[tuple[str, dic
             (f"{base}{prefix}404.html", page_rule),
             (f"{base}{prefix}embed/", page_rule),
             (f"{base}{prefix}embed/index.html", page_rule),
-            (f"{base}{prefix}embed/*", {"Content-Security-Policy": f"{CSP}; frame-ancestors {ancestors}", **COMMON}),
-            (f"{base}{prefix}api/*", {**COMMON, "Access-Control-Allow-Origin": "*"}),
-            (f"{base}{prefix}oembed/*", {**COMMON, "Access-Control-Allow-Origin": "*"}),
+            (f"{base}{prefix}embed/*", embed_rule),
+            (f"{base}{prefix}api/*", shared),
+            (f"{base}{prefix}oembed/*", shared),
         ]
     sets += [
         (f"{base}search/", search_rule),
@@ -61,13 +67,13 @@ def header_sets(config: SiteConfig, page_urls: list[str]) -> list[tuple[str, dic
         # two policies the stricter frame-ancestors wins, so the guide stays unframeable.
         (f"{base}embed/", page_rule),
         (f"{base}embed/index.html", page_rule),
-        (f"{base}embed/*", {"Content-Security-Policy": f"{CSP}; frame-ancestors {ancestors}", **COMMON}),
+        (f"{base}embed/*", embed_rule),
         # The service worker must be re-checked on every visit, or a rebuilt site would wait for it.
-        (f"{base}sw.js", {**COMMON, "Cache-Control": "no-cache"}),
-        (f"{base}embed.js", {**COMMON, "Access-Control-Allow-Origin": "*", "Cache-Control": "public, max-age=3600"}),
-        (f"{base}api/*", {**COMMON, "Access-Control-Allow-Origin": "*"}),
-        (f"{base}oembed/*", {**COMMON, "Access-Control-Allow-Origin": "*"}),
-        (f"{base}assets/*", {**COMMON, "Cache-Control": "public, max-age=31536000, immutable"}),
+        (f"{base}sw.js", {"Cache-Control": "no-cache"}),
+        (f"{base}embed.js", {"Access-Control-Allow-Origin": "*", "Cache-Control": "public, max-age=3600"}),
+        (f"{base}api/*", shared),
+        (f"{base}oembed/*", shared),
+        (f"{base}assets/*", {"Cache-Control": "public, max-age=31536000, immutable"}),
     ]
     return sets
 

@@ -250,7 +250,8 @@ class PageRenderer:
         if context["page"].has_directory:  # "All crisis lines by country" leads to this page's list, not its top
             context["crisis"] = {**context["crisis"], "more_href": "#" + DIRECTORY_ID}
         context["jsonld"] = Markup(seo.page_jsonld(page, self.config, body.rendered.faq))
-        context["oembed_href"] = relative_href(url, f"{page.lang_prefix}oembed/{page.slug}.json")
+        # Absolute, as oEmbed discovery expects: a consumer may read the link away from this page's address.
+        context["oembed_href"] = join_url(self.config.base_url, f"{page.lang_prefix}oembed/{page.slug}.json")
         self.add_alternates(context, page, url)
         template = f'{page.meta.template or ("home" if page.slug == HOME else "page")}.html'
         return self.finish(template, self.renderer.render(template, context))
@@ -281,7 +282,7 @@ class PageRenderer:
         context["page"] = self.view(page, body, url, context, page.url)
         context["embed"] = True
         context["attribution"] = embed.attribution(page, self.config)
-        return self.finish("embed.html", self.renderer.render("embed.html", context))
+        return self.finish("embed.html", embed.frame_local_links(self.renderer.render("embed.html", context)))
 
     def render_special(self, template: str, url: str, title: str, description: str, root: str | None = None,
                        **extra: Any) -> bytes:

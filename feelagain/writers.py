@@ -915,8 +915,8 @@ def write_site(config: SiteConfig, site: Site, bodies: Mapping[str, Body], crisi
     try:
         for asset in assets.values():
             writer.add(asset.dest, asset.data)
-            if asset.name in STABLE_NAMES:
-                writer.add(STABLE_NAMES[asset.name], asset.data)
+            if asset.name in STABLE_NAMES:  # embed.js: with the site's languages written in
+                writer.add(STABLE_NAMES[asset.name], embed.host_script(asset.data, config))
         shared_alts = repr(sorted((k, [vars(a) for a in v]) for k, v in alternates.items()))
         shared = make_key(site_fingerprint(config, pages.renderer, site, crisis, asset_paths), shared_alts)
         write_pages(PageJob(config, pages, site, bodies, writer, shared))
@@ -1084,7 +1084,7 @@ def site_wide_files(config: SiteConfig, site: Site, bodies: Mapping[str, Body], 
             urls += [(page.url, page.meta.reviewed.isoformat()) for o in others for page in o[1].pages]
             spool_dir = config.output_dir.parent  # large listings are made on the output's disk, not in memory
             guides = tool_versions(langs, embed.EMBED_INDEX_URL)
-            other_pages = tuple((page, o[0].default_region) for o in others for page in o[1].pages)
+            other_pages = tuple(page for o in others for page in o[1].pages)
             guide_urls: list[tuple[str, str]] = []
             for lang_config, lang_site, lang_pages in langs:
                 # Each language's content-API index (api/pages.json, es/api/pages.json); the schemas once.
@@ -1101,6 +1101,7 @@ def site_wide_files(config: SiteConfig, site: Site, bodies: Mapping[str, Body], 
                     "embed-index.html", guide_url, _("Embed these pages"),
                     _("How clinics and services can show these pages on their own websites."), spool_dir=spool_dir,
                     embeds=embed.embed_index(lang_config, lang_site, () if lang_config.lang_prefix else other_pages),
+                    embed_width=embed.EMBED_WIDTH, frame_class=embed.FRAME_CLASS,
                     **guides.get(lang_config.language, {})))
                 guide_urls.append((guide_url, max(p.meta.reviewed for p in lang_site.pages).isoformat()))
             # Hosts serve 404.html at any depth, so its links start from the site's own path, not relative.

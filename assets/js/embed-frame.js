@@ -1,6 +1,6 @@
-// Runs inside /embed/<slug>/ pages. (1) Tells the host page our height and where "Leave this site" goes:
-// {type: "feelagain:height", slug, height, exit}. targetOrigin "*" is fine: neither is secret (both are in
-// the page), and we do not know (or want to learn) the host's origin. (2) Applies allow-listed theme
+// Runs inside /embed/<slug>/ pages. (1) Tells the host page our height, where "Leave this site" goes and our
+// title (the frame's name for screen readers, unless the clinic gave one): {type: "feelagain:height", slug,
+// height, exit, title}. targetOrigin "*" is fine: none is secret (all are in the page), and we do not know (or want to learn) the host's origin. (2) Applies allow-listed theme
 // parameters from the query string; anything else is ignored. The `region` parameter is applied
 // by crisis.js, which owns the region switcher.
 const h = document.documentElement;
@@ -55,7 +55,8 @@ for (const name of ['accent', 'text']) {
   }
 }
 
-// <base target="_top"> sends links to the top window; in-page links must stay in the frame.
+// <base target="_top"> sends links to the top window; in-page links must stay in the frame. The build already
+// marks them (embed.frame_local_links, so it works without JavaScript); this catches any a template adds later.
 for (const a of document.querySelectorAll('a[href^="#"]')) a.target = '_self';
 
 const slug = h.dataset.slug || document.body.dataset.slug || '';
@@ -65,7 +66,7 @@ const post = () => {
   const height = Math.ceil(h.getBoundingClientRect().height);
   if (height === last || window.parent === window) return;
   last = height;
-  window.parent.postMessage({ type: 'feelagain:height', slug, height, exit: exitHref }, '*');
+  window.parent.postMessage({ type: 'feelagain:height', slug, height, exit: exitHref, title: document.title }, '*');
 };
 new ResizeObserver(post).observe(h);
 addEventListener('load', post);

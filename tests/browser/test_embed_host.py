@@ -15,6 +15,7 @@ import http.server
 import re
 import threading
 import time
+from html import unescape
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
 
@@ -131,8 +132,8 @@ def origins(site_server):
 class Host:
     """A browser context with the clinic page open, plus what it logged."""
 
-    def __init__(self, browser, url: str, *, width: int = 1280, height: int = 800):
-        self.context = browser.new_context(viewport={"width": width, "height": height})
+    def __init__(self, browser, url: str, *, width: int = 1280, height: int = 800, **options):
+        self.context = browser.new_context(viewport={"width": width, "height": height}, **options)
         self.context.route(
             "**/*",
             lambda route: route.continue_()
@@ -141,7 +142,8 @@ class Host:
         )
         self.context.add_init_script(CSP_RECORDER_JS)
         self.requests: list[str] = []
-        self.context.on("request", lambda r: self.requests.append(r.url))
+        self.requests_made: list = []  # the requests themselves, for their headers
+        self.context.on("request", lambda r: (self.requests.append(r.url), self.requests_made.append(r)))
         self.page = self.context.new_page()
         self.console: list[str] = []
         self.dialogs: list[str] = []
@@ -667,3 +669,188 @@ def test_embed_guide_without_javascript_shows_snippets_and_hides_copy(visit):
     shown = page.evaluate("() => [...document.querySelectorAll('button')]"
                           ".filter((b) => b.checkVisibility() && !b.closest('form[action][method=get]')).length")
     assert shown == 0, f"{shown} button(s) shown without JavaScript"
+
+
+# ----------------------------------------------------------- the guide's snippets, pasted as they are
+
+BASE_URL = yaml.safe_load((REPO / "content" / "site.yml").read_text(encoding="utf-8"))["base_url"]
+
+
+def _snippets(built_site: Path, site: str, slug: str, guide: str = "embed/index.html") -> dict[str, str]:
+    """The guide's two snippets of a page ({"script": …, "iframe": …}), pointed at the local site."""
+    html = (built_site / guide).read_text(encoding="utf-8")
+    found = {}
+    for kind in ("script", "iframe"):
+        match = re.search(rf'<code id="embed-{re.escape(slug)}-{kind}">(.*?)</code>', html, re.S)
+        assert match, f"the guide has no {kind} snippet for {slug}"
+        found[kind] = unescape(match.group(1)).replace(BASE_URL, site + "/")
+    return found
+
+
+def _clinic_page(body: str) -> str:
+    return ('<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Riverside Clinic</title></head>'
+            f"<body><main><h1>Patient information</h1>{body}</main></body></html>")
+
+
+def _referers(host: Host, path: str) -> list[str | None]:
+    """The Referer header of each request the page made for `path` (None: no Referer)."""
+    made = [r for r in host.requests_made if urlsplit(r.url).path == path]
+    assert made, f"no request for {path}: {[r.url for r in host.requests_made]}"
+    return [r.all_headers().get("referer") for r in made]
+
+
+def test_the_guides_script_snippet_loads_embed_js_without_a_referer(browser, origins, site_server, built_site):
+    """The guide says the embed "does not tell us which site it is on": loading embed.js must not send the
+    clinic's address. Control: the same tag without referrerpolicy does send it (so this test can fail)."""
+    site = site_server.url
+    snippet = _snippets(built_site, site, "signs")["script"]
+    assert 'referrerpolicy="no-referrer"' in snippet, snippet
+    csp = f"default-src 'self'; script-src 'self' {site}; frame-src {site}"
+    origins[0].pages["/pasted.html"] = (_clinic_page(snippet), csp)
+    origins[0].pages["/pasted-control.html"] = (_clinic_page(snippet.replace(' referrerpolicy="no-referrer"', "")), csp)
+    checked = {}
+    for name in ("/pasted.html", "/pasted-control.html"):
+        host = Host(browser, origins[0].url + name)
+        try:
+            host.frame("signs")  # the script ran and made the frame
+            checked[name] = (_referers(host, "/embed.js"), _referers(host, "/embed/signs/"))
+        finally:
+            host.close()
+    script, frame = checked["/pasted.html"]
+    assert script == [None], f"embed.js was requested with a Referer: {script}"
+    assert frame == [None], f"the frame was requested with a Referer: {frame}"
+    control, _ = checked["/pasted-control.html"]
+    assert control and control[0] and control[0].startswith(origins[0].url), control
+
+
+def test_the_guides_snippet_shows_the_readers_own_country_first(browser, origins, site_server, built_site):
+    """The snippet names no region, so a reader in the US sees US lines first on a clinic's page pasted as it
+    is, not the site's default (UK: 999, Samaritans). A region the clinic adds still wins."""
+    site = site_server.url
+    snippet = _snippets(built_site, site, "signs")["script"]
+    assert "data-region" not in snippet, snippet
+    csp = f"default-src 'self'; script-src 'self' {site}; frame-src {site}"
+    origins[0].pages["/pasted-us.html"] = (_clinic_page(snippet), csp)
+    origins[0].pages["/pasted-ie.html"] = (_clinic_page(snippet.replace("data-feelagain=", 'data-region="ie" '
+                                                                                           "data-feelagain=")), csp)
+    for page, want in (("/pasted-us.html", "us"), ("/pasted-ie.html", "ie")):
+        host = Host(browser, origins[0].url + page, timezone_id="America/Chicago")
+        try:
+            got = host.frame("signs").evaluate(FRAME_STYLE_JS)
+            assert got["regions"] == [want] and got["select"] == want, (page, got)
+        finally:
+            host.close()
+
+
+def test_in_page_links_stay_in_the_frame_without_javascript(browser, origins, site_server, built_site):
+    """<base target="_top"> sends the embed's links to the top window; without JavaScript, "Change country"
+    (href="#need-help") and footnote links must still move within the frame, not replace the clinic's page."""
+    site = site_server.url
+    snippets = [_snippets(built_site, site, slug)["iframe"] for slug in ("get-help", "causes")]
+    origins[0].pages["/frame-only.html"] = (_clinic_page("".join(snippets)), f"default-src 'self'; frame-src {site}")
+    host = Host(browser, origins[0].url + "/frame-only.html", java_script_enabled=False)
+    try:
+        start = host.page.url
+
+        def frame(slug: str):
+            loc = host.page.locator(f"iframe[src*='/embed/{slug}/']")
+            loc.scroll_into_view_if_needed()  # loading=lazy
+            f = loc.element_handle().content_frame()
+            f.wait_for_load_state("load")
+            assert f.evaluate("() => !document.documentElement.classList.contains('js')")  # no script ran
+            return f
+
+        for slug, link, lands in (("get-help", "a[data-change-region]:visible", r"#need-help$"),
+                                  ("causes", "a.footnote-ref >> nth=0", r"#fn")):
+            f = frame(slug)
+            target = f.locator(link)
+            target.scroll_into_view_if_needed()
+            target.click()
+            f.wait_for_url(re.compile(lands), timeout=5000)
+            host.page.wait_for_timeout(300)  # a top navigation, if any, would have started
+            assert host.page.url == start, f"{slug}: an in-page link replaced the clinic's page: {host.page.url}"
+        expect(host.page.locator("h1")).to_have_text("Patient information")
+    finally:
+        host.close()
+
+
+def test_data_lang_names_the_language_in_any_case_and_warns_about_mistakes(browser, origins, site_server):
+    """data-lang="en" (the default language) has no /en/ prefix; "ES" is "es"; a language the site lacks, or a
+    page name that does not exist, gets a console warning instead of a silent 404 frame."""
+    site = site_server.url
+    origins[0].pages["/languages.html"] = (_clinic_page(
+        '<div data-feelagain="signs" data-lang="en"></div>'
+        '<div data-feelagain="senales" data-lang="ES"></div>'
+        f'<div data-feelagain="causes" data-lang="fr"><a href="{site}/causes/">Causes</a></div>'
+        '<div data-feelagain="no-such-page" data-exit-keys="true"></div>'
+        f'<script src="{site}/embed.js"></script>'), f"default-src 'self'; script-src 'self' {site}; frame-src {site}")
+    host = Host(browser, origins[0].url + "/languages.html")
+    try:
+        for slug, path in (("signs", "/embed/signs/"), ("senales", "/es/embed/senales/")):
+            assert urlsplit(host.iframe(slug).get_attribute("src")).path == path, slug
+            frame = host.frame(slug)
+            expect(frame.locator("h1")).not_to_be_empty()
+            host.wait_fitted(slug, taller_than=320)  # the page answered: it is ours, not "page not found"
+        # No frame for a language the site does not have: the clinic's own link stays.
+        expect(host.iframe("causes")).to_have_count(0)
+        expect(host.page.get_by_role("link", name="Causes")).to_be_visible()
+        warnings = lambda: [c for c in host.console if c.startswith("warning:")]
+        assert any('data-lang="fr"' in w and "en, es" in w for w in warnings()), host.console
+        # A mistyped page name: the frame loads "page not found", says nothing, and the script tells the clinic.
+        expect(host.iframe("no-such-page")).to_have_count(1)
+        deadline = time.monotonic() + 10
+        while not any('"no-such-page"' in w for w in warnings()) and time.monotonic() < deadline:
+            host.page.wait_for_timeout(200)
+        assert any('"no-such-page"' in w and "did not answer" in w for w in warnings()), host.console
+        assert not any('"signs"' in w or '"senales"' in w for w in warnings()), host.console
+    finally:
+        host.close()
+
+
+def test_a_clinic_page_with_the_guides_snippets_is_valid_html(built_site, tmp_path):
+    """The Nu checker accepts a clinic's page holding both snippets as the guide gives them (width was "100%",
+    which HTML does not allow). Control: the old width is reported, so the check can fail."""
+    import json
+    import shutil
+    import subprocess
+
+    from tests.support.sitebuild import VNU_JAR, npm_ci_hint
+
+    if not VNU_JAR.is_file():
+        pytest.fail(npm_ci_hint(VNU_JAR), pytrace=False)
+    java = shutil.which("java")
+    assert java, "java not found: apt-get install -y default-jre-headless"
+    snippets = _snippets(built_site, "https://feelagain.example", "signs")
+    pasted = _clinic_page(snippets["script"] + "\n" + snippets["iframe"])
+    (tmp_path / "clinic.html").write_text(pasted, encoding="utf-8")
+    (tmp_path / "control.html").write_text(pasted.replace('width="640"', 'width="100%"'), encoding="utf-8")
+    assert 'width="640"' in pasted, snippets["iframe"]
+    proc = subprocess.run([java, "-jar", str(VNU_JAR), "--errors-only", "--format", "json",
+                           str(tmp_path / "clinic.html"), str(tmp_path / "control.html")],
+                          capture_output=True, text=True, timeout=120)
+    messages = json.loads(proc.stderr)["messages"]
+    # The one message left on purpose: vnu warns against allow-scripts with allow-same-origin, which lets a page
+    # of the host's own origin undo its sandbox. Ours is another origin, and needs both (see assets/embed.js).
+    deliberate = "Setting both “allow-scripts” and “allow-same-origin” is not recommended"
+    errors = {name: [m["message"] for m in messages if m.get("url", "").endswith(name)
+                     and deliberate not in m["message"]]
+              for name in ("clinic.html", "control.html")}
+    assert not errors["clinic.html"], errors["clinic.html"]
+    assert any("width" in m for m in errors["control.html"]), errors["control.html"]
+
+
+def test_a_frame_without_data_title_takes_the_pages_own_title(open_host, origins, site_server):
+    """The frame's name for screen readers: the clinic's data-title if it gave one, else our page's real title
+    (not its address name "Feel Again: signs")."""
+    site = site_server.url
+    origins[0].pages["/titles.html"] = (_clinic_page(
+        '<div data-feelagain="signs"></div><div data-feelagain="causes" data-title="Why it happens"></div>'
+        f'<script src="{site}/embed.js"></script>'), f"default-src 'self'; script-src 'self' {site}; frame-src {site}")
+    host = open_host("/titles.html")
+    for slug in ("signs", "causes"):
+        host.wait_fitted(slug, taller_than=320)
+    own = host.frame("signs").evaluate("() => document.title")
+    assert own.startswith("Signs of emotional numbness"), own
+    expect(host.iframe("signs")).to_have_attribute("title", own)
+    expect(host.iframe("causes")).to_have_attribute("title", "Why it happens")
+    assert not host.problems(), host.problems()

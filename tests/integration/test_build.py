@@ -300,7 +300,9 @@ def test_assets_are_fingerprinted_and_referenced(built: Path):
     for url in PAGES.values():
         assert f"assets/{css[0]}" in (dist / url / "index.html").read_text()
     assert any(n.startswith("lake.") for n in names)  # the site's own asset is copied too
-    assert (dist / "embed.js").read_bytes() == next((dist / "assets").glob("embed.*.js")).read_bytes()
+    # The stable copy of embed.js is the asset with the site's language codes written in.
+    assert (dist / "embed.js").read_bytes() == next((dist / "assets").glob("embed.*.js")).read_bytes().replace(
+        b"var LANGUAGES = [];", b'var LANGUAGES = ["en"];')
 
 
 # --- security headers --------------------------------------------------------------------------------------
@@ -322,11 +324,22 @@ def parse_headers(text: str) -> dict[str, dict[str, str]]:
     return rules
 
 
+def served_headers(rules: dict[str, dict[str, str]], path: str) -> dict[str, list[str]]:
+    """Every value each header gets at path from the rules that match it (hosts apply them all)."""
+    found: dict[str, list[str]] = {}
+    for pattern, headers in rules.items():
+        if re.fullmatch(re.escape(pattern).replace(r"\*", ".*"), path):
+            for name, value in headers.items():
+                found.setdefault(name, []).append(value)
+    return found
+
+
 def test_security_headers(built: Path):
     rules = parse_headers((built / "dist" / "_headers").read_text())
     page_patterns = ["/numbness/" + url for url in PAGES.values()] + ["/numbness/404.html"]
     for pattern in page_patterns + ["/numbness/embed/*"]:
-        headers = rules[pattern]
+        # The headers that say nothing of framing come from the one catch-all rule.
+        headers = {**rules["/numbness/*"], **rules[pattern]}
         csp = headers["Content-Security-Policy"]
         assert "'unsafe-inline'" not in csp and "'unsafe-eval'" not in csp
         assert "default-src 'self'" in csp
@@ -341,6 +354,28 @@ def test_security_headers(built: Path):
     assert "frame-ancestors " + " ".join(FRAMERS) in embed_csp
     assert "'none'" not in embed_csp.split("frame-ancestors", 1)[1]
     assert "X-Frame-Options" not in rules["/numbness/embed/*"]
+
+
+@pytest.mark.parametrize("path", ["/numbness/nope/", "/numbness/index.html", "/numbness/pagefind/pagefind.js",
+                                  "/numbness/sitemap.xml", "/numbness/manifest.webmanifest", "/numbness/causes/",
+                                  "/numbness/embed/causes/", "/numbness/api/pages.json", "/numbness/embed.js"])
+def test_every_address_gets_nosniff_and_no_referrer_once(built: Path, path: str):
+    """A catch-all rule gives every address (404s and files no rule names too) the headers that say nothing of
+    framing, and only it does: Cloudflare joins a header two matching rules set ("nosniff, nosniff")."""
+    rules = parse_headers((built / "dist" / "_headers").read_text())
+    headers = served_headers(rules, path)
+    assert headers["X-Content-Type-Options"] == ["nosniff"], (path, headers)
+    assert headers["Referrer-Policy"] == ["no-referrer"], (path, headers)
+    assert len(headers["Permissions-Policy"]) == 1 and "camera=()" in headers["Permissions-Policy"][0], path
+    assert set(rules["/numbness/*"]) == {"X-Content-Type-Options", "Referrer-Policy", "Permissions-Policy"}
+    # Framing is as before: the embeds may be framed, the pages may not.
+    policies = headers.get("Content-Security-Policy", [])
+    if path.startswith("/numbness/embed/"):
+        assert "X-Frame-Options" not in headers and policies, headers
+        assert all("frame-ancestors " + " ".join(FRAMERS) in p for p in policies), headers
+    elif path == "/numbness/causes/":
+        assert set(headers["X-Frame-Options"]) == {"DENY"}, headers
+        assert policies and all("frame-ancestors 'none'" in p for p in policies), headers
 
 
 def test_no_page_rule_also_covers_the_embeds(built: Path):

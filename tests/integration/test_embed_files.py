@@ -62,10 +62,14 @@ def test_schemas_reject_a_broken_record(dist):
         jsonschema.validate(record, schema)
 
 
-def test_pages_link_their_oembed_for_discovery(dist):
-    html = (dist / "causes/index.html").read_text()
+@pytest.mark.parametrize("page, answer", [("causes/index.html", "oembed/causes.json"),
+                                          ("es/causas/index.html", "es/oembed/causas.json")])
+def test_pages_link_their_oembed_for_discovery(dist, page, answer):
+    """The discovery link is absolute (the site's base_url), as oEmbed consumers expect, and leads to the answer."""
+    html = (dist / page).read_text()
     link = re.search(r'<link rel="alternate" type="application/json\+oembed" href="([^"]+)"', html)
-    assert link and (dist / "causes" / link.group(1)).resolve() == (dist / "oembed/causes.json").resolve()
+    assert link and link.group(1) == SITE_YML["base_url"] + answer, (link and link.group(1))
+    assert (dist / answer).is_file()
 
 
 def test_embed_pages_keep_crisis_lines_and_attribution_but_drop_site_chrome(dist):
@@ -248,3 +252,22 @@ def test_every_option_embed_js_reads_is_documented_for_clinics(dist):
         assert f"<code>{option}</code>" in guide, f"{option} is not explained on the embed guide (embed-index.html)"
         assert f"`{option}`" in readme or f"`{option}=" in readme, \
             f"{option} is not explained in README.md (Embedding for clinics)"
+
+
+def test_the_values_of_each_option_are_the_ones_embed_js_accepts(dist):
+    """Where embed.js accepts a list of words (data-font, data-compact, data-theme, data-bg), the guide and the
+    README name each of them for that option: a clinic never copies a value the script ignores, nor misses one."""
+    script = (dist / "embed.js").read_text(encoding="utf-8")
+    rules = re.search(r"var RULES = \{(.*?)\};", script, re.S).group(1)
+    lists = {k: set(v.split("|")) for k, v in re.findall(r"^\s*(\w+): /\^\(?([a-z0-9|]+)\)?\$/,?$", rules, re.M)}
+    assert {"font", "compact", "theme", "bg"} <= set(lists), lists
+    assert "rounded" in lists["font"] and lists["compact"] == {"1", "true"}, lists
+    guide = (dist / "embed/index.html").read_text(encoding="utf-8")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for option, values in sorted(lists.items()):
+        told = re.search(rf"<dt><code>data-{option}</code>.*?</dt>\s*<dd>(.*?)</dd>", guide, re.S)
+        assert told, f"the guide does not explain data-{option}"
+        assert set(re.findall(r"<code>([^<]+)</code>", told.group(1))) >= values, (option, told.group(1))
+        said = re.search(rf"`data-{option}`\s*\((.*?)\)(?:,|\.)", readme, re.S)
+        assert said, f"README.md does not list the values of data-{option}"
+        assert set(re.findall(r"`([^`]+)`", said.group(1))) >= values, (option, said.group(1))

@@ -61,7 +61,7 @@ def test_oembed_html_is_one_harmless_iframe(hostile_dist: Path):
         html = json.loads(path.read_text(encoding="utf-8"))["html"]
         tags = Tags(html).tags
         assert [t for t, _ in tags] == ["iframe"], html
-        assert set(tags[0][1]) == {"src", "title", "width", "height", "loading", "sandbox", "referrerpolicy"}
+        assert set(tags[0][1]) == {"class", "src", "title", "width", "height", "loading", "sandbox", "referrerpolicy"}
         assert_harmless(html, {"iframe"})
         assert tags[0][1]["src"].startswith("https://evil.example/a%22%3E%3Cimg%20src=x%20onerror=alert(1)%3E%0A")
 

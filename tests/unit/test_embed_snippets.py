@@ -1,0 +1,103 @@
+"""The copy-paste embed snippets and oEmbed answers (feelagain/embed.py): what a clinic pastes into its page."""
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+import pytest
+
+from feelagain import embed
+from feelagain.config import load_config
+from feelagain.discover import read_sources
+from feelagain.errors import Problems
+from feelagain.pipeline import parse_pages
+
+
+class Tags(HTMLParser):
+    """Every start tag of a fragment with its attributes."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.feed(html)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+
+def tag(html: str, name: str) -> dict[str, str | None]:
+    found = [attrs for t, attrs in Tags(html).tags if t == name]
+    assert len(found) == 1, (name, html)
+    return found[0]
+
+
+@pytest.fixture
+def site(make_site):
+    config = load_config(make_site())
+    problems = Problems()
+    pages = parse_pages(read_sources(config.content_dir, problems), problems)
+    return config, next(p for p in pages if p.slug == "index")
+
+
+def test_the_script_and_the_frame_never_send_the_clinics_address(site):
+    """The guide promises the embed "does not tell us which site it is on": no Referer on loading either."""
+    config, page = site
+    assert tag(embed.script_snippet(page, config), "script")["referrerpolicy"] == "no-referrer"
+    assert tag(embed.iframe_snippet(page, config), "iframe")["referrerpolicy"] == "no-referrer"
+    assert tag(embed.oembed(page, config)["html"], "iframe")["referrerpolicy"] == "no-referrer"
+
+
+def test_the_script_snippet_names_no_region_unless_asked(site):
+    """A region in the snippet outranks the reader's own: a US clinic pasting a 'uk' snippet would show 999."""
+    config, page = site
+    assert config.default_region == "uk"
+    placeholder = tag(embed.script_snippet(page, config), "div")
+    assert "data-region" not in placeholder and placeholder["data-feelagain"] == "index", placeholder
+    # A region asked for explicitly is still written.
+    assert tag(embed.script_snippet(page, config, "us"), "div")["data-region"] == "us"
+
+
+def test_the_guide_lists_snippets_without_a_region(site):
+    config, page = site
+    from feelagain.model import Site
+
+    entries = list(embed.embed_index(config, Site(pages=(page,), nav=())))
+    assert entries and all("data-region" not in e["script_snippet"] for e in entries), entries
+
+
+def test_in_page_links_of_an_embed_page_stay_in_the_frame():
+    """<base target="_top"> would send href="#…" to the top window (replacing the clinic's page) without JS."""
+    html = ('<a href="#need-help" data-change-region>Change country</a> '
+            '<a class="footnote-ref" title="a > b" href="#fn:1">1</a> '
+            '<a href="#x" target="_top">Top on purpose</a> <a href="../signs/">Signs</a> '
+            '<p>&lt;a href="#shown-as-text"&gt;</p> <abbr title="#">x</abbr>')
+    out = embed.frame_local_links(html)
+    tags = [attrs for t, attrs in Tags(out).tags if t == "a"]
+    assert [a.get("target") for a in tags] == ["_self", "_self", "_top", None], out
+    assert '&lt;a href="#shown-as-text"&gt;' in out and '<abbr title="#">' in out
+    assert embed.frame_local_links(out) == out  # a second pass changes nothing
+
+
+def test_the_host_script_gets_the_sites_languages_default_first(make_site):
+    from feelagain.assets import collect_assets
+    from tests.support.sites import ROOT
+
+    config = load_config(make_site())
+    script = collect_assets((ROOT / "assets",))["embed.js"].data
+    assert script.count(embed.LANGUAGES_MARK) == 1, "assets/embed.js lost the line the build fills in"
+    built = embed.host_script(script, config)
+    assert b'var LANGUAGES = ["en"];' in built and embed.LANGUAGES_MARK not in built
+    bundled = load_config(ROOT)
+    assert b'var LANGUAGES = ["en", "es"];' in embed.host_script(script, bundled)
+    assert embed.host_script(b"/* a site's own script */", config) == b"/* a site's own script */"
+
+
+def test_the_frame_snippet_has_a_whole_number_width_like_the_oembed_answer(site):
+    """HTML's width attribute takes a whole number of pixels ("100%" is invalid); oEmbed says the same width."""
+    config, page = site
+    frame = tag(embed.iframe_snippet(page, config), "iframe")
+    answer = embed.oembed(page, config)
+    assert frame["width"] == str(answer["width"]) == str(embed.EMBED_WIDTH), (frame, answer["width"])
+    assert frame["height"] == str(answer["height"])
+    assert frame["class"] == embed.FRAME_CLASS and "style" not in frame  # clinics size it from their stylesheet
+    assert tag(answer["html"], "iframe") == frame
