@@ -18,9 +18,11 @@ from .model import MadeOnRead, Page, Site, join_url, safe_url
 from .spool import Spooled, spool_text
 
 EMBED_HEIGHT = 800  # a fallback height until the frame reports its real one
-# The plain frame's width in CSS px: HTML's width attribute takes whole numbers only (not "100%"); the guide
-# tells clinics to make it fill their column in their own stylesheet (FRAME_CLASS).
+# The oEmbed answer's width (oEmbed wants whole pixels). The plain frame itself says width="100%": the Nu checker
+# flags it (HTML wants a number there), but every browser honours it, and a clinic that can paste only a frame
+# often cannot add CSS either; a fixed width would overflow a phone's screen. FRAME_CLASS lets a clinic style it.
 EMBED_WIDTH = 640
+FRAME_WIDTH = "100%"
 FRAME_CLASS = "feelagain-frame"
 CACHE_AGE = 86400
 SANDBOX = "allow-scripts allow-same-origin allow-popups allow-modals allow-top-navigation-by-user-activation"
@@ -43,7 +45,7 @@ def iframe_snippet(page: Page, config: SiteConfig) -> str:
     """Return a plain <iframe> snippet (for sites that cannot add our script)."""
     src = escape(join_url(config.base_url, f"{page.lang_prefix}embed/{page.slug}/"))
     title = escape(f"{page.meta.title} – {config.title}")
-    return (f'<iframe class="{FRAME_CLASS}" src="{src}" title="{title}" width="{EMBED_WIDTH}" '
+    return (f'<iframe class="{FRAME_CLASS}" src="{src}" title="{title}" width="{FRAME_WIDTH}" '
             f'height="{EMBED_HEIGHT}" loading="lazy" sandbox="{SANDBOX}" referrerpolicy="no-referrer"></iframe>')
 
 

@@ -1101,7 +1101,6 @@ def site_wide_files(config: SiteConfig, site: Site, bodies: Mapping[str, Body], 
                     "embed-index.html", guide_url, _("Embed these pages"),
                     _("How clinics and services can show these pages on their own websites."), spool_dir=spool_dir,
                     embeds=embed.embed_index(lang_config, lang_site, () if lang_config.lang_prefix else other_pages),
-                    embed_width=embed.EMBED_WIDTH, frame_class=embed.FRAME_CLASS,
                     **guides.get(lang_config.language, {})))
                 guide_urls.append((guide_url, max(p.meta.reviewed for p in lang_site.pages).isoformat()))
             # Hosts serve 404.html at any depth, so its links start from the site's own path, not relative.
