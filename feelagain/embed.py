@@ -144,7 +144,8 @@ def _line_api(line: Line) -> dict[str, Any]:
     if line.language:
         data["language"] = line.language  # a line only for pages in this language
     if line.text_lang:
-        data["text_language"] = line.text_lang  # its words are in this language, not the page's
+        data["text_language"] = line.text_lang  # these of its words are in this language, not the page's
+        data["text_language_fields"] = list(line.own_text)  # e.g. ["name"] when only the name is untranslated
     return data
 
 
@@ -229,7 +230,9 @@ LINE_SCHEMA = {
                    "contacts": {"type": "array", "minItems": 1, "items": CONTACT_SCHEMA},
                    "verified_on": _DATE, "source": {"type": "string", "minLength": 1},
                    "hours_source": {"type": "string", "pattern": "^https://"},
-                   "language": {"type": "string"}, "text_language": {"type": "string"}},
+                   "language": {"type": "string"}, "text_language": {"type": "string"},
+                   "text_language_fields": {"type": "array", "minItems": 1, "uniqueItems": True,
+                                            "items": {"enum": ["name", "description", "hours"]}}},
 }
 CRISIS_SCHEMA = {
     "type": "object", "additionalProperties": False,

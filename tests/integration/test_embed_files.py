@@ -271,3 +271,18 @@ def test_the_values_of_each_option_are_the_ones_embed_js_accepts(dist):
         said = re.search(rf"`data-{option}`\s*\((.*?)\)(?:,|\.)", readme, re.S)
         assert said, f"README.md does not list the values of data-{option}"
         assert set(re.findall(r"`([^`]+)`", said.group(1))) >= values, (option, said.group(1))
+
+
+def test_the_spanish_crisis_file_marks_only_the_untranslated_words_as_english(dist):
+    """Since crisis.yml gives each line's description and hours in Spanish, only a service's name stays English;
+    text_language_fields says so, so a reuser marks just that with lang="en"."""
+    marked = [ln for region in crisis_file(dist, "es")["regions"] for ln in region["lines"] if "text_language" in ln]
+    assert marked, "no line of the Spanish file keeps English words"
+    for line in marked:
+        assert line["text_language"] == "en"
+        fields = line["text_language_fields"]
+        assert fields and set(fields) <= {"name", "description", "hours"}, line
+        raw = next(ln for region in CRISIS_YML["regions"] for ln in region["lines"] if ln["name"] == line["name"])
+        own = raw.get("translations", {}).get("es", {})
+        assert set(fields) == {f for f in ("name", "description", "hours") if f not in own}, line["name"]
+    assert all("text_language" not in ln for region in crisis_file(dist, "en")["regions"] for ln in region["lines"])
