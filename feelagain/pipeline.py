@@ -108,13 +108,11 @@ class SourceCache:
 
 
 def parse_pages(sources: list[SourceFile], problems: Problems, lang_prefix: str = "",
-                store: SourceCache | None = None, unreadable: set[str] | None = None,
-                markdown: DiskStore[str] | None = None) -> list[Page]:
+                store: SourceCache | None = None, markdown: DiskStore[str] | None = None) -> list[Page]:
     """Return a Page for every source whose front matter is valid; record the problems of the others.
 
     lang_prefix is the URL prefix of the pages' language ('es/'), '' for the default language. A source
-    read_sources left unread (path set) is read here, so one text at a time is in memory; the slugs of
-    those that cannot be read go into unreadable. With markdown, each page's body is set aside there by
+    read_sources left unread (path set) is read here, so one text at a time is in memory. With markdown, each page's body is set aside there by
     slug and the page keeps body_md "" (convert_bodies takes it back): a large site's bodies need not all
     be in memory at once. A page from store (the front-matter cache) keeps its body only there.
     """
@@ -138,8 +136,6 @@ def parse_pages(sources: list[SourceFile], problems: Problems, lang_prefix: str 
             text = source_text(source)
         except BuildError as err:
             problems.add(err)
-            if unreadable is not None:
-                unreadable.add(source.slug)
             continue
         try:
             raw, lines, body, body_line = parse_front_matter(text, loc)
@@ -226,6 +222,7 @@ class Checks:
     warnings: tuple[BuildError, ...]
     links: tuple[tuple[Link, int], ...]  # every link with its file line
     ids: tuple[str, ...]  # the page's element ids (a tuple: a large site keeps every page's, and they are few)
+    converted: bool = True  # False when the body could not be converted at all (over an input limit): no ids
 
 
 @dataclass(frozen=True)
@@ -240,7 +237,7 @@ class CachedBody:
 def _checks(body: Body, links: list[tuple[Link, int]]) -> Checks:
     rendered = body.rendered
     return Checks(rendered.errors + body.errors, rendered.warnings + body.warnings, tuple(links),
-                  tuple(sorted(rendered.ids)))
+                  tuple(sorted(rendered.ids)), bool(rendered.body_html) or not rendered.errors)
 
 
 def convert_body(converter: Converter, page: Page, settings: lint.LintSettings, today: datetime.date,
@@ -407,10 +404,15 @@ def convert_bodies(site: Site, settings: lint.LintSettings, today: datetime.date
 def validate_bodies(site: Site, checks: dict[str, Checks], problems: Problems) -> None:
     """Record markup and lint problems, and check every link between pages."""
     anchors = {slug: page_checks.ids for slug, page_checks in checks.items()}
+    # A page that could not be converted has no ids: its own error says why, and links into it are not
+    # checked for anchors (each would be a false "missing anchor").
+    unconverted = {slug for slug, page_checks in checks.items() if not page_checks.converted}
     for page in site.pages:
         page_checks = checks[page.slug]
         problems.extend(list(page_checks.errors), list(page_checks.warnings))
-        for err in check_links(page.slug, SourceLocation(page.source.rel_path), page_checks.links, anchors):
+        links = [(link, line) for link, line in page_checks.links
+                 if not (link.fragment and (link.slug if link.kind == "page" else page.slug) in unconverted)]
+        for err in check_links(page.slug, SourceLocation(page.source.rel_path), links, anchors):
             problems.add(err)
 
 
@@ -502,6 +504,7 @@ def _build(config: SiteConfig, stores: list[DiskStore[Any]], *, write: bool, tod
     temp_dir = config.cache_dir if write and use_cache else None  # the site's disk: /tmp may be a RAM disk
     sites: list[tuple[SiteConfig, Language, Site, DiskStore[str]]] = []
     refs: list[PageRef] = []
+    default_found: set[str] = set()  # every page file of the default language, loaded or not
     for lang in languages:
         if crisis is not None and not lang.is_default and crisis.region(lang.default_region) is None:
             # A clinic's copy may keep our languages but list only its own regions: fall back, and say so.
@@ -513,12 +516,13 @@ def _build(config: SiteConfig, stores: list[DiskStore[Any]], *, write: bool, tod
         lang_config = config.for_language(lang) if config.languages else config
         rel_dir = f"content/{lang.content_subdir}" if lang.content_subdir else "content"
         sources = read_sources(lang_config.content_dir, problems, rel_dir, known.lookup, defer=True)
-        unreadable: set[str] = set()
         markdown: DiskStore[str] = DiskStore(temp_dir)
         stores.append(markdown)
-        site = order_site(lang_config, parse_pages(sources, problems, lang.prefix, known, unreadable, markdown),
-                          problems, {s.slug for s in sources} - unreadable)
-        problems.extend(pinned_results(lang_config, {p.slug for p in site.pages})[1], [])
+        # Every page file, read or not: a page that failed to load is reported once, for its own mistake, and
+        # not again by the checks that name it (nav, help_page, translation_of).
+        found = {s.slug for s in sources}
+        site = order_site(lang_config, parse_pages(sources, problems, lang.prefix, known, markdown), problems, found)
+        problems.extend(pinned_results(lang_config, found)[1], [])
         unpinned = unpinned_language(lang_config)
         if unpinned is not None:
             problems.warn(unpinned)
@@ -531,10 +535,12 @@ def _build(config: SiteConfig, stores: list[DiskStore[Any]], *, write: bool, tod
             refs += [PageRef(lang.code, p.slug, p.source.rel_path, p.meta.translation_of,
                              p.meta_lines.at("translation_of") if p.meta.translation_of else None)
                      for p in site.pages]
+        if lang.is_default:
+            default_found = found
         del sources
         sites.append((lang_config, lang, site, markdown))
     if refs:
-        _, pair_errors = pair_pages([p.slug for p in sites[0][2].pages], refs)
+        _, pair_errors = pair_pages(default_found, refs)
         problems.extend(pair_errors, [])
     problems.extend(*check_catalogs(config, languages))
     if problems.errors:

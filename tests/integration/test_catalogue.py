@@ -27,7 +27,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.forked import Run, run_forked, run_forked_many
-from tests.support.sites import CRISIS_YML, SITE_YML, default_files, snapshot, write_files
+from tests.support.sites import CRISIS_YML, LANGUAGES, SITE_YML, default_files, page, snapshot, write_files
 
 # The page most cases break. Lines: 1 '---', 2 title, 3 description, 4 reviewed, 5 next_review, 6-8 sources,
 # then either '---' on 9 (body text from line 11) or one extra field on 9, '---' on 10 (body text from 12).
@@ -43,6 +43,13 @@ sources:
 HTML_HINT = "write it in Markdown, or use only plain HTML without scripts, frames or styles"
 SCHEME_HINT = "use https://, mailto:, tel: or sms: links, or a link to a .md page"
 YAML_HINT = "check the quotes, colons and indentation on this line and the one above"
+
+
+# A Spanish side for the cases that need a second language (its pages under content/es/).
+SPANISH = {"content/site.yml": SITE_YML.replace("language: en\n", "") + LANGUAGES,
+           "content/es/index.md": page("Inicio", "Hola. Mira la [ayuda](obtener-ayuda.md).\n", translation_of="index"),
+           "content/es/obtener-ayuda.md": page("Obtener ayuda", "## Llama\n\nLlama cuando quieras.\n",
+                                               translation_of="get-help")}
 
 
 def md(front: str = FRONT, body: str = "Short text here.\n") -> str:
@@ -341,6 +348,19 @@ CATALOGUE: tuple[Case, ...] = (
     Case("nav-missing-page", "nav lists causes, but there is no causes.md",
          {"content/site.yml": SITE_YML.replace("nav: [index, get-help]", "nav: [index, get-help, causes]")},
          ('content/site.yml:10: nav lists "causes", but there is no content/causes.md — fix the name or create the page',)),
+    # --- one mistake, one problem: a page that fails to load is not reported again by what names it -------
+    Case("translated-page-broken", "title:Causes (no space) in causes.md, which content/es/causas.md translates",
+         {**SPANISH, "content/causes.md": md(FRONT.replace("title: Causes", "title:Causes")),
+          "content/es/causas.md": page("Causas", "Texto corto.\n", translation_of="causes")},
+         ("content/causes.md:3: invalid YAML: mapping values are not allowed in this context — " + YAML_HINT,)),
+    Case("nav-page-not-utf8", "get-help.md (in nav, the help page and pinned in search) is not UTF-8",
+         {"content/get-help.md": md(body="Caf\xe9 text.\n").encode("latin-1"),
+          "content/site.yml": SITE_YML + "search:\n  pinned:\n    - {terms: [crisis], page: get-help}\n"},
+         ("content/get-help.md:11: is not UTF-8 text — save the file with UTF-8 encoding",)),
+    Case("anchor-into-unconverted-page", "a 12,000-character line in causes.md, which index.md links into",
+         {"content/causes.md": md(body="## Part one\n\n" + "word " * 2400 + "\n"),
+          "content/index.md": page("Home", "See [part one](causes.md#part-one) and [help](get-help.md).\n")},
+         ("content/causes.md:13: a line longer than 10,000 characters — break it into shorter lines or paragraphs",)),
     # --- crisis.yml -----------------------------------------------------------------------------------
     Case("crisis-bad-number", 'number: "116-123-CALL"',
          {"content/crisis.yml": CRISIS_YML.replace('"116 123"', '"116-123-CALL"')},
