@@ -5,7 +5,7 @@ import errno
 import os
 import re
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -19,7 +19,28 @@ SLUG = re.compile(SLUG_PATTERN)
 MAX_SLUG = 80  # characters of a page name that `new` makes from a title (file names have a length limit)
 MAX_BYTES = 2 * 1024 * 1024  # a page bigger than this is a paste accident, not an article
 # Page names whose address the site's own files use.
-RESERVED = frozenset({"assets", "embed", "api", "oembed", "404", "sitemap", "robots", "feelagain"})
+SITE_FILES = frozenset({"assets", "embed", "api", "oembed", "404", "sitemap", "robots", "feelagain"})
+# Pages the build makes itself in every language (search.py, printbook.py, offline.py): /search/, /es/search/…
+GENERATED_SLUGS = frozenset({"search", "print", "offline"})
+# Every page name no content file may have (besides the codes of the site's other languages: reserved_name).
+RESERVED = SITE_FILES | GENERATED_SLUGS
+
+
+def reserved_name(stem: str, lang_prefix: str = "", others: Mapping[str, str] | None = None) -> tuple[str, str] | None:
+    """Return (problem, hint) when a page may not be called stem, else None.
+
+    lang_prefix is the URL prefix of the page's language ('es/'); others maps the codes of the site's other
+    languages to their names: their pages live at /<code>/, so a page of the default language cannot.
+    """
+    if stem in SITE_FILES:
+        return f'the page name "{stem}" is used by the site\'s own files', f"rename it, e.g. to {stem}-page.md"
+    if stem in GENERATED_SLUGS:
+        return (f'the page name "{stem}" is taken by the generated /{lang_prefix}{stem}/ page',
+                "rename the file (and its entry in nav)")
+    if not lang_prefix and others and stem in others:
+        return (f'the page name "{stem}" is the address of the {others[stem]} pages (/{stem}/)',
+                f"rename it, e.g. to {stem}-page.md")
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,9 +160,11 @@ def read_sources(content_dir: Path, problems: Problems, rel_dir: str = "content"
             problems.add(BuildError(loc, f"has the same page address as {rel_dir}/{twins[0]} (the names differ only in capitals)",
                                     "merge the two files, or rename this one"))
             continue
-        if stem in RESERVED:
-            problems.add(BuildError(loc, f'the page name "{stem}" is used by the site\'s own files',
-                                    f"rename it, e.g. to {stem}-page.md"))
+        # The generated pages' names and the language codes are checked by the pipeline, with the file kept
+        # (it exists, so nav and translation_of do not report it missing as well).
+        reserved = reserved_name(stem) if stem in SITE_FILES else None
+        if reserved:
+            problems.add(BuildError(loc, *reserved))
             continue
         if not SLUG.fullmatch(stem):
             problems.add(BuildError(loc, "the file name cannot be a web address (use lower-case letters, digits and hyphens)",

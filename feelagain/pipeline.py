@@ -15,7 +15,7 @@ from . import lint, workers
 from .cache import DiskStore, RenderCache, engine_fingerprint, make_key
 from .config import CONFIG_PATH, SiteConfig
 from .crisis import load_crisis
-from .discover import SourceFile, read_sources, read_text_file, source_text
+from .discover import SourceFile, read_sources, read_text_file, reserved_name, source_text
 from .errors import BuildError, Problems, SourceLocation, did_you_mean
 from .frontmatter import parse as parse_front_matter
 from .frontmatter import split as split_front_matter
@@ -29,8 +29,6 @@ from .search import IndexStats, pinned_results, unpinned_language
 from .sitefiles import check_site_files
 from .writers import LangSite, Served, write_site
 from .yamlfile import LineMap
-
-GENERATED_SLUGS = {"search", "print", "offline"}  # pages the build makes itself (search.py, printbook.py, offline.py)
 
 Progress = Callable[[int, int], None]
 
@@ -526,11 +524,13 @@ def _build(config: SiteConfig, stores: list[DiskStore[Any]], *, write: bool, tod
         unpinned = unpinned_language(lang_config)
         if unpinned is not None:
             problems.warn(unpinned)
-        # Every language has its own search, print and offline pages (es/search/, es/print/, es/offline/).
-        for slug in sorted(GENERATED_SLUGS & {s.slug for s in sources}):
-            problems.add(BuildError(SourceLocation(PurePosixPath(f"{rel_dir}/{slug}.md")),
-                                    f'the page name "{slug}" is taken by the generated /{lang.prefix}{slug}/ page',
-                                    "rename the file (and its entry in nav)"))
+        # Every language has its own search, print and offline pages (es/search/, es/print/, es/offline/), and
+        # the other languages' pages are at /<code>/: no page of the default language may be called es.
+        others = {other.code: other.name for other in languages if not other.is_default} if lang.is_default else {}
+        for source in sources:
+            reserved = reserved_name(source.slug, lang.prefix, others)
+            if reserved:
+                problems.add(BuildError(SourceLocation(source.rel_path), *reserved))
         if not lang.is_default:
             refs += [PageRef(lang.code, p.slug, p.source.rel_path, p.meta.translation_of,
                              p.meta_lines.at("translation_of") if p.meta.translation_of else None)

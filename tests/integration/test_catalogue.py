@@ -562,6 +562,49 @@ def test_catalogue_prints_exactly(case: Case, outcomes: dict[str, Outcome]):
         assert _matches(pattern, line), f"{line!r} does not match {pattern!r}"
 
 
+# --- page names the site uses itself ---------------------------------------------------------------------
+
+@pytest.mark.parametrize(("title", "expected"), [
+    ("Search", 'content/search.md: the page name "search" is taken by the generated /search/ page — choose another '
+               'title, e.g. "Search page"'),
+    ("Print", 'content/print.md: the page name "print" is taken by the generated /print/ page — choose another title, '
+              'e.g. "Print page"'),
+    ("Offline", 'content/offline.md: the page name "offline" is taken by the generated /offline/ page — choose another '
+                'title, e.g. "Offline page"'),
+    ("ES", 'content/es.md: the page name "es" is the address of the Español pages (/es/) — choose another title, '
+           'e.g. "ES page"'),
+])
+def test_new_refuses_the_names_of_generated_pages_and_other_languages(make_site, title: str, expected: str):
+    """`new` refuses what the next build would refuse (exit 1, nothing written), with the build's words."""
+    site = make_site(SPANISH)
+    before = sorted(p.name for p in (site / "content").iterdir())
+    run = run_in_fork("new", title, "--site", str(site))
+    assert run.returncode == 1
+    assert run.stderr.strip().splitlines() == [expected]
+    assert sorted(p.name for p in (site / "content").iterdir()) == before
+
+
+def test_a_page_named_like_another_language_is_refused_by_the_build(make_site):
+    site = make_site({**SPANISH, "content/es.md": md()})
+    run = run_in_fork("check", "--site", str(site))
+    assert run.returncode == 1 and "Traceback" not in run.stderr
+    assert run.stderr.splitlines()[:-1] == [
+        'content/es.md: the page name "es" is the address of the Español pages (/es/) — rename it, e.g. to es-page.md']
+
+
+def test_two_pages_writing_one_output_file_are_both_named(make_site, monkeypatch):
+    """Should a page still get past the name checks to the writers, their error names both content files."""
+    import feelagain.pipeline as pipeline
+
+    monkeypatch.setattr(pipeline, "reserved_name", lambda *args: None)  # the fork inherits it
+    site = make_site({**SPANISH, "content/es.md": md()})
+    run = run_in_fork("build", "--site", str(site))
+    assert run.returncode == 1 and "Traceback" not in run.stderr
+    assert run.stderr.splitlines()[:-1] == [
+        "content/es.md: writes es/index.html, which content/es/index.md also writes (two sources write the same "
+        "output file) — rename one of them"]
+
+
 # --- raw HTML policy -------------------------------------------------------------------------------------
 
 RAW_BODY = """\
