@@ -81,6 +81,22 @@ class SiteConfig:
                                    lang_prefix=lang.prefix, content_subdir=lang.content_subdir,
                                    tagline=lang.tagline if lang.tagline is not None else self.tagline)
 
+    def setting_lines(self, key: str) -> LineMap:
+        """Return the site.yml lines of this language's setting key (nav, help_page…): its own entry in
+        `languages` when that sets key, else the top-level key; else the language's entry (or the file's top)."""
+        entry = None
+        codes = [lang.code for lang in self.languages]
+        if self.language in codes:
+            node = self.lines.child("languages")
+            entry = node.child(codes.index(self.language)) if isinstance(node.children, list) else None
+        if entry is not None and key in entry.entries():
+            return entry.entries()[key]
+        top = self.lines.entries().get(key)
+        # Only the default language takes the top-level nav; every language falls back to the other keys.
+        if top is not None and not (key == "nav" and self.lang_prefix):
+            return top
+        return entry if entry is not None else self.lines
+
     @property
     def template_dirs(self) -> tuple[Path, ...]:
         """Template folders, the site's own first so it can override the bundled ones."""

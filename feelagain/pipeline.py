@@ -184,8 +184,7 @@ def order_site(config: SiteConfig, pages: list[Page], problems: Problems, found:
     by_slug = {p.slug: p for p in pages}
     found = set(by_slug) if found is None else found | set(by_slug)
     folder = f"content/{config.content_subdir}/" if config.content_subdir else "content/"
-    # Another language's nav sits in its entry of `languages`: no line of the top-level nav to point at.
-    nav_lines = [] if config.lang_prefix else config.lines.items("nav")
+    nav_lines = config.setting_lines("nav").items()  # the top-level nav, or the one of the language's entry
     for index, slug in enumerate(config.nav):
         line = nav_lines[index].line if index < len(nav_lines) else None
         if slug in config.nav[:index]:
@@ -201,8 +200,10 @@ def order_site(config: SiteConfig, pages: list[Page], problems: Problems, found:
         problems.add(BuildError(SourceLocation(PurePosixPath(f"{folder}index.md")), "there is no home page",
                                 f"create {folder}index.md"))
     if config.help_page not in found and pages:
-        problems.add(BuildError(SourceLocation(CONFIG_PATH), f'the help page "{config.help_page}" does not exist',
-                                f"create {folder}{config.help_page}.md or set help_page in site.yml"))
+        guess = did_you_mean(config.help_page, sorted(found))
+        problems.add(BuildError(SourceLocation(CONFIG_PATH, config.setting_lines("help_page").line),
+                                f'the help page "{config.help_page}" does not exist',
+                                guess or f"create {folder}{config.help_page}.md or set help_page in site.yml"))
     for page in pages:
         name = page.meta.template
         if name and not any((folder / f"{name}.html").is_file() for folder in config.template_dirs):
@@ -513,6 +514,13 @@ def _build(config: SiteConfig, stores: list[DiskStore[Any]], *, write: bool, tod
             lang = dataclasses.replace(lang, default_region=config.default_region)
         lang_config = config.for_language(lang) if config.languages else config
         rel_dir = f"content/{lang.content_subdir}" if lang.content_subdir else "content"
+        if not lang.is_default and not lang_config.content_dir.is_dir():
+            # One problem, at the language's entry: not one more for each page its nav lists.
+            problems.add(BuildError(SourceLocation(CONFIG_PATH, lang_config.setting_lines("code").line),
+                                    f'the folder {rel_dir}/ of language "{lang.code}" is missing',
+                                    f"create {rel_dir}/ with the {lang.name} pages, or remove {lang.code} from "
+                                    "languages in site.yml"))
+            continue
         sources = read_sources(lang_config.content_dir, problems, rel_dir, known.lookup, defer=True)
         markdown: DiskStore[str] = DiskStore(temp_dir)
         stores.append(markdown)

@@ -382,6 +382,17 @@ CATALOGUE: tuple[Case, ...] = (
          {"content/causes.md": md(body="## Part one\n\n" + "word " * 2400 + "\n"),
           "content/index.md": page("Home", "See [part one](causes.md#part-one) and [help](get-help.md).\n")},
          ("content/causes.md:13: a line longer than 10,000 characters — break it into shorter lines or paragraphs",)),
+    Case("help-page-typo", "help_page: gethelp (line 11; the page is get-help.md)",
+         {"content/site.yml": SITE_YML + "help_page: gethelp\n"},
+         ('content/site.yml:11: the help page "gethelp" does not exist — did you mean "get-help"?',)),
+    Case("spanish-nav-typo", "the Spanish nav (line 17) lists causas, but there is no content/es/causas.md",
+         {**SPANISH, "content/site.yml": SPANISH["content/site.yml"].replace("[index, obtener-ayuda]",
+                                                                             "[index, obtener-ayuda, causas]")},
+         ('content/site.yml:17: nav lists "causas", but there is no content/es/causas.md — fix the name or create the page',)),
+    Case("language-folder-missing", "content/es/ deleted while site.yml still lists es (line 13)",
+         SPANISH, setup=lambda site: shutil.rmtree(site / "content" / "es"),
+         errors=('content/site.yml:13: the folder content/es/ of language "es" is missing — create content/es/ with the '
+                 "Español pages, or remove es from languages in site.yml",)),
     # --- crisis.yml -----------------------------------------------------------------------------------
     Case("crisis-bad-number", 'number: "116-123-CALL"',
          {"content/crisis.yml": CRISIS_YML.replace('"116 123"', '"116-123-CALL"')},
