@@ -814,3 +814,19 @@ def test_a_statistic_without_a_footnote_fails_only_a_strict_build(make_site):
     result = run_in_fork("build", "--site", str(site), "--strict")
     assert result.returncode == 1
     assert 'content/causes.md:13: statistic "46%" has no footnote' in result.stderr
+
+
+def test_a_statistic_in_a_key_point_or_the_description_fails_a_strict_build_at_its_line(make_site):
+    """Key points and the description cannot carry a footnote (a marker there shows as typed): a figure belongs
+    in the body. Lines: 3 description, 9 summary, 10 and 11 its items."""
+    front = FRONT.replace("Why it happens.", "Why it happens to 1 in 10 people.") + (
+        "summary:\n  - It is common.\n  - Twenty per cent said so.[^a]\n")
+    site = make_site({"content/causes.md": md(front, body="Intro.\n")})
+    assert run_in_fork("build", "--site", str(site)).returncode == 0
+    result = run_in_fork("check", "--strict", "--site", str(site))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    hint = ("footnotes work only in the body: keep figures out of the title, description and key points, and give "
+            "them in the body with a footnote to the source — see docs/editing.md")
+    assert result.stderr.splitlines()[:-1] == [
+        f'content/causes.md:3: statistic "1 in 10" in the front matter — {hint}',
+        f'content/causes.md:11: statistic "Twenty per cent" in the front matter — {hint}']
