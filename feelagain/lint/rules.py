@@ -332,6 +332,28 @@ def check_review_order(ctx: Context) -> Iterator[Finding]:
                "set next_review to a later date")
 
 
+MAX_REVIEW_YEARS = 3  # a next review more than 3 years after the last one is a typo (2126 for 2026)
+
+
+def check_review_future(ctx: Context) -> Iterator[Finding]:
+    """Flag a reviewed date after today (the build's day, as crisis.yml's verified_on): a typo, or a review that
+    has not happened."""
+    if ctx.page.reviewed > ctx.today:
+        yield (ctx.page.reviewed_line, f"reviewed {ctx.page.reviewed.isoformat()} is in the future",
+               "write the day the page was last reviewed")
+
+
+def check_review_far(ctx: Context) -> Iterator[Finding]:
+    """Flag a next_review date more than 3 years after reviewed."""
+    page = ctx.page
+    year = page.reviewed.year + MAX_REVIEW_YEARS
+    latest = page.reviewed.replace(year=year, day=28) if (page.reviewed.month, page.reviewed.day) == (2, 29) \
+        else page.reviewed.replace(year=year)
+    if page.next_review > latest:
+        yield (page.next_review_line, f"next_review {page.next_review.isoformat()} is more than 3 years after "
+               f"reviewed {page.reviewed.isoformat()}", "check the year: most pages are reviewed again within a year")
+
+
 MD_IMAGE_NO_ALT = re.compile(r"!\[\s*\]\s*[(\[]")
 IMG_TAG = re.compile(r"<img\b[^>]*>", re.I)
 HAS_ALT = re.compile(r"\salt\s*=", re.I)
@@ -385,14 +407,45 @@ def check_source_nice(ctx: Context) -> Iterator[Finding]:
                        "and its https://www.nice.org.uk/guidance/… url")
 
 
-# A statistic: a number with a per cent sign ("46%", "9.9 %", "46 per cent"), or a rate such as "1 in 10 people",
-# "one in four" or "3 out of 5". Counts like "5 things" or "0 to 10" are not statistics.
-_NUMBER = r"(?:\d{1,3}(?:,\d{3})*|one|two|three|four|five|six|seven|eight|nine|ten|a\s+hundred|a\s+thousand)"
-# Both kinds start a word with a digit or the first letter of a number word: the lookahead lets the regex
-# engine skip every other position at once (a third faster than two \b alternatives; same matches).
+# A statistic: a number with a per cent sign ("46%", "9.9 %", "46 per cent", "twenty per cent", "20 por ciento"),
+# or a rate such as "1 in 10 people", "one in four", "3 out of 5" or "uno de cada cuatro". Counts like "5 things"
+# or "0 to 10" are not statistics, nor "a hundred per cent" or "cien por ciento" (as in "sure").
+_DIGITS = r"\d{1,3}(?:,\d{3})*"
+_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+          "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty",
+          "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
+          "uno", "una", "dos", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nueve", "diez", "once", "doce",
+          "trece", "catorce", "quince", "veinte", "treinta", "cuarenta", "cincuenta", "sesenta", "setenta",
+          "ochenta", "noventa")
+
+
+def _trie(words: Iterable[str]) -> str:
+    """Return a regex matching any of words, grouped by their first letters ("six(?:teen|ty)?"): at a position
+    where no word starts it fails after a letter or two, instead of trying every word in turn."""
+    heads: dict[str, list[str]] = {}
+    for word in words:
+        heads.setdefault(word[0], []).append(word[1:])
+    parts = []
+    for head, tails in sorted(heads.items()):
+        rest = [tail for tail in tails if tail]
+        if not rest:
+            parts.append(head)
+        elif len(rest) < len(tails):  # the head alone is a word too: the rest is optional (greedy: longest first)
+            parts.append(f"{head}(?:{_trie(rest)})?")
+        else:
+            parts.append(head + _trie(rest))
+    return parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
+
+
+_WORD = _trie(_WORDS)
+_NUMBER = rf"(?:{_DIGITS}|{_WORD}|a\s+(?:hundred|thousand)|cien|mil)"
+# Every kind starts a word with a digit or the first letter of a number word: the lookahead lets the regex
+# engine skip every other position at once.
+_INITIALS = "".join(sorted({w[0] for w in _WORDS} | {"a", "c", "m"}))
 STATISTIC = re.compile(
-    rf"(?<!\w)(?=[\doOtTfFsSeEnNaA])(?:\d+(?:[.,]\d+)?\s?(?:%|per\s?cent\b)"
-    rf"|{_NUMBER}\s+(?:in|out\s+of)\s+(?:every\s+)?{_NUMBER}\b)",
+    rf"(?<!\w)(?=[\d{_INITIALS}{_INITIALS.upper()}])(?:\d+(?:[.,]\d+)?\s?(?:%|per\s?cent\b|por\s+ciento\b)"
+    rf"|{_WORD}(?:[\s-]{_WORD}|\s+y\s+{_WORD})?\s+(?:per\s?cent|por\s+ciento)\b"
+    rf"|{_NUMBER}\s+(?:in|out\s+of|de\s+cada)\s+(?:every\s+)?{_NUMBER}\b)",
     re.I)
 FOOTNOTE_REF = re.compile(r"\[\^[^\]\s]+\](?!:)")
 
@@ -415,13 +468,24 @@ def _without_link_targets(raw: str) -> str:
     return re.sub(r"\]\([^)]*\)", "]", raw) if "](" in raw else raw
 
 
+META_STATISTIC_HINT = ("footnotes work only in the body: keep figures out of the title, description and key points, "
+                       "and give them in the body with a footnote to the source — see docs/editing.md")
+
+
 def check_statistic_footnote(ctx: Context) -> Iterator[Finding]:
-    """Flag a statistic on a line that carries no footnote reference to its source."""
+    """Flag a statistic on a line that carries no footnote reference to its source, and any statistic or footnote
+    marker in the front matter (title, description, key points), where a footnote cannot work."""
     for line, stat, noted in statistics_in(ctx.text):
         if not noted:
             yield (line, f'statistic "{_quote(stat)}" has no footnote',
                    "add a footnote that names its source, e.g. …46%.[^goodwin] and a line "
                    "[^goodwin]: Goodwin and others (2017), … — see docs/editing.md")
+    for text, meta_line in ctx.page.meta_texts:
+        if stat_match := STATISTIC.search(text):
+            yield meta_line, f'statistic "{_quote(stat_match.group())}" in the front matter', META_STATISTIC_HINT
+        elif marker := FOOTNOTE_REF.search(text):
+            yield (meta_line, f'footnote marker "{marker.group()}" in the front matter shows as typed',
+                   META_STATISTIC_HINT)
 
 
 def _short(title: str) -> str:
@@ -487,6 +551,8 @@ RULES: tuple[Rule, ...] = (
     Rule("sources-few", "warning", check_sources_few),
     Rule("review-overdue", "warning", check_review_overdue),
     Rule("review-order", "error", check_review_order),
+    Rule("review-future", "error", check_review_future),
+    Rule("review-far", "warning", check_review_far),
     Rule("image-alt", "error", check_image_alt),
     Rule("allow-comment", "error", check_allow_comment),
     Rule("source-link", "error", check_source_link),

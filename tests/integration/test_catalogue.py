@@ -206,6 +206,14 @@ CATALOGUE: tuple[Case, ...] = (
          {"content/causes.md": md(FRONT.replace("reviewed: 2026-11-01", "reviewed: last week"))},
          ('content/causes.md:4: "reviewed" should be a date like 2026-11-25 but is text — '
           "reviewed: date of the last review, YYYY-MM-DD",)),
+    Case("reviewed-in-the-future", "reviewed: 2099-01-01 (a day that has not come)",
+         {"content/causes.md": md(FRONT.replace("reviewed: 2026-11-01", "reviewed: 2099-01-01")
+                                  .replace("next_review: 2027-11-01", "next_review: 2099-11-01"))},
+         ("content/causes.md:4: reviewed 2099-01-01 is in the future — write the day the page was last reviewed",)),
+    Case("next-review-far", "next_review: 2126-11-01 (a century, not a year, after reviewed)",
+         {"content/causes.md": md(FRONT.replace("next_review: 2027-11-01", "next_review: 2126-11-01"))},
+         warnings=("content/causes.md:5: next_review 2126-11-01 is more than 3 years after reviewed 2026-11-01 — check "
+                   "the year: most pages are reviewed again within a year",), ok=True),
     Case("review-order", "next_review before reviewed",
          {"content/causes.md": md(FRONT.replace("next_review: 2027-11-01", "next_review: 2026-10-01"))},
          ("content/causes.md:5: next_review is not after reviewed — set next_review to a later date than reviewed",)),

@@ -81,7 +81,9 @@ FIRING = {
     "sources-missing": make_page(sources_count=0),
     "sources-few": make_page(sources_count=1),
     "review-overdue": make_page(next_review=date(2026, 5, 31)),
-    "review-order": make_page(reviewed=date(2026, 9, 1), next_review=date(2026, 9, 1)),
+    "review-order": make_page(reviewed=TODAY, next_review=TODAY),
+    "review-future": make_page(reviewed=date(2026, 6, 2)),
+    "review-far": make_page(next_review=date(2030, 1, 1)),
     "image-alt": make_page(CLEAN_BODY.replace("A person sitting by a window", "")),
     "allow-comment": make_page(CLEAN_BODY + "\n<!-- lint: allow safe-langage -->\nIt is common.\n"),
     "source-link": make_page(sources=(SourceRef("NHS", "Grief after bereavement or loss", None, None, 6),)),
@@ -146,10 +148,23 @@ def test_messages_verbatim() -> None:
         "content/causes.md:4: review overdue since 2026-05-31 "
         "— review the page, then update `reviewed` and `next_review`"]
     assert lines(FIRING["review-order"])[0] == [
-        "content/causes.md:4: next_review 2026-09-01 is not after reviewed 2026-09-01 — set next_review to a later date"]
+        "content/causes.md:4: next_review 2026-06-01 is not after reviewed 2026-06-01 — set next_review to a later date"]
+    assert lines(FIRING["review-future"])[0] == [
+        "content/causes.md:3: reviewed 2026-06-02 is in the future — write the day the page was last reviewed"]
+    assert lines(FIRING["review-far"])[1] == [
+        "content/causes.md:4: next_review 2030-01-01 is more than 3 years after reviewed 2026-01-01 — check the year: "
+        "most pages are reviewed again within a year"]
     assert lines(FIRING["image-alt"])[0] == [
         "content/causes.md:22: image has no alt text "
         "— say what the image shows inside the brackets: ![what it shows](…)"]
+
+
+def test_a_next_review_3_years_after_reviewed_is_fine_and_one_day_more_warns() -> None:
+    assert "review-far" not in rules_of(make_page(reviewed=date(2026, 1, 1), next_review=date(2029, 1, 1)))
+    assert "review-far" in rules_of(make_page(reviewed=date(2026, 1, 1), next_review=date(2029, 1, 2)))
+    assert "review-far" not in rules_of(make_page(reviewed=date(2024, 2, 29), next_review=date(2027, 2, 28)))
+    assert "review-far" in rules_of(make_page(reviewed=date(2024, 2, 29), next_review=date(2027, 3, 1)))
+    assert "review-future" not in rules_of(make_page(reviewed=TODAY))
 
 
 def test_findings_carry_rule_id_and_location() -> None:
