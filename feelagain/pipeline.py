@@ -150,7 +150,7 @@ def parse_pages(sources: list[SourceFile], problems: Problems, lang_prefix: str 
         if meta:
             # Keep what later stages need and no more: on a 10,000-page site the full text and the line of
             # every nested YAML node would double the memory a build needs.
-            top = LineMap(lines.line, {k: LineMap(v.line, _item_lines(v) if k == "sources" else None)
+            top = LineMap(lines.line, {k: LineMap(v.line, _item_lines(v) if k in ("sources", "summary") else None)
                                        for k, v in lines.entries().items()})
             light = SourceFile(source.rel_path, source.slug, "")
             page = Page(light, meta, body, body_line, top, make_key(text), lang_prefix)
@@ -270,7 +270,7 @@ def _convert_checked(converter: Converter, page: Page, settings: lint.LintSettin
                       for i, s in enumerate(page.meta.sources)),
         known_numbers=known_numbers,
         meta_texts=((page.meta.title, page.meta_lines.at("title")), (page.meta.description, page.meta_lines.at("description")),
-                    *((point, page.meta_lines.at("summary")) for point in page.meta.summary)))
+                    *((point, page.meta_lines.at("summary", i)) for i, point in enumerate(page.meta.summary))))
     errors, warnings = lint.lint_page(lint_page, settings, today)
     body = Body(rendered, tuple(errors), tuple(warnings), key)
     return body, _checks(body, links)
@@ -521,7 +521,8 @@ def _build(config: SiteConfig, stores: list[DiskStore[Any]], *, write: bool, tod
                                     f"create {rel_dir}/ with the {lang.name} pages, or remove {lang.code} from "
                                     "languages in site.yml"))
             continue
-        sources = read_sources(lang_config.content_dir, problems, rel_dir, known.lookup, defer=True)
+        others = {other.code: other.name for other in languages if not other.is_default} if lang.is_default else {}
+        sources = read_sources(lang_config.content_dir, problems, rel_dir, known.lookup, defer=True, languages=others)
         markdown: DiskStore[str] = DiskStore(temp_dir)
         stores.append(markdown)
         # Every page file, read or not: a page that failed to load is reported once, for its own mistake, and
@@ -534,7 +535,6 @@ def _build(config: SiteConfig, stores: list[DiskStore[Any]], *, write: bool, tod
             problems.warn(unpinned)
         # Every language has its own search, print and offline pages (es/search/, es/print/, es/offline/), and
         # the other languages' pages are at /<code>/: no page of the default language may be called es.
-        others = {other.code: other.name for other in languages if not other.is_default} if lang.is_default else {}
         for source in sources:
             reserved = reserved_name(source.slug, lang.prefix, others)
             if reserved:

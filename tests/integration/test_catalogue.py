@@ -279,6 +279,16 @@ CATALOGUE: tuple[Case, ...] = (
          setup=_chmod_000,
          errors=("content/causes.md: cannot be read (permission denied) — check the file's permissions, e.g. chmod a+r",),
          root_skip="running as root: chmod 000 does not stop root from reading; unreadable-directory covers the path"),
+    Case("markdown-extension", "content/signs.markdown (only .md files are pages)",
+         {"content/causes.md": md(), "content/signs.markdown": md()},
+         warnings=("content/signs.markdown: not a page: pages are .md files directly in content/ — rename it to "
+                   "signs.md",), ok=True),
+    Case("page-in-sub-folder", "content/drafts/signs.md and content/fr/signs.md (fr is not in languages)",
+         {"content/causes.md": md(), "content/drafts/signs.md": md(), "content/fr/signs.md": md()},
+         warnings=("content/drafts/signs.md: not a page: pages are .md files directly in content/ — move it into "
+                   "content/",
+                   "content/fr/signs.md: not a page: pages are .md files directly in content/ — move it into "
+                   "content/, or add fr to languages in site.yml"), ok=True),
     # --- links ----------------------------------------------------------------------------------------
     Case("link-missing-page", "[signs](sings.md) on line 13",
          {"content/causes.md": md(body="Intro.\n\nSee [signs](sings.md) for more.\n")},
