@@ -200,9 +200,10 @@ def order_site(config: SiteConfig, pages: list[Page], problems: Problems, found:
         problems.add(BuildError(SourceLocation(PurePosixPath(f"{folder}index.md")), "there is no home page",
                                 f"create {folder}index.md"))
     if config.help_page not in found and pages:
-        guess = did_you_mean(config.help_page, sorted(found))
-        problems.add(BuildError(SourceLocation(CONFIG_PATH, config.setting_lines("help_page").line),
-                                f'the help page "{config.help_page}" does not exist',
+        # Written in site.yml: point at it (a typo, most likely); left out: the default "get-help" is missing.
+        line = config.setting_line("help_page")
+        guess = did_you_mean(config.help_page, sorted(found)) if line else ""
+        problems.add(BuildError(SourceLocation(CONFIG_PATH, line), f'the help page "{config.help_page}" does not exist',
                                 guess or f"create {folder}{config.help_page}.md or set help_page in site.yml"))
     for page in pages:
         name = page.meta.template
