@@ -508,7 +508,8 @@ def _build(config: SiteConfig, stores: list[DiskStore[Any]], *, write: bool, tod
     for lang in languages:
         if crisis is not None and not lang.is_default and crisis.region(lang.default_region) is None:
             # A clinic's copy may keep our languages but list only its own regions: fall back, and say so.
-            problems.warn(BuildError(SourceLocation(CONFIG_PATH, config.lines.at("languages")),
+            line = config.for_language(lang).setting_line("default_region") or config.lines.at("languages")
+            problems.warn(BuildError(SourceLocation(CONFIG_PATH, line),
                                      f'language "{lang.code}": default_region "{lang.default_region}" is not a region '
                                      f'in crisis.yml, so its pages show "{config.default_region}" first',
                                      "use one of: " + ", ".join(r.code for r in crisis.regions), rule="language-region"))
