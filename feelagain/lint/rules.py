@@ -407,16 +407,17 @@ def check_source_nice(ctx: Context) -> Iterator[Finding]:
                        "and its https://www.nice.org.uk/guidance/… url")
 
 
-# A statistic: a number with a per cent sign ("46%", "9.9 %", "46 per cent", "twenty per cent", "20 por ciento"),
-# or a rate such as "1 in 10 people", "one in four", "3 out of 5" or "uno de cada cuatro". Counts like "5 things"
-# or "0 to 10" are not statistics, nor "a hundred per cent" or "cien por ciento" (as in "sure").
+# A statistic: a number with a per cent sign ("46%", "9.9 %", "46 per cent", "twenty per cent"), or a rate such as
+# "1 in 10 people", "one in four" or "3 out of 5"; on Spanish pages "20 por ciento", "treinta y cinco por ciento",
+# "1 de cada 10" or "uno de cada cuatro". Counts like "5 things" or "0 to 10" are not statistics, nor "a hundred
+# per cent" or "cien por ciento" (as in "sure").
 _DIGITS = r"\d{1,3}(?:,\d{3})*"
-_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
-          "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty",
-          "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
-          "uno", "una", "dos", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nueve", "diez", "once", "doce",
-          "trece", "catorce", "quince", "veinte", "treinta", "cuarenta", "cincuenta", "sesenta", "setenta",
-          "ochenta", "noventa")
+_EN_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+             "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty",
+             "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+_ES_WORDS = ("uno", "una", "dos", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nueve", "diez", "once",
+             "doce", "trece", "catorce", "quince", "veinte", "treinta", "cuarenta", "cincuenta", "sesenta", "setenta",
+             "ochenta", "noventa")
 
 
 def _trie(words: Iterable[str]) -> str:
@@ -437,21 +438,38 @@ def _trie(words: Iterable[str]) -> str:
     return parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
 
 
-_WORD = _trie(_WORDS)
-_NUMBER = rf"(?:{_DIGITS}|{_WORD}|a\s+(?:hundred|thousand)|cien|mil)"
-# Every kind starts a word with a digit or the first letter of a number word: the lookahead lets the regex
-# engine skip every other position at once.
-_INITIALS = "".join(sorted({w[0] for w in _WORDS} | {"a", "c", "m"}))
-STATISTIC = re.compile(
-    rf"(?<!\w)(?=[\d{_INITIALS}{_INITIALS.upper()}])(?:\d+(?:[.,]\d+)?\s?(?:%|per\s?cent\b|por\s+ciento\b)"
-    rf"|{_WORD}(?:[\s-]{_WORD}|\s+y\s+{_WORD})?\s+(?:per\s?cent|por\s+ciento)\b"
-    rf"|{_NUMBER}\s+(?:in|out\s+of|de\s+cada)\s+(?:every\s+)?{_NUMBER}\b)",
-    re.I)
+def _statistic(words: tuple[str, ...], big: tuple[str, ...], per_cent: str, compound: str, rate: str) -> re.Pattern[str]:
+    """Return the statistic pattern of one language: number words, the words for 100 and 1000 that only count in
+    a rate ("one in a hundred", not "a hundred per cent"), how it says per cent, joins two number words
+    ("twenty-five", "treinta y cinco") and says a rate ("in", "de cada")."""
+    word = _trie(words)
+    number = rf"(?:{_DIGITS}|{word}|{'|'.join(big)})"
+    # Every kind starts a word with a digit or the first letter of a number word: the lookahead lets the regex
+    # engine skip every other position at once.
+    initials = "".join(sorted({w[0] for w in words + big}))
+    return re.compile(
+        rf"(?<!\w)(?=[\d{initials}{initials.upper()}])(?:\d+(?:[.,]\d+)?\s?(?:%|{per_cent}\b)"
+        rf"|{word}(?:{compound}{word})?\s+{per_cent}\b"
+        rf"|{number}\s+{rate}\s+{number}\b)",
+        re.I)
+
+
+STATISTIC = _statistic(_EN_WORDS, (r"a\s+hundred", r"a\s+thousand"), r"per\s?cent", r"[\s-]",
+                       r"(?:in|out\s+of)(?:\s+every)?")
+STATISTIC_ES = _statistic(_ES_WORDS, ("cien", "mil"), r"por\s+ciento", r"\s+y\s+", r"de\s+cada")
+
+
+def statistic_pattern(language: str) -> re.Pattern[str]:
+    """Return the statistic pattern of a page's language (English for every language without its own)."""
+    return STATISTIC_ES if language == "es" else STATISTIC
+
+
 FOOTNOTE_REF = re.compile(r"\[\^[^\]\s]+\](?!:)")
 
 
-def statistics_in(text: Text) -> Iterator[tuple[int, str, bool]]:
-    """Yield (file line, statistic, whether its line has a footnote reference) for each statistic in a body."""
+def statistics_in(text: Text, pattern: re.Pattern[str] = STATISTIC) -> Iterator[tuple[int, str, bool]]:
+    """Yield (file line, statistic, whether its line has a footnote reference) for each statistic in a body
+    (pattern: statistic_pattern() of the page's language)."""
     in_note = False
     for line, raw in text.md_lines:
         if in_note and raw.startswith(("    ", "\t")) and raw.strip():
@@ -459,7 +477,7 @@ def statistics_in(text: Text) -> Iterator[tuple[int, str, bool]]:
         in_note = bool(FOOTNOTE_DEF.match(raw))
         if in_note:
             continue  # a footnote's own text is the citation, not a claim
-        for m in STATISTIC.finditer(_without_link_targets(raw)):
+        for m in pattern.finditer(_without_link_targets(raw)):
             yield line, m.group(), bool(FOOTNOTE_REF.search(raw))
 
 
@@ -475,13 +493,14 @@ META_STATISTIC_HINT = ("footnotes work only in the body: keep figures out of the
 def check_statistic_footnote(ctx: Context) -> Iterator[Finding]:
     """Flag a statistic on a line that carries no footnote reference to its source, and any statistic or footnote
     marker in the front matter (title, description, key points), where a footnote cannot work."""
-    for line, stat, noted in statistics_in(ctx.text):
+    pattern = statistic_pattern(ctx.settings.language)
+    for line, stat, noted in statistics_in(ctx.text, pattern):
         if not noted:
             yield (line, f'statistic "{_quote(stat)}" has no footnote',
                    "add a footnote that names its source, e.g. …46%.[^goodwin] and a line "
                    "[^goodwin]: Goodwin and others (2017), … — see docs/editing.md")
     for text, meta_line in ctx.page.meta_texts:
-        if stat_match := STATISTIC.search(text):
+        if stat_match := pattern.search(text):
             yield meta_line, f'statistic "{_quote(stat_match.group())}" in the front matter', META_STATISTIC_HINT
         elif marker := FOOTNOTE_REF.search(text):
             yield (meta_line, f'footnote marker "{marker.group()}" in the front matter shows as typed',
