@@ -137,11 +137,21 @@ def _clean_title(title: str) -> str:
     return " ".join("".join(c for c in one_line if unicodedata.category(c) not in ("Cc", "Cs")).split())
 
 
+def _other_languages(site_dir: Path) -> dict[str, str]:
+    """Return {code: name} of the site's languages other than the default (none when site.yml cannot be read:
+    the build will say what is wrong with it)."""
+    try:
+        config = load_config(site_dir)
+    except BuildFailed:
+        return {}
+    return {lang.code: lang.name for lang in config.all_languages if not lang.is_default}
+
+
 def run_new(args: argparse.Namespace) -> int:
     """Create content/<slug>.md with valid front matter; return the exit code."""
     import json
 
-    from .discover import MAX_SLUG, RESERVED, suggest_slug
+    from .discover import MAX_SLUG, reserved_name, suggest_slug
     from .schema import PLACEHOLDERS
 
     content = _site_dir(args.site) / "content"
@@ -152,9 +162,9 @@ def run_new(args: argparse.Namespace) -> int:
     slug = suggest_slug(title)
     if len(slug) > MAX_SLUG:  # file names have a length limit; the title keeps every word
         slug = slug[:MAX_SLUG + 1].rsplit("-", 1)[0] if "-" in slug[:MAX_SLUG + 1] else slug[:MAX_SLUG]
-    if slug in RESERVED:  # the same words as the build's error for such a file
-        print(f'content/{slug}.md: the page name "{slug}" is used by the site\'s own files — choose another title, '
-              f'e.g. "{title} page"', file=sys.stderr)
+    reserved = reserved_name(slug, "", _other_languages(_site_dir(args.site)))
+    if reserved:  # the same words as the build's error for such a file
+        print(f'content/{slug}.md: {reserved[0]} — choose another title, e.g. "{title} page"', file=sys.stderr)
         return 1
     if content.exists() and not content.is_dir():
         print("content: is a file, not a folder — move it away and create a content/ folder for your pages",

@@ -81,6 +81,34 @@ class SiteConfig:
                                    lang_prefix=lang.prefix, content_subdir=lang.content_subdir,
                                    tagline=lang.tagline if lang.tagline is not None else self.tagline)
 
+    def setting_lines(self, key: str) -> LineMap:
+        """Return the site.yml lines of this language's setting key (nav, help_page…): its own entry in
+        `languages` when that sets key, else the top-level key; else the language's entry (or the file's top)."""
+        return self._setting(key)[0]
+
+    def setting_line(self, key: str) -> int | None:
+        """Return the site.yml line where this language's setting key is written, or None (a default applies)."""
+        node, written = self._setting(key)
+        return node.line if written else None
+
+    def _setting(self, key: str) -> tuple[LineMap, bool]:
+        entry = self._language_entry()
+        if entry is not None and key in entry.entries():
+            return entry.entries()[key], True
+        top = self.lines.entries().get(key)
+        # Only the default language takes the top-level nav; every language falls back to the other keys.
+        if top is not None and not (key == "nav" and self.lang_prefix):
+            return top, True
+        return (entry if entry is not None else self.lines), False
+
+    def _language_entry(self) -> LineMap | None:
+        """Return the site.yml lines of this language's entry in `languages` (None without languages)."""
+        codes = [lang.code for lang in self.languages]
+        node = self.lines.child("languages")
+        if self.language not in codes or not isinstance(node.children, list):
+            return None
+        return node.child(codes.index(self.language))
+
     @property
     def template_dirs(self) -> tuple[Path, ...]:
         """Template folders, the site's own first so it can override the bundled ones."""

@@ -5,7 +5,7 @@ import errno
 import os
 import re
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -19,7 +19,28 @@ SLUG = re.compile(SLUG_PATTERN)
 MAX_SLUG = 80  # characters of a page name that `new` makes from a title (file names have a length limit)
 MAX_BYTES = 2 * 1024 * 1024  # a page bigger than this is a paste accident, not an article
 # Page names whose address the site's own files use.
-RESERVED = frozenset({"assets", "embed", "api", "oembed", "404", "sitemap", "robots", "feelagain"})
+SITE_FILES = frozenset({"assets", "embed", "api", "oembed", "404", "sitemap", "robots", "feelagain"})
+# Pages the build makes itself in every language (search.py, printbook.py, offline.py): /search/, /es/search/…
+GENERATED_SLUGS = frozenset({"search", "print", "offline"})
+# Every page name no content file may have (besides the codes of the site's other languages: reserved_name).
+RESERVED = SITE_FILES | GENERATED_SLUGS
+
+
+def reserved_name(stem: str, lang_prefix: str = "", others: Mapping[str, str] | None = None) -> tuple[str, str] | None:
+    """Return (problem, hint) when a page may not be called stem, else None.
+
+    lang_prefix is the URL prefix of the page's language ('es/'); others maps the codes of the site's other
+    languages to their names: their pages live at /<code>/, so a page of the default language cannot.
+    """
+    if stem in SITE_FILES:
+        return f'the page name "{stem}" is used by the site\'s own files', f"rename it, e.g. to {stem}-page.md"
+    if stem in GENERATED_SLUGS:
+        return (f'the page name "{stem}" is taken by the generated /{lang_prefix}{stem}/ page',
+                "rename the file (and its entry in nav)")
+    if not lang_prefix and others and stem in others:
+        return (f'the page name "{stem}" is the address of the {others[stem]} pages (/{stem}/)',
+                f"rename it, e.g. to {stem}-page.md")
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,14 +114,63 @@ def source_text(source: SourceFile) -> str:
     return read_text_file(source.path, SourceLocation(source.rel_path)) if source.path is not None else source.text
 
 
+# Extensions of Markdown files that are not pages (only .md is): a warning says so instead of a silent skip.
+MARKDOWN_LIKE = (".markdown", ".mdown", ".mkd", ".mkdn", ".mdwn", ".mdtxt", ".mdtext", ".md.txt")
+MAX_STRAYS = 100  # Markdown files in sub-folders reported at most (a copied-in folder could hold thousands)
+
+
+def _strays(folder: Path) -> list[Path]:
+    """Return the Markdown files anywhere under folder (hidden files and folders skipped), at most MAX_STRAYS."""
+    found: list[Path] = []
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        found += [Path(root, f) for f in sorted(files)
+                  if not f.startswith(".") and f.lower().endswith((".md", *MARKDOWN_LIKE))]
+        if len(found) >= MAX_STRAYS:
+            return found[:MAX_STRAYS]
+    return found
+
+
+def _is_language_code(name: str) -> bool:
+    """Return True when a folder name is a language's code that Babel knows (es, pt-BR), not e.g. "sub"."""
+    if not re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})?", name):
+        return False
+    from babel import localedata
+
+    return bool(localedata.exists(name.replace("-", "_")))
+
+
+def _not_pages(entry: os.DirEntry[str], rel_dir: str, languages: Collection[str], problems: Problems) -> None:
+    """Warn about Markdown that is no page: a .markdown (or similar) file, or .md files in a sub-folder that is
+    not a language's folder. Left silent, an editor would wonder why the page never appears."""
+    where = f"{rel_dir}/"
+    if entry.is_dir(follow_symlinks=False):
+        if entry.name in languages:
+            return
+        language_like = rel_dir == "content" and _is_language_code(entry.name)
+        hint = f"move it into {where}" + (f", or add {entry.name} to languages in site.yml" if language_like else "")
+        for path in _strays(Path(entry.path)):
+            rel = PurePosixPath(rel_dir, entry.name, *path.relative_to(entry.path).parts)
+            problems.warn(BuildError(SourceLocation(rel), f"not a page: pages are .md files directly in {where}",
+                                     hint, rule="not-a-page"))
+    elif entry.name.lower().endswith(MARKDOWN_LIKE):
+        extension = next(e for e in MARKDOWN_LIKE if entry.name.lower().endswith(e))
+        stem = entry.name[:-len(extension)]
+        problems.warn(BuildError(SourceLocation(PurePosixPath(rel_dir, entry.name)),
+                                 f"not a page: pages are .md files directly in {where}",
+                                 f"rename it to {stem}.md", rule="not-a-page"))
+
+
 def read_sources(content_dir: Path, problems: Problems, rel_dir: str = "content",
-                 known: Callable[[PurePosixPath, Path], Any] | None = None, defer: bool = False) -> list[SourceFile]:
+                 known: Callable[[PurePosixPath, Path], Any] | None = None, defer: bool = False,
+                 languages: Collection[str] = ()) -> list[SourceFile]:
     """Return every content/*.md file (rel_dir/*.md for another language), sorted by name; record problems.
 
     known(rel_path, path), if given, returns what an earlier build parsed from the file when it has not
     changed since (or None); such a file is not read again. defer=True leaves every text unread (its path
     set instead), for a reader that reads one file at a time: a large site's texts need not all be in
-    memory at once.
+    memory at once. languages names the sub-folders that hold other languages' pages; Markdown anywhere
+    else that is not a page gets a warning.
     """
     sources: list[SourceFile] = []
     if not content_dir.is_dir():
@@ -118,7 +188,10 @@ def read_sources(content_dir: Path, problems: Problems, rel_dir: str = "content"
                                     "the extension must be .md in lower case",
                                     f"rename it to {entry.name[:-3]}.md"))
             continue
-        if not entry.name.endswith(".md") or entry.name.startswith("."):
+        if entry.name.startswith("."):
+            continue
+        if not entry.name.endswith(".md"):
+            _not_pages(entry, rel_dir, languages, problems)
             continue
         rel = PurePosixPath(rel_dir, entry.name)
         loc = SourceLocation(rel)
@@ -139,9 +212,11 @@ def read_sources(content_dir: Path, problems: Problems, rel_dir: str = "content"
             problems.add(BuildError(loc, f"has the same page address as {rel_dir}/{twins[0]} (the names differ only in capitals)",
                                     "merge the two files, or rename this one"))
             continue
-        if stem in RESERVED:
-            problems.add(BuildError(loc, f'the page name "{stem}" is used by the site\'s own files',
-                                    f"rename it, e.g. to {stem}-page.md"))
+        # The generated pages' names and the language codes are checked by the pipeline, with the file kept
+        # (it exists, so nav and translation_of do not report it missing as well).
+        reserved = reserved_name(stem) if stem in SITE_FILES else None
+        if reserved:
+            problems.add(BuildError(loc, *reserved))
             continue
         if not SLUG.fullmatch(stem):
             problems.add(BuildError(loc, "the file name cannot be a web address (use lower-case letters, digits and hyphens)",

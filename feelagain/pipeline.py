@@ -15,7 +15,7 @@ from . import lint, workers
 from .cache import DiskStore, RenderCache, engine_fingerprint, make_key
 from .config import CONFIG_PATH, SiteConfig
 from .crisis import load_crisis
-from .discover import SourceFile, read_sources, read_text_file, source_text
+from .discover import SourceFile, read_sources, read_text_file, reserved_name, source_text
 from .errors import BuildError, Problems, SourceLocation, did_you_mean
 from .frontmatter import parse as parse_front_matter
 from .frontmatter import split as split_front_matter
@@ -29,8 +29,6 @@ from .search import IndexStats, pinned_results, unpinned_language
 from .sitefiles import check_site_files
 from .writers import LangSite, Served, write_site
 from .yamlfile import LineMap
-
-GENERATED_SLUGS = {"search", "print", "offline"}  # pages the build makes itself (search.py, printbook.py, offline.py)
 
 Progress = Callable[[int, int], None]
 
@@ -108,13 +106,11 @@ class SourceCache:
 
 
 def parse_pages(sources: list[SourceFile], problems: Problems, lang_prefix: str = "",
-                store: SourceCache | None = None, unreadable: set[str] | None = None,
-                markdown: DiskStore[str] | None = None) -> list[Page]:
+                store: SourceCache | None = None, markdown: DiskStore[str] | None = None) -> list[Page]:
     """Return a Page for every source whose front matter is valid; record the problems of the others.
 
     lang_prefix is the URL prefix of the pages' language ('es/'), '' for the default language. A source
-    read_sources left unread (path set) is read here, so one text at a time is in memory; the slugs of
-    those that cannot be read go into unreadable. With markdown, each page's body is set aside there by
+    read_sources left unread (path set) is read here, so one text at a time is in memory. With markdown, each page's body is set aside there by
     slug and the page keeps body_md "" (convert_bodies takes it back): a large site's bodies need not all
     be in memory at once. A page from store (the front-matter cache) keeps its body only there.
     """
@@ -138,8 +134,6 @@ def parse_pages(sources: list[SourceFile], problems: Problems, lang_prefix: str 
             text = source_text(source)
         except BuildError as err:
             problems.add(err)
-            if unreadable is not None:
-                unreadable.add(source.slug)
             continue
         try:
             raw, lines, body, body_line = parse_front_matter(text, loc)
@@ -156,7 +150,7 @@ def parse_pages(sources: list[SourceFile], problems: Problems, lang_prefix: str 
         if meta:
             # Keep what later stages need and no more: on a 10,000-page site the full text and the line of
             # every nested YAML node would double the memory a build needs.
-            top = LineMap(lines.line, {k: LineMap(v.line, _item_lines(v) if k == "sources" else None)
+            top = LineMap(lines.line, {k: LineMap(v.line, _item_lines(v) if k in ("sources", "summary") else None)
                                        for k, v in lines.entries().items()})
             light = SourceFile(source.rel_path, source.slug, "")
             page = Page(light, meta, body, body_line, top, make_key(text), lang_prefix)
@@ -190,8 +184,7 @@ def order_site(config: SiteConfig, pages: list[Page], problems: Problems, found:
     by_slug = {p.slug: p for p in pages}
     found = set(by_slug) if found is None else found | set(by_slug)
     folder = f"content/{config.content_subdir}/" if config.content_subdir else "content/"
-    # Another language's nav sits in its entry of `languages`: no line of the top-level nav to point at.
-    nav_lines = [] if config.lang_prefix else config.lines.items("nav")
+    nav_lines = config.setting_lines("nav").items()  # the top-level nav, or the one of the language's entry
     for index, slug in enumerate(config.nav):
         line = nav_lines[index].line if index < len(nav_lines) else None
         if slug in config.nav[:index]:
@@ -207,8 +200,11 @@ def order_site(config: SiteConfig, pages: list[Page], problems: Problems, found:
         problems.add(BuildError(SourceLocation(PurePosixPath(f"{folder}index.md")), "there is no home page",
                                 f"create {folder}index.md"))
     if config.help_page not in found and pages:
-        problems.add(BuildError(SourceLocation(CONFIG_PATH), f'the help page "{config.help_page}" does not exist',
-                                f"create {folder}{config.help_page}.md or set help_page in site.yml"))
+        # Written in site.yml: point at it (a typo, most likely); left out: the default "get-help" is missing.
+        line = config.setting_line("help_page")
+        guess = did_you_mean(config.help_page, sorted(found)) if line else ""
+        problems.add(BuildError(SourceLocation(CONFIG_PATH, line), f'the help page "{config.help_page}" does not exist',
+                                guess or f"create {folder}{config.help_page}.md or set help_page in site.yml"))
     for page in pages:
         name = page.meta.template
         if name and not any((folder / f"{name}.html").is_file() for folder in config.template_dirs):
@@ -226,6 +222,7 @@ class Checks:
     warnings: tuple[BuildError, ...]
     links: tuple[tuple[Link, int], ...]  # every link with its file line
     ids: tuple[str, ...]  # the page's element ids (a tuple: a large site keeps every page's, and they are few)
+    converted: bool = True  # False when the body could not be converted at all (over an input limit): no ids
 
 
 @dataclass(frozen=True)
@@ -240,7 +237,7 @@ class CachedBody:
 def _checks(body: Body, links: list[tuple[Link, int]]) -> Checks:
     rendered = body.rendered
     return Checks(rendered.errors + body.errors, rendered.warnings + body.warnings, tuple(links),
-                  tuple(sorted(rendered.ids)))
+                  tuple(sorted(rendered.ids)), bool(rendered.body_html) or not rendered.errors)
 
 
 def convert_body(converter: Converter, page: Page, settings: lint.LintSettings, today: datetime.date,
@@ -274,7 +271,7 @@ def _convert_checked(converter: Converter, page: Page, settings: lint.LintSettin
                       for i, s in enumerate(page.meta.sources)),
         known_numbers=known_numbers,
         meta_texts=((page.meta.title, page.meta_lines.at("title")), (page.meta.description, page.meta_lines.at("description")),
-                    *((point, page.meta_lines.at("summary")) for point in page.meta.summary)))
+                    *((point, page.meta_lines.at("summary", i)) for i, point in enumerate(page.meta.summary))))
     errors, warnings = lint.lint_page(lint_page, settings, today)
     body = Body(rendered, tuple(errors), tuple(warnings), key)
     return body, _checks(body, links)
@@ -407,10 +404,15 @@ def convert_bodies(site: Site, settings: lint.LintSettings, today: datetime.date
 def validate_bodies(site: Site, checks: dict[str, Checks], problems: Problems) -> None:
     """Record markup and lint problems, and check every link between pages."""
     anchors = {slug: page_checks.ids for slug, page_checks in checks.items()}
+    # A page that could not be converted has no ids: its own error says why, and links into it are not
+    # checked for anchors (each would be a false "missing anchor").
+    unconverted = {slug for slug, page_checks in checks.items() if not page_checks.converted}
     for page in site.pages:
         page_checks = checks[page.slug]
         problems.extend(list(page_checks.errors), list(page_checks.warnings))
-        for err in check_links(page.slug, SourceLocation(page.source.rel_path), page_checks.links, anchors):
+        links = [(link, line) for link, line in page_checks.links
+                 if not (link.fragment and (link.slug if link.kind == "page" else page.slug) in unconverted)]
+        for err in check_links(page.slug, SourceLocation(page.source.rel_path), links, anchors):
             problems.add(err)
 
 
@@ -502,39 +504,53 @@ def _build(config: SiteConfig, stores: list[DiskStore[Any]], *, write: bool, tod
     temp_dir = config.cache_dir if write and use_cache else None  # the site's disk: /tmp may be a RAM disk
     sites: list[tuple[SiteConfig, Language, Site, DiskStore[str]]] = []
     refs: list[PageRef] = []
+    default_found: set[str] = set()  # every page file of the default language, loaded or not
     for lang in languages:
         if crisis is not None and not lang.is_default and crisis.region(lang.default_region) is None:
             # A clinic's copy may keep our languages but list only its own regions: fall back, and say so.
-            problems.warn(BuildError(SourceLocation(CONFIG_PATH, config.lines.at("languages")),
+            line = config.for_language(lang).setting_line("default_region") or config.lines.at("languages")
+            problems.warn(BuildError(SourceLocation(CONFIG_PATH, line),
                                      f'language "{lang.code}": default_region "{lang.default_region}" is not a region '
                                      f'in crisis.yml, so its pages show "{config.default_region}" first',
                                      "use one of: " + ", ".join(r.code for r in crisis.regions), rule="language-region"))
             lang = dataclasses.replace(lang, default_region=config.default_region)
         lang_config = config.for_language(lang) if config.languages else config
         rel_dir = f"content/{lang.content_subdir}" if lang.content_subdir else "content"
-        sources = read_sources(lang_config.content_dir, problems, rel_dir, known.lookup, defer=True)
-        unreadable: set[str] = set()
+        if not lang.is_default and not lang_config.content_dir.is_dir():
+            # One problem, at the language's entry: not one more for each page its nav lists.
+            problems.add(BuildError(SourceLocation(CONFIG_PATH, lang_config.setting_lines("code").line),
+                                    f'the folder {rel_dir}/ of language "{lang.code}" is missing',
+                                    f"create {rel_dir}/ with the {lang.name} pages, or remove {lang.code} from "
+                                    "languages in site.yml"))
+            continue
+        others = {other.code: other.name for other in languages if not other.is_default} if lang.is_default else {}
+        sources = read_sources(lang_config.content_dir, problems, rel_dir, known.lookup, defer=True, languages=others)
         markdown: DiskStore[str] = DiskStore(temp_dir)
         stores.append(markdown)
-        site = order_site(lang_config, parse_pages(sources, problems, lang.prefix, known, unreadable, markdown),
-                          problems, {s.slug for s in sources} - unreadable)
-        problems.extend(pinned_results(lang_config, {p.slug for p in site.pages})[1], [])
+        # Every page file, read or not: a page that failed to load is reported once, for its own mistake, and
+        # not again by the checks that name it (nav, help_page, translation_of).
+        found = {s.slug for s in sources}
+        site = order_site(lang_config, parse_pages(sources, problems, lang.prefix, known, markdown), problems, found)
+        problems.extend(pinned_results(lang_config, found)[1], [])
         unpinned = unpinned_language(lang_config)
         if unpinned is not None:
             problems.warn(unpinned)
-        # Every language has its own search, print and offline pages (es/search/, es/print/, es/offline/).
-        for slug in sorted(GENERATED_SLUGS & {s.slug for s in sources}):
-            problems.add(BuildError(SourceLocation(PurePosixPath(f"{rel_dir}/{slug}.md")),
-                                    f'the page name "{slug}" is taken by the generated /{lang.prefix}{slug}/ page',
-                                    "rename the file (and its entry in nav)"))
+        # Every language has its own search, print and offline pages (es/search/, es/print/, es/offline/), and
+        # the other languages' pages are at /<code>/: no page of the default language may be called es.
+        for source in sources:
+            reserved = reserved_name(source.slug, lang.prefix, others)
+            if reserved:
+                problems.add(BuildError(SourceLocation(source.rel_path), *reserved))
         if not lang.is_default:
             refs += [PageRef(lang.code, p.slug, p.source.rel_path, p.meta.translation_of,
                              p.meta_lines.at("translation_of") if p.meta.translation_of else None)
                      for p in site.pages]
+        if lang.is_default:
+            default_found = found
         del sources
         sites.append((lang_config, lang, site, markdown))
     if refs:
-        _, pair_errors = pair_pages([p.slug for p in sites[0][2].pages], refs)
+        _, pair_errors = pair_pages(default_found, refs)
         problems.extend(pair_errors, [])
     problems.extend(*check_catalogs(config, languages))
     if problems.errors:

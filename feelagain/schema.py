@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,10 +48,15 @@ def is_bool(value: Any) -> str | None:
     return None if isinstance(value, bool) else f"should be true or false but is {type_name(value)}"
 
 
+QUOTED_DATE = re.compile(r"\d{4}-\d\d-\d\d")
+
+
 def is_date(value: Any) -> str | None:
     """A YYYY-MM-DD date."""
     if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
         return None
+    if isinstance(value, str) and QUOTED_DATE.fullmatch(value.strip()):
+        return "should be a date like 2026-11-25 but is text (a date in quotes is read as text)"
     return f"should be a date like 2026-11-25 but is {type_name(value)}"
 
 
@@ -110,14 +115,57 @@ class Field:
     hint: str = ""
 
 
+# The words YAML 1.1 reads as true or false when they are not in quotes.
+YAML_BOOLS = re.compile(r"(?i:y|yes|n|no|true|false|on|off)")
+
+
+def _written(value: Any, line: int, text_lines: Sequence[str]) -> str:
+    """Return the word the editor wrote for a yes/no value (from the file line when known), e.g. yes or Off."""
+    if 0 < line <= len(text_lines):
+        written = text_lines[line - 1].split(":", 1)[-1].split(" #", 1)[0].strip()
+        if YAML_BOOLS.fullmatch(written):
+            return written
+    return "Yes" if value else "No"
+
+
+def _quoted(text: str, limit: int = 80) -> str:
+    """Return text in double quotes as YAML reads it back, shortened with … past limit characters."""
+    shown = text if len(text) <= limit else text[:limit + 1].rsplit(" ", 1)[0].rstrip() + "…"
+    return '"' + shown.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def colon_item(item: Any) -> str | None:
+    """Return the text of a list item YAML read as a one-entry mapping because of ': ' in it ("Note: it…"),
+    or None. A key point or checklist item is text, and "Note: it helps" is a key, a colon and a value to YAML."""
+    if not isinstance(item, dict) or len(item) != 1:
+        return None
+    (key, value), = item.items()
+    if isinstance(key, (dict, list)) or isinstance(value, (dict, list)):
+        return None
+    return f"{key}:" if value is None else f"{key}: {value}"
+
+
+def colon_problem(text: str, where: str) -> tuple[str, str]:
+    """Return (problem, hint) for a text item YAML read as "name: value" (colon_item)."""
+    return (f'{where} was read as "name: value" because of the ": " in it',
+            f"put the text in quotes: - {_quoted(text)}")
+
+
 def check_mapping(raw: Any, fields: tuple[Field, ...], loc: SourceLocation, lines: LineMap,
-                  what: str) -> tuple[dict[str, Any], list[BuildError]]:
-    """Validate a mapping against fields; return (known good values, every problem found)."""
+                  what: str, text_lines: Sequence[str] = (), text_item: bool = False) -> tuple[dict[str, Any], list[BuildError]]:
+    """Validate a mapping against fields; return (known good values, every problem found).
+
+    text_lines (the file's lines) let a hint quote what the editor wrote. text_item says raw is a list item
+    that may be plain text: then a one-entry mapping with an unknown key is text with ": " in it.
+    """
     errors: list[BuildError] = []
     if not isinstance(raw, dict):
         return {}, [BuildError(loc.at(lines.line), f"{what} should be a set of 'key: value' lines",
                                "see docs/design.md for the fields")]
     by_name = {f.name: f for f in fields}
+    text = colon_item(raw) if text_item else None
+    if text is not None and str(next(iter(raw))) not in by_name:
+        return {}, [BuildError(loc.at(lines.line), *colon_problem(text, what))]
     good: dict[str, Any] = {}
     for key, value in raw.items():
         at = loc.at(lines.at(key))
@@ -128,10 +176,19 @@ def check_mapping(raw: Any, fields: tuple[Field, ...], loc: SourceLocation, line
             errors.append(BuildError(at, f'unknown field "{key}" in {what}', guess or f"known fields: {known}"))
             continue
         problem = spec.check(value)
+        if problem and spec.check is is_text_list and isinstance(value, list):
+            index = next((i for i, item in enumerate(value) if colon_item(item) is not None), None)
+            if index is not None:  # point at the item itself, not at the key above the list
+                text = colon_item(value[index])
+                assert text is not None
+                errors.append(BuildError(loc.at(lines.at(key, index)), *colon_problem(text, f'"{key}" item {index + 1}')))
+                continue
         if problem:
             hint = spec.hint or f"{key}: {spec.doc}"
             if problem.startswith("is a yes/no value, not text"):  # YAML reads a bare no, yes, on, off as true/false
-                hint = f'put the text in quotes, e.g. {key}: "No"'
+                hint = f'put the text in quotes, e.g. {key}: "{_written(value, lines.at(key), text_lines)}"'
+            elif spec.check is is_date and isinstance(value, str) and QUOTED_DATE.fullmatch(value.strip()):
+                hint = f"remove the quotes: {key}: {value.strip()}"
             errors.append(BuildError(at, f'"{key}" {problem}', hint))
         else:
             good[spec.name] = value
@@ -231,7 +288,7 @@ def _check_sources(raw: list[Any], loc: SourceLocation, lines: LineMap) -> tuple
 
 def validate_meta(raw: Any, loc: SourceLocation, lines: LineMap, text_lines: list[str]) -> tuple[PageMeta | None, list[BuildError]]:
     """Return the validated PageMeta (None when invalid) and every problem found."""
-    good, errors = check_mapping(raw, PAGE_FIELDS, loc, lines, "the front matter")
+    good, errors = check_mapping(raw, PAGE_FIELDS, loc, lines, "the front matter", text_lines)
     sources: tuple[Source, ...] = ()
     if isinstance(good.get("sources"), list):
         sources, source_errors = _check_sources(good["sources"], loc, lines)

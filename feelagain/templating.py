@@ -189,10 +189,13 @@ class Renderer:
         return root, _display_path(filename, self.config) if filename else PurePosixPath("templates", root)
 
     def source_files(self) -> list[Path]:
-        """Return every template file (for the render cache key)."""
+        """Return every template file, whatever its extension (for the render cache key).
+
+        Not only *.html: templates/sw.js is a template too, and an edit to it must reach the next build.
+        """
         files: list[Path] = []
         for folder in self.config.template_dirs:
-            files += sorted(p for p in folder.rglob("*.html") if p.is_file())
+            files += sorted(p for p in folder.rglob("*") if p.is_file())
         return files
 
 

@@ -36,6 +36,8 @@ from .pages import Alternate, PageRenderer
 from .spool import Spooled, digest_of, is_in, spool_text, write_to
 from .templating import Renderer
 
+COLLISION = "two sources write the same output file"
+
 
 def _safe_join(root: Path, dest: PurePosixPath) -> Path:
     """Return root/dest, refusing anything that would land outside root."""
@@ -316,8 +318,7 @@ class SiteWriter:
     def _claim(self, key: str) -> str:
         """Return where the file key (a relative path with '/') goes in the staging folder; make its folder."""
         if key in self.manifest:
-            raise BuildError(SourceLocation(PurePosixPath(key)), "two sources write the same output file",
-                             "rename one of them")
+            raise BuildError(SourceLocation(PurePosixPath(key)), COLLISION, "rename one of them")
         if not _safe_key(key):
             _safe_join(self.tmp, PurePosixPath(key))  # raises the error that names it
         target = f"{self.root}/{key}"
@@ -659,7 +660,7 @@ class InPlaceWriter:
     def add(self, dest: PurePosixPath, data: bytes | Spooled, render_key: str = "") -> None:
         """Queue one output file."""
         if dest in self.files or dest.as_posix() in self.kept:
-            raise BuildError(SourceLocation(dest), "two sources write the same output file", "rename one of them")
+            raise BuildError(SourceLocation(dest), COLLISION, "rename one of them")
         _safe_join(self.output_dir, dest)
         self.files[dest] = data
         self.keys[dest.as_posix()] = render_key
@@ -994,11 +995,25 @@ def write_site(config: SiteConfig, site: Site, bodies: Mapping[str, Body], crisi
         # In place, the dev server indexes after it has sent the reload (feelagain/serve/indexer.py).
     except BuildError as err:
         writer.abort()
-        raise BuildFailed([err], problems.warnings) from None
+        raise BuildFailed([_named_collision(err, [ls.site for ls in languages] or [site])], problems.warnings) from None
     except BaseException:
         writer.abort()
         raise
     return writer.written + writer.linked, indexed
+
+
+def _named_collision(err: BuildError, sites: Sequence[Site]) -> BuildError:
+    """Return err, or for a collision the error that names the content files writing that output (the writers
+    see only output paths; an editor needs the files to rename)."""
+    if err.problem != COLLISION:
+        return err
+    key = err.location.path.as_posix()
+    writers = [page.source.rel_path for lang_site in sites for page in lang_site.pages if key in page_output_keys(page)]
+    if not writers:
+        return err
+    others = " and ".join(str(path) for path in writers[1:]) or "the site's own files"
+    return BuildError(SourceLocation(writers[0]), f"writes {key}, which {others} also write{'s' if writers[1:] else ''} "
+                      f"({COLLISION})", "rename one of them" if writers[1:] else f"rename {writers[0]}")
 
 
 def close_spooled(files: Mapping[PurePosixPath, bytes | Spooled]) -> None:
@@ -1074,7 +1089,7 @@ def site_wide_files(config: SiteConfig, site: Site, bodies: Mapping[str, Body], 
     def add(dest: PurePosixPath, data: bytes | Spooled) -> None:
         if dest in files:
             close_spooled({dest: data})
-            raise BuildError(SourceLocation(dest), "two sources write the same output file", "rename one of them")
+            raise BuildError(SourceLocation(dest), COLLISION, "rename one of them")
         files[dest] = data
 
     langs = [(config, site, pages)] + [(o[0], o[1], o[3]) for o in others]

@@ -332,6 +332,28 @@ def check_review_order(ctx: Context) -> Iterator[Finding]:
                "set next_review to a later date")
 
 
+MAX_REVIEW_YEARS = 3  # a next review more than 3 years after the last one is a typo (2126 for 2026)
+
+
+def check_review_future(ctx: Context) -> Iterator[Finding]:
+    """Flag a reviewed date after today (the build's day, as crisis.yml's verified_on): a typo, or a review that
+    has not happened."""
+    if ctx.page.reviewed > ctx.today:
+        yield (ctx.page.reviewed_line, f"reviewed {ctx.page.reviewed.isoformat()} is in the future",
+               "write the day the page was last reviewed")
+
+
+def check_review_far(ctx: Context) -> Iterator[Finding]:
+    """Flag a next_review date more than 3 years after reviewed."""
+    page = ctx.page
+    year = page.reviewed.year + MAX_REVIEW_YEARS
+    latest = page.reviewed.replace(year=year, day=28) if (page.reviewed.month, page.reviewed.day) == (2, 29) \
+        else page.reviewed.replace(year=year)
+    if page.next_review > latest:
+        yield (page.next_review_line, f"next_review {page.next_review.isoformat()} is more than 3 years after "
+               f"reviewed {page.reviewed.isoformat()}", "check the year: most pages are reviewed again within a year")
+
+
 MD_IMAGE_NO_ALT = re.compile(r"!\[\s*\]\s*[(\[]")
 IMG_TAG = re.compile(r"<img\b[^>]*>", re.I)
 HAS_ALT = re.compile(r"\salt\s*=", re.I)
@@ -385,20 +407,69 @@ def check_source_nice(ctx: Context) -> Iterator[Finding]:
                        "and its https://www.nice.org.uk/guidance/… url")
 
 
-# A statistic: a number with a per cent sign ("46%", "9.9 %", "46 per cent"), or a rate such as "1 in 10 people",
-# "one in four" or "3 out of 5". Counts like "5 things" or "0 to 10" are not statistics.
-_NUMBER = r"(?:\d{1,3}(?:,\d{3})*|one|two|three|four|five|six|seven|eight|nine|ten|a\s+hundred|a\s+thousand)"
-# Both kinds start a word with a digit or the first letter of a number word: the lookahead lets the regex
-# engine skip every other position at once (a third faster than two \b alternatives; same matches).
-STATISTIC = re.compile(
-    rf"(?<!\w)(?=[\doOtTfFsSeEnNaA])(?:\d+(?:[.,]\d+)?\s?(?:%|per\s?cent\b)"
-    rf"|{_NUMBER}\s+(?:in|out\s+of)\s+(?:every\s+)?{_NUMBER}\b)",
-    re.I)
+# A statistic: a number with a per cent sign ("46%", "9.9 %", "46 per cent", "twenty per cent"), or a rate such as
+# "1 in 10 people", "one in four" or "3 out of 5"; on Spanish pages "20 por ciento", "treinta y cinco por ciento",
+# "1 de cada 10" or "uno de cada cuatro". Counts like "5 things" or "0 to 10" are not statistics, nor "a hundred
+# per cent" or "cien por ciento" (as in "sure").
+_DIGITS = r"\d{1,3}(?:,\d{3})*"
+_EN_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+             "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty",
+             "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+_ES_WORDS = ("uno", "una", "dos", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nueve", "diez", "once",
+             "doce", "trece", "catorce", "quince", "veinte", "treinta", "cuarenta", "cincuenta", "sesenta", "setenta",
+             "ochenta", "noventa")
+
+
+def _trie(words: Iterable[str]) -> str:
+    """Return a regex matching any of words, grouped by their first letters ("six(?:teen|ty)?"): at a position
+    where no word starts it fails after a letter or two, instead of trying every word in turn."""
+    heads: dict[str, list[str]] = {}
+    for word in words:
+        heads.setdefault(word[0], []).append(word[1:])
+    parts = []
+    for head, tails in sorted(heads.items()):
+        rest = [tail for tail in tails if tail]
+        if not rest:
+            parts.append(head)
+        elif len(rest) < len(tails):  # the head alone is a word too: the rest is optional (greedy: longest first)
+            parts.append(f"{head}(?:{_trie(rest)})?")
+        else:
+            parts.append(head + _trie(rest))
+    return parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
+
+
+def _statistic(words: tuple[str, ...], big: tuple[str, ...], per_cent: str, compound: str, rate: str) -> re.Pattern[str]:
+    """Return the statistic pattern of one language: number words, the words for 100 and 1000 that only count in
+    a rate ("one in a hundred", not "a hundred per cent"), how it says per cent, joins two number words
+    ("twenty-five", "treinta y cinco") and says a rate ("in", "de cada")."""
+    word = _trie(words)
+    number = rf"(?:{_DIGITS}|{word}|{'|'.join(big)})"
+    # Every kind starts a word with a digit or the first letter of a number word: the lookahead lets the regex
+    # engine skip every other position at once.
+    initials = "".join(sorted({w[0] for w in words + big}))
+    return re.compile(
+        rf"(?<!\w)(?=[\d{initials}{initials.upper()}])(?:\d+(?:[.,]\d+)?\s?(?:%|{per_cent}\b)"
+        rf"|{word}(?:{compound}{word})?\s+{per_cent}\b"
+        rf"|{number}\s+{rate}\s+{number}\b)",
+        re.I)
+
+
+STATISTIC = _statistic(_EN_WORDS, (r"a\s+hundred", r"a\s+thousand"), r"per\s?cent", r"[\s-]",
+                       r"(?:in|out\s+of)(?:\s+every)?")
+STATISTIC_ES = _statistic(_ES_WORDS, ("cien", "mil"), r"por\s+ciento", r"\s+y\s+", r"de\s+cada")
+
+
+def statistic_pattern(language: str) -> re.Pattern[str]:
+    """Return the statistic pattern of a page's language (English for every language without its own)."""
+    return STATISTIC_ES if language == "es" else STATISTIC
+
+
 FOOTNOTE_REF = re.compile(r"\[\^[^\]\s]+\](?!:)")
 
 
-def statistics_in(text: Text) -> Iterator[tuple[int, str, bool]]:
-    """Yield (file line, statistic, whether its line has a footnote reference) for each statistic in a body."""
+def statistics_in(text: Text, pattern: re.Pattern[str] = STATISTIC) -> Iterator[tuple[int, str, bool]]:
+    """Yield (file line, statistic, whether its line has a footnote reference) for each statistic in a body
+    (pattern: statistic_pattern() of the page's language)."""
     in_note = False
     for line, raw in text.md_lines:
         if in_note and raw.startswith(("    ", "\t")) and raw.strip():
@@ -406,7 +477,7 @@ def statistics_in(text: Text) -> Iterator[tuple[int, str, bool]]:
         in_note = bool(FOOTNOTE_DEF.match(raw))
         if in_note:
             continue  # a footnote's own text is the citation, not a claim
-        for m in STATISTIC.finditer(_without_link_targets(raw)):
+        for m in pattern.finditer(_without_link_targets(raw)):
             yield line, m.group(), bool(FOOTNOTE_REF.search(raw))
 
 
@@ -415,13 +486,25 @@ def _without_link_targets(raw: str) -> str:
     return re.sub(r"\]\([^)]*\)", "]", raw) if "](" in raw else raw
 
 
+META_STATISTIC_HINT = ("footnotes work only in the body: keep figures out of the title, description and key points, "
+                       "and give them in the body with a footnote to the source — see docs/editing.md")
+
+
 def check_statistic_footnote(ctx: Context) -> Iterator[Finding]:
-    """Flag a statistic on a line that carries no footnote reference to its source."""
-    for line, stat, noted in statistics_in(ctx.text):
+    """Flag a statistic on a line that carries no footnote reference to its source, and any statistic or footnote
+    marker in the front matter (title, description, key points), where a footnote cannot work."""
+    pattern = statistic_pattern(ctx.settings.language)
+    for line, stat, noted in statistics_in(ctx.text, pattern):
         if not noted:
             yield (line, f'statistic "{_quote(stat)}" has no footnote',
                    "add a footnote that names its source, e.g. …46%.[^goodwin] and a line "
                    "[^goodwin]: Goodwin and others (2017), … — see docs/editing.md")
+    for text, meta_line in ctx.page.meta_texts:
+        if stat_match := pattern.search(text):
+            yield meta_line, f'statistic "{_quote(stat_match.group())}" in the front matter', META_STATISTIC_HINT
+        elif marker := FOOTNOTE_REF.search(text):
+            yield (meta_line, f'footnote marker "{marker.group()}" in the front matter shows as typed',
+                   META_STATISTIC_HINT)
 
 
 def _short(title: str) -> str:
@@ -487,6 +570,8 @@ RULES: tuple[Rule, ...] = (
     Rule("sources-few", "warning", check_sources_few),
     Rule("review-overdue", "warning", check_review_overdue),
     Rule("review-order", "error", check_review_order),
+    Rule("review-future", "error", check_review_future),
+    Rule("review-far", "warning", check_review_far),
     Rule("image-alt", "error", check_image_alt),
     Rule("allow-comment", "error", check_allow_comment),
     Rule("source-link", "error", check_source_link),

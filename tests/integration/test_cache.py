@@ -142,6 +142,27 @@ def test_a_changed_template_invalidates_cached_pages(make_site, tmp_path):
     assert "TEMPLATE-MARK" in (tmp_path / "out/get-help/index.html").read_text()
 
 
+def test_a_changed_template_that_is_not_html_reaches_a_cached_build(make_site, tmp_path):
+    """templates/sw.js is a template too: an edit to it is in the next build, and a syntax error in it fails."""
+    from feelagain.errors import BuildFailed
+
+    site = make_site()
+    out = tmp_path / "out"
+    build(site, out)
+    (site / "templates").mkdir()
+    worker = (PROJECT_ROOT / "templates/sw.js").read_text()
+    (site / "templates/sw.js").write_text(worker + "// NOTE-MARK\n")
+    build(site, out)
+    assert "// NOTE-MARK" in (out / "sw.js").read_text()
+    before = snapshot(out)
+    (site / "templates/sw.js").write_text(worker + "{{ oops(\n")
+    with pytest.raises(BuildFailed) as failed:
+        build(site, out)
+    assert [(e.location.path.as_posix(), e.problem.startswith("template syntax error")) for e in failed.value.errors] \
+        == [("templates/sw.js", True)]
+    assert snapshot(out) == before
+
+
 def test_a_changed_config_invalidates_cached_pages(make_site, tmp_path):
     rebuild_after_replacing(make_site(), tmp_path / "out", "content/site.yml", "title: Test Site", "title: Renamed Site")
     assert "Renamed Site" in (tmp_path / "out/get-help/index.html").read_text()

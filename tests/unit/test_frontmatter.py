@@ -106,3 +106,33 @@ def test_a_doi_source_links_to_doi_org():
     source = Source("BJPsych", "One", doi="10.1192/bjp.bp.108.051110")
     assert source.link == source.doi_url == "https://doi.org/10.1192/bjp.bp.108.051110"
     assert Source("NHS", "Two", url="https://www.nhs.uk/", doi="10.1/x").link == "https://www.nhs.uk/"
+
+
+def test_a_text_item_with_a_colon_is_named_at_its_own_line():
+    text = GOOD.replace("sources:", 'summary:\n  - Fine.\n  - "Quoted: fine."\n  - Note: it passes.\nsources:')
+    assert meta_errors(text) == ['content/x.md:9: "summary" item 3 was read as "name: value" because of the ": " in '
+                                 'it — put the text in quotes: - "Note: it passes."']
+
+
+def test_a_mapping_that_may_be_text_says_to_quote_it_and_a_long_one_is_shortened():
+    from feelagain.schema import Field, check_mapping, is_text
+    from feelagain.yamlfile import LineMap
+
+    fields = (Field("text", is_text, "the text", required=True),)
+
+    words = "flat " * 30
+    _, errors = check_mapping({"Felt": words}, fields, LOC, LineMap(7), "checklist item 1", text_item=True)
+    assert [str(e) for e in errors] == [
+        f'content/x.md:7: checklist item 1 was read as "name: value" because of the ": " in it — put the text in '
+        f'quotes: - "Felt: {"flat " * 14}flat…"']
+    # A mapping whose one key is a known field is not text; and without text_item nothing is guessed.
+    assert check_mapping({"text": "Felt flat"}, fields, LOC, LineMap(7), "item", text_item=True) == (
+        {"text": "Felt flat"}, [])
+    _, errors = check_mapping({"Felt": "flat"}, fields, LOC, LineMap(7), "item")
+    assert [e.problem for e in errors] == ['unknown field "Felt" in item', '"text" is missing from item']
+
+
+@pytest.mark.parametrize("word", ["yes", "Off", "no"])
+def test_a_yes_no_title_is_quoted_as_written(word):
+    assert meta_errors(GOOD.replace("title: Causes", f"title: {word}")) == [
+        f'content/x.md:2: "title" is a yes/no value, not text — put the text in quotes, e.g. title: "{word}"']

@@ -123,7 +123,7 @@ def test_language_region_missing_from_crisis_yml_falls_back_with_a_warning(make_
                                                                           "default_region: us\n    help_page")})
     result = build(load_config(site), today=TODAY, use_cache=False)
     assert [str(w) for w in result.warnings if w.rule == "language-region"] == [
-        'content/site.yml:10: language "es": default_region "us" is not a region in crisis.yml, so its pages show '
+        'content/site.yml:15: language "es": default_region "us" is not a region in crisis.yml, so its pages show '
         '"uk" first — use one of: uk']
     assert '<option value="uk" selected>' in (site / "dist" / "es" / "index.html").read_text()
 

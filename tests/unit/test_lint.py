@@ -81,7 +81,9 @@ FIRING = {
     "sources-missing": make_page(sources_count=0),
     "sources-few": make_page(sources_count=1),
     "review-overdue": make_page(next_review=date(2026, 5, 31)),
-    "review-order": make_page(reviewed=date(2026, 9, 1), next_review=date(2026, 9, 1)),
+    "review-order": make_page(reviewed=TODAY, next_review=TODAY),
+    "review-future": make_page(reviewed=date(2026, 6, 2)),
+    "review-far": make_page(next_review=date(2030, 1, 1)),
     "image-alt": make_page(CLEAN_BODY.replace("A person sitting by a window", "")),
     "allow-comment": make_page(CLEAN_BODY + "\n<!-- lint: allow safe-langage -->\nIt is common.\n"),
     "source-link": make_page(sources=(SourceRef("NHS", "Grief after bereavement or loss", None, None, 6),)),
@@ -146,10 +148,23 @@ def test_messages_verbatim() -> None:
         "content/causes.md:4: review overdue since 2026-05-31 "
         "— review the page, then update `reviewed` and `next_review`"]
     assert lines(FIRING["review-order"])[0] == [
-        "content/causes.md:4: next_review 2026-09-01 is not after reviewed 2026-09-01 — set next_review to a later date"]
+        "content/causes.md:4: next_review 2026-06-01 is not after reviewed 2026-06-01 — set next_review to a later date"]
+    assert lines(FIRING["review-future"])[0] == [
+        "content/causes.md:3: reviewed 2026-06-02 is in the future — write the day the page was last reviewed"]
+    assert lines(FIRING["review-far"])[1] == [
+        "content/causes.md:4: next_review 2030-01-01 is more than 3 years after reviewed 2026-01-01 — check the year: "
+        "most pages are reviewed again within a year"]
     assert lines(FIRING["image-alt"])[0] == [
         "content/causes.md:22: image has no alt text "
         "— say what the image shows inside the brackets: ![what it shows](…)"]
+
+
+def test_a_next_review_3_years_after_reviewed_is_fine_and_one_day_more_warns() -> None:
+    assert "review-far" not in rules_of(make_page(reviewed=date(2026, 1, 1), next_review=date(2029, 1, 1)))
+    assert "review-far" in rules_of(make_page(reviewed=date(2026, 1, 1), next_review=date(2029, 1, 2)))
+    assert "review-far" not in rules_of(make_page(reviewed=date(2024, 2, 29), next_review=date(2027, 2, 28)))
+    assert "review-far" in rules_of(make_page(reviewed=date(2024, 2, 29), next_review=date(2027, 3, 1)))
+    assert "review-future" not in rules_of(make_page(reviewed=TODAY))
 
 
 def test_findings_carry_rule_id_and_location() -> None:
@@ -392,6 +407,9 @@ def test_nice_sources_must_name_a_guideline(publisher: str, title: str, url: str
     ("About 1 in 10 adults had high levels of it.", "1 in 10"),
     ("Around one in four people feel this.", "one in four"),
     ("Some 3 out of 5 people said so.", "3 out of 5"),
+    ("Twenty per cent said so.", "Twenty per cent"),
+    ("About twenty-five percent felt it.", "twenty-five percent"),
+    ("About one in twenty people.", "one in twenty"),
 ])
 def test_statistics_without_a_footnote_warn_at_their_line(sentence: str, stat: str) -> None:
     errors, warnings = lines(make_page(CLEAN_BODY + "\n" + sentence + "\n"))
@@ -408,9 +426,57 @@ def test_statistics_without_a_footnote_warn_at_their_line(sentence: str, stat: s
     "The study ran in 2017 in 3 countries.",
     "See [the report](https://example.org/46%20percent) for more.",
     "It is common.[^m]\n\n[^m]: Mattila and others (2006):\n    9.9% had alexithymia, about 1 in 10.",
+    "I am a hundred per cent sure. Estoy cien por ciento seguro.",
+    "Las emociones de cada día cuentan. La opinión de cada uno cuenta.",
+    "Twenty per cent said so.[^b]\n\n[^b]: B.",
+    "Someone in ten minutes. Oneself in tenth place.",
 ])
 def test_footnoted_statistics_counts_and_footnote_text_pass(text: str) -> None:
     assert "statistic-footnote" not in rules_of(make_page(CLEAN_BODY + "\n" + text + "\n"))
+
+
+SPANISH = LintSettings(language="es", help_slug="obtener-ayuda")
+ES_BODY = "Sentirse apagado es común. Casi siempre mejora con el tiempo.\n"
+
+
+@pytest.mark.parametrize("sentence, stat", [
+    ("El 20 por ciento lo dijo.", "20 por ciento"),
+    ("Uno de cada cuatro también.", "Uno de cada cuatro"),
+    ("Cerca de 1 de cada 10 adultos.", "1 de cada 10"),
+    ("Lo dijo el treinta y cinco por ciento.", "treinta y cinco por ciento"),
+    ("El 46 % lo dijo.", "46 %"),
+])
+def test_spanish_statistics_without_a_footnote_warn(sentence: str, stat: str) -> None:
+    page = make_page(ES_BODY + "\n" + sentence + "\n", links=())
+    assert lines(page, SPANISH) == ([], [
+        f'content/causes.md:{START + 2}: statistic "{stat}" has no footnote — add a footnote that names its source, '
+        "e.g. …46%.[^goodwin] and a line [^goodwin]: Goodwin and others (2017), … — see docs/editing.md"])
+
+
+@pytest.mark.parametrize("text", [
+    "Estoy cien por ciento seguro.",
+    "Las emociones de cada día cuentan. La opinión de cada uno cuenta.",
+    "Uno de cada cuatro lo dijo.[^a]\n\n[^a]: Un estudio: 1 de cada 4.",
+    "Nombra 5 cosas que ves. Del 0 al 10.",
+])
+def test_spanish_footnoted_statistics_and_counts_pass(text: str) -> None:
+    assert "statistic-footnote" not in rules_of(make_page(ES_BODY + "\n" + text + "\n", links=()), SPANISH)
+
+
+META_HINT = ("footnotes work only in the body: keep figures out of the title, description and key points, and give "
+             "them in the body with a footnote to the source — see docs/editing.md")
+
+
+def test_statistics_and_footnote_markers_in_the_front_matter_warn_at_their_line() -> None:
+    page = make_page(meta_texts=(("Causes", 2), ("About 46% of people feel this.", 3), ("It is common.", 8),
+                                 ("One in four feel it.[^a]", 9), ("It passes.[^nhs]", 10)))
+    assert lines(page)[1] == [
+        f'content/causes.md:3: statistic "46%" in the front matter — {META_HINT}',
+        f'content/causes.md:9: statistic "One in four" in the front matter — {META_HINT}',
+        f'content/causes.md:10: footnote marker "[^nhs]" in the front matter shows as typed — {META_HINT}']
+    spanish = make_page(ES_BODY, links=(), meta_texts=(("Uno de cada cuatro lo siente.", 3),))
+    assert lines(spanish, SPANISH)[1] == [
+        f'content/causes.md:3: statistic "Uno de cada cuatro" in the front matter — {META_HINT}']
 
 
 def test_statistic_warning_is_an_error_only_when_strict_would_say_so() -> None:
