@@ -77,7 +77,8 @@ def parse_checklist(text: str, loc: SourceLocation, offset: int) -> tuple[Checkl
     for index, (raw_item, item_lines) in enumerate(zip(good["items"], _sub_lines(lines, "items"))):
         if isinstance(raw_item, str):
             raw_item = {"text": raw_item}
-        item, problems = check_mapping(raw_item, ITEM_FIELDS, loc, item_lines, f"checklist item {index + 1}")
+        item, problems = check_mapping(raw_item, ITEM_FIELDS, loc, item_lines, f"checklist item {index + 1}",
+                                       text_item=True)  # "- Felt: flat" is text with ": " in it, not a mapping
         errors += problems
         if not problems:
             items.append(Item(f"{prefix}-{index + 1}", item["text"], item.get("urgent", False)))
