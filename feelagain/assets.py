@@ -32,6 +32,13 @@ def fingerprint(name: str, data: bytes) -> PurePosixPath:
     return PurePosixPath("assets") / f"{path.stem}.{digest}{path.suffix}"
 
 
+def asset_names(asset_dirs: tuple[Path, ...]) -> frozenset[str]:
+    """Return the name of every asset (e.g. 'img/lake.png') without reading the files: what the link check
+    needs to find an image that is not there before anything is written."""
+    return frozenset(path.relative_to(folder).as_posix() for folder in asset_dirs for path in folder.rglob("*")
+                     if path.is_file() and not path.name.startswith("."))
+
+
 def collect_assets(asset_dirs: tuple[Path, ...]) -> dict[str, Asset]:
     """Return every asset by name (e.g. 'css/site.css'); later folders override earlier ones."""
     found: dict[str, Asset] = {}

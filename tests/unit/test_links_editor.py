@@ -93,3 +93,17 @@ def test_given_the_assets_a_missing_image_is_found_at_validation():
         'content/causes.md:13: image ../assets/img/lake.png not found: there is no assets/img/lake.png — '
         'did you mean "../assets/img/lake.jpg"?']
     assert errors_for(md) == []  # without them, the writers refuse it (tests/integration/test_catalogue.py)
+
+
+def test_asset_names_are_what_the_link_check_compares_with(tmp_path):
+    from feelagain.assets import asset_names
+
+    (tmp_path / "img").mkdir()
+    (tmp_path / "img" / "lake.png").write_bytes(b"png")
+    (tmp_path / "img" / ".lake.png.swp").write_bytes(b"editor")
+    names = asset_names((tmp_path,))
+    assert names == {"img/lake.png"}
+    assert errors_for("![A calm lake](../assets/img/lake.png)\n", assets=names) == []
+
+    assert errors_for("![A calm lake](../assets/img/lake.jpg)\n", assets=names)[0].endswith(
+        'did you mean "../assets/img/lake.png"?')
