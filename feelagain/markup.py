@@ -9,8 +9,10 @@ Extensions (documented for editors in docs/editing.md):
   notes become a "Notes" list at the end of the body (ids fn-…/fnref-…, never clashing with the templates'
   fa-… ids); each reference link says "Note" to screen readers (these words, and the callouts', come from
   the page language's catalog: Labels);
-- ours: ```checklist, ```crisis-directory and ```support-lines blocks, links between .md files, raw-HTML
-  sanitising, scrollable tables.
+- ours: ```checklist, ```crisis-directory and ```support-lines blocks (a fence whose name is nearly one of
+  theirs is an error), links between .md files of the page's own folder, images and files written as a path
+  from the page's file into assets/ (the writers put in their fingerprinted names: assets.link_assets),
+  raw-HTML sanitising, scrollable tables; footnote labels and callouts checked at their lines.
 
 The crisis blocks only mark their place here: the render stage fills them from content/crisis.yml, so every
 number a page shows comes from that one file (and a page body's cache does not depend on it).
@@ -125,9 +127,12 @@ class Link:
     """A link as written in the Markdown and what it points at."""
 
     href: str
-    slug: str | None  # target page for links between pages, None otherwise
+    slug: str | None  # target page for links between pages; for "image" and "file", the name in assets/ (or None)
     fragment: str | None
-    kind: str  # "page", "anchor" (same page), "external", "asset", "unsafe", "remote-image"
+    # "page", "anchor" (same page), "external", "asset" (a path from the site root: refused), "unsafe",
+    # "remote-image", "image", "file" (a link to a file in assets/), "other-language" (a .md file in another
+    # folder), "not-a-page" (neither a page's file nor a web address)
+    kind: str
     line: int | None = None  # file line, when known at rendering (links typed as raw HTML)
 
 
