@@ -118,6 +118,9 @@ CALLOUT_LINE = re.compile(r"^!!!\s+([\w-]+)")
 FOOTNOTE_NOTE = re.compile(r"^\s*\[\^([^\]\s]+)\]:")
 FOOTNOTE_MARK = re.compile(r"\[\^([^\]\s]+)\](?!:)")
 CODE_SPAN = re.compile(r"(`+).*?\1")
+# Pages the build makes in each language (pipeline.GENERATED_SLUGS and the embed guide): a link to one, written
+# as its address from the page ("../search/"), is not a page's file but works.
+GENERATED_PAGES = ("search", "print", "offline", "embed")
 NOTES_ID = "fa-notes"  # the "Notes" heading; fa- ids are ours, so no heading of an editor's can take it
 NOTES_BLOCK = re.compile(r'<div class="footnotes">.*?</div>\s*$|<sup id="fnref\d*-[^"]*">.*?</sup>', re.S)
 
@@ -515,6 +518,10 @@ class _Links(_PageStep, Treeprocessor):
         if name:  # a file of ours, e.g. a leaflet: published under its fingerprinted name, like an image
             state.links.append(Link(written, name, None, "file", _line_of_target(written, state)))
             return relative_href(state.url, f"assets/{name}")
+        at = posixpath.normpath(posixpath.join(state.url, parts.path))
+        if at in (state.prefix + page for page in GENERATED_PAGES):  # "../search/": the build makes that page
+            state.links.append(Link(written, None, parts.fragment or None, "asset"))
+            return href
         # "signs", "www.nhs.uk": neither a page's file nor a web address; the link check says which was meant
         state.links.append(Link(written, None, parts.fragment or None, "not-a-page"))
         return href

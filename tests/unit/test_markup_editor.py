@@ -139,3 +139,14 @@ def test_links_that_are_not_a_page_of_this_language_are_marked(href, kind):
 def test_a_spanish_page_linking_up_to_the_english_folder_is_another_language():
     assert [link.kind for link in render("[x](../signs.md) [y](senales.md)\n", SPANISH, "es/causas/").links] == [
         "other-language", "page"]
+
+
+@pytest.mark.parametrize(("loc", "url", "href"), [(LOC, "causes/", "../search/"), (LOC, "causes/", "../print/"),
+                                                  (SPANISH, "es/causas/", "../search/")])
+def test_a_link_to_a_page_the_build_makes_still_works(loc, url, href):
+    out = render(f"[x]({href})\n", loc, url)
+    assert [link.kind for link in out.links] == ["asset"] and f'href="{href}"' in out.body_html
+
+
+def test_a_link_to_another_languages_search_page_is_not_a_page():
+    assert [link.kind for link in render("[x](../es/search/)\n").links] == ["not-a-page"]
