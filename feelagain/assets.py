@@ -2,10 +2,15 @@
 from __future__ import annotations
 
 import hashlib
+import html as htmllib
+import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from urllib.parse import unquote
 
 from .errors import BuildError, SourceLocation
+from .markup import Link, missing_asset
 
 # Copied once more under a fixed name: clinics paste this URL into their pages, so it must not change.
 STABLE_NAMES = {"embed.js": PurePosixPath("embed.js")}
@@ -27,6 +32,13 @@ def fingerprint(name: str, data: bytes) -> PurePosixPath:
     return PurePosixPath("assets") / f"{path.stem}.{digest}{path.suffix}"
 
 
+def asset_names(asset_dirs: tuple[Path, ...]) -> frozenset[str]:
+    """Return the name of every asset (e.g. 'img/lake.png') without reading the files: what the link check
+    needs to find an image that is not there before anything is written."""
+    return frozenset(path.relative_to(folder).as_posix() for folder in asset_dirs for path in folder.rglob("*")
+                     if path.is_file() and not path.name.startswith("."))
+
+
 def collect_assets(asset_dirs: tuple[Path, ...]) -> dict[str, Asset]:
     """Return every asset by name (e.g. 'css/site.css'); later folders override earlier ones."""
     found: dict[str, Asset] = {}
@@ -45,3 +57,31 @@ def collect_assets(asset_dirs: tuple[Path, ...]) -> dict[str, Asset]:
                              "rename one of them: assets are flattened into one folder")
         dests[asset.dest] = asset.name
     return found
+
+
+# An image or file link of a page body, as the Converter writes it: the asset's path from the page's URL.
+BODY_ASSET = re.compile(r'(\s(?:src|href)=")((?:\.\./)*)assets/([^"#?]+)"')
+
+
+def link_assets(html: str, links: Iterable[Link], dests: Mapping[str, PurePosixPath],
+                source: PurePosixPath | None = None) -> str:
+    """Return a page body whose images and file links point at their fingerprinted assets.
+
+    The Converter writes them as assets/<name> (relative to the page), since a body's cache cannot depend on
+    the assets' contents. An image that is not in assets/ is an error at its line (source: the page's file).
+    """
+    wanted = {link.slug for link in links if link.kind in ("image", "file") and link.slug}
+    if not wanted:
+        return html
+    missing = [link for link in links if link.kind in ("image", "file") and link.slug and link.slug not in dests]
+    if missing:  # the first in the page: writing stops at the first page with one
+        first = min(missing, key=lambda link: link.line or 0)
+        raise missing_asset(SourceLocation(source or PurePosixPath("content")), first, dests)
+
+    def fingerprinted(match: re.Match[str]) -> str:
+        name = unquote(htmllib.unescape(match.group(3)))
+        if name not in wanted:
+            return match.group(0)
+        return f'{match.group(1)}{match.group(2)}{htmllib.escape(str(dests[name]))}"'
+
+    return BODY_ASSET.sub(fingerprinted, html)

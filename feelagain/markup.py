@@ -9,20 +9,25 @@ Extensions (documented for editors in docs/editing.md):
   notes become a "Notes" list at the end of the body (ids fn-…/fnref-…, never clashing with the templates'
   fa-… ids); each reference link says "Note" to screen readers (these words, and the callouts', come from
   the page language's catalog: Labels);
-- ours: ```checklist, ```crisis-directory and ```support-lines blocks, links between .md files, raw-HTML
-  sanitising, scrollable tables.
+- ours: ```checklist, ```crisis-directory and ```support-lines blocks (a fence whose name is nearly one of
+  theirs is an error), links between .md files of the page's own folder, images and files written as a path
+  from the page's file into assets/ (the writers put in their fingerprinted names: assets.link_assets),
+  raw-HTML sanitising, scrollable tables; footnote labels and callouts checked at their lines.
 
 The crisis blocks only mark their place here: the render stage fills them from content/crisis.yml, so every
 number a page shows comes from that one file (and a page body's cache does not depend on it).
 """
 from __future__ import annotations
 
+import difflib
 import html as htmllib
+import posixpath
 import re
 import xml.etree.ElementTree as etree
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
+from urllib.parse import unquote as urllib_unquote
 from urllib.parse import urlsplit
 
 import markdown
@@ -62,6 +67,7 @@ NOTES_TITLE = N_("Notes")
 NOTE_LABEL = N_("Note")  # what a screen reader hears before a note's number: "Note 1"
 BACK_TEXT = N_("Back to text")
 BACK_TITLE = N_("Back to where note {number} is used")
+TABLE_LABEL = N_("Table (scrolls sideways)")  # what a screen reader hears on a table's scrolling box
 
 
 @dataclass(frozen=True)
@@ -74,13 +80,14 @@ class Labels:
     back: str = BACK_TEXT
     back_title: str = BACK_TITLE
     callouts: tuple[tuple[str, str, str], ...] = tuple((kind, title, hidden) for kind, (title, hidden) in CALLOUTS.items())
+    table: str = TABLE_LABEL
 
     @classmethod
     def translated(cls, gettext: Callable[[str], str]) -> Labels:
         """Return the labels through a language's gettext (e.g. i18n.translations(...).gettext)."""
         return cls(gettext(NOTES_TITLE), gettext(NOTE_LABEL), gettext(BACK_TEXT), gettext(BACK_TITLE),
                    tuple((kind, gettext(title), gettext(hidden) if hidden else "")
-                         for kind, (title, hidden) in CALLOUTS.items()))
+                         for kind, (title, hidden) in CALLOUTS.items()), gettext(TABLE_LABEL))
 
     def callout(self, kind: str) -> tuple[str, str]:
         """Return a callout type's default title and the words a screen reader hears first."""
@@ -103,8 +110,17 @@ TEMPLATE_IDS = frozenset({"main", "need-help", "need-help-title", "crisis-region
                           "fa-key-points", "fa-sources", "fa-toc"})
 CRISIS_TOKEN = "FEELAGAINCRISIS{}X"
 CRISIS_MARK = "<!--feelagain:crisis:{}-->"
+BLOCKS = ("checklist", "crisis-directory", "support-lines")
 FENCE_OPEN = re.compile(r"^(```|~~~)\s*(checklist|crisis-directory|support-lines)\s*$")
+# Any other fence: its info string ("```text", "~~~ {.yaml}"), to catch a misspelt block name.
+CODE_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})\s*\{?\s*\.?([^\s`{}]*)")
 CALLOUT_LINE = re.compile(r"^!!!\s+([\w-]+)")
+FOOTNOTE_NOTE = re.compile(r"^\s*\[\^([^\]\s]+)\]:")
+FOOTNOTE_MARK = re.compile(r"\[\^([^\]\s]+)\](?!:)")
+CODE_SPAN = re.compile(r"(`+).*?\1")
+# Pages the build makes in each language (pipeline.GENERATED_SLUGS and the embed guide): a link to one, written
+# as its address from the page ("../search/"), is not a page's file but works.
+GENERATED_PAGES = ("search", "print", "offline", "embed")
 NOTES_ID = "fa-notes"  # the "Notes" heading; fa- ids are ours, so no heading of an editor's can take it
 NOTES_BLOCK = re.compile(r'<div class="footnotes">.*?</div>\s*$|<sup id="fnref\d*-[^"]*">.*?</sup>', re.S)
 
@@ -114,9 +130,12 @@ class Link:
     """A link as written in the Markdown and what it points at."""
 
     href: str
-    slug: str | None  # target page for links between pages, None otherwise
+    slug: str | None  # target page for links between pages; for "image" and "file", the name in assets/ (or None)
     fragment: str | None
-    kind: str  # "page", "anchor" (same page), "external", "asset", "unsafe", "remote-image"
+    # "page", "anchor" (same page), "external", "asset" (a path from the site root: refused), "unsafe",
+    # "remote-image", "image", "file" (a link to a file in assets/), "other-language" (a .md file in another
+    # folder), "not-a-page" (neither a page's file nor a web address)
+    kind: str
     line: int | None = None  # file line, when known at rendering (links typed as raw HTML)
 
 
@@ -181,6 +200,7 @@ class _State:
     crisis_token: str = CRISIS_TOKEN  # the same, for crisis blocks
     raw_at: tuple[int, int] = (0, 0)  # where the search for the next raw HTML tag starts: (index, body line)
     raw_misses: int = 0  # raw tags not found after raw_at (each costs a search of the whole body)
+    bad_footnotes: bool = False  # a footnote marker without a note, or a note never used (already reported)
 
     def line_of(self, needle: str) -> int:
         """Return the file line where needle first appears in the body (or the body's first line)."""
@@ -220,47 +240,108 @@ class _PageStep:
 
 
 class _ChecklistBlocks(_PageStep, Preprocessor):
-    """Replace ```checklist, ```crisis-directory and ```support-lines blocks by tokens; check callout types."""
+    """Replace ```checklist, ```crisis-directory and ```support-lines blocks by tokens; check callouts, the
+    names of fenced blocks and footnote labels (every mistake that would otherwise publish quietly wrong)."""
 
     def run(self, lines: list[str]) -> list[str]:
         state = self.page
         out: list[str] = []
+        notes: dict[str, int] = {}  # footnote label → line of its note
+        marks: dict[str, int] = {}  # footnote label → line of its first marker
         index = 0
         while index < len(lines):
             line = lines[index]
+            at = state.body_start_line + index
             match = CALLOUT_LINE.match(line)
-            if match and match.group(1) not in CALLOUTS:
-                state.errors.append(BuildError(state.loc.at(state.body_start_line + index),
-                                               f'unknown callout type "{match.group(1)}"',
-                                               "use one of: " + ", ".join(CALLOUTS)))
+            if match:
+                self._check_callout(lines, index, match.group(1), state)
             opening = FENCE_OPEN.match(line)
             if not opening:
+                code = CODE_FENCE.match(line)
+                if code:  # a code block: nothing in it is a callout, a footnote or a block
+                    self._check_block_name(code.group(2), at, state)
+                    ticks = code.group(1)
+                    closing = next((j for j in range(index + 1, len(lines))
+                                    if lines[j].strip().startswith(ticks)
+                                    and not lines[j].strip().strip(ticks[0])), len(lines))
+                    out += lines[index:closing + 1]
+                    index = closing + 1
+                    continue
+                self._footnotes(line, at, notes, marks)
                 out.append(line)
                 index += 1
                 continue
             fence, kind = line.strip()[:3], opening.group(2)
             end = next((j for j in range(index + 1, len(lines)) if lines[j].strip() == fence), None)
             if end is None:
-                state.errors.append(BuildError(state.loc.at(state.body_start_line + index),
-                                               f"the {kind} block is never closed", f"add a {fence} line after it"))
+                state.errors.append(BuildError(state.loc.at(at), f"the {kind} block is never closed",
+                                               f"add a {fence} line after it"))
                 return out
             if kind != "checklist":
-                block, errors = _crisis_block(kind, "\n".join(lines[index + 1:end]), state.loc,
-                                              state.body_start_line + index)
+                block, errors = _crisis_block(kind, "\n".join(lines[index + 1:end]), state.loc, at)
                 state.errors.extend(errors)
                 if block:
                     out += ["", state.crisis_token.format(len(state.crisis_blocks)), ""]
                     state.crisis_blocks.append(block)
                 index = end + 1
                 continue
-            checklist, errors = parse_checklist("\n".join(lines[index + 1:end]), state.loc,
-                                                state.body_start_line + index)
+            checklist, errors = parse_checklist("\n".join(lines[index + 1:end]), state.loc, at)
             state.errors.extend(errors)
             if checklist:
                 out += ["", state.token.format(len(state.checklists)), ""]
                 state.checklists.append(checklist)
             index = end + 1
+        self._check_footnotes(notes, marks, state)
         return out
+
+    @staticmethod
+    def _check_callout(lines: list[str], index: int, kind: str, state: _State) -> None:
+        at = state.body_start_line + index
+        if kind not in CALLOUTS:
+            state.errors.append(BuildError(state.loc.at(at), f'unknown callout type "{kind}"',
+                                           "use one of: " + ", ".join(CALLOUTS)))
+            return
+        # Text not indented is not the callout's: it would publish an empty box with the text below it.
+        following = next((text for text in lines[index + 1:] if text.strip()), "")
+        if not following.startswith("    "):
+            state.errors.append(BuildError(state.loc.at(at), "callout has no text",
+                                           "indent its text by four spaces on the lines under the !!! line"))
+
+    @staticmethod
+    def _check_block_name(name: str, at: int, state: _State) -> None:
+        """A code block whose name is nearly a block's is a misspelt block: it would publish its YAML as code."""
+        if not name or name in BLOCKS:
+            return
+        close = difflib.get_close_matches(name.lower(), BLOCKS, n=1, cutoff=0.7)
+        if close:
+            state.errors.append(BuildError(state.loc.at(at), f"unknown block '{name}'",
+                                           f"did you mean {close[0]}? Write the line as ```{close[0]}"))
+
+    @staticmethod
+    def _footnotes(line: str, at: int, notes: dict[str, int], marks: dict[str, int]) -> None:
+        """Note where each footnote's note and markers are on a line (outside `code`)."""
+        note = FOOTNOTE_NOTE.match(line)
+        if note:
+            notes.setdefault(note.group(1), at)
+            line = line[note.end():]
+        for mark in FOOTNOTE_MARK.finditer(CODE_SPAN.sub("", line)):
+            marks.setdefault(mark.group(1), at)
+
+    @staticmethod
+    def _check_footnotes(notes: dict[str, int], marks: dict[str, int], state: _State) -> None:
+        """A marker with no note shows as "[^label]" and supports no figure; a note never used has no place."""
+        state.bad_footnotes = notes.keys() != marks.keys()
+        for label, at in marks.items():
+            if label in notes:
+                continue
+            close = difflib.get_close_matches(label, [n for n in notes if n not in marks], n=1, cutoff=0.6)
+            fix = f'add a line "[^{label}]: …" with its source, or fix the name'
+            state.errors.append(BuildError(state.loc.at(at), f"footnote [^{label}] has no note",
+                                           f"did you mean [^{close[0]}]? Or {fix}" if close else fix))
+        for label, at in notes.items():
+            if label not in marks:
+                state.errors.append(BuildError(state.loc.at(at), f"note [^{label}] is never used",
+                                               f"put [^{label}] right after the figure it supports, or delete the note"))
 
 
 class _Callouts(_PageStep, Treeprocessor):
@@ -327,6 +408,8 @@ class _Links(_PageStep, Treeprocessor):
         state = self.page
         for el in root.iter("a"):
             href = el.get("href")
+            if state.bad_footnotes and el.get("class") in ("footnote-ref", "footnote-backref"):
+                continue  # the preprocessor has said which label is wrong, at its own line
             if href is not None:
                 el.set("href", self._rewrite(href, el, state))
         for el in root.iter("img"):
@@ -341,13 +424,18 @@ class _Links(_PageStep, Treeprocessor):
             for index, child in enumerate(list(parent)):
                 if child.tag == "table":
                     wrap = etree.Element("div", {"class": "table-wrap", "tabindex": "0", "role": "region",
-                                                 "aria-label": "Table (scrolls sideways)"})
+                                                 "aria-label": state.labels.table})
                     parent.remove(child)
                     wrap.append(child)
                     parent.insert(index, wrap)
 
     def _image(self, src: str, state: _State) -> str:
-        """Return the src to publish: nothing for an unsafe scheme or an image on another site (both errors)."""
+        """Return the src to publish: nothing for an unsafe scheme or an image on another site (both errors).
+
+        An image of ours is written as a path from the page's file into assets/ (../assets/img/lake.png): it
+        becomes that asset's path from the page's URL, and the writers put in its fingerprinted name
+        (assets.link_assets). Any other path is an "image" link with no asset, which the link check reports.
+        """
         parts = urlsplit(src.strip())
         scheme = parts.scheme.lower()
         if scheme and scheme != "https":
@@ -356,7 +444,11 @@ class _Links(_PageStep, Treeprocessor):
         if scheme or parts.netloc:  # https:// or //host: the reader's browser would ask that site for it
             state.links.append(Link(src, None, None, "remote-image"))
             return ""
-        return src
+        if not parts.path:
+            return src
+        name = _asset_name(parts.path, state)
+        state.links.append(Link(src, name, None, "image", _line_of_target(src, state)))
+        return relative_href(state.url, f"assets/{name}") if name else src
 
     def _raw_tag(self, match: re.Match[str], state: _State) -> str:
         """Check and rewrite the href of a raw <a> or the src of a raw <img>, like their Markdown twins."""
@@ -409,16 +501,63 @@ class _Links(_PageStep, Treeprocessor):
         if not parts.path:
             state.links.append(Link(written, None, parts.fragment or None, "anchor"))
             return href
+        if parts.path.startswith("/"):
+            state.links.append(Link(written, None, parts.fragment or None, "asset"))
+            return href
+        folder = posixpath.dirname(state.loc.path.as_posix())
+        target = posixpath.normpath(posixpath.join(folder, parts.path))
         if parts.path.endswith(".md"):
             slug = PurePosixPath(parts.path).name[:-3]
-            state.links.append(Link(written, slug, parts.fragment or None, "page"))
+            # A page links to the pages in its own folder: its language's. "es/signs.md" would otherwise
+            # quietly link this language's signs page.
+            kind = "page" if posixpath.dirname(target) == folder else "other-language"
+            state.links.append(Link(written, slug, parts.fragment or None, kind))
             target = relative_href(state.url, state.prefix + url_for(slug))
             return target + (f"#{parts.fragment}" if parts.fragment else "")
-        state.links.append(Link(written, None, parts.fragment or None, "asset"))
+        name = _asset_name(parts.path, state)
+        if name:  # a file of ours, e.g. a leaflet: published under its fingerprinted name, like an image
+            state.links.append(Link(written, name, None, "file", _line_of_target(written, state)))
+            return relative_href(state.url, f"assets/{name}")
+        at = posixpath.normpath(posixpath.join(state.url, parts.path))
+        if at in (state.prefix + page for page in GENERATED_PAGES):  # "../search/": the build makes that page
+            state.links.append(Link(written, None, parts.fragment or None, "asset"))
+            return href
+        # "signs", "www.nhs.uk": neither a page's file nor a web address; the link check says which was meant
+        state.links.append(Link(written, None, parts.fragment or None, "not-a-page"))
         return href
 
 
 FENCE_LINE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+
+
+def _asset_name(path: str, state: _State) -> str | None:
+    """Return the name in assets/ (img/lake.png) of a path written from the page's file (../assets/img/lake.png),
+    or None when the path does not lead into assets/."""
+    folder = posixpath.dirname(state.loc.path.as_posix())
+    target = posixpath.normpath(posixpath.join(folder, urllib_unquote(path)))
+    return target[len("assets/"):] if target.startswith("assets/") and len(target) > len("assets/") else None
+
+
+def to_assets(loc: SourceLocation) -> str:
+    """Return how a page's file reaches assets/: '../assets/' from content/, '../../assets/' from content/es/."""
+    return "../" * (len(loc.path.parts) - 1) + "assets/"
+
+
+def missing_asset(loc: SourceLocation, link: Link, assets: Collection[str]) -> BuildError:
+    """Return the error for an image (or file link) whose file is not in assets/, with the closest name there."""
+    name = link.slug or ""
+    found = difflib.get_close_matches(name, sorted(assets), n=1, cutoff=0.6)
+    close = found[0] if found else None
+    fix = (f'did you mean "{to_assets(loc)}{close}"?' if close
+           else f"copy the file into assets/ (as assets/{name}), or fix the path")
+    what = "image" if link.kind == "image" else "file"
+    return BuildError(loc.at(link.line), f"{what} {link.href} not found: there is no assets/{name}", fix)
+
+
+def _line_of_target(target: str, state: _State) -> int:
+    """Return the file line of a link or image target (the writers report a missing asset at it)."""
+    needle = f"]({target}"
+    return state.line_of(needle if needle in state.body_md else target)
 
 
 def _line_of_removed(item: str, state: _State) -> int:

@@ -16,6 +16,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from . import embed, seo
+from .assets import link_assets
 from .config import SiteConfig
 from .crisis import Crisis, localize_crisis
 from .errors import BuildError, SourceLocation
@@ -201,13 +202,15 @@ class PageRenderer:
         if missing:
             raise self._lacks(template, [what for (what, _), _ in missing])
 
-    def body_html(self, body: Body, context: dict[str, Any], page_url: str | None = None) -> str:
-        """Return a page body with its checklists rendered in place.
+    def body_html(self, body: Body, context: dict[str, Any], page_url: str | None = None,
+                  source: PurePosixPath | None = None) -> str:
+        """Return a page body with its checklists rendered in place and its images' fingerprinted names.
 
         The Markdown's links are relative to the page's own URL; page_url, when the body appears at another
-        depth (an embed or an API record), keeps them pointing at the same full pages.
+        depth (an embed or an API record), keeps them pointing at the same full pages. source (the page's
+        file) is where a missing image is reported.
         """
-        html = body.rendered.body_html
+        html = link_assets(body.rendered.body_html, body.rendered.links, self.asset_paths, source)
         if page_url is not None:
             html = rebase_links(html, page_url, context["root"])
         for index, checklist in enumerate(body.rendered.checklists):
@@ -231,7 +234,8 @@ class PageRenderer:
         return PageView(
             slug=page.slug, title=meta.title, description=meta.description, summary=meta.summary,
             reviewed=meta.reviewed, next_review=meta.next_review, sources=meta.sources,
-            body=Markup(self.body_html(body, context, source_url) if html is None else html), toc=rendered.toc,
+            body=Markup(self.body_html(body, context, source_url, page.source.rel_path) if html is None else html),
+            toc=rendered.toc,
             canonical=join_url(self.config.base_url, page.url), is_home=page.slug == HOME,
             has_checklist=bool(rendered.checklists), aspect=meta.aspect, faq=meta.faq, url=url,
             has_directory=any(b.kind == "crisis-directory" for b in rendered.crisis_blocks))

@@ -1262,7 +1262,8 @@ def page_outputs(config: SiteConfig, pages: PageRenderer, page: Page, body: Body
         dest_for(f"{prefix}embed/{page.slug}/"): lambda: pages.render_embed(page, body),
         PurePosixPath(f"{prefix}oembed/{page.slug}.json"): lambda: embed.to_json(embed.oembed(page, config)),
         PurePosixPath(api_url): lambda: embed.to_json(
-            embed.page_api(page, config, pages.body_html(body, pages.base_context(api_url, root=safe_url(config.base_url)), page.url),
+            embed.page_api(page, config, pages.body_html(body, pages.base_context(api_url, root=safe_url(config.base_url)), page.url,
+                                                        page.source.rel_path),
                            pages.crisis)),
     }
 

@@ -115,7 +115,8 @@ def _no_iframe(dist: Path) -> None:
 def _no_onerror(dist: Path) -> None:
     html = (dist / "causes" / "index.html").read_text(encoding="utf-8")
     assert "onerror" not in html
-    assert '<img src="x.png" alt="x">' in html  # the harmless rest of the tag stays
+    # the harmless rest of the tag stays, the image at its fingerprinted name
+    assert re.search(r'<img src="\.\./assets/favicon\.[0-9a-f]{8}\.svg" alt="x">', html), html
 
 
 def _jinja_literal(dist: Path) -> None:
@@ -137,6 +138,28 @@ def _crlf_clean(dist: Path) -> None:
     assert b"\r" not in data
     assert b'<h2 id="part-one">Part one</h2>' in data
     assert b"<title>Causes \xe2\x80\x93 Test Site</title>" in data
+
+
+LAKE = b"\x89PNG\r\n\x1a\n a calm lake"  # the bytes only need to arrive unchanged
+CALLOUT_HINT = "indent its text by four spaces on the lines under the !!! line"
+ASSETS_HINT = "put the file in assets/ and write its path from this page's file:"
+
+
+def _image_works(dist: Path) -> None:
+    """The image is published at its fingerprinted name, and the page, its embed, the print page and the content
+    API each point at that file."""
+    for path in ("causes/index.html", "embed/causes/index.html", "print/index.html"):
+        html = (dist / path).read_text(encoding="utf-8")
+        src = re.search(r'<img alt="A calm lake" src="([^"]+)"', html)
+        assert src and re.fullmatch(r"(\.\./)+assets/lake\.[0-9a-f]{8}\.png", src.group(1)), (path, src)
+        assert ((dist / path).parent / src.group(1)).read_bytes() == LAKE, path
+    api = (dist / "api" / "pages" / "causes.json").read_text(encoding="utf-8")
+    assert re.search(r'src=\\"https://example\.org/assets/lake\.[0-9a-f]{8}\.png\\"', api), api
+
+
+def _code_block_kept(dist: Path) -> None:
+    html = (dist / "causes" / "index.html").read_text(encoding="utf-8")
+    assert '<pre><code class="language-text">topic: grief\n</code></pre>' in html
 
 
 CATALOGUE: tuple[Case, ...] = (
@@ -317,6 +340,42 @@ CATALOGUE: tuple[Case, ...] = (
     Case("link-protocol-relative", "[x](//evil.example/) (a protocol-relative link to another site)",
          {"content/causes.md": md(body="Intro.\n\nSee [x](//evil.example/) now.\n")},
          ("content/causes.md:13: protocol-relative link: //evil.example/ — write the full address starting with https://",)),
+    Case("link-web-address-without-https", "[grief](www.nhs.uk) on line 13",
+         {"content/causes.md": md(body="Intro.\n\nSee [grief](www.nhs.uk) for more.\n")},
+         ("content/causes.md:13: link to www.nhs.uk is not a page or a web address — did you mean https://www.nhs.uk? "
+          "A web address starts with https://",)),
+    Case("link-page-without-md", "[help](get-help) on line 13",
+         {"content/causes.md": md(body="Intro.\n\nSee [help](get-help) now.\n")},
+         ("content/causes.md:13: link to get-help is not a page or a web address — did you mean get-help.md? "
+          "Link to a page by its file name",)),
+    Case("link-other-language", "[x](es/duelo.md) from an English page, line 13",
+         {"content/causes.md": md(body="Intro.\n\nSee [grief](es/duelo.md) now.\n")},
+         ("content/causes.md:13: link to es/duelo.md leaves content/: a page links only to pages of its own language "
+          "(readers change language with the language menu) — link to the version of that page in content/ by its "
+          "file name alone, e.g. [text](page.md)",)),
+    # --- images ---------------------------------------------------------------------------------------
+    Case("image-in-assets", "![A calm lake](../assets/img/lake.png) with assets/img/lake.png present",
+         {"content/causes.md": md(body="Intro.\n\n![A calm lake](../assets/img/lake.png)\n"),
+          "assets/img/lake.png": LAKE},
+         ok=True, check=_image_works),
+    Case("image-missing", "![A calm lake](../assets/img/lake.png) on line 13, no such file",
+         {"content/causes.md": md(body="Intro.\n\n![A calm lake](../assets/img/lake.png)\n")},
+         ("content/causes.md:13: image ../assets/img/lake.png not found: there is no assets/img/lake.png — copy the "
+          "file into assets/ (as assets/img/lake.png), or fix the path",)),
+    Case("image-misspelt", "![A calm lake](../assets/img/lake.jpg) on line 13, assets/img/lake.png present",
+         {"content/causes.md": md(body="Intro.\n\n![A calm lake](../assets/img/lake.jpg)\n"),
+          "assets/img/lake.png": LAKE},
+         ('content/causes.md:13: image ../assets/img/lake.jpg not found: there is no assets/img/lake.jpg — did you '
+          'mean "../assets/img/lake.png"?',)),
+    Case("image-path-from-site", "![A calm lake](assets/img/lake.png): the path from the site folder, not the page",
+         {"content/causes.md": md(body="Intro.\n\n![A calm lake](assets/img/lake.png)\n"),
+          "assets/img/lake.png": LAKE},
+         ("content/causes.md:13: image assets/img/lake.png is not in the assets/ folder (read from this page's file, "
+          f"it is content/assets/img/lake.png) — {ASSETS_HINT} ../assets/img/lake.png",)),
+    Case("image-name-only", "![A calm lake](lake.png), the file in assets/",
+         {"content/causes.md": md(body="Intro.\n\n![A calm lake](lake.png)\n"), "assets/lake.png": LAKE},
+         ("content/causes.md:13: image lake.png is not in the assets/ folder (read from this page's file, it is "
+          f"content/lake.png) — {ASSETS_HINT} ../assets/lake.png",)),
     # --- raw HTML and template-looking text -----------------------------------------------------------
     Case("raw-script", "<script>alert(1)</script> in the Markdown",
          {"content/causes.md": md(body="Intro.\n\n<script>alert(1)</script>\n\nMore.\n")},
@@ -325,8 +384,9 @@ CATALOGUE: tuple[Case, ...] = (
          {"content/causes.md": md(body='Intro.\n\n<iframe src="https://evil.example/"></iframe>\n\nMore.\n')},
          warnings=(f'content/causes.md:13: raw HTML removed: <iframe>, src="https://evil.example/" — {HTML_HINT}',),
          ok=True, check=_no_iframe),
-    Case("raw-onerror", '<img src="x.png" alt="x" onerror="alert(1)">',
-         {"content/causes.md": md(body='Intro.\n\n<img src="x.png" alt="x" onerror="alert(1)">\n\nMore.\n')},
+    Case("raw-onerror", '<img src="../assets/img/favicon.svg" alt="x" onerror="alert(1)">',
+         {"content/causes.md": md(body='Intro.\n\n<img src="../assets/img/favicon.svg" alt="x" onerror="alert(1)">'
+                                       '\n\nMore.\n')},
          warnings=(f"content/causes.md:13: raw HTML removed: onerror= — {HTML_HINT}",), ok=True, check=_no_onerror),
     Case("jinja-looking-text", "{{ site.title }}, {% raw %} and {# #} in the text",
          {"content/causes.md": md(body="Intro {{ site.title }} and {% raw %}x{% endraw %} and {# c #}.\n")},
@@ -339,6 +399,37 @@ CATALOGUE: tuple[Case, ...] = (
     Case("unknown-callout", '!!! warning "Careful" on line 13',
          {"content/causes.md": md(body='Intro.\n\n!!! warning "Careful"\n    Text.\n')},
          ('content/causes.md:13: unknown callout type "warning" — use one of: info, tip, non-urgent, urgent, immediate',)),
+    Case("callout-not-indented", '!!! tip "Try" on line 13, its text on line 14 not indented',
+         {"content/causes.md": md(body='Intro.\n\n!!! tip "Try"\nWrite it down.\n')},
+         (f"content/causes.md:13: callout has no text — {CALLOUT_HINT}",)),
+    Case("footnote-without-note", "It helps.[^goodwin] on line 13, no [^goodwin]: line",
+         {"content/causes.md": md(body="Intro.\n\nIt often helps.[^goodwin]\n\nMore.\n")},
+         ('content/causes.md:13: footnote [^goodwin] has no note — add a line "[^goodwin]: …" with its source, or fix '
+          "the name",)),
+    Case("footnote-misspelt", "[^godwin] on line 13, the note [^goodwin]: on line 15",
+         {"content/causes.md": md(body="Intro.\n\nIt often helps.[^godwin]\n\n[^goodwin]: Goodwin (2017).\n")},
+         ('content/causes.md:13: footnote [^godwin] has no note — did you mean [^goodwin]? Or add a line '
+          '"[^godwin]: …" with its source, or fix the name',
+          "content/causes.md:15: note [^goodwin] is never used — put [^goodwin] right after the figure it supports, "
+          "or delete the note")),
+    Case("footnote-unused", "a note [^spare]: on line 15 that no marker uses",
+         {"content/causes.md": md(body="Intro.\n\nIt often helps.\n\n[^spare]: Someone (2020).\n")},
+         ("content/causes.md:15: note [^spare] is never used — put [^spare] right after the figure it supports, or "
+          "delete the note",)),
+    Case("block-misspelt", "```crisis-directry on line 13",
+         {"content/causes.md": md(body="Intro.\n\n```crisis-directry\n```\n")},
+         ("content/causes.md:13: unknown block 'crisis-directry' — did you mean crisis-directory? Write the line as "
+          "```crisis-directory",)),
+    Case("block-capital", "```Checklist on line 13",
+         {"content/causes.md": md(body="Intro.\n\n```Checklist\nlegend: Have you\n```\n")},
+         ("content/causes.md:13: unknown block 'Checklist' — did you mean checklist? Write the line as ```checklist",)),
+    Case("block-support-line", "```support-line (no s) on line 13",
+         {"content/causes.md": md(body="Intro.\n\n```support-line\ntopic: grief\n```\n")},
+         ("content/causes.md:13: unknown block 'support-line' — did you mean support-lines? Write the line as "
+          "```support-lines",)),
+    Case("code-block-text", "```text … ``` (a plain code block)",
+         {"content/causes.md": md(body="Intro.\n\n```text\ntopic: grief\n```\n")},
+         ok=True, check=_code_block_kept),
     Case("checklist-not-closed", "```checklist on line 13 is never closed",
          {"content/causes.md": md(body="Intro.\n\n```checklist\nlegend: Have you\n")},
          ("content/causes.md:13: the checklist block is never closed — add a ``` line after it",)),
@@ -660,7 +751,7 @@ Intro.
 
 <iframe src="https://evil.example/frame"></iframe>
 
-<img src="pic.png" alt="A picture" onerror="alert(2)">
+<img src="../assets/img/favicon.svg" alt="A picture" onerror="alert(2)">
 
 <p><a href="javascript:alert(3)">Click</a></p>
 
@@ -700,7 +791,7 @@ def test_raw_html_is_removed_with_a_warning_per_line(raw_site: Path):
         body = html[html.index("<p>Intro.</p>"):html.index("<p>More.</p>")]
         for banned in ("<script", "<iframe", "onerror", "javascript:", "style=", "data:", "alert("):
             assert banned not in body, f"{banned} survived in {path}: {body}"
-        assert re.search(r'<img src="[^"]*pic\.png" alt="A picture">', body)  # embeds may re-root the src
+        assert re.search(r'<img src="[^"]*assets/favicon\.[0-9a-f]{8}\.svg" alt="A picture">', body)  # re-rooted
         assert "<p>Red words.</p>" in body
     api = (raw_site / "dist" / "api" / "pages" / "causes.json").read_text(encoding="utf-8")
     for banned in ("<script", "<iframe", "onerror", "javascript:", "style=", "data:image"):

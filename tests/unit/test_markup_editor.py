@@ -1,0 +1,152 @@
+"""Editors' mistakes the Converter catches at their line (editor review, main @ 41f4544): footnotes without a
+note or never used, misspelt block names, callouts whose text is not indented, images and links that would
+publish broken, and the table label in the page's language."""
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+
+import pytest
+
+from feelagain.assets import link_assets
+from feelagain.errors import BuildError, SourceLocation
+from feelagain.markup import Converter, Labels
+
+LOC = SourceLocation(PurePosixPath("content/causes.md"))
+SPANISH = SourceLocation(PurePosixPath("content/es/causas.md"))
+
+
+def render(md: str, loc: SourceLocation = LOC, url: str = "causes/", labels: Labels | None = None):
+    return Converter().convert(md, loc, url, 11, lang_prefix="es/" if loc == SPANISH else "",
+                               labels=labels or Labels())
+
+
+def errors(md: str, loc: SourceLocation = LOC) -> list[str]:
+    return [str(e) for e in render(md, loc).errors]
+
+
+# --- footnotes -------------------------------------------------------------------------------------------
+
+def test_a_marker_without_its_note_is_an_error_at_the_marker():
+    md = "Intro.\n\nMost got better.[^goodwin]\n\nMore text.\n"
+    assert errors(md) == ['content/causes.md:13: footnote [^goodwin] has no note — add a line "[^goodwin]: …" '
+                          "with its source, or fix the name"]
+    # and nothing else complains about it: the Notes list's links are not checked twice
+    assert [link for link in render(md).links if link.kind == "anchor"] == []
+
+
+def test_a_misspelt_marker_names_the_note_and_the_unused_note_its_own_line():
+    md = "Intro.\n\nMost got better.[^godwin]\n\n[^goodwin]: Goodwin (2017).\n"
+    assert errors(md) == [
+        'content/causes.md:13: footnote [^godwin] has no note — did you mean [^goodwin]? Or add a line '
+        '"[^godwin]: …" with its source, or fix the name',
+        "content/causes.md:15: note [^goodwin] is never used — put [^goodwin] right after the figure it supports, "
+        "or delete the note"]
+    assert [link for link in render(md).links if link.kind == "anchor"] == []  # no "#fnref-goodwin" error
+
+
+def test_matching_footnotes_and_code_that_shows_a_marker_are_fine():
+    md = ("One.[^a] Two.[^b]\n\n    Indented.[^a]\n\nWrite `[^x]` after a figure.\n\n```text\n[^y] in code\n```\n\n"
+          "[^a]: Source A.\n[^b]: Source B, see [^a] too.\n")
+    assert errors(md) == []
+
+
+# --- fenced blocks ---------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("name", "meant"), [("crisis-directry", "crisis-directory"), ("Checklist", "checklist"),
+                                             ("support-line", "support-lines"), ("~~~ Crisis-Directory", "")])
+def test_a_misspelt_block_name_is_an_error_not_a_code_block(name, meant):
+    fence, name = ("~~~", name[4:]) if name.startswith("~~~ ") else ("```", name)
+    meant = meant or name.lower()
+    md = f"Intro.\n\n{fence}{name}\ntopic: grief\n{fence}\n"
+    assert errors(md) == [f"content/causes.md:13: unknown block '{name}' — did you mean {meant}? "
+                          f"Write the line as ```{meant}"]
+
+
+@pytest.mark.parametrize("info", ["", "text", "yaml", "markdown"])
+def test_plain_code_blocks_still_work(info):
+    out = render(f"Intro.\n\n```{info}\n!!! tip\nkey: value [^x]\n```\n")
+    assert out.errors == ()
+    assert "<pre><code" in out.body_html and "key: value [^x]" in out.body_html
+
+
+# --- callouts --------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("after", ["Write it down.\n", "\nWrite it down.\n", "", "\n\n"])
+def test_a_callout_without_indented_text_is_an_error(after):
+    assert errors(f'Intro.\n\n!!! tip "Try"\n{after}') == [
+        "content/causes.md:13: callout has no text — indent its text by four spaces on the lines under the !!! line"]
+
+
+def test_a_callout_with_its_text_after_a_blank_line_is_fine():
+    out = render('Intro.\n\n!!! tip "Try"\n\n    Write it down.\n')
+    assert out.errors == ()
+    assert '<h3 class="callout__title">Try</h3><p>Write it down.</p>' in out.body_html
+
+
+# --- the table label -------------------------------------------------------------------------------------
+
+def test_the_table_label_speaks_the_pages_language():
+    from feelagain.i18n import PROJECT_ROOT, translations
+
+    spanish = Labels.translated(translations(PROJECT_ROOT, "es").gettext)
+    table = "| a | b |\n|---|---|\n| 1 | 2 |\n"
+    assert 'aria-label="Tabla (se desplaza de lado)"' in render(table, SPANISH, "es/causas/", spanish).body_html
+    assert 'aria-label="Table (scrolls sideways)"' in render(table).body_html
+
+
+# --- images ----------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("loc", "url", "src", "published"), [
+    (LOC, "causes/", "../assets/img/lake.png", "../assets/img/lake.png"),
+    (SourceLocation(PurePosixPath("content/index.md")), "", "../assets/img/lake.png", "assets/img/lake.png"),
+    (SPANISH, "es/causas/", "../../assets/img/lake.png", "../../assets/img/lake.png"),
+    (LOC, "causes/", "./../assets/lake%20blue.png", "../assets/lake blue.png"),
+])
+def test_an_image_is_written_from_the_pages_file_into_assets(loc, url, src, published):
+    out = render(f"Intro.\n\n![A calm lake]({src})\n", loc, url)
+    assert f'<img alt="A calm lake" src="{published}"' in out.body_html
+    assert [(link.kind, link.slug, link.line) for link in out.links] == [
+        ("image", published.split("assets/", 1)[1], 13)]
+
+
+@pytest.mark.parametrize("src", ["assets/img/lake.png", "lake.png", "../../assets/lake.png", "/assets/img/lake.png"])
+def test_an_image_outside_assets_has_no_asset(src):
+    out = render(f"![A calm lake]({src})\n")
+    assert [(link.kind, link.slug) for link in out.links] == [("image", None)]
+
+
+def test_the_writers_put_in_the_fingerprinted_name_or_refuse_a_missing_image():
+    out = render("Intro.\n\n![A calm lake](../assets/img/lake.png)\n\n[Leaflet](../assets/leaflet.pdf)\n")
+    dests = {"img/lake.png": PurePosixPath("assets/lake.0123abcd.png"),
+             "leaflet.pdf": PurePosixPath("assets/leaflet.89abcdef.pdf")}
+    html = link_assets(out.body_html, out.links, dests, LOC.path)
+    assert 'src="../assets/lake.0123abcd.png"' in html and 'href="../assets/leaflet.89abcdef.pdf"' in html
+    with pytest.raises(BuildError) as missing:
+        link_assets(out.body_html, out.links, {"img/lake.jpg": PurePosixPath("assets/lake.0123abcd.jpg")}, LOC.path)
+    assert str(missing.value) == ('content/causes.md:13: image ../assets/img/lake.png not found: there is no '
+                                  'assets/img/lake.png — did you mean "../assets/img/lake.jpg"?')
+
+
+# --- links -----------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("href", "kind"), [("www.nhs.uk", "not-a-page"), ("signs", "not-a-page"),
+                                            ("es/duelo.md", "other-language"), ("../causes.md", "other-language"),
+                                            ("./signs.md", "page")])
+def test_links_that_are_not_a_page_of_this_language_are_marked(href, kind):
+    assert [link.kind for link in render(f"[x]({href})\n").links] == [kind]
+
+
+def test_a_spanish_page_linking_up_to_the_english_folder_is_another_language():
+    assert [link.kind for link in render("[x](../signs.md) [y](senales.md)\n", SPANISH, "es/causas/").links] == [
+        "other-language", "page"]
+
+
+@pytest.mark.parametrize(("loc", "url", "href"), [(LOC, "causes/", "../search/"), (LOC, "causes/", "../print/"),
+                                                  (SPANISH, "es/causas/", "../search/")])
+def test_a_link_to_a_page_the_build_makes_still_works(loc, url, href):
+    out = render(f"[x]({href})\n", loc, url)
+    assert [link.kind for link in out.links] == ["asset"] and f'href="{href}"' in out.body_html
+
+
+def test_a_link_to_another_languages_search_page_is_not_a_page():
+    assert [link.kind for link in render("[x](../es/search/)\n").links] == ["not-a-page"]
