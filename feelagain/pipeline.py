@@ -12,6 +12,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from . import lint, workers
+from .assets import asset_names
 from .cache import DiskStore, RenderCache, engine_fingerprint, make_key
 from .config import CONFIG_PATH, SiteConfig
 from .crisis import load_crisis
@@ -401,8 +402,11 @@ def convert_bodies(site: Site, settings: lint.LintSettings, today: datetime.date
     return Converted(store, checks)
 
 
-def validate_bodies(site: Site, checks: dict[str, Checks], problems: Problems) -> None:
-    """Record markup and lint problems, and check every link between pages."""
+def validate_bodies(site: Site, checks: dict[str, Checks], problems: Problems,
+                    assets: frozenset[str] | None = None, translations: Mapping[str, str] | None = None) -> None:
+    """Record markup and lint problems, and check every link between pages (and images and files, given the
+    names in assets/; translations: {another language's slug: this language's version}, for the advice on a
+    link between languages)."""
     anchors = {slug: page_checks.ids for slug, page_checks in checks.items()}
     # A page that could not be converted has no ids: its own error says why, and links into it are not
     # checked for anchors (each would be a false "missing anchor").
@@ -412,7 +416,7 @@ def validate_bodies(site: Site, checks: dict[str, Checks], problems: Problems) -
         problems.extend(list(page_checks.errors), list(page_checks.warnings))
         links = [(link, line) for link, line in page_checks.links
                  if not (link.fragment and (link.slug if link.kind == "page" else page.slug) in unconverted)]
-        for err in check_links(page.slug, SourceLocation(page.source.rel_path), links, anchors):
+        for err in check_links(page.slug, SourceLocation(page.source.rel_path), links, anchors, assets, translations):
             problems.add(err)
 
 
@@ -455,12 +459,13 @@ def warn_unlisted(languages: list[LangSite], linked: list[set[str]], config: Sit
 def _convert_and_check(site: Site, settings: lint.LintSettings, today: datetime.date, cache: RenderCache,
                        store: DiskStore[Body], problems: Problems, progress: Progress | None,
                        known_numbers: frozenset[str] | None, markdown: DiskStore[str],
-                       recall: Callable[[Page], str], labels: Labels) -> tuple[Mapping[str, Body], set[str]]:
+                       recall: Callable[[Page], str], labels: Labels, assets: frozenset[str] | None = None,
+                       translations: Mapping[str, str] | None = None) -> tuple[Mapping[str, Body], set[str]]:
     """Convert and validate one language's pages; return the bodies and the slugs the pages link to (the Checks
     are dropped: no later stage reads them)."""
     converted = convert_bodies(site, settings, today, cache, store, progress, known_numbers, markdown, recall,
                                labels)
-    validate_bodies(site, converted.checks, problems)
+    validate_bodies(site, converted.checks, problems, assets, translations)
     linked = {link.slug for slug, page_checks in converted.checks.items() for link, _ in page_checks.links
               if link.kind == "page" and link.slug and link.slug != slug}
     return converted.bodies, linked
@@ -564,6 +569,15 @@ def _build(config: SiteConfig, stores: list[DiskStore[Any]], *, write: bool, tod
             text = split_front_matter(read_text_file(config.site_dir / page.source.rel_path, loc), loc)[1]
         return text
 
+    assets = asset_names(config.asset_dirs)  # so `check` too finds an image that is not there
+    # Each other-language page with the default-language page it translates, for "link to its version" advice.
+    versions = [(ref.lang, ref.slug, ref.translation_of or ref.slug) for ref in refs]
+
+    def versions_for(lang: Language) -> dict[str, str]:
+        if lang.is_default:
+            return {slug: default for _, slug, default in versions}
+        return {default: slug for code, slug, default in versions if code == lang.code}
+
     built: list[LangSite] = []
     linked: list[set[str]] = []  # per language, the pages its pages link to
     while sites:  # popped, so the pages as parsed are not kept alive
@@ -572,7 +586,8 @@ def _build(config: SiteConfig, stores: list[DiskStore[Any]], *, write: bool, tod
         stores.append(body_store)
         labels = Labels.translated(translations(config.site_dir, lang.code).gettext)
         bodies, links = _convert_and_check(site, lang_config.lint, today, cache, body_store, problems, progress,
-                                           crisis.numbers() if crisis else None, markdown, recall, labels)
+                                           crisis.numbers() if crisis else None, markdown, recall, labels,
+                                           assets, versions_for(lang))
         linked.append(links)
         # The writers only look bodies up by slug, one page at a time: the mapping reads each from disk.
         built.append(LangSite(lang_config, lang, for_writing(site), bodies))

@@ -935,3 +935,18 @@ def test_a_statistic_in_a_key_point_or_the_description_fails_a_strict_build_at_i
     assert result.stderr.splitlines()[:-1] == [
         f'content/causes.md:3: statistic "1 in 10" in the front matter — {hint}',
         f'content/causes.md:11: statistic "Twenty per cent" in the front matter — {hint}']
+
+
+def test_check_finds_a_missing_image_and_names_a_pages_version_in_its_own_language(make_site):
+    """`check` (which writes nothing) knows the names in assets/ and which page translates which: a missing image
+    and a link into the other language are reported as `build` reports them."""
+    site = make_site({**SPANISH,
+                      "content/causes.md": md(body="Intro.\n\n![A calm lake](../assets/img/lake.jpg)\n"),
+                      "content/es/index.md": page("Inicio", "Hola. Mira la [ayuda](get-help.md).\n",
+                                                  translation_of="index")})
+    run = run_in_fork("check", "--site", str(site))
+    assert run.returncode == 1 and "Traceback" not in run.stderr
+    said = run.stderr.splitlines()[:-1]
+    assert any(line.startswith("content/causes.md:") and "image ../assets/img/lake.jpg not found" in line
+               for line in said), said
+    assert any(line.startswith("content/es/index.md:") and "link to obtener-ayuda.md" in line for line in said), said
