@@ -15,6 +15,7 @@ from .config import SiteConfig
 from .crisis import Contact, Crisis, Line
 from .discover import SLUG_PATTERN
 from .model import MadeOnRead, Page, Site, join_url, safe_url
+from .schema import LANGUAGE_TAG
 from .spool import Spooled, spool_text
 
 EMBED_HEIGHT = 800  # a fallback height until the frame reports its real one
@@ -212,7 +213,9 @@ def to_json(data: Any) -> bytes:
 SOURCE_SCHEMA = {"type": "object", "required": ["publisher", "title"], "additionalProperties": False,
                  "properties": {"publisher": {"type": "string"}, "title": {"type": "string"},
                                 "url": {"type": "string", "pattern": "^https://"}, "year": {"type": "integer"},
-                                "doi": {"type": "string", "pattern": "^10\\.\\d{4,9}/"}}}
+                                "doi": {"type": "string", "pattern": "^10\\.\\d{4,9}/"},
+                                "lang": {"type": "string", "pattern": "^" + LANGUAGE_TAG.pattern + "$",
+                                         "description": "the language of the title (BCP 47), when the editor gave it"}}}
 _DATE = {"type": "string", "format": "date", "pattern": "^\\d{4}-\\d{2}-\\d{2}$"}
 CONTACT_SCHEMA = {
     "type": "object", "required": ["kind", "href"], "additionalProperties": False,

@@ -87,6 +87,18 @@ def is_doi(value: Any) -> str | None:
     return None if DOI.fullmatch(value) else "should be a DOI like 10.1192/bjp.bp.108.051110"
 
 
+# A short BCP 47 tag: a language (en, es, pt) and optional subtags (pt-BR, zh-Hant). Not every tag this matches
+# exists, but every real language code an editor would write matches it.
+LANGUAGE_TAG = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
+
+
+def is_language_tag(value: Any) -> str | None:
+    """A language code such as en, es or pt-BR."""
+    if is_text(value):
+        return is_text(value)
+    return None if LANGUAGE_TAG.fullmatch(value) else "should be a language code like en or es"
+
+
 def is_slug(value: Any) -> str | None:
     """A page slug: lower-case letters, digits and hyphens."""
     if is_text(value):
@@ -210,6 +222,11 @@ class Source:
     url: str | None = None
     year: int | None = None
     doi: str | None = None
+    lang: str | None = None  # the language of the title (BCP 47, e.g. en), when the editor gave it
+
+    def lang_for(self, page_language: str) -> str | None:
+        """The lang attribute the title needs on a page in page_language: its language when that differs, else None."""
+        return self.lang if self.lang and self.lang.lower() != page_language.lower() else None
 
     @property
     def doi_url(self) -> str | None:
@@ -249,6 +266,8 @@ SOURCE_FIELDS = (
     Field("year", is_int, "year of publication"),
     Field("doi", is_doi, "the DOI of a paper, e.g. 10.1192/bjp.bp.108.051110",
           hint='write the bare DOI, e.g. doi: 10.1192/bjp.bp.108.051110 (no "doi:" or https://doi.org/ in front)'),
+    Field("lang", is_language_tag, "the language of the title, e.g. en, when it is not the page's language",
+          hint="write a language code, e.g. lang: en for an English title or lang: es for a Spanish one"),
 )
 
 
@@ -264,7 +283,7 @@ PAGE_FIELDS = (
     Field("order", is_int, "position in the navigation when site.yml does not list the page"),
     Field("reviewed", is_date, "date of the last review, YYYY-MM-DD", required=True),
     Field("next_review", is_date, "date the next review is due, YYYY-MM-DD", required=True),
-    Field("sources", is_source_list, "list of {publisher, title, url, doi, year}", required=True),
+    Field("sources", is_source_list, "list of {publisher, title, url, doi, year, lang}", required=True),
     Field("summary", is_text_list, "list of key points"),
     Field("aspect", is_text, "what the page covers for search engines, e.g. causes"),
     Field("faq", is_bool, "true if every ## heading is a question"),
@@ -273,16 +292,18 @@ PAGE_FIELDS = (
 )
 
 
-def _check_sources(raw: list[Any], loc: SourceLocation, lines: LineMap) -> tuple[tuple[Source, ...], list[BuildError]]:
+def _check_sources(raw: list[Any], loc: SourceLocation, lines: LineMap,
+                   text_lines: Sequence[str] = ()) -> tuple[tuple[Source, ...], list[BuildError]]:
     sources: list[Source] = []
     errors: list[BuildError] = []
     for index, item in enumerate(raw):
         items = lines.items("sources")
         item_lines = items[index] if index < len(items) else LineMap(lines.at("sources", index), {})
-        good, problems = check_mapping(item, SOURCE_FIELDS, loc, item_lines, f"source {index + 1}")
+        good, problems = check_mapping(item, SOURCE_FIELDS, loc, item_lines, f"source {index + 1}", text_lines)
         errors.extend(problems)
         if not problems:
-            sources.append(Source(good["publisher"], good["title"], good.get("url"), good.get("year"), good.get("doi")))
+            sources.append(Source(good["publisher"], good["title"], good.get("url"), good.get("year"), good.get("doi"),
+                                  good.get("lang")))
     return tuple(sources), errors
 
 
@@ -291,7 +312,7 @@ def validate_meta(raw: Any, loc: SourceLocation, lines: LineMap, text_lines: lis
     good, errors = check_mapping(raw, PAGE_FIELDS, loc, lines, "the front matter", text_lines)
     sources: tuple[Source, ...] = ()
     if isinstance(good.get("sources"), list):
-        sources, source_errors = _check_sources(good["sources"], loc, lines)
+        sources, source_errors = _check_sources(good["sources"], loc, lines, text_lines)
         errors.extend(source_errors)
     errors.extend(_comment_traps(good, loc, lines, text_lines))
     if errors:

@@ -108,6 +108,48 @@ def test_a_doi_source_links_to_doi_org():
     assert Source("NHS", "Two", url="https://www.nhs.uk/", doi="10.1/x").link == "https://www.nhs.uk/"
 
 
+BLOCK_SOURCE = GOOD.replace("  - {publisher: NHS, title: One}", """  - publisher: NHS
+    title: Feeling numb
+    url: https://www.nhs.uk/
+  - publisher: OMS
+    title: Depresión
+    lang: LANG
+    url: https://www.who.int/es/""")
+
+
+@pytest.mark.parametrize("code", ["en", "es", "pt-BR", "zh-Hant", "ast", "es-419"])
+def test_a_source_may_say_the_language_of_its_title(code):
+    raw, lines, _body, _line = parse(BLOCK_SOURCE.replace("LANG", code), LOC)
+    meta, errors = validate_meta(raw, LOC, lines, [])
+    assert errors == [] and meta is not None
+    assert [s.lang for s in meta.sources] == [None, code]
+
+
+@pytest.mark.parametrize("value, problem, hint", [
+    ("English", '"lang" should be a language code like en or es',
+     "write a language code, e.g. lang: en for an English title or lang: es for a Spanish one"),
+    ("EN", '"lang" should be a language code like en or es',
+     "write a language code, e.g. lang: en for an English title or lang: es for a Spanish one"),
+    ("en_GB", '"lang" should be a language code like en or es',
+     "write a language code, e.g. lang: en for an English title or lang: es for a Spanish one"),
+    ("12", '"lang" should be text but is a number',
+     "write a language code, e.g. lang: en for an English title or lang: es for a Spanish one"),
+    ("no", '"lang" is a yes/no value, not text', 'put the text in quotes, e.g. lang: "no"'),
+])
+def test_a_bad_source_language_is_named_at_its_line_with_how_to_write_it(value, problem, hint):
+    # line 12 is the second source's "lang:" line (the front matter's line 1 is '---')
+    assert meta_errors(BLOCK_SOURCE.replace("LANG", value)) == [f"content/x.md:12: {problem} — {hint}"]
+
+
+def test_a_source_title_is_marked_only_when_its_language_is_not_the_page_s():
+    from feelagain.schema import Source
+    english = Source("NHS", "Feeling numb", "https://www.nhs.uk/", lang="en")
+    assert english.lang_for("es") == "en"
+    assert english.lang_for("en") is None and english.lang_for("EN") is None
+    assert Source("NHS", "Feeling numb").lang_for("es") is None  # no language given: nothing is claimed
+    assert Source("NIMH", "Título", lang="es").lang_for("en") == "es"
+
+
 def test_a_text_item_with_a_colon_is_named_at_its_own_line():
     text = GOOD.replace("sources:", 'summary:\n  - Fine.\n  - "Quoted: fine."\n  - Note: it passes.\nsources:')
     assert meta_errors(text) == ['content/x.md:9: "summary" item 3 was read as "name: value" because of the ": " in '
