@@ -135,7 +135,11 @@ if (form && list && status) {
     run(query);
   });
   // Back, Forward, or a fragment typed into the address bar: show that entry's search.
-  addEventListener('popstate', () => searchFor(fromFragment()));
+  // Back and Forward between searches. Another fragment (the skip link's #main, a result's #anchor) is a move
+  // within the page, not a search: it must not empty the box and the results.
+  addEventListener('popstate', () => {
+    if (!location.hash || new URLSearchParams(location.hash.slice(1)).has('q')) searchFor(fromFragment());
+  });
   let initial = fromFragment();
   // An old link or bookmark may still carry ?q=: read it once, then replace this history entry with the
   // fragment form, so the words are not kept in a URL that would reach the server again (reload, Back).

@@ -270,3 +270,18 @@ def test_an_old_query_string_link_is_read_once_then_dropped(visit):
     # The history entry no longer holds ?q=: Back, Forward or Reload do not send the words again.
     assert v.page.url.endswith("/search/#q=alexithymia"), v.page.url
     assert v.page.evaluate("() => location.search") == ""
+
+
+def test_the_skip_link_keeps_the_search(visit):
+    """A move within the page (the skip link's #main) changes the fragment; it is not a new search, so the box
+    and the results must stay (keyboard and screen-reader readers use it first)."""
+    v = _search(visit, "numb", fresh=True)
+    before = _result_hrefs(v)
+    assert before
+    v.page.keyboard.press("Tab")
+    expect(v.page.locator(":focus")).to_have_attribute("href", re.compile(r"#main$"))
+    v.page.keyboard.press("Enter")
+    v.page.wait_for_url(re.compile(r"#main$"))
+    v.page.wait_for_timeout(300)  # popstate and any search it started
+    expect(v.page.locator("input[type=search]")).to_have_value("numb")
+    assert _result_hrefs(v) == before
