@@ -554,8 +554,9 @@ def _build(config: SiteConfig, stores: list[DiskStore[Any]], *, write: bool, tod
             default_found = found
         del sources
         sites.append((lang_config, lang, site, markdown))
+    pairs: dict[tuple[str, str], str] = {}  # (language, slug) → the default-language page it translates
     if refs:
-        _, pair_errors = pair_pages(default_found, refs)
+        pairs, pair_errors = pair_pages(default_found, refs)
         problems.extend(pair_errors, [])
     problems.extend(*check_catalogs(config, languages))
     if problems.errors:
@@ -570,8 +571,9 @@ def _build(config: SiteConfig, stores: list[DiskStore[Any]], *, write: bool, tod
         return text
 
     assets = asset_names(config.asset_dirs)  # so `check` too finds an image that is not there
-    # Each other-language page with the default-language page it translates, for "link to its version" advice.
-    versions = [(ref.lang, ref.slug, ref.translation_of or ref.slug) for ref in refs]
+    # Each translated page with the default-language page it translates (real pairs only: a page of its own has
+    # no version to suggest), for "link to its version" advice.
+    versions = [(code, slug, default) for (code, slug), default in pairs.items()]
 
     def versions_for(lang: Language) -> dict[str, str]:
         if lang.is_default:

@@ -950,3 +950,15 @@ def test_check_finds_a_missing_image_and_names_a_pages_version_in_its_own_langua
     assert any(line.startswith("content/causes.md:") and "image ../assets/img/lake.jpg not found" in line
                for line in said), said
     assert any(line.startswith("content/es/index.md:") and "link to obtener-ayuda.md" in line for line in said), said
+
+
+def test_a_link_to_a_page_only_in_another_language_names_no_version(make_site):
+    """A Spanish page with no English version: a link to it from an English page must not advise linking to
+    a file that does not exist."""
+    site = make_site({**SPANISH,
+                      "content/es/solo.md": page("Solo", "Solo en español.\n"),
+                      "content/causes.md": md(body="Intro. See [solo](solo.md).\n")})
+    run = run_in_fork("check", "--site", str(site))
+    assert run.returncode == 1 and "Traceback" not in run.stderr
+    said = [line for line in run.stderr.splitlines() if "solo.md" in line]
+    assert said and all("its version in" not in line for line in said), said
