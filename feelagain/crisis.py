@@ -386,13 +386,15 @@ class _Reader:
         elif good["code"] != "intl":
             self.problems.add(BuildError(self.loc.at(lines.at("emergency")), f'region "{good["code"]}" has no emergency number',
                                          "add emergency: {number, verified_on, source}; only the intl fallback may leave it empty"))
-        for code, texts in good.get("translations", {}).items():
+        for code, texts in list(good.get("translations", {}).items()):
             if "note" in texts and not (emergency and emergency.note):
                 self.problems.add(BuildError(
                     self.loc.at(lines.at("translations")),
                     f'translations.{code}.note of region "{good["code"]}" translates a note its emergency number does not have',
                     "add the English note to emergency (note: …), or remove note from the translation"))
-                return None
+                # Keep the region (without that note): dropping it would add a second, false problem wherever
+                # the region is named (default_region, a language's default_region).
+                good["translations"][code] = {k: v for k, v in texts.items() if k != "note"}
         lines_ = [self.line(item, il, f"a line of {good['code']}") for item, il in self.items(good["lines"], lines, "lines", good["code"])]
         support = [self.line(item, il, f"a support line of {good['code']}", SUPPORT_FIELDS)
                    for item, il in self.items(good.get("support", []), lines, "support", good["code"])]

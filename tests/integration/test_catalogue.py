@@ -962,3 +962,22 @@ def test_a_link_to_a_page_only_in_another_language_names_no_version(make_site):
     assert run.returncode == 1 and "Traceback" not in run.stderr
     said = [line for line in run.stderr.splitlines() if "solo.md" in line]
     assert said and all("its version in" not in line for line in said), said
+
+
+def test_a_note_translation_without_a_note_is_one_problem(make_site):
+    """The bad translation is reported at its line; the region itself stays, so a language whose default_region
+    names it gets no second, false 'is not a region' problem."""
+    crisis = CRISIS_YML + (  # a second region, the Spanish pages' first, whose translation has a note
+        "  - code: intl\n    name: Other countries\n    translations: {es: {name: Otros países, note: Gratis.}}\n    emergency: null\n"
+        "    lines:\n      - name: Find A Helpline\n        description: Find a helpline.\n        hours: 24/7\n"
+        "        verified_on: 2026-11-20\n        source: https://findahelpline.com\n"
+        "        contacts: [{kind: web, url: https://findahelpline.com}]\n")
+    site_yml = SPANISH["content/site.yml"].replace("    default_region: uk\n", "    default_region: intl\n")
+    assert site_yml != SPANISH["content/site.yml"]
+    site = make_site({**SPANISH, "content/site.yml": site_yml, "content/crisis.yml": crisis})
+    run = run_in_fork("check", "--site", str(site))
+    assert run.returncode == 1 and "Traceback" not in run.stderr
+    line = 1 + crisis.splitlines().index("  - code: intl") + 2
+    assert run.stderr.splitlines()[:-1] == [
+        f'content/crisis.yml:{line}: translations.es.note of region "intl" translates a note its emergency number '
+        "does not have — add the English note to emergency (note: …), or remove note from the translation"]
