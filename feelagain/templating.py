@@ -191,12 +191,19 @@ class Renderer:
     def source_files(self) -> list[Path]:
         """Return every template file, whatever its extension (for the render cache key).
 
-        Not only *.html: templates/sw.js is a template too, and an edit to it must reach the next build.
+        Not only *.html: templates/sw.js is a template too, and an edit to it must reach the next build. Not an
+        editor's hidden, swap or backup files (.x.swp, .DS_Store, #x#, x~): no template uses them, and an
+        autosave would otherwise throw the whole render cache away.
         """
         files: list[Path] = []
         for folder in self.config.template_dirs:
-            files += sorted(p for p in folder.rglob("*") if p.is_file())
+            files += sorted(p for p in folder.rglob("*") if p.is_file() and not _editor_litter(p.relative_to(folder)))
         return files
+
+
+def _editor_litter(path: Path) -> bool:
+    """Whether a path under templates/ is hidden (in any part) or an editor's backup or lock file."""
+    return any(part.startswith((".", "#")) for part in path.parts) or path.name.endswith("~")
 
 
 def asset_function(root: str, assets: dict[str, PurePosixPath]) -> Callable[[str], str]:

@@ -163,6 +163,23 @@ def test_a_changed_template_that_is_not_html_reaches_a_cached_build(make_site, t
     assert snapshot(out) == before
 
 
+def test_an_editors_swap_and_backup_files_in_templates_keep_the_cache(make_site, tmp_path):
+    """An editor's autosave (.page.html.swp, page.html~, .DS_Store) is not a template: the next build still
+    takes every page from the cache."""
+    site = make_site()
+    out = tmp_path / "out"
+    templates = site / "templates"
+    templates.mkdir()
+    (templates / "page.html").write_text((PROJECT_ROOT / "templates/page.html").read_text())
+    build(site, out)
+    assert build(site, out).cache_hits > 0
+    for name in (".page.html.swp", "page.html~", ".DS_Store", "#page.html#", ".git/HEAD"):
+        (templates / name).parent.mkdir(parents=True, exist_ok=True)
+        (templates / name).write_text("litter")
+    rebuilt = build(site, out)
+    assert rebuilt.cache_hits > 0 and rebuilt.cache_hits == rebuilt.pages, (rebuilt.cache_hits, rebuilt.pages)
+
+
 def test_a_changed_config_invalidates_cached_pages(make_site, tmp_path):
     rebuild_after_replacing(make_site(), tmp_path / "out", "content/site.yml", "title: Test Site", "title: Renamed Site")
     assert "Renamed Site" in (tmp_path / "out/get-help/index.html").read_text()
