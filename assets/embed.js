@@ -17,7 +17,10 @@
   'use strict';
   var me = document.currentScript;
   if (!me || !me.src) return;
-  var base = new URL('.', me.src); // the site root (embed.js sits there), works from a sub-path
+  /* The site root, also below a sub-path: /embed.js sits there, and the pinned copy (assets/embed.<hash>.js, the
+     same bytes: the one a clinic can check with integrity="…") one folder down. */
+  var pinned = /\/assets\/embed\.[0-9a-f]{8}\.js$/.test(new URL(me.src).pathname);
+  var base = new URL(pinned ? '../' : '.', me.src);
   var origin = base.origin;
   /* One record per frame we made and that is still in the page: {f: the iframe, slug, ready (our page in it has
      spoken), told (what it was last told), covered (px of the host's sticky header, data-exit-top), named (true

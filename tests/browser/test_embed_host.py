@@ -24,6 +24,7 @@ import yaml
 from playwright.sync_api import expect
 
 from tests.browser.conftest import CSP_RECORDER_JS
+from tests.support.sitebuild import StrictCSPServer, _QuietServer, _StrictHandler
 
 pytestmark = pytest.mark.browser
 
@@ -1000,3 +1001,89 @@ def test_a_page_that_has_its_own_feelagain_keeps_it(browser, origins, site_serve
     finally:
         host.close()
 
+
+# ---------------------------------------------------- the pinned snippet (Subresource Integrity, CORS)
+
+
+class _HeadersSayCors(StrictCSPServer):
+    """The strict test server, plus the one header the pinned snippet needs: Access-Control-Allow-Origin, on the
+    addresses whose rules in the built site's _headers give it (a splat matches any characters, as on Netlify
+    and Cloudflare Pages). The shared server sends none, so it shows what a host without the rule does."""
+
+    def start(self) -> _HeadersSayCors:
+        rules = []
+        pattern = None
+        for line in (self.directory / "_headers").read_text(encoding="utf-8").splitlines():
+            if line and not line[0].isspace():
+                pattern = re.compile(re.escape(line).replace(r"\*", ".*"))
+            elif line.strip().startswith("Access-Control-Allow-Origin:") and pattern is not None:
+                rules.append((pattern, line.split(":", 1)[1].strip()))
+        directory = str(self.directory)
+
+        class Handler(_StrictHandler):
+            def end_headers(self) -> None:
+                path = urlsplit(self.path).path
+                value = next((v for p, v in rules if p.fullmatch(path)), None)
+                if value:
+                    self.send_header("Access-Control-Allow-Origin", value)
+                super().end_headers()
+
+        self._httpd = _QuietServer(("127.0.0.1", 0), lambda *a, **k: Handler(*a, directory=directory, **k))
+        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        self._thread.start()
+        return self
+
+
+@pytest.fixture(scope="module")
+def cors_server(built_site):
+    with _HeadersSayCors(built_site) as server:
+        yield server
+
+
+def _pinned(built_site: Path, site: str, guide: str = "embed/index.html") -> str:
+    html = (built_site / guide).read_text(encoding="utf-8")
+    match = re.search(r'<code id="embed-pinned">(.*?)</code>', html, re.S)
+    assert match, "the guide has no pinned snippet"
+    return unescape(match.group(1)).replace(BASE_URL, site + "/")
+
+
+def test_the_pinned_snippet_runs_from_another_origin_and_a_wrong_integrity_is_refused(
+        browser, origins, built_site, cors_server, site_server):
+    """A clinic pastes the guide's pinned <script integrity crossorigin> with a page's placeholder: the browser
+    checks the file and the frames work. Controls: a wrong integrity value, or a host without the _headers rule
+    (no Access-Control-Allow-Origin), and the browser refuses the script: no frames."""
+    site = cors_server.url
+    pinned = _pinned(built_site, site)
+    assert _pinned(built_site, site, "es/embed/index.html") == pinned  # one file for every language
+    placeholder = _snippets(built_site, site, "signs")["script"].split("<script", 1)[0]
+    other = _snippets(built_site, site, "senales", "es/embed/index.html")["script"].split("<script", 1)[0]
+    wrong = re.sub(r'integrity="sha384-[^"]+"', 'integrity="sha384-' + "A" * 64 + '"', pinned)
+    assert wrong != pinned
+    no_cors = pinned.replace(site, site_server.url)
+    body = placeholder + other
+    csp = "default-src 'self'; script-src 'self' {0}; frame-src {0}"
+    origins[0].pages["/pinned.html"] = (_clinic_page(body + pinned), csp.format(site))
+    origins[0].pages["/pinned-wrong.html"] = (_clinic_page(body + wrong), csp.format(site))
+    origins[0].pages["/pinned-no-cors.html"] = (_clinic_page(body.replace(site, site_server.url) + no_cors),
+                                                csp.format(site_server.url))
+    host = Host(browser, origins[0].url + "/pinned.html")
+    try:
+        for slug, path in (("signs", "/embed/signs/"), ("senales", "/es/embed/senales/")):
+            assert urlsplit(host.iframe(slug).get_attribute("src")).path == path, slug
+            host.wait_fitted(slug, taller_than=320)
+        script = [r for r in host.requests_made if "/assets/embed." in r.url]
+        assert script and script[0].all_headers().get("referer") is None, script
+        assert not host.problems(), host.problems()
+    finally:
+        host.close()
+    for name, why in (("/pinned-wrong.html", "integrity"), ("/pinned-no-cors.html", "CORS")):
+        host = Host(browser, origins[0].url + name)
+        try:
+            host.page.wait_for_load_state("load")
+            host.page.wait_for_timeout(500)
+            expect(host.page.locator("iframe")).to_have_count(0)
+            expect(host.page.get_by_role("link", name=re.compile("Signs"))).to_be_visible()  # the plain link stays
+            assert host.page.evaluate("() => typeof window.FeelAgain") == "undefined", name
+            assert any(why.lower() in c.lower() for c in host.console), (name, host.console)
+        finally:
+            host.close()
