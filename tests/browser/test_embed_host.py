@@ -1087,3 +1087,23 @@ def test_the_pinned_snippet_runs_from_another_origin_and_a_wrong_integrity_is_re
             assert any(why.lower() in c.lower() for c in host.console), (name, host.console)
         finally:
             host.close()
+
+
+@pytest.mark.parametrize("script", ["embed.js", "assets/embed.HASH.js"])
+def test_both_copies_of_embed_js_find_the_site_root_below_a_sub_path(browser, origins, built_site, sub_path_server,
+                                                                     script):
+    """A site at /guide/: /guide/embed.js and its pinned copy one folder down both embed /guide/embed/<page>/
+    (the pinned copy must not look for /guide/assets/embed/…)."""
+    site = sub_path_server.url
+    name = next((built_site / "assets").glob("embed.*.js")).name
+    src = f"{site}/guide/" + script.replace("embed.HASH.js", name)
+    page = f"/sub-path-{script.replace('/', '-')}.html"
+    origins[0].pages[page] = (_clinic_page(f'<div data-feelagain="signs"></div><script src="{src}"></script>'),
+                              f"default-src 'self'; script-src 'self' {site}; frame-src {site}")
+    host = Host(browser, origins[0].url + page)
+    try:
+        assert urlsplit(host.iframe("signs").get_attribute("src")).path == "/guide/embed/signs/"
+        host.wait_fitted("signs", taller_than=320)
+        assert not host.problems(), host.problems()
+    finally:
+        host.close()
