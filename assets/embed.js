@@ -8,15 +8,27 @@
           button, kept in view on a long page, stops below it). data-exit-keys="true": Shift 3 times
           anywhere on the host page leaves too (opt-in: it acts on the clinic's page).
           <script src="https://OUR-SITE/embed.js" async referrerpolicy="no-referrer"></script>
+   Placeholders added later (a single-page app, a CMS widget) become frames too: the script watches the page
+   for added elements. A site may also call window.FeelAgain.scan() (or .scan(element), to look only inside
+   that element) after adding placeholders. Each placeholder gets one frame, however often it is scanned.
    Host CSP needs: script-src OUR_ORIGIN; frame-src OUR_ORIGIN. No inline styles are needed:
    sizes are set through the CSSOM (element.style), which CSP allows. Nothing is tracked. */
 (function () {
   'use strict';
   var me = document.currentScript;
   if (!me || !me.src) return;
-  var base = new URL('.', me.src); // the site root (embed.js sits there), works from a sub-path
+  /* The site root, also below a sub-path: /embed.js sits there, and the pinned copy (assets/embed.<hash>.js, the
+     same bytes: the one a clinic can check with integrity="…") one folder down. */
+  var pinned = /\/assets\/embed\.[0-9a-f]{8}\.js$/.test(new URL(me.src).pathname);
+  var base = new URL(pinned ? '../' : '.', me.src);
   var origin = base.origin;
+  /* One record per frame we made and that is still in the page: {f: the iframe, slug, ready (our page in it has
+     spoken), told (what it was last told), covered (px of the host's sticky header, data-exit-top), named (true
+     when the clinic gave no data-title, so our page's title names the frame)}. A frame taken out of the page is
+     dropped (forget), so a single-page app that swaps views does not pile up dead frames. */
   var frames = [];
+  var records = new WeakMap(); // iframe -> its record, to track it again if it is put back in the page
+  var seen = new WeakSet(); // placeholders already handled (held weakly: a removed one can go)
   var SLUG = /^[a-z0-9-]+$/;
   var LANG = /^[a-z]{2,3}(-[a-z0-9]{2,8})?$/;
   // This site's language codes, the default first: the build writes them here (embed.host_script).
@@ -52,6 +64,10 @@
   }
 
   function build(el) {
+    // Once per placeholder: scanned again (by the observer and FeelAgain.scan() both), it gets no second frame
+    // and no second warning.
+    if (seen.has(el)) return;
+    seen.add(el);
     var slug = el.getAttribute('data-feelagain');
     if (!slug || el.querySelector('iframe[data-feelagain-frame]')) return;
     if (!SLUG.test(slug)) {
@@ -69,7 +85,6 @@
     f.src = src.href;
     // Until our page loads and tells us its own title (onMessage), the frame is named by its address name.
     f.title = el.getAttribute('data-title') || 'Feel Again: ' + slug.replace(/-/g, ' ');
-    named.push(!el.getAttribute('data-title'));
     // With the clinic's opt-in to the keyboard exit (below), the frame loads at once: it tells us where to go.
     var keys = /^(1|true)$/.test(el.getAttribute('data-exit-keys') || '');
     if (keys) wantKeys = true;
@@ -90,7 +105,8 @@
     f.setAttribute('data-feelagain-frame', slug);
     // A clinic page with a sticky header of its own says how tall it is (CSS px), so our button stops below it.
     var top = el.getAttribute('data-exit-top');
-    covered.push(top && /^[0-9]{1,3}$/.test(top) ? Math.min(parseInt(top, 10), 300) : 0);
+    var rec = { f: f, slug: slug, ready: false, told: null, named: !el.getAttribute('data-title'),
+                covered: top && /^[0-9]{1,3}$/.test(top) ? Math.min(parseInt(top, 10), 300) : 0 };
     f.style.width = '100%';
     f.style.border = '0';
     f.style.display = 'block';
@@ -98,13 +114,13 @@
     f.style.height = '40rem';
     el.textContent = '';
     el.appendChild(f);
-    frames.push(f);
+    frames.push(rec);
+    records.set(f, rec);
     /* Our page speaks as soon as it runs (before its load event). A frame that loaded and stays silent shows
        something else: most often a mistyped page name (our "page not found"), or a CSP that blocks the frame. */
-    var index = frames.length - 1;
     f.addEventListener('load', function () {
       setTimeout(function () {
-        if (!ready[index]) {
+        if (!rec.ready && f.isConnected) {
           warn('the frame for "' + slug + '" (' + src.origin + src.pathname + ') did not answer. Check the page ' +
                'name in data-feelagain (the list is at ' + new URL(prefix + 'embed/', base).href + ') and that ' +
                'your Content-Security-Policy allows frame-src ' + origin + '.');
@@ -127,17 +143,18 @@
       } catch (err) { /* not a URL: ignored */ }
     }
     for (var i = 0; i < frames.length; i++) {
-      var f = frames[i];
-      if (e.source === f.contentWindow && f.getAttribute('data-feelagain-frame') === d.slug) {
+      var rec = frames[i], f = rec.f;
+      // A frame taken out of the page has no window (contentWindow is null): it never matches.
+      if (f.isConnected && f.contentWindow && e.source === f.contentWindow && rec.slug === d.slug) {
         f.style.height = Math.ceil(d.height) + 'px';
         f.style.minHeight = '0';
         // Our page is loaded in it (it spoke from our origin), so it can now be told where it is;
         // a frame's new height can also move the frames below it.
-        ready[i] = true;
-        told[i] = null; // a reloaded frame must be told again
+        rec.ready = true;
+        rec.told = null; // a reloaded frame must be told again
         if (exitUrl) exitTo = exitUrl;
         // The clinic gave no data-title: the page's own title names the frame ("Signs of … – Feel Again").
-        if (named[i] && typeof d.title === 'string') {
+        if (rec.named && typeof d.title === 'string') {
           var name = d.title.replace(/\s+/g, ' ').trim();
           if (name && name.length <= 300 && f.title !== name) f.title = name;
         }
@@ -153,10 +170,6 @@
      and the viewport's height, and only when that changed. The message goes to that frame's window only, and
      only if it shows our origin (targetOrigin); it says nothing about this page beyond those two numbers.
      The frame moves its button down by that much, never out of the frame. */
-  var ready = [];
-  var told = [];
-  var covered = []; // per frame: px at the top of the viewport hidden by the host's sticky header (data-exit-top)
-  var named = []; // per frame: true when the clinic gave no data-title, so our page's title names the frame
   var pending = false;
 
   function schedule() {
@@ -172,16 +185,15 @@
     var viewTop = vv ? vv.offsetTop : 0;
     var viewport = Math.round(vv ? vv.height : window.innerHeight || document.documentElement.clientHeight);
     for (var i = 0; i < frames.length; i++) {
-      var f = frames[i];
-      if (!ready[i] || !f.contentWindow) continue;
+      var rec = frames[i], f = rec.f;
+      if (!rec.ready || !f.isConnected || !f.contentWindow) continue;
       var r = f.getBoundingClientRect();
-      var above = Math.round(Math.min(Math.max(0, Math.max(covered[i], viewTop) - r.top), r.height));
+      var above = Math.round(Math.min(Math.max(0, Math.max(rec.covered, viewTop) - r.top), r.height));
       var key = above + ' ' + viewport;
-      if (told[i] === key) continue;
-      told[i] = key;
+      if (rec.told === key) continue;
+      rec.told = key;
       f.contentWindow.postMessage(
-        { type: 'feelagain:host', slug: f.getAttribute('data-feelagain-frame'), above: above, viewport: viewport },
-        origin);
+        { type: 'feelagain:host', slug: rec.slug, above: above, viewport: viewport }, origin);
     }
   }
 
@@ -196,7 +208,8 @@
     if (!exitTo) return;
     document.documentElement.style.visibility = 'hidden';
     for (var i = 0; i < frames.length; i++) {
-      if (ready[i] && frames[i].contentWindow) frames[i].contentWindow.postMessage({ type: 'feelagain:leave' }, origin);
+      var f = frames[i].f;
+      if (frames[i].ready && f.isConnected && f.contentWindow) f.contentWindow.postMessage({ type: 'feelagain:leave' }, origin);
     }
     window.location.replace(exitTo);
   }
@@ -222,20 +235,70 @@
     });
   }
 
-  function start() {
-    var els = document.querySelectorAll('[data-feelagain]');
-    for (var i = 0; i < els.length; i++) build(els[i]);
-    if (!frames.length) return;
-    window.addEventListener('message', onMessage);
-    // Capture: also hears scrolling inside a scrollable box of this page that holds a frame.
-    document.addEventListener('scroll', schedule, { capture: true, passive: true });
-    window.addEventListener('resize', schedule, { passive: true });
-    if (window.visualViewport) {
-      window.visualViewport.addEventListener('scroll', schedule, { passive: true });
-      window.visualViewport.addEventListener('resize', schedule, { passive: true });
+  /* Listeners for the whole page, added once, when the first frame is made (a page without placeholders gets
+     none). */
+  var listening = false, keysOn = false;
+
+  function listen() {
+    if (!listening && frames.length) {
+      listening = true;
+      window.addEventListener('message', onMessage);
+      // Capture: also hears scrolling inside a scrollable box of this page that holds a frame.
+      document.addEventListener('scroll', schedule, { capture: true, passive: true });
+      window.addEventListener('resize', schedule, { passive: true });
+      if (window.visualViewport) {
+        window.visualViewport.addEventListener('scroll', schedule, { passive: true });
+        window.visualViewport.addEventListener('resize', schedule, { passive: true });
+      }
     }
-    if (wantKeys) listenForKeys();
+    if (wantKeys && !keysOn) {
+      keysOn = true;
+      listenForKeys();
+    }
   }
+
+  /* Make frames of the placeholders in root (an element, or the whole document), root itself included. An
+     element that holds a frame we made and dropped (it was taken out of the page and put back) is tracked again. */
+  function scan(root) {
+    root = root && root.nodeType === 1 ? root : document;
+    var els = root.querySelectorAll('[data-feelagain], iframe[data-feelagain-frame]');
+    var list = root.nodeType === 1 && root.matches('[data-feelagain], iframe[data-feelagain-frame]') ? [root] : [];
+    for (var i = 0; i < els.length; i++) list.push(els[i]);
+    for (var j = 0; j < list.length; j++) {
+      var el = list[j];
+      if (el.hasAttribute('data-feelagain')) build(el);
+      else if (records.has(el) && frames.indexOf(records.get(el)) < 0) frames.push(records.get(el));
+    }
+    listen();
+  }
+
+  // Drop the frames no longer in the page: nothing is sent to them, and they are not kept alive.
+  function forget() {
+    frames = frames.filter(function (rec) { return rec.f.isConnected; });
+  }
+
+  function watch() {
+    if (typeof MutationObserver !== 'function') return;
+    new MutationObserver(function (mutations) {
+      var removed = false;
+      for (var i = 0; i < mutations.length; i++) {
+        var added = mutations[i].addedNodes;
+        // Only what was added, and inside it: never the whole page again.
+        for (var j = 0; j < added.length; j++) if (added[j].nodeType === 1 && added[j].isConnected) scan(added[j]);
+        if (mutations[i].removedNodes.length) removed = true;
+      }
+      if (removed) forget();
+    }).observe(document.documentElement, { childList: true, subtree: true });
+  }
+
+  function start() {
+    scan(document);
+    // After the first scan: while the page was still being parsed, a placeholder's own link could come after it.
+    watch();
+  }
+
+  // For sites that prefer to say when they added placeholders. The first copy of this script keeps the name.
+  if (!window.FeelAgain) window.FeelAgain = { scan: function (root) { scan(root); } };
 
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
   else start();

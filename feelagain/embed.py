@@ -1,7 +1,9 @@
 """Syndication: embed snippets, oEmbed responses, the content API and their JSON schemas."""
 from __future__ import annotations
 
+import base64
 import dataclasses
+import hashlib
 import itertools
 import json
 import re
@@ -62,6 +64,23 @@ def host_script(script: bytes, config: SiteConfig) -> bytes:
     """
     codes = json.dumps([lang.code for lang in config.all_languages])
     return script.replace(LANGUAGES_MARK, b"var LANGUAGES = " + codes.encode() + b";", 1)
+
+
+def integrity(data: bytes) -> str:
+    """Return the Subresource Integrity value of a file's bytes ("sha384-" and the base64 digest)."""
+    return "sha384-" + base64.b64encode(hashlib.sha384(data).digest()).decode("ascii")
+
+
+def pinned_snippet(config: SiteConfig, dest: PurePosixPath, data: bytes) -> str:
+    """Return the "Pinned" script tag: the fingerprinted copy of embed.js (dest, its bytes data) with integrity.
+
+    That copy's name changes whenever its bytes do, so a clinic can check it with integrity="…": the browser
+    refuses a changed file. crossorigin="anonymous" is needed for that check on a script from another origin (the
+    file is sent with Access-Control-Allow-Origin, see headers.py); no cookies are sent.
+    """
+    src = escape(join_url(config.base_url, dest.as_posix()))
+    return (f'<script src="{src}" integrity="{integrity(data)}" crossorigin="anonymous" '
+            f'referrerpolicy="no-referrer" async></script>')
 
 
 def script_snippet(page: Page, config: SiteConfig, region: str | None = None) -> str:

@@ -74,6 +74,9 @@ def header_sets(config: SiteConfig, page_urls: list[str]) -> list[tuple[str, dic
         (f"{base}api/*", shared),
         (f"{base}oembed/*", shared),
         (f"{base}assets/*", {"Cache-Control": "public, max-age=31536000, immutable"}),
+        # The pinned copy of embed.js (assets/embed.<hash>.js): a clinic's <script integrity="…" crossorigin>
+        # from another origin runs only with this header. (/embed.js has it too, above; a plain tag needs none.)
+        (f"{base}assets/embed.*.js", {"Access-Control-Allow-Origin": "*"}),
     ]
     return sets
 

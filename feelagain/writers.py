@@ -24,7 +24,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from . import embed, headers, offline, printbook, search, seo, workers
-from .assets import STABLE_NAMES, collect_assets
+from .assets import STABLE_NAMES, Asset, collect_assets, fingerprint
 from .cache import DiskStore, KeyMaker, RenderCache, engine_fingerprint, make_key
 from .config import PROJECT_ROOT, SiteConfig, input_folders
 from .crisis import Crisis
@@ -903,6 +903,14 @@ def write_site(config: SiteConfig, site: Site, bodies: Mapping[str, Body], crisi
         assets = collect_assets(config.asset_dirs)
     except BuildError as err:
         raise BuildFailed([err]) from None
+    # embed.js with the site's languages written in, fingerprinted as it is written: its assets/ copy is the same
+    # file as /embed.js, so a clinic can pin it (integrity="…") and its name changes whenever its bytes do.
+    for name in STABLE_NAMES:
+        if name in assets:
+            script = embed.host_script(assets[name].data, config)
+            assets[name] = Asset(name, fingerprint(name, script), script)
+    host = assets.get("embed.js")
+    pinned = embed.pinned_snippet(config, host.dest, host.data) if host else None
     asset_paths = {name: a.dest for name, a in assets.items()}
     alternates = alternates_of(languages)
     pages = PageRenderer(config, site, crisis, asset_paths, debug=debug, alternates=alternates)
@@ -916,8 +924,8 @@ def write_site(config: SiteConfig, site: Site, bodies: Mapping[str, Body], crisi
     try:
         for asset in assets.values():
             writer.add(asset.dest, asset.data)
-            if asset.name in STABLE_NAMES:  # embed.js: with the site's languages written in
-                writer.add(STABLE_NAMES[asset.name], embed.host_script(asset.data, config))
+            if asset.name in STABLE_NAMES:  # embed.js, under the address clinics paste (same bytes, see above)
+                writer.add(STABLE_NAMES[asset.name], asset.data)
         shared_alts = repr(sorted((k, [vars(a) for a in v]) for k, v in alternates.items()))
         shared = make_key(site_fingerprint(config, pages.renderer, site, crisis, asset_paths), shared_alts)
         write_pages(PageJob(config, pages, site, bodies, writer, shared))
@@ -933,7 +941,8 @@ def write_site(config: SiteConfig, site: Site, bodies: Mapping[str, Body], crisi
                 # Only page bodies or metadata changed: the site-wide templates and settings were rendered
                 # without a problem last time, so the pages go out now and the site-wide files after the reload.
                 writer.commit(keep=served.site_wide)
-                make = lambda: site_wide_files(config, site, bodies, pages, others, alternates, shared, use_cache)
+                make = lambda: site_wide_files(config, site, bodies, pages, others, alternates, shared, use_cache,
+                                                pinned=pinned)
                 served.later = SiteWideLater(config.output_dir, served, make, writer.names(), tuple(problems.warnings))
                 return writer.written + writer.linked, None
             served.later = None  # written below, in this build: a pending run is out of date
@@ -972,7 +981,7 @@ def write_site(config: SiteConfig, site: Site, bodies: Mapping[str, Body], crisi
                         index = search.start_index(writer.tmp, prefixes)
                 if not site_wide_kept:
                     made = site_wide_files(config, site, bodies, pages, others, alternates, shared, use_cache,
-                                           listings=not listings_kept, guide=not guide_kept)
+                                           listings=not listings_kept, guide=not guide_kept, pinned=pinned)
                 if aside is not None:
                     shutil.rmtree(aside, ignore_errors=True)  # the last index, while Pagefind makes the new one
                 if index is not None:
@@ -1076,14 +1085,15 @@ class SiteWideLater:
 def site_wide_files(config: SiteConfig, site: Site, bodies: Mapping[str, Body], pages: PageRenderer,
                     others: list[tuple[SiteConfig, Site, Mapping[str, Body], PageRenderer]],
                     alternates: dict[str, list[Alternate]], salt: str, use_cache: bool = True,
-                    listings: bool = True, guide: bool = True) -> dict[PurePosixPath, bytes | Spooled]:
+                    listings: bool = True, guide: bool = True,
+                    pinned: str | None = None) -> dict[PurePosixPath, bytes | Spooled]:
     """Return the files that are made from the whole site rather than from one page (written after Pagefind).
 
     They are the listings, made from the pages' metadata alone (left out with listings=False), and the
     GUIDE_FILES, made from every page's body too (left out with guide=False). salt is a hash of the site-wide
     inputs of the default language's pages (the print page keeps its sections by it, unless use_cache is
     False). The print page and the embed guide come spooled to temporary files (the caller writes them, then
-    closes them with close_spooled)."""
+    closes them with close_spooled). pinned: the embed guide's "Pinned" script tag (embed.pinned_snippet)."""
     files: dict[PurePosixPath, bytes | Spooled] = {}
 
     def add(dest: PurePosixPath, data: bytes | Spooled) -> None:
@@ -1116,7 +1126,7 @@ def site_wide_files(config: SiteConfig, site: Site, bodies: Mapping[str, Body], 
                     "embed-index.html", guide_url, _("Embed these pages"),
                     _("How clinics and services can show these pages on their own websites."), spool_dir=spool_dir,
                     embeds=embed.embed_index(lang_config, lang_site, () if lang_config.lang_prefix else other_pages),
-                    **guides.get(lang_config.language, {})))
+                    pinned=pinned, **guides.get(lang_config.language, {})))
                 guide_urls.append((guide_url, max(p.meta.reviewed for p in lang_site.pages).isoformat()))
             # Hosts serve 404.html at any depth, so its links start from the site's own path, not relative.
             site_root = safe_url(urlsplit(config.base_url).path)

@@ -24,6 +24,7 @@ import yaml
 from playwright.sync_api import expect
 
 from tests.browser.conftest import CSP_RECORDER_JS
+from tests.support.sitebuild import StrictCSPServer, _QuietServer, _StrictHandler
 
 pytestmark = pytest.mark.browser
 
@@ -874,3 +875,235 @@ def test_a_frame_without_data_title_takes_the_pages_own_title(open_host, origins
     expect(host.iframe("signs")).to_have_attribute("title", own)
     expect(host.iframe("causes")).to_have_attribute("title", "Why it happens")
     assert not host.problems(), host.problems()
+
+
+# ------------------------------------------------- placeholders added later (single-page apps, CMS widgets)
+
+LATE_JS_CSP = "default-src 'self'; script-src 'self' {site}; frame-src {site}"
+
+
+def _late_host(origins, site: str, name: str) -> str:
+    """A clinic page with embed.js and no placeholder yet: an app adds them later (here, page.evaluate)."""
+    origins[0].pages[name] = (_clinic_page(f'<div id="app"></div><script src="{site}/embed.js"></script>'),
+                              LATE_JS_CSP.format(site=site))
+    return name
+
+
+ADD_PLACEHOLDER_JS = """([where, slug]) => {
+  const el = document.createElement('div');
+  el.setAttribute('data-feelagain', slug);
+  el.innerHTML = '<a href="/' + slug + '/">' + slug + '</a>';
+  document.querySelector(where).append(el);
+  return el;
+}"""
+
+
+def test_placeholders_added_after_load_become_self_sizing_frames(open_host, origins, site_server):
+    """A placeholder added 500 ms after load, and one inside a container inserted later still, become frames
+    that size themselves, as the page's own placeholders do (MutationObserver in embed.js)."""
+    host = open_host(_late_host(origins, site_server.url, "/late.html"))
+    host.page.wait_for_load_state("load")
+    host.page.wait_for_timeout(500)
+    host.page.evaluate(ADD_PLACEHOLDER_JS, ["#app", "signs"])
+    # A container built off the page, holding a placeholder deep inside, then inserted in one go.
+    host.page.wait_for_timeout(300)
+    host.page.evaluate("""() => {
+      const box = document.createElement('section');
+      box.innerHTML = '<h2>More</h2><div><div class="card"><div data-feelagain="causes" data-title="Why"></div></div></div>';
+      document.querySelector('main').append(box);
+    }""")
+    for slug in ("signs", "causes"):
+        expect(host.iframe(slug)).to_have_count(1)
+        host.wait_fitted(slug, taller_than=320)  # our page answered and the frame took its height
+        expect(host.iframe(slug)).to_have_css("min-height", "0px")
+    expect(host.iframe("causes")).to_have_attribute("title", "Why")
+    expect(host.page.locator("iframe")).to_have_count(2)
+    # It keeps working after a reflow: the frames follow their content.
+    before = host.sizes("signs")["outer"]
+    host.page.set_viewport_size({"width": 375, "height": 800})
+    assert host.wait_fitted("signs", taller_than=before + 50)["outer"] > before
+    assert not host.problems(), host.problems()
+
+
+def test_feelagain_scan_makes_frames_once_even_when_the_observer_runs_too(open_host, origins, site_server):
+    """window.FeelAgain.scan() turns placeholders into frames (here one the observer cannot see: its
+    data-feelagain came after it was added); scan() and the observer both seeing a placeholder make one frame,
+    and a bad placeholder scanned again warns once."""
+    host = open_host(_late_host(origins, site_server.url, "/scan.html"))
+    page = host.page
+    page.wait_for_load_state("load")
+    assert page.evaluate("() => typeof window.FeelAgain === 'object' && typeof window.FeelAgain.scan")
+    # Added as a plain element; the attribute comes in a later task, which the observer (new elements only) misses.
+    page.evaluate("() => { const el = document.createElement('div'); el.id = 'later'; "
+                  "document.querySelector('#app').append(el); }")
+    page.wait_for_timeout(100)
+    page.evaluate("() => document.querySelector('#later').setAttribute('data-feelagain', 'signs')")
+    page.wait_for_timeout(500)
+    expect(host.iframe("signs")).to_have_count(0)
+    page.evaluate("() => window.FeelAgain.scan()")
+    expect(host.iframe("signs")).to_have_count(1)
+    host.wait_fitted("signs", taller_than=320)
+    # Both at once: scan() right after adding (the observer's turn comes after), then scan() again twice.
+    page.evaluate("""() => {
+      const app = document.querySelector('#app');
+      app.insertAdjacentHTML('beforeend', '<div data-feelagain="causes"></div>' +
+                             '<div data-feelagain="get-help" data-lang="fr"><a href="/get-help/">Help</a></div>');
+      window.FeelAgain.scan();
+      window.FeelAgain.scan(app);
+    }""")
+    page.wait_for_timeout(300)
+    page.evaluate("() => window.FeelAgain.scan()")
+    host.wait_fitted("causes", taller_than=320)
+    expect(host.iframe("causes")).to_have_count(1)
+    expect(host.iframe("signs")).to_have_count(1)
+    expect(page.locator("iframe")).to_have_count(2)
+    assert len([c for c in host.console if 'data-lang="fr"' in c]) == 1, host.console
+    assert not host.problems(), host.problems()
+
+
+def test_frames_taken_out_of_the_page_are_left_alone_and_put_back_work_again(open_host, origins, site_server):
+    """A single-page app swaps views: a frame taken out gets nothing (no errors from its listeners), and one put
+    back is sized again. Scrolling and resizing with a removed frame throws nothing."""
+    host = open_host(_late_host(origins, site_server.url, "/swap.html"))
+    page = host.page
+    page.wait_for_load_state("load")
+    page.evaluate(ADD_PLACEHOLDER_JS, ["#app", "signs"])
+    page.evaluate(ADD_PLACEHOLDER_JS, ["#app", "causes"])
+    for slug in ("signs", "causes"):
+        host.wait_fitted(slug, taller_than=320)
+    # "causes" goes for good; "signs" goes and comes back a moment later (the iframe reloads when put back).
+    page.evaluate("() => { window.__signs = document.querySelector('[data-feelagain=signs]'); "
+                  "window.__signs.remove(); document.querySelector('[data-feelagain=causes]').remove(); }")
+    page.wait_for_timeout(300)
+    page.mouse.wheel(0, 400)
+    page.set_viewport_size({"width": 900, "height": 700})
+    page.wait_for_timeout(300)
+    page.evaluate("() => document.querySelector('#app').append(window.__signs)")
+    wide = host.wait_fitted("signs", taller_than=320)["outer"]
+    # Only a frame the script tracks follows its content when the text reflows.
+    page.set_viewport_size({"width": 375, "height": 700})
+    assert host.wait_fitted("signs", taller_than=wide + 50)["outer"] > wide
+    expect(page.locator("iframe")).to_have_count(1)
+    assert not host.problems(), host.problems()
+
+
+def test_a_page_that_has_its_own_feelagain_keeps_it(browser, origins, site_server):
+    """window.FeelAgain is set only where nothing has that name yet."""
+    name = _late_host(origins, site_server.url, "/own-name.html")
+    host = Host(browser, "about:blank")
+    try:
+        host.context.add_init_script("window.FeelAgain = {mine: true};")
+        host.page.goto(origins[0].url + name)
+        host.page.wait_for_load_state("load")
+        assert host.page.evaluate("() => window.FeelAgain.mine === true && !('scan' in window.FeelAgain)")
+        host.page.evaluate(ADD_PLACEHOLDER_JS, ["#app", "signs"])  # the observer still works
+        host.wait_fitted("signs", taller_than=320)
+    finally:
+        host.close()
+
+
+# ---------------------------------------------------- the pinned snippet (Subresource Integrity, CORS)
+
+
+class _HeadersSayCors(StrictCSPServer):
+    """The strict test server, plus the one header the pinned snippet needs: Access-Control-Allow-Origin, on the
+    addresses whose rules in the built site's _headers give it (a splat matches any characters, as on Netlify
+    and Cloudflare Pages). The shared server sends none, so it shows what a host without the rule does."""
+
+    def start(self) -> _HeadersSayCors:
+        rules = []
+        pattern = None
+        for line in (self.directory / "_headers").read_text(encoding="utf-8").splitlines():
+            if line and not line[0].isspace():
+                pattern = re.compile(re.escape(line).replace(r"\*", ".*"))
+            elif line.strip().startswith("Access-Control-Allow-Origin:") and pattern is not None:
+                rules.append((pattern, line.split(":", 1)[1].strip()))
+        directory = str(self.directory)
+
+        class Handler(_StrictHandler):
+            def end_headers(self) -> None:
+                path = urlsplit(self.path).path
+                value = next((v for p, v in rules if p.fullmatch(path)), None)
+                if value:
+                    self.send_header("Access-Control-Allow-Origin", value)
+                super().end_headers()
+
+        self._httpd = _QuietServer(("127.0.0.1", 0), lambda *a, **k: Handler(*a, directory=directory, **k))
+        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        self._thread.start()
+        return self
+
+
+@pytest.fixture(scope="module")
+def cors_server(built_site):
+    with _HeadersSayCors(built_site) as server:
+        yield server
+
+
+def _pinned(built_site: Path, site: str, guide: str = "embed/index.html") -> str:
+    html = (built_site / guide).read_text(encoding="utf-8")
+    match = re.search(r'<code id="embed-pinned">(.*?)</code>', html, re.S)
+    assert match, "the guide has no pinned snippet"
+    return unescape(match.group(1)).replace(BASE_URL, site + "/")
+
+
+def test_the_pinned_snippet_runs_from_another_origin_and_a_wrong_integrity_is_refused(
+        browser, origins, built_site, cors_server, site_server):
+    """A clinic pastes the guide's pinned <script integrity crossorigin> with a page's placeholder: the browser
+    checks the file and the frames work. Controls: a wrong integrity value, or a host without the _headers rule
+    (no Access-Control-Allow-Origin), and the browser refuses the script: no frames."""
+    site = cors_server.url
+    pinned = _pinned(built_site, site)
+    assert _pinned(built_site, site, "es/embed/index.html") == pinned  # one file for every language
+    placeholder = _snippets(built_site, site, "signs")["script"].split("<script", 1)[0]
+    other = _snippets(built_site, site, "senales", "es/embed/index.html")["script"].split("<script", 1)[0]
+    wrong = re.sub(r'integrity="sha384-[^"]+"', 'integrity="sha384-' + "A" * 64 + '"', pinned)
+    assert wrong != pinned
+    no_cors = pinned.replace(site, site_server.url)
+    body = placeholder + other
+    csp = "default-src 'self'; script-src 'self' {0}; frame-src {0}"
+    origins[0].pages["/pinned.html"] = (_clinic_page(body + pinned), csp.format(site))
+    origins[0].pages["/pinned-wrong.html"] = (_clinic_page(body + wrong), csp.format(site))
+    origins[0].pages["/pinned-no-cors.html"] = (_clinic_page(body.replace(site, site_server.url) + no_cors),
+                                                csp.format(site_server.url))
+    host = Host(browser, origins[0].url + "/pinned.html")
+    try:
+        for slug, path in (("signs", "/embed/signs/"), ("senales", "/es/embed/senales/")):
+            assert urlsplit(host.iframe(slug).get_attribute("src")).path == path, slug
+            host.wait_fitted(slug, taller_than=320)
+        script = [r for r in host.requests_made if "/assets/embed." in r.url]
+        assert script and script[0].all_headers().get("referer") is None, script
+        assert not host.problems(), host.problems()
+    finally:
+        host.close()
+    for name, why in (("/pinned-wrong.html", "integrity"), ("/pinned-no-cors.html", "CORS")):
+        host = Host(browser, origins[0].url + name)
+        try:
+            host.page.wait_for_load_state("load")
+            host.page.wait_for_timeout(500)
+            expect(host.page.locator("iframe")).to_have_count(0)
+            expect(host.page.get_by_role("link", name=re.compile("Signs"))).to_be_visible()  # the plain link stays
+            assert host.page.evaluate("() => typeof window.FeelAgain") == "undefined", name
+            assert any(why.lower() in c.lower() for c in host.console), (name, host.console)
+        finally:
+            host.close()
+
+
+@pytest.mark.parametrize("script", ["embed.js", "assets/embed.HASH.js"])
+def test_both_copies_of_embed_js_find_the_site_root_below_a_sub_path(browser, origins, built_site, sub_path_server,
+                                                                     script):
+    """A site at /guide/: /guide/embed.js and its pinned copy one folder down both embed /guide/embed/<page>/
+    (the pinned copy must not look for /guide/assets/embed/…)."""
+    site = sub_path_server.url
+    name = next((built_site / "assets").glob("embed.*.js")).name
+    src = f"{site}/guide/" + script.replace("embed.HASH.js", name)
+    page = f"/sub-path-{script.replace('/', '-')}.html"
+    origins[0].pages[page] = (_clinic_page(f'<div data-feelagain="signs"></div><script src="{src}"></script>'),
+                              f"default-src 'self'; script-src 'self' {site}; frame-src {site}")
+    host = Host(browser, origins[0].url + page)
+    try:
+        assert urlsplit(host.iframe("signs").get_attribute("src")).path == "/guide/embed/signs/"
+        host.wait_fitted("signs", taller_than=320)
+        assert not host.problems(), host.problems()
+    finally:
+        host.close()

@@ -16,6 +16,7 @@ import json
 import re
 import shutil
 import xml.etree.ElementTree as ET
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
@@ -300,9 +301,37 @@ def test_assets_are_fingerprinted_and_referenced(built: Path):
     for url in PAGES.values():
         assert f"assets/{css[0]}" in (dist / url / "index.html").read_text()
     assert any(n.startswith("lake.") for n in names)  # the site's own asset is copied too
-    # The stable copy of embed.js is the asset with the site's language codes written in.
-    assert (dist / "embed.js").read_bytes() == next((dist / "assets").glob("embed.*.js")).read_bytes().replace(
-        b"var LANGUAGES = [];", b'var LANGUAGES = ["en"];')
+    # The fingerprinted copy of embed.js is the same file as the stable one, with the site's language codes
+    # written in (a clinic that pins it gets what /embed.js gives), and named by the hash of those bytes (above).
+    copies = list((dist / "assets").glob("embed.*.js"))
+    assert len(copies) == 1, copies
+    assert (dist / "embed.js").read_bytes() == copies[0].read_bytes()
+    assert b'var LANGUAGES = ["en"];' in copies[0].read_bytes()
+
+
+def test_the_guides_pinned_script_is_the_fingerprinted_embed_js_with_its_sha384(built: Path):
+    """The guide's "Pinned" snippet names the file the build wrote, with that file's integrity value; a host
+    then gives that file (and no other asset) Access-Control-Allow-Origin, which a cross-origin SRI check needs."""
+    import base64
+
+    dist = built / "dist"
+    copy = next((dist / "assets").glob("embed.*.js"))
+    html = (dist / "embed" / "index.html").read_text(encoding="utf-8")
+    match = re.search(r'<code id="embed-pinned">(.*?)</code>', html, re.S)
+    assert match, "the guide has no pinned snippet"
+    snippet = unescape(match.group(1))
+    tags = re.findall(r"<script\b[^>]*>", snippet)
+    assert len(tags) == 1, snippet
+    attrs = dict(re.findall(r'([a-z-]+)="([^"]*)"', tags[0]))
+    assert attrs["src"] == f"{BASE_URL}assets/{copy.name}", attrs
+    want = "sha384-" + base64.b64encode(hashlib.sha384(copy.read_bytes()).digest()).decode()
+    assert attrs["integrity"] == want, (attrs, want)
+    assert attrs["crossorigin"] == "anonymous" and attrs["referrerpolicy"] == "no-referrer", attrs
+    assert re.search(r"\basync\b", tags[0]), tags[0]
+    rules = parse_headers((dist / "_headers").read_text())
+    assert served_headers(rules, f"/numbness/assets/{copy.name}").get("Access-Control-Allow-Origin") == ["*"]
+    css = next((dist / "assets").glob("site.*.css")).name
+    assert "Access-Control-Allow-Origin" not in served_headers(rules, f"/numbness/assets/{css}")
 
 
 # --- security headers --------------------------------------------------------------------------------------

@@ -102,3 +102,26 @@ def test_the_frame_snippet_fills_its_column_and_oembed_gives_whole_pixels(site):
     assert frame["height"] == str(answer["height"])
     assert frame["class"] == embed.FRAME_CLASS and "style" not in frame  # no inline style: a clinic's CSP may block it
     assert tag(answer["html"], "iframe") == frame
+
+
+def test_integrity_is_the_sha384_a_browser_checks():
+    """Subresource Integrity values: "sha384-" and the base64 of the digest (these two checked with
+    `openssl dgst -sha384 -binary | base64`)."""
+    assert embed.integrity(b"") == "sha384-OLBgp1GsljhM2TJ+sbHjaiH9txEUvgdDTAzHv2P24donTt6/529l+9Ua0vFImLlb"
+    assert embed.integrity(b"abc") == "sha384-ywB1P0WjXou1oD1pmsZQBycsMqsO3tFjGotgWkP/W+2AhgcroefMI1i67KE0yCWn"
+
+
+def test_the_pinned_snippet_names_the_fingerprinted_file_with_its_integrity(make_site):
+    """The "Pinned" tag: the fingerprinted copy (its name changes with its bytes) with integrity, CORS mode
+    (needed for a cross-origin SRI check; sends no cookies), no Referer, and async like the usual snippet."""
+    from pathlib import PurePosixPath
+
+    from feelagain.assets import fingerprint
+
+    config = load_config(make_site())
+    data = embed.host_script(b"var LANGUAGES = [];", config)
+    dest = fingerprint("embed.js", data)
+    script = tag(embed.pinned_snippet(config, dest, data), "script")
+    assert script == {"src": f"{config.base_url}assets/{dest.name}", "integrity": embed.integrity(data),
+                      "crossorigin": "anonymous", "referrerpolicy": "no-referrer", "async": None}, script
+    assert dest.parent == PurePosixPath("assets") and dest != fingerprint("embed.js", b"var LANGUAGES = [];")
