@@ -29,7 +29,7 @@ from .schema import placeholder_lines, validate_meta
 from .search import IndexStats, pinned_results, unpinned_language
 from .sitefiles import check_site_files
 from .writers import LangSite, Served, write_site
-from .yamlfile import LineMap
+from .yamlfile import LineMap, line_leaf
 
 Progress = Callable[[int, int], None]
 
@@ -151,8 +151,8 @@ def parse_pages(sources: list[SourceFile], problems: Problems, lang_prefix: str 
         if meta:
             # Keep what later stages need and no more: on a 10,000-page site the full text and the line of
             # every nested YAML node would double the memory a build needs.
-            top = LineMap(lines.line, {k: LineMap(v.line, _item_lines(v) if k in ("sources", "summary") else None)
-                                       for k, v in lines.entries().items()})
+            top = LineMap(lines.line, {k: LineMap(v.line, _item_lines(v)) if k in ("sources", "summary")
+                                       else line_leaf(v.line) for k, v in lines.entries().items()})
             light = SourceFile(source.rel_path, source.slug, "")
             page = Page(light, meta, body, body_line, top, make_key(text), lang_prefix)
             if store is not None and not errors:
@@ -163,7 +163,7 @@ def parse_pages(sources: list[SourceFile], problems: Problems, lang_prefix: str 
 
 def _item_lines(node: LineMap) -> list[LineMap]:
     """Return the start line of each item of a YAML list (the linter points at each source's own line)."""
-    return [LineMap(item.line) for item in node.items()]
+    return [line_leaf(item.line) for item in node.items()]
 
 
 def for_writing(site: Site) -> Site:
@@ -172,7 +172,7 @@ def for_writing(site: Site) -> Site:
     Once the pages are converted and checked, the writers need neither; on a large site they are a good part
     of the memory the writing stage would otherwise hold.
     """
-    light = {id(p): replaced(p, body_md="", meta_lines=LineMap(p.meta_lines.line)) for p in site.pages}
+    light = {id(p): replaced(p, body_md="", meta_lines=line_leaf(p.meta_lines.line)) for p in site.pages}
     return Site(tuple(light[id(p)] for p in site.pages), tuple(light.get(id(p), p) for p in site.nav))
 
 

@@ -20,6 +20,10 @@ class LineMap:
     line: int
     children: dict[Any, LineMap] | list[LineMap] | None = None
 
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        # A value without children comes back as the shared one (line_leaf), also from the front-matter cache.
+        return (line_leaf, (self.line,)) if self.children is None else (LineMap, (self.line, self.children))
+
     def at(self, *path: Any) -> int:
         """Return the line of the deepest node that exists along path."""
         node = self
@@ -49,6 +53,19 @@ class LineMap:
         """Return the lines of a mapping's values by key (none for a list or a scalar)."""
         return self.children if isinstance(self.children, dict) else {}
 
+
+
+_LEAVES: dict[int, LineMap] = {}
+
+
+def line_leaf(line: int) -> LineMap:
+    """Return the LineMap of a value without children at `line`, shared by every page: a large site keeps one per
+    front-matter key and per source and key point of every page, nearly all at the same few line numbers.
+    Never change one (nothing does: a LineMap is made whole)."""
+    leaf = _LEAVES.get(line)
+    if leaf is None:
+        leaf = _LEAVES[line] = LineMap(line)
+    return leaf
 
 def _map_lines(node: yaml.Node, offset: int, problems: list[tuple[int, str]], seen: set[int] | None = None) -> LineMap:
     line = node.start_mark.line + 1 + offset

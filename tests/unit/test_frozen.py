@@ -52,3 +52,19 @@ def test_replaced_changes_the_named_fields_only_and_refuses_unknown_ones():
     assert replaced(source) == source
     with pytest.raises(TypeError, match="no field 'titel'"):
         replaced(source, titel="Other")
+
+
+def test_childless_line_maps_are_shared_also_after_the_cache():
+    """A large site keeps a LineMap per front-matter key, source and key point of every page, nearly all at the
+    same few lines: a childless one is one shared object per line number, also when read back from the cache."""
+    import pickle
+
+    from feelagain.yamlfile import LineMap, line_leaf
+
+    assert line_leaf(7) is line_leaf(7) and line_leaf(7) == LineMap(7)
+    page = LineMap(1, {"title": line_leaf(2), "sources": LineMap(6, [line_leaf(7), line_leaf(8)])})
+    again = pickle.loads(pickle.dumps(page))
+    assert again == page
+    assert again.children["title"] is line_leaf(2)
+    assert again.children["sources"].children[1] is line_leaf(8)
+    assert pickle.loads(pickle.dumps(LineMap(9))) is line_leaf(9)  # one made without line_leaf comes back shared
