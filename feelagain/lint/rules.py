@@ -346,10 +346,11 @@ def check_review_future(ctx: Context) -> Iterator[Finding]:
 def check_review_far(ctx: Context) -> Iterator[Finding]:
     """Flag a next_review date more than 3 years after reviewed."""
     page = ctx.page
-    year = page.reviewed.year + MAX_REVIEW_YEARS
-    latest = page.reviewed.replace(year=year, day=28) if (page.reviewed.month, page.reviewed.day) == (2, 29) \
-        else page.reviewed.replace(year=year)
-    if page.next_review > latest:
+    reviewed, later = page.reviewed, page.next_review
+    # Compared as (years after, month, day), not by adding 3 years to a date: 9998 + 3 is past the last date
+    # Python knows. The 3rd anniversary of 29 February is 28 February.
+    day = 28 if (reviewed.month, reviewed.day) == (2, 29) else reviewed.day
+    if (later.year - reviewed.year, later.month, later.day) > (MAX_REVIEW_YEARS, reviewed.month, day):
         yield (page.next_review_line, f"next_review {page.next_review.isoformat()} is more than 3 years after "
                f"reviewed {page.reviewed.isoformat()}", "check the year: most pages are reviewed again within a year")
 
@@ -464,7 +465,8 @@ def statistic_pattern(language: str) -> re.Pattern[str]:
     return STATISTIC_ES if language == "es" else STATISTIC
 
 
-FOOTNOTE_REF = re.compile(r"\[\^[^\]\s]+\](?!:)")
+# Any [^label] outside a note marks a source, a colon after it or not ("One study[^a]: 46%…").
+FOOTNOTE_REF = re.compile(r"\[\^[^\]\s]+\]")
 
 
 def statistics_in(text: Text, pattern: re.Pattern[str] = STATISTIC) -> Iterator[tuple[int, str, bool]]:

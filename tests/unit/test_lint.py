@@ -164,6 +164,11 @@ def test_a_next_review_3_years_after_reviewed_is_fine_and_one_day_more_warns() -
     assert "review-far" in rules_of(make_page(reviewed=date(2026, 1, 1), next_review=date(2029, 1, 2)))
     assert "review-far" not in rules_of(make_page(reviewed=date(2024, 2, 29), next_review=date(2027, 2, 28)))
     assert "review-far" in rules_of(make_page(reviewed=date(2024, 2, 29), next_review=date(2027, 3, 1)))
+
+
+def test_review_dates_near_the_last_year_python_knows_are_compared_without_error() -> None:
+    assert "review-far" not in rules_of(make_page(reviewed=date(9998, 1, 1), next_review=date(9999, 1, 1)))
+    assert "review-far" in rules_of(make_page(reviewed=date(1, 1, 1), next_review=date(9999, 12, 31)))
     assert "review-future" not in rules_of(make_page(reviewed=TODAY))
 
 
@@ -430,6 +435,7 @@ def test_statistics_without_a_footnote_warn_at_their_line(sentence: str, stat: s
     "Las emociones de cada día cuentan. La opinión de cada uno cuenta.",
     "Twenty per cent said so.[^b]\n\n[^b]: B.",
     "Someone in ten minutes. Oneself in tenth place.",
+    "One study[^a]: 46% of people got better.\n\n[^a]: A.",  # a colon after the marker: still a marker
 ])
 def test_footnoted_statistics_counts_and_footnote_text_pass(text: str) -> None:
     assert "statistic-footnote" not in rules_of(make_page(CLEAN_BODY + "\n" + text + "\n"))
