@@ -425,6 +425,22 @@ def test_statistics_without_a_footnote_warn_at_their_line(sentence: str, stat: s
                         "see docs/editing.md"]
 
 
+@pytest.mark.parametrize(("language", "words", "per_cent", "rate"), [
+    ("en", ("one", "four", "six", "sixteen", "sixty", "ten", "twenty", "eighty", "ninety"), "per cent", "in"),
+    ("es", ("uno", "cuatro", "seis", "diez", "veinte", "noventa"), "por ciento", "de cada"),
+])
+def test_every_number_word_is_found_as_a_percentage_and_in_a_rate(language, words, per_cent, rate):
+    from feelagain.lint.rules import statistic_pattern
+
+    pattern, join = statistic_pattern(language), {"en": "-", "es": " y "}[language]
+    for first in words:
+        for second in words:
+            for phrase in (f"{first} {per_cent}", f"{first}{join}{second} {per_cent}", f"{first} {rate} {second}",
+                           f"{first.upper()} {rate} 10", f"10 {rate} {second}"):
+                assert [m.group() for m in pattern.finditer(f"So, {phrase}. Then")] == [phrase]
+    assert list(pattern.finditer(f"Sixtyish {per_cent}, often {rate} tenths, someone {rate} ten")) == []
+
+
 @pytest.mark.parametrize("text", [
     "In one survey, 46% said they felt blunted.[^goodwin]\n\n[^goodwin]: Goodwin and others (2017): 46% of 669.",
     "Name 5 things you can see and 4 you can touch. Rate it from 0 to 10.",
