@@ -24,6 +24,7 @@ import html as htmllib
 import posixpath
 import re
 import xml.etree.ElementTree as etree
+from bisect import bisect_right
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
@@ -132,6 +133,27 @@ CODE_SPAN = re.compile(r"(`+).*?\1")
 GENERATED_PAGES = ("search", "print", "offline", "embed")
 NOTES_ID = "fa-notes"  # the "Notes" heading; fa- ids are ours, so no heading of an editor's can take it
 NOTES_BLOCK = re.compile(r'<div class="footnotes">.*?</div>\s*$|<sup id="fnref\d*-[^"]*">.*?</sup>', re.S)
+
+
+CLOSING_FENCE = re.compile(r"^(`{3,}|~{3,})[ ]*$")
+
+
+def _fence_closers(lines: list[str]) -> dict[str, list[int]]:
+    """Return the lines that can close a code block, by fence ("```": [4, 9]), in order."""
+    closers: dict[str, list[int]] = {}
+    for index, line in enumerate(lines):
+        if line[:1] in "`~" and (match := CLOSING_FENCE.match(line)):
+            closers.setdefault(match.group(1), []).append(index)
+    return closers
+
+
+def _closing_fence(closers: dict[str, list[int]], fence: str, index: int) -> int | None:
+    """Return the line that closes the code block opened at index: the next line of the same fence alone, as
+    Python-Markdown wants it (or None: without one, the fence is text and opens nothing). A search, not a scan
+    of the lines below: a page of fences never closed stays linear."""
+    found = closers.get(fence, [])
+    at = bisect_right(found, index)
+    return found[at] if at < len(found) else None
 
 
 @dataclass(frozen=True)
@@ -260,6 +282,7 @@ class _ChecklistBlocks(_PageStep, Preprocessor):
         marks: dict[str, int] = {}  # footnote label → line of its first marker
         index = 0
         blank, owned, indented_code = True, False, False  # for indented code blocks (see _in_indented_code)
+        closers = _fence_closers(lines)
         while index < len(lines):
             line = lines[index]
             at = state.body_start_line + index
@@ -272,7 +295,7 @@ class _ChecklistBlocks(_PageStep, Preprocessor):
                 if name:
                     self._check_block_name(name.group(2), at, state)
                 code = CODE_FENCE.match(line)
-                closing = self._closing_fence(lines, index, code.group(1)) if code else None
+                closing = _closing_fence(closers, code.group(1), index) if code else None
                 if closing is not None:  # a code block: nothing in it is a callout, a footnote or a block
                     out += lines[index:closing + 1]
                     index = closing + 1
@@ -306,13 +329,6 @@ class _ChecklistBlocks(_PageStep, Preprocessor):
             index = end + 1
         self._check_footnotes(notes, marks, state)
         return out
-
-    @staticmethod
-    def _closing_fence(lines: list[str], index: int, fence: str) -> int | None:
-        """Return the line that closes the code block opened at index: the same fence, alone on its line, as
-        Python-Markdown wants it (or None: without one, the fence is text and opens nothing)."""
-        return next((j for j in range(index + 1, len(lines))
-                     if lines[j].startswith(fence) and not lines[j][len(fence):].strip(" ")), None)
 
     @staticmethod
     def _in_indented_code(line: str, blank: bool, owned: bool, code: bool) -> tuple[bool, bool, bool, bool]:
