@@ -24,7 +24,7 @@ from typing import Literal
 
 from ..errors import BuildError, SourceLocation, did_you_mean
 from . import readability_es
-from .plaintext import FENCE, FOOTNOTE_DEF, PROSE, RISK, Block, Text, fk_grade, scan
+from .plaintext import FOOTNOTE_DEF, PROSE, RISK, Block, Text, fenced_blocks, fk_grade, scan
 
 Finding = tuple[int | None, str, str]  # (file line, problem, hint)
 
@@ -107,17 +107,18 @@ def find_allows(body_md: str, first_line: int) -> list[Allow]:
         return []
     found: list[Allow] = []
     current: tuple[int, tuple[str, ...], int | None] | None = None
-    fence, raw_lines = "", body_md.splitlines()
+    raw_lines = body_md.splitlines()
+    fences, fence_end = fenced_blocks(raw_lines), -1
     for i, raw in enumerate(raw_lines + [""]):
         n, stripped = first_line + i, raw.strip()
         if m := ALLOW.match(raw):
             current = (n, tuple(re.split(r"\s*,\s*", m.group(1))), None)
         elif current is not None and current[2] is None:
             current = (current[0], current[1], n) if stripped else current
-        if fence:
-            fence = "" if stripped.startswith(fence) and not stripped.strip(fence[0]) else fence
-        elif f := FENCE.match(raw):
-            fence = f.group(1)
+        if i <= fence_end:
+            pass
+        elif i in fences:
+            fence_end = fences[i][0]
         elif not stripped and current is not None and current[2] is not None:
             found.append(Allow(current[0], current[1], current[2], n - 1))
             current = None

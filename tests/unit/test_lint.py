@@ -425,6 +425,16 @@ def test_statistics_without_a_footnote_warn_at_their_line(sentence: str, stat: s
                         "see docs/editing.md"]
 
 
+@pytest.mark.parametrize("text", ["```code``` is inline.\n\nIn one survey, 46% said they felt blunted.",
+                                  "   ```\nIn one survey, 46% said they felt blunted.\n   ```",  # indented: text
+                                  "```text\nA fence never closed is text.\n\nIn one survey, 46% felt blunted."])
+def test_a_statistic_in_or_after_something_that_only_looks_like_a_fence_is_still_checked(text: str) -> None:
+    body = CLEAN_BODY + "\n" + text + "\n"
+    assert "statistic-footnote" in rules_of(make_page(body))
+    closed = CLEAN_BODY + "\n```text\nIn one survey, 46% said they felt blunted.\n```\n"
+    assert "statistic-footnote" not in rules_of(make_page(closed))  # code shows text as typed: no claim
+
+
 @pytest.mark.parametrize(("language", "words", "per_cent", "rate"), [
     ("en", ("one", "four", "six", "sixteen", "sixty", "ten", "twenty", "eighty", "ninety"), "per cent", "in"),
     ("es", ("uno", "cuatro", "seis", "diez", "veinte", "noventa"), "por ciento", "de cada"),
