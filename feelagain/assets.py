@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 from .errors import BuildError, SourceLocation
 from .markup import Link, missing_asset
@@ -59,7 +59,8 @@ def collect_assets(asset_dirs: tuple[Path, ...]) -> dict[str, Asset]:
     return found
 
 
-# An image or file link of a page body, as the Converter writes it: the asset's path from the page's URL.
+# An image or file link of a page body, as the Converter writes it: the asset's path from the page's URL,
+# percent-encoded (markup.asset_href), so a '#' or '?' in it ends the name.
 BODY_ASSET = re.compile(r'(\s(?:src|href)=")((?:\.\./)*)assets/([^"#?]+)"')
 
 
@@ -82,6 +83,6 @@ def link_assets(html: str, links: Iterable[Link], dests: Mapping[str, PurePosixP
         name = unquote(htmllib.unescape(match.group(3)))
         if name not in wanted:
             return match.group(0)
-        return f'{match.group(1)}{match.group(2)}{htmllib.escape(str(dests[name]))}"'
+        return f'{match.group(1)}{match.group(2)}{htmllib.escape(quote(str(dests[name])))}"'
 
     return BODY_ASSET.sub(fingerprinted, html)

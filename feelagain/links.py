@@ -8,7 +8,7 @@ from collections.abc import Collection, Iterable, Mapping
 from pathlib import PurePosixPath
 
 from .errors import BuildError, SourceLocation, did_you_mean
-from .markup import Link, missing_asset, to_assets
+from .markup import GENERATED_PAGES, Link, missing_asset, to_assets
 
 IMAGE_HINT = ("copy the image into assets/ and use it from there: an image on another site tells that site "
               "who reads the page")
@@ -51,7 +51,10 @@ def _not_a_page(href: str, anchors: Mapping[str, Collection[str]]) -> str:
     host = HOST.fullmatch(path.split("/", 1)[0])
     if host and host.group(1).lower() not in FILE_ENDINGS:
         return f"did you mean https://{path}? A web address starts with https://"
-    name = PurePosixPath(path.rstrip("/")).name if path.rstrip("/") else ""
+    folder = PurePosixPath(path.rstrip("/"))
+    if folder.name in ("index.html", "index.htm"):  # "signs/index.html" is the signs page's address
+        folder = folder.parent
+    name = folder.name if folder.name not in GENERATED_PAGES else ""  # "print" is no page's file
     stem, _, ending = name.rpartition(".")
     page = name if name in anchors else stem if stem in anchors and ending in ("html", "htm") else ""
     if not page:
@@ -81,6 +84,10 @@ def check_links(slug: str, loc: SourceLocation, links: Iterable[tuple[Link, int]
                    f"link to the version of that page in {folder} by its file name alone, e.g. [text](page.md)")
             errors.append(BuildError(at, f"link to {link.href} leaves {folder}: a page links only to pages of "
                                          "its own language (readers change language with the language menu)", fix))
+            continue
+        if link.kind == "home" and link.slug in anchors:  # "../faq/": a page's address, not a language's home
+            errors.append(BuildError(at, f"link to {link.href} is not a page or a web address",
+                                     _not_a_page(link.href, anchors)))
             continue
         if link.kind == "not-a-page":
             errors.append(BuildError(at, f"link to {link.href} is not a page or a web address",

@@ -24,9 +24,11 @@ import html as htmllib
 import posixpath
 import re
 import xml.etree.ElementTree as etree
+from bisect import bisect_right
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
+from urllib.parse import quote as urllib_quote
 from urllib.parse import unquote as urllib_unquote
 from urllib.parse import urlsplit
 
@@ -113,16 +115,45 @@ CRISIS_MARK = "<!--feelagain:crisis:{}-->"
 BLOCKS = ("checklist", "crisis-directory", "support-lines")
 FENCE_OPEN = re.compile(r"^(```|~~~)\s*(checklist|crisis-directory|support-lines)\s*$")
 # Any other fence: its info string ("```text", "~~~ {.yaml}"), to catch a misspelt block name.
-CODE_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})\s*\{?\s*\.?([^\s`{}]*)")
+FENCE_NAME = re.compile(r"^(`{3,}|~{3,})\s*\{?\s*\.?([^\s`{}]*)")
+# The opening fences Python-Markdown's fenced_code accepts (its FENCED_BLOCK_RE): at the very start of the line,
+# then {attrs} or an optional .lang (no backticks), and nothing else. "```code``` is inline" opens nothing.
+CODE_FENCE = re.compile(r"""^(`{3,}|~{3,})[ ]*(?:\{[^\n]*\}|\.?[\w#.+-]*[ ]*(?:hl_lines=("|').*?\2[ ]*)?)$""")
+# A line of an indented code block, and the lines whose indented lines are theirs, not code: a list item,
+# a callout, a note, a definition.
+INDENTED = re.compile(r"^(?: {4}|\t)")
+CONTAINER = re.compile(r"^ {0,3}(?:[-*+]\s|\d+[.)]\s|!!!\s|\[\^[^\]]+\]:|:\s)")
 CALLOUT_LINE = re.compile(r"^!!!\s+([\w-]+)")
 FOOTNOTE_NOTE = re.compile(r"^\s*\[\^([^\]\s]+)\]:")
-FOOTNOTE_MARK = re.compile(r"\[\^([^\]\s]+)\](?!:)")
+# Any [^label] after a note's own label is a marker, a colon after it or not: "One study[^a]: most…"
+FOOTNOTE_MARK = re.compile(r"\[\^([^\]\s]+)\]")
 CODE_SPAN = re.compile(r"(`+).*?\1")
 # Pages the build makes in each language (pipeline.GENERATED_SLUGS and the embed guide): a link to one, written
 # as its address from the page ("../search/"), is not a page's file but works.
 GENERATED_PAGES = ("search", "print", "offline", "embed")
 NOTES_ID = "fa-notes"  # the "Notes" heading; fa- ids are ours, so no heading of an editor's can take it
 NOTES_BLOCK = re.compile(r'<div class="footnotes">.*?</div>\s*$|<sup id="fnref\d*-[^"]*">.*?</sup>', re.S)
+
+
+CLOSING_FENCE = re.compile(r"^(`{3,}|~{3,})[ ]*$")
+
+
+def _fence_closers(lines: list[str]) -> dict[str, list[int]]:
+    """Return the lines that can close a code block, by fence ("```": [4, 9]), in order."""
+    closers: dict[str, list[int]] = {}
+    for index, line in enumerate(lines):
+        if line[:1] in "`~" and (match := CLOSING_FENCE.match(line)):
+            closers.setdefault(match.group(1), []).append(index)
+    return closers
+
+
+def _closing_fence(closers: dict[str, list[int]], fence: str, index: int) -> int | None:
+    """Return the line that closes the code block opened at index: the next line of the same fence alone, as
+    Python-Markdown wants it (or None: without one, the fence is text and opens nothing). A search, not a scan
+    of the lines below: a page of fences never closed stays linear."""
+    found = closers.get(fence, [])
+    at = bisect_right(found, index)
+    return found[at] if at < len(found) else None
 
 
 @dataclass(frozen=True)
@@ -132,7 +163,8 @@ class Link:
     href: str
     slug: str | None  # target page for links between pages; for "image" and "file", the name in assets/ (or None)
     fragment: str | None
-    # "page", "anchor" (same page), "external", "asset" (a path from the site root: refused), "unsafe",
+    # "page", "anchor" (same page), "external", "asset" (a path from the site root: refused; or something the
+    # build publishes: "../search/"), "home" (maybe another language's home: slug is its folder), "unsafe",
     # "remote-image", "image", "file" (a link to a file in assets/), "other-language" (a .md file in another
     # folder), "not-a-page" (neither a page's file nor a web address)
     kind: str
@@ -249,6 +281,8 @@ class _ChecklistBlocks(_PageStep, Preprocessor):
         notes: dict[str, int] = {}  # footnote label → line of its note
         marks: dict[str, int] = {}  # footnote label → line of its first marker
         index = 0
+        blank, owned, indented_code = True, False, False  # for indented code blocks (see _in_indented_code)
+        closers = _fence_closers(lines)
         while index < len(lines):
             line = lines[index]
             at = state.body_start_line + index
@@ -257,17 +291,19 @@ class _ChecklistBlocks(_PageStep, Preprocessor):
                 self._check_callout(lines, index, match.group(1), state)
             opening = FENCE_OPEN.match(line)
             if not opening:
+                name = FENCE_NAME.match(line)
+                if name:
+                    self._check_block_name(name.group(2), at, state)
                 code = CODE_FENCE.match(line)
-                if code:  # a code block: nothing in it is a callout, a footnote or a block
-                    self._check_block_name(code.group(2), at, state)
-                    ticks = code.group(1)
-                    closing = next((j for j in range(index + 1, len(lines))
-                                    if lines[j].strip().startswith(ticks)
-                                    and not lines[j].strip().strip(ticks[0])), len(lines))
+                closing = _closing_fence(closers, code.group(1), index) if code else None
+                if closing is not None:  # a code block: nothing in it is a callout, a footnote or a block
                     out += lines[index:closing + 1]
                     index = closing + 1
+                    blank, owned, indented_code = True, False, False
                     continue
-                self._footnotes(line, at, notes, marks)
+                blank, owned, indented_code, code_line = self._in_indented_code(line, blank, owned, indented_code)
+                if not code_line:
+                    self._footnotes(line, at, notes, marks)
                 out.append(line)
                 index += 1
                 continue
@@ -293,6 +329,22 @@ class _ChecklistBlocks(_PageStep, Preprocessor):
             index = end + 1
         self._check_footnotes(notes, marks, state)
         return out
+
+    @staticmethod
+    def _in_indented_code(line: str, blank: bool, owned: bool, code: bool) -> tuple[bool, bool, bool, bool]:
+        """Follow indented code blocks line by line: return the new (blank, owned, code) and whether line is code.
+
+        blank: the line before was blank; owned: the last line that was not indented opens a list item, a
+        callout or a note, whose indented lines are theirs; code: inside an indented code block. Indented
+        lines start a code block only after a blank line, outside such a container."""
+        if not line.strip():
+            return True, owned, code, False
+        if INDENTED.match(line):
+            code = code or (blank and not owned)
+            return False, owned, code, code
+        if blank or CONTAINER.match(line):  # a new block (a line right after text continues it)
+            owned = bool(CONTAINER.match(line))
+        return False, owned, False, False
 
     @staticmethod
     def _check_callout(lines: list[str], index: int, kind: str, state: _State) -> None:
@@ -448,7 +500,7 @@ class _Links(_PageStep, Treeprocessor):
             return src
         name = _asset_name(parts.path, state)
         state.links.append(Link(src, name, None, "image", _line_of_target(src, state)))
-        return relative_href(state.url, f"assets/{name}") if name else src
+        return asset_href(state.url, name) if name else src
 
     def _raw_tag(self, match: re.Match[str], state: _State) -> str:
         """Check and rewrite the href of a raw <a> or the src of a raw <img>, like their Markdown twins."""
@@ -517,14 +569,33 @@ class _Links(_PageStep, Treeprocessor):
         name = _asset_name(parts.path, state)
         if name:  # a file of ours, e.g. a leaflet: published under its fingerprinted name, like an image
             state.links.append(Link(written, name, None, "file", _line_of_target(written, state)))
-            return relative_href(state.url, f"assets/{name}")
+            return asset_href(state.url, name)
         at = posixpath.normpath(posixpath.join(state.url, parts.path))
-        if at in (state.prefix + page for page in GENERATED_PAGES):  # "../search/": the build makes that page
-            state.links.append(Link(written, None, parts.fragment or None, "asset"))
+        built = _built(at, state.prefix)
+        if built:  # "../search/", "../": not a page's file, but the build makes what it points at
+            state.links.append(Link(written, at if built == "home" else None, parts.fragment or None, built))
             return href
         # "signs", "www.nhs.uk": neither a page's file nor a web address; the link check says which was meant
         state.links.append(Link(written, None, parts.fragment or None, "not-a-page"))
         return href
+
+
+LANGUAGE_TAG = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?")  # as languages.py checks a language's code
+
+
+def _built(at: str, prefix: str) -> str | None:
+    """Return "asset" when at (a path from the site's root, normalised: "search", "." for the home page) is
+    something the build publishes besides the pages; "home" when it may be another language's home ("es": the
+    link check refuses it when a page has that name); None when it is neither. prefix: the page's language's
+    ('es/'). Search, print, offline and embed pages, the content API and the embed pages are its language's."""
+    if at == "index.html" or at.endswith("/index.html"):
+        at = at[:-len("index.html")].rstrip("/") or "."
+    if at in (".", prefix.rstrip("/"), "sitemap.xml") or at.startswith("api/"):  # api/: the shared schemas
+        return "asset"
+    own = at[len(prefix):] if at.startswith(prefix) else ""
+    if own in GENERATED_PAGES or own.startswith(("api/", "embed/")):
+        return "asset"
+    return "home" if LANGUAGE_TAG.fullmatch(at) else None
 
 
 FENCE_LINE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
@@ -536,6 +607,12 @@ def _asset_name(path: str, state: _State) -> str | None:
     folder = posixpath.dirname(state.loc.path.as_posix())
     target = posixpath.normpath(posixpath.join(folder, urllib_unquote(path)))
     return target[len("assets/"):] if target.startswith("assets/") and len(target) > len("assets/") else None
+
+
+def asset_href(url: str, name: str) -> str:
+    """Return the address of asset name (img/lake view.png) from the page at url, percent-encoded: a '#', '?' or
+    space in a file's name would otherwise end the path, or make the address invalid."""
+    return relative_href(url, "assets/" + urllib_quote(name))
 
 
 def to_assets(loc: SourceLocation) -> str:

@@ -32,7 +32,10 @@ RISK_KEYS = ("suicid", "harm", "overdos", "self", "selv", "life", "lives")
 
 # --- Markdown to plain text, with file lines --------------------------------------------------------
 
-FENCE = re.compile(r"^\s*(`{3,}|~{3,})\s*\{?\s*\.?([\w-]*)")
+# The code fences Python-Markdown's fenced_code accepts (as markup.CODE_FENCE): at the very start of the line, with
+# only a .lang or {attrs} after them ("```code``` is inline" opens nothing); group 2 is the language.
+FENCE = re.compile(r"""^(`{3,}|~{3,})[ ]*(?:\{[^\n]*\}|\.?([\w#.+-]*)[ ]*(?:hl_lines=("|').*?\3[ ]*)?)$""")
+CLOSING_FENCE = re.compile(r"^(`{3,}|~{3,})[ ]*$")
 HEADING = re.compile(r"^\s{0,3}#{1,6}(?:\s+|$)")
 SETEXT = re.compile(r"^\s{0,3}(?:=+|-+)\s*$")
 RULE_LINE = re.compile(r"^\s{0,3}([-*_])(?:\s*\1){2,}\s*$")
@@ -152,6 +155,26 @@ def make_block(kind: str, parts: list[tuple[int, str]]) -> Block | None:
     return Block(kind, text, tuple(starts), lines, tuple(sentences), lower, risk)
 
 
+def fenced_blocks(lines: list[str]) -> dict[int, tuple[int, str]]:
+    """Return the fenced code blocks of a body's lines: {opening line: (closing line, language)}. As in
+    Python-Markdown, a block ends at the next line of its own fence alone, and a fence never closed is text."""
+    closers: dict[str, list[int]] = {}
+    for i, line in enumerate(lines):
+        if line[:1] in "`~" and (m := CLOSING_FENCE.match(line)):
+            closers.setdefault(m.group(1), []).append(i)
+    blocks: dict[int, tuple[int, str]] = {}
+    i = 0
+    while i < len(lines):
+        m = FENCE.match(lines[i]) if lines[i][:1] in "`~" else None
+        found = closers.get(m.group(1), []) if m else []
+        at = bisect_right(found, i)
+        if m and at < len(found):
+            blocks[i] = (found[at], m.group(2) or "")
+            i = found[at]
+        i += 1
+    return blocks
+
+
 @dataclass(frozen=True)
 class Text:
     """A page body as plain-text blocks, plus the raw Markdown lines outside fenced blocks."""
@@ -169,7 +192,8 @@ def scan(body_md: str, first_line: int) -> Text:
     blocks: list[Block] = []
     md_lines: list[tuple[int, str]] = []
     parts: list[tuple[int, str]] = []
-    kind, fence, raw_lines = "para", "", body_md.splitlines()
+    kind, raw_lines = "para", body_md.splitlines()
+    fences, fence_end = fenced_blocks(raw_lines), -1
     in_note = False
 
     def flush(new_kind: str = "para") -> None:
@@ -181,16 +205,15 @@ def scan(body_md: str, first_line: int) -> Text:
 
     for i, raw in enumerate(raw_lines):
         n, stripped = first_line + i, raw.strip()
-        if fence:
-            if stripped.startswith(fence) and not stripped.strip(fence[0]):
-                fence = ""
+        if i <= fence_end:
+            if i == fence_end:
                 flush()
             elif kind == "checklist":
                 parts.append((n, plain(CHECKLIST_KEY.sub("", raw).rstrip().rstrip("\"'"))))
             continue
-        if m := FENCE.match(raw):
-            flush("checklist" if m.group(2) == "checklist" else "code")
-            fence = m.group(1)
+        if i in fences:
+            fence_end, language = fences[i]
+            flush("checklist" if language == "checklist" else "code")
             continue
         md_lines.append((n, raw))
         if in_note and raw.startswith(("    ", "\t")) and stripped:

@@ -23,6 +23,7 @@ import textwrap
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 
@@ -141,6 +142,7 @@ def _crlf_clean(dist: Path) -> None:
 
 
 LAKE = b"\x89PNG\r\n\x1a\n a calm lake"  # the bytes only need to arrive unchanged
+SVG = b'<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>'
 CALLOUT_HINT = "indent its text by four spaces on the lines under the !!! line"
 ASSETS_HINT = "put the file in assets/ and write its path from this page's file:"
 
@@ -155,6 +157,19 @@ def _image_works(dist: Path) -> None:
         assert ((dist / path).parent / src.group(1)).read_bytes() == LAKE, path
     api = (dist / "api" / "pages" / "causes.json").read_text(encoding="utf-8")
     assert re.search(r'src=\\"https://example\.org/assets/lake\.[0-9a-f]{8}\.png\\"', api), api
+
+
+def _odd_names_work(dist: Path) -> None:
+    """Assets named with '#' and a space are published under their fingerprinted names, percent-encoded in every
+    page that shows them, so the address leads to the file (a raw '#' would end it, a raw space is invalid)."""
+    for path in ("causes/index.html", "embed/causes/index.html", "print/index.html"):
+        html = (dist / path).read_text(encoding="utf-8")
+        srcs = re.findall(r'<img alt="[^"]*" src="([^"]+)"', html)
+        assert [re.sub(r"\.[0-9a-f]{8}\.", ".", src.rsplit("/", 1)[1]) for src in srcs] == ["a%23b.svg", "lake%20view.svg"]
+        for src in srcs:
+            assert ((dist / path).parent / unquote(src)).read_bytes() == SVG, (path, src)
+    api = (dist / "api" / "pages" / "causes.json").read_text(encoding="utf-8")
+    assert re.search(r'src=\\"https://example\.org/assets/a%23b\.[0-9a-f]{8}\.svg\\"', api), api
 
 
 def _code_block_kept(dist: Path) -> None:
@@ -237,6 +252,10 @@ CATALOGUE: tuple[Case, ...] = (
          {"content/causes.md": md(FRONT.replace("next_review: 2027-11-01", "next_review: 2126-11-01"))},
          warnings=("content/causes.md:5: next_review 2126-11-01 is more than 3 years after reviewed 2026-11-01 — check "
                    "the year: most pages are reviewed again within a year",), ok=True),
+    Case("review-last-years", "reviewed: 9998-01-01, next_review: 9999-01-01 (3 years later is past year 9999)",
+         {"content/causes.md": md(FRONT.replace("reviewed: 2026-11-01", "reviewed: 9998-01-01")
+                                  .replace("next_review: 2027-11-01", "next_review: 9999-01-01"))},
+         ("content/causes.md:4: reviewed 9998-01-01 is in the future — write the day the page was last reviewed",)),
     Case("review-order", "next_review before reviewed",
          {"content/causes.md": md(FRONT.replace("next_review: 2027-11-01", "next_review: 2026-10-01"))},
          ("content/causes.md:5: next_review is not after reviewed — set next_review to a later date than reviewed",)),
@@ -353,11 +372,22 @@ CATALOGUE: tuple[Case, ...] = (
          ("content/causes.md:13: link to es/duelo.md leaves content/: a page links only to pages of its own language "
           "(readers change language with the language menu) — link to the version of that page in content/ by its "
           "file name alone, e.g. [text](page.md)",)),
+    Case("links-to-built-pages", "links to what the build makes: ../ (home), ../sitemap.xml, "
+         "../api/pages.json, ../print/index.html, ../search/, ../embed/causes/",
+         {"content/causes.md": md(body="See [home](../), [map](../sitemap.xml), "
+                                                  "[data](../api/pages.json), [print](../print/index.html), "
+                                                  "[search](../search/) and [embed](../embed/causes/).\n")},
+         ok=True),
     # --- images ---------------------------------------------------------------------------------------
     Case("image-in-assets", "![A calm lake](../assets/img/lake.png) with assets/img/lake.png present",
          {"content/causes.md": md(body="Intro.\n\n![A calm lake](../assets/img/lake.png)\n"),
           "assets/img/lake.png": LAKE},
          ok=True, check=_image_works),
+    Case("image-odd-names", "![Hash](../assets/img/a%23b.svg) and ![Lake](../assets/lake%20view.svg): a '#' and "
+         "a space in the names of assets/img/a#b.svg and assets/lake view.svg",
+         {"content/causes.md": md(body="Intro.\n\n![Hash](../assets/img/a%23b.svg)\n![Lake](../assets/lake%20view.svg)\n"),
+          "assets/img/a#b.svg": SVG, "assets/lake view.svg": SVG},
+         ok=True, check=_odd_names_work),
     Case("image-missing", "![A calm lake](../assets/img/lake.png) on line 13, no such file",
          {"content/causes.md": md(body="Intro.\n\n![A calm lake](../assets/img/lake.png)\n")},
          ("content/causes.md:13: image ../assets/img/lake.png not found: there is no assets/img/lake.png — copy the "

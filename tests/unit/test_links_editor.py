@@ -40,6 +40,29 @@ def test_a_link_that_is_neither_a_page_nor_a_web_address_is_an_error(href, fix):
         f"content/causes.md:13: link to {href} is not a page or a web address — {fix}"]
 
 
+@pytest.mark.parametrize(("href", "fix"), [
+    ("../grief/index.html", "did you mean grief.md? Link to a page by its file name"),
+    ("../faq/", "did you mean faq.md? Link to a page by its file name"),  # named like a language's home
+    ("../es/print/index.html", "link to a page by its file name (e.g. causes.md), or write a web address in full, "
+                               "starting with https://"),  # never "did you mean index.md?"
+])
+def test_a_pages_address_is_told_its_file_and_a_generated_pages_never_index_md(href, fix):
+    anchors = {**ENGLISH_PAGES, "index": frozenset(), "faq": frozenset()}
+    rendered = Converter().convert(f"See [x]({href}).\n", LOC, "causes/", 11)
+    assert [str(e) for e in check_links("causes", LOC, links_with_lines(rendered.links, "", 11), anchors)] == [
+        f"content/causes.md:11: link to {href} is not a page or a web address — {fix}"]
+
+
+@pytest.mark.parametrize(("loc", "href"), [
+    (LOC, "../"), (LOC, "../index.html"), (LOC, "../es/"), (LOC, "../sitemap.xml"), (LOC, "../api/pages.json"),
+    (LOC, "../api/pages/signs.json"), (LOC, "../print/index.html"), (LOC, "../search/"), (LOC, "../offline/"),
+    (LOC, "../embed/"), (LOC, "../embed/signs/"), (SPANISH, "../"), (SPANISH, "../../"), (SPANISH, "../../sitemap.xml"),
+    (SPANISH, "../api/crisis.json"), (SPANISH, "../../api/page.schema.json"), (SPANISH, "../print/"),
+])
+def test_links_to_what_the_build_publishes_are_fine(loc, href):
+    assert errors_for(f"See [x]({href}).\n", loc) == []
+
+
 def test_a_link_into_another_languages_folder_is_an_error():
     assert errors_for("See [x](es/duelo.md).\n") == [
         "content/causes.md:11: link to es/duelo.md leaves content/: a page links only to pages of its own language "

@@ -164,6 +164,11 @@ def test_a_next_review_3_years_after_reviewed_is_fine_and_one_day_more_warns() -
     assert "review-far" in rules_of(make_page(reviewed=date(2026, 1, 1), next_review=date(2029, 1, 2)))
     assert "review-far" not in rules_of(make_page(reviewed=date(2024, 2, 29), next_review=date(2027, 2, 28)))
     assert "review-far" in rules_of(make_page(reviewed=date(2024, 2, 29), next_review=date(2027, 3, 1)))
+
+
+def test_review_dates_near_the_last_year_python_knows_are_compared_without_error() -> None:
+    assert "review-far" not in rules_of(make_page(reviewed=date(9998, 1, 1), next_review=date(9999, 1, 1)))
+    assert "review-far" in rules_of(make_page(reviewed=date(1, 1, 1), next_review=date(9999, 12, 31)))
     assert "review-future" not in rules_of(make_page(reviewed=TODAY))
 
 
@@ -420,6 +425,32 @@ def test_statistics_without_a_footnote_warn_at_their_line(sentence: str, stat: s
                         "see docs/editing.md"]
 
 
+@pytest.mark.parametrize("text", ["```code``` is inline.\n\nIn one survey, 46% said they felt blunted.",
+                                  "   ```\nIn one survey, 46% said they felt blunted.\n   ```",  # indented: text
+                                  "```text\nA fence never closed is text.\n\nIn one survey, 46% felt blunted."])
+def test_a_statistic_in_or_after_something_that_only_looks_like_a_fence_is_still_checked(text: str) -> None:
+    body = CLEAN_BODY + "\n" + text + "\n"
+    assert "statistic-footnote" in rules_of(make_page(body))
+    closed = CLEAN_BODY + "\n```text\nIn one survey, 46% said they felt blunted.\n```\n"
+    assert "statistic-footnote" not in rules_of(make_page(closed))  # code shows text as typed: no claim
+
+
+@pytest.mark.parametrize(("language", "words", "per_cent", "rate"), [
+    ("en", ("one", "four", "six", "sixteen", "sixty", "ten", "twenty", "eighty", "ninety"), "per cent", "in"),
+    ("es", ("uno", "cuatro", "seis", "diez", "veinte", "noventa"), "por ciento", "de cada"),
+])
+def test_every_number_word_is_found_as_a_percentage_and_in_a_rate(language, words, per_cent, rate):
+    from feelagain.lint.rules import statistic_pattern
+
+    pattern, join = statistic_pattern(language), {"en": "-", "es": " y "}[language]
+    for first in words:
+        for second in words:
+            for phrase in (f"{first} {per_cent}", f"{first}{join}{second} {per_cent}", f"{first} {rate} {second}",
+                           f"{first.upper()} {rate} 10", f"10 {rate} {second}"):
+                assert [m.group() for m in pattern.finditer(f"So, {phrase}. Then")] == [phrase]
+    assert list(pattern.finditer(f"Sixtyish {per_cent}, often {rate} tenths, someone {rate} ten")) == []
+
+
 @pytest.mark.parametrize("text", [
     "In one survey, 46% said they felt blunted.[^goodwin]\n\n[^goodwin]: Goodwin and others (2017): 46% of 669.",
     "Name 5 things you can see and 4 you can touch. Rate it from 0 to 10.",
@@ -430,6 +461,7 @@ def test_statistics_without_a_footnote_warn_at_their_line(sentence: str, stat: s
     "Las emociones de cada día cuentan. La opinión de cada uno cuenta.",
     "Twenty per cent said so.[^b]\n\n[^b]: B.",
     "Someone in ten minutes. Oneself in tenth place.",
+    "One study[^a]: 46% of people got better.\n\n[^a]: A.",  # a colon after the marker: still a marker
 ])
 def test_footnoted_statistics_counts_and_footnote_text_pass(text: str) -> None:
     assert "statistic-footnote" not in rules_of(make_page(CLEAN_BODY + "\n" + text + "\n"))

@@ -50,6 +50,45 @@ def test_matching_footnotes_and_code_that_shows_a_marker_are_fine():
     assert errors(md) == []
 
 
+def test_a_marker_with_a_colon_after_it_mid_line_is_a_marker():
+    out = render("One study[^a]: most people improved.\n\n[^a]: Source.\n")
+    assert out.errors == () and 'href="#fn-a"' in out.body_html  # Python-Markdown makes it a reference too
+
+
+def test_a_line_with_fences_inside_it_opens_no_code_block():
+    md = "Intro[^a].\n\n```code``` is inline.\n\nMore[^b].\n\n[^a]: S.\n[^b]: T.\n"
+    assert errors(md) == []
+    assert "<code>code</code> is inline" in render(md).body_html
+
+
+@pytest.mark.parametrize("indent", [" ", "  ", "   "])
+def test_an_indented_fence_is_not_a_code_block_and_hides_nothing_from_the_checks(indent):
+    out = render(f"Intro[^a].\n\n{indent}```\n!!! tip\n{indent}```\n\n[^a]: S.\n")
+    assert [str(e) for e in out.errors] == [
+        "content/causes.md:14: callout has no text — indent its text by four spaces on the lines under the !!! line"]
+    assert "<pre>" not in out.body_html  # Python-Markdown does not make it a code block either
+
+
+def test_a_fence_closes_only_at_the_same_fence_alone_on_its_line():
+    md = "Intro.\n\n```text\n[^y]\n````\n``` more\nMore[^z].\n```\n"
+    assert errors(md) == []
+    md = "Intro.\n\n```text\n[^y]\n````\nMore[^z].\n```\n"  # a longer fence does not close it
+    assert errors(md) == []
+    assert "More[^z]." in render(md).body_html
+
+
+def test_a_marker_in_an_indented_code_block_is_not_a_marker():
+    md = "Intro.\n\n    Type [^1] after a figure.\n\nMore.\n"
+    assert errors(md) == []
+    assert "<pre><code>Type [^1]" in render(md).body_html
+
+
+@pytest.mark.parametrize("opener", ["- An item.", "1. An item.", "!!! tip", "[^b]: Note B."])
+def test_indented_lines_under_a_list_item_callout_or_note_are_theirs_not_code(opener):
+    md = f"Intro[^b].\n\n{opener}\n\n    More text.[^a]\n\n[^a]: S.\n" + ("" if "[^b]:" in opener else "[^b]: B.\n")
+    assert errors(md) == []
+
+
 # --- fenced blocks ---------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("name", "meant"), [("crisis-directry", "crisis-directory"), ("Checklist", "checklist"),
@@ -100,13 +139,13 @@ def test_the_table_label_speaks_the_pages_language():
     (LOC, "causes/", "../assets/img/lake.png", "../assets/img/lake.png"),
     (SourceLocation(PurePosixPath("content/index.md")), "", "../assets/img/lake.png", "assets/img/lake.png"),
     (SPANISH, "es/causas/", "../../assets/img/lake.png", "../../assets/img/lake.png"),
-    (LOC, "causes/", "./../assets/lake%20blue.png", "../assets/lake blue.png"),
+    (LOC, "causes/", "./../assets/lake%20blue.png", "../assets/lake%20blue.png"),
 ])
 def test_an_image_is_written_from_the_pages_file_into_assets(loc, url, src, published):
     out = render(f"Intro.\n\n![A calm lake]({src})\n", loc, url)
     assert f'<img alt="A calm lake" src="{published}"' in out.body_html
     assert [(link.kind, link.slug, link.line) for link in out.links] == [
-        ("image", published.split("assets/", 1)[1], 13)]
+        ("image", published.split("assets/", 1)[1].replace("%20", " "), 13)]
 
 
 @pytest.mark.parametrize("src", ["assets/img/lake.png", "lake.png", "../../assets/lake.png", "/assets/img/lake.png"])
@@ -125,6 +164,21 @@ def test_the_writers_put_in_the_fingerprinted_name_or_refuse_a_missing_image():
         link_assets(out.body_html, out.links, {"img/lake.jpg": PurePosixPath("assets/lake.0123abcd.jpg")}, LOC.path)
     assert str(missing.value) == ('content/causes.md:13: image ../assets/img/lake.png not found: there is no '
                                   'assets/img/lake.png — did you mean "../assets/img/lake.jpg"?')
+
+
+@pytest.mark.parametrize(("src", "name", "dest", "published"), [
+    ("../assets/img/a%23b.svg", "img/a#b.svg", "assets/a#b.0123abcd.svg", "../assets/a%23b.0123abcd.svg"),
+    ("../assets/lake%20view.svg", "lake view.svg", "assets/lake view.0123abcd.svg",
+     "../assets/lake%20view.0123abcd.svg"),
+    ('<img alt="x" src="../assets/what%3F.svg">', "what?.svg", "assets/what?.0123abcd.svg",
+     "../assets/what%3F.0123abcd.svg"),
+    ("../assets/100%25.svg", "100%.svg", "assets/100%.0123abcd.svg", "../assets/100%25.0123abcd.svg"),
+])
+def test_an_asset_named_with_a_hash_space_or_percent_is_published_percent_encoded(src, name, dest, published):
+    out = render(f"Intro.\n\n![x]({src})\n" if src.startswith("..") else f"Intro.\n\n{src}\n")
+    assert [link.slug for link in out.links] == [name]
+    html = link_assets(out.body_html, out.links, {name: PurePosixPath(dest)}, LOC.path)
+    assert f'src="{published}"' in html
 
 
 # --- links -----------------------------------------------------------------------------------------------
