@@ -66,13 +66,16 @@ def _not_a_page(href: str, anchors: Mapping[str, Collection[str]]) -> str:
 
 def check_links(slug: str, loc: SourceLocation, links: Iterable[tuple[Link, int]],
                 anchors: Mapping[str, Collection[str]], assets: Collection[str] | None = None,
-                translations: Mapping[str, str] | None = None) -> list[BuildError]:
+                translations: Mapping[str, str] | None = None,
+                language_folders: Collection[str] | None = None) -> list[BuildError]:
     """Return an error for every link from this page to a missing page or anchor, or with an unsafe scheme.
 
     links holds each link of the page with its file line (line_of_link); anchors, the pages of its language
     with their ids. With assets (the names in assets/), an image or file that is not there is an error too
     (the writers refuse it in any case); with translations ({slug in another language: this language's
-    version}), a link to another language's page names the version to link instead.
+    version}), a link to another language's page names the version to link instead; with language_folders
+    (the codes of the languages published under /<code>/), a link to another folder named like a language
+    code ("../fr/") is refused.
     """
     errors: list[BuildError] = []
     folder = folder_of(loc)
@@ -85,7 +88,10 @@ def check_links(slug: str, loc: SourceLocation, links: Iterable[tuple[Link, int]
             errors.append(BuildError(at, f"link to {link.href} leaves {folder}: a page links only to pages of "
                                          "its own language (readers change language with the language menu)", fix))
             continue
-        if link.kind == "home" and link.slug in anchors:  # "../faq/": a page's address, not a language's home
+        # "../faq/": a page's address, not a language's home; "../xx/": a language this site does not have
+        # (language_folders: the codes of the languages published under /<code>/).
+        if link.kind == "home" and (link.slug in anchors or
+                                    language_folders is not None and link.slug not in language_folders):
             errors.append(BuildError(at, f"link to {link.href} is not a page or a web address",
                                      _not_a_page(link.href, anchors)))
             continue

@@ -403,7 +403,8 @@ def convert_bodies(site: Site, settings: lint.LintSettings, today: datetime.date
 
 
 def validate_bodies(site: Site, checks: dict[str, Checks], problems: Problems,
-                    assets: frozenset[str] | None = None, translations: Mapping[str, str] | None = None) -> None:
+                    assets: frozenset[str] | None = None, translations: Mapping[str, str] | None = None,
+                    language_folders: frozenset[str] | None = None) -> None:
     """Record markup and lint problems, and check every link between pages (and images and files, given the
     names in assets/; translations: {another language's slug: this language's version}, for the advice on a
     link between languages)."""
@@ -416,7 +417,8 @@ def validate_bodies(site: Site, checks: dict[str, Checks], problems: Problems,
         problems.extend(list(page_checks.errors), list(page_checks.warnings))
         links = [(link, line) for link, line in page_checks.links
                  if not (link.fragment and (link.slug if link.kind == "page" else page.slug) in unconverted)]
-        for err in check_links(page.slug, SourceLocation(page.source.rel_path), links, anchors, assets, translations):
+        for err in check_links(page.slug, SourceLocation(page.source.rel_path), links, anchors, assets, translations,
+                               language_folders):
             problems.add(err)
 
 
@@ -460,12 +462,13 @@ def _convert_and_check(site: Site, settings: lint.LintSettings, today: datetime.
                        store: DiskStore[Body], problems: Problems, progress: Progress | None,
                        known_numbers: frozenset[str] | None, markdown: DiskStore[str],
                        recall: Callable[[Page], str], labels: Labels, assets: frozenset[str] | None = None,
-                       translations: Mapping[str, str] | None = None) -> tuple[Mapping[str, Body], set[str]]:
+                       translations: Mapping[str, str] | None = None,
+                       language_folders: frozenset[str] | None = None) -> tuple[Mapping[str, Body], set[str]]:
     """Convert and validate one language's pages; return the bodies and the slugs the pages link to (the Checks
     are dropped: no later stage reads them)."""
     converted = convert_bodies(site, settings, today, cache, store, progress, known_numbers, markdown, recall,
                                labels)
-    validate_bodies(site, converted.checks, problems, assets, translations)
+    validate_bodies(site, converted.checks, problems, assets, translations, language_folders)
     linked = {link.slug for slug, page_checks in converted.checks.items() for link, _ in page_checks.links
               if link.kind == "page" and link.slug and link.slug != slug}
     return converted.bodies, linked
@@ -589,7 +592,8 @@ def _build(config: SiteConfig, stores: list[DiskStore[Any]], *, write: bool, tod
         labels = Labels.translated(translations(config.site_dir, lang.code).gettext)
         bodies, links = _convert_and_check(site, lang_config.lint, today, cache, body_store, problems, progress,
                                            crisis.numbers() if crisis else None, markdown, recall, labels,
-                                           assets, versions_for(lang))
+                                           assets, versions_for(lang),
+                                           frozenset(other.code for other in languages if not other.is_default))
         linked.append(links)
         # The writers only look bodies up by slug, one page at a time: the mapping reads each from disk.
         built.append(LangSite(lang_config, lang, for_writing(site), bodies))

@@ -63,6 +63,16 @@ def test_links_to_what_the_build_publishes_are_fine(loc, href):
     assert errors_for(f"See [x]({href}).\n", loc) == []
 
 
+@pytest.mark.parametrize(("href", "ok"), [("../es/", True), ("../fr/", False), ("../en/", False)])
+def test_a_language_home_is_fine_only_for_a_language_the_site_publishes(href, ok):
+    """Given the site's language folders, "../fr/" (no French here) and "../en/" (the default language has no
+    folder) would publish broken links."""
+    said = errors_for(f"See [x]({href}).\n", language_folders=frozenset({"es"}))
+    assert said == ([] if ok else [f"content/causes.md:11: link to {href} is not a page or a web address — link to a "
+                                   "page by its file name (e.g. causes.md), or write a web address in full, starting "
+                                   "with https://"])
+
+
 def test_a_link_into_another_languages_folder_is_an_error():
     assert errors_for("See [x](es/duelo.md).\n") == [
         "content/causes.md:11: link to es/duelo.md leaves content/: a page links only to pages of its own language "
