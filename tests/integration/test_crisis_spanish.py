@@ -7,7 +7,6 @@ Builds the bundled site once (in process, into a temporary folder) and reads wha
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +15,7 @@ import yaml
 
 from feelagain.config import load_config
 from feelagain.pipeline import build
+from tests.support.html import EnglishParts
 from tests.support.sites import ROOT
 
 CRISIS: dict[str, Any] = yaml.safe_load((ROOT / "content/crisis.yml").read_text(encoding="utf-8"))
@@ -82,36 +82,6 @@ def test_translations_keep_every_number(lang: str):
     assert len(checked) >= 15
     for english, words in checked:
         assert numbers(words) == numbers(english), (english, words)
-
-
-class EnglishParts(HTMLParser):
-    """Collects the text of every element marked lang="en" (nested elements included)."""
-
-    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.stack: list[bool] = []
-        self.open: list[list[str]] = []
-        self.done: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in self.VOID:
-            return
-        english = dict(attrs).get("lang") == "en"
-        self.stack.append(english)
-        if english:
-            self.open.append([])
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self.VOID or not self.stack:
-            return
-        if self.stack.pop():
-            self.done.append("".join(self.open.pop()))
-
-    def handle_data(self, data: str) -> None:
-        for part in self.open:
-            part.append(data)
 
 
 def crisis_html(page: str) -> str:

@@ -8,30 +8,17 @@ from __future__ import annotations
 import dataclasses
 import json
 import xml.etree.ElementTree as ET
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
 from feelagain.config import load_config
 from feelagain.pipeline import build
+from tests.support.html import Tags
 from tests.support.sites import TODAY
 
 # A quote and a tag to leave an attribute, a newline to add lines to text files, spaces, a backslash.
 HOSTILE = 'https://evil.example/a"><img src=x onerror=alert(1)>\nDisallow: /\r\n x\\y <script>alert(2)</script>/'
-
-
-class Tags(HTMLParser):
-    """Every start tag of a fragment with its attributes."""
-
-    def __init__(self, html: str) -> None:
-        super().__init__(convert_charrefs=True)
-        self.tags: list[tuple[str, dict[str, str | None]]] = []
-        self.feed(html)
-        self.close()
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append((tag, dict(attrs)))
 
 
 def assert_harmless(html: str, allowed_tags: set[str]) -> None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 import shutil
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -16,6 +15,7 @@ import pytest
 from feelagain.config import load_config
 from feelagain.pipeline import build
 from tests.support.catalog import read_catalog
+from tests.support.html import EnglishParts
 from tests.support.sites import ROOT
 
 # What the English engine writes into bodies; none of it may reach a Spanish page.
@@ -103,36 +103,6 @@ def test_no_page_says_open_before_a_note(dist: Path):
     assert '<span class="line__hours">Open Monday to Friday, 10am to 1pm.</span>' in grief
 
 
-class LangParts(HTMLParser):
-    """Collects the text inside every element with lang="en" (nested elements included)."""
-
-    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.stack: list[bool] = []  # per open element: does it start an English part?
-        self.parts: list[list[str]] = []  # the text of each English part, open ones last
-        self.done: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in self.VOID:
-            return
-        english = dict(attrs).get("lang") == "en"
-        self.stack.append(english)
-        if english:
-            self.parts.append([])
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self.VOID or not self.stack:
-            return
-        if self.stack.pop():
-            self.done.append("".join(self.parts.pop()))
-
-    def handle_data(self, data: str) -> None:
-        for part in self.parts:
-            part.append(data)
-
-
 def spanish_labels() -> list[str]:
     """Every translated fragment of the es catalog (placeholders cut out), where it differs from the English."""
     catalog = read_catalog()
@@ -152,7 +122,7 @@ def test_lang_en_wraps_no_translated_label_on_spanish_pages(dist: Path):
     assert {"Horario", "Llama al", "Notas", "Volver al texto"} <= set(labels)
     english_parts = 0
     for path in spanish_pages(dist):
-        parser = LangParts()
+        parser = EnglishParts()
         parser.feed(path.read_text(encoding="utf-8"))
         english_parts += len(parser.done)
         for text in parser.done:

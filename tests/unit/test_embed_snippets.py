@@ -1,8 +1,6 @@
 """The copy-paste embed snippets and oEmbed answers (feelagain/embed.py): what a clinic pastes into its page."""
 from __future__ import annotations
 
-from html.parser import HTMLParser
-
 import pytest
 
 from feelagain import embed
@@ -10,19 +8,7 @@ from feelagain.config import load_config
 from feelagain.discover import read_sources
 from feelagain.errors import Problems
 from feelagain.pipeline import parse_pages
-
-
-class Tags(HTMLParser):
-    """Every start tag of a fragment with its attributes."""
-
-    def __init__(self, html: str) -> None:
-        super().__init__(convert_charrefs=True)
-        self.tags: list[tuple[str, dict[str, str | None]]] = []
-        self.feed(html)
-        self.close()
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append((tag, dict(attrs)))
+from tests.support.html import Tags
 
 
 def tag(html: str, name: str) -> dict[str, str | None]:
