@@ -14,6 +14,7 @@ import re
 from collections.abc import Mapping, Sequence
 from pathlib import PurePosixPath
 from typing import Any
+from urllib.parse import quote
 
 from .markup import Body
 from .model import Site, root_prefix, url_for
@@ -66,7 +67,9 @@ def precache_list(pages: PageRenderer, others: Sequence[PageRenderer] = ()) -> l
     help_urls = [url_for(pages.config.help_page) or "./"]
     help_urls += [other.config.lang_prefix + url_for(other.config.help_page) for other in others]
     notices = [offline_url(other) for other in others]
-    assets = sorted(p.as_posix() for p in pages.asset_paths.values() if p.suffix in PRECACHE_KINDS
+    # Percent-encoded as the pages link them: the worker makes a URL of each, where a '#' or '?' in a file's
+    # name would end the path (install fails, and the whole site loses its offline copy).
+    assets = sorted(quote(p.as_posix()) for p in pages.asset_paths.values() if p.suffix in PRECACHE_KINDS
                     and not p.name.startswith(("embed", "search")))  # embeds and search never work offline
     return [help_urls[0], OFFLINE_URL, MANIFEST_NAME, *dict.fromkeys(help_urls[1:]), *dict.fromkeys(notices), *assets]
 

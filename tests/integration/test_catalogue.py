@@ -170,6 +170,11 @@ def _odd_names_work(dist: Path) -> None:
             assert ((dist / path).parent / unquote(src)).read_bytes() == SVG, (path, src)
     api = (dist / "api" / "pages" / "causes.json").read_text(encoding="utf-8")
     assert re.search(r'src=\\"https://example\.org/assets/a%23b\.[0-9a-f]{8}\.svg\\"', api), api
+    # The service worker stores them at install by the same addresses: a raw '#' would end the path there and
+    # make the whole install fail.
+    worker = (dist / "sw.js").read_text(encoding="utf-8")
+    stored = re.findall(r'"(assets/(?:a#b|a%23b|lake view|lake%20view)\.[0-9a-f]{8}\.svg)"', worker)
+    assert sorted(re.sub(r"\.[0-9a-f]{8}\.", ".", s) for s in stored) == ["assets/a%23b.svg", "assets/lake%20view.svg"], stored
 
 
 def _code_block_kept(dist: Path) -> None:
