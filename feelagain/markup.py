@@ -291,10 +291,11 @@ class _ChecklistBlocks(_PageStep, Preprocessor):
                 self._check_callout(lines, index, match.group(1), state)
             opening = FENCE_OPEN.match(line)
             if not opening:
-                name = FENCE_NAME.match(line)
+                code = CODE_FENCE.match(line)
+                # Only a real opening fence can be a misspelt block: "```checklists``` are lists" is inline code.
+                name = FENCE_NAME.match(line) if code else None
                 if name:
                     self._check_block_name(name.group(2), at, state)
-                code = CODE_FENCE.match(line)
                 closing = _closing_fence(closers, code.group(1), index) if code else None
                 if closing is not None:  # a code block: nothing in it is a callout, a footnote or a block
                     out += lines[index:closing + 1]

@@ -157,7 +157,9 @@ def make_block(kind: str, parts: list[tuple[int, str]]) -> Block | None:
 
 def fenced_blocks(lines: list[str]) -> dict[int, tuple[int, str]]:
     """Return the fenced code blocks of a body's lines: {opening line: (closing line, language)}. As in
-    Python-Markdown, a block ends at the next line of its own fence alone, and a fence never closed is text."""
+    Python-Markdown, a block ends at the next line of its own fence alone, and a fence never closed is text;
+    and as Python-Markdown does before it looks for fences, tabs count as spaces ("```\t" closes a block)."""
+    lines = [line.expandtabs(4) if "\t" in line else line for line in lines]
     closers: dict[str, list[int]] = {}
     for i, line in enumerate(lines):
         if line[:1] in "`~" and (m := CLOSING_FENCE.match(line)):

@@ -435,6 +435,13 @@ def test_a_statistic_in_or_after_something_that_only_looks_like_a_fence_is_still
     assert "statistic-footnote" not in rules_of(make_page(closed))  # code shows text as typed: no claim
 
 
+def test_a_fence_closed_with_a_tab_after_it_ends_the_block_as_in_markdown() -> None:
+    """Python-Markdown turns tabs into spaces before it looks for fences, so "```\t" closes a block: the text
+    after it is prose, and its statistic must be checked."""
+    body = CLEAN_BODY + "\n```\ncode 46%\n```\t\n\nIn one survey, 50% of people felt numb.\n\n```\nmore\n```\n"
+    assert "statistic-footnote" in rules_of(make_page(body))
+
+
 @pytest.mark.parametrize(("language", "words", "per_cent", "rate"), [
     ("en", ("one", "four", "six", "sixteen", "sixty", "ten", "twenty", "eighty", "ninety"), "per cent", "in"),
     ("es", ("uno", "cuatro", "seis", "diez", "veinte", "noventa"), "por ciento", "de cada"),

@@ -101,6 +101,19 @@ def test_a_misspelt_block_name_is_an_error_not_a_code_block(name, meant):
                           f"Write the line as ```{meant}"]
 
 
+def test_a_line_that_starts_with_inline_code_is_not_a_misspelt_block():
+    """ "```checklists``` are lists you tick." is inline code in a paragraph, not a fence: no block name to check."""
+    assert errors("Intro.\n\n```checklists``` are lists you tick.\n") == []
+
+
+def test_a_fence_closed_with_a_tab_after_it_ends_the_block_for_the_footnote_check():
+    """Python-Markdown expands tabs before it looks for fences: "```\t" closes the block, so a marker after it is
+    a marker, and its note is used. (The converter expands tabs before these checks read the lines: this guards
+    that order.)"""
+    md = "Intro.\n\n```\ncode\n```\t\n\nOne study found this.[^a]\n\n```\nmore\n```\n\n[^a]: A source.\n"
+    assert errors(md) == []
+
+
 @pytest.mark.parametrize("info", ["", "text", "yaml", "markdown"])
 def test_plain_code_blocks_still_work(info):
     out = render(f"Intro.\n\n```{info}\n!!! tip\nkey: value [^x]\n```\n")
