@@ -148,6 +148,12 @@ def check_links(slug: str, loc: SourceLocation, links: Iterable[tuple[Link, int]
             errors.append(BuildError(at, f"link starting with '/' breaks when the site lives in a sub-folder: {link.href}",
                                      "link to the page's file instead, e.g. [text](causes.md)"))
             continue
+        elif link.kind == "asset" and link.slug is not None and link.slug not in anchors:
+            # ../embed/<slug>/ or ../api/pages/<slug>.json: the build makes one for each page, and no other
+            guess = did_you_mean(link.slug, sorted(anchors))
+            errors.append(BuildError(at, f"link to {link.href}: there is no page {link.slug} in {folder}",
+                                     guess or f"use the name of a page in {folder} (its file name without .md)"))
+            continue
         else:
             continue
         if link.fragment and link.fragment not in anchors[target]:

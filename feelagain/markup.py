@@ -574,7 +574,10 @@ class _Links(_PageStep, Treeprocessor):
         at = posixpath.normpath(posixpath.join(state.url, parts.path))
         built = _built(at, state.prefix)
         if built:  # "../search/", "../": not a page's file, but the build makes what it points at
-            state.links.append(Link(written, at if built == "home" else None, parts.fragment or None, built))
+            # A page's embed or API record names its page: the link check makes sure that page exists.
+            made_for = PAGE_OUTPUT.fullmatch(at[len(state.prefix):] if at.startswith(state.prefix) else at)
+            slug = at if built == "home" else (made_for.group(1) or made_for.group(2)) if made_for else None
+            state.links.append(Link(written, slug, parts.fragment or None, built))
             return href
         # "signs", "www.nhs.uk": neither a page's file nor a web address; the link check says which was meant
         state.links.append(Link(written, None, parts.fragment or None, "not-a-page"))
@@ -582,6 +585,7 @@ class _Links(_PageStep, Treeprocessor):
 
 
 LANGUAGE_TAG = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?")  # as languages.py checks a language's code
+PAGE_OUTPUT = re.compile(r"embed/([^/]+)(?:/index\.html)?|api/pages/([^/]+)\.json")  # a page's embed or API record
 
 
 def _built(at: str, prefix: str) -> str | None:

@@ -140,3 +140,22 @@ def test_asset_names_are_what_the_link_check_compares_with(tmp_path):
 
     assert errors_for("![A calm lake](../assets/img/lake.jpg)\n", assets=names)[0].endswith(
         'did you mean "../assets/img/lake.png"?')
+
+
+@pytest.mark.parametrize(("loc", "href", "problem"), [
+    (LOC, "../embed/nope/", "there is no page nope in content/ — use the name of a page in content/ (its file name "
+                            "without .md)"),
+    (LOC, "../api/pages/sings.json", 'there is no page sings in content/ — did you mean "signs"?'),
+    (SPANISH, "../embed/signs/", "there is no page signs in content/es/ — use the name of a page in content/es/ "
+                                 "(its file name without .md)"),
+])
+def test_a_pages_embed_or_api_record_must_name_a_page_of_its_language(loc, href, problem):
+    """The build makes an embed and an API record for each page and no other: a misspelt name would publish a
+    broken link."""
+    assert errors_for(f"See [x]({href}).\n", loc) == [f"{loc.path}:11: link to {href}: {problem}"]
+
+
+@pytest.mark.parametrize(("loc", "href"), [(LOC, "../embed/signs/"), (LOC, "../api/pages/grief.json"),
+                                           (SPANISH, "../embed/senales/"), (SPANISH, "../api/pages/duelo.json")])
+def test_a_pages_embed_or_api_record_is_fine(loc, href):
+    assert errors_for(f"See [x]({href}).\n", loc) == []
