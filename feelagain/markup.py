@@ -576,8 +576,8 @@ class _Links(_PageStep, Treeprocessor):
         if built:  # "../search/", "../": not a page's file, but the build makes what it points at
             # A page's embed or API record names its page: the link check makes sure that page exists.
             made_for = PAGE_OUTPUT.fullmatch(at[len(state.prefix):] if at.startswith(state.prefix) else at)
-            slug = at if built == "home" else (made_for.group(1) or made_for.group(2)) if made_for else None
-            state.links.append(Link(written, slug, parts.fragment or None, built))
+            named = at if built == "home" else (made_for.group(1) or made_for.group(2)) if made_for else None
+            state.links.append(Link(written, named, parts.fragment or None, built))
             return href
         # "signs", "www.nhs.uk": neither a page's file nor a web address; the link check says which was meant
         state.links.append(Link(written, None, parts.fragment or None, "not-a-page"))
