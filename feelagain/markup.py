@@ -122,7 +122,9 @@ CODE_FENCE = re.compile(r"""^(`{3,}|~{3,})[ ]*(?:\{[^\n]*\}|\.?[\w#.+-]*[ ]*(?:h
 # A line of an indented code block, and the lines whose indented lines are theirs, not code: a list item,
 # a callout, a note, a definition.
 INDENTED = re.compile(r"^(?: {4}|\t)")
-CONTAINER = re.compile(r"^ {0,3}(?:[-*+]\s|\d+[.)]\s|!!!\s|\[\^[^\]]+\]:|:\s)")
+CONTAINER = re.compile(r"^ {0,3}(?:[-*+]\s|\d+\.\s|!!!\s|\[\^[^\]]+\]:|:\s)")  # "1)" is no list in Python-Markdown
+# A heading, a rule or a setext underline is a block of its own line: an indented line right after it starts code.
+BLOCK_LINE = re.compile(r"^ {0,3}(?:#{1,6}(?:\s|$)|(?:\*[ \t]*){3,}$|(?:-[ \t]*){3,}$|(?:_[ \t]*){3,}$|=+[ \t]*$)")
 CALLOUT_LINE = re.compile(r"^!!!\s+([\w-]+)")
 FOOTNOTE_NOTE = re.compile(r"^\s*\[\^([^\]\s]+)\]:")
 # Any [^label] after a note's own label is a marker, a colon after it or not: "One study[^a]: most…"
@@ -343,6 +345,8 @@ class _ChecklistBlocks(_PageStep, Preprocessor):
         if INDENTED.match(line):
             code = code or (blank and not owned)
             return False, owned, code, code
+        if BLOCK_LINE.match(line):  # ends the block before it, as a blank line would
+            return True, False, False, False
         if blank or CONTAINER.match(line):  # a new block (a line right after text continues it)
             owned = bool(CONTAINER.match(line))
         return False, owned, False, False

@@ -217,3 +217,13 @@ def test_a_link_to_a_page_the_build_makes_still_works(loc, url, href):
 
 def test_a_link_to_another_languages_search_page_is_not_a_page():
     assert [link.kind for link in render("[x](../es/search/)\n").links] == ["not-a-page"]
+
+
+@pytest.mark.parametrize("before", ["## Typing notes\n", "Some text.\n\n***\n", "A title\n-------\n",
+                                    "1) not a list in Markdown\n\n"])
+def test_a_marker_in_indented_code_after_a_heading_or_rule_is_code(before):
+    """Python-Markdown makes an indented line code right after a heading or a rule, and "1)" starts no list:
+    a marker shown there as code is not a footnote (no false "has no note")."""
+    md = f"Intro.\n\n{before}    In code, write [^1] after a figure.\n"
+    assert "<pre><code>" in render(md).body_html
+    assert errors(md) == []
