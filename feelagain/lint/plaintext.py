@@ -36,6 +36,7 @@ RISK_KEYS = ("suicid", "harm", "overdos", "self", "selv", "life", "lives")
 # only a .lang or {attrs} after them ("```code``` is inline" opens nothing); group 2 is the language.
 FENCE = re.compile(r"""^(`{3,}|~{3,})[ ]*(?:\{[^\n]*\}|\.?([\w#.+-]*)[ ]*(?:hl_lines=("|').*?\3[ ]*)?)$""")
 CLOSING_FENCE = re.compile(r"^(`{3,}|~{3,})[ ]*$")
+OWN_BLOCK = re.compile(r"^(```|~~~)\s*(checklist|crisis-directory|support-lines)\s*$")  # as markup.FENCE_OPEN
 HEADING = re.compile(r"^\s{0,3}#{1,6}(?:\s+|$)")
 SETEXT = re.compile(r"^\s{0,3}(?:=+|-+)\s*$")
 RULE_LINE = re.compile(r"^\s{0,3}([-*_])(?:\s*\1){2,}\s*$")
@@ -167,6 +168,13 @@ def fenced_blocks(lines: list[str]) -> dict[int, tuple[int, str]]:
     blocks: dict[int, tuple[int, str]] = {}
     i = 0
     while i < len(lines):
+        own = OWN_BLOCK.match(lines[i])
+        if own:  # our blocks end as markup.py ends them: at the next line that is the fence, indented or not
+            end = next((j for j in range(i + 1, len(lines)) if lines[j].strip() == own.group(1)), None)
+            if end is not None:
+                blocks[i] = (end, own.group(2))
+                i = end + 1
+                continue
         m = FENCE.match(lines[i]) if lines[i][:1] in "`~" else None
         found = closers.get(m.group(1), []) if m else []
         at = bisect_right(found, i)

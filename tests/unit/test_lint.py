@@ -528,3 +528,12 @@ def test_footnotes_do_not_count_towards_the_reading_grade() -> None:
             "relationship with functioning, well-being, and quality of life. Annals of General Psychiatry.")
     plain = scan("It is common.[^n] It gets better.\n\n" + note + "\n", 1)
     assert [b.text for b in plain.blocks] == ["It is common. It gets better."]
+
+
+def test_a_checklist_closed_by_an_indented_fence_ends_where_the_page_ends_it() -> None:
+    """markup.py closes our blocks at the next line that is the fence, indented or not; the lint must agree, or
+    the prose after the block would be skipped as the block's (a statistic there going unchecked)."""
+    body = (CLEAN_BODY + "\n```checklist\nlegend: Have you\nintro: Not a diagnosis.\nitems:\n  - {text: Flat, urgent: true}\n"
+            "results:\n  - {min: 0, message: ok}\nurgent_message: Get help.\n  ```\n\n"
+            "In one survey, 50% of people felt numb.\n\n```\nmore\n```\n")
+    assert "statistic-footnote" in rules_of(make_page(body))
