@@ -10,7 +10,8 @@
           <script src="https://OUR-SITE/embed.js" async referrerpolicy="no-referrer"></script>
    Placeholders added later (a single-page app, a CMS widget) become frames too: the script watches the page
    for added elements. A site may also call window.FeelAgain.scan() (or .scan(element), to look only inside
-   that element) after adding placeholders. Each placeholder gets one frame, however often it is scanned.
+   that element) after adding placeholders. Each placeholder gets one frame, however often it is scanned; given
+   another data-feelagain or data-lang, it shows that page instead.
    Host CSP needs: script-src OUR_ORIGIN; frame-src OUR_ORIGIN. No inline styles are needed:
    sizes are set through the CSSOM (element.style), which CSP allows. Nothing is tracked. */
 (function () {
@@ -28,7 +29,7 @@
      dropped (forget), so a single-page app that swaps views does not pile up dead frames. */
   var frames = [];
   var records = new WeakMap(); // iframe -> its record, to track it again if it is put back in the page
-  var seen = new WeakSet(); // placeholders already handled (held weakly: a removed one can go)
+  var seen = new WeakMap(); // placeholder → the page and language it was handled for (held weakly: a removed one can go)
   var SLUG = /^[a-z0-9-]+$/;
   var LANG = /^[a-z]{2,3}(-[a-z0-9]{2,8})?$/;
   // This site's language codes, the default first: the build writes them here (embed.host_script).
@@ -64,12 +65,22 @@
   }
 
   function build(el) {
-    // Once per placeholder: scanned again (by the observer and FeelAgain.scan() both), it gets no second frame
-    // and no second warning.
-    if (seen.has(el)) return;
-    seen.add(el);
+    // Once per placeholder and page: scanned again (by the observer and FeelAgain.scan() both), it gets no second
+    // frame and no second warning. An app that reuses the placeholder for another page (a new data-feelagain or
+    // data-lang) gets the new page's frame in place of the old one.
     var slug = el.getAttribute('data-feelagain');
-    if (!slug || el.querySelector('iframe[data-feelagain-frame]')) return;
+    var key = (slug || '') + '|' + (el.getAttribute('data-lang') || '');
+    if (seen.get(el) === key) return;
+    seen.set(el, key);
+    var old = el.querySelector('iframe[data-feelagain-frame]');
+    if (old && old.getAttribute('data-feelagain-frame') === slug && old.getAttribute('data-feelagain-key') === key) {
+      return; // made by another copy of this script on the page
+    }
+    if (!slug) return;
+    if (old) {
+      old.remove();
+      forget();
+    }
     if (!SLUG.test(slug)) {
       warn('data-feelagain="' + slug + '" is not a page name (small letters, digits and "-"), so no frame was made.');
       return;
@@ -103,6 +114,7 @@
                             but only when the reader clicks: never on its own. */
     f.setAttribute('sandbox', 'allow-scripts allow-same-origin allow-popups allow-modals allow-top-navigation-by-user-activation');
     f.setAttribute('data-feelagain-frame', slug);
+    f.setAttribute('data-feelagain-key', key);
     // A clinic page with a sticky header of its own says how tall it is (CSS px), so our button stops below it.
     var top = el.getAttribute('data-exit-top');
     var rec = { f: f, slug: slug, ready: false, told: null, named: !el.getAttribute('data-title'),
@@ -282,13 +294,19 @@
     new MutationObserver(function (mutations) {
       var removed = false;
       for (var i = 0; i < mutations.length; i++) {
+        if (mutations[i].type === 'attributes') { // a placeholder given (another) page or language
+          var t = mutations[i].target;
+          if (t.isConnected && t.hasAttribute('data-feelagain')) build(t);
+          continue;
+        }
         var added = mutations[i].addedNodes;
         // Only what was added, and inside it: never the whole page again.
         for (var j = 0; j < added.length; j++) if (added[j].nodeType === 1 && added[j].isConnected) scan(added[j]);
         if (mutations[i].removedNodes.length) removed = true;
       }
       if (removed) forget();
-    }).observe(document.documentElement, { childList: true, subtree: true });
+    }).observe(document.documentElement, { childList: true, subtree: true, attributes: true,
+                                           attributeFilter: ['data-feelagain', 'data-lang'] });
   }
 
   function start() {

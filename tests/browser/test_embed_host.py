@@ -926,21 +926,15 @@ def test_placeholders_added_after_load_become_self_sizing_frames(open_host, orig
 
 
 def test_feelagain_scan_makes_frames_once_even_when_the_observer_runs_too(open_host, origins, site_server):
-    """window.FeelAgain.scan() turns placeholders into frames (here one the observer cannot see: its
-    data-feelagain came after it was added); scan() and the observer both seeing a placeholder make one frame,
-    and a bad placeholder scanned again warns once."""
+    """window.FeelAgain.scan() turns placeholders into frames; scan() and the observer both seeing a placeholder
+    make one frame, and a bad placeholder scanned again warns once."""
     host = open_host(_late_host(origins, site_server.url, "/scan.html"))
     page = host.page
     page.wait_for_load_state("load")
     assert page.evaluate("() => typeof window.FeelAgain === 'object' && typeof window.FeelAgain.scan")
-    # Added as a plain element; the attribute comes in a later task, which the observer (new elements only) misses.
     page.evaluate("() => { const el = document.createElement('div'); el.id = 'later'; "
-                  "document.querySelector('#app').append(el); }")
-    page.wait_for_timeout(100)
-    page.evaluate("() => document.querySelector('#later').setAttribute('data-feelagain', 'signs')")
-    page.wait_for_timeout(500)
-    expect(host.iframe("signs")).to_have_count(0)
-    page.evaluate("() => window.FeelAgain.scan()")
+                  "el.setAttribute('data-feelagain', 'signs'); document.querySelector('#app').append(el); "
+                  "window.FeelAgain.scan(); }")
     expect(host.iframe("signs")).to_have_count(1)
     host.wait_fitted("signs", taller_than=320)
     # Both at once: scan() right after adding (the observer's turn comes after), then scan() again twice.
@@ -1107,3 +1101,28 @@ def test_both_copies_of_embed_js_find_the_site_root_below_a_sub_path(browser, or
         assert not host.problems(), host.problems()
     finally:
         host.close()
+
+
+def test_a_placeholder_given_another_page_shows_that_page(open_host, origins, site_server):
+    """A single-page app reuses its placeholder: a new data-feelagain (or data-lang) replaces the frame with the new
+    page's, one frame at a time; a placeholder first given a bad name gets its frame once the name is right."""
+    host = open_host(_late_host(origins, site_server.url, "/reuse.html"))
+    page = host.page
+    page.wait_for_load_state("load")
+    page.evaluate(ADD_PLACEHOLDER_JS, ["#app", "signs"])
+    host.wait_fitted("signs", taller_than=320)
+    page.evaluate("() => document.querySelector('#app [data-feelagain]').setAttribute('data-feelagain', 'causes')")
+    expect(host.iframe("causes")).to_have_count(1)
+    expect(host.iframe("signs")).to_have_count(0)
+    expect(page.locator("iframe")).to_have_count(1)
+    host.wait_fitted("causes", taller_than=320)
+    page.evaluate("() => document.querySelector('#app [data-feelagain]').setAttribute('data-lang', 'es')")
+    expect(page.locator("iframe")).to_have_count(1)
+    expect(page.locator("iframe")).to_have_attribute("src", re.compile(r"/es/embed/causes/"))
+    # A bad name first (a warning, no frame), then the right one.
+    page.evaluate(ADD_PLACEHOLDER_JS, ["main", "Bad Name"])
+    page.wait_for_timeout(300)
+    expect(page.locator("iframe")).to_have_count(1)
+    page.evaluate("() => document.querySelector('main > [data-feelagain=\"Bad Name\"]').setAttribute('data-feelagain', 'grief')")
+    expect(host.iframe("grief")).to_have_count(1)
+    host.wait_fitted("grief", taller_than=320)

@@ -244,7 +244,7 @@ def test_every_option_embed_js_reads_is_documented_for_clinics(dist):
     assert rules, "embed.js has no RULES list any more: update this test"
     options = {f"data-{k}" for k in re.findall(r"^\s*(\w+):", rules.group(1), re.M)}
     options |= set(re.findall(r"getAttribute\('(data-[a-z-]+)'\)", script))
-    options -= {"data-feelagain", "data-feelagain-frame"}  # the placeholder itself, and our mark on the frame
+    options -= {"data-feelagain", "data-feelagain-frame", "data-feelagain-key"}  # the placeholder, our marks on the frame
     assert {"data-exit-keys", "data-exit-top", "data-accent", "data-lang"} <= options, options
     guide = (dist / "embed/index.html").read_text(encoding="utf-8")
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
