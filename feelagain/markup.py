@@ -607,7 +607,6 @@ def _built(at: str, prefix: str) -> str | None:
     return "home" if LANGUAGE_TAG.fullmatch(at) else None
 
 
-FENCE_LINE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 
 
 def _asset_name(path: str, state: _State) -> str | None:
@@ -658,14 +657,17 @@ def _line_of_removed(item: str, state: _State) -> int:
         start = re.split(r"[&\\]", value, maxsplit=1)[0]  # up to the first entity or shown control character
         needles += [f'{name}="{start}', f"{name}="]
     lines = state.body_md.split("\n")
-    in_code, fence = [], ""
-    for line in lines:
-        opened = FENCE_LINE.match(line)
-        in_code.append(bool(fence or opened))
-        if fence and opened and opened.group(1)[0] == fence[0]:
-            fence = ""
-        elif not fence and opened:
-            fence = opened.group(1)
+    # The code blocks as the converter sees them (as the footnote checks find them: only real fences, closed).
+    in_code = [False] * len(lines)
+    closers, index = _fence_closers(lines), 0
+    while index < len(lines):
+        code = CODE_FENCE.match(lines[index])
+        closing = _closing_fence(closers, code.group(1), index) if code else None
+        if closing is None:
+            index += 1
+            continue
+        in_code[index:closing + 1] = [True] * (closing + 1 - index)
+        index = closing + 1
     for needle in needles:
         for index, line in enumerate(lines):
             at = line.find(needle)

@@ -49,6 +49,15 @@ def test_raw_html_is_sanitised_and_reported():
                                                               "content/x.md:11: raw HTML removed: onerror="]
 
 
+def test_raw_html_is_reported_at_its_line_after_a_line_that_only_looks_like_a_fence():
+    """A line that starts with inline code ("```x``` is inline") opens no code block: the warning must still name
+    the line of the raw HTML to change, not the first look-alike in a code sample below it."""
+    md = ("Text.\n\n```html``` is how a code sample starts.\n\n<img src=\"x.png\" alt=\"a\" onerror=\"alert(1)\">\n\n"
+          "```html\n<img onerror=\"alert(1)\">\n```\n")
+    out = render(md)
+    assert [str(w).split(" — ")[0] for w in out.warnings] == ["content/x.md:11: raw HTML removed: onerror="]
+
+
 def test_jinja_looking_text_is_printed_literally():
     assert "{{ site.title }}" in render("Hello {{ site.title }} {% if x %}").body_html
 
