@@ -49,6 +49,7 @@ from . import limits, sanitize
 from .checklist import Checklist, parse_checklist
 from .crisis import TOPICS
 from .errors import BuildError, SourceLocation
+from .fences import CLOSING_FENCE, FENCE, OWN_BLOCK
 from .model import relative_href, url_for
 from .sanitize import SAFE_SCHEMES
 
@@ -113,12 +114,12 @@ TEMPLATE_IDS = frozenset({"main", "need-help", "need-help-title", "crisis-region
 CRISIS_TOKEN = "FEELAGAINCRISIS{}X"
 CRISIS_MARK = "<!--feelagain:crisis:{}-->"
 BLOCKS = ("checklist", "crisis-directory", "support-lines")
-FENCE_OPEN = re.compile(r"^(```|~~~)\s*(checklist|crisis-directory|support-lines)\s*$")
+# Our blocks' opening lines, and the fences Python-Markdown's fenced_code accepts (its FENCED_BLOCK_RE: at the
+# very start of the line, then {attrs} or an optional .lang, nothing else; "```code``` is inline" opens nothing)
+# and their closing lines: one set of rules for the page and for the lint (fences.py).
+FENCE_OPEN, CODE_FENCE, CLOSING_FENCE = OWN_BLOCK, FENCE, CLOSING_FENCE
 # Any other fence: its info string ("```text", "~~~ {.yaml}"), to catch a misspelt block name.
 FENCE_NAME = re.compile(r"^(`{3,}|~{3,})\s*\{?\s*\.?([^\s`{}]*)")
-# The opening fences Python-Markdown's fenced_code accepts (its FENCED_BLOCK_RE): at the very start of the line,
-# then {attrs} or an optional .lang (no backticks), and nothing else. "```code``` is inline" opens nothing.
-CODE_FENCE = re.compile(r"""^(`{3,}|~{3,})[ ]*(?:\{[^\n]*\}|\.?[\w#.+-]*[ ]*(?:hl_lines=("|').*?\2[ ]*)?)$""")
 # A line of an indented code block, and the lines whose indented lines are theirs, not code: a list item,
 # a callout, a note, a definition.
 INDENTED = re.compile(r"^(?: {4}|\t)")
@@ -135,9 +136,6 @@ CODE_SPAN = re.compile(r"(`+).*?\1")
 GENERATED_PAGES = ("search", "print", "offline", "embed")
 NOTES_ID = "fa-notes"  # the "Notes" heading; fa- ids are ours, so no heading of an editor's can take it
 NOTES_BLOCK = re.compile(r'<div class="footnotes">.*?</div>\s*$|<sup id="fnref\d*-[^"]*">.*?</sup>', re.S)
-
-
-CLOSING_FENCE = re.compile(r"^(`{3,}|~{3,})[ ]*$")
 
 
 def _fence_closers(lines: list[str]) -> dict[str, list[int]]:

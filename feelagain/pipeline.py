@@ -574,6 +574,7 @@ def _build(config: SiteConfig, stores: list[DiskStore[Any]], *, write: bool, tod
         return text
 
     assets = asset_names(config.asset_dirs)  # so `check` too finds an image that is not there
+    language_folders = frozenset(lang.code for lang in languages if not lang.is_default)  # published under /<code>/
     # Each translated page with the default-language page it translates (real pairs only: a page of its own has
     # no version to suggest), for "link to its version" advice.
     versions = [(code, slug, default) for (code, slug), default in pairs.items()]
@@ -592,8 +593,7 @@ def _build(config: SiteConfig, stores: list[DiskStore[Any]], *, write: bool, tod
         labels = Labels.translated(translations(config.site_dir, lang.code).gettext)
         bodies, links = _convert_and_check(site, lang_config.lint, today, cache, body_store, problems, progress,
                                            crisis.numbers() if crisis else None, markdown, recall, labels,
-                                           assets, versions_for(lang),
-                                           frozenset(other.code for other in languages if not other.is_default))
+                                           assets, versions_for(lang), language_folders)
         linked.append(links)
         # The writers only look bodies up by slug, one page at a time: the mapping reads each from disk.
         built.append(LangSite(lang_config, lang, for_writing(site), bodies))

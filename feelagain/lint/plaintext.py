@@ -20,6 +20,8 @@ from typing import NamedTuple
 
 from pyphen import Pyphen
 
+from ..fences import CLOSING_FENCE, FENCE, OWN_BLOCK
+
 # Mentions of suicide, self-harm or overdose (blocks know whether they have one; rules.py decides what follows).
 RISK = re.compile(
     r"\b(?:suicid\w*|self[\s-]?harm\w*|overdos\w*"
@@ -32,11 +34,6 @@ RISK_KEYS = ("suicid", "harm", "overdos", "self", "selv", "life", "lives")
 
 # --- Markdown to plain text, with file lines --------------------------------------------------------
 
-# The code fences Python-Markdown's fenced_code accepts (as markup.CODE_FENCE): at the very start of the line, with
-# only a .lang or {attrs} after them ("```code``` is inline" opens nothing); group 2 is the language.
-FENCE = re.compile(r"""^(`{3,}|~{3,})[ ]*(?:\{[^\n]*\}|\.?([\w#.+-]*)[ ]*(?:hl_lines=("|').*?\3[ ]*)?)$""")
-CLOSING_FENCE = re.compile(r"^(`{3,}|~{3,})[ ]*$")
-OWN_BLOCK = re.compile(r"^(```|~~~)\s*(checklist|crisis-directory|support-lines)\s*$")  # as markup.FENCE_OPEN
 HEADING = re.compile(r"^\s{0,3}#{1,6}(?:\s+|$)")
 SETEXT = re.compile(r"^\s{0,3}(?:=+|-+)\s*$")
 RULE_LINE = re.compile(r"^\s{0,3}([-*_])(?:\s*\1){2,}\s*$")

@@ -13,7 +13,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_embed_host import AXE_TAGS, EXIT_URL, Host, _neutral, _Origin
+from tests.browser.test_embed_host import AXE_TAGS, EXIT_URL, Host, _neutral, _Origin, host_opener
 
 pytestmark = pytest.mark.browser
 
@@ -78,16 +78,7 @@ def long_pages(site_server):
 
 @pytest.fixture
 def open_long(browser, long_pages):
-    opened: list[Host] = []
-
-    def _open(page: str = "/long.html", **kwargs) -> Host:
-        h = Host(browser, long_pages[0].url + page, **kwargs)
-        opened.append(h)
-        return h
-
-    yield _open
-    for h in opened:
-        h.close()
+    yield from host_opener(browser, long_pages[0].url, "/long.html")
 
 
 # Where the button is, in the frame's own coordinates, and what embed-frame.js set.

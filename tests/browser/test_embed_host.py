@@ -207,18 +207,24 @@ class Host:
         self.context.close()
 
 
-@pytest.fixture
-def open_host(browser, origins):
+def host_opener(browser, base: str, default: str):
+    """Yield open(page=default, **options) -> Host for pages on base; close every Host opened afterwards (for
+    fixtures: `yield from host_opener(...)`)."""
     opened: list[Host] = []
 
-    def _open(page: str = "/clinic.html", **kwargs) -> Host:
-        h = Host(browser, origins[0].url + page, **kwargs)
+    def _open(page: str = default, **kwargs) -> Host:
+        h = Host(browser, base + page, **kwargs)
         opened.append(h)
         return h
 
     yield _open
     for h in opened:
         h.close()
+
+
+@pytest.fixture
+def open_host(browser, origins):
+    yield from host_opener(browser, origins[0].url, "/clinic.html")
 
 
 def _neutral(context) -> None:

@@ -16,20 +16,6 @@ from tests.support.sites import LANGUAGES, ROOT, SITE_YML, TODAY, default_files,
 
 CITE = re.compile(r'<cite(?: lang="([^"]*)")?>([^<]*)</cite>')
 
-ES_SOURCES = """\
-sources:
-  - publisher: NHS
-    title: Feeling numb
-    lang: en
-    url: https://www.nhs.uk/
-  - publisher: OMS
-    title: Datos y cifras
-    lang: es
-    url: https://www.who.int/es/
-  - publisher: Revista
-    title: Una revisión
-    doi: 10.1000/xyz
-"""
 EN_SOURCES = """\
 sources:
   - publisher: NHS
@@ -40,6 +26,11 @@ sources:
     title: Datos y cifras
     lang: es
     url: https://www.who.int/es/
+"""
+ES_SOURCES = EN_SOURCES + """\
+  - publisher: Revista
+    title: Una revisión
+    doi: 10.1000/xyz
 """
 
 
