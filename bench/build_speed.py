@@ -26,7 +26,6 @@ edit, prints each time divided by ours, and the issue #16 goals as ratios.
 from __future__ import annotations
 
 import argparse
-import compileall
 import json
 import os
 import re
@@ -44,6 +43,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 import corpus
 import own_rss
+from bytecode import compile_engine
 
 ROOT = HERE.parent
 CACHE_DIR = ".feelagain-cache"
@@ -533,9 +533,7 @@ def main(argv=None) -> int:
     logdir = work / "logs"
     logdir.mkdir(exist_ok=True)
     print(f"work dir: {work}", file=sys.stderr)
-    # Time the engine as installed, with its bytecode written: where PYTHONDONTWRITEBYTECODE is set (this
-    # machine sets it) every build would compile again each module changed since its last .pyc (~0.06 s).
-    compileall.compile_dir(str(a.root / "feelagain"), quiet=1)
+    compile_engine(a.root)  # time the engine as an editor runs it, its bytecode written (bench/bytecode.py)
     ours: list[Result] = []
     peers: list[Result] = []
     try:

@@ -8,13 +8,13 @@ not the clock, so two builds of the same content stay byte-identical.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
 from markupsafe import Markup
 
-from .cache import make_key
+from .cache import KeyMaker, make_key
 from .markup import Body
 from .model import MadeOnRead, Page, Site, relative_href
 from .pages import PageRenderer, PageView
@@ -67,9 +67,11 @@ def print_url(pages: PageRenderer) -> str:
 
 
 def print_page(site: Site, bodies: Mapping[str, Body], pages: PageRenderer, store: SectionStore | None = None,
-               salt: str = "", spool_dir: Path | None = None, extra: Mapping[str, Any] | None = None) -> Spooled:
+               salt: str = "", spool_dir: Path | None = None, extra: Mapping[str, Any] | None = None,
+               body_key: Callable[[str], str] | None = None) -> Spooled:
     """Return the HTML of the printable guide of the renderer's language, written a section at a time into a
-    Spooled file (extra: more template context, e.g. the guide's versions in other languages).
+    Spooled file (extra: more template context, e.g. the guide's versions in other languages; body_key: a page's
+    Body.key by slug without reading the Body, so that a kept section costs no Body read).
 
     Each page's section is made with partials/print-section.html. With a store, its body and its section are
     kept under a key made of salt (a hash of every site-wide input: templates, configuration, crisis lines,
@@ -86,28 +88,56 @@ def print_page(site: Site, bodies: Mapping[str, Body], pages: PageRenderer, stor
         return pages.view(page, bodies[page.slug], url, context, page.url, html=BODY_STAND_IN).in_print(
             BODY_STAND_IN, section_anchor(page.slug))
     contents = MadeOnRead(site.pages, contents_view)
-    # Two stand-ins show what print.html puts before the first section, between two, and after the last.
-    first, second = (SECTIONS_STAND_IN.format(n).encode() for n in (1, 2))
-    skeleton = _render(pages, site, contents, [Markup(SECTIONS_STAND_IN.format(n)) for n in (1, 2)], extra)
-    head, _, rest = skeleton.partition(first)
-    between, _, tail = rest.partition(second)
     spooled = Spooled(spool_dir)
     try:
-        if (skeleton.count(first) != 1 or skeleton.count(second) != 1 or first in between
-                or BODY_STAND_IN.encode() in skeleton):
+        parts = _skeleton(site, pages, contents, store, salt, extra)
+        if parts is None:
             spooled.write(whole_print_page(site, bodies, pages, store, salt, extra))
             return spooled
+        head, between, tail = parts
         spooled.write(head)
         sections = _Sections(site, pages, context, store, salt)
         for index, page in enumerate(site.pages):
             if index:
                 spooled.write(between)
-            spooled.write(sections.section(page, bodies[page.slug])[1].encode())
+            key = body_key(page.slug) if body_key is not None else bodies[page.slug].key
+            spooled.write(sections.section(page, bodies, key)[1].encode())
         spooled.write(tail)
         return spooled
     except BaseException:
         spooled.close()
         raise
+
+
+def _skeleton(site: Site, pages: PageRenderer, contents: Sequence[PageView], store: SectionStore | None,
+              salt: str, extra: Mapping[str, Any] | None) -> tuple[bytes, bytes, bytes] | None:
+    """Return what print.html puts before the first section, between two sections and after the last; None when
+    the template does not show the sections where the stand-ins are (then the page is made whole instead).
+
+    Kept in the store under every input the template sees besides the sections: the site-wide salt, the extra
+    context and each page's contents view as it is (its body a stand-in). An edit to a page's text that leaves
+    its title, headings and metadata alone then renders no print.html at all, only the page's section.
+    """
+    key = ""
+    if store is not None:
+        keys = KeyMaker("print-skeleton", salt, repr(extra))
+        for view in contents:
+            keys.add(repr(view))
+        key = keys.hexdigest()
+        kept = store.get(key)
+        if isinstance(kept, tuple) and len(kept) == 3 and all(isinstance(part, bytes) for part in kept):
+            return kept[0], kept[1], kept[2]
+    # Two stand-ins show what print.html puts before the first section, between two, and after the last.
+    first, second = (SECTIONS_STAND_IN.format(n).encode() for n in (1, 2))
+    skeleton = _render(pages, site, contents, [Markup(SECTIONS_STAND_IN.format(n)) for n in (1, 2)], extra)
+    head, _, rest = skeleton.partition(first)
+    between, _, tail = rest.partition(second)
+    if (skeleton.count(first) != 1 or skeleton.count(second) != 1 or first in between
+            or BODY_STAND_IN.encode() in skeleton):
+        return None
+    if store is not None:
+        store.put(key, (head, between, tail))
+    return head, between, tail
 
 
 # Stand-ins that print.html shows in place of the sections and of each page's body (HTML comments, so that
@@ -126,7 +156,7 @@ def whole_print_page(site: Site, bodies: Mapping[str, Body], pages: PageRenderer
     articles: list[Markup] = []
     for page in site.pages:
         body = bodies[page.slug]
-        html, article = sections.section(page, body)
+        html, article = sections.section(page, bodies, body.key)
         views.append(pages.view(page, body, url, context, page.url, html=html).in_print(
             html, section_anchor(page.slug)))
         articles.append(Markup(article))
@@ -151,15 +181,16 @@ class _Sections:
         self.url = print_url(pages)
         self.targets: dict[str, str] | None = None
 
-    def section(self, page: Page, body: Body) -> tuple[str, str]:
-        """Return the page's body as it is in the guide and its whole section."""
-        key = make_key("print-section", self.salt, body.key, repr(page.meta)) if self.store is not None else ""
+    def section(self, page: Page, bodies: Mapping[str, Body], body_key: str) -> tuple[str, str]:
+        """Return the page's body as it is in the guide and its whole section (body_key: the key of its Body,
+        which is read from bodies only when the section is made)."""
+        key = make_key("print-section", self.salt, body_key, repr(page.meta)) if self.store is not None else ""
         kept = self.store.get(key) if self.store is not None else None
         if isinstance(kept, tuple) and len(kept) == 2 and all(isinstance(part, str) for part in kept):
             return kept[0], kept[1]
         if self.targets is None:
             self.targets = {relative_href(self.url, p.url): p.slug for p in self.site.pages}
-        view = self.pages.view(page, body, self.url, self.context, page.url)
+        view = self.pages.view(page, bodies[page.slug], self.url, self.context, page.url)
         html = localise(str(view.body), page.slug, self.targets)
         article = self.pages.renderer.render(SECTION_TEMPLATE,
                                              {**self.context, "s": view.in_print(html, section_anchor(page.slug))})

@@ -1199,7 +1199,8 @@ def print_page(config: SiteConfig, site: Site, bodies: Mapping[str, Body], pages
     try:
         # Spooled on the output's disk: /tmp may be memory, and this file is the whole guide.
         return printbook.print_page(site, bodies, pages, store, make_key(salt, catalog_fingerprint(config)),
-                                    spool_dir=config.output_dir.parent, extra=extra)
+                                    spool_dir=config.output_dir.parent, extra=extra,
+                                    body_key=lambda slug: body_key(bodies, slug))
     finally:
         store.save()
 

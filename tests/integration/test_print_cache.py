@@ -179,3 +179,36 @@ def test_a_contents_list_that_shows_headings_and_checklists_follows_edits(site: 
     html = print_page(site)
     assert "<i>TOC:Food</i>" in html and "Causes</a> [CHECKLIST]" in html and "Signs</a> [CHECKLIST]" not in html
     assert_equals_cold_build(site, tmp_path)
+
+
+@pytest.fixture
+def skeletons_made(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Record each time print.html itself is rendered (not taken from the cache), by its contents' titles."""
+    made: list[str] = []
+    render = printbook._render
+
+    def counting(pages, site, sections, articles, extra=None):  # type: ignore[no-untyped-def]
+        made.append(",".join(s.title for s in sections))
+        return render(pages, site, sections, articles, extra)
+    monkeypatch.setattr(printbook, "_render", counting)
+    return made
+
+
+def test_a_text_edit_keeps_the_guide_around_the_sections(site: Path, tmp_path: Path, skeletons_made: list[str],
+                                                          sections_made: list[str]):
+    build(load_config(site), today=TODAY)
+    assert len(skeletons_made) == 1
+    skeletons_made.clear()
+    sections_made.clear()
+    # New words under the same title and headings: only that page's section is made again.
+    write_files(site, {"content/causes.md": page("Causes", "Poor sleep can play a part.\n\n## Sleep\n\nRest.\n")})
+    build(load_config(site), today=TODAY)
+    assert skeletons_made == [] and sections_made == ["causes"]
+    assert "Poor sleep can play a part." in print_page(site)
+    assert_equals_cold_build(site, tmp_path)
+    skeletons_made.clear()  # the cold build filled it too
+    # A new heading shows in what print.html is given (each page's table of contents): it is filled again.
+    write_files(site, {"content/causes.md": page("Causes", "Poor sleep.\n\n## Sleep\n\nRest.\n\n## Food\n\nEat.\n")})
+    build(load_config(site), today=TODAY)
+    assert len(skeletons_made) == 1
+    assert_equals_cold_build(site, tmp_path)

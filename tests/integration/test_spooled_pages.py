@@ -47,7 +47,8 @@ def whole_calls(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
 def made_the_whole_way(site: Site, bodies: Mapping[str, Body], pages: PageRenderer,
                        store: printbook.SectionStore | None = None, salt: str = "",
-                       spool_dir: Path | None = None, extra: Mapping[str, object] | None = None) -> Spooled:
+                       spool_dir: Path | None = None, extra: Mapping[str, object] | None = None,
+                       body_key: object = None) -> Spooled:
     spooled = Spooled(spool_dir)
     spooled.write(printbook.whole_print_page(site, bodies, pages, store, salt, extra))
     return spooled
