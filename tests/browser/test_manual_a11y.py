@@ -2,8 +2,11 @@
 
 - 2.5.3 Label in Name: what a link or button says on screen is part of the name a screen reader and speech
   input use, word for word (a speech user says what they see: "click Previous page").
-- 4.1.3 Status Messages: changing the crisis region says which region's lines are now shown, without moving focus.
 - 2.4.11 Focus Not Obscured: on a phone the sticky "Leave this site" row never hides the focused control.
+- 1.4.12 Text Spacing: the WCAG spacing overrides lose no text at 320 px.
+- 2.5.8 Target Size: the exit, crisis and form controls are a fingertip wide on a phone.
+- 2.3.3 / reduced motion: the site's only motion (smooth scrolling, colour transitions) stops when asked.
+Keyboard order, focus rings, the skip link, reflow at 320 px and axe run in test_quality.py.
 """
 
 from __future__ import annotations
@@ -68,3 +71,131 @@ def test_pager_links_say_previous_page_and_next_page_on_screen(visit, path):
         want = interface_string(lang, msgid)
         assert label.inner_text().strip() == want, f"{path}: {rel} label shows {label.inner_text()!r}, not {want!r}"
         assert link.evaluate("a => a.textContent.replace(/\\s+/g, ' ').trim()").startswith(want)
+
+
+
+# ------------------------------------------------------------------------------ 2.4.11 focus not obscured
+
+# Where the focused control is, and whether a sticky or fixed box it is not part of (the exit row on a phone) is
+# drawn over it, at 9 points of each of its line boxes. `seen`: this control was already visited (a full round).
+_FOCUS_COVER_JS = r"""
+() => {
+  const a = document.activeElement;
+  if (!a || a === document.body) return null;
+  const seen = (window.__qaSeen ||= new WeakSet()).has(a);
+  window.__qaSeen.add(a);
+  const pinned = (el) => {
+    for (let e = el; e; e = e.parentElement) if (['sticky', 'fixed'].includes(getComputedStyle(e).position)) return e;
+    return null;
+  };
+  let covered = 0, outside = 0, by = '';
+  for (const r of a.getClientRects()) for (const fx of [0.1, 0.5, 0.9]) for (const fy of [0.1, 0.5, 0.9]) {
+    const x = r.left + r.width * fx, y = r.top + r.height * fy;
+    if (x < 0 || y < 0 || x >= innerWidth || y >= innerHeight) { outside++; continue; }
+    const box = pinned(document.elementFromPoint(x, y));
+    if (box && !box.contains(a)) { covered++; by = box.tagName.toLowerCase() + '.' + [...box.classList].join('.'); }
+  }
+  const what = a.tagName.toLowerCase() + ' ' + (a.textContent || a.id || '').trim().replace(/\s+/g, ' ').slice(0, 40);
+  return {what, covered, outside, by, seen};
+}
+"""
+
+
+@pytest.mark.parametrize("path", ["/signs/", "/es/obtener-ayuda/"])
+def test_sticky_exit_row_never_covers_the_focused_control_on_a_phone(visit, path):
+    """Shift+Tab from the page's end scrolls each control in at the top of the screen, where the sticky
+    "Leave this site" row is (html scroll-padding-top keeps them below it); Tab scrolls them in at the bottom."""
+    v = visit(path, width=360, height=740)
+    page = v.page
+    page.emulate_media(reduced_motion="reduce")  # no smooth scrolling: the page is still when measured
+    assert page.evaluate("getComputedStyle(document.querySelector('.exit')).position") == "sticky"
+    bad, stops = [], 0
+    for key in ("Tab", "Shift+Tab"):
+        page.evaluate("() => { window.__qaSeen = new WeakSet(); document.activeElement?.blur(); }")
+        page.evaluate("end => window.scrollTo(0, end ? document.documentElement.scrollHeight : 0)", key != "Tab")
+        for _ in range(300):
+            page.keyboard.press(key)
+            info = page.evaluate(_FOCUS_COVER_JS)
+            if info is None:
+                continue
+            if info["seen"]:
+                break  # round the page once
+            stops += 1
+            if info["covered"] or info["outside"]:
+                bad.append(f"  {key}: {info['what']!r} under {info['by'] or 'the edge of the screen'} "
+                           f"({info['covered']} points covered, {info['outside']} off screen)")
+    assert stops > 80, f"{path}: only {stops} focus stops seen"
+    assert not bad, f"{path} (360x740): focused controls hidden under something:\n" + "\n".join(bad[:10])
+
+
+# ----------------------------------------------------------------------------------- 1.4.12 text spacing
+
+# The WCAG 1.4.12 spacing, added to the site's own stylesheet through the CSSOM (the strict CSP blocks a new
+# <style>). Then: nothing scrolls sideways, and no box that hides its overflow is too small for its text.
+_TEXT_SPACING_JS = r"""
+() => {
+  const sheet = [...document.styleSheets].find((s) => (s.href || '').includes('/assets/'));
+  if (!sheet) return {error: 'no site stylesheet'};
+  sheet.insertRule('*{line-height:1.5!important;letter-spacing:.12em!important;word-spacing:.16em!important}',
+                   sheet.cssRules.length);
+  sheet.insertRule('p{margin-bottom:2em!important}', sheet.cssRules.length);
+  const applied = getComputedStyle(document.querySelector('main p') || document.body).letterSpacing;
+  const clipped = [];
+  for (const el of document.body.querySelectorAll('*')) {
+    if (!el.checkVisibility() || el.closest('.visually-hidden')) continue;
+    const s = getComputedStyle(el);
+    const hides = (v) => v === 'hidden' || v === 'clip';
+    if ((hides(s.overflowY) && el.scrollHeight > el.clientHeight + 1) ||
+        (hides(s.overflowX) && el.scrollWidth > el.clientWidth + 1)) {
+      clipped.push(`${el.tagName.toLowerCase()}.${[...el.classList].join('.')} ` +
+                   `(${el.scrollWidth}x${el.scrollHeight} in ${el.clientWidth}x${el.clientHeight})`);
+    }
+  }
+  return {applied, clipped, sw: document.documentElement.scrollWidth, iw: innerWidth};
+}
+"""
+
+
+@pytest.mark.parametrize("path", ["/signs/", "/get-help/", "/es/obtener-ayuda/", "/search/", "/embed/signs/"])
+def test_wcag_text_spacing_loses_nothing_at_320px(visit, path):
+    v = visit(path, width=320, height=640)
+    r = v.page.evaluate(_TEXT_SPACING_JS)
+    assert "error" not in r, r
+    assert r["applied"] not in ("normal", "0px"), f"{path}: the spacing was not applied: {r}"
+    assert r["sw"] <= r["iw"], f"{path}: scrolls sideways with WCAG text spacing ({r['sw']} > {r['iw']})"
+    assert not r["clipped"], f"{path}: boxes cut their text off with WCAG text spacing: {r['clipped'][:8]}"
+
+
+# --------------------------------------------------------------------------- 2.5.8 targets on a phone
+
+_TARGETS_JS = r"""
+(sel) => [...document.querySelectorAll(sel)].filter((e) => e.checkVisibility()).map((e) => {
+  const r = e.getBoundingClientRect();
+  return {what: e.className + ' ' + e.textContent.trim().replace(/\s+/g, ' ').slice(0, 40),
+          w: Math.round(r.width), h: Math.round(r.height)};
+})
+"""
+
+
+@pytest.mark.parametrize("path", ["/get-help/", "/es/obtener-ayuda/", "/signs/"])
+def test_exit_and_crisis_buttons_are_big_enough_to_tap_on_a_phone(visit, path):
+    """WCAG 2.5.8 asks for 24x24 CSS px; the buttons a reader in crisis needs get 44x44 (a fingertip)."""
+    v = visit(path, width=360, height=740)
+    found = v.page.evaluate(_TARGETS_JS, ".exit__button, .help-now__button[href], a.contact, .help-link, "
+                                         ".check input, select, .lang-switch a")
+    assert len(found) >= 5, f"{path}: only {len(found)} buttons found"
+    small = [f"  {f['what']!r}: {f['w']}x{f['h']}" for f in found if f["w"] < 44 or f["h"] < 44]
+    assert not small, f"{path} (360px): targets smaller than 44x44 CSS px:\n" + "\n".join(small)
+
+
+# ----------------------------------------------------------------------------------- 2.3.3 reduced motion
+
+
+def test_reduced_motion_turns_off_smooth_scrolling_and_transitions(visit):
+    v = visit("/signs/")
+    page = v.page
+    styles = "() => [getComputedStyle(document.documentElement).scrollBehavior, " \
+             "getComputedStyle(document.querySelector('.exit__button')).transitionDuration]"
+    assert page.evaluate(styles) == ["smooth", "0.15s, 0.15s"]  # the motion that reduced motion must remove
+    page.emulate_media(reduced_motion="reduce")
+    assert page.evaluate(styles) == ["auto", "0s"]
