@@ -6,6 +6,8 @@
 - 1.4.12 Text Spacing: the WCAG spacing overrides lose no text at 320 px.
 - 2.5.8 Target Size: the exit, crisis and form controls are a fingertip wide on a phone.
 - 2.3.3 / reduced motion: the site's only motion (smooth scrolling, colour transitions) stops when asked.
+- 1.3.1 / 2.4.6 headings: one h1 and no skipped level on every page; 2.4.2: every page title is its own.
+- Forced colours: the focus ring and a checkbox's tick are still drawn.
 Keyboard order, focus rings, the skip link, reflow at 320 px and axe run in test_quality.py.
 """
 
@@ -199,3 +201,58 @@ def test_reduced_motion_turns_off_smooth_scrolling_and_transitions(visit):
     assert page.evaluate(styles) == ["smooth", "0.15s, 0.15s"]  # the motion that reduced motion must remove
     page.emulate_media(reduced_motion="reduce")
     assert page.evaluate(styles) == ["auto", "0s"]
+
+
+# ------------------------------------------------------------- 1.3.1 / 2.4.6 headings, 2.4.2 page titles
+
+# axe's heading rules (heading-order, page-has-heading-one) are best-practice, not WCAG tags, so
+# test_quality.py does not run them: the outline is checked here.
+_HEADINGS_JS = r"""
+() => [...document.querySelectorAll('h1, h2, h3, h4, h5, h6')].filter((h) => h.checkVisibility())
+  .map((h) => [Number(h.tagName[1]), h.textContent.trim().replace(/\s+/g, ' ').slice(0, 50)])
+"""
+
+
+def test_one_h1_and_no_skipped_heading_level(visit, page_case):
+    v = visit(page_case)
+    headings = v.page.evaluate(_HEADINGS_JS)
+    assert [lvl for lvl, _ in headings].count(1) == 1, f"{page_case.path}: h1s: {[t for lvl, t in headings if lvl == 1]}"
+    assert headings[0][0] == 1, f"{page_case.path}: the first heading is h{headings[0][0]} {headings[0][1]!r}"
+    skips = [f"h{a[0]} {a[1]!r} → h{b[0]} {b[1]!r}" for a, b in zip(headings, headings[1:]) if b[0] > a[0] + 1]
+    assert not skips, f"{page_case.path}: heading levels skipped: {skips}"
+
+
+def test_page_titles_are_unique_and_name_the_page(visit, site_pages):
+    titles: dict[str, list[str]] = {}
+    for case in site_pages:
+        if "/embed/" in case.path and case.path.rstrip("/").split("/")[-1] != "embed":
+            continue  # a page's embed is framed in a clinic's page, which titles the frame; it keeps the page's title
+        v = visit(case)
+        title = v.page.title()
+        h1 = v.page.locator("h1").first.inner_text().strip()
+        assert title.strip(), f"{case.path}: empty <title>"
+        assert h1.split(":")[0].strip() in title or case.path.strip("/") in ("", "es"), (
+            f"{case.path}: the title {title!r} does not name the page ({h1!r})")
+        titles.setdefault(title, []).append(case.path)
+    same = {t: paths for t, paths in titles.items() if len(paths) > 1}
+    assert not same, f"pages with the same title: {same}"
+
+
+# ------------------------------------------------------------------------------------ forced colours
+
+
+def test_focus_ring_and_ticks_survive_forced_colours(visit):
+    v = visit("/signs/", width=390, height=740)
+    page = v.page
+    page.emulate_media(forced_colors="active", reduced_motion="reduce")
+    box = page.locator(".checklist input[type=checkbox]").first
+    box.focus()
+    page.keyboard.press("Space")  # ticked by keyboard: the focus ring and the tick are both drawn
+    ring = box.evaluate("e => { const s = getComputedStyle(e); return [s.outlineStyle, s.outlineWidth, "
+                        "s.outlineColor, e.matches(':focus-visible')]; }")
+    assert ring[0] == "solid" and float(ring[1].removesuffix("px")) >= 2 and ring[3], f"focus ring: {ring}"
+    assert "rgba(0, 0, 0, 0)" not in ring[2] and ring[2] != "transparent", f"focus ring: {ring}"
+    tick = box.evaluate("e => { const s = getComputedStyle(e, '::before'); return [s.opacity, s.borderRightStyle, "
+                        "s.borderRightWidth, s.borderRightColor, getComputedStyle(e).borderTopColor]; }")
+    assert tick[0] == "1" and tick[1] == "solid" and float(tick[2].removesuffix("px")) >= 2, f"tick: {tick}"
+    assert tick[3] != "rgba(0, 0, 0, 0)" and tick[4] != "rgba(0, 0, 0, 0)", f"tick or box edge invisible: {tick}"
