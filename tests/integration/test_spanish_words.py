@@ -139,3 +139,34 @@ def test_lang_en_parts_of_a_line_are_its_own_words(dist: Path):
     assert '<span class="line__hours">Depende de cada línea de ayuda.</span>' in page
     assert '<li><a class="contact" href="tel:116123">Llama al 116 123</a></li>' in page
     assert '<li class="line" lang="en">' not in page
+
+
+# Words that show a quoted title is Spanish (or a letter only Spanish uses); a title with none of them is not.
+SPANISH_WORDS = frozenset("de la el que en y los las del no me te se lo con por un una es su sus al para como o mi "
+                          "tu yo nos le les ya si sin sobre esta este eso ese".split())
+
+
+def _is_spanish(text: str) -> bool:
+    return bool(re.search(r"[áéíóúñü¿¡]", text, re.I)) or any(
+        w in SPANISH_WORDS for w in re.findall(r"[\w']+", text.lower()))
+
+
+def test_english_titles_quoted_in_spanish_notes_are_marked_english(dist: Path):
+    """WCAG 3.1.2 Language of Parts: a note on a Spanish page quotes its English source's title («Grief and
+    bereavement»); a screen reader reads it with the English voice only when it is marked lang="en"."""
+    checked = 0
+    for path in spanish_pages(dist):
+        text = path.read_text(encoding="utf-8")
+        start = text.find('<div class="footnotes">')
+        if start < 0:
+            continue
+        notes = text[start:text.index("</div>", start)]
+        for inner in re.findall(r"«(.*?)»", notes, re.S):
+            words = re.sub(r"<[^>]+>", "", inner)
+            if len(re.findall(r"[\w']+", words)) < 2 or _is_spanish(words):
+                continue
+            checked += 1
+            assert re.fullmatch(r'<span lang="en">[^<]*</span>', inner), (
+                f"{path.relative_to(dist)}: English title «{words}» in a note is not marked — write "
+                f'«<span lang="en">{words}</span>» in the Markdown')
+    assert checked >= 15  # the English titles of the Spanish notes (pages and their embeds) were found
