@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote, unquote
 
+import rcssmin  # type: ignore[import-untyped]  # no type information shipped
+
 from .errors import BuildError, SourceLocation
 from .markup import Link, missing_asset
 
@@ -32,6 +34,24 @@ def fingerprint(name: str, data: bytes) -> PurePosixPath:
     return PurePosixPath("assets") / f"{path.stem}.{digest}{path.suffix}"
 
 
+def published(name: str, data: bytes) -> bytes:
+    """Return an asset's bytes as the site serves them: a stylesheet without its comments and spare whitespace
+    (rcssmin), anything else as it is.
+
+    The stylesheets are written to be read by the clinics that theme them, so they explain themselves at length;
+    readers need none of that, and every page loads site.css before it can show its first screen (the comments
+    were a sixth of its gzipped size). A stylesheet that is not UTF-8 is served untouched.
+    """
+    if not name.endswith(".css"):
+        return data
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data
+    minified: str = rcssmin.cssmin(text)
+    return minified.encode("utf-8")
+
+
 def asset_names(asset_dirs: tuple[Path, ...]) -> frozenset[str]:
     """Return the name of every asset (e.g. 'img/lake.png') without reading the files: what the link check
     needs to find an image that is not there before anything is written."""
@@ -47,7 +67,7 @@ def collect_assets(asset_dirs: tuple[Path, ...]) -> dict[str, Asset]:
             if not path.is_file() or path.name.startswith("."):
                 continue
             name = path.relative_to(folder).as_posix()
-            data = path.read_bytes()
+            data = published(name, path.read_bytes())
             found[name] = Asset(name, fingerprint(name, data), data)
     dests: dict[PurePosixPath, str] = {}
     for asset in found.values():

@@ -9,7 +9,8 @@ from pathlib import Path
 
 # The import name of every package Feel Again needs → its name on PyPI (see pyproject.toml).
 PACKAGES = {"yaml": "PyYAML", "jinja2": "Jinja2", "markupsafe": "MarkupSafe", "markdown": "Markdown",
-            "livereload": "livereload", "tornado": "tornado", "nh3": "nh3", "pyphen": "pyphen"}
+            "livereload": "livereload", "tornado": "tornado", "nh3": "nh3", "pyphen": "pyphen",
+            "rcssmin": "rcssmin"}
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 

@@ -44,7 +44,8 @@ PROJECT_ROOT = os.path.dirname(PACKAGE_DIR)  # config.PROJECT_ROOT: the bundled 
 # The packages whose code shapes the output or the warnings (see pyproject.toml); found, never imported.
 # Markdown imports Pygments when it is installed (its code highlighting is not used, but the presence is cheap
 # to note); it finds its extensions through the entry points of every installed package (site-packages below).
-DEPENDENCIES = ("jinja2", "markupsafe", "markdown", "yaml", "babel", "nh3", "pyphen", "pagefind_bin", "pygments")
+DEPENDENCIES = ("jinja2", "markupsafe", "markdown", "yaml", "babel", "nh3", "pyphen", "pagefind_bin", "pygments",
+                "rcssmin")
 # Environment variables that can change what the build or Pagefind does: the date (TZ), locale defaults,
 # Python's own settings, Pagefind's configuration, and HOME (the output folder must not be the home folder).
 ENV_NAMES = ("TZ", "LANG", "LANGUAGE", "HOME")
