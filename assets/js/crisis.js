@@ -62,8 +62,15 @@ if (box) {
   else if (show(read('sessionStorage'))) { /* chosen earlier in this visit */ }
   else if (h.classList.contains('embed') && show(new URLSearchParams(location.search).get('region'))) { /* host's */ }
   else if (box.hasAttribute('data-guess-region')) show(guess(codes));
+  // Says which region a reader chose (its name and emergency line), as its lines change away from focus.
+  const status = d.createElement('p');
+  status.className = 'visually-hidden';
+  status.setAttribute('role', 'status');
+  box.querySelector('[data-crisis-switch]').append(status);
   select.addEventListener('change', () => {
     show(select.value);
+    status.textContent = [...blocks[codes.indexOf(select.value)].querySelectorAll('h3, .crisis__emergency')]
+      .map((e) => e.textContent.trim()).join(': ');
     try { sessionStorage.setItem(KEY, select.value); } catch { /* storage blocked: this page only */ }
     if (remember.checked) save();
   });

@@ -188,6 +188,26 @@ def test_region_switch_is_keyboard_operable_without_focus_jumps(visit):
     assert page.evaluate("() => localStorage.length") == 0
 
 
+def test_a_chosen_region_is_announced_with_its_emergency_line(visit):
+    """The lines change below the picker, away from focus (WCAG 4.1.3): a status says which region now shows
+    and its emergency line, on the reader's own choice only, never when the page opens."""
+    v = visit("/causes/", fresh=True)
+    page = v.page
+    crisis = page.locator(CRISIS)
+    status = crisis.get_by_role("status")
+    expect(status).to_have_count(1)
+    expect(status).to_have_text("")
+    crisis.get_by_label("Show help for").select_option("us")
+    us = _region(page, "us")
+    name = us.locator("h3").inner_text().strip()
+    emergency = us.locator(".crisis__emergency").inner_text().strip()
+    expect(status).to_have_text(f"{name}: {emergency}")
+    assert "911" in emergency
+    crisis.get_by_label("Show help for").select_option(DEFAULT)
+    expect(status).to_contain_text(_region(page, DEFAULT).locator("h3").inner_text().strip())
+    assert not v.console_errors() and not v.csp_violations()
+
+
 def test_every_region_has_a_way_to_call_or_visit(visit):
     """Each region, once chosen, shows at least one contact link (tel:, sms:, https: or mailto:),
     and a tel: link when it has an emergency number."""
