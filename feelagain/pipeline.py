@@ -68,6 +68,16 @@ class SourceCache:
         self.stats: dict[PurePosixPath, str] = {}
         self.found: dict[PurePosixPath, str] = {}  # the keys of the files lookup() found
         self.now = time.time_ns()
+        self.layouts: dict[Any, LineMap] = {}  # shared_lines(): one LineMap per front-matter layout
+
+    def shared_lines(self, lines: LineMap) -> LineMap:
+        """Return a LineMap equal to lines, shared by every page whose front matter has the same layout (the same
+        keys, lists and lines; most pages of a site have one of a few), until forget().
+
+        Every page's own copy, a dict, its keys and a few lists, is dropped when the writers take their light
+        copies (for_writing): at 10,000 pages about 11 MB, freed in small pieces the writing stage could not use.
+        """
+        return self.layouts.setdefault(_layout(lines), lines)
 
     def lookup(self, rel: PurePosixPath, path: Path) -> Parsed | None:
         """Return the cached parse of an unchanged file, or None (then remember its stat for store())."""
@@ -84,7 +94,8 @@ class SourceCache:
             self.found[rel] = key
             # The Markdown stays in the cache until a conversion asks for it (markdown()): read_sources keeps
             # every hit until parse_pages has seen them all, and 10,000 pages' texts are about 50 MB.
-            return replaced(hit, page=replaced(hit.page, body_md=""))
+            page = replaced(hit.page, body_md="", meta_lines=self.shared_lines(hit.page.meta_lines))
+            return replaced(hit, page=page)
         self.stats[rel] = key
         return None
 
@@ -98,12 +109,23 @@ class SourceCache:
         """Drop what lookup() remembered of each file, once every page is converted (markdown() then finds none)."""
         self.stats.clear()
         self.found.clear()
+        self.layouts.clear()
 
     def store(self, rel: PurePosixPath, parsed: Parsed) -> None:
         """Cache what a clean parse of rel gave (only files lookup() saw and did not find)."""
         key = self.stats.get(rel)
         if key:
             self.cache.put(key, parsed)
+
+
+def _layout(node: LineMap) -> Any:
+    """Return what makes two LineMaps equal, as a value a dict can use as a key."""
+    kids = node.children
+    if kids is None:
+        return node.line
+    if isinstance(kids, dict):
+        return (node.line, "mapping", *[(key, _layout(value)) for key, value in kids.items()])
+    return (node.line, "list", *[_layout(item) for item in kids])
 
 
 def parse_pages(sources: list[SourceFile], problems: Problems, lang_prefix: str = "",
@@ -153,6 +175,8 @@ def parse_pages(sources: list[SourceFile], problems: Problems, lang_prefix: str 
             # every nested YAML node would double the memory a build needs.
             top = LineMap(lines.line, {k: LineMap(v.line, _item_lines(v)) if k in ("sources", "summary")
                                        else line_leaf(v.line) for k, v in lines.entries().items()})
+            if store is not None:
+                top = store.shared_lines(top)
             light = SourceFile(source.rel_path, source.slug, "")
             page = Page(light, meta, body, body_line, top, make_key(text), lang_prefix)
             if store is not None and not errors:
@@ -228,10 +252,12 @@ class Checks:
 
 @dataclass(frozen=True)
 class CachedBody:
-    """A render-cache entry: the page's Checks, and its Body as pickled bytes, which go to the DiskStore as they
-    are (a build that takes every page from the cache never unpickles a Body before writing)."""
+    """A render-cache entry: the page's Checks and its Body, each as pickled bytes. The Body goes to the DiskStore
+    as it is (a build that takes every page from the cache never unpickles a Body before writing); the Checks wait
+    as bytes until validate_bodies reads them, one page at a time (every page's Checks as objects were about 19 MB
+    at 10,000 pages, freed in small pieces that the writing stage could not use again)."""
 
-    checks: Checks
+    checks: bytes
     body: bytes
 
 
@@ -307,28 +333,34 @@ def _with_body(page: Page, markdown: DiskStore[str] | None) -> Page:
     return replaced(page, body_md=markdown[page.slug]) if markdown is not None and page.slug in markdown else page
 
 
-def _convert_many(job: _ConvertJob, task: tuple[list[Page], list[str]]) -> tuple[list[tuple[Checks, bytes]],
+def _convert_many(job: _ConvertJob, task: tuple[list[Page], list[str]]) -> tuple[list[tuple[bytes, bytes]],
                                                                                   dict[str, int]]:
-    """Convert pages in a worker; return each page's Checks and its Body pickled once, for the cache and the store,
-    and the syllable counts the linter made with the hyphenation dictionary (kept for the next build)."""
+    """Convert pages in a worker; return each page's Checks and its Body, each pickled once (for the cache, and
+    the store or validate_bodies), and the syllable counts the linter made with the hyphenation dictionary (kept
+    for the next build)."""
     converter = _WorkerConverter.get()
     done = []
     for page, key in zip(*task):
         body, checks = _convert_checked(converter, _with_body(page, job.markdown), job.settings, job.today, key,
                                         job.known_numbers, job.labels)
-        done.append((checks, pickle.dumps(body, protocol=pickle.HIGHEST_PROTOCOL)))
+        done.append((_pickled(checks), _pickled(body)))
     return done, lint.counted_syllables()
 
 
 CHUNK_PAGES = 250  # pages per conversion task at most (a finished task's results wait in memory until taken)
 
 
+def _pickled(value: object) -> bytes:
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+
 @dataclass(frozen=True)
 class Converted:
-    """Every page's Body (on disk, read back one at a time) and what validation needs of each (in memory)."""
+    """Every page's Body (on disk, read back one at a time) and what validation needs of each (in memory, as the
+    pickled bytes of its Checks: one object per page)."""
 
     bodies: Mapping[str, Body]
-    checks: dict[str, Checks]
+    checks: dict[str, bytes]
 
 
 def convert_bodies(site: Site, settings: lint.LintSettings, today: datetime.date, cache: RenderCache,
@@ -338,7 +370,7 @@ def convert_bodies(site: Site, settings: lint.LintSettings, today: datetime.date
     """Return every page's Body, from the cache where possible, in parallel processes for large sites.
 
     The bodies go to store as they come (on a large site they would be most of the build's memory); only
-    their Checks stay in memory. markdown holds the pages' Markdown when parse_pages set it aside; recall
+    their Checks stay in memory, pickled. markdown holds the pages' Markdown when parse_pages set it aside; recall
     gives the Markdown of a page parse_pages took from the front-matter cache (it is not in markdown).
     known_numbers (the digits of crisis.yml's numbers) feed the crisis-number lint rule, so they are part of
     every cache key: a number added to or removed from crisis.yml re-checks every page. So are labels (the
@@ -347,7 +379,7 @@ def convert_bodies(site: Site, settings: lint.LintSettings, today: datetime.date
     salt = make_key(engine_fingerprint(), repr(settings), today.isoformat(),
                     repr(sorted(known_numbers)) if known_numbers is not None else "", repr(labels))
     keys = {p.slug: make_key(salt, p.source.rel_path.as_posix(), p.digest) for p in site.pages}
-    checks: dict[str, Checks] = {}
+    checks: dict[str, bytes] = {}
     todo = []
     for page in site.pages:
         hit = cache.get(keys[page.slug])
@@ -380,9 +412,9 @@ def convert_bodies(site: Site, settings: lint.LintSettings, today: datetime.date
         for chunk, (results, worker_counted) in zip(chunks, workers.map_forked(job, _convert_many, tasks)):
             cache.reopen()  # the workers exist once the first result is in
             counted.update(worker_counted)
-            for page, (page_checks, data) in zip(chunk, results):
-                checks[page.slug] = page_checks
-                cache.put(keys[page.slug], CachedBody(page_checks, data))
+            for page, (checks_data, data) in zip(chunk, results):
+                checks[page.slug] = checks_data
+                cache.put(keys[page.slug], CachedBody(checks_data, data))
                 store.add(page.slug, data, keys[page.slug])
             if progress:
                 progress(len(checks), len(site.pages))
@@ -390,9 +422,9 @@ def convert_bodies(site: Site, settings: lint.LintSettings, today: datetime.date
     else:
         converter = Converter()
         for page in todo:
-            body, checks[page.slug] = _convert_checked(converter, _with_body(page, markdown), settings, today,
-                                                       keys[page.slug], known_numbers, labels)
-            data = pickle.dumps(body, protocol=pickle.HIGHEST_PROTOCOL)
+            body, page_checks = _convert_checked(converter, _with_body(page, markdown), settings, today,
+                                                 keys[page.slug], known_numbers, labels)
+            checks[page.slug], data = _pickled(page_checks), _pickled(body)
             cache.put(keys[page.slug], CachedBody(checks[page.slug], data))
             store.add(page.slug, data, keys[page.slug])
     lint.remember_syllables(counted)  # the workers' counts
@@ -402,24 +434,38 @@ def convert_bodies(site: Site, settings: lint.LintSettings, today: datetime.date
     return Converted(store, checks)
 
 
-def validate_bodies(site: Site, checks: dict[str, Checks], problems: Problems,
+def validate_bodies(site: Site, checks: Mapping[str, bytes], problems: Problems,
                     assets: frozenset[str] | None = None, translations: Mapping[str, str] | None = None,
-                    language_folders: frozenset[str] | None = None) -> None:
+                    language_folders: frozenset[str] | None = None) -> set[str]:
     """Record markup and lint problems, and check every link between pages (and images and files, given the
     names in assets/; translations: {another language's slug: this language's version}, for the advice on a
-    link between languages)."""
-    anchors = {slug: page_checks.ids for slug, page_checks in checks.items()}
+    link between languages). checks holds each page's Checks, pickled (convert_bodies).
+
+    Return the slugs of the site's pages that another page links to. Every page's ids are in memory at once (a
+    link may point into any page); the rest of its Checks only while that page is checked.
+    """
+    anchors: dict[str, tuple[str, ...]] = {}
     # A page that could not be converted has no ids: its own error says why, and links into it are not
     # checked for anchors (each would be a false "missing anchor").
-    unconverted = {slug for slug, page_checks in checks.items() if not page_checks.converted}
+    unconverted: set[str] = set()
+    for slug, data in checks.items():
+        page_checks: Checks = pickle.loads(data)
+        anchors[slug] = page_checks.ids
+        if not page_checks.converted:
+            unconverted.add(slug)
+    own = {page.slug: page.slug for page in site.pages}  # what linked keeps: the pages' own strings
+    linked: set[str] = set()
     for page in site.pages:
-        page_checks = checks[page.slug]
+        page_checks = pickle.loads(checks[page.slug])
         problems.extend(list(page_checks.errors), list(page_checks.warnings))
         links = [(link, line) for link, line in page_checks.links
                  if not (link.fragment and (link.slug if link.kind == "page" else page.slug) in unconverted)]
         for err in check_links(page.slug, SourceLocation(page.source.rel_path), links, anchors, assets, translations,
                                language_folders):
             problems.add(err)
+        linked.update(own[link.slug] for link, _ in page_checks.links
+                      if link.kind == "page" and link.slug != page.slug and link.slug in own)
+    return linked
 
 
 def warn_unlisted(languages: list[LangSite], linked: list[set[str]], config: SiteConfig, problems: Problems) -> None:
@@ -464,13 +510,11 @@ def _convert_and_check(site: Site, settings: lint.LintSettings, today: datetime.
                        recall: Callable[[Page], str], labels: Labels, assets: frozenset[str] | None = None,
                        translations: Mapping[str, str] | None = None,
                        language_folders: frozenset[str] | None = None) -> tuple[Mapping[str, Body], set[str]]:
-    """Convert and validate one language's pages; return the bodies and the slugs the pages link to (the Checks
-    are dropped: no later stage reads them)."""
+    """Convert and validate one language's pages; return the bodies and the slugs of its pages that other pages
+    link to (the Checks are dropped: no later stage reads them)."""
     converted = convert_bodies(site, settings, today, cache, store, progress, known_numbers, markdown, recall,
                                labels)
-    validate_bodies(site, converted.checks, problems, assets, translations, language_folders)
-    linked = {link.slug for slug, page_checks in converted.checks.items() for link, _ in page_checks.links
-              if link.kind == "page" and link.slug and link.slug != slug}
+    linked = validate_bodies(site, converted.checks, problems, assets, translations, language_folders)
     return converted.bodies, linked
 
 

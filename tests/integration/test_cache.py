@@ -261,6 +261,44 @@ def test_unchanged_sources_are_not_read_again(bigger_site, tmp_path, monkeypatch
     assert snapshot(tmp_path / "out") == snapshot(tmp_path / "cold")
 
 
+def test_pages_with_one_front_matter_layout_share_its_lines_and_keep_their_own(make_site, tmp_path, monkeypatch):
+    """Parsed or from the front-matter cache, pages whose front matter has the same layout share one LineMap (a
+    large site would keep a copy per page); each page's lines are still those of its own file."""
+    files = {f"content/same{i}.md": page(f"Same {i}") for i in range(3)}
+    files["content/ordered.md"] = page("Ordered", order="2")  # one more key: sources start a line later
+    files["content/points.md"] = page("Points", summary="[One point., Another point.]", aspect="symptoms")
+    site = make_site(files)
+    monkeypatch.setattr(pipeline, "RACY_NS", 0)  # the files were written a moment ago: cache them anyway
+    seen: list[dict] = []
+    real = pipeline.for_writing
+
+    def spy(lang_site):
+        seen.append({p.slug: p.meta_lines for p in lang_site.pages})
+        return real(lang_site)
+
+    monkeypatch.setattr(pipeline, "for_writing", spy)
+    build(site, tmp_path / "out")  # parsed
+    reads = _count_reads(monkeypatch)
+    build(site, tmp_path / "out")  # every page's front matter from the cache
+    assert reads == []
+    parsed, cached = seen
+    assert cached == parsed
+
+    def line_of(slug: str, start: str) -> int:
+        text = (site / f"content/{slug}.md").read_text().split("\n")
+        return next(i for i, line in enumerate(text, 1) if line.startswith(start))
+
+    for lines in (parsed, cached):
+        assert lines["same0"] is lines["same1"] is lines["same2"]
+        assert len({id(lines[slug]) for slug in ("same0", "ordered", "points")}) == 3
+        for slug in ("same0", "ordered", "points"):
+            assert lines[slug].at("title") == line_of(slug, "title:")
+            assert lines[slug].at("sources") == line_of(slug, "sources:")
+            assert lines[slug].at("sources", 1) == line_of(slug, "  - {publisher: Mind")
+        assert lines["points"].at("summary", 1) == line_of("points", "summary:")
+        assert lines["points"].at("aspect") == line_of("points", "aspect:")
+
+
 def test_a_same_size_edit_right_after_a_build_is_seen(bigger_site, tmp_path, monkeypatch):
     """A file changed within one mtime tick of being cached could keep its size and mtime: such recent files
     are never taken from the front-matter cache."""

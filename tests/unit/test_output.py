@@ -9,7 +9,7 @@ from pathlib import PurePosixPath
 import pytest
 
 from feelagain.errors import BuildError
-from feelagain.writers import SiteWriter, recover
+from feelagain.writers import STAT, SiteWriter, recover
 
 
 def test_commit_swaps_in_the_new_folder(tmp_path):
@@ -245,6 +245,42 @@ def test_the_manifest_holds_each_files_entry_and_reads_back_as_written(tmp_path)
     assert reader.live == written
     assert reader.staged["a b/index.html"][:32] == hashlib.sha256(b"one").digest()
     reader.abort()
+
+
+def test_a_file_kept_then_forgotten_is_kept_again_from_the_staging_folder(tmp_path):
+    """A page whose first outputs were kept and a later one was not: the writers forget the kept ones and take them
+    again. The staging folder then holds them already (placed by this build): they are kept as they are, neither
+    linked nor written a second time, and the manifest records them as they are on disk."""
+    import pickle
+
+    out, manifest = tmp_path / "dist", tmp_path / "cache/manifest.pickle"
+    for _ in range(3):  # the third build has a spare generation to bring up to date
+        writer = SiteWriter(out, manifest)
+        writer.add(PurePosixPath("a.html"), b"page a", "key-a")
+        writer.add(PurePosixPath("b.html"), b"page b", "key-b")
+        writer.commit()
+    writer = SiteWriter(out, manifest)
+    assert writer.reuse(PurePosixPath("a.html"), "key-a")
+    inode = os.lstat(writer.tmp / "a.html").st_ino
+    writer.forget([PurePosixPath("a.html")])
+    assert writer.linked == 0
+    assert writer.reuse(PurePosixPath("a.html"), "key-a")  # again: the file this build placed is kept
+    assert writer.linked == 1 and writer.written == 0
+    assert os.lstat(writer.tmp / "a.html").st_ino == inode
+    writer.forget([PurePosixPath("a.html")])
+    writer.add(PurePosixPath("a.html"), b"page a", "key-a")  # the same bytes added instead: kept too
+    assert writer.linked == 1 and writer.written == 0
+    writer.add(PurePosixPath("b.html"), b"page b, edited", "key-b2")
+    writer.commit()
+    assert (out / "a.html").read_bytes() == b"page a" and (out / "b.html").read_bytes() == b"page b, edited"
+    record = pickle.loads(manifest.read_bytes())
+    for name in ("a.html", "b.html"):
+        info = (out / name).stat()
+        assert record["live"][name][32:64] == STAT.pack(info.st_ino, info.st_size, info.st_mtime_ns,
+                                                         info.st_ctime_ns)
+    again = SiteWriter(out, manifest)  # what the manifest says is true: the next build keeps a.html
+    assert again.reuse(PurePosixPath("a.html"), "key-a")
+    again.abort()
 
 
 def test_the_two_manifests_share_one_copy_of_each_name_and_entry(tmp_path):
