@@ -62,11 +62,12 @@ if (box) {
   else if (show(read('sessionStorage'))) { /* chosen earlier in this visit */ }
   else if (h.classList.contains('embed') && show(new URLSearchParams(location.search).get('region'))) { /* host's */ }
   else if (box.hasAttribute('data-guess-region')) show(guess(codes));
+  const picker = box.querySelector('[data-crisis-switch]');
   // Says which region a reader chose (its name and emergency line), as its lines change away from focus.
   const status = d.createElement('p');
   status.className = 'visually-hidden';
   status.setAttribute('role', 'status');
-  box.querySelector('[data-crisis-switch]').append(status);
+  picker.append(status);
   select.addEventListener('change', () => {
     show(select.value);
     status.textContent = [...blocks[codes.indexOf(select.value)].querySelectorAll('h3, .crisis__emergency')]
@@ -75,7 +76,7 @@ if (box) {
     if (remember.checked) save();
   });
   remember.addEventListener('change', save);
-  box.querySelector('[data-crisis-switch]').hidden = false;
+  picker.hidden = false;
   // With the picker shown, "Change country" leads to it (without JavaScript: to the list of every country).
   for (const a of d.querySelectorAll('[data-change-region]')) a.setAttribute('href', '#need-help');
 }
